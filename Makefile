@@ -1,0 +1,51 @@
+# rbacgraph — build, test, demo, bench.
+# `make demo` and `make test` work on a fresh Debian machine: system packages are installed
+# when missing.
+
+SWIFT ?= swift
+APT_PACKAGES := libyaml-dev pkg-config
+BIN_RELEASE := .build/release/rbacgraph
+SHARED ?= ../shared
+
+.PHONY: all deps build release test demo bench conformance clean
+
+all: build
+
+# Install the system libraries (libyaml) when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product rbacgraph
+
+# The whole test suite (unit, loader, conformance, corpus, CLI golden tests).
+test: deps
+	$(SWIFT) build --product rbacgraph
+	$(SWIFT) test
+
+# Build release and answer a first question on samples/.
+demo: release
+	@echo '$$ rbacgraph who-can get secrets -n prod -f samples/'
+	@$(BIN_RELEASE) who-can get secrets -n prod -f samples/
+
+# Every conformance suite through the release binary (needs ../shared).
+conformance: release
+	$(SHARED)/conformance/run-all.sh $(BIN_RELEASE)
+
+# Benchmarks (generates synthetic dumps under bench-data/ on first run).
+bench: deps
+	$(SWIFT) build -c release --product rbacgraph && $(SWIFT) build -c release --product rbacgraph-bench
+	.build/release/rbacgraph-bench --data bench-data --binary $(BIN_RELEASE)
+
+clean:
+	rm -rf .build

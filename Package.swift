@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "rbacgraph",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rbacgraph", targets: ["rbacgraph"]),
+        .library(name: "RBACCore", targets: ["RBACCore"]),
+        .library(name: "RBACYAML", targets: ["RBACYAML"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "RBACCore"),
+        .target(name: "RBACYAML", dependencies: ["CYAML", "RBACCore"]),
+        .executableTarget(
+            name: "rbacgraph",
+            dependencies: [
+                "RBACCore", "RBACYAML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "rbacgraph-bench",
+            dependencies: ["RBACCore", "RBACYAML", "CYAML"],
+            path: "Benchmarks/rbacgraph-bench"
+        ),
+        .testTarget(name: "RBACCoreTests", dependencies: ["RBACCore"]),
+        .testTarget(
+            name: "RBACYAMLTests", dependencies: ["RBACYAML", "RBACCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "rbacgraphTests", dependencies: ["RBACCore", "RBACYAML"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,73 @@
+// The matching functions of `pkg/apis/rbac/v1/evaluation_helpers.go` and `RuleAllows` of
+// `plugin/pkg/auth/authorizer/rbac/rbac.go`, letter for letter. See RBAC-SEMANTICS §2.
+
+extension PolicyRule {
+    /// `VerbMatches`: some verb is `*` or equal to `verb`.
+    @inlinable
+    public func matches(verb: String) -> Bool {
+        for v in verbs where v == "*" || v == verb { return true }
+        return false
+    }
+
+    /// `APIGroupMatches`: some group is `*` or equal to `apiGroup`. An empty list matches nothing.
+    @inlinable
+    public func matches(apiGroup: String) -> Bool {
+        for g in apiGroups where g == "*" || g == apiGroup { return true }
+        return false
+    }
+
+    /// `ResourceMatches`: `*`, the exact combined resource, or `*/SUB` for the request's subresource.
+    /// `pods/*` is a literal, not a wildcard.
+    @inlinable
+    public func matches(combinedResource: String, subresource: String) -> Bool {
+        for r in resources {
+            if r == "*" || r == combinedResource { return true }
+            if subresource.isEmpty { continue }
+            if r.utf8.count == subresource.utf8.count + 2, r.hasPrefix("*/"), r.hasSuffix(subresource) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// `ResourceNameMatches`: no resourceNames matches every name (even `""`); otherwise the name
+    /// must be listed. `*` is a literal name.
+    @inlinable
+    public func matches(resourceName: String) -> Bool {
+        if resourceNames.isEmpty { return true }
+        for n in resourceNames where n == resourceName { return true }
+        return false
+    }
+
+    /// `NonResourceURLMatches`: `*`, the exact path, or a prefix ending in `*` (all trailing `*`s
+    /// removed before the prefix test).
+    @inlinable
+    public func matches(nonResourceURL path: String) -> Bool {
+        for u in nonResourceURLs {
+            if u == "*" || u == path { return true }
+            if u.hasSuffix("*") {
+                var prefix = Substring(u)
+                while prefix.last == "*" { prefix = prefix.dropLast() }
+                if path.hasPrefix(prefix) { return true }
+            }
+        }
+        return false
+    }
+
+    /// `RuleAllows`: whether this rule allows the request.
+    @inlinable
+    public func allows(_ request: Request) -> Bool {
+        switch request {
+        case .resource(let r): return allows(r)
+        case .nonResource(let verb, let path): return matches(verb: verb) && matches(nonResourceURL: path)
+        }
+    }
+
+    /// `RuleAllows` for a resource request.
+    @inlinable
+    public func allows(_ r: ResourceRequest) -> Bool {
+        matches(verb: r.verb) && matches(apiGroup: r.apiGroup)
+            && matches(combinedResource: r.combinedResource, subresource: r.subresource)
+            && matches(resourceName: r.name)
+    }
+}

@@ -1,0 +1,45 @@
+// `appliesTo` of `pkg/registry/rbac/validation/rule.go`. See RBAC-SEMANTICS §3.
+
+extension Subject {
+    /// Whether this subject of a binding in `bindingNamespace` (`""` for a ClusterRoleBinding)
+    /// names `identity`.
+    ///
+    /// - `User`: equal name. `Group`: the identity has that group.
+    /// - `ServiceAccount`: the user name is `system:serviceaccount:NS:NAME`, NS being the
+    ///   subject's namespace or, when empty, the binding's; never matches with both empty.
+    /// - Any other kind (even `user`): never.
+    public func applies(to identity: Identity, bindingNamespace: String) -> Bool {
+        switch kind {
+        case "User": return identity.name == name
+        case "Group": return identity.groups.contains(name)
+        case "ServiceAccount":
+            guard let user = serviceAccountUserName(bindingNamespace: bindingNamespace) else { return false }
+            return identity.name == user
+        default: return false
+        }
+    }
+
+    /// The user name a ServiceAccount subject stands for, or `nil` if it can match no one.
+    public func serviceAccountUserName(bindingNamespace: String) -> String? {
+        guard kind == "ServiceAccount" else { return nil }
+        let ns = namespace.isEmpty ? bindingNamespace : namespace
+        if ns.isEmpty { return nil }
+        return Identity.serviceAccountPrefix + ns + ":" + name
+    }
+
+    /// The subject as an ``AccessGraph`` reports it: a ServiceAccount without namespace gets
+    /// the binding's; `nil` when the subject can match no one (unknown kind, or a
+    /// ServiceAccount without namespace in a ClusterRoleBinding).
+    public func effective(bindingNamespace: String) -> Subject? {
+        switch kind {
+        case "User", "Group": return self
+        case "ServiceAccount":
+            if !namespace.isEmpty { return self }
+            if bindingNamespace.isEmpty { return nil }
+            var s = self
+            s.namespace = bindingNamespace
+            return s
+        default: return nil
+        }
+    }
+}

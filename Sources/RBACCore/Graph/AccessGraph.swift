@@ -1,0 +1,235 @@
+/// The loaded cluster with aggregation applied and every index the queries need.
+///
+/// Build one from a ``Cluster`` and ask it questions:
+/// ```swift
+/// let graph = AccessGraph(cluster)
+/// graph.authorize(.serviceAccount(namespace: "prod", name: "api"), request)
+/// graph.subjects(allowedTo: request)
+/// graph.rules(for: identity, in: "prod")
+/// ```
+/// The answers are those of the Kubernetes RBAC authorizer (plus the `system:masters` group
+/// the API server allows ahead of RBAC); see `docs/semantics.md`.
+///
+/// Objects with the same kind, namespace and name replace earlier ones (the last wins, as with
+/// `kubectl apply`); ``duplicates`` lists them.
+public struct AccessGraph: Sendable {
+    /// Roles and ClusterRoles, deduplicated, with aggregated ClusterRoles' rules computed.
+    public let roles: [Role]
+    /// RoleBindings and ClusterRoleBindings, deduplicated, in input order.
+    public let bindings: [Binding]
+    /// The non-RBAC objects, as loaded.
+    public let serviceAccounts: [ServiceAccount]
+    public let namespaces: [Namespace]
+    public let secrets: [SecretMetadata]
+    public let workloads: [Workload]
+    /// Aggregated ClusterRoles the controller could not sync (invalid selectors).
+    public let aggregationFailures: [Aggregation.Failure]
+    /// Objects that replaced an earlier object of the same kind, namespace and name.
+    public let duplicates: [String]
+
+    /// How a binding's roleRef resolves: the index of a role in ``roles``, or the error
+    /// Kubernetes reports.
+    public enum RoleResolution: Hashable, Sendable {
+        case role(Int)
+        case error(String)
+    }
+    /// One entry per binding.
+    public let resolutions: [RoleResolution]
+
+    // MARK: Indexes
+    let clusterRoleByName: [String: Int]
+    let roleByKey: [NamespacedName: Int]
+    /// ClusterRoleBindings by the user name / group name a subject matches.
+    let crbByUser: [String: [Int]]
+    let crbByGroup: [String: [Int]]
+    /// RoleBindings by namespace and user name / group name.
+    let rbByUser: [NamespacedName: [Int]]
+    let rbByGroup: [NamespacedName: [Int]]
+    /// Bindings by the role they resolve to.
+    let crbsByRole: [Int: [Int]]
+    let rbsByRole: [NamespacedName: [Int]]  // (binding namespace, "\(roleIndex)")
+    /// Rules by resource string, per scope: cluster roles under `""`, Roles under their namespace.
+    let resourceRules: [NamespacedName: [RuleRef]]
+    /// Rules with nonResourceURLs, per scope as above.
+    let nonResourceRules: [String: [RuleRef]]
+    /// RoleBindings per namespace, in order.
+    let roleBindingsByNamespace: [String: [Int]]
+
+    struct NamespacedName: Hashable, Sendable {
+        var namespace: String
+        var name: String
+    }
+
+    /// A rule of a role: `roles[role].rules[rule]`.
+    struct RuleRef: Hashable, Sendable {
+        var role: Int32
+        var rule: Int32
+    }
+
+    /// Builds the graph: deduplicates, aggregates ClusterRoles, and indexes everything.
+    /// - Complexity: O(n log n) in the number of objects and rules, plus aggregation.
+    public init(_ cluster: Cluster) {
+        var duplicates: [String] = []
+
+        // Roles, last one wins.
+        var roles: [Role] = []
+        var clusterRoleByName: [String: Int] = [:]
+        var roleByKey: [NamespacedName: Int] = [:]
+        roles.reserveCapacity(cluster.roles.count)
+        for role in cluster.roles {
+            if role.kind == .clusterRole {
+                if let i = clusterRoleByName[role.name] {
+                    duplicates.append(role.displayName)
+                    roles[i] = role
+                } else {
+                    clusterRoleByName[role.name] = roles.count
+                    roles.append(role)
+                }
+            } else {
+                let key = NamespacedName(namespace: role.namespace ?? "", name: role.name)
+                if let i = roleByKey[key] {
+                    duplicates.append(role.displayName)
+                    roles[i] = role
+                } else {
+                    roleByKey[key] = roles.count
+                    roles.append(role)
+                }
+            }
+        }
+        aggregationFailures = Aggregation.apply(to: &roles)
+
+        // Bindings, last one wins (keeping the position of the first).
+        var bindings: [Binding] = []
+        var bindingByKey: [String: Int] = [:]
+        bindings.reserveCapacity(cluster.bindings.count)
+        for binding in cluster.bindings {
+            let key = binding.displayName
+            if let i = bindingByKey[key] {
+                duplicates.append(key)
+                bindings[i] = binding
+            } else {
+                bindingByKey[key] = bindings.count
+                bindings.append(binding)
+            }
+        }
+
+        // roleRef resolution, exactly as GetRoleReferenceRules.
+        var resolutions: [RoleResolution] = []
+        resolutions.reserveCapacity(bindings.count)
+        for b in bindings {
+            let ns = b.namespace ?? ""
+            switch b.roleRef.kind {
+            case "ClusterRole":
+                if let i = clusterRoleByName[b.roleRef.name] {
+                    resolutions.append(.role(i))
+                } else {
+                    resolutions.append(.error("clusterrole.rbac.authorization.k8s.io \"\(b.roleRef.name)\" not found"))
+                }
+            case "Role":
+                if !ns.isEmpty, let i = roleByKey[NamespacedName(namespace: ns, name: b.roleRef.name)] {
+                    resolutions.append(.role(i))
+                } else {
+                    resolutions.append(.error("role.rbac.authorization.k8s.io \"\(b.roleRef.name)\" not found"))
+                }
+            default:
+                resolutions.append(.error("unsupported role reference kind: \"\(b.roleRef.kind)\""))
+            }
+        }
+
+        // Subject indexes.
+        var crbByUser: [String: [Int]] = [:]
+        var crbByGroup: [String: [Int]] = [:]
+        var rbByUser: [NamespacedName: [Int]] = [:]
+        var rbByGroup: [NamespacedName: [Int]] = [:]
+        var crbsByRole: [Int: [Int]] = [:]
+        var rbsByRole: [NamespacedName: [Int]] = [:]
+        var roleBindingsByNamespace: [String: [Int]] = [:]
+        for (i, b) in bindings.enumerated() {
+            let ns = b.namespace ?? ""
+            if b.kind == .roleBinding { roleBindingsByNamespace[ns, default: []].append(i) }
+            if case .role(let r) = resolutions[i] {
+                if b.kind == .clusterRoleBinding {
+                    crbsByRole[r, default: []].append(i)
+                } else {
+                    rbsByRole[NamespacedName(namespace: ns, name: String(r)), default: []].append(i)
+                }
+            }
+            for s in b.subjects {
+                var user: String? = nil
+                var group: String? = nil
+                switch s.kind {
+                case "User": user = s.name
+                case "Group": group = s.name
+                case "ServiceAccount": user = s.serviceAccountUserName(bindingNamespace: ns)
+                default: break
+                }
+                if let user {
+                    if b.kind == .clusterRoleBinding {
+                        if crbByUser[user]?.last != i { crbByUser[user, default: []].append(i) }
+                    } else {
+                        let k = NamespacedName(namespace: ns, name: user)
+                        if rbByUser[k]?.last != i { rbByUser[k, default: []].append(i) }
+                    }
+                }
+                if let group {
+                    if b.kind == .clusterRoleBinding {
+                        if crbByGroup[group]?.last != i { crbByGroup[group, default: []].append(i) }
+                    } else {
+                        let k = NamespacedName(namespace: ns, name: group)
+                        if rbByGroup[k]?.last != i { rbByGroup[k, default: []].append(i) }
+                    }
+                }
+            }
+        }
+
+        // Rule indexes.
+        var resourceRules: [NamespacedName: [RuleRef]] = [:]
+        var nonResourceRules: [String: [RuleRef]] = [:]
+        for (ri, role) in roles.enumerated() {
+            let scope = role.namespace ?? ""
+            for (j, rule) in role.rules.enumerated() {
+                let ref = RuleRef(role: Int32(ri), rule: Int32(j))
+                var seen = Set<String>()
+                for res in rule.resources where seen.insert(res).inserted {
+                    resourceRules[NamespacedName(namespace: scope, name: res), default: []].append(ref)
+                }
+                if !rule.nonResourceURLs.isEmpty { nonResourceRules[scope, default: []].append(ref) }
+            }
+        }
+
+        self.roles = roles
+        self.bindings = bindings
+        self.serviceAccounts = cluster.serviceAccounts
+        self.namespaces = cluster.namespaces
+        self.secrets = cluster.secrets
+        self.workloads = cluster.workloads
+        self.duplicates = duplicates
+        self.resolutions = resolutions
+        self.clusterRoleByName = clusterRoleByName
+        self.roleByKey = roleByKey
+        self.crbByUser = crbByUser
+        self.crbByGroup = crbByGroup
+        self.rbByUser = rbByUser
+        self.rbByGroup = rbByGroup
+        self.crbsByRole = crbsByRole
+        self.rbsByRole = rbsByRole
+        self.resourceRules = resourceRules
+        self.nonResourceRules = nonResourceRules
+        self.roleBindingsByNamespace = roleBindingsByNamespace
+    }
+
+    /// The ClusterRole with this name, after aggregation.
+    /// - Complexity: O(1).
+    public func clusterRole(named name: String) -> Role? {
+        clusterRoleByName[name].map { roles[$0] }
+    }
+
+    /// The Role with this namespace and name.
+    /// - Complexity: O(1).
+    public func role(named name: String, in namespace: String) -> Role? {
+        roleByKey[NamespacedName(namespace: namespace, name: name)].map { roles[$0] }
+    }
+
+    /// The role a binding resolves to, or the Kubernetes error for a missing one.
+    public func resolution(ofBinding index: Int) -> RoleResolution { resolutions[index] }
+}

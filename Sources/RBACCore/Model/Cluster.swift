@@ -1,0 +1,40 @@
+/// Every object loaded from the input, in input order: the raw material of an ``AccessGraph``.
+///
+/// Input order matters only for the witness named in an "allowed by" reason, exactly as list
+/// order does in the API server.
+public struct Cluster: Sendable {
+    public var roles: [Role] = []
+    public var bindings: [Binding] = []
+    public var serviceAccounts: [ServiceAccount] = []
+    public var namespaces: [Namespace] = []
+    public var secrets: [SecretMetadata] = []
+    public var workloads: [Workload] = []
+
+    public init(
+        roles: [Role] = [], bindings: [Binding] = [], serviceAccounts: [ServiceAccount] = [],
+        namespaces: [Namespace] = [], secrets: [SecretMetadata] = [], workloads: [Workload] = []
+    ) {
+        self.roles = roles
+        self.bindings = bindings
+        self.serviceAccounts = serviceAccounts
+        self.namespaces = namespaces
+        self.secrets = secrets
+        self.workloads = workloads
+    }
+
+    /// Appends every object of `other`, keeping order.
+    public mutating func append(contentsOf other: Cluster) {
+        roles += other.roles
+        bindings += other.bindings
+        serviceAccounts += other.serviceAccounts
+        namespaces += other.namespaces
+        secrets += other.secrets
+        workloads += other.workloads
+    }
+
+    /// The number of objects of every kind.
+    public var objectCount: Int {
+        roles.count + bindings.count + serviceAccounts.count + namespaces.count + secrets.count
+            + workloads.count
+    }
+}

@@ -1,0 +1,136 @@
+/// The machine interface: one JSON query in, one JSON answer out, in the format of the
+/// conformance suites (`rbacgraph eval`).
+///
+/// Ops: `authorize`, `who-can`, `rules`, `role-rules`. See `docs/eval.md` for the format.
+public struct QueryEvaluator: Sendable {
+    public let graph: AccessGraph
+
+    public init(graph: AccessGraph) {
+        self.graph = graph
+    }
+
+    /// Answers one line of JSON. Malformed queries get `{"id": …, "error": "…"}`.
+    public func answer(line: String) -> String {
+        let query: JSONValue
+        do {
+            query = try JSONValue.parse(line)
+        } catch {
+            return JSONValue.object([("id", .null), ("error", .string(error.description))]).serialized()
+        }
+        return answer(query).serialized()
+    }
+
+    /// Answers one parsed query.
+    public func answer(_ q: JSONValue) -> JSONValue {
+        let id = q["id"] ?? .null
+        do {
+            return .object([("id", id)] + (try fields(for: q)))
+        } catch {
+            return .object([("id", id), ("error", .string(error.message))])
+        }
+    }
+
+    /// A query that cannot be answered.
+    public struct QueryError: Error, Hashable, Sendable {
+        public var message: String
+    }
+
+    private func fields(for q: JSONValue) throws(QueryError) -> [(String, JSONValue)] {
+        guard let op = q["op"]?.stringValue else { throw QueryError(message: "missing op") }
+        switch op {
+        case "authorize":
+            let d = graph.authorize(try Self.identity(q), try Self.request(q))
+            var out: [(String, JSONValue)] = [("allowed", .bool(d.allowed))]
+            if !d.reason.isEmpty { out.append(("reason", .string(d.reason))) }
+            return out
+        case "who-can":
+            let subjects = graph.subjects(allowedTo: try Self.request(q))
+            return [("subjects", .array(subjects.map(subjectJSON)))]
+        case "rules":
+            let ns = q["namespace"]?.stringValue ?? ""
+            let result = graph.rules(for: try Self.identity(q), in: ns)
+            var out: [(String, JSONValue)] = [("rules", .array(Self.selfSubjectRules(result.rules.map(\.rule)).map(Self.ruleJSON)))]
+            if !result.errors.isEmpty { out.append(("evaluationError", .string(result.errors.joined(separator: ", ")))) }
+            return out
+        case "role-rules":
+            guard let name = q["name"]?.stringValue else { throw QueryError(message: "role-rules needs name") }
+            let kind = q["kind"]?.stringValue ?? "ClusterRole"
+            let role: Role?
+            if kind == "Role" {
+                role = graph.role(named: name, in: q["namespace"]?.stringValue ?? "default")
+            } else {
+                role = graph.clusterRole(named: name)
+            }
+            guard let role else { throw QueryError(message: "\(kind.lowercased()) \"\(name)\" not found") }
+            return [("rules", .array(role.rules.map(Self.ruleJSON)))]
+        default:
+            throw QueryError(message: "unknown op \"\(op)\"")
+        }
+    }
+
+    private func subjectJSON(_ s: AllowedSubject) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("kind", .string(s.subject.kind)), ("name", .string(s.subject.name))]
+        if s.subject.kind == "ServiceAccount" { pairs.append(("namespace", .string(s.subject.namespace))) }
+        if let g = s.grant {
+            pairs.append(("binding", .string(graph.bindings[g.binding].displayName)))
+            pairs.append(("role", .string(graph.roles[g.role].displayName)))
+        }
+        return .object(pairs)
+    }
+
+    /// The identity of a query: `serviceAccount`, or `user` and `groups` (plus
+    /// `system:authenticated` when `authenticated` is true).
+    static func identity(_ q: JSONValue) throws(QueryError) -> Identity {
+        if let sa = q["serviceAccount"]?.stringValue, !sa.isEmpty {
+            guard let slash = sa.firstIndex(of: "/") else {
+                throw QueryError(message: "serviceAccount must be NAMESPACE/NAME")
+            }
+            return .serviceAccount(namespace: String(sa[..<slash]), name: String(sa[sa.index(after: slash)...]))
+        }
+        let user = q["user"]?.stringValue ?? ""
+        let groups = (q["groups"]?.arrayValue ?? []).compactMap(\.stringValue)
+        if q["authenticated"]?.boolValue == true {
+            return .authenticatedUser(user, groups: groups)
+        }
+        return Identity(name: user, groups: groups)
+    }
+
+    /// The request of a query: `path` makes it a non-resource request.
+    static func request(_ q: JSONValue) throws(QueryError) -> Request {
+        guard let verb = q["verb"]?.stringValue else { throw QueryError(message: "missing verb") }
+        if let path = q["path"]?.stringValue, q["resourceRequest"]?.boolValue != true {
+            return .nonResource(verb: verb, path: path)
+        }
+        return .resource(ResourceRequest(
+            verb: verb, apiGroup: q["apiGroup"]?.stringValue ?? "", resource: q["resource"]?.stringValue ?? "",
+            subresource: q["subresource"]?.stringValue ?? "", namespace: q["namespace"]?.stringValue ?? "",
+            name: q["name"]?.stringValue ?? ""))
+    }
+
+    /// The rules as a SelfSubjectRulesReview returns them: each rule split into its resource
+    /// part (when it lists resources) and its non-resource part (when it lists URLs).
+    public static func selfSubjectRules(_ rules: [PolicyRule]) -> [PolicyRule] {
+        var out: [PolicyRule] = []
+        for r in rules {
+            if !r.resources.isEmpty {
+                out.append(PolicyRule(verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames))
+            }
+            if !r.nonResourceURLs.isEmpty {
+                out.append(PolicyRule(verbs: r.verbs, nonResourceURLs: r.nonResourceURLs))
+            }
+        }
+        return out
+    }
+
+    /// A rule as JSON, empty lists left out.
+    public static func ruleJSON(_ r: PolicyRule) -> JSONValue {
+        var pairs: [(String, JSONValue)] = []
+        func add(_ k: String, _ v: [String]) { if !v.isEmpty { pairs.append((k, .array(v.map { .string($0) }))) } }
+        add("verbs", r.verbs)
+        add("apiGroups", r.apiGroups)
+        add("resources", r.resources)
+        add("resourceNames", r.resourceNames)
+        add("nonResourceURLs", r.nonResourceURLs)
+        return .object(pairs)
+    }
+}

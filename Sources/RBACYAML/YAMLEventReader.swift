@@ -1,0 +1,344 @@
+internal import CYAML
+
+/// A fatal problem in a YAML stream: the current document cannot be read further.
+struct YAMLStreamError: Error {
+    enum Kind {
+        case syntax
+        case tooDeep
+        case aliasBomb
+        case scalarTooLarge
+        case io
+    }
+    var kind: Kind
+    var message: String
+    /// 0-based, relative to the start of the parse.
+    var line: Int
+    var column: Int
+}
+
+/// Pull-based access to libyaml's events, with alias replay and the safety bounds.
+///
+/// The current event is inspected through ``kind``, ``line``, ``column`` and the scalar
+/// accessors; scalar text is turned into a Swift `String` only when asked for, so skipped
+/// subtrees cost no allocation. Aliases are returned as `.alias` events; a decoder that wants
+/// their content calls ``expandAlias()`` and reads the anchored node's events again.
+///
+/// Bounds: nesting deeper than `maxDepth`, more than `maxAliasEvents` replayed events in a
+/// document (alias bombs), and a single token larger than the feeder's `maxEventBytes` all
+/// throw ``YAMLStreamError``.
+final class YAMLEventReader {
+    enum Kind: Equatable {
+        case streamStart, streamEnd, documentStart, documentEnd
+        case mappingStart, mappingEnd, sequenceStart, sequenceEnd
+        case scalar, alias
+    }
+
+    private struct Recorded {
+        var kind: Kind
+        var value: String?
+        var plain: Bool
+        var alias: String?
+        var line: Int
+        var column: Int
+    }
+
+    private enum Anchor {
+        case events([Recorded])
+        /// The anchored node contained content the decoder skipped without reading (e.g. a
+        /// Secret's data): it was not kept, so it cannot be replayed.
+        case unavailable
+    }
+
+    private struct Recording {
+        var name: String
+        var depth: Int
+        var events: [Recorded]
+        var poisoned: Bool
+    }
+
+    private let parser: UnsafeMutablePointer<yaml_parser_t>
+    private let event: UnsafeMutablePointer<yaml_event_t>
+    private var hasEvent = false
+    private let feeder: InputFeeder
+
+    let maxDepth: Int
+    let maxAliasEvents: Int
+
+    private(set) var kind: Kind = .streamStart
+    /// Bytes handed to libyaml so far.
+    var bytesFed: Int { feeder.bytesFed }
+    /// 0-based position of the current event's start, relative to the parse start.
+    private(set) var line = 0
+    private(set) var column = 0
+
+    private var replayStack: [(events: [Recorded], index: Int)] = []
+    private var current: Recorded? = nil  // set while the current event is replayed
+    private var anchors: [String: Anchor] = [:]
+    private var recordings: [Recording] = []
+    private var rawDepth = 0
+    private var depth = 0
+    private var replayedEvents = 0
+    /// Nesting of ``beginSkip()`` calls.
+    private var skipping = 0
+
+    init(feeder: InputFeeder, maxDepth: Int, maxAliasEvents: Int) {
+        self.feeder = feeder
+        self.maxDepth = maxDepth
+        self.maxAliasEvents = maxAliasEvents
+        parser = .allocate(capacity: 1)
+        event = .allocate(capacity: 1)
+        yaml_parser_initialize(parser)
+        yaml_parser_set_input(parser, inputFeederRead, Unmanaged.passUnretained(feeder).toOpaque())
+    }
+
+    deinit {
+        if hasEvent { yaml_event_delete(event) }
+        yaml_parser_delete(parser)
+        parser.deallocate()
+        event.deallocate()
+    }
+
+    // MARK: Advancing
+
+    /// Moves to the next event.
+    func advance() throws(YAMLStreamError) {
+        if !replayStack.isEmpty {
+            try advanceReplay()
+            return
+        }
+        current = nil
+        if hasEvent {
+            yaml_event_delete(event)
+            hasEvent = false
+        }
+        feeder.bytesAtEventStart = feeder.bytesFed
+        if yaml_parser_parse(parser, event) == 0 {
+            throw streamError()
+        }
+        hasEvent = true
+        let e = event.pointee
+        line = Int(e.start_mark.line)
+        column = Int(e.start_mark.column)
+        var anchorName: UnsafeMutablePointer<yaml_char_t>? = nil
+        switch e.type {
+        case YAML_STREAM_START_EVENT: kind = .streamStart
+        case YAML_STREAM_END_EVENT: kind = .streamEnd
+        case YAML_DOCUMENT_START_EVENT:
+            kind = .documentStart
+            anchors.removeAll(keepingCapacity: true)
+            recordings.removeAll()
+            replayedEvents = 0
+            rawDepth = 0
+            depth = 0
+        case YAML_DOCUMENT_END_EVENT: kind = .documentEnd
+        case YAML_MAPPING_START_EVENT:
+            kind = .mappingStart
+            anchorName = e.data.mapping_start.anchor
+        case YAML_SEQUENCE_START_EVENT:
+            kind = .sequenceStart
+            anchorName = e.data.sequence_start.anchor
+        case YAML_MAPPING_END_EVENT: kind = .mappingEnd
+        case YAML_SEQUENCE_END_EVENT: kind = .sequenceEnd
+        case YAML_SCALAR_EVENT:
+            kind = .scalar
+            anchorName = e.data.scalar.anchor
+        case YAML_ALIAS_EVENT: kind = .alias
+        default: kind = .streamEnd
+        }
+        if kind == .mappingStart || kind == .sequenceStart {
+            depth += 1
+            if depth > maxDepth {
+                throw YAMLStreamError(
+                    kind: .tooDeep, message: "nesting deeper than \(maxDepth) levels", line: line, column: column)
+            }
+        } else if kind == .mappingEnd || kind == .sequenceEnd {
+            depth -= 1
+        }
+        try record(anchorName: anchorName)
+    }
+
+    private func advanceReplay() throws(YAMLStreamError) {
+        var top = replayStack.removeLast()
+        let r = top.events[top.index]
+        top.index += 1
+        if top.index < top.events.count { replayStack.append(top) }
+        replayedEvents += 1
+        if replayedEvents > maxAliasEvents {
+            throw YAMLStreamError(
+                kind: .aliasBomb,
+                message: "aliases expand to more than \(maxAliasEvents) events in one document (an alias bomb?)",
+                line: r.line, column: r.column)
+        }
+        current = r
+        kind = r.kind
+        line = r.line
+        column = r.column
+        if kind == .mappingStart || kind == .sequenceStart {
+            depth += 1
+            if depth > maxDepth {
+                throw YAMLStreamError(
+                    kind: .tooDeep, message: "nesting deeper than \(maxDepth) levels (through aliases)",
+                    line: line, column: column)
+            }
+        } else if kind == .mappingEnd || kind == .sequenceEnd {
+            depth -= 1
+        }
+    }
+
+    /// Keeps the events of anchored nodes, so that aliases to them can be replayed.
+    private func record(anchorName: UnsafeMutablePointer<yaml_char_t>?) throws(YAMLStreamError) {
+        let opens = kind == .mappingStart || kind == .sequenceStart
+        let closes = kind == .mappingEnd || kind == .sequenceEnd
+        if opens { rawDepth += 1 }
+        if !recordings.isEmpty {
+            let r = snapshot()
+            for i in recordings.indices where !recordings[i].poisoned {
+                recordings[i].events.append(r)
+                replayedEvents += 1  // recorded events count against the same budget
+            }
+            if replayedEvents > maxAliasEvents {
+                throw YAMLStreamError(
+                    kind: .aliasBomb, message: "anchored content larger than \(maxAliasEvents) events",
+                    line: line, column: column)
+            }
+        }
+        if let anchorName {
+            let name = String(cString: anchorName)
+            if skipping > 0 {
+                anchors[name] = .unavailable
+            } else if opens {
+                recordings.append(Recording(name: name, depth: rawDepth, events: [snapshot()], poisoned: false))
+            } else {
+                anchors[name] = .events([snapshot()])
+            }
+        }
+        if closes {
+            while let last = recordings.last, last.depth == rawDepth {
+                recordings.removeLast()
+                anchors[last.name] = last.poisoned ? .unavailable : .events(last.events)
+            }
+            rawDepth -= 1
+        }
+    }
+
+    private func snapshot() -> Recorded {
+        Recorded(
+            kind: kind, value: kind == .scalar ? scalarString() : nil, plain: kind == .scalar ? isPlainScalar : false,
+            alias: kind == .alias ? aliasName : nil, line: line, column: column)
+    }
+
+    // MARK: Current event
+
+    private var isPlainScalar: Bool {
+        if let current { return current.plain }
+        return event.pointee.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+    }
+
+    /// The anchor an `.alias` event refers to.
+    var aliasName: String {
+        if let current { return current.alias ?? "" }
+        guard let a = event.pointee.data.alias.anchor else { return "" }
+        return String(cString: a)
+    }
+
+    /// The text of the current scalar.
+    func scalarString() -> String {
+        if let current { return current.value ?? "" }
+        let s = event.pointee.data.scalar
+        return String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+    }
+
+    /// Whether the current scalar is a YAML null: plain `~`, `null`, `Null`, `NULL` or empty.
+    var scalarIsNull: Bool {
+        guard isPlainScalar else { return false }
+        if let current {
+            let v = current.value ?? ""
+            return v.isEmpty || v == "~" || v == "null" || v == "Null" || v == "NULL"
+        }
+        let s = event.pointee.data.scalar
+        switch s.length {
+        case 0: return true
+        case 1: return s.value[0] == UInt8(ascii: "~")
+        case 4:
+            let v = scalarString()
+            return v == "null" || v == "Null" || v == "NULL"
+        default: return false
+        }
+    }
+
+    // MARK: Aliases and skipping
+
+    enum AliasProblem: Error {
+        case undefined(String)
+        case unavailable(String)
+    }
+
+    /// Replaces the current `.alias` event by the first event of the anchored node.
+    func expandAlias() throws(YAMLStreamError) -> AliasProblem? {
+        let name = aliasName
+        switch anchors[name] {
+        case nil: return .undefined(name)
+        case .unavailable: return .unavailable(name)
+        case .events(let events):
+            replayStack.append((events, 0))
+            try advanceReplay()
+            return nil
+        }
+    }
+
+    /// Marks the start of content read without keeping it: anchors opened inside, and anchors
+    /// whose content includes it, cannot be replayed.
+    func beginSkip() {
+        skipping += 1
+        for i in recordings.indices {
+            recordings[i].poisoned = true
+            recordings[i].events = []
+        }
+    }
+
+    func endSkip() { skipping -= 1 }
+
+    /// Skips the current node (a scalar, an alias, or a whole mapping or sequence) without
+    /// converting any scalar, and moves past it.
+    func skipNode() throws(YAMLStreamError) {
+        switch kind {
+        case .mappingStart, .sequenceStart:
+            beginSkip()
+            defer { endSkip() }
+            var level = 1
+            while level > 0 {
+                try advance()
+                switch kind {
+                case .mappingStart, .sequenceStart: level += 1
+                case .mappingEnd, .sequenceEnd: level -= 1
+                case .streamEnd, .documentEnd: return
+                default: break
+                }
+            }
+            try advance()
+        default:
+            try advance()
+        }
+    }
+
+    // MARK: Errors
+
+    private func streamError() -> YAMLStreamError {
+        if feeder.tokenTooLarge {
+            return YAMLStreamError(
+                kind: .scalarTooLarge,
+                message: "a single YAML token is larger than \(feeder.maxEventBytes) bytes",
+                line: Int(parser.pointee.mark.line), column: Int(parser.pointee.mark.column))
+        }
+        if let io = feeder.ioError {
+            return YAMLStreamError(kind: .io, message: "read error: \(io)", line: 0, column: 0)
+        }
+        let p = parser.pointee
+        var message = p.problem.map { String(cString: $0) } ?? "invalid YAML"
+        if let ctx = p.context {
+            message = "\(message) (\(String(cString: ctx)) at line \(p.context_mark.line + 1), column \(p.context_mark.column + 1))"
+        }
+        let mark = p.error == YAML_READER_ERROR ? p.mark : p.problem_mark
+        return YAMLStreamError(kind: .syntax, message: message, line: Int(mark.line), column: Int(mark.column))
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// `rbacgraph`: Kubernetes RBAC access analysis on manifests and cluster dumps.
+@main
+struct RBACGraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rbacgraph",
+        abstract: "Kubernetes RBAC access analyzer: who can do what, exactly as the API server decides.",
+        discussion: """
+            Load Roles, ClusterRoles, bindings, service accounts and workloads from manifests or \
+            `kubectl get -o yaml|json` dumps, then ask questions.
+
+            Exit codes: 0 success (or "yes"); 1 "no" (can-i) or an error; 3 some input failed to \
+            load (answers are given for what loaded); 64 usage error.
+            """,
+        version: "0.1.0",
+        subcommands: [WhoCan.self, CanI.self, Stats.self, Eval.self]
+    )
+}
+
+/// Exit codes shared by every subcommand.
+enum ExitCodes {
+    /// A negative answer (`can-i` says no).
+    static let no: Int32 = 1
+    /// Some input failed to load.
+    static let loadErrors: Int32 = 3
+}

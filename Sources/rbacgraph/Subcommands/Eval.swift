@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import RBACCore
+
+extension RBACGraphCommand {
+    /// `rbacgraph eval`: JSON lines in, JSON lines out.
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Answer JSON-lines queries (authorize, who-can, rules, role-rules): the machine interface.",
+            discussion: "Each input line is a query object with \"id\" and \"op\"; each output line the answer with the same \"id\". See docs/eval.md.")
+
+        @OptionGroup var input: InputOptions
+
+        @Option(help: ArgumentHelp("The queries: a file of JSON lines, or - for stdin.", valueName: "file"))
+        var queries: String
+
+        @Flag(help: "Print per-op latency (median, p99) to stderr at the end.")
+        var timing = false
+
+        func validate() throws {
+            if queries == "-" && input.filenames.contains("-") {
+                throw ValidationError("Standard input can hold the manifests or the queries, not both.")
+            }
+        }
+
+        func run() throws {
+            let (graph, result) = try input.loadGraph()
+            let evaluator = QueryEvaluator(graph: graph)
+            let text: String
+            if queries == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                guard let data = FileManager.default.contents(atPath: queries) else {
+                    throw ValidationError("Cannot read queries file \(queries).")
+                }
+                text = String(decoding: data, as: UTF8.self)
+            }
+            var out = ""
+            out.reserveCapacity(text.utf8.count)
+            var latencies: [String: [UInt64]] = [:]
+            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+                if line.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { continue }
+                if timing {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let answer = evaluator.answer(line: String(line))
+                    let ns = DispatchTime.now().uptimeNanoseconds - start
+                    let op = (try? JSONValue.parse(String(line)))?["op"]?.stringValue ?? "?"
+                    latencies[op, default: []].append(ns)
+                    out += answer
+                } else {
+                    out += evaluator.answer(line: String(line))
+                }
+                out += "\n"
+                if out.utf8.count > 1 << 20 {
+                    FileHandle.standardOutput.write(Data(out.utf8))
+                    out = ""
+                }
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+            if timing {
+                for (op, l) in latencies.sorted(by: { $0.key < $1.key }) {
+                    let s = l.sorted()
+                    let median = Double(s[s.count / 2]) / 1000
+                    let p99 = Double(s[min(s.count - 1, s.count * 99 / 100)]) / 1000
+                    Terminal.writeStderr(String(format: "%@: %d queries, median %.1f µs, p99 %.1f µs\n", op, s.count, median, p99))
+                }
+            }
+            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import RBACCore
+import RBACYAML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `-f` and the loading flags every subcommand shares.
+struct InputOptions: ParsableArguments {
+    @Option(
+        name: [.customShort("f"), .customLong("filename")],
+        help: ArgumentHelp("A manifest file, a directory (recursive: *.yaml, *.yml, *.json) or - for stdin.", valueName: "path"))
+    var filenames: [String] = []
+
+    @Option(help: "Namespace of namespaced objects that name none.")
+    var defaultNamespace = "default"
+
+    @Flag(help: "Stop at the first load error.")
+    var strict = false
+
+    @Flag(name: .shortAndLong, help: "Print no warnings and no progress.")
+    var quiet = false
+
+    func validate() throws {
+        if filenames.isEmpty { throw ValidationError("Give the manifests to load with -f PATH (repeatable; - for stdin).") }
+    }
+
+    /// Loads the input, printing diagnostics to stderr.
+    /// - Returns: the graph, and whether anything failed to load.
+    func loadGraph() throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
+        var options = ManifestLoader.Options()
+        options.defaultNamespace = defaultNamespace
+        options.strict = strict
+        var progress: ManifestLoader.ProgressHandler? = nil
+        if !quiet && isatty(2) != 0 {
+            progress = { (file: String, done: Int, total: Int) in
+                let of = total > 0 ? " of \(total >> 20) MiB" : ""
+                Terminal.progress("loading \(file): \(done >> 20) MiB\(of)")
+            }
+        }
+        let loader = ManifestLoader(options: options, progress: progress)
+        let result: ManifestLoader.Result
+        do {
+            result = try loader.load(paths: filenames)
+        } catch {
+            Terminal.clearProgress()
+            if case .strict(let d) = error { DiagnosticPrinter.print(d) }
+            throw ExitCode(ExitCodes.loadErrors)
+        }
+        Terminal.clearProgress()
+        for d in result.diagnostics where d.severity == .error || !quiet {
+            DiagnosticPrinter.print(d)
+        }
+        let graph = AccessGraph(result.cluster)
+        if !quiet {
+            for f in graph.aggregationFailures {
+                Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
+            }
+        }
+        return (graph, result)
+    }
+}

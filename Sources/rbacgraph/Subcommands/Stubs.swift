@@ -1,0 +1,6 @@
+import ArgumentParser
+extension RBACGraphCommand {
+    struct WhoCan: ParsableCommand {}
+    struct CanI: ParsableCommand {}
+    struct Stats: ParsableCommand {}
+}
