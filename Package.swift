@@ -32,14 +32,10 @@ let package = Package(
             dependencies: ["RBACCore", "RBACYAML", "CYAML"],
             path: "Benchmarks/rbacgraph-bench"
         ),
-        .testTarget(name: "RBACCoreTests", dependencies: ["RBACCore"]),
-        .testTarget(
-            name: "RBACYAMLTests", dependencies: ["RBACYAML", "RBACCore"],
-            resources: [.copy("Fixtures")]
-        ),
-        .testTarget(
-            name: "rbacgraphTests", dependencies: ["RBACCore", "RBACYAML"],
-            resources: [.copy("Fixtures")]
-        ),
+        // Fixtures are found next to each test file through #filePath: no resource bundles.
+        .testTarget(name: "RBACCoreTests", dependencies: ["RBACCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "RBACYAMLTests", dependencies: ["RBACYAML", "RBACCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["RBACYAML", "RBACCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACYAML"], exclude: ["Fixtures"]),
     ]
 )
