@@ -1,0 +1,66 @@
+extension AccessGraph {
+    /// Namespaces that hold RoleBindings, sorted.
+    public var namespacesWithRoleBindings: [String] { roleBindingsByNamespace.keys.sorted() }
+
+    /// Who may make `request` in any namespace: the ClusterRoleBinding grants (namespace
+    /// `""`, valid everywhere) and, for every namespace with RoleBindings, the RoleBinding
+    /// grants there. `Group system:masters` comes first, once.
+    /// - Complexity: O(n · q) for n namespaces with RoleBindings and q the cost of one
+    ///   ``subjects(allowedTo:)``.
+    public func subjectsInAnyNamespace(allowedTo request: ResourceRequest) -> [(namespace: String, subject: AllowedSubject)] {
+        var clusterWide = request
+        clusterWide.namespace = ""
+        var out = subjects(allowedTo: .resource(clusterWide)).map { (namespace: "", subject: $0) }
+        for ns in namespacesWithRoleBindings {
+            var r = request
+            r.namespace = ns
+            for s in subjects(allowedTo: .resource(r)) {
+                if let g = s.grant, bindings[g.binding].kind == .roleBinding { out.append((ns, s)) }
+            }
+        }
+        return out
+    }
+
+    /// Every service account the input mentions: ServiceAccount objects, ServiceAccount
+    /// subjects of bindings, and the service accounts pods and workloads run as, as
+    /// `namespace/name`, sorted.
+    public var knownServiceAccounts: [String] {
+        var set = Set<String>()
+        for sa in serviceAccounts { set.insert("\(sa.namespace)/\(sa.name)") }
+        for b in bindings {
+            for s in b.subjects {
+                if let e = s.effective(bindingNamespace: b.namespace ?? ""), e.kind == "ServiceAccount" {
+                    set.insert("\(e.namespace)/\(e.name)")
+                }
+            }
+        }
+        for w in workloads { set.insert("\(w.namespace)/\(w.template.serviceAccountName)") }
+        return set.sorted()
+    }
+
+    /// Every user named by a `User` subject, sorted.
+    public var knownUsers: [String] {
+        Set(bindings.flatMap { $0.subjects.filter { $0.kind == "User" }.map(\.name) }).sorted()
+    }
+
+    /// The known principals that belong to a group by the authenticators' rules:
+    /// `system:serviceaccounts` (every service account), `system:serviceaccounts:NS` (those
+    /// of NS), `system:authenticated` (every user and service account), and
+    /// `system:unauthenticated` (`system:anonymous`). Other groups' members are not
+    /// visible in RBAC objects: the answer is empty.
+    public func knownMembers(ofGroup group: String) -> [String] {
+        let sas = knownServiceAccounts
+        switch group {
+        case "system:serviceaccounts": return sas.map { "sa:" + $0 }
+        case Identity.authenticatedGroup:
+            return knownUsers.filter { $0 != Identity.anonymousUser }.map { "user:" + $0 } + sas.map { "sa:" + $0 }
+        case Identity.unauthenticatedGroup: return ["user:" + Identity.anonymousUser]
+        default:
+            if group.hasPrefix("system:serviceaccounts:") {
+                let ns = String(group.dropFirst("system:serviceaccounts:".count))
+                return sas.filter { $0.hasPrefix(ns + "/") }.map { "sa:" + $0 }
+            }
+            return []
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// An aligned text table, kubectl style: upper-case headers, two spaces between columns, a
+/// bold header on a color terminal.
+struct Table {
+    var headers: [String]
+    var rows: [[String]] = []
+
+    init(_ headers: [String]) { self.headers = headers }
+
+    mutating func add(_ row: [String]) { rows.append(row) }
+
+    /// Renders the table. `paint` may color a cell (row, column, text) → text.
+    func render(color: Bool, paint: ((Int, Int, String) -> String)? = nil) -> String {
+        var widths = headers.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ cells: [String], row: Int?) -> String {
+            var out = ""
+            for (i, cell) in cells.enumerated() {
+                let last = i == cells.count - 1
+                var text = cell
+                if let row, let paint { text = paint(row, i, cell) }
+                out += text
+                if !last { out += String(repeating: " ", count: widths[i] - cell.count + 2) }
+            }
+            return out
+        }
+        var out = Terminal.paint(line(headers, row: nil), "1", color: color) + "\n"
+        for (r, row) in rows.enumerated() { out += line(row, row: r) + "\n" }
+        return out
+    }
+}

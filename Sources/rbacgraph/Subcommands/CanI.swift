@@ -1,0 +1,177 @@
+import ArgumentParser
+import RBACCore
+
+extension RBACGraphCommand {
+    /// `rbacgraph can-i VERB RESOURCE [NAME] --as USER | --sa NS/NAME`, and `can-i --list`.
+    struct CanI: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "can-i",
+            abstract: "Check whether an identity may make a request (exit 0 yes, 1 no), or list its rules with --list.",
+            discussion: """
+                As `kubectl auth can-i`: members of system:masters may do everything; otherwise \
+                RBAC decides, and the answer names the binding, role and rule that allow it.
+
+                Examples:
+                  rbacgraph can-i get secrets -n prod --sa prod/api -f cluster.yaml
+                  rbacgraph can-i create pods --as alice --as-group devs -n dev -f manifests/
+                  rbacgraph can-i --list --sa kube-system/default -n kube-system -f cluster.yaml
+                """)
+
+        @OptionGroup var input: InputOptions
+
+        @Argument(help: "VERB RESOURCE [NAME] (not with --list).")
+        var words: [String] = []
+
+        @Option(name: .shortAndLong, help: "The namespace of the request.")
+        var namespace: String?
+
+        @Option(help: ArgumentHelp("The API group of the resource, instead of the built-in table's.", valueName: "group"))
+        var apiGroup: String?
+
+        @Option(help: "A subresource (the same as RESOURCE/SUBRESOURCE).")
+        var subresource: String?
+
+        @Option(name: .customLong("as"), help: ArgumentHelp("The user to check (system:authenticated is added, as the API server does).", valueName: "user"))
+        var user: String?
+
+        @Option(name: .customLong("as-group"), help: ArgumentHelp("A group of the user (repeatable).", valueName: "group"))
+        var groups: [String] = []
+
+        @Option(name: .customLong("sa"), help: ArgumentHelp("A service account, as NAMESPACE/NAME.", valueName: "ns/name"))
+        var serviceAccount: String?
+
+        @Flag(help: "List the rules that apply to the identity in the namespace.")
+        var list = false
+
+        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
+        var output: OutputFormat = .table
+
+        func validate() throws {
+            if (user == nil) == (serviceAccount == nil) { throw ValidationError("Give exactly one of --as USER or --sa NAMESPACE/NAME.") }
+            if serviceAccount != nil && !groups.isEmpty { throw ValidationError("--as-group goes with --as, not --sa.") }
+            if let sa = serviceAccount, sa.split(separator: "/").count != 2 { throw ValidationError("--sa takes NAMESPACE/NAME.") }
+            if list && !words.isEmpty { throw ValidationError("--list takes no VERB RESOURCE.") }
+            if !list && !(2...3).contains(words.count) { throw ValidationError("Give VERB RESOURCE [NAME], or --list.") }
+        }
+
+        /// The identity as the API server would see it.
+        var identity: Identity {
+            if let sa = serviceAccount {
+                let parts = sa.split(separator: "/")
+                return .serviceAccount(namespace: String(parts[0]), name: String(parts[1]))
+            }
+            let name = user!
+            let probe = Identity(name: name)
+            if groups.isEmpty, let sa = probe.serviceAccount { return .serviceAccount(namespace: sa.namespace, name: sa.name) }
+            if name == Identity.anonymousUser { return Identity(name: name, groups: groups.isEmpty ? [Identity.unauthenticatedGroup] : groups) }
+            return .authenticatedUser(name, groups: groups)
+        }
+
+        func run() throws {
+            let (graph, result) = try input.loadGraph()
+            if list {
+                try runList(graph)
+            } else {
+                try runCheck(graph)
+            }
+            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+        }
+
+        private func runCheck(_ graph: AccessGraph) throws {
+            var args = try RequestArguments.parse([words[0], words[1]] + (words.count > 2 ? [words[2]] : []))
+            args.namespace = namespace
+            args.apiGroup = apiGroup
+            args.subresource = subresource
+            let (req, warning) = args.request()
+            if let warning, !input.quiet { Terminal.warn(warning) }
+            let d = graph.authorize(identity, req)
+            switch output {
+            case .table:
+                let color = Terminal.colorStdout
+                print(d.allowed ? Terminal.paint("yes", "1;32", color: color) : Terminal.paint("no", "1;31", color: color))
+                if !input.quiet {
+                    if let g = d.grant {
+                        print("  \(graph.reason(for: g))")
+                        print("  rule \(g.ruleIndex): \(JSONForms.ruleSummary(graph.roles[g.role].rules[g.ruleIndex]))")
+                    } else if d.allowed {
+                        print("  \(d.reason)")
+                    } else {
+                        print("  no RBAC rule allows \(identity) to \(req)")
+                        if !d.reason.isEmpty { print("  \(d.reason)") }
+                    }
+                }
+            default:
+                var pairs: [(String, JSONValue)] = [
+                    ("identity", .object([("user", .string(identity.name)), ("groups", .array(identity.groups.map { .string($0) }))])),
+                    ("request", JSONForms.request(req)), ("allowed", .bool(d.allowed)), ("reason", .string(d.reason)),
+                ]
+                if let g = d.grant { pairs.append(("grant", JSONForms.grant(g, in: graph))) }
+                if !d.errors.isEmpty { pairs.append(("errors", .array(d.errors.map { .string($0) }))) }
+                output.emit(.object(pairs))
+            }
+            if !d.allowed { throw ExitCode(ExitCodes.no) }
+        }
+
+        private func runList(_ graph: AccessGraph) throws {
+            let ns = namespace ?? "default"
+            let id = identity
+            let (rules, errors) = graph.rules(for: id, in: ns)
+            switch output {
+            case .table:
+                let rows = CompactRules(rules, graph: graph)
+                var table = Table(["RESOURCES", "NON-RESOURCE URLS", "RESOURCE NAMES", "VERBS", "FROM"])
+                for r in rows.rows { table.add(r) }
+                if id.isMaster && !input.quiet {
+                    print("\(id.name) is in system:masters: the API server allows it everything; RBAC grants:")
+                }
+                print(table.render(color: Terminal.colorStdout), terminator: "")
+            default:
+                let items: [JSONValue] = rules.map { rg in
+                    .object([("rule", QueryEvaluator.ruleJSON(rg.rule)), ("grant", JSONForms.grant(rg.grant, in: graph))])
+                }
+                var pairs: [(String, JSONValue)] = [
+                    ("identity", .object([("user", .string(id.name)), ("groups", .array(id.groups.map { .string($0) }))])),
+                    ("namespace", .string(ns)), ("rules", .array(items)),
+                ]
+                if !errors.isEmpty { pairs.append(("evaluationError", .string(errors.joined(separator: ", ")))) }
+                output.emit(.object(pairs))
+            }
+            if !errors.isEmpty && !input.quiet {
+                Terminal.warn("while resolving the bindings: " + errors.joined(separator: ", "))
+            }
+        }
+    }
+}
+
+/// The `kubectl auth can-i --list` view: one row per resource (as `resource.group`) and
+/// resource names, verbs merged; one row per non-resource URL.
+struct CompactRules {
+    var rows: [[String]] = []
+
+    init(_ rules: [RuleGrant], graph: AccessGraph) {
+        struct Key: Hashable { var resource: String; var names: String; var url: String }
+        var order: [Key] = []
+        var verbs: [Key: [String]] = [:]
+        var from: [Key: [String]] = [:]
+        for rg in rules {
+            let r = rg.rule
+            let role = graph.roles[rg.grant.role].displayName
+            var keys: [Key] = []
+            for g in r.apiGroups {
+                for res in r.resources {
+                    keys.append(Key(resource: g.isEmpty ? res : "\(res).\(g)", names: "[" + r.resourceNames.joined(separator: " ") + "]", url: "[]"))
+                }
+            }
+            for u in r.nonResourceURLs { keys.append(Key(resource: "", names: "[]", url: "[\(u)]")) }
+            for k in keys {
+                if verbs[k] == nil { order.append(k) }
+                for v in r.verbs where !(verbs[k]?.contains(v) ?? false) { verbs[k, default: []].append(v) }
+                if !(from[k]?.contains(role) ?? false) { from[k, default: []].append(role) }
+            }
+        }
+        let sorted = order.sorted { ($0.resource.isEmpty ? 1 : 0, $0.resource, $0.url, $0.names) < ($1.resource.isEmpty ? 1 : 0, $1.resource, $1.url, $1.names) }
+        for k in sorted {
+            rows.append([k.resource, k.url, k.names, "[" + (verbs[k] ?? []).joined(separator: " ") + "]", (from[k] ?? []).joined(separator: ", ")])
+        }
+    }
+}

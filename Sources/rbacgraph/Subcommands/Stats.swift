@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import RBACCore
+
+extension RBACGraphCommand {
+    /// `rbacgraph stats -f …`: what was loaded.
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what was loaded: objects per kind, skipped kinds, load errors, time.")
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
+        var output: OutputFormat = .table
+
+        func run() throws {
+            let start = Date()
+            let (graph, result) = try input.loadGraph()
+            let graphSeconds = Date().timeIntervalSince(start) - result.statistics.seconds
+            let s = result.statistics
+            let missing = graph.resolutions.filter { if case .error = $0 { return true } else { return false } }.count
+            let aggregated = graph.roles.filter { $0.aggregationRule != nil }.count
+            switch output {
+            case .table:
+                print("Loaded \(s.files) file(s), \(s.documents) document(s), \(String(format: "%.1f", Double(s.bytes) / 1_048_576)) MiB in \(String(format: "%.2f", s.seconds)) s (graph built in \(String(format: "%.2f", graphSeconds)) s).")
+                var t = Table(["KIND", "LOADED"])
+                for (k, n) in s.loadedKinds.sorted(by: { $0.key < $1.key }) { t.add([k, String(n)]) }
+                print(t.render(color: Terminal.colorStdout), terminator: "")
+                if !s.skippedKinds.isEmpty {
+                    var sk = Table(["SKIPPED KIND", "COUNT"])
+                    for (k, n) in s.skippedKinds.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) { sk.add([k, String(n)]) }
+                    print()
+                    print(sk.render(color: Terminal.colorStdout), terminator: "")
+                }
+                print()
+                print("Aggregated ClusterRoles: \(aggregated); bindings to missing roles: \(missing); duplicates replaced: \(graph.duplicates.count)")
+                print("Load errors: \(s.errors); warnings: \(s.warnings)")
+            default:
+                func counts(_ d: [String: Int]) -> JSONValue {
+                    .object(d.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })
+                }
+                output.emit(.object([
+                    ("files", .number(Double(s.files))), ("documents", .number(Double(s.documents))),
+                    ("bytes", .number(Double(s.bytes))), ("seconds", .number(s.seconds)),
+                    ("loaded", counts(s.loadedKinds)), ("skipped", counts(s.skippedKinds)),
+                    ("errors", .number(Double(s.errors))), ("warnings", .number(Double(s.warnings))),
+                    ("aggregatedClusterRoles", .number(Double(aggregated))),
+                    ("bindingsToMissingRoles", .number(Double(missing))),
+                    ("duplicates", .array(graph.duplicates.map { .string($0) })),
+                ]))
+            }
+            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+        }
+    }
+}
