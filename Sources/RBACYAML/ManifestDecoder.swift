@@ -38,6 +38,8 @@ final class ManifestDecoder {
     let lineBase: Int
     /// Problems found; appended by the loader to its diagnostics.
     var issues: [LoadDiagnostic] = []
+    /// The `kind` of the current top-level object, once read (a List's items may come first).
+    var topLevelKind: String?
     /// Errors since the current object started (a nonzero difference rejects it).
     private var errorCount = 0
 
@@ -250,6 +252,7 @@ final class ManifestDecoder {
             case "apiVersion": d.apiVersion = try readString("apiVersion")
             case "kind":
                 d.kind = try readString("kind")
+                if topLevel { topLevelKind = d.kind }
                 if let kind = d.kind, !Self.keptKinds.contains(kind), !kind.hasSuffix("List") { skipRest = true }
             case "metadata": try decodeMetadata(&d)
             case "rules": d.rules = try decodeRules()

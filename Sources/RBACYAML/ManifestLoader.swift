@@ -221,8 +221,10 @@ extension ManifestLoader {
         private mutating func parse(_ decoder: ManifestDecoder) throws(LoadError) -> YAMLStreamError? {
             let reader = decoder.reader
             var pending: [ObjectDraft] = []
-            var topKind: String? = nil
             var inDocument = false
+            // Issues up to here belong to complete objects; those after it, to a document a
+            // fatal error cut short, whose error explains them.
+            var issuesKept = 0
             do {
                 try reader.advance()  // stream start
                 while true {
@@ -233,11 +235,15 @@ extension ManifestLoader {
                         return nil
                     case .documentStart:
                         inDocument = true
+                        issuesKept = decoder.issues.count
+                        decoder.topLevelKind = nil
                         statistics.documents += 1
                         try reader.advance()
                         pending = []
-                        let draft = try decoder.decodeObject(topLevel: true) { item in pending.append(item) }
-                        topKind = draft?.kind
+                        let draft = try decoder.decodeObject(topLevel: true) { item in
+                            pending.append(item)
+                            issuesKept = decoder.issues.count
+                        }
                         if let draft {
                             if pending.isEmpty && !Self.isList(draft.kind) {
                                 try add(object: draft)
@@ -258,8 +264,11 @@ extension ManifestLoader {
                 }
             } catch let e as YAMLStreamError {
                 // Keep the complete items of a List cut short by the error.
-                if inDocument, topKind == nil || Self.isList(topKind) {
-                    for item in pending { try add(object: item) }
+                if inDocument {
+                    if decoder.topLevelKind == nil || Self.isList(decoder.topLevelKind) {
+                        for item in pending { try add(object: item) }
+                    }
+                    if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
                 }
                 try flushIssues(decoder)
                 return e
