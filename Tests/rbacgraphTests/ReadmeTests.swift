@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// Every `$ rbacgraph …` command shown in a console block of README.md is run, and its output
+/// must be the text shown under it: the README cannot drift from the tool.
+@Suite("README examples")
+struct ReadmeTests {
+    struct Example: CustomTestStringConvertible, Sendable {
+        var args: [String]
+        var expected: String
+        var testDescription: String { "rbacgraph " + args.joined(separator: " ") }
+    }
+
+    static func examples() throws -> [Example] {
+        let text = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        var out: [Example] = []
+        let blocks = text.components(separatedBy: "```console\n").dropFirst()
+        for block in blocks {
+            let body = block.components(separatedBy: "```")[0]
+            let lines = body.components(separatedBy: "\n")
+            // Blocks with other commands (cat …) set up files the README does not ship.
+            let commands = lines.filter { $0.hasPrefix("$ ") }
+            guard commands.allSatisfy({ $0.hasPrefix("$ rbacgraph ") }) else { continue }
+            var current: Example? = nil
+            for (i, line) in lines.enumerated() {
+                if line.hasPrefix("$ rbacgraph ") {
+                    if let c = current { out.append(c) }
+                    let args = line.dropFirst("$ rbacgraph ".count).split(separator: " ").map(String.init)
+                    current = Example(args: args, expected: "")
+                } else if current != nil, i < lines.count - 1 {  // the last element is what follows the final newline
+                    current!.expected += line + "\n"
+                }
+            }
+            if let c = current { out.append(c) }
+        }
+        return out
+    }
+
+    @Test("the README shows commands")
+    func hasExamples() throws {
+        #expect(try Self.examples().count >= 8)
+    }
+
+    @Test("README output is the tool's output", arguments: try examples())
+    func example(_ e: Example) throws {
+        var actual = try CLI.run(e.args).stdout
+        actual = actual.replacingOccurrences(
+            of: #"in [0-9.]+ s \(graph built in [0-9.]+ s\)"#, with: "in 0.00 s (graph built in 0.00 s)",
+            options: .regularExpression)
+        #expect(actual == e.expected)
+    }
+}
