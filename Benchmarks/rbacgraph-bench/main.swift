@@ -1,1 +1,412 @@
-print("bench")
+// rbacgraph-bench: the `make bench` suite.
+//
+//   rbacgraph-bench [--data DIR] [--binary PATH] [--quick] [--sizes 10,100,500] [--seed N]
+//                   [--queries N] [--report FILE | --no-report]
+//   rbacgraph-bench generate --size MB [--seed N] [--out FILE]
+//
+// Generates synthetic `kubectl get -A -o yaml` dumps (DIR/dump-<size>mb.yaml, only when
+// missing), then measures load throughput (bare libyaml against ManifestLoader), the peak
+// memory of `rbacgraph eval`, and who-can / authorize latency through QueryEvaluator. Prints
+// the report and writes it as markdown (docs/benchmarks.md unless --quick).
+
+import Foundation
+import RBACCore
+import RBACYAML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let usage = """
+    usage: rbacgraph-bench [--data DIR] [--binary PATH] [--quick] [--sizes 10,100,500] [--seed N]
+                           [--queries N] [--report FILE | --no-report]
+           rbacgraph-bench generate --size MB [--seed N] [--out FILE]
+
+      --data DIR      where the dumps are kept (default bench-data); missing ones are generated
+      --binary PATH   the rbacgraph executable whose peak memory is measured (default .build/release/rbacgraph)
+      --quick         only the 10 MB dump (load, memory and queries on it); writes no report file
+      --sizes LIST    dump sizes in MB (default 10,100,500); queries run on 100 MB, else the largest below 500
+      --seed N        generator and query seed (default 1); dumps already on disk are reused as they are
+      --queries N     who-can and authorize queries each (default 10000)
+      --report FILE   the markdown report (default docs/benchmarks.md; none with --quick unless given)
+      --no-report     print only
+
+    """
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("rbacgraph-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("[bench] \(message)\n".utf8))
+}
+
+struct Options {
+    var data = "bench-data"
+    var binary = ".build/release/rbacgraph"
+    var quick = false
+    var sizes = [10, 100, 500]
+    var seed: UInt64 = 1
+    var queries = 10_000
+    var report: String? = "docs/benchmarks.md"
+    var reportGiven = false
+    // generate mode
+    var generate = false
+    var size = 0
+    var out: String?
+}
+
+func parseOptions() -> Options {
+    var o = Options()
+    var args = Array(CommandLine.arguments.dropFirst())
+    if args.first == "__rss-child" { rssChildMain(Array(args.dropFirst())) }
+    if args.first == "generate" {
+        o.generate = true
+        args.removeFirst()
+    }
+    var i = 0
+    func value() -> String {
+        i += 1
+        guard i < args.count else { fail("\(args[i - 1]) needs a value\n\(usage)") }
+        return args[i]
+    }
+    var sizesGiven = false
+    while i < args.count {
+        switch args[i] {
+        case "--data": o.data = value()
+        case "--binary": o.binary = value()
+        case "--quick": o.quick = true
+        case "--sizes":
+            o.sizes = value().split(separator: ",").map { number(String($0), "--sizes") }
+            sizesGiven = true
+        case "--seed": o.seed = number(value(), "--seed")
+        case "--queries": o.queries = number(value(), "--queries")
+        case "--report":
+            o.report = value()
+            o.reportGiven = true
+        case "--no-report":
+            o.report = nil
+            o.reportGiven = true
+        case "--size": o.size = number(value(), "--size")
+        case "--out": o.out = value()
+        case "-h", "--help":
+            print(usage)
+            exit(0)
+        default: fail("unknown argument \(args[i])\n\(usage)")
+        }
+        i += 1
+    }
+    if o.quick {
+        if !sizesGiven { o.sizes = [10] }
+        if !o.reportGiven { o.report = nil }
+    }
+    return o
+}
+
+func number<T: LosslessStringConvertible>(_ text: String, _ option: String) -> T {
+    guard let v = T(text) else { fail("bad value for \(option): \(text)") }
+    return v
+}
+
+func dumpPath(_ o: Options, _ sizeMB: Int) -> String { "\(o.data)/dump-\(sizeMB)mb.yaml" }
+
+// MARK: - Generate mode
+
+let options = parseOptions()
+
+if options.generate {
+    guard options.size > 0 else { fail("generate needs --size MB") }
+    let out = options.out ?? dumpPath(options, options.size)
+    let dir = (out as NSString).deletingLastPathComponent
+    if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    do {
+        let s = try DumpGenerator.write(sizeMB: options.size, seed: options.seed, to: out)
+        print("\(out): \(s.bytes) bytes, \(s.items) items (\(s.namespaces) namespaces, \(s.rbacItems) RBAC objects) in \(fmt(s.seconds, 2)) s")
+    } catch {
+        fail("\(error)")
+    }
+    exit(0)
+}
+
+// MARK: - Benchmark mode
+
+struct SizeResult {
+    var sizeMB: Int
+    var path: String
+    var bytes: Int
+    var generated: DumpGenerator.Summary?
+    var bare: [Double] = []
+    var loader: [Double] = []
+    var events = 0
+    var statistics = LoadStatistics()
+    var child: ChildRun?
+
+    var mb: Double { Double(bytes) / Double(1 << 20) }
+    var bareMBps: Double { mb / median(bare) }
+    var loaderMBps: Double { mb / median(loader) }
+    var ratio: Double { median(bare) / median(loader) }
+    var rssRatio: Double { Double(child?.maxRSSBytes ?? 0) / Double(bytes) }
+    var items: Int { statistics.loadedObjects + statistics.skippedObjects }
+    var rbacItems: Int {
+        ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"].reduce(0) { $0 + (statistics.loadedKinds[$1] ?? 0) }
+    }
+}
+
+var failures: [String] = []
+let machine = MachineInfo.current()
+note("machine: \(machine.summary)")
+try? FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
+guard FileManager.default.isExecutableFile(atPath: options.binary) else {
+    fail("\(options.binary) is not an executable (build it: swift build -c release --product rbacgraph)")
+}
+let querySize: Int = options.sizes.contains(100) ? 100 : (options.sizes.filter { $0 < 500 }.max() ?? options.sizes.max() ?? 10)
+
+// The CLI's memory: `eval` with no queries. Its floor is measured on an empty List.
+var warnings: [String] = []
+let emptyQueries = "\(options.data)/empty-queries.jsonl"
+let emptyList = "\(options.data)/empty-list.yaml"
+_ = FileManager.default.createFile(atPath: emptyQueries, contents: Data())
+_ = FileManager.default.createFile(atPath: emptyList, contents: Data("apiVersion: v1\nitems: []\nkind: List\n".utf8))
+var queriesArgument = "/dev/null"
+
+@MainActor func evalPeakRSS(_ path: String) throws -> ChildRun {
+    let scratch = "\(options.data)/.rss-\(getpid())"
+    var c = try measurePeakRSS([options.binary, "eval", "-f", path, "--queries", queriesArgument, "-q"], scratch: scratch)
+    if c.exitStatus == 64 && queriesArgument == "/dev/null" {
+        warnings.append("`rbacgraph eval --queries /dev/null` exits with status 64 (\"Cannot read queries file /dev/null\": FileManager.contents(atPath:) returns nil for a character device); memory was measured with an empty queries file instead.")
+        queriesArgument = emptyQueries
+        c = try measurePeakRSS([options.binary, "eval", "-f", path, "--queries", queriesArgument, "-q"], scratch: scratch)
+    }
+    return c
+}
+
+let baseline: ChildRun
+do {
+    baseline = try evalPeakRSS(emptyList)
+    note("rbacgraph eval on an empty List: peak RSS \(baseline.maxRSSBytes >> 20) MB (measurement floor \(baseline.floorBytes >> 20) MB)")
+} catch {
+    fail("\(error)")
+}
+
+var results: [SizeResult] = []
+var queryResult: ManifestLoader.Result?
+let benchStart = monotonicNanos()
+
+for size in options.sizes {
+    let path = dumpPath(options, size)
+    var generated: DumpGenerator.Summary?
+    if fileSize(path) <= 0 {
+        note("generating \(path) (\(size) MB, seed \(options.seed))…")
+        do {
+            let s = try DumpGenerator.write(sizeMB: size, seed: options.seed, to: path)
+            note("  \(s.bytes) bytes, \(s.items) items, \(s.namespaces) namespaces in \(fmt(s.seconds, 2)) s (\(fmt(Double(s.bytes) / Double(1 << 20) / s.seconds, 0)) MB/s)")
+            generated = s
+        } catch {
+            fail("\(error)")
+        }
+    }
+    var r = SizeResult(sizeMB: size, path: path, bytes: fileSize(path), generated: generated)
+    warmPageCache(path)
+    let runs = size >= 500 ? 1 : 3
+    note("\(path): \(runs) × (bare libyaml, ManifestLoader)…")
+    do {
+        for run in 0..<runs {
+            let b = try bareLibyamlPass(path)
+            r.bare.append(b.seconds)
+            r.events = b.events
+            let keep = size == querySize && run == runs - 1
+            let l = try loaderPass(path) { result in if keep { queryResult = result } }
+            r.loader.append(l.seconds)
+            r.statistics = l.statistics
+            if !l.errors.isEmpty { failures.append("\(path): load errors: \(l.errors.joined(separator: "; "))") }
+            note("  run \(run + 1): libyaml \(fmt(b.seconds, 2)) s, loader \(fmt(l.seconds, 2)) s")
+        }
+    } catch {
+        fail("\(error)")
+    }
+    if let g = generated, g.items != r.items {
+        failures.append("\(path): the generator wrote \(g.items) items, the loader read \(r.items)")
+    }
+    note("\(path): peak memory of rbacgraph eval…")
+    do {
+        let c = try evalPeakRSS(path)
+        r.child = c
+        if c.exitStatus != 0 { failures.append("\(options.binary) eval -f \(path) exited with status \(c.exitStatus)") }
+        note("  peak RSS \(c.maxRSSBytes >> 20) MB in \(fmt(c.seconds, 2)) s")
+    } catch {
+        fail("\(error)")
+    }
+    results.append(r)
+}
+
+// MARK: Queries
+
+struct QueryPhase {
+    var sizeMB: Int
+    var graphBuild: [Double]
+    var roles = 0, bindings = 0, serviceAccounts = 0, namespaces = 0
+    var whoCan: QueryRun
+    var authorize: QueryRun
+}
+
+var queryPhase: QueryPhase?
+if let loaded = queryResult {
+    note("query latency on the \(querySize) MB dump…")
+    var builds: [Double] = []
+    var graph: AccessGraph?
+    for _ in 0..<3 {
+        let start = monotonicNanos()
+        let g = AccessGraph(loaded.cluster)
+        builds.append(seconds(since: start))
+        graph = g
+    }
+    let g = graph!
+    var builder = QueryBuilder(graph: g, seed: options.seed)
+    if !builder.isUsable { fail("the dump has no namespaces, service accounts, users or groups to query") }
+    let whoCanQueries = builder.whoCan(options.queries, firstID: 1)
+    let authorizeQueries = builder.authorize(options.queries, firstID: options.queries + 1)
+    let evaluator = QueryEvaluator(graph: g)
+    // A few answers known from the generator's cluster: the queries are answered, not refused.
+    let tenant = g.namespaces.map(\.name).first { $0.hasSuffix("-prod") } ?? "default"
+    let checks: [(String, (JSONValue) -> Bool)] = [
+        ("{\"id\":0,\"op\":\"who-can\",\"verb\":\"get\",\"resource\":\"secrets\",\"namespace\":\"\(tenant)\"}",
+         { $0["subjects"]?.arrayValue?.contains { $0["name"]?.stringValue == "system:masters" } == true }),
+        ("{\"id\":0,\"op\":\"authorize\",\"user\":\"root\",\"groups\":[\"platform-admins\"],\"verb\":\"delete\",\"resource\":\"nodes\"}",
+         { $0["allowed"]?.boolValue == true }),
+        ("{\"id\":0,\"op\":\"authorize\",\"user\":\"stranger@example.org\",\"verb\":\"get\",\"resource\":\"secrets\",\"namespace\":\"\(tenant)\"}",
+         { $0["allowed"]?.boolValue == false }),
+        ("{\"id\":0,\"op\":\"authorize\",\"user\":\"u\",\"authenticated\":true,\"verb\":\"get\",\"path\":\"/version\"}",
+         { $0["allowed"]?.boolValue == true }),
+    ]
+    for (line, ok) in checks {
+        let answer = evaluator.answer(line: line)
+        guard let v = try? JSONValue.parse(answer), ok(v) else {
+            failures.append("sanity check failed: \(line) -> \(answer.prefix(300))")
+            continue
+        }
+    }
+    let w = timeQueries(evaluator, whoCanQueries, op: "who-can")
+    note("  who-can: median \(fmt(w.stats.median)) µs, p99 \(fmt(w.stats.p99)) µs")
+    let a = timeQueries(evaluator, authorizeQueries, op: "authorize")
+    note("  authorize: median \(fmt(a.stats.median)) µs, p99 \(fmt(a.stats.p99)) µs")
+    for run in [w, a] where !run.errors.isEmpty {
+        failures.append("\(run.errors.count) \(run.stats.op) queries answered with an error, e.g. \(run.errors.prefix(3).joined(separator: " | "))")
+    }
+    if a.allowed == 0 { failures.append("no authorize query was allowed: the queries do not match the dump") }
+    if w.subjectsTotal == 0 { failures.append("no who-can query found any subject: the queries do not match the dump") }
+    queryPhase = QueryPhase(
+        sizeMB: querySize, graphBuild: builds, roles: g.roles.count, bindings: g.bindings.count,
+        serviceAccounts: g.serviceAccounts.count, namespaces: g.namespaces.count, whoCan: w, authorize: a)
+}
+let totalSeconds = seconds(since: benchStart)
+
+// MARK: - Report
+
+func verdict(_ ok: Bool) -> String { ok ? "met" : "**missed**" }
+
+var md = ""
+md += "## Dumps\n\n"
+md += "Synthetic `kubectl get -A -o yaml` dumps (one `kind: List`; managedFields, last-applied-configuration, statuses), generated by `rbacgraph-bench generate` (seed \(options.seed)). MB = 2^20 bytes.\n\n"
+md += markdownTable(
+    ["dump", "bytes", "items", "namespaces", "RBAC objects", "pods", "secrets", "YAML events"],
+    results.map { r in
+        let s = r.statistics
+        let rbacShare = r.items > 0 ? 100 * Double(r.rbacItems) / Double(r.items) : 0
+        return [
+            (r.path as NSString).lastPathComponent, "\(r.bytes)", "\(r.items)", "\(s.loadedKinds["Namespace"] ?? 0)",
+            "\(r.rbacItems) (\(fmt(rbacShare, 0))%)", "\(s.loadedKinds["Pod"] ?? 0)", "\(s.loadedKinds["Secret"] ?? 0)", "\(r.events)",
+        ]
+    }, rightAligned: [1, 2, 3, 4, 5, 6, 7])
+md += "\n## Load throughput\n\n"
+md += "Same file, same process, page cache warm; median of 3 runs (1 run for 500 MB), runs alternating. *bare libyaml*: `yaml_parser_parse` + `yaml_event_delete` until the stream end, nothing else. *loader*: `ManifestLoader().load(paths: [file])`. Target: loader ≥ 70% of bare libyaml.\n\n"
+md += markdownTable(
+    ["dump", "runs", "bare libyaml MB/s", "loader MB/s", "loader / libyaml", "target ≥ 70%"],
+    results.map { r in
+        [
+            "\(r.sizeMB) MB", "\(r.bare.count)", fmt(r.bareMBps), fmt(r.loaderMBps), "\(fmt(100 * r.ratio, 0))%",
+            verdict(r.ratio >= 0.70),
+        ]
+    }, rightAligned: [1, 2, 3, 4])
+md += "\n## Peak memory\n\n"
+md += "`rbacgraph eval -f FILE --queries \(queriesArgument == "/dev/null" ? "/dev/null" : "EMPTY-FILE") -q` run as a child process (through a small helper process, so that the bench's own memory does not leak into the figure); peak RSS from `wait4`'s rusage (`ru_maxrss`). Target: peak RSS < 1.5 × input size. "
+md += "The same command on an empty List peaks at \(fmt(Double(baseline.maxRSSBytes) / Double(1 << 20))) MB (Swift runtime, Foundation, code): the *above baseline* column subtracts it. (The helper itself peaks at \(fmt(Double(baseline.floorBytes) / Double(1 << 20))) MB, the floor below which nothing could be measured.)\n\n"
+md += markdownTable(
+    ["dump", "input MB", "peak RSS MB", "RSS / input", "target < 1.5×", "above baseline / input", "eval wall s"],
+    results.map { r in
+        let rss = Double(r.child?.maxRSSBytes ?? 0) / Double(1 << 20)
+        let above = Double((r.child?.maxRSSBytes ?? 0) - baseline.maxRSSBytes) / Double(r.bytes)
+        return ["\(r.sizeMB) MB", fmt(r.mb), fmt(rss), "\(fmt(r.rssRatio, 2))×", verdict(r.rssRatio < 1.5), "\(fmt(above, 2))×", fmt(r.child?.seconds ?? 0, 2)]
+    }, rightAligned: [1, 2, 3, 5, 6])
+if let q = queryPhase {
+    md += "\n## Query latency\n\n"
+    md += "On the \(q.sizeMB) MB dump (\(q.namespaces) namespaces, \(q.serviceAccounts) service accounts, \(q.roles) roles, \(q.bindings) bindings). "
+    md += "Each query timed alone through `QueryEvaluator(graph:).answer(line:)` (JSON in, JSON out, as `rbacgraph eval` does), after a 500-query warm-up. "
+    md += "Mix: namespaced resources (secrets, pods, configmaps, deployments.apps, …), named objects, cluster-wide resources, subresources (pods/exec, pods/log, …), non-resource paths, impersonate/bind/escalate; identities are service accounts, users and groups of the dump, plus unknown ones.\n\n"
+    md += "AccessGraph build: **\(fmt(median(q.graphBuild) * 1000)) ms** (median of 3).\n\n"
+    md += markdownTable(
+        ["op", "queries", "median µs", "p99 µs", "mean µs", "max µs", "target", ""],
+        [
+            ["who-can", "\(q.whoCan.stats.count)", fmt(q.whoCan.stats.median), fmt(q.whoCan.stats.p99), fmt(q.whoCan.stats.mean), fmt(q.whoCan.stats.max), "median < 1000 µs", verdict(q.whoCan.stats.median < 1000)],
+            ["authorize (can-i)", "\(q.authorize.stats.count)", fmt(q.authorize.stats.median), fmt(q.authorize.stats.p99), fmt(q.authorize.stats.mean), fmt(q.authorize.stats.max), "median < 50 µs", verdict(q.authorize.stats.median < 50)],
+        ], rightAligned: [1, 2, 3, 4, 5])
+    md += "\nAnswers: \(q.authorize.allowed) of \(q.authorize.stats.count) authorize queries allowed; who-can found \(fmt(Double(q.whoCan.subjectsTotal) / Double(max(1, q.whoCan.stats.count)))) subjects per query on average; \(q.whoCan.errors.count + q.authorize.errors.count) error answers.\n\n"
+    md += "By query class:\n\n"
+    md += markdownTable(
+        ["op", "class", "queries", "median µs", "p99 µs", "answers"],
+        q.whoCan.byClass.map {
+            ["who-can", $0.op, "\($0.count)", fmt($0.median), fmt($0.p99),
+             "\(fmt(Double(q.whoCan.outcomeByClass[$0.op] ?? 0) / Double(max(1, $0.count)))) subjects on average"]
+        } + q.authorize.byClass.map {
+            ["authorize", $0.op, "\($0.count)", fmt($0.median), fmt($0.p99),
+             "\(fmt(100 * Double(q.authorize.outcomeByClass[$0.op] ?? 0) / Double(max(1, $0.count)), 0))% allowed"]
+        },
+        rightAligned: [2, 3, 4])
+}
+md += "\nTotal bench time (after the build, including any dump generation): \(fmt(totalSeconds, 0)) s.\n"
+
+print("\nrbacgraph benchmarks — \(machine.date)\n\(machine.summary)\n")
+if !warnings.isEmpty {
+    md += "\nWarnings:\n\n" + warnings.map { "- \($0)\n" }.joined()
+}
+print(md)
+if !failures.isEmpty {
+    print("FAILED:")
+    for f in failures { print("  - \(f)") }
+}
+
+if let reportPath = options.report {
+    var doc = "# rbacgraph benchmarks\n\n"
+    doc += "Measured on \(machine.date) by `make bench`.\n\n"
+    doc += "**Machine:** \(machine.summary).\n\n"
+    doc += """
+        ## How to run
+
+        ```
+        make bench                     # builds release, generates bench-data/ on first run, writes this file
+        .build/release/rbacgraph-bench --quick --data bench-data --binary .build/release/rbacgraph   # 10 MB only, prints only
+        .build/release/rbacgraph-bench generate --size 100 --seed 1 --out bench-data/dump-100mb.yaml  # a dump alone
+        ```
+
+        The dumps (`bench-data/dump-{10,100,500}mb.yaml`, gitignored) are generated only when missing; delete them to regenerate. Once built, the whole run takes under a minute on 2 cores (generating the three dumps about 6 s of it). Figures are wall-clock times on a possibly shared machine (see the load average above): expect a few percent of noise. Anything below the notes marker at the end of this file is kept when the bench rewrites it.
+
+
+        """
+    doc += md
+    let marker = "<!-- bench:notes -->"
+    if let old = try? String(contentsOfFile: reportPath, encoding: .utf8), let range = old.range(of: marker) {
+        doc += "\n" + old[range.lowerBound...]
+    } else {
+        doc += "\n\(marker)\n"
+    }
+    let dir = (reportPath as NSString).deletingLastPathComponent
+    if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    do {
+        try doc.write(toFile: reportPath, atomically: true, encoding: .utf8)
+        note("report written to \(reportPath)")
+    } catch {
+        fail("cannot write \(reportPath): \(error)")
+    }
+}
+
+exit(failures.isEmpty ? 0 : 1)

@@ -1,0 +1,236 @@
+import CYAML
+import Foundation
+import RBACCore
+import RBACYAML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Monotonic time in nanoseconds.
+@inline(__always)
+func monotonicNanos() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+func seconds(since start: UInt64) -> Double { Double(monotonicNanos() - start) / 1e9 }
+
+func median(_ values: [Double]) -> Double {
+    let s = values.sorted()
+    if s.isEmpty { return .nan }
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func fileSize(_ path: String) -> Int {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int(st.st_size) : -1
+}
+
+/// Reads the whole file once so that every timed run starts from the page cache.
+func warmPageCache(_ path: String) {
+    guard let f = fopen(path, "rb") else { return }
+    defer { fclose(f) }
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    while fread(buffer, 1, 1 << 20, f) > 0 {}
+}
+
+// MARK: - Bare libyaml
+
+/// The floor for any libyaml-based loader: parse every event and do nothing with it.
+func bareLibyamlPass(_ path: String) throws -> (seconds: Double, events: Int) {
+    guard let file = fopen(path, "rb") else { throw BenchError("cannot open \(path)") }
+    defer { fclose(file) }
+    let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+    let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+    defer {
+        parser.deallocate()
+        event.deallocate()
+    }
+    let start = monotonicNanos()
+    guard yaml_parser_initialize(parser) != 0 else { throw BenchError("yaml_parser_initialize failed") }
+    defer { yaml_parser_delete(parser) }
+    yaml_parser_set_input_file(parser, file)
+    var events = 0
+    while true {
+        if yaml_parser_parse(parser, event) == 0 {
+            let p = parser.pointee
+            let problem = p.problem.map { String(cString: $0) } ?? "unknown error"
+            throw BenchError("libyaml: \(problem) at line \(p.problem_mark.line + 1) of \(path)")
+        }
+        let end = event.pointee.type == YAML_STREAM_END_EVENT
+        yaml_event_delete(event)
+        events += 1
+        if end { break }
+    }
+    return (seconds(since: start), events)
+}
+
+// MARK: - The loader
+
+struct LoaderPass {
+    var seconds: Double
+    var statistics: LoadStatistics
+    var errors: [String]
+}
+
+/// `ManifestLoader().load(paths:)` on one file; the result is handed to `keep` (or dropped).
+func loaderPass(_ path: String, keep: ((ManifestLoader.Result) -> Void)? = nil) throws -> LoaderPass {
+    let start = monotonicNanos()
+    let result = try ManifestLoader().load(paths: [path])
+    let elapsed = seconds(since: start)
+    let errors = result.diagnostics.filter { $0.severity == .error }.prefix(5).map { "\($0)" }
+    keep?(result)
+    return LoaderPass(seconds: elapsed, statistics: result.statistics, errors: errors)
+}
+
+// MARK: - Peak memory of the CLI
+
+struct ChildRun {
+    var exitStatus: Int32
+    var maxRSSBytes: Int
+    var seconds: Double
+    /// The peak RSS of the process that started the child: the floor of the measurement.
+    var floorBytes = 0
+}
+
+/// Spawns `argv` with stdout to /dev/null, waits, and returns its exit status and rusage.
+func spawnAndWait(_ argv: [String]) throws -> (status: Int32, usage: rusage, seconds: Double) {
+    var pid: pid_t = 0
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
+    cargs.append(nil)
+    defer { for p in cargs { free(p) } }
+    let start = monotonicNanos()
+    let rc = posix_spawn(&pid, argv[0], &actions, nil, cargs, environ)
+    if rc != 0 { throw BenchError("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
+    var status: Int32 = 0
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 {
+        if errno != EINTR { throw BenchError("wait4 failed: \(String(cString: strerror(errno)))") }
+    }
+    let elapsed = seconds(since: start)
+    let signaled = status & 0x7F
+    return (signaled == 0 ? (status >> 8) & 0xFF : 128 + signaled, usage, elapsed)
+}
+
+/// The peak RSS of this process so far (VmHWM), in bytes.
+func selfPeakRSS() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0
+        return kb * 1024
+    }
+    return 0
+}
+
+/// The peak RSS of `argv` run as a child process.
+///
+/// Linux keeps a process's peak RSS across `execve` (the old address space's high-water mark
+/// is folded into the new image's `ru_maxrss`), and `posix_spawn` execs from a vfork child
+/// that shares this process's address space: spawning the measured program directly would
+/// report at least this (large) process's RSS. So a fresh, small copy of this executable
+/// (`__rss-child`) spawns it and reports `wait4`'s rusage through a file; its own peak RSS,
+/// the floor of the measurement, is reported too.
+func measurePeakRSS(_ argv: [String], scratch: String) throws -> ChildRun {
+    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    unlink(scratch)
+    let helper = try spawnAndWait([me, "__rss-child", scratch] + argv)
+    defer { unlink(scratch) }
+    guard helper.status == 0, let text = try? String(contentsOfFile: scratch, encoding: .utf8) else {
+        throw BenchError("the __rss-child helper failed (status \(helper.status))")
+    }
+    let f = text.split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+    guard f.count == 4, let status = Int32(f[0]), let rss = Int(f[1]), let secs = Double(f[2]), let floor = Int(f[3]) else {
+        throw BenchError("the __rss-child helper wrote \(text)")
+    }
+    return ChildRun(exitStatus: status, maxRSSBytes: rss, seconds: secs, floorBytes: floor)
+}
+
+/// `__rss-child OUT PROGRAM ARGS…`: runs PROGRAM and writes "status maxrss-bytes seconds floor-bytes" to OUT.
+func rssChildMain(_ args: [String]) -> Never {
+    guard args.count >= 2 else { exit(2) }
+    let floor = selfPeakRSS()
+    do {
+        let r = try spawnAndWait(Array(args.dropFirst()))
+        let line = "\(r.status) \(Int(r.usage.ru_maxrss) * 1024) \(r.seconds) \(floor)\n"
+        try line.write(toFile: args[0], atomically: false, encoding: .utf8)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("rbacgraph-bench __rss-child: \(error)\n".utf8))
+        exit(2)
+    }
+}
+
+// MARK: - Query latency
+
+struct LatencyStats {
+    var op: String
+    var count: Int
+    var median: Double  // µs
+    var p99: Double
+    var mean: Double
+    var max: Double
+
+    init(op: String, nanos: [UInt64]) {
+        self.op = op
+        let s = nanos.sorted()
+        count = s.count
+        median = s.isEmpty ? .nan : Double(s[s.count / 2]) / 1000
+        p99 = s.isEmpty ? .nan : Double(s[Swift.min(s.count - 1, s.count * 99 / 100)]) / 1000
+        mean = s.isEmpty ? .nan : Double(s.reduce(0, +)) / Double(s.count) / 1000
+        self.max = s.isEmpty ? .nan : Double(s.last!) / 1000
+    }
+}
+
+struct QueryRun {
+    var stats: LatencyStats
+    /// By query class (namespaced, cluster-wide, subresource, non-resource, …).
+    var byClass: [LatencyStats]
+    /// Per class: subjects found (who-can) or queries allowed (authorize), summed.
+    var outcomeByClass: [String: Int] = [:]
+    var errors: [String]
+    var allowed = 0
+    var subjectsTotal = 0
+}
+
+/// Times each query through `QueryEvaluator.answer(line:)`, as `rbacgraph eval` runs it.
+func timeQueries(_ evaluator: QueryEvaluator, _ queries: [Query], op: String) -> QueryRun {
+    // Warm-up: caches, lazy initialisation, branch predictors.
+    for q in queries.prefix(500) { _ = evaluator.answer(line: q.line) }
+    var nanos = [UInt64](repeating: 0, count: queries.count)
+    var answers = [String](repeating: "", count: queries.count)
+    for (i, q) in queries.enumerated() {
+        let start = monotonicNanos()
+        let answer = evaluator.answer(line: q.line)
+        nanos[i] = monotonicNanos() - start
+        answers[i] = answer
+    }
+    var run = QueryRun(stats: LatencyStats(op: op, nanos: nanos), byClass: [], errors: [])
+    var classes: [String: [UInt64]] = [:]
+    for (i, q) in queries.enumerated() {
+        classes[q.queryClass, default: []].append(nanos[i])
+        guard let v = try? JSONValue.parse(answers[i]) else {
+            run.errors.append("unparsable answer to \(q.line): \(answers[i])")
+            continue
+        }
+        if let e = v["error"] {
+            run.errors.append("\(q.line) -> \(e.serialized())")
+            continue
+        }
+        if v["allowed"]?.boolValue == true {
+            run.allowed += 1
+            run.outcomeByClass[q.queryClass, default: 0] += 1
+        }
+        let subjects = v["subjects"]?.arrayValue?.count ?? 0
+        run.subjectsTotal += subjects
+        run.outcomeByClass[q.queryClass, default: 0] += subjects
+    }
+    run.byClass = classes.keys.sorted().map { LatencyStats(op: $0, nanos: classes[$0]!) }
+    return run
+}
