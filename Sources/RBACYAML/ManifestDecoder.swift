@@ -213,7 +213,7 @@ final class ManifestDecoder {
         var out: [String: String] = [:]
         try readMapping(field) { (key) throws(YAMLStreamError) in
             if key == skipping {
-                try reader.skipNode()
+                try reader.skipSensitiveNode()
             } else if let v = try readString("\(field).\(key)") {
                 out[key] = v
             }
@@ -278,8 +278,11 @@ final class ManifestDecoder {
                 }
             case "automountServiceAccountToken":
                 d.automountServiceAccountToken = try readBool("automountServiceAccountToken")
+            case "data", "stringData":
+                // Secret values: never read, never kept, not even for anchors.
+                try reader.skipSensitiveNode()
             default:
-                // data, stringData (secret values: never read), status, and everything else.
+                // status, and everything else.
                 try reader.skipNode()
             }
         }

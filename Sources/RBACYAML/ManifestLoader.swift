@@ -244,6 +244,9 @@ extension ManifestLoader {
                             pending.append(item)
                             issuesKept = decoder.issues.count
                         }
+                        // Field errors first: the object errors below refer to them.
+                        try flushIssues(decoder)
+                        issuesKept = 0
                         if let draft {
                             if pending.isEmpty && !Self.isList(draft.kind) {
                                 try add(object: draft)
@@ -265,10 +268,11 @@ extension ManifestLoader {
             } catch let e as YAMLStreamError {
                 // Keep the complete items of a List cut short by the error.
                 if inDocument {
+                    if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
+                    try flushIssues(decoder)
                     if decoder.topLevelKind == nil || Self.isList(decoder.topLevelKind) {
                         for item in pending { try add(object: item) }
                     }
-                    if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
                 }
                 try flushIssues(decoder)
                 return e
@@ -316,7 +320,7 @@ extension ManifestLoader {
             }
             let what = d.name.map { "\(kind) \"\($0)\"" } ?? kind
             if d.invalid {
-                try report(.error, d.location, "\(what) not loaded: it has invalid fields (see above)")
+                try report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
                 return
             }
             guard let name = d.name, !name.isEmpty else {

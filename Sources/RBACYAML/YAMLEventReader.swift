@@ -80,6 +80,9 @@ final class YAMLEventReader {
     private var replayedEvents = 0
     /// Nesting of ``beginSkip()`` calls.
     private var skipping = 0
+    /// The anchor of the current scalar: recorded when the reader moves past the scalar,
+    /// unless ``skipSensitiveNode()`` skipped it.
+    private var pendingScalarAnchor: String?
 
     init(feeder: InputFeeder, maxDepth: Int, maxAliasEvents: Int) {
         self.feeder = feeder
@@ -102,6 +105,10 @@ final class YAMLEventReader {
 
     /// Moves to the next event.
     func advance() throws(YAMLStreamError) {
+        if let name = pendingScalarAnchor {
+            anchors[name] = .events([snapshot()])
+            pendingScalarAnchor = nil
+        }
         if !replayStack.isEmpty {
             try advanceReplay()
             return
@@ -190,7 +197,7 @@ final class YAMLEventReader {
         let opens = kind == .mappingStart || kind == .sequenceStart
         let closes = kind == .mappingEnd || kind == .sequenceEnd
         if opens { rawDepth += 1 }
-        if !recordings.isEmpty {
+        if !recordings.isEmpty && skipping == 0 {
             let r = snapshot()
             for i in recordings.indices where !recordings[i].poisoned {
                 recordings[i].events.append(r)
@@ -209,7 +216,9 @@ final class YAMLEventReader {
             } else if opens {
                 recordings.append(Recording(name: name, depth: rawDepth, events: [snapshot()], poisoned: false))
             } else {
-                anchors[name] = .events([snapshot()])
+                // Kept when the reader moves on, unless skipped as sensitive first.
+                anchors[name] = .unavailable
+                pendingScalarAnchor = name
             }
         }
         if closes {
@@ -290,21 +299,28 @@ final class YAMLEventReader {
     /// whose content includes it, cannot be replayed.
     func beginSkip() {
         skipping += 1
-        for i in recordings.indices {
-            recordings[i].poisoned = true
-            recordings[i].events = []
-        }
+        poisonRecordings()
     }
 
     func endSkip() { skipping -= 1 }
 
     /// Skips the current node (a scalar, an alias, or a whole mapping or sequence) without
-    /// converting any scalar, and moves past it.
+    /// converting any scalar, and moves past it. Anchored nodes around it stay replayable.
     func skipNode() throws(YAMLStreamError) {
+        try skip(sensitive: false)
+    }
+
+    /// Skips a node that may hold secret values (a Secret's `data`): nothing of it is kept,
+    /// not even for anchors. Anchors on it, in it and around it become unavailable to aliases.
+    func skipSensitiveNode() throws(YAMLStreamError) {
+        try skip(sensitive: true)
+    }
+
+    private func skip(sensitive: Bool) throws(YAMLStreamError) {
         switch kind {
         case .mappingStart, .sequenceStart:
-            beginSkip()
-            defer { endSkip() }
+            if sensitive { beginSkip() }
+            defer { if sensitive { endSkip() } }
             var level = 1
             while level > 0 {
                 try advance()
@@ -317,7 +333,18 @@ final class YAMLEventReader {
             }
             try advance()
         default:
+            if sensitive {
+                pendingScalarAnchor = nil  // its anchor stays unavailable
+                poisonRecordings()
+            }
             try advance()
+        }
+    }
+
+    private func poisonRecordings() {
+        for i in recordings.indices {
+            recordings[i].poisoned = true
+            recordings[i].events = []
         }
     }
 

@@ -92,7 +92,7 @@ struct BadInputTests {
             """
         let result = load(text, name: "shape.yaml")
         #expect(result.errors.contains { $0.hasPrefix("shape.yaml:") && $0.hasSuffix("error: " + message) }, "\(result.errors)")
-        #expect(result.errors.contains(#"shape.yaml:1:1: error: ClusterRole "bad" not loaded: it has invalid fields (see above)"#))
+        #expect(result.errors.contains(#"shape.yaml:1:1: error: ClusterRole "bad" not loaded: it has invalid fields (reported above)"#))
         #expect(result.roleNames == ["ClusterRole/good"])
         #expect(result.cluster.roles.first?.rules == [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["pods"])])
     }
@@ -134,7 +134,7 @@ struct BadInputTests {
             """)
         #expect(result.errors.contains("test.yaml:5:12: error: subjects[]: kind is required"))
         #expect(result.errors.contains("test.yaml:5:23: error: subjects[]: name is required"))
-        #expect(result.errors.contains(#"test.yaml:1:1: error: RoleBinding "rb" not loaded: it has invalid fields (see above)"#))
+        #expect(result.errors.contains(#"test.yaml:1:1: error: RoleBinding "rb" not loaded: it has invalid fields (reported above)"#))
         #expect(result.cluster.bindings.isEmpty)
     }
 
@@ -198,5 +198,37 @@ struct BadInputTests {
         let tab = load("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n\tname: x\n", name: "tab.yaml")
         #expect(tab.errors.count == 1)
         #expect(tab.errors.first?.hasPrefix("tab.yaml:4:") == true)
+    }
+}
+
+/// Errors come in reading order: the field first, then the object it sank — so that
+/// `--strict`, which stops at the first error, names the field.
+@Suite("Loader: error order")
+struct ErrorOrderTests {
+    static let text = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: bad}
+        rules: get
+
+        """
+
+    @Test("the field error precedes the object error")
+    func order() {
+        #expect(load(Self.text, name: "shape.yaml").errors == [
+            "shape.yaml:4:8: error: rules must be a sequence, not a scalar",
+            #"shape.yaml:1:1: error: ClusterRole "bad" not loaded: it has invalid fields (reported above)"#,
+        ])
+    }
+
+    @Test("strict mode stops at the field error")
+    func strict() {
+        var options = ManifestLoader.Options()
+        options.strict = true
+        #expect {
+            try ManifestLoader(options: options).load(yaml: Self.text, name: "shape.yaml")
+        } throws: { error in
+            (error as? LoadError)?.description == "shape.yaml:4:8: error: rules must be a sequence, not a scalar"
+        }
     }
 }

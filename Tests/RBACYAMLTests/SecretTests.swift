@@ -152,3 +152,80 @@ struct SecretTests {
         Self.expectNoSecretValue(in: result)
     }
 }
+
+/// Anchors are the one way YAML can copy a value from one place to another: a value the
+/// loader skips as secret must not travel through one.
+@Suite("Secret values do not travel through anchors")
+struct SecretAnchorTests {
+    static let secretValue = "hunter2-\u{1F511}"
+
+    @Test("an anchored last-applied annotation cannot be aliased elsewhere")
+    func lastAppliedAnchor() {
+        let text = """
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Secret
+              metadata:
+                name: s1
+                annotations:
+                  kubectl.kubernetes.io/last-applied-configuration: &la '{"stringData":{"password":"\(Self.secretValue)"}}'
+            - apiVersion: v1
+              kind: Secret
+              metadata: {name: s2, annotations: {note: *la}}
+            - apiVersion: v1
+              kind: ServiceAccount
+              metadata: {name: sa}
+              automountServiceAccountToken: *la
+
+            """
+        let result = load(text, name: "leak.yaml")
+        #expect(!String(describing: result.cluster).contains(Self.secretValue))
+        #expect(!result.diagnostics.map(\.description).joined().contains(Self.secretValue))
+        // The aliases are reported instead of followed.
+        #expect(result.errors.contains { $0.contains("alias *la refers to content rbacgraph does not keep") })
+        #expect(result.cluster.secrets.map(\.name) == ["s1"])
+    }
+
+    @Test("an anchored scalar in data cannot be aliased elsewhere")
+    func scalarDataAnchor() {
+        let text = """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: s}
+            data: &d \(Self.secretValue)
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: t
+              annotations: {copy: *d}
+
+            """
+        let result = load(text)
+        #expect(!String(describing: result.cluster).contains(Self.secretValue))
+        #expect(!result.diagnostics.map(\.description).joined().contains(Self.secretValue))
+    }
+
+    @Test("anchors of ordinary skipped fields still work")
+    func ordinarySkippedAnchor() {
+        // `uid` is skipped but not secret: an anchor on it stays usable (within its document:
+        // YAML anchors do not cross `---`).
+        let text = """
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: ServiceAccount
+              metadata: {name: a, namespace: x, uid: &u shared}
+            - apiVersion: v1
+              kind: ServiceAccount
+              metadata: {name: *u, namespace: x}
+
+            """
+        let result = load(text)
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.serviceAccountNames == ["x/a", "x/shared"])
+    }
+}

@@ -29,10 +29,11 @@ public enum Aggregation {
     public static func apply(to roles: inout [Role]) -> [Failure] {
         let clusterIndices = roles.indices.filter { roles[$0].kind == .clusterRole }
         // Synced in name order, pass after pass, until nothing changes.
-        let aggregated = clusterIndices.filter { roles[$0].aggregationRule != nil }.sorted { roles[$0].name < roles[$1].name }
+        let aggregated = clusterIndices.filter { roles[$0].aggregationRule != nil }.sorted { roles[$0].name.utf8.lexicographicallyPrecedes(roles[$1].name.utf8) }
         if aggregated.isEmpty { return [] }
         // ClusterRoles sorted by name: the controller lists and sorts them each sync.
-        let byName = clusterIndices.sorted { roles[$0].name < roles[$1].name }
+        // (Go sorts strings by bytes.)
+        let byName = clusterIndices.sorted { roles[$0].name.utf8.lexicographicallyPrecedes(roles[$1].name.utf8) }
 
         var failures: [String: String] = [:]
         var changed = true
@@ -52,7 +53,7 @@ public enum Aggregation {
                         failed = true
                         break
                     }
-                    for candidate in byName where roles[candidate].name != roles[target].name {
+                    for candidate in byName where !roles[candidate].name.isExactly(roles[target].name) {
                         guard (try? selector.matches(roles[candidate].labels)) == true else { continue }
                         for r in roles[candidate].rules where seen.insert(r).inserted {
                             newRules.append(r)

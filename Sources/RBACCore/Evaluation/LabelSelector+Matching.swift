@@ -15,12 +15,21 @@ extension LabelSelector {
     ///   `LabelSelectorAsSelector` does.
     public func matches(_ labels: [String: String]) throws(SelectorError) -> Bool {
         try validate()
-        for pair in matchLabelPairs where labels[pair.key] != pair.value { return false }
+        // Byte-exact lookups: Swift's dictionary would also find canonically equivalent keys.
+        func value(_ key: String) -> String? {
+            if let v = labels[key], labels.keys.contains(where: { $0.isExactly(key) }) {
+                return labels.first { $0.key.isExactly(key) }?.value ?? v
+            }
+            return nil
+        }
+        for pair in matchLabelPairs {
+            guard let v = value(pair.key), v.isExactly(pair.value) else { return false }
+        }
         for req in matchExpressions {
-            let value = labels[req.key]
+            let value = value(req.key)
             switch req.operator {
-            case "In": if value == nil || !req.values.contains(value!) { return false }
-            case "NotIn": if let value, req.values.contains(value) { return false }
+            case "In": if value == nil || !req.values.containsExactly(value!) { return false }
+            case "NotIn": if let value, req.values.containsExactly(value) { return false }
             case "Exists": if value == nil { return false }
             case "DoesNotExist": if value != nil { return false }
             default: throw SelectorError(message: "\"\(req.operator)\" is not a valid label selector operator")

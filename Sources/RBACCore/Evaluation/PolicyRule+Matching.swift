@@ -1,3 +1,4 @@
+// Strings compare byte for byte, as in Go (see Support/String+Exact.swift).
 // The matching functions of `pkg/apis/rbac/v1/evaluation_helpers.go` and `RuleAllows` of
 // `plugin/pkg/auth/authorizer/rbac/rbac.go`, letter for letter. See RBAC-SEMANTICS §2.
 
@@ -5,14 +6,14 @@ extension PolicyRule {
     /// `VerbMatches`: some verb is `*` or equal to `verb`.
     @inlinable
     public func matches(verb: String) -> Bool {
-        for v in verbs where v == "*" || v == verb { return true }
+        for v in verbs where v.isExactly("*") || v.isExactly(verb) { return true }
         return false
     }
 
     /// `APIGroupMatches`: some group is `*` or equal to `apiGroup`. An empty list matches nothing.
     @inlinable
     public func matches(apiGroup: String) -> Bool {
-        for g in apiGroups where g == "*" || g == apiGroup { return true }
+        for g in apiGroups where g.isExactly("*") || g.isExactly(apiGroup) { return true }
         return false
     }
 
@@ -21,9 +22,9 @@ extension PolicyRule {
     @inlinable
     public func matches(combinedResource: String, subresource: String) -> Bool {
         for r in resources {
-            if r == "*" || r == combinedResource { return true }
+            if r.isExactly("*") || r.isExactly(combinedResource) { return true }
             if subresource.isEmpty { continue }
-            if r.utf8.count == subresource.utf8.count + 2, r.hasPrefix("*/"), r.hasSuffix(subresource) {
+            if r.utf8.count == subresource.utf8.count + 2, r.hasExactPrefix("*/"), r.hasExactSuffix(subresource) {
                 return true
             }
         }
@@ -35,7 +36,7 @@ extension PolicyRule {
     @inlinable
     public func matches(resourceName: String) -> Bool {
         if resourceNames.isEmpty { return true }
-        for n in resourceNames where n == resourceName { return true }
+        for n in resourceNames where n.isExactly(resourceName) { return true }
         return false
     }
 
@@ -44,11 +45,11 @@ extension PolicyRule {
     @inlinable
     public func matches(nonResourceURL path: String) -> Bool {
         for u in nonResourceURLs {
-            if u == "*" || u == path { return true }
-            if u.hasSuffix("*") {
-                var prefix = Substring(u)
-                while prefix.last == "*" { prefix = prefix.dropLast() }
-                if path.hasPrefix(prefix) { return true }
+            if u.isExactly("*") || u.isExactly(path) { return true }
+            if u.utf8.last == UInt8(ascii: "*") {
+                var prefix = u.utf8[...]
+                while prefix.last == UInt8(ascii: "*") { prefix = prefix.dropLast() }
+                if path.utf8.starts(with: prefix) { return true }
             }
         }
         return false

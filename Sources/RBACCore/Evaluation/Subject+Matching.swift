@@ -10,11 +10,11 @@ extension Subject {
     /// - Any other kind (even `user`): never.
     public func applies(to identity: Identity, bindingNamespace: String) -> Bool {
         switch kind {
-        case "User": return identity.name == name
-        case "Group": return identity.groups.contains(name)
+        case "User": return identity.name.isExactly(name)
+        case "Group": return identity.groups.containsExactly(name)
         case "ServiceAccount":
             guard let user = serviceAccountUserName(bindingNamespace: bindingNamespace) else { return false }
-            return identity.name == user
+            return identity.name.isExactly(user)
         default: return false
         }
     }

@@ -37,11 +37,11 @@ public struct AccessGraph: Sendable {
     public let resolutions: [RoleResolution]
 
     // MARK: Indexes
-    let clusterRoleByName: [String: Int]
+    let clusterRoleByName: [NamespacedName: Int]  // namespace ""
     let roleByKey: [NamespacedName: Int]
     /// ClusterRoleBindings by the user name / group name a subject matches.
-    let crbByUser: [String: [Int]]
-    let crbByGroup: [String: [Int]]
+    let crbByUser: [NamespacedName: [Int]]  // namespace ""
+    let crbByGroup: [NamespacedName: [Int]]
     /// RoleBindings by namespace and user name / group name.
     let rbByUser: [NamespacedName: [Int]]
     let rbByGroup: [NamespacedName: [Int]]
@@ -51,13 +51,21 @@ public struct AccessGraph: Sendable {
     /// Rules by resource string, per scope: cluster roles under `""`, Roles under their namespace.
     let resourceRules: [NamespacedName: [RuleRef]]
     /// Rules with nonResourceURLs, per scope as above.
-    let nonResourceRules: [String: [RuleRef]]
+    let nonResourceRules: [NamespacedName: [RuleRef]]  // name ""
     /// RoleBindings per namespace, in order.
-    let roleBindingsByNamespace: [String: [Int]]
+    let roleBindingsByNamespace: [NamespacedName: [Int]]  // name ""
 
+    /// A byte-exact key (Kubernetes names compare as bytes).
     struct NamespacedName: Hashable, Sendable {
         var namespace: String
         var name: String
+
+        static func == (a: Self, b: Self) -> Bool { a.namespace.isExactly(b.namespace) && a.name.isExactly(b.name) }
+
+        func hash(into hasher: inout Hasher) {
+            namespace.hashExactly(into: &hasher)
+            name.hashExactly(into: &hasher)
+        }
     }
 
     /// A rule of a role: `roles[role].rules[rule]`.
@@ -73,16 +81,17 @@ public struct AccessGraph: Sendable {
 
         // Roles, last one wins.
         var roles: [Role] = []
-        var clusterRoleByName: [String: Int] = [:]
+        var clusterRoleByName: [NamespacedName: Int] = [:]
         var roleByKey: [NamespacedName: Int] = [:]
         roles.reserveCapacity(cluster.roles.count)
         for role in cluster.roles {
             if role.kind == .clusterRole {
-                if let i = clusterRoleByName[role.name] {
+                let key = NamespacedName(namespace: "", name: role.name)
+                if let i = clusterRoleByName[key] {
                     duplicates.append(role.displayName)
                     roles[i] = role
                 } else {
-                    clusterRoleByName[role.name] = roles.count
+                    clusterRoleByName[key] = roles.count
                     roles.append(role)
                 }
             } else {
@@ -100,12 +109,12 @@ public struct AccessGraph: Sendable {
 
         // Bindings, last one wins (keeping the position of the first).
         var bindings: [Binding] = []
-        var bindingByKey: [String: Int] = [:]
+        var bindingByKey: [NamespacedName: Int] = [:]
         bindings.reserveCapacity(cluster.bindings.count)
         for binding in cluster.bindings {
-            let key = binding.displayName
+            let key = NamespacedName(namespace: binding.kind.rawValue + "/" + (binding.namespace ?? ""), name: binding.name)
             if let i = bindingByKey[key] {
-                duplicates.append(key)
+                duplicates.append(binding.displayName)
                 bindings[i] = binding
             } else {
                 bindingByKey[key] = bindings.count
@@ -119,13 +128,13 @@ public struct AccessGraph: Sendable {
         for b in bindings {
             let ns = b.namespace ?? ""
             switch b.roleRef.kind {
-            case "ClusterRole":
-                if let i = clusterRoleByName[b.roleRef.name] {
+            case _ where b.roleRef.kind.isExactly("ClusterRole"):
+                if let i = clusterRoleByName[NamespacedName(namespace: "", name: b.roleRef.name)] {
                     resolutions.append(.role(i))
                 } else {
                     resolutions.append(.error("clusterrole.rbac.authorization.k8s.io \"\(b.roleRef.name)\" not found"))
                 }
-            case "Role":
+            case _ where b.roleRef.kind.isExactly("Role"):
                 if !ns.isEmpty, let i = roleByKey[NamespacedName(namespace: ns, name: b.roleRef.name)] {
                     resolutions.append(.role(i))
                 } else {
@@ -137,16 +146,16 @@ public struct AccessGraph: Sendable {
         }
 
         // Subject indexes.
-        var crbByUser: [String: [Int]] = [:]
-        var crbByGroup: [String: [Int]] = [:]
+        var crbByUser: [NamespacedName: [Int]] = [:]
+        var crbByGroup: [NamespacedName: [Int]] = [:]
         var rbByUser: [NamespacedName: [Int]] = [:]
         var rbByGroup: [NamespacedName: [Int]] = [:]
         var crbsByRole: [Int: [Int]] = [:]
         var rbsByRole: [NamespacedName: [Int]] = [:]
-        var roleBindingsByNamespace: [String: [Int]] = [:]
+        var roleBindingsByNamespace: [NamespacedName: [Int]] = [:]
         for (i, b) in bindings.enumerated() {
             let ns = b.namespace ?? ""
-            if b.kind == .roleBinding { roleBindingsByNamespace[ns, default: []].append(i) }
+            if b.kind == .roleBinding { roleBindingsByNamespace[NamespacedName(namespace: ns, name: ""), default: []].append(i) }
             if case .role(let r) = resolutions[i] {
                 if b.kind == .clusterRoleBinding {
                     crbsByRole[r, default: []].append(i)
@@ -157,15 +166,17 @@ public struct AccessGraph: Sendable {
             for s in b.subjects {
                 var user: String? = nil
                 var group: String? = nil
-                switch s.kind {
-                case "User": user = s.name
-                case "Group": group = s.name
-                case "ServiceAccount": user = s.serviceAccountUserName(bindingNamespace: ns)
-                default: break
+                if s.kind.isExactly("User") {
+                    user = s.name
+                } else if s.kind.isExactly("Group") {
+                    group = s.name
+                } else if s.kind.isExactly("ServiceAccount") {
+                    user = s.serviceAccountUserName(bindingNamespace: ns)
                 }
                 if let user {
                     if b.kind == .clusterRoleBinding {
-                        if crbByUser[user]?.last != i { crbByUser[user, default: []].append(i) }
+                        let k = NamespacedName(namespace: "", name: user)
+                        if crbByUser[k]?.last != i { crbByUser[k, default: []].append(i) }
                     } else {
                         let k = NamespacedName(namespace: ns, name: user)
                         if rbByUser[k]?.last != i { rbByUser[k, default: []].append(i) }
@@ -173,7 +184,8 @@ public struct AccessGraph: Sendable {
                 }
                 if let group {
                     if b.kind == .clusterRoleBinding {
-                        if crbByGroup[group]?.last != i { crbByGroup[group, default: []].append(i) }
+                        let k = NamespacedName(namespace: "", name: group)
+                        if crbByGroup[k]?.last != i { crbByGroup[k, default: []].append(i) }
                     } else {
                         let k = NamespacedName(namespace: ns, name: group)
                         if rbByGroup[k]?.last != i { rbByGroup[k, default: []].append(i) }
@@ -184,16 +196,16 @@ public struct AccessGraph: Sendable {
 
         // Rule indexes.
         var resourceRules: [NamespacedName: [RuleRef]] = [:]
-        var nonResourceRules: [String: [RuleRef]] = [:]
+        var nonResourceRules: [NamespacedName: [RuleRef]] = [:]
         for (ri, role) in roles.enumerated() {
             let scope = role.namespace ?? ""
             for (j, rule) in role.rules.enumerated() {
                 let ref = RuleRef(role: Int32(ri), rule: Int32(j))
-                var seen = Set<String>()
-                for res in rule.resources where seen.insert(res).inserted {
+                var seen = Set<NamespacedName>()
+                for res in rule.resources where seen.insert(NamespacedName(namespace: scope, name: res)).inserted {
                     resourceRules[NamespacedName(namespace: scope, name: res), default: []].append(ref)
                 }
-                if !rule.nonResourceURLs.isEmpty { nonResourceRules[scope, default: []].append(ref) }
+                if !rule.nonResourceURLs.isEmpty { nonResourceRules[NamespacedName(namespace: scope, name: ""), default: []].append(ref) }
             }
         }
 
@@ -221,7 +233,7 @@ public struct AccessGraph: Sendable {
     /// The ClusterRole with this name, after aggregation.
     /// - Complexity: O(1).
     public func clusterRole(named name: String) -> Role? {
-        clusterRoleByName[name].map { roles[$0] }
+        clusterRoleByName[NamespacedName(namespace: "", name: name)].map { roles[$0] }
     }
 
     /// The Role with this namespace and name.

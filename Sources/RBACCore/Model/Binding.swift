@@ -28,6 +28,19 @@ public struct Subject: Hashable, Sendable, Codable, CustomStringConvertible {
         self.namespace = namespace
     }
 
+    /// Byte-exact equality of all four fields.
+    public static func == (a: Subject, b: Subject) -> Bool {
+        a.kind.isExactly(b.kind) && a.apiGroup.isExactly(b.apiGroup) && a.name.isExactly(b.name)
+            && a.namespace.isExactly(b.namespace)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        kind.hashExactly(into: &hasher)
+        apiGroup.hashExactly(into: &hasher)
+        name.hashExactly(into: &hasher)
+        namespace.hashExactly(into: &hasher)
+    }
+
     public static func user(_ name: String) -> Subject {
         Subject(kind: "User", name: name, apiGroup: "rbac.authorization.k8s.io")
     }

@@ -23,7 +23,9 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible {
     /// `system:unauthenticated` (the AuthenticatedGroupAdder).
     public static func authenticatedUser(_ name: String, groups: [String] = []) -> Identity {
         var groups = groups
-        if name != anonymousUser, !groups.contains(authenticatedGroup), !groups.contains(unauthenticatedGroup) {
+        if !name.isExactly(anonymousUser), !groups.containsExactly(authenticatedGroup),
+            !groups.containsExactly(unauthenticatedGroup)
+        {
             groups.append(authenticatedGroup)
         }
         return Identity(name: name, groups: groups)
@@ -44,11 +46,11 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the identity is in `system:masters`, which the API server allows everything.
-    public var isMaster: Bool { groups.contains(Identity.mastersGroup) }
+    public var isMaster: Bool { groups.containsExactly(Identity.mastersGroup) }
 
     /// For a service account user name, its namespace and name.
     public var serviceAccount: (namespace: String, name: String)? {
-        guard name.hasPrefix(Identity.serviceAccountPrefix) else { return nil }
+        guard name.hasExactPrefix(Identity.serviceAccountPrefix) else { return nil }
         let rest = name.dropFirst(Identity.serviceAccountPrefix.count)
         guard let colon = rest.firstIndex(of: ":") else { return nil }
         return (String(rest[..<colon]), String(rest[rest.index(after: colon)...]))

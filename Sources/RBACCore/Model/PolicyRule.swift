@@ -25,6 +25,22 @@ public struct PolicyRule: Hashable, Sendable, Codable {
         self.nonResourceURLs = nonResourceURLs
     }
 
+    /// Byte-exact equality, as Go's `reflect.DeepEqual` (two rules that differ only in the
+    /// Unicode normalization of a string are different rules).
+    public static func == (a: PolicyRule, b: PolicyRule) -> Bool {
+        exactlyEqual(a.verbs, b.verbs) && exactlyEqual(a.apiGroups, b.apiGroups)
+            && exactlyEqual(a.resources, b.resources) && exactlyEqual(a.resourceNames, b.resourceNames)
+            && exactlyEqual(a.nonResourceURLs, b.nonResourceURLs)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hashExactly(verbs, into: &hasher)
+        hashExactly(apiGroups, into: &hasher)
+        hashExactly(resources, into: &hasher)
+        hashExactly(resourceNames, into: &hasher)
+        hashExactly(nonResourceURLs, into: &hasher)
+    }
+
     /// Whether the rule grants anything for resource requests (it lists resources).
     public var isResourceRule: Bool { !resources.isEmpty }
     /// Whether the rule grants anything for non-resource requests (it lists URLs).

@@ -4,8 +4,8 @@ extension AccessGraph {
     /// matching RoleBindings of `namespace` in list order.
     /// - Complexity: O(k log k) for k candidate bindings of the identity's name and groups.
     public func applicableBindings(for identity: Identity, in namespace: String) -> [Int] {
-        var crbs: [Int] = crbByUser[identity.name] ?? []
-        for g in identity.groups { if let l = crbByGroup[g] { crbs += l } }
+        var crbs: [Int] = crbByUser[NamespacedName(namespace: "", name: identity.name)] ?? []
+        for g in identity.groups { if let l = crbByGroup[NamespacedName(namespace: "", name: g)] { crbs += l } }
         var result = Self.sortedUnique(crbs)
         if !namespace.isEmpty {
             var rbs: [Int] = rbByUser[NamespacedName(namespace: namespace, name: identity.name)] ?? []
@@ -57,7 +57,7 @@ extension AccessGraph {
                 if !errors.contains(message) { errors.append(message) }
             case .role(let r):
                 for (j, rule) in roles[r].rules.enumerated() where rule.allows(request) {
-                    let subject = firstMatchingSubject(ofBinding: b, for: identity)!
+                    guard let subject = firstMatchingSubject(ofBinding: b, for: identity) else { break }
                     let grant = Grant(subject: subject, binding: b, role: r, ruleIndex: j)
                     return Decision(allowed: true, viaMasters: false, grant: grant, errors: [], reason: reason(for: grant))
                 }

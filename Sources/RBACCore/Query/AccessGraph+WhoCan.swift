@@ -36,8 +36,8 @@ extension AccessGraph {
                 }
             }
         case .nonResource:
-            consider(nonResourceRules[""], into: &clusterRoleRule)
-            if !namespace.isEmpty { consider(nonResourceRules[namespace], into: &roleRule) }
+            consider(nonResourceRules[NamespacedName(namespace: "", name: "")], into: &clusterRoleRule)
+            if !namespace.isEmpty { consider(nonResourceRules[NamespacedName(namespace: namespace, name: "")], into: &roleRule) }
         }
 
         // 2. Bindings that resolve to those roles.

@@ -1,0 +1,53 @@
+// Kubernetes compares strings as Go does: byte for byte. Swift's `==`, `hasPrefix` and
+// `Hashable` follow Unicode canonical equivalence ("é" == "e\u{301}") and grapheme
+// boundaries, which would let `café` (NFC) match `café` (NFD) and keep `/x/e*` from matching
+// `/x/e\u{301}`. Every comparison with RBAC meaning goes through these helpers instead.
+
+extension StringProtocol {
+    /// Byte-for-byte equality of the UTF-8 forms (Go's `==`).
+    @inlinable
+    public func isExactly<S: StringProtocol>(_ other: S) -> Bool {
+        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
+    }
+
+    /// Byte prefix test (Go's `strings.HasPrefix`).
+    @inlinable
+    public func hasExactPrefix<S: StringProtocol>(_ prefix: S) -> Bool {
+        utf8.starts(with: prefix.utf8)
+    }
+
+    /// Byte suffix test (Go's `strings.HasSuffix`).
+    @inlinable
+    public func hasExactSuffix<S: StringProtocol>(_ suffix: S) -> Bool {
+        let n = suffix.utf8.count
+        guard utf8.count >= n else { return false }
+        return utf8.dropFirst(utf8.count - n).elementsEqual(suffix.utf8)
+    }
+
+    /// Feeds the UTF-8 bytes (and a terminator) to `hasher`, for byte-exact `Hashable`.
+    @inlinable
+    public func hashExactly(into hasher: inout Hasher) {
+        for b in utf8 { hasher.combine(b) }
+        hasher.combine(0xFF as UInt8)  // never in UTF-8: separates consecutive strings
+    }
+}
+
+extension Sequence where Element: StringProtocol {
+    /// Whether some element is byte-for-byte equal to `value`.
+    @inlinable
+    public func containsExactly<S: StringProtocol>(_ value: S) -> Bool {
+        contains { $0.isExactly(value) }
+    }
+}
+
+/// Byte-exact equality and hashing of string lists (Go's `reflect.DeepEqual` on `[]string`).
+@inlinable
+func exactlyEqual(_ a: [String], _ b: [String]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { $0.isExactly($1) }
+}
+
+@inlinable
+func hashExactly(_ list: [String], into hasher: inout Hasher) {
+    hasher.combine(list.count)
+    for s in list { s.hashExactly(into: &hasher) }
+}
