@@ -15,12 +15,10 @@ extension LabelSelector {
     ///   `LabelSelectorAsSelector` does.
     public func matches(_ labels: [String: String]) throws(SelectorError) -> Bool {
         try validate()
-        // Byte-exact lookups: Swift's dictionary would also find canonically equivalent keys.
+        // Byte-exact lookups: a Swift dictionary would also find canonically equivalent keys.
+        // Label maps are small; valid keys are ASCII anyway.
         func value(_ key: String) -> String? {
-            if let v = labels[key], labels.keys.contains(where: { $0.isExactly(key) }) {
-                return labels.first { $0.key.isExactly(key) }?.value ?? v
-            }
-            return nil
+            labels.first { $0.key.isExactly(key) }?.value
         }
         for pair in matchLabelPairs {
             guard let v = value(pair.key), v.isExactly(pair.value) else { return false }
