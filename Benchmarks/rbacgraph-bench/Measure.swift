@@ -96,13 +96,14 @@ struct ChildRun {
     var floorBytes = 0
 }
 
-/// Spawns `argv` with stdout to /dev/null, waits, and returns its exit status and rusage.
-func spawnAndWait(_ argv: [String]) throws -> (status: Int32, usage: rusage, seconds: Double) {
+/// Spawns `argv` with stdout to `stdoutPath` (default /dev/null), waits, and returns its exit
+/// status and rusage.
+func spawnAndWait(_ argv: [String], stdoutPath: String = "/dev/null") throws -> (status: Int32, usage: rusage, seconds: Double) {
     var pid: pid_t = 0
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
     cargs.append(nil)
     defer { for p in cargs { free(p) } }
@@ -119,52 +120,20 @@ func spawnAndWait(_ argv: [String]) throws -> (status: Int32, usage: rusage, sec
     return (signaled == 0 ? (status >> 8) & 0xFF : 128 + signaled, usage, elapsed)
 }
 
-/// The peak RSS of this process so far (VmHWM), in bytes.
-func selfPeakRSS() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let kb = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0
-        return kb * 1024
-    }
-    return 0
-}
-
-/// The peak RSS of `argv` run as a child process.
-///
-/// Linux keeps a process's peak RSS across `execve` (the old address space's high-water mark
-/// is folded into the new image's `ru_maxrss`), and `posix_spawn` execs from a vfork child
-/// that shares this process's address space: spawning the measured program directly would
-/// report at least this (large) process's RSS. So a fresh, small copy of this executable
-/// (`__rss-child`) spawns it and reports `wait4`'s rusage through a file; its own peak RSS,
-/// the floor of the measurement, is reported too.
-func measurePeakRSS(_ argv: [String], scratch: String) throws -> ChildRun {
-    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+/// The peak RSS that `rbacgraph stats -o json` reports of itself (`peakResidentBytes`, the
+/// VmHWM of its own address space: no floor from the process that started it), with the
+/// `wait4` figure beside it as a cross-check (an upper bound, floored by the spawner).
+func selfReportedPeakRSS(binary: String, file: String, scratch: String) throws -> ChildRun {
     unlink(scratch)
-    let helper = try spawnAndWait([me, "__rss-child", scratch] + argv)
     defer { unlink(scratch) }
-    guard helper.status == 0, let text = try? String(contentsOfFile: scratch, encoding: .utf8) else {
-        throw BenchError("the __rss-child helper failed (status \(helper.status))")
+    let r = try spawnAndWait([binary, "stats", "-f", file, "-o", "json", "-q"], stdoutPath: scratch)
+    guard r.status == 0, let data = FileManager.default.contents(atPath: scratch),
+        let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let peak = (json["peakResidentBytes"] as? NSNumber)?.intValue
+    else {
+        throw BenchError("rbacgraph stats -o json on \(file) gave no peakResidentBytes (status \(r.status))")
     }
-    let f = text.split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
-    guard f.count == 4, let status = Int32(f[0]), let rss = Int(f[1]), let secs = Double(f[2]), let floor = Int(f[3]) else {
-        throw BenchError("the __rss-child helper wrote \(text)")
-    }
-    return ChildRun(exitStatus: status, maxRSSBytes: rss, seconds: secs, floorBytes: floor)
-}
-
-/// `__rss-child OUT PROGRAM ARGS…`: runs PROGRAM and writes "status maxrss-bytes seconds floor-bytes" to OUT.
-func rssChildMain(_ args: [String]) -> Never {
-    guard args.count >= 2 else { exit(2) }
-    let floor = selfPeakRSS()
-    do {
-        let r = try spawnAndWait(Array(args.dropFirst()))
-        let line = "\(r.status) \(Int(r.usage.ru_maxrss) * 1024) \(r.seconds) \(floor)\n"
-        try line.write(toFile: args[0], atomically: false, encoding: .utf8)
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("rbacgraph-bench __rss-child: \(error)\n".utf8))
-        exit(2)
-    }
+    return ChildRun(exitStatus: r.status, maxRSSBytes: peak, seconds: r.seconds, floorBytes: Int(r.usage.ru_maxrss) * 1024)
 }
 
 // MARK: - Query latency

@@ -60,7 +60,6 @@ struct Options {
 func parseOptions() -> Options {
     var o = Options()
     var args = Array(CommandLine.arguments.dropFirst())
-    if args.first == "__rss-child" { rssChildMain(Array(args.dropFirst())) }
     if args.first == "generate" {
         o.generate = true
         args.removeFirst()
@@ -164,27 +163,17 @@ let querySize: Int = options.sizes.contains(100) ? 100 : (options.sizes.filter {
 
 // The CLI's memory: `eval` with no queries. Its floor is measured on an empty List.
 var warnings: [String] = []
-let emptyQueries = "\(options.data)/empty-queries.jsonl"
 let emptyList = "\(options.data)/empty-list.yaml"
-_ = FileManager.default.createFile(atPath: emptyQueries, contents: Data())
 _ = FileManager.default.createFile(atPath: emptyList, contents: Data("apiVersion: v1\nitems: []\nkind: List\n".utf8))
-var queriesArgument = "/dev/null"
 
 @MainActor func evalPeakRSS(_ path: String) throws -> ChildRun {
-    let scratch = "\(options.data)/.rss-\(getpid())"
-    var c = try measurePeakRSS([options.binary, "eval", "-f", path, "--queries", queriesArgument, "-q"], scratch: scratch)
-    if c.exitStatus == 64 && queriesArgument == "/dev/null" {
-        warnings.append("`rbacgraph eval --queries /dev/null` exits with status 64 (\"Cannot read queries file /dev/null\": FileManager.contents(atPath:) returns nil for a character device); memory was measured with an empty queries file instead.")
-        queriesArgument = emptyQueries
-        c = try measurePeakRSS([options.binary, "eval", "-f", path, "--queries", queriesArgument, "-q"], scratch: scratch)
-    }
-    return c
+    try selfReportedPeakRSS(binary: options.binary, file: path, scratch: "\(options.data)/.rss-\(getpid())")
 }
 
 let baseline: ChildRun
 do {
     baseline = try evalPeakRSS(emptyList)
-    note("rbacgraph eval on an empty List: peak RSS \(baseline.maxRSSBytes >> 20) MB (measurement floor \(baseline.floorBytes >> 20) MB)")
+    note("rbacgraph on an empty List: peak RSS \(baseline.maxRSSBytes >> 20) MB")
 } catch {
     fail("\(error)")
 }
@@ -329,8 +318,8 @@ md += markdownTable(
         ]
     }, rightAligned: [1, 2, 3, 4])
 md += "\n## Peak memory\n\n"
-md += "`rbacgraph eval -f FILE --queries \(queriesArgument == "/dev/null" ? "/dev/null" : "EMPTY-FILE") -q` run as a child process (through a small helper process, so that the bench's own memory does not leak into the figure); peak RSS from `wait4`'s rusage (`ru_maxrss`). Target: peak RSS < 1.5 × input size. "
-md += "The same command on an empty List peaks at \(fmt(Double(baseline.maxRSSBytes) / Double(1 << 20))) MB (Swift runtime, Foundation, code): the *above baseline* column subtracts it. (The helper itself peaks at \(fmt(Double(baseline.floorBytes) / Double(1 << 20))) MB, the floor below which nothing could be measured.)\n\n"
+md += "`rbacgraph stats -f FILE -o json -q` run as a child process: it loads the file and builds the access graph exactly as every command does, then reports its own peak RSS (`peakResidentBytes`, VmHWM from /proc/self/status; `wait4`'s `ru_maxrss` would include the memory of the process that spawned it, carried across `exec`). Target: peak RSS < 1.5 × input size. "
+md += "The same command on an empty List peaks at \(fmt(Double(baseline.maxRSSBytes) / Double(1 << 20))) MB (Swift runtime, code): the *above baseline* column subtracts it.\n\n"
 md += markdownTable(
     ["dump", "input MB", "peak RSS MB", "RSS / input", "target < 1.5×", "above baseline / input", "eval wall s"],
     results.map { r in

@@ -1,5 +1,4 @@
 public import RBACCore
-import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -60,74 +59,47 @@ public struct ManifestLoader: Sendable {
     /// - Throws: ``LoadError/strict(_:)`` in strict mode only.
     public func load(paths: [String]) throws(LoadError) -> Result {
         var session = Session(options: options, progress: progress)
-        let start = Date()
+        let start = FileSystem.now()
         var inputs: [(path: String, size: Int)] = []
         for path in paths {
             if path == "-" {
                 inputs.append(("-", 0))
                 continue
             }
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            switch FileSystem.kind(of: path) {
+            case .missing:
                 try session.report(.error, SourceLocation(file: path, line: 0, column: 0), "no such file or directory")
-                continue
-            }
-            if isDir.boolValue {
-                for file in Self.manifestFiles(under: path) { inputs.append((file, Self.fileSize(file))) }
-            } else {
-                inputs.append((path, Self.fileSize(path)))
+            case .directory:
+                for file in Self.manifestFiles(under: path) { inputs.append((file, FileSystem.size(of: file))) }
+            case .file:
+                inputs.append((path, FileSystem.size(of: path)))
             }
         }
         session.bytesTotal = inputs.reduce(0) { $0 + $1.size }
         for input in inputs {
             if input.path == "-" {
-                var bytes: [UInt8] = []
-                let data = FileHandle.standardInput.readDataToEndOfFile()
-                bytes = [UInt8](data)
-                try session.load(memory: bytes, name: "-")
+                try session.load(memory: FileSystem.readAll(fd: 0), name: "-")
             } else {
                 try session.load(file: input.path)
             }
         }
-        session.statistics.seconds = Date().timeIntervalSince(start)
+        session.statistics.seconds = FileSystem.now() - start
         return session.result
     }
 
     /// Loads YAML or JSON text; `name` is used in diagnostics.
     public func load(yaml: String, name: String = "<input>") throws(LoadError) -> Result {
         var session = Session(options: options, progress: progress)
-        let start = Date()
+        let start = FileSystem.now()
         try session.load(memory: Array(yaml.utf8), name: name)
-        session.statistics.seconds = Date().timeIntervalSince(start)
+        session.statistics.seconds = FileSystem.now() - start
         return session.result
     }
 
-    /// The manifest files under a directory, sorted; hidden entries are skipped.
+    /// The manifest files under a directory (`*.yaml`, `*.yml`, `*.json`), recursively,
+    /// sorted; hidden entries are skipped.
     static func manifestFiles(under dir: String) -> [String] {
-        guard let e = FileManager.default.enumerator(
-            at: URL(fileURLWithPath: dir), includingPropertiesForKeys: [.isRegularFileKey],
-            options: [.skipsHiddenFiles])
-        else { return [] }
-        var out: [String] = []
-        for case let url as URL in e {
-            let ext = url.pathExtension.lowercased()
-            guard ext == "yaml" || ext == "yml" || ext == "json" else { continue }
-            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                out.append(url.path)
-            }
-        }
-        // Report paths relative to what the user typed.
-        let base = URL(fileURLWithPath: dir).standardizedFileURL.path
-        return out.sorted().map { p in
-            if p.hasPrefix(base + "/") {
-                return (dir.hasSuffix("/") ? String(dir.dropLast()) : dir) + "/" + p.dropFirst(base.count + 1)
-            }
-            return p
-        }
-    }
-
-    static func fileSize(_ path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        FileSystem.files(under: dir, extensions: ["yaml", "yml", "json"])
     }
 }
 

@@ -73,6 +73,7 @@ final class YAMLEventReader {
 
     private var replayStack: [(events: [Recorded], index: Int)] = []
     private var current: Recorded? = nil  // set while the current event is replayed
+    private var replaying = false
     private var anchors: [String: Anchor] = [:]
     private var recordings: [Recording] = []
     private var rawDepth = 0
@@ -113,7 +114,10 @@ final class YAMLEventReader {
             try advanceReplay()
             return
         }
-        current = nil
+        if replaying {
+            current = nil
+            replaying = false
+        }
         if hasEvent {
             yaml_event_delete(event)
             hasEvent = false
@@ -177,6 +181,7 @@ final class YAMLEventReader {
                 line: r.line, column: r.column)
         }
         current = r
+        replaying = true
         kind = r.kind
         line = r.line
         column = r.column
@@ -197,6 +202,11 @@ final class YAMLEventReader {
         let opens = kind == .mappingStart || kind == .sequenceStart
         let closes = kind == .mappingEnd || kind == .sequenceEnd
         if opens { rawDepth += 1 }
+        // The common case: no anchor here and none being recorded.
+        if anchorName == nil && recordings.isEmpty {
+            if closes { rawDepth -= 1 }
+            return
+        }
         if !recordings.isEmpty && skipping == 0 {
             let r = snapshot()
             for i in recordings.indices where !recordings[i].poisoned {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import RBACCore
 
 extension RBACGraphCommand {
@@ -28,9 +27,9 @@ extension RBACGraphCommand {
             let evaluator = QueryEvaluator(graph: graph)
             let text: String
             if queries == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                text = String(decoding: IO.readAll(0), as: UTF8.self)
             } else {
-                guard let data = FileManager.default.contents(atPath: queries) else {
+                guard let data = IO.readFile(queries) else {
                     throw ValidationError("Cannot read queries file \(queries).")
                 }
                 text = String(decoding: data, as: UTF8.self)
@@ -41,9 +40,9 @@ extension RBACGraphCommand {
             for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
                 if line.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { continue }
                 if timing {
-                    let start = DispatchTime.now().uptimeNanoseconds
+                    let start = IO.nanoseconds()
                     let answer = evaluator.answer(line: String(line))
-                    let ns = DispatchTime.now().uptimeNanoseconds - start
+                    let ns = IO.nanoseconds() - start
                     let op = (try? JSONValue.parse(String(line)))?["op"]?.stringValue ?? "?"
                     latencies[op, default: []].append(ns)
                     out += answer
@@ -52,17 +51,17 @@ extension RBACGraphCommand {
                 }
                 out += "\n"
                 if out.utf8.count > 1 << 20 {
-                    FileHandle.standardOutput.write(Data(out.utf8))
+                    IO.writeStdout(out)
                     out = ""
                 }
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            IO.writeStdout(out)
             if timing {
                 for (op, l) in latencies.sorted(by: { $0.key < $1.key }) {
                     let s = l.sorted()
                     let median = Double(s[s.count / 2]) / 1000
                     let p99 = Double(s[min(s.count - 1, s.count * 99 / 100)]) / 1000
-                    Terminal.writeStderr(String(format: "%@: %d queries, median %.1f µs, p99 %.1f µs\n", op, s.count, median, p99))
+                    Terminal.writeStderr("\(op): \(s.count) queries, median \(IO.fixed(median, 1)) µs, p99 \(IO.fixed(p99, 1)) µs\n")
                 }
             }
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import RBACCore
 
 extension RBACGraphCommand {
@@ -14,15 +13,15 @@ extension RBACGraphCommand {
         var output: OutputFormat = .table
 
         func run() throws {
-            let start = Date()
+            let start = IO.nanoseconds()
             let (graph, result) = try input.loadGraph()
-            let graphSeconds = Date().timeIntervalSince(start) - result.statistics.seconds
+            let graphSeconds = max(0, Double(IO.nanoseconds() - start) / 1e9 - result.statistics.seconds)
             let s = result.statistics
             let missing = graph.resolutions.filter { if case .error = $0 { return true } else { return false } }.count
             let aggregated = graph.roles.filter { $0.aggregationRule != nil }.count
             switch output {
             case .table:
-                print("Loaded \(s.files) file(s), \(s.documents) document(s), \(String(format: "%.1f", Double(s.bytes) / 1_048_576)) MiB in \(String(format: "%.2f", s.seconds)) s (graph built in \(String(format: "%.2f", graphSeconds)) s).")
+                print("Loaded \(s.files) file(s), \(s.documents) document(s), \(IO.fixed(Double(s.bytes) / 1_048_576, 1)) MiB in \(IO.fixed(s.seconds, 2)) s (graph built in \(IO.fixed(graphSeconds, 2)) s).")
                 var t = Table(["KIND", "LOADED"])
                 for (k, n) in s.loadedKinds.sorted(by: { $0.key < $1.key }) { t.add([k, String(n)]) }
                 print(t.render(color: Terminal.colorStdout), terminator: "")
@@ -35,6 +34,9 @@ extension RBACGraphCommand {
                 print()
                 print("Aggregated ClusterRoles: \(aggregated); bindings to missing roles: \(missing); duplicates replaced: \(graph.duplicates.count)")
                 print("Load errors: \(s.errors); warnings: \(s.warnings)")
+                if let peak = IO.peakResidentBytes() {
+                    print("Peak memory: \(IO.fixed(Double(peak) / 1_048_576, 1)) MiB")
+                }
             default:
                 func counts(_ d: [String: Int]) -> JSONValue {
                     .object(d.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })
@@ -47,7 +49,7 @@ extension RBACGraphCommand {
                     ("aggregatedClusterRoles", .number(Double(aggregated))),
                     ("bindingsToMissingRoles", .number(Double(missing))),
                     ("duplicates", .array(graph.duplicates.map { .string($0) })),
-                ]))
+                ] + (IO.peakResidentBytes().map { [("peakResidentBytes", JSONValue.number(Double($0)))] } ?? [])))
             }
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
         }

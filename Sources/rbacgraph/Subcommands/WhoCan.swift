@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import RBACCore
 
 extension RBACGraphCommand {
@@ -82,9 +81,9 @@ extension RBACGraphCommand {
                 table.add(cells)
                 if s.kind == "Group", !groups.contains(s.name) { groups.append(s.name) }
             }
-            if allNamespaces, case .resource(var rr) = request, !rr.namespace.isEmpty {
-                rr.namespace = ""
-                print("Subjects allowed to \(rr.description.replacingOccurrences(of: " (cluster-wide)", with: "")) in any namespace:")
+            if allNamespaces, case .resource(let rr) = request, !rr.namespace.isEmpty {
+                let what = "\(rr.verb) \(rr.combinedResource)" + (rr.apiGroup.isEmpty ? "" : ".\(rr.apiGroup)") + (rr.name.isEmpty ? "" : " \(rr.name)")
+                print("Subjects allowed to \(what) in any namespace:")
             } else {
                 print("Subjects allowed to \(request):")
             }
