@@ -52,6 +52,9 @@ public struct AccessGraph: Sendable {
     let resourceRules: [NamespacedName: [RuleRef]]
     /// Rules with nonResourceURLs, per scope as above.
     let nonResourceRules: [NamespacedName: [RuleRef]]  // name ""
+    /// Namespaces with RoleBindings naming a user / group (keys with namespace "").
+    let rbNamespacesByUser: [NamespacedName: [String]]
+    let rbNamespacesByGroup: [NamespacedName: [String]]
     /// RoleBindings per namespace, in order.
     let roleBindingsByNamespace: [NamespacedName: [Int]]  // name ""
 
@@ -194,6 +197,11 @@ public struct AccessGraph: Sendable {
             }
         }
 
+        var rbNamespacesByUser: [NamespacedName: [String]] = [:]
+        var rbNamespacesByGroup: [NamespacedName: [String]] = [:]
+        for k in rbByUser.keys { rbNamespacesByUser[NamespacedName(namespace: "", name: k.name), default: []].append(k.namespace) }
+        for k in rbByGroup.keys { rbNamespacesByGroup[NamespacedName(namespace: "", name: k.name), default: []].append(k.namespace) }
+
         // Rule indexes.
         var resourceRules: [NamespacedName: [RuleRef]] = [:]
         var nonResourceRules: [NamespacedName: [RuleRef]] = [:]
@@ -228,6 +236,8 @@ public struct AccessGraph: Sendable {
         self.resourceRules = resourceRules
         self.nonResourceRules = nonResourceRules
         self.roleBindingsByNamespace = roleBindingsByNamespace
+        self.rbNamespacesByUser = rbNamespacesByUser
+        self.rbNamespacesByGroup = rbNamespacesByGroup
     }
 
     /// The ClusterRole with this name, after aggregation.

@@ -17,6 +17,21 @@ extension AccessGraph {
         return result
     }
 
+    /// The namespaces in which some RoleBinding names `identity` (by name or group), sorted.
+    /// - Complexity: O(g + n log n) for g groups and n namespaces found.
+    public func roleBindingNamespaces(for identity: Identity) -> [String] {
+        var set = Set<NamespacedName>()
+        for ns in rbNamespacesByUser[NamespacedName(namespace: "", name: identity.name)] ?? [] {
+            set.insert(NamespacedName(namespace: ns, name: ""))
+        }
+        for g in identity.groups {
+            for ns in rbNamespacesByGroup[NamespacedName(namespace: "", name: g)] ?? [] {
+                set.insert(NamespacedName(namespace: ns, name: ""))
+            }
+        }
+        return set.map(\.namespace).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
     static func sortedUnique(_ list: [Int]) -> [Int] {
         if list.count < 2 { return list }
         var l = list

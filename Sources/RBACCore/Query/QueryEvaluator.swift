@@ -4,9 +4,11 @@
 /// Ops: `authorize`, `who-can`, `rules`, `role-rules`. See `docs/eval.md` for the format.
 public struct QueryEvaluator: Sendable {
     public let graph: AccessGraph
+    private let escalation: LazyEscalationGraph
 
     public init(graph: AccessGraph) {
         self.graph = graph
+        self.escalation = LazyEscalationGraph(graph)
     }
 
     /// Answers one line of JSON. Malformed queries get `{"id": …, "error": "…"}`.
@@ -63,6 +65,17 @@ public struct QueryEvaluator: Sendable {
             }
             guard let role else { throw QueryError(message: "\(kind.lowercased()) \"\(name)\" not found") }
             return [("rules", .array(role.rules.map(Self.ruleJSON)))]
+        case "paths":
+            guard let fromText = q["from"]?.stringValue, let from = PathNode.identity(parsing: fromText) else {
+                throw QueryError(message: "paths needs from: user:NAME, group:NAME or sa:NS/NAME")
+            }
+            let toText = q["to"]?.stringValue ?? "cluster-admin"
+            guard let target = PathTarget.parse(toText) else { throw QueryError(message: "cannot read the target \"\(toText)\"") }
+            var maxSteps = 8
+            if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
+            let esc = escalation.graph(including: from)
+            let found = esc.paths(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
+            return [("paths", .array(found.map { esc.json($0) }))]
         default:
             throw QueryError(message: "unknown op \"\(op)\"")
         }
@@ -132,5 +145,46 @@ public struct QueryEvaluator: Sendable {
         add("resourceNames", r.resourceNames)
         add("nonResourceURLs", r.nonResourceURLs)
         return .object(pairs)
+    }
+}
+
+/// The escalation graph, built on first use (only the `paths` op needs it). An identity the
+/// input does not mention gets a graph of its own that includes it.
+final class LazyEscalationGraph: @unchecked Sendable {
+    private let access: AccessGraph
+    private var built: EscalationGraph?
+    private var extra: [String: EscalationGraph] = [:]
+    private let lock = NSLockLike()
+
+    init(_ access: AccessGraph) { self.access = access }
+
+    func graph(including node: PathNode) -> EscalationGraph {
+        lock.withLock {
+            let base = built ?? EscalationGraph(access)
+            built = base
+            if base.index(of: node) != nil { return base }
+            if let g = extra[node.description] { return g }
+            let g = EscalationGraph(access, including: [node])
+            extra[node.description] = g
+            return g
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A pthread mutex (RBACCore does not import Foundation).
+final class NSLockLike: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func withLock<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
     }
 }

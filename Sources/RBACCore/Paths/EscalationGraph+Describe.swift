@@ -1,0 +1,29 @@
+extension EscalationGraph {
+    /// A node for people: `sa:prod/api`, `run pods in prod`, `hold ClusterRole/admin in dev`, …
+    public func describe(_ i: Int) -> String {
+        switch nodes[i] {
+        case .fullAuthority: return "cluster-admin (full authority)"
+        case .namespaceAuthority(let ns): return "full authority in namespace \(ns)"
+        case .runPods(let ns): return ns.map { "run pods in \($0)" } ?? "run pods in every namespace"
+        case .anyServiceAccount(let ns): return ns.map { "any service account of \($0)" } ?? "any service account"
+        case .secrets(let ns): return ns.map { "every secret of \($0)" } ?? "every secret"
+        case .secret(let ns, let name): return "secret \(ns)/\(name)"
+        case .nodes: return "nodes (kubelet, host)"
+        case .holder(let r, let ns):
+            let role = access.roles[r].displayName
+            switch ns {
+            case nil: return "hold \(role) cluster-wide"
+            case "*": return "hold \(role) in every namespace"
+            case let ns?: return "hold \(role) in \(ns)"
+            }
+        default: return nodes[i].description
+        }
+    }
+
+    /// The grants of a step, for people: `RoleBinding/prod/ci → Role/prod/deployer #0 (create deployments.apps)`.
+    public func describe(_ e: StepEvidence) -> String {
+        let role = access.roles[e.role].displayName
+        let via = e.binding.map { access.bindings[$0].displayName + " → " } ?? "(a binding you create) → "
+        return "\(via)\(role) rule \(e.ruleIndex): \(e.purpose)"
+    }
+}

@@ -1,0 +1,41 @@
+extension EscalationGraph {
+    /// A path as JSON: the shape of `rbacgraph paths -o json` and of the eval op `paths`.
+    public func json(_ path: PrivilegePath) -> JSONValue {
+        .object([
+            ("from", .string(nodes[path.start].description)),
+            ("to", .string(nodes[path.end].description)),
+            ("certain", .bool(path.isCertain)),
+            ("steps", .array(path.steps.map(json))),
+        ])
+    }
+
+    /// A step as JSON.
+    public func json(_ e: PathEdge) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("kind", .string(e.kind.rawValue)),
+            ("from", .string(nodes[e.from].description)),
+            ("to", .string(nodes[e.to].description)),
+            ("description", .string(describe(e.to))),
+        ]
+        if let ns = e.namespace { pairs.append(("namespace", .string(ns))) }
+        if !e.evidence.isEmpty {
+            pairs.append(("evidence", .array(e.evidence.map { ev in
+                var p: [(String, JSONValue)] = [("purpose", .string(ev.purpose))]
+                if let b = ev.binding { p.append(("binding", .string(access.bindings[b].displayName))) }
+                if let s = ev.subject {
+                    p.append(("subject", .string(s.kind == "ServiceAccount" ? "ServiceAccount \(s.namespace)/\(s.name)" : "\(s.kind) \(s.name)")))
+                }
+                p.append(("role", .string(access.roles[ev.role].displayName)))
+                p.append(("ruleIndex", .number(Double(ev.ruleIndex))))
+                p.append(("rule", QueryEvaluator.ruleJSON(access.roles[ev.role].rules[ev.ruleIndex])))
+                return .object(p)
+            })))
+        }
+        if let c = e.condition {
+            pairs.append(("condition", .object([
+                ("text", .string(c.text)), ("observed", c.observed.map { .bool($0) } ?? .null),
+            ])))
+        }
+        return .object(pairs)
+    }
+}

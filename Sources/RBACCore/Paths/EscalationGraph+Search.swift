@@ -1,0 +1,281 @@
+/// What a privilege path leads to.
+public enum PathTarget: Hashable, Sendable, CustomStringConvertible {
+    /// Full authority (`cluster-admin`).
+    case fullAuthority
+    /// The data of a Secret, or (`name` nil) of every Secret of a namespace.
+    case secret(namespace: String, name: String?)
+    /// Becoming an identity: a service account, a user or a group.
+    case identity(PathNode)
+    /// Being allowed a request.
+    case permission(Request)
+
+    /// Parses `cluster-admin`, `secret:NS/NAME`, `secret:NS/*`, `sa:NS/NAME`, `user:NAME`,
+    /// `group:NAME` or `can:VERB:RESOURCE[:NS[:NAME]]` (RESOURCE as kubectl takes it, or a
+    /// non-resource path).
+    public static func parse(_ text: String) -> PathTarget? {
+        if text == "cluster-admin" { return .fullAuthority }
+        if text.hasExactPrefix("secret:") {
+            let rest = text.dropFirst(7)
+            guard let slash = rest.firstIndex(of: "/"), slash != rest.startIndex else { return nil }
+            let name = String(rest[rest.index(after: slash)...])
+            if name.isEmpty { return nil }
+            return .secret(namespace: String(rest[..<slash]), name: name == "*" ? nil : name)
+        }
+        if text.hasExactPrefix("can:") {
+            let parts = text.dropFirst(4).split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 2, parts.count <= 4, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+            if parts[1].hasPrefix("/") { return .permission(.nonResource(verb: parts[0], path: parts[1])) }
+            let r = APIResource.resolve(parts[1])
+            var ns = parts.count > 2 ? parts[2] : ""
+            if let known = r.known, !known.namespaced { ns = "" }
+            return .permission(.resource(ResourceRequest(
+                verb: parts[0], apiGroup: r.apiGroup, resource: r.resource, subresource: r.subresource, namespace: ns,
+                name: parts.count > 3 ? parts[3] : "")))
+        }
+        if let id = PathNode.identity(parsing: text) { return .identity(id) }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .fullAuthority: return "cluster-admin"
+        case .secret(let ns, let name): return "secret:\(ns)/\(name ?? "*")"
+        case .identity(let n): return n.description
+        case .permission(let r): return "can \(r)"
+        }
+    }
+}
+
+/// A chain of steps from an identity to a target.
+public struct PrivilegePath: Hashable, Sendable {
+    /// The node the path starts at.
+    public var start: Int
+    public var steps: [PathEdge]
+    /// Whether every step is certain.
+    public var isCertain: Bool { steps.allSatisfy(\.isCertain) }
+    /// The node the path ends at.
+    public var end: Int { steps.last?.to ?? start }
+    /// Ranking: conditions the input does not show true, then conditions it shows true, then steps.
+    public var cost: Int { steps.reduce(0) { $0 + EscalationGraph.cost(of: $1) } }
+}
+
+extension EscalationGraph {
+    static let unknownConditionCost = 1_000_000
+    static let observedConditionCost = 1_000
+
+    /// The cost of a step: 1, plus a penalty for a condition (larger when the input does not
+    /// show it true).
+    static func cost(of e: PathEdge) -> Int {
+        guard let c = e.condition else { return 1 }
+        switch c.observed {
+        case true: return 1 + observedConditionCost
+        case nil: return 1 + unknownConditionCost
+        case false: return 1 + 2 * unknownConditionCost
+        }
+    }
+
+    /// Whether reaching node `i` achieves `target`.
+    public func satisfies(_ i: Int, _ target: PathTarget) -> Bool {
+        let n = nodes[i]
+        if case .fullAuthority = n { return true }
+        switch target {
+        case .fullAuthority:
+            return false
+        case .secret(let ns, let name):
+            switch n {
+            case .secrets(let sns): return sns.map { $0.isExactly(ns) } ?? true
+            case .secret(let sns, let sname): return name != nil && sns.isExactly(ns) && sname.isExactly(name!)
+            default: return false
+            }
+        case .identity(let id):
+            return NodeKey(node: n) == NodeKey(node: id)
+        case .permission(let request):
+            return node(i, allows: request)
+        }
+    }
+
+    /// Whether node `i` may itself make `request`.
+    func node(_ i: Int, allows request: Request) -> Bool {
+        switch nodes[i] {
+        case .fullAuthority: return true
+        case .user, .group, .serviceAccount:
+            guard let id = nodes[i].identity else { return false }
+            return access.authorize(id, request).allowed
+        case .namespaceAuthority(let ns):
+            if case .resource(let r) = request { return r.namespace.isExactly(ns) }
+            return false
+        case .holder(let role, let ns):
+            let rules = access.roles[role].rules
+            switch ns {
+            case nil: return rules.contains { $0.allows(request) }
+            case "*":
+                if case .resource(let r) = request, !r.namespace.isEmpty { return rules.contains { $0.allows(request) } }
+                return false
+            case let ns?:
+                if case .resource(let r) = request, r.namespace.isExactly(ns) { return rules.contains { $0.allows(request) } }
+                return false
+            }
+        case .secrets(let sns):
+            guard case .resource(let r) = request, Self.isSecretRead(r) else { return false }
+            return sns.map { r.namespace.isExactly($0) } ?? true
+        case .secret(let sns, let name):
+            guard case .resource(let r) = request, Self.isSecretRead(r), r.verb == "get" else { return false }
+            return r.namespace.isExactly(sns) && r.name.isExactly(name)
+        default:
+            return false
+        }
+    }
+
+    static func isSecretRead(_ r: ResourceRequest) -> Bool {
+        r.apiGroup.isEmpty && r.resource == "secrets" && r.subresource.isEmpty && ["get", "list", "watch"].contains(r.verb)
+    }
+
+    /// The shortest path (fewest steps, certain before conditional) from an identity to a
+    /// target, or every simple path up to `maxSteps` steps with `all`, best first (at most
+    /// `limit`). A start that satisfies the target itself gives one path of no steps.
+    /// - Complexity: O((V + E) log V) for the shortest path.
+    public func paths(from start: PathNode, to target: PathTarget, maxSteps: Int = 8, all: Bool = false, limit: Int = 100)
+        -> [PrivilegePath]
+    {
+        guard let s = index(of: start) else {
+            // An identity the input does not mention still has its groups' power.
+            return []
+        }
+        if satisfies(s, target) { return [PrivilegePath(start: s, steps: [])] }
+        if all { return allPaths(from: s, to: target, maxSteps: maxSteps, limit: limit) }
+        var dist = [Int](repeating: Int.max, count: nodes.count)
+        var steps = [Int](repeating: 0, count: nodes.count)
+        var via = [Int32](repeating: -1, count: nodes.count)
+        var heap = MinHeap()
+        dist[s] = 0
+        heap.push(0, s)
+        while let (d, u) = heap.pop() {
+            if d > dist[u] { continue }
+            if u != s, satisfies(u, target) {
+                var path: [PathEdge] = []
+                var v = u
+                while v != s {
+                    let e = edges[Int(via[v])]
+                    path.append(e)
+                    v = e.from
+                }
+                return [PrivilegePath(start: s, steps: path.reversed())]
+            }
+            if steps[u] >= maxSteps { continue }
+            for ei in outgoing[u] {
+                let e = edges[Int(ei)]
+                let nd = d + Self.cost(of: e)
+                if nd < dist[e.to] {
+                    dist[e.to] = nd
+                    steps[e.to] = steps[u] + 1
+                    via[e.to] = ei
+                    heap.push(nd, e.to)
+                }
+            }
+        }
+        return []
+    }
+
+    private func allPaths(from s: Int, to target: PathTarget, maxSteps: Int, limit: Int) -> [PrivilegePath] {
+        var found: [PrivilegePath] = []
+        var onPath = [Bool](repeating: false, count: nodes.count)
+        var current: [PathEdge] = []
+        var budget = 200_000  // expansions: bounds the work on dense graphs
+        func dfs(_ u: Int) {
+            if budget <= 0 || found.count >= limit * 10 { return }
+            budget -= 1
+            onPath[u] = true
+            defer { onPath[u] = false }
+            for ei in outgoing[u] {
+                let e = edges[Int(ei)]
+                if onPath[e.to] { continue }
+                current.append(e)
+                if satisfies(e.to, target) {
+                    found.append(PrivilegePath(start: s, steps: current))
+                } else if current.count < maxSteps, nodes[e.to] != .fullAuthority {
+                    dfs(e.to)
+                }
+                current.removeLast()
+            }
+        }
+        dfs(s)
+        return Array(found.sorted { ($0.cost, $0.steps.count) < ($1.cost, $1.steps.count) }.prefix(limit))
+    }
+
+    /// Every identity that reaches `target`, with its best path, best first.
+    /// - Complexity: O((V + E) log V): one search backwards from every node that satisfies
+    ///   the target.
+    public func identitiesReaching(_ target: PathTarget, maxSteps: Int = 8) -> [PrivilegePath] {
+        var dist = [Int](repeating: Int.max, count: nodes.count)
+        var steps = [Int](repeating: 0, count: nodes.count)
+        var next = [Int32](repeating: -1, count: nodes.count)
+        var heap = MinHeap()
+        for i in nodes.indices where satisfies(i, target) {
+            dist[i] = 0
+            heap.push(0, i)
+        }
+        while let (d, u) = heap.pop() {
+            if d > dist[u] || steps[u] >= maxSteps { continue }
+            for ei in incoming[u] {
+                let e = edges[Int(ei)]
+                let nd = d + Self.cost(of: e)
+                if nd < dist[e.from] {
+                    dist[e.from] = nd
+                    steps[e.from] = steps[u] + 1
+                    next[e.from] = ei
+                    heap.push(nd, e.from)
+                }
+            }
+        }
+        var out: [PrivilegePath] = []
+        for i in nodes.indices where nodes[i].isIdentity && dist[i] != Int.max {
+            var path: [PathEdge] = []
+            var v = i
+            while next[v] >= 0 {
+                let e = edges[Int(next[v])]
+                path.append(e)
+                v = e.to
+            }
+            out.append(PrivilegePath(start: i, steps: path))
+        }
+        return out.sorted { a, b in
+            (a.cost, nodes[a.start].description) < (b.cost, nodes[b.start].description)
+        }
+    }
+}
+
+/// A binary min-heap of (cost, node).
+struct MinHeap {
+    private var items: [(Int, Int)] = []
+
+    mutating func push(_ cost: Int, _ node: Int) {
+        items.append((cost, node))
+        var i = items.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            if items[p].0 <= items[i].0 { break }
+            items.swapAt(p, i)
+            i = p
+        }
+    }
+
+    mutating func pop() -> (Int, Int)? {
+        guard !items.isEmpty else { return nil }
+        let top = items[0]
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < items.count && items[l].0 < items[m].0 { m = l }
+                if r < items.count && items[r].0 < items[m].0 { m = r }
+                if m == i { break }
+                items.swapAt(i, m)
+                i = m
+            }
+        }
+        return top
+    }
+}

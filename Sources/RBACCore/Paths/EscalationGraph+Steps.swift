@@ -1,0 +1,376 @@
+// The permission patterns of ESCALATION.md, each turned into steps.
+
+extension EscalationGraph.Builder {
+    /// The rules an identity (or a held role) has, seen from one scope.
+    struct Scope {
+        /// Rules that apply everywhere (ClusterRoleBindings): to cluster-scoped requests and
+        /// to namespaced requests in any namespace.
+        var clusterRules: [RuleGrant]
+        /// Rules that apply to namespaced requests in `namespace` only (RoleBindings).
+        var namespaceRules: [RuleGrant]
+        /// `nil`: the cluster-wide view (namespaced requests mean every namespace); `"*"`: the
+        /// namespace rules hold in every namespace; otherwise one namespace.
+        var namespace: String?
+
+        /// The namespace of namespaced targets: `nil` for every namespace.
+        var targetNamespace: String? { namespace == "*" ? nil : namespace }
+    }
+
+    /// A step found for an identity, before it becomes an edge.
+    struct Step {
+        var to: Int
+        var kind: EscalationKind
+        var namespace: String?
+        var evidence: [StepEvidence]
+        var condition: PathCondition? = nil
+    }
+
+    /// Which names a permission covers: every name, or some.
+    struct Names {
+        var all: StepEvidence?
+        var named: [(name: String, evidence: StepEvidence)] = []
+        var isEmpty: Bool { all == nil && named.isEmpty }
+
+        func covers(_ name: String) -> StepEvidence? {
+            if let all { return all }
+            return named.first { $0.name.isExactly(name) }?.evidence
+        }
+    }
+
+    func evidence(_ rg: RuleGrant, _ purpose: String) -> StepEvidence {
+        StepEvidence(
+            role: rg.grant.role, ruleIndex: rg.grant.ruleIndex, binding: rg.grant.binding >= 0 ? rg.grant.binding : nil,
+            subject: rg.grant.binding >= 0 ? rg.grant.subject : nil, purpose: purpose)
+    }
+
+    /// The first rule allowing a request (namespaced, or cluster-scoped), as evidence.
+    func find(
+        _ scope: Scope, _ verb: String, _ group: String, _ resource: String, sub: String = "", name: String = "",
+        clusterScoped: Bool = false
+    ) -> StepEvidence? {
+        let r = ResourceRequest(verb: verb, apiGroup: group, resource: resource, subresource: sub, name: name)
+        let purpose = "\(verb) \(sub.isEmpty ? resource : resource + "/" + sub)\(group.isEmpty ? "" : "." + group)\(name.isEmpty ? "" : " \(name)")"
+        for rg in scope.clusterRules where rg.rule.allows(r) { return evidence(rg, purpose) }
+        if !clusterScoped {
+            for rg in scope.namespaceRules where rg.rule.allows(r) { return evidence(rg, purpose) }
+        }
+        return nil
+    }
+
+    /// The first of several verbs allowed.
+    func findAny(
+        _ scope: Scope, _ verbs: [String], _ group: String, _ resource: String, sub: String = "", name: String = "",
+        clusterScoped: Bool = false
+    ) -> StepEvidence? {
+        for v in verbs {
+            if let e = find(scope, v, group, resource, sub: sub, name: name, clusterScoped: clusterScoped) { return e }
+        }
+        return nil
+    }
+
+    /// The names a verb on a resource is allowed for.
+    func names(
+        _ scope: Scope, _ verbs: [String], _ group: String, _ resource: String, sub: String = "", clusterScoped: Bool = false
+    ) -> Names {
+        var out = Names()
+        let combined = sub.isEmpty ? resource : resource + "/" + sub
+        let rules = clusterScoped ? scope.clusterRules : scope.clusterRules + scope.namespaceRules
+        for verb in verbs {
+            let purpose = "\(verb) \(combined)\(group.isEmpty ? "" : "." + group)"
+            for rg in rules {
+                let rule = rg.rule
+                guard rule.matches(verb: verb), rule.matches(apiGroup: group),
+                    rule.matches(combinedResource: combined, subresource: sub)
+                else { continue }
+                if rule.resourceNames.isEmpty {
+                    if out.all == nil { out.all = evidence(rg, purpose) }
+                } else {
+                    for n in rule.resourceNames { out.named.append((n, evidence(rg, purpose + " \(n)"))) }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The workload resources whose pods a controller creates.
+    static let workloadResources: [(group: String, resource: String, kind: String)] = [
+        ("apps", "deployments", "Deployment"), ("apps", "replicasets", "ReplicaSet"), ("apps", "statefulsets", "StatefulSet"),
+        ("apps", "daemonsets", "DaemonSet"), ("batch", "jobs", "Job"), ("batch", "cronjobs", "CronJob"),
+        ("", "replicationcontrollers", "ReplicationController"),
+    ]
+
+    /// Every step the rules of `scope` allow.
+    func derive(_ scope: Scope) -> [Step] {
+        var steps: [Step] = []
+        let ns = scope.targetNamespace
+        let clusterView = scope.namespace == nil
+        func add(_ to: PathNode, _ kind: EscalationKind, _ evidence: [StepEvidence], _ condition: PathCondition? = nil) {
+            steps.append(Step(to: node(to), kind: kind, namespace: ns, evidence: evidence, condition: condition))
+        }
+        /// Namespaces a namespaced target can be in.
+        let scopeNamespaces: [String] = ns.map { [$0] } ?? namespaces
+
+        // rbac-wildcard: `*` on `*` in `*`: everything in the scope.
+        if let e = find(scope, "*", "*", "*") {
+            if clusterView, scope.clusterRules.contains(where: { $0.rule.allows(ResourceRequest(verb: "*", apiGroup: "*", resource: "*")) }) {
+                add(.fullAuthority, .rbacWildcard, [e])
+                return steps  // full authority covers every other step
+            }
+            if let ns {
+                add(.namespaceAuthority(ns), .rbacWildcard, [e])
+            } else {
+                add(.runPods(namespace: nil), .rbacWildcard, [e])
+                add(.secrets(namespace: nil), .rbacWildcard, [e])
+            }
+        }
+
+        // secrets-read: list/watch reveal every value; get needs the name.
+        let secretNames = names(scope, ["get", "list", "watch"], "", "secrets")
+        if let e = findAny(scope, ["list", "watch"], "", "secrets") {
+            add(.secrets(namespace: ns), .secretsRead, [e])
+        } else if let e = secretNames.all {
+            add(.secrets(namespace: ns), .secretsRead, [e], PathCondition("the secrets' names are known (get needs the name)", observed: nil))
+        }
+        if secretNames.all == nil {
+            for (name, e) in secretNames.named {
+                for n in scopeNamespaces where ns != nil || (secretsByNamespace[n] ?? []).contains(where: { $0.name.isExactly(name) }) {
+                    add(.secret(namespace: n, name: name), .secretsRead, [e])
+                }
+            }
+        }
+
+        // pod-create and workload-create: run a pod as any service account of the scope.
+        let podCreate = find(scope, "create", "", "pods")
+        if let e = podCreate { add(.runPods(namespace: ns), .podCreate, [e]) }
+        var workloadCreate: StepEvidence? = nil
+        for w in Self.workloadResources {
+            if let e = find(scope, "create", w.group, w.resource) {
+                workloadCreate = e
+                break
+            }
+        }
+        if let e = workloadCreate { add(.runPods(namespace: ns), .workloadCreate, [e]) }
+
+        // workload-update: change an existing workload's pod template.
+        for w in Self.workloadResources {
+            let allowed = names(scope, ["update", "patch"], w.group, w.resource)
+            if allowed.isEmpty { continue }
+            var found = false
+            for n in scopeNamespaces {
+                for wl in workloadsByNamespace[n] ?? [] where wl.kind == w.kind {
+                    if let e = allowed.covers(wl.name) {
+                        add(.runPods(namespace: n), .workloadUpdate, [StepEvidence(
+                            role: e.role, ruleIndex: e.ruleIndex, binding: e.binding, subject: e.subject,
+                            purpose: e.purpose + " (\(w.kind) \(n)/\(wl.name) exists)")])
+                        found = true
+                        break
+                    }
+                }
+            }
+            if !found, let e = allowed.all ?? allowed.named.first?.evidence {
+                add(.runPods(namespace: ns), .workloadUpdate, [e],
+                    PathCondition("a \(w.kind) exists in \(ns ?? "some namespace")\(allowed.all == nil ? " with an allowed name" : "")", observed: nil))
+            }
+        }
+
+        // pod-update, pod-exec, ephemeral-container: act as a running pod's service account.
+        let podSteps: [(EscalationKind, [String], String)] = [
+            (.podUpdate, ["update", "patch"], ""), (.podExec, ["create"], "exec"), (.podExec, ["create"], "attach"),
+            (.ephemeralContainer, ["update", "patch"], "ephemeralcontainers"),
+        ]
+        for (kind, verbs, sub) in podSteps {
+            let allowed = names(scope, verbs, "", "pods", sub: sub)
+            if allowed.isEmpty { continue }
+            var anyPod = false
+            for n in scopeNamespaces {
+                for pod in podsByNamespace[n] ?? [] {
+                    anyPod = true
+                    guard let e = allowed.covers(pod.name) else { continue }
+                    add(.serviceAccount(namespace: n, name: pod.template.serviceAccountName), kind, [e],
+                        PathCondition("pod \(n)/\(pod.name) runs as \(pod.template.serviceAccountName)", observed: true))
+                }
+            }
+            if !anyPod, let e = allowed.all {
+                add(.anyServiceAccount(namespace: ns), kind, [e],
+                    PathCondition("a pod runs as the service account (no pods in the input)", observed: nil))
+            }
+        }
+
+        // token-request: tokens for the service accounts named.
+        let tokenNames = names(scope, ["create"], "", "serviceaccounts", sub: "token")
+        if let e = tokenNames.all {
+            add(.anyServiceAccount(namespace: ns), .tokenRequest, [e])
+        } else if !tokenNames.isEmpty {
+            for n in scopeNamespaces {
+                for sa in serviceAccounts[n] ?? [] {
+                    if let e = tokenNames.covers(sa) { add(.serviceAccount(namespace: n, name: sa), .tokenRequest, [e]) }
+                }
+            }
+        }
+
+        // token-secret: create a legacy token secret, then read it back.
+        if let create = find(scope, "create", "", "secrets"),
+            let readBack = findAny(scope, ["get", "list", "watch"], "", "secrets") ?? podCreate
+        {
+            add(.anyServiceAccount(namespace: ns), .tokenSecret, [create, readBack])
+        }
+
+        // impersonate: users and groups (cluster-scoped), service accounts (namespaced).
+        if clusterView {
+            let userNames = names(scope, ["impersonate"], "", "users", clusterScoped: true)
+            for u in users {
+                if let e = userNames.covers(u) { add(.user(u), .impersonate, [e]) }
+            }
+            let groupNames = names(scope, ["impersonate"], "", "groups", clusterScoped: true)
+            if let e = groupNames.covers(Identity.mastersGroup) {
+                add(.fullAuthority, .impersonate, [e])
+            }
+            for grp in groups where !grp.isExactly(Identity.mastersGroup) {
+                if let e = groupNames.covers(grp) { add(.group(grp), .impersonate, [e]) }
+            }
+        }
+        let saImpersonation = names(scope, ["impersonate"], "", "serviceaccounts")
+        if let e = saImpersonation.all {
+            add(.anyServiceAccount(namespace: ns), .impersonate, [e])
+        } else if !saImpersonation.isEmpty {
+            for n in scopeNamespaces {
+                for sa in serviceAccounts[n] ?? [] {
+                    if let e = saImpersonation.covers(sa) { add(.serviceAccount(namespace: n, name: sa), .impersonate, [e]) }
+                }
+            }
+        }
+
+        // bind: bind oneself to a role one may bind.
+        deriveBind(scope, add: { steps.append($0) })
+
+        // escalate: add any rule to a role bound to oneself, or create a role and bind it.
+        deriveEscalate(scope, add: { steps.append($0) })
+
+        if clusterView {
+            // csr-approve: a client certificate for any user and group, system:masters included.
+            if let create = find(scope, "create", "certificates.k8s.io", "certificatesigningrequests", clusterScoped: true),
+                let approval = findAny(scope, ["update", "patch"], "certificates.k8s.io", "certificatesigningrequests", sub: "approval", clusterScoped: true),
+                let approve = find(scope, "approve", "certificates.k8s.io", "signers", name: "kubernetes.io/kube-apiserver-client", clusterScoped: true)
+                    ?? find(scope, "approve", "certificates.k8s.io", "signers", name: "kubernetes.io/*", clusterScoped: true)
+            {
+                add(.fullAuthority, .csrApprove, [create, approval, approve])
+            }
+            // node-proxy: the kubelet API.
+            if let e = findAny(scope, ["get", "create"], "", "nodes", sub: "proxy", clusterScoped: true) {
+                add(.nodes, .nodeProxy, [e])
+            }
+            // webhook-config: see and rewrite every object admitted.
+            for res in ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"] {
+                if let e = findAny(scope, ["create", "update", "patch"], "admissionregistration.k8s.io", res, clusterScoped: true) {
+                    add(.fullAuthority, .webhookConfig, [e])
+                    break
+                }
+            }
+            // pv-create: a hostPath persistent volume mounted by a pod of one's own.
+            if let pv = find(scope, "create", "", "persistentvolumes", clusterScoped: true), let pods = podCreate {
+                add(.nodes, .pvCreate, [pv, pods], PathCondition("hostPath persistent volumes are admitted", observed: nil))
+            }
+        }
+
+        // namespace-psa: relax a namespace's Pod Security labels, then run privileged pods.
+        // (A request for a namespace object carries that namespace, so a RoleBinding in it counts.)
+        if let pods = podCreate {
+            for n in scopeNamespaces {
+                if let e = findAny(scope, ["update", "patch"], "", "namespaces", name: n) {
+                    add(.nodes, .namespacePSA, [e, pods],
+                        PathCondition("Pod Security admission is what keeps privileged pods out of \(n)", observed: nil))
+                    break
+                }
+            }
+        }
+
+        // aws-auth: map one's IAM identity to system:masters (EKS).
+        if ns == nil || ns == "kube-system",
+            let e = findAny(scope, ["update", "patch"], "", "configmaps", name: "aws-auth")
+        {
+            add(.fullAuthority, .awsAuth, [e], PathCondition("the cluster is EKS (aws-auth maps IAM identities)", observed: nil))
+        }
+        return steps
+    }
+
+    /// `bind` on a role plus creating a binding to it: its permissions in the binding's scope.
+    func deriveBind(_ scope: Scope, add: (Step) -> Void) {
+        let rbac = "rbac.authorization.k8s.io"
+        let clusterView = scope.namespace == nil
+        // ClusterRoleBindings (cluster view only).
+        if clusterView, let create = find(scope, "create", rbac, "clusterrolebindings", clusterScoped: true) {
+            let bindable = names(scope, ["bind"], rbac, "clusterroles", clusterScoped: true)
+            for (i, role) in g.roles.enumerated() where role.kind == .clusterRole {
+                guard let e = bindable.covers(role.name), let h = holder(i, namespace: nil) else { continue }
+                add(Step(to: h, kind: .bind, namespace: nil, evidence: [create, e]))
+            }
+        }
+        // RoleBindings: in one namespace, or (from ClusterRoleBindings) in every namespace.
+        guard let create = find(scope, "create", rbac, "rolebindings") else { return }
+        let where_ = scope.namespace ?? "*"
+        let bindableClusterRoles = names(scope, ["bind"], rbac, "clusterroles")
+        let bindableRoles = names(scope, ["bind"], rbac, "roles")
+        if bindableClusterRoles.isEmpty && bindableRoles.isEmpty { return }
+        for (i, role) in g.roles.enumerated() {
+            if role.kind == .clusterRole {
+                guard let e = bindableClusterRoles.covers(role.name), let h = holder(i, namespace: where_) else { continue }
+                add(Step(to: h, kind: .bind, namespace: scope.targetNamespace, evidence: [create, e]))
+            } else if let rns = role.namespace, where_ == "*" || rns.isExactly(where_) {
+                guard let e = bindableRoles.covers(role.name), let h = holder(i, namespace: rns) else { continue }
+                add(Step(to: h, kind: .bind, namespace: rns, evidence: [create, e]))
+            }
+        }
+    }
+
+    /// `escalate` on a role bound to oneself plus updating it, or creating a role and binding it.
+    func deriveEscalate(_ scope: Scope, add: (Step) -> Void) {
+        let rbac = "rbac.authorization.k8s.io"
+        // Roles bound to oneself, through the bindings behind the rules.
+        var seen = Set<Int>()
+        for rg in scope.clusterRules + scope.namespaceRules where rg.grant.binding >= 0 && seen.insert(rg.grant.binding).inserted {
+            let binding = g.bindings[rg.grant.binding]
+            let role = g.roles[rg.grant.role]
+            let target: PathNode = binding.kind == .clusterRoleBinding
+                ? .fullAuthority : .namespaceAuthority(binding.namespace ?? "")
+            let found: (StepEvidence, StepEvidence)?
+            if role.kind == .clusterRole {
+                // ClusterRoles are cluster-scoped objects: only ClusterRoleBindings can allow it.
+                if let esc = find(scope, "escalate", rbac, "clusterroles", name: role.name, clusterScoped: true),
+                    let upd = findAny(scope, ["update", "patch"], rbac, "clusterroles", name: role.name, clusterScoped: true)
+                {
+                    found = (esc, upd)
+                } else {
+                    found = nil
+                }
+            } else {
+                if let esc = find(scope, "escalate", rbac, "roles", name: role.name),
+                    let upd = findAny(scope, ["update", "patch"], rbac, "roles", name: role.name)
+                {
+                    found = (esc, upd)
+                } else {
+                    found = nil
+                }
+            }
+            if let (esc, upd) = found {
+                add(Step(to: node(target), kind: .escalate, namespace: binding.namespace, evidence: [esc, upd]))
+            }
+        }
+        // A new role with any rules, bound by oneself.
+        if scope.namespace == nil,
+            let esc = find(scope, "escalate", rbac, "clusterroles", clusterScoped: true),
+            let create = find(scope, "create", rbac, "clusterroles", clusterScoped: true),
+            let bindingCreate = find(scope, "create", rbac, "clusterrolebindings", clusterScoped: true),
+            let bind = find(scope, "bind", rbac, "clusterroles", clusterScoped: true)
+        {
+            add(Step(to: node(.fullAuthority), kind: .escalate, namespace: nil, evidence: [esc, create, bindingCreate, bind]))
+        }
+        if let ns = scope.targetNamespace,
+            let esc = find(scope, "escalate", rbac, "roles"),
+            let create = find(scope, "create", rbac, "roles"),
+            let bindingCreate = find(scope, "create", rbac, "rolebindings"),
+            let bind = find(scope, "bind", rbac, "roles")
+        {
+            add(Step(to: node(.namespaceAuthority(ns)), kind: .escalate, namespace: ns, evidence: [esc, create, bindingCreate, bind]))
+        }
+    }
+}

@@ -1,0 +1,185 @@
+/// A node of the ``EscalationGraph``: an identity, or something an identity can reach.
+public enum PathNode: Hashable, Sendable, CustomStringConvertible {
+    /// A user (by name).
+    case user(String)
+    /// Any member of a group.
+    case group(String)
+    /// A service account.
+    case serviceAccount(namespace: String, name: String)
+    /// Full authority: `*` on everything, cluster-wide (what `system:masters` and
+    /// `cluster-admin` have).
+    case fullAuthority
+    /// Everything within one namespace (a `*`/`*`/`*` rule bound there, or an escalated role).
+    case namespaceAuthority(String)
+    /// Running pods of one's choosing in a namespace (`nil`: in every namespace).
+    case runPods(namespace: String?)
+    /// Acting as any service account of a namespace (`nil`: of every namespace).
+    case anyServiceAccount(namespace: String?)
+    /// The data of every Secret of a namespace (`nil`: of every namespace).
+    case secrets(namespace: String?)
+    /// The data of one Secret.
+    case secret(namespace: String, name: String)
+    /// Control of nodes (kubelet API, or a privileged pod): the pods running there.
+    case nodes
+    /// Holding a role's permissions in a scope (namespace, or `nil` for cluster-wide), as a
+    /// binding one can create would grant them. `role` indexes ``AccessGraph/roles``.
+    case holder(role: Int, namespace: String?)
+
+    /// Whether the node is an identity that can start a path.
+    public var isIdentity: Bool {
+        switch self {
+        case .user, .group, .serviceAccount: return true
+        default: return false
+        }
+    }
+
+    /// `user:alice`, `group:devs`, `sa:prod/api`, `cluster-admin`, `secrets:prod`, …
+    public var description: String {
+        switch self {
+        case .user(let n): return "user:\(n)"
+        case .group(let n): return "group:\(n)"
+        case .serviceAccount(let ns, let n): return "sa:\(ns)/\(n)"
+        case .fullAuthority: return "cluster-admin"
+        case .namespaceAuthority(let ns): return "namespace-admin:\(ns)"
+        case .runPods(let ns): return "run-pods:\(ns ?? "*")"
+        case .anyServiceAccount(let ns): return "sa:\(ns ?? "*")/*"
+        case .secrets(let ns): return "secret:\(ns ?? "*")/*"
+        case .secret(let ns, let n): return "secret:\(ns)/\(n)"
+        case .nodes: return "nodes"
+        case .holder(let r, let ns): return "holder:role#\(r)@\(ns ?? "cluster")"
+        }
+    }
+
+    /// Parses `user:NAME`, `group:NAME` or `sa:NS/NAME`.
+    public static func identity(parsing text: String) -> PathNode? {
+        if text.hasExactPrefix("user:") { return .user(String(text.dropFirst(5))) }
+        if text.hasExactPrefix("group:") { return .group(String(text.dropFirst(6))) }
+        if text.hasExactPrefix("sa:") {
+            let rest = text.dropFirst(3)
+            guard let slash = rest.firstIndex(of: "/"), slash != rest.startIndex, rest.index(after: slash) != rest.endIndex else {
+                return nil
+            }
+            return .serviceAccount(namespace: String(rest[..<slash]), name: String(rest[rest.index(after: slash)...]))
+        }
+        return nil
+    }
+
+    /// The identity the API server would see for this node: a service account's token, an
+    /// authenticated user, the anonymous user, or a member of a group (the group alone; its
+    /// membership of `system:authenticated` is an edge of its own).
+    public var identity: Identity? {
+        switch self {
+        case .user(let n):
+            return n.isExactly(Identity.anonymousUser) ? .anonymous : .authenticatedUser(n)
+        case .group(let g): return Identity(name: "", groups: [g])
+        case .serviceAccount(let ns, let n): return .serviceAccount(namespace: ns, name: n)
+        default: return nil
+        }
+    }
+}
+
+/// The kinds of step a privilege path is made of: the rows of `ESCALATION.md`, plus the
+/// structural steps that connect them.
+public enum EscalationKind: String, CaseIterable, Hashable, Sendable, Codable {
+    // Steps granted by permissions (ESCALATION.md).
+    case secretsRead = "secrets-read"
+    case podCreate = "pod-create"
+    case workloadCreate = "workload-create"
+    case workloadUpdate = "workload-update"
+    case podUpdate = "pod-update"
+    case podExec = "pod-exec"
+    case ephemeralContainer = "ephemeral-container"
+    case tokenRequest = "token-request"
+    case tokenSecret = "token-secret"
+    case bind
+    case escalate
+    case impersonate
+    case csrApprove = "csr-approve"
+    case nodeProxy = "node-proxy"
+    case webhookConfig = "webhook-config"
+    case namespacePSA = "namespace-psa"
+    case pvCreate = "pv-create"
+    case awsAuth = "aws-auth"
+    case rbacWildcard = "rbac-wildcard"
+    case publicBinding = "public-binding"
+    // Structural steps.
+    /// An identity is in a group (service accounts in their three groups).
+    case memberOf = "member-of"
+    /// `system:masters` is allowed everything.
+    case systemMasters = "system-masters"
+    /// Running a pod as a service account of its namespace.
+    case runAs = "run-as"
+    /// Mounting the namespace's secrets into a pod.
+    case mountSecrets = "mount-secrets"
+    /// A privileged or hostPath pod takes over its node.
+    case privilegedPod = "privileged-pod"
+    /// A legacy token Secret holds a service account's token.
+    case readToken = "read-token"
+    /// A node controlled holds the tokens of the pods running there.
+    case nodePods = "node-pods"
+    /// A node that runs control-plane pods gives full authority.
+    case controlPlaneNode = "control-plane-node"
+    /// What holds in every namespace holds in each.
+    case everyNamespace = "every-namespace"
+    /// Any service account of a namespace includes each one.
+    case eachServiceAccount = "each-service-account"
+    /// Everything in a namespace includes running pods and reading secrets there.
+    case namespaceAdmin = "namespace-admin"
+    /// All the secrets of a namespace include each one.
+    case containsSecret = "contains-secret"
+
+    /// Whether the step comes from a permission (and so has RBAC evidence).
+    public var isGranted: Bool {
+        switch self {
+        case .memberOf, .systemMasters, .runAs, .mountSecrets, .privilegedPod, .readToken, .nodePods,
+            .controlPlaneNode, .everyNamespace, .eachServiceAccount, .namespaceAdmin, .containsSecret, .publicBinding:
+            return false
+        default: return true
+        }
+    }
+}
+
+/// A runtime fact a step depends on, beyond RBAC.
+public struct PathCondition: Hashable, Sendable {
+    /// What must be true, e.g. "a pod runs as prod/api".
+    public var text: String
+    /// `true`: the input shows it holds; `false`: the input shows it does not; `nil`: the
+    /// input does not tell.
+    public var observed: Bool?
+
+    public init(_ text: String, observed: Bool?) {
+        self.text = text
+        self.observed = observed
+    }
+}
+
+/// The RBAC grant behind a step: a rule of a role, and the binding that gives it (none for a
+/// role one would bind oneself, reached by `bind` or `escalate`).
+public struct StepEvidence: Hashable, Sendable {
+    /// Index into ``AccessGraph/roles``.
+    public var role: Int
+    public var ruleIndex: Int
+    /// Index into ``AccessGraph/bindings``; `nil` for a held role (``PathNode/holder(role:namespace:)``).
+    public var binding: Int?
+    /// The binding's subject that matched.
+    public var subject: Subject?
+    /// What the rule was needed for, e.g. `create pods`.
+    public var purpose: String
+}
+
+/// One step of a privilege path.
+public struct PathEdge: Hashable, Sendable {
+    /// Node indices in ``EscalationGraph/nodes``.
+    public var from: Int
+    public var to: Int
+    public var kind: EscalationKind
+    /// The namespace the step works in; `nil` when cluster-wide or not scoped.
+    public var namespace: String?
+    /// The grants that allow it (empty for structural steps).
+    public var evidence: [StepEvidence]
+    /// `nil` when the step is certain.
+    public var condition: PathCondition?
+
+    /// Whether the step follows from RBAC alone.
+    public var isCertain: Bool { condition == nil }
+}
