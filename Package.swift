@@ -29,9 +29,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "rbacgraph-bench",
-            dependencies: ["RBACCore", "RBACYAML", "CYAML"],
+            dependencies: ["RBACCore", "RBACYAML", "CYAML", "CBenchSupport"],
             path: "Benchmarks/rbacgraph-bench"
         ),
+        // glibc's mallinfo2, for the bench's memory figures.
+        .target(name: "CBenchSupport", path: "Benchmarks/CBenchSupport"),
         // Fixtures are found next to each test file through #filePath: no resource bundles.
         .testTarget(name: "RBACCoreTests", dependencies: ["RBACCore"], exclude: ["Fixtures"]),
         .testTarget(name: "RBACYAMLTests", dependencies: ["RBACYAML", "RBACCore"], exclude: ["Fixtures"]),

@@ -1,3 +1,4 @@
+import CBenchSupport
 import CYAML
 import Foundation
 import RBACCore
@@ -202,4 +203,9 @@ func timeQueries(_ evaluator: QueryEvaluator, _ queries: [Query], op: String) ->
     }
     run.byClass = classes.keys.sorted().map { LatencyStats(op: $0, nanos: classes[$0]!) }
     return run
+}
+
+/// Bytes of heap in use (glibc `mallinfo2`): the difference across a build is what it retains.
+func heapInUse() -> Int {
+    Int(rbacgraph_bench_heap_in_use())
 }

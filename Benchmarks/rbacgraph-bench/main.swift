@@ -288,6 +288,87 @@ if let loaded = queryResult {
         sizeMB: querySize, graphBuild: builds, roles: g.roles.count, bindings: g.bindings.count,
         serviceAccounts: g.serviceAccounts.count, namespaces: g.namespaces.count, whoCan: w, authorize: a)
 }
+
+// MARK: Privilege paths
+
+struct PathsPhase {
+    var baseBytes: Int
+    var escalationBytes: Int
+    var nodes: Int
+    var edges: Int
+    var build: [Double]
+    var closure: [Double]
+    var reaching: Int
+    var certain: Int
+    var pathQueries: LatencyStats
+    var pathsFound: Int
+    var cliSeconds: Double?
+}
+
+var pathsPhase: PathsPhase?
+if queryResult != nil {
+    note("privilege paths on the \(querySize) MB dump…")
+    queryResult = nil  // measure a fresh load: what the base graph retains
+    let path = dumpPath(options, querySize)
+    let m0 = heapInUse()
+    var loaded: ManifestLoader.Result? = try! ManifestLoader().load(paths: [path])
+    let base = AccessGraph(loaded!.cluster)
+    loaded = nil
+    let m1 = heapInUse()
+    var builds: [Double] = []
+    var esc: EscalationGraph?
+    var escalationBytes = 0
+    for _ in 0..<3 {
+        esc = nil
+        let before = heapInUse()
+        let start = monotonicNanos()
+        let e = EscalationGraph(base)
+        builds.append(seconds(since: start))
+        escalationBytes = heapInUse() - before
+        esc = e
+    }
+    let e = esc!
+    // BENCH_EDGE_KINDS=1: print the edges by kind and the nodes by type (to see what dominates).
+    if getenv("BENCH_EDGE_KINDS") != nil {
+        var h: [String: Int] = [:]
+        var ev = 0
+        for x in e.edges { h[x.kind.rawValue, default: 0] += 1; ev += x.evidence.count }
+        for (k, v) in h.sorted(by: { $0.value > $1.value }) { note("  \(k): \(v)") }
+        note("  evidence entries: \(ev); conditions: \(e.edges.filter { $0.condition != nil }.count)")
+        var nk: [String: Int] = [:]
+        for n in e.nodes { nk[String(describing: n).split(separator: ":").first.map(String.init) ?? "?", default: 0] += 1 }
+        note("  nodes: \(nk)")
+    }
+    var closures: [Double] = []
+    var reaching: [PrivilegePath] = []
+    for _ in 0..<3 {
+        let start = monotonicNanos()
+        reaching = e.identitiesReaching(.fullAuthority)
+        closures.append(seconds(since: start))
+    }
+    // One `paths` query: identities of every kind, to cluster-admin and to a secret.
+    var rng = SplitMix64(seed: options.seed)
+    let identities = e.nodes.filter(\.isIdentity)
+    let secretTargets = base.secrets.prefix(50).map { PathTarget.secret(namespace: $0.namespace, name: $0.name) }
+    var nanos: [UInt64] = []
+    var found = 0
+    for i in 0..<400 {
+        let from = identities[Int(rng.next() % UInt64(identities.count))]
+        let target: PathTarget = i % 2 == 0 || secretTargets.isEmpty ? .fullAuthority : secretTargets[i % secretTargets.count]
+        let start = monotonicNanos()
+        let p = e.paths(from: from, to: target)
+        nanos.append(monotonicNanos() - start)
+        if !p.isEmpty { found += 1 }
+    }
+    // The command end to end, as a user runs it.
+    var cli: Double?
+    if let run = try? spawnAndWait([options.binary, "escalations", "-A", "-f", path, "-q"]), run.status == 0 { cli = run.seconds }
+    pathsPhase = PathsPhase(
+        baseBytes: m1 - m0, escalationBytes: escalationBytes, nodes: e.nodes.count, edges: e.edges.count, build: builds,
+        closure: closures, reaching: reaching.count, certain: reaching.filter(\.isCertain).count,
+        pathQueries: LatencyStats(op: "paths", nanos: nanos), pathsFound: found, cliSeconds: cli)
+    note("  escalation graph: \(e.nodes.count) nodes, \(e.edges.count) edges, \(escalationBytes >> 10) KiB (base graph \((m1 - m0) >> 10) KiB); build \(fmt(median(builds) * 1000)) ms; closure \(fmt(median(closures) * 1000)) ms; paths median \(fmt(pathsPhase!.pathQueries.median)) µs")
+}
 let totalSeconds = seconds(since: benchStart)
 
 // MARK: - Report
@@ -351,6 +432,20 @@ if let q = queryPhase {
              "\(fmt(100 * Double(q.authorize.outcomeByClass[$0.op] ?? 0) / Double(max(1, $0.count)), 0))% allowed"]
         },
         rightAligned: [2, 3, 4])
+}
+if let p = pathsPhase {
+    md += "\n## Privilege paths\n\n"
+    md += "On the \(querySize) MB dump. *Base graph*: the heap a fresh load plus `AccessGraph` retains (`mallinfo2`); *escalation graph*: what `EscalationGraph(graph)` adds. *Closure*: `identitiesReaching(.fullAuthority)`, the search behind `rbacgraph escalations -A`. *paths*: one `paths(from:to:)` query, from 400 random identities to cluster-admin or to a secret (\(p.pathsFound) found a path).\n\n"
+    let closureTotal = median(p.build) + median(p.closure)
+    md += markdownTable(
+        ["measure", "value", "target", ""],
+        [
+            ["escalation graph", "\(p.nodes) nodes, \(p.edges) edges", "", ""],
+            ["escalation graph memory", "\(fmt(Double(p.escalationBytes) / 1_048_576)) MB = \(fmt(100 * Double(p.escalationBytes) / Double(max(1, p.baseBytes)), 0))% of the base graph's \(fmt(Double(p.baseBytes) / 1_048_576)) MB", "< 50%", verdict(Double(p.escalationBytes) < 0.5 * Double(p.baseBytes))],
+            ["build + closure (`escalations -A`)", "\(fmt(median(p.build) * 1000)) + \(fmt(median(p.closure) * 1000)) ms = \(fmt(closureTotal, 2)) s; \(p.reaching) identities reach full authority (\(p.certain) certainly)", "< 5 s", verdict(closureTotal < 5)],
+            ["`rbacgraph escalations -A` end to end (load included)", p.cliSeconds.map { "\(fmt($0, 2)) s" } ?? "not run", "", ""],
+            ["one `paths` query", "median \(fmt(p.pathQueries.median / 1000, 2)) ms, p99 \(fmt(p.pathQueries.p99 / 1000, 2)) ms", "< 50 ms", verdict(p.pathQueries.median < 50_000)],
+        ], rightAligned: [])
 }
 md += "\nTotal bench time (after the build, including any dump generation): \(fmt(totalSeconds, 0)) s.\n"
 

@@ -6,6 +6,8 @@ extension EscalationGraph {
         case .namespaceAuthority(let ns): return "full authority in namespace \(ns)"
         case .runPods(let ns): return ns.map { "run pods in \($0)" } ?? "run pods in every namespace"
         case .anyServiceAccount(let ns): return ns.map { "any service account of \($0)" } ?? "any service account"
+        case .runningPods(let ns): return ns.map { "code in the running pods of \($0)" } ?? "code in every running pod"
+        case .workloads(let kind, let ns): return ns.map { "the pod templates of the \(kind)s of \($0)" } ?? "the pod templates of every \(kind)"
         case .secrets(let ns): return ns.map { "every secret of \($0)" } ?? "every secret"
         case .secret(let ns, let name): return "secret \(ns)/\(name)"
         case .nodes: return "nodes (kubelet, host)"

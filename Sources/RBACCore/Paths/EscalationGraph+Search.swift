@@ -65,8 +65,10 @@ extension EscalationGraph {
 
     /// The cost of a step: 1, plus a penalty for a condition (larger when the input does not
     /// show it true).
-    static func cost(of e: PathEdge) -> Int {
-        guard let c = e.condition else { return 1 }
+    static func cost(of e: PathEdge) -> Int { cost(condition: e.condition) }
+
+    static func cost(condition: PathCondition?) -> Int {
+        guard let c = condition else { return 1 }
         switch c.observed {
         case true: return 1 + observedConditionCost
         case nil: return 1 + unknownConditionCost
@@ -155,21 +157,22 @@ extension EscalationGraph {
                 var path: [PathEdge] = []
                 var v = u
                 while v != s {
-                    let e = edges[Int(via[v])]
+                    let e = edge(Int(via[v]))
                     path.append(e)
                     v = e.from
                 }
                 return [PrivilegePath(start: s, steps: path.reversed())]
             }
             if steps[u] >= maxSteps { continue }
-            for ei in outgoing[u] {
-                let e = edges[Int(ei)]
-                let nd = d + Self.cost(of: e)
-                if nd < dist[e.to] {
-                    dist[e.to] = nd
-                    steps[e.to] = steps[u] + 1
-                    via[e.to] = ei
-                    heap.push(nd, e.to)
+            for ei in outEdges[Int(outStart[u])..<Int(outStart[u + 1])] {
+                let e = store.edges[Int(ei)]
+                let to = Int(e.to)
+                let nd = d + Int(e.cost)
+                if nd < dist[to] {
+                    dist[to] = nd
+                    steps[to] = steps[u] + 1
+                    via[to] = ei
+                    heap.push(nd, to)
                 }
             }
         }
@@ -186,8 +189,8 @@ extension EscalationGraph {
             budget -= 1
             onPath[u] = true
             defer { onPath[u] = false }
-            for ei in outgoing[u] {
-                let e = edges[Int(ei)]
+            for ei in outEdges[Int(outStart[u])..<Int(outStart[u + 1])] {
+                let e = edge(Int(ei))
                 if onPath[e.to] { continue }
                 current.append(e)
                 if satisfies(e.to, target) {
@@ -216,14 +219,15 @@ extension EscalationGraph {
         }
         while let (d, u) = heap.pop() {
             if d > dist[u] || steps[u] >= maxSteps { continue }
-            for ei in incoming[u] {
-                let e = edges[Int(ei)]
-                let nd = d + Self.cost(of: e)
-                if nd < dist[e.from] {
-                    dist[e.from] = nd
-                    steps[e.from] = steps[u] + 1
-                    next[e.from] = ei
-                    heap.push(nd, e.from)
+            for ei in inEdges[Int(inStart[u])..<Int(inStart[u + 1])] {
+                let e = store.edges[Int(ei)]
+                let from = Int(e.from)
+                let nd = d + Int(e.cost)
+                if nd < dist[from] {
+                    dist[from] = nd
+                    steps[from] = steps[u] + 1
+                    next[from] = ei
+                    heap.push(nd, from)
                 }
             }
         }
@@ -232,7 +236,7 @@ extension EscalationGraph {
             var path: [PathEdge] = []
             var v = i
             while next[v] >= 0 {
-                let e = edges[Int(next[v])]
+                let e = edge(Int(next[v]))
                 path.append(e)
                 v = e.to
             }

@@ -154,22 +154,17 @@ extension EscalationGraph.Builder {
         // workload-update: change an existing workload's pod template.
         for w in Self.workloadResources {
             let allowed = names(scope, ["update", "patch"], w.group, w.resource)
-            if allowed.isEmpty { continue }
-            var found = false
-            for n in scopeNamespaces {
-                for wl in workloadsByNamespace[n] ?? [] where wl.kind == w.kind {
-                    if let e = allowed.covers(wl.name) {
-                        add(.runPods(namespace: n), .workloadUpdate, [StepEvidence(
-                            role: e.role, ruleIndex: e.ruleIndex, binding: e.binding, subject: e.subject,
-                            purpose: e.purpose + " (\(w.kind) \(n)/\(wl.name) exists)")])
-                        found = true
-                        break
-                    }
-                }
+            if let e = allowed.all {
+                add(.workloads(kind: w.kind, namespace: ns), .workloadUpdate, [e])
+                continue
             }
-            if !found, let e = allowed.all ?? allowed.named.first?.evidence {
-                add(.runPods(namespace: ns), .workloadUpdate, [e],
-                    PathCondition("a \(w.kind) exists in \(ns ?? "some namespace")\(allowed.all == nil ? " with an allowed name" : "")", observed: nil))
+            for (name, e) in allowed.named {
+                for n in scopeNamespaces {
+                    guard (workloadsByNamespace[n] ?? []).contains(where: { $0.kind == w.kind && $0.name.isExactly(name) }) else { continue }
+                    add(.runPods(namespace: n), .workloadUpdate, [StepEvidence(
+                        role: e.role, ruleIndex: e.ruleIndex, binding: e.binding, subject: e.subject,
+                        purpose: e.purpose + " (\(w.kind) \(n)/\(name) exists)")])
+                }
             }
         }
 
@@ -180,19 +175,17 @@ extension EscalationGraph.Builder {
         ]
         for (kind, verbs, sub) in podSteps {
             let allowed = names(scope, verbs, "", "pods", sub: sub)
-            if allowed.isEmpty { continue }
-            var anyPod = false
-            for n in scopeNamespaces {
-                for pod in podsByNamespace[n] ?? [] {
-                    anyPod = true
-                    guard let e = allowed.covers(pod.name) else { continue }
-                    add(.serviceAccount(namespace: n, name: pod.template.serviceAccountName), kind, [e],
-                        PathCondition("pod \(n)/\(pod.name) runs as \(pod.template.serviceAccountName)", observed: true))
-                }
+            if let e = allowed.all {
+                add(.runningPods(namespace: ns), kind, [e])
+                continue
             }
-            if !anyPod, let e = allowed.all {
-                add(.anyServiceAccount(namespace: ns), kind, [e],
-                    PathCondition("a pod runs as the service account (no pods in the input)", observed: nil))
+            for (name, e) in allowed.named {
+                for n in scopeNamespaces {
+                    for pod in podsByNamespace[n] ?? [] where pod.name.isExactly(name) {
+                        add(.serviceAccount(namespace: n, name: pod.template.serviceAccountName), kind, [e],
+                            PathCondition("pod \(n)/\(pod.name) runs as \(pod.template.serviceAccountName)", observed: true))
+                    }
+                }
             }
         }
 

@@ -12,10 +12,17 @@ public struct EscalationGraph: Sendable {
     public let access: AccessGraph
     /// Every node; edges refer to nodes by index.
     public let nodes: [PathNode]
-    public let edges: [PathEdge]
-    let index: [NodeKey: Int]
-    let outgoing: [[Int32]]
-    let incoming: [[Int32]]
+    /// Node lookup: the first node with a given hash of its byte-exact description, and a
+    /// chain through nodes with the same hash (lighter than a dictionary of nodes).
+    let firstByHash: [Int: Int32]
+    let nextSameHash: [Int32]
+    let store: EdgeStore
+    /// Adjacency in compressed rows: the edges leaving node `n` are
+    /// `outEdges[outStart[n]..<outStart[n + 1]]`; likewise entering.
+    let outStart: [Int32]
+    let outEdges: [Int32]
+    let inStart: [Int32]
+    let inEdges: [Int32]
 
     /// A byte-exact key for a node (names compare as bytes, as in Kubernetes).
     struct NodeKey: Hashable, Sendable {
@@ -25,36 +32,127 @@ public struct EscalationGraph: Sendable {
     }
 
     /// Builds the graph.
-    /// - Complexity: roughly O(p · r · s) for p identities, r rules each and s step patterns,
-    ///   plus the fan-out edges (service accounts, secrets and pods per namespace).
     /// - Parameter extra: identities to include even if the input does not mention them
     ///   (a user asked about, say): they still belong to their groups.
+    /// - Complexity: roughly O(p · r · s) for p identities, r rules each and s step patterns,
+    ///   plus the fan-out edges (service accounts, secrets and pods per namespace).
     public init(_ access: AccessGraph, including extra: [PathNode] = []) {
         let b = Builder(access)
         b.extra = extra
         b.build()
+        b.prune()
         self.access = access
         self.nodes = b.nodes
-        self.edges = b.edges
-        self.index = b.index
-        var out = [[Int32]](repeating: [], count: b.nodes.count)
-        var inc = [[Int32]](repeating: [], count: b.nodes.count)
-        for (i, e) in b.edges.enumerated() {
-            out[e.from].append(Int32(i))
-            inc[e.to].append(Int32(i))
+        var first: [Int: Int32] = [:]
+        var next = [Int32](repeating: -1, count: b.nodes.count)
+        for (i, n) in b.nodes.enumerated().reversed() {
+            let h = Self.hash(n)
+            if let f = first[h] { next[i] = f }
+            first[h] = Int32(i)
         }
-        self.outgoing = out
-        self.incoming = inc
+        self.firstByHash = first
+        self.nextSameHash = next
+        self.store = b.store
+        (outStart, outEdges) = Self.compressedRows(count: b.nodes.count, edges: b.store.edges) { Int($0.from) }
+        (inStart, inEdges) = Self.compressedRows(count: b.nodes.count, edges: b.store.edges) { Int($0.to) }
+    }
+
+    private static func compressedRows(count: Int, edges: [StoredEdge], key: (StoredEdge) -> Int) -> ([Int32], [Int32]) {
+        var start = [Int32](repeating: 0, count: count + 1)
+        for e in edges { start[key(e) + 1] += 1 }
+        for i in 0..<count { start[i + 1] += start[i] }
+        var fill = start
+        var list = [Int32](repeating: 0, count: edges.count)
+        for (i, e) in edges.enumerated() {
+            let k = key(e)
+            list[Int(fill[k])] = Int32(i)
+            fill[k] += 1
+        }
+        return (start, list)
+    }
+
+    /// The number of edges.
+    public var edgeCount: Int { store.edges.count }
+
+    /// Edge `i`, with its evidence and condition.
+    public func edge(_ i: Int) -> PathEdge {
+        let e = store.edges[i]
+        let evidence = (0..<Int(e.evidenceCount)).map { k -> StepEvidence in
+            let s = store.evidence[Int(e.evidenceStart) + k]
+            var subject: Subject? = nil
+            if s.binding >= 0, s.subject >= 0 {
+                let b = access.bindings[Int(s.binding)]
+                let raw = b.subjects[Int(s.subject)]
+                subject = raw.effective(bindingNamespace: b.namespace ?? "") ?? raw
+            }
+            return StepEvidence(
+                role: Int(s.role), ruleIndex: Int(s.ruleIndex), binding: s.binding >= 0 ? Int(s.binding) : nil,
+                subject: subject, purpose: store.strings[Int(s.purpose)])
+        }
+        return PathEdge(
+            from: Int(e.from), to: Int(e.to), kind: e.kind, namespace: e.namespace >= 0 ? store.strings[Int(e.namespace)] : nil,
+            evidence: evidence, condition: e.condition >= 0 ? store.conditions[Int(e.condition)] : nil)
+    }
+
+    /// Every edge (materialized: for tests and small graphs).
+    public var edges: [PathEdge] { (0..<edgeCount).map(edge) }
+
+    static func hash(_ n: PathNode) -> Int {
+        var h = Hasher()
+        n.description.hashExactly(into: &h)
+        return h.finalize()
     }
 
     /// The index of a node, if the graph has it.
-    public func index(of node: PathNode) -> Int? { index[NodeKey(node: node)] }
+    /// - Complexity: O(1) expected.
+    public func index(of node: PathNode) -> Int? {
+        let d = node.description
+        var i = firstByHash[Self.hash(node)] ?? -1
+        while i >= 0 {
+            if nodes[Int(i)].description.isExactly(d) { return Int(i) }
+            i = nextSameHash[Int(i)]
+        }
+        return nil
+    }
 
     /// The edges leaving a node.
-    public func edges(from node: Int) -> [PathEdge] { outgoing[node].map { edges[Int($0)] } }
+    public func edges(from node: Int) -> [PathEdge] {
+        outEdges[Int(outStart[node])..<Int(outStart[node + 1])].map { edge(Int($0)) }
+    }
 
     /// The edges entering a node.
-    public func edges(into node: Int) -> [PathEdge] { incoming[node].map { edges[Int($0)] } }
+    public func edges(into node: Int) -> [PathEdge] {
+        inEdges[Int(inStart[node])..<Int(inStart[node + 1])].map { edge(Int($0)) }
+    }
+}
+
+/// An edge as stored: indices into the store's tables (about 32 bytes).
+struct StoredEdge: Sendable {
+    var from: Int32
+    var to: Int32
+    var evidenceStart: Int32
+    var namespace: Int32  // into strings; -1: none
+    var condition: Int32  // into conditions; -1: certain
+    var cost: Int32
+    var evidenceCount: UInt16
+    var kind: EscalationKind
+}
+
+/// Evidence as stored (20 bytes).
+struct StoredEvidence: Sendable {
+    var role: Int32
+    var ruleIndex: Int32
+    var binding: Int32  // -1: a held role
+    var subject: Int32  // index into the binding's subjects; -1: none
+    var purpose: Int32  // into strings
+}
+
+/// The edges with their evidence, conditions and strings, interned.
+struct EdgeStore: Sendable {
+    var edges: [StoredEdge] = []
+    var evidence: [StoredEvidence] = []
+    var strings: [String] = []
+    var conditions: [PathCondition] = []
 }
 
 // MARK: - Building
@@ -64,8 +162,32 @@ extension EscalationGraph {
         let g: AccessGraph
         var nodes: [PathNode] = []
         var index: [NodeKey: Int] = [:]
-        var edges: [PathEdge] = []
+        var store = EdgeStore()
         private var edgeKeys = Set<EdgeKey>()
+        private var stringIndex: [ExactKey: Int32] = [:]
+        private var conditionIndex: [ConditionKey: Int32] = [:]
+
+        struct ConditionKey: Hashable {
+            var text: ExactKey
+            var observed: Bool?
+        }
+
+        func intern(_ s: String) -> Int32 {
+            if let i = stringIndex[ExactKey(s)] { return i }
+            let i = Int32(store.strings.count)
+            store.strings.append(s)
+            stringIndex[ExactKey(s)] = i
+            return i
+        }
+
+        func intern(_ c: PathCondition) -> Int32 {
+            let key = ConditionKey(text: ExactKey(c.text), observed: c.observed)
+            if let i = conditionIndex[key] { return i }
+            let i = Int32(store.conditions.count)
+            store.conditions.append(c)
+            conditionIndex[key] = i
+            return i
+        }
 
         struct EdgeKey: Hashable {
             var from: Int
@@ -114,7 +236,25 @@ extension EscalationGraph {
             condition: PathCondition? = nil
         ) -> Bool {
             guard from != to, edgeKeys.insert(EdgeKey(from: from, to: to, kind: kind)).inserted else { return false }
-            edges.append(PathEdge(from: from, to: to, kind: kind, namespace: namespace, evidence: evidence, condition: condition))
+            let start = Int32(store.evidence.count)
+            for e in evidence {
+                var subject: Int32 = -1
+                if let b = e.binding, let s = e.subject {
+                    let binding = g.bindings[b]
+                    let ns = binding.namespace ?? ""
+                    if let k = binding.subjects.firstIndex(where: { ($0.effective(bindingNamespace: ns) ?? $0) == s }) {
+                        subject = Int32(k)
+                    }
+                }
+                store.evidence.append(StoredEvidence(
+                    role: Int32(e.role), ruleIndex: Int32(e.ruleIndex), binding: Int32(e.binding ?? -1), subject: subject,
+                    purpose: intern(e.purpose)))
+            }
+            let stored = StoredEdge(
+                from: Int32(from), to: Int32(to), evidenceStart: start, namespace: namespace.map(intern) ?? -1,
+                condition: condition.map(intern) ?? -1,
+                cost: Int32(EscalationGraph.cost(condition: condition)), evidenceCount: UInt16(evidence.count), kind: kind)
+            store.edges.append(stored)
             outgoingCounts[from, default: 0] += 1
             return true
         }
@@ -244,17 +384,44 @@ extension EscalationGraph {
                     }
                 }
             }
-            // Controlling nodes gives the tokens of the pods there, and full authority where
-            // control-plane pods run.
-            var seen = Set<String>()
+            // The running pods of a namespace hold their service accounts' tokens.
+            let allRunning = node(.runningPods(namespace: nil))
+            let serviceAccountObjects = Dictionary(
+                g.serviceAccounts.map { ("\($0.namespace)/\($0.name)", $0) }, uniquingKeysWith: { a, _ in a })
             for ns in namespaces {
-                for pod in podsByNamespace[ns] ?? [] where seen.insert("\(ns)/\(pod.template.serviceAccountName)").inserted {
-                    edge(
-                        nodesNode, node(.serviceAccount(namespace: ns, name: pod.template.serviceAccountName)), .nodePods,
-                        namespace: ns,
-                        condition: PathCondition("pod \(ns)/\(pod.name) (running as \(pod.template.serviceAccountName)) is on a node you control", observed: nil))
+                let running = node(.runningPods(namespace: ns))
+                edge(allRunning, running, .everyNamespace)
+                let pods = podsByNamespace[ns] ?? []
+                if pods.isEmpty {
+                    edge(running, node(.anyServiceAccount(namespace: ns)), .podToken, namespace: ns, condition: PathCondition(
+                        "a pod runs as the service account (the input has no pods in \(ns))", observed: nil))
+                }
+                var seen = Set<String>()
+                for pod in pods where seen.insert(pod.template.serviceAccountName).inserted {
+                    let sa = pod.template.serviceAccountName
+                    let automount = pod.template.automountServiceAccountToken
+                        ?? serviceAccountObjects["\(ns)/\(sa)"]?.automountServiceAccountToken ?? true
+                    edge(running, node(.serviceAccount(namespace: ns, name: sa)), .podToken, namespace: ns,
+                        condition: automount ? nil : PathCondition(
+                            "pod \(ns)/\(pod.name) mounts its token (automountServiceAccountToken is false)", observed: false))
                 }
             }
+            // Existing workloads: changing their pod template runs pods as any service account.
+            let anyWorkload = !g.workloads.contains { $0.kind != "Pod" }  // none in the input: unknown
+            for w in Self.workloadResources {
+                let all = node(.workloads(kind: w.kind, namespace: nil))
+                for ns in namespaces {
+                    let existing = (workloadsByNamespace[ns] ?? []).first { $0.kind == w.kind }
+                    guard existing != nil || anyWorkload else { continue }
+                    let here = node(.workloads(kind: w.kind, namespace: ns))
+                    edge(all, here, .everyNamespace)
+                    edge(here, node(.runPods(namespace: ns)), .podTemplate, namespace: ns,
+                        condition: existing == nil ? PathCondition("a \(w.kind) exists in \(ns) (the input has no workloads)", observed: nil) : nil)
+                }
+            }
+            // Controlling nodes gives the tokens of the pods there, and full authority where
+            // control-plane pods run.
+            edge(nodesNode, allRunning, .nodePods, condition: PathCondition("the pods you want run on the nodes you control", observed: nil))
             let controlPlane = (podsByNamespace["kube-system"] ?? []).first { p in
                 ["kube-apiserver", "etcd", "kube-controller-manager", "kube-scheduler"].contains { p.name.hasPrefix($0) }
             }
@@ -325,6 +492,59 @@ extension EscalationGraph {
                 }
             }
             if case .group(let name) = p { groupEdgeKeys[name] = mine }
+        }
+
+        /// Drops dead ends: fan-out nodes that lead nowhere (the workloads of a namespace that
+        /// has none, say), the edges into them, and nodes left without edges, unless they are
+        /// identities or targets.
+        func prune() {
+            while true {
+                var out = [Int](repeating: 0, count: nodes.count)
+                for e in store.edges { out[Int(e.from)] += 1 }
+                func deadEnd(_ i: Int) -> Bool {
+                    guard out[i] == 0 else { return false }
+                    switch nodes[i] {
+                    case .workloads, .runPods, .runningPods, .anyServiceAccount, .nodes: return true
+                    default: return false
+                    }
+                }
+                let before = store.edges.count
+                store.edges.removeAll { deadEnd(Int($0.to)) }
+                if store.edges.count == before { break }
+            }
+            // Evidence of the edges kept, in order.
+            var evidence: [StoredEvidence] = []
+            for k in store.edges.indices {
+                let e = store.edges[k]
+                let start = Int32(evidence.count)
+                evidence += store.evidence[Int(e.evidenceStart)..<Int(e.evidenceStart) + Int(e.evidenceCount)]
+                store.edges[k].evidenceStart = start
+            }
+            store.evidence = evidence
+            var used = [Bool](repeating: false, count: nodes.count)
+            for e in store.edges {
+                used[Int(e.from)] = true
+                used[Int(e.to)] = true
+            }
+            var remap = [Int32](repeating: -1, count: nodes.count)
+            var kept: [PathNode] = []
+            for (i, n) in nodes.enumerated() {
+                let keep: Bool
+                switch n {
+                case .user, .group, .serviceAccount, .fullAuthority, .secret, .secrets: keep = true
+                default: keep = used[i]
+                }
+                if keep {
+                    remap[i] = Int32(kept.count)
+                    kept.append(n)
+                }
+            }
+            for k in store.edges.indices {
+                store.edges[k].from = remap[Int(store.edges[k].from)]
+                store.edges[k].to = remap[Int(store.edges[k].to)]
+            }
+            nodes = kept
+            index = [:]
         }
 
         /// Derives and adds the steps of a held role (reached by `bind`), once.

@@ -15,6 +15,11 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
     case runPods(namespace: String?)
     /// Acting as any service account of a namespace (`nil`: of every namespace).
     case anyServiceAccount(namespace: String?)
+    /// Running code in the pods already running in a namespace (`nil`: in every namespace).
+    case runningPods(namespace: String?)
+    /// Changing the pod template of the workloads of a kind (`Deployment`, …) in a namespace
+    /// (`nil`: in every namespace).
+    case workloads(kind: String, namespace: String?)
     /// The data of every Secret of a namespace (`nil`: of every namespace).
     case secrets(namespace: String?)
     /// The data of one Secret.
@@ -43,6 +48,8 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
         case .namespaceAuthority(let ns): return "namespace-admin:\(ns)"
         case .runPods(let ns): return "run-pods:\(ns ?? "*")"
         case .anyServiceAccount(let ns): return "sa:\(ns ?? "*")/*"
+        case .runningPods(let ns): return "running-pods:\(ns ?? "*")"
+        case .workloads(let kind, let ns): return "workloads:\(kind):\(ns ?? "*")"
         case .secrets(let ns): return "secret:\(ns ?? "*")/*"
         case .secret(let ns, let n): return "secret:\(ns)/\(n)"
         case .nodes: return "nodes"
@@ -123,6 +130,10 @@ public enum EscalationKind: String, CaseIterable, Hashable, Sendable, Codable {
     case everyNamespace = "every-namespace"
     /// Any service account of a namespace includes each one.
     case eachServiceAccount = "each-service-account"
+    /// A running pod holds its service account's token.
+    case podToken = "pod-token"
+    /// An existing workload's pod template decides which service account its pods run as.
+    case podTemplate = "pod-template"
     /// Everything in a namespace includes running pods and reading secrets there.
     case namespaceAdmin = "namespace-admin"
     /// All the secrets of a namespace include each one.
@@ -132,7 +143,8 @@ public enum EscalationKind: String, CaseIterable, Hashable, Sendable, Codable {
     public var isGranted: Bool {
         switch self {
         case .memberOf, .systemMasters, .runAs, .mountSecrets, .privilegedPod, .readToken, .nodePods,
-            .controlPlaneNode, .everyNamespace, .eachServiceAccount, .namespaceAdmin, .containsSecret, .publicBinding:
+            .controlPlaneNode, .everyNamespace, .eachServiceAccount, .podToken, .podTemplate, .namespaceAdmin,
+            .containsSecret, .publicBinding:
             return false
         default: return true
         }

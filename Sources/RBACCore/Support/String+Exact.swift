@@ -51,3 +51,11 @@ func hashExactly(_ list: [String], into hasher: inout Hasher) {
     hasher.combine(list.count)
     for s in list { s.hashExactly(into: &hasher) }
 }
+
+/// A string as a byte-exact dictionary key.
+struct ExactKey: Hashable, Sendable {
+    let string: String
+    init(_ s: String) { string = s }
+    static func == (a: ExactKey, b: ExactKey) -> Bool { a.string.isExactly(b.string) }
+    func hash(into h: inout Hasher) { string.hashExactly(into: &h) }
+}
