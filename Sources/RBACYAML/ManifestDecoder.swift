@@ -10,7 +10,11 @@ struct ObjectDraft {
     var namespace: String?
     var labels: [String: String] = [:]
     var annotations: [String: String] = [:]
-    var rules: [PolicyRule]?
+    var rules: [RuleDraft]?
+    /// EncryptionConfiguration `resources`.
+    var encryption: [EncryptionConfiguration.ResourceEncryption]?
+    /// Audit Policy `omitStages`.
+    var omitStages: [String] = []
     var aggregationRule: AggregationRule?
     var roleRef: (apiGroup: String?, kind: String?, name: String?)?
     var subjects: [Subject]?
@@ -20,6 +24,21 @@ struct ObjectDraft {
     var automountServiceAccountToken: Bool?
     /// Set when a field had the wrong shape: the object is rejected.
     var invalid = false
+}
+
+/// A `rules[]` entry: an RBAC PolicyRule or an audit Policy rule (the kind may come later).
+struct RuleDraft {
+    var rule = PolicyRule()
+    /// Audit fields.
+    var level: String?
+    var users: [String] = []
+    var userGroups: [String] = []
+    var namespaces: [String] = []
+    var omitStages: [String] = []
+    var groupResources: [AuditPolicy.GroupResources] = []
+    /// Where `resources` held mappings (audit form) or strings (RBAC form).
+    var location: SourceLocation
+    var resourcesWereMappings = false
 }
 
 /// The pod-spec fields of a Pod or a workload's pod template.
@@ -46,7 +65,7 @@ final class ManifestDecoder {
     /// Kinds whose fields are decoded; every other kind is skipped once `kind:` is seen.
     static let keptKinds: Set<String> = Set([
         "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "Namespace",
-        "Secret",
+        "Secret", "EncryptionConfiguration", "EncryptionConfig", "Policy",
     ]).union(Workload.kinds)
 
     /// The annotation `kubectl apply` writes: for a Secret it holds the values in plain text.
@@ -265,6 +284,13 @@ final class ManifestDecoder {
                 }
             case "spec":
                 if d.kind == nil || Workload.kinds.contains(d.kind!) { try decodeSpec(&d.pod) } else { try reader.skipNode() }
+            case "resources":
+                if d.kind == nil || d.kind == "EncryptionConfiguration" || d.kind == "EncryptionConfig" {
+                    d.encryption = try decodeEncryptionResources()
+                } else {
+                    try reader.skipNode()
+                }
+            case "omitStages": d.omitStages = try readStringList("omitStages")
             case "type": d.type = try readString("type")
             case "secrets":
                 try readSequence("secrets") { () throws(YAMLStreamError) in
@@ -307,23 +333,87 @@ final class ManifestDecoder {
         }
     }
 
-    private func decodeRules() throws(YAMLStreamError) -> [PolicyRule] {
-        var rules: [PolicyRule] = []
+    private func decodeRules() throws(YAMLStreamError) -> [RuleDraft] {
+        var rules: [RuleDraft] = []
         try readSequence("rules") { () throws(YAMLStreamError) in
-            var rule = PolicyRule()
+            var draft = RuleDraft(location: location)
             try readMapping("rules[]") { (key) throws(YAMLStreamError) in
                 switch key {
-                case "verbs": rule.verbs = try readStringList("rules[].verbs")
-                case "apiGroups": rule.apiGroups = try readStringList("rules[].apiGroups")
-                case "resources": rule.resources = try readStringList("rules[].resources")
-                case "resourceNames": rule.resourceNames = try readStringList("rules[].resourceNames")
-                case "nonResourceURLs": rule.nonResourceURLs = try readStringList("rules[].nonResourceURLs")
+                case "verbs": draft.rule.verbs = try readStringList("rules[].verbs")
+                case "apiGroups": draft.rule.apiGroups = try readStringList("rules[].apiGroups")
+                case "resources": try decodeRuleResources(&draft)
+                case "resourceNames": draft.rule.resourceNames = try readStringList("rules[].resourceNames")
+                case "nonResourceURLs": draft.rule.nonResourceURLs = try readStringList("rules[].nonResourceURLs")
+                // Audit Policy rules.
+                case "level": draft.level = try readString("rules[].level")
+                case "users": draft.users = try readStringList("rules[].users")
+                case "userGroups": draft.userGroups = try readStringList("rules[].userGroups")
+                case "namespaces": draft.namespaces = try readStringList("rules[].namespaces")
+                case "omitStages": draft.omitStages = try readStringList("rules[].omitStages")
                 default: try reader.skipNode()
                 }
             }
-            rules.append(rule)
+            rules.append(draft)
         }
         return rules
+    }
+
+    /// `resources`: strings in an RBAC rule, `{group, resources, resourceNames}` mappings in an
+    /// audit rule.
+    private func decodeRuleResources(_ draft: inout RuleDraft) throws(YAMLStreamError) {
+        try readSequence("rules[].resources") { () throws(YAMLStreamError) in
+            guard let k = try node() else { return }
+            if k == .mapping {
+                draft.resourcesWereMappings = true
+                var gr = AuditPolicy.GroupResources()
+                try readMapping("rules[].resources[]") { (key) throws(YAMLStreamError) in
+                    switch key {
+                    case "group": gr.group = try readString("rules[].resources[].group") ?? ""
+                    case "resources": gr.resources = try readStringList("rules[].resources[].resources")
+                    case "resourceNames": gr.resourceNames = try readStringList("rules[].resources[].resourceNames")
+                    default: try reader.skipNode()
+                    }
+                }
+                draft.groupResources.append(gr)
+            } else if let s = try readString("rules[].resources[]") {
+                draft.rule.resources.append(s)
+            }
+        }
+    }
+
+    /// EncryptionConfiguration `resources`: which providers encrypt which resources. Keys are
+    /// skipped as sensitive: their secrets are never read.
+    private func decodeEncryptionResources() throws(YAMLStreamError) -> [EncryptionConfiguration.ResourceEncryption] {
+        var out: [EncryptionConfiguration.ResourceEncryption] = []
+        try readSequence("resources") { () throws(YAMLStreamError) in
+            var entry = EncryptionConfiguration.ResourceEncryption(resources: [], providers: [])
+            try readMapping("resources[]") { (key) throws(YAMLStreamError) in
+                switch key {
+                case "resources": entry.resources = try readStringList("resources[].resources")
+                case "providers":
+                    try readSequence("resources[].providers") { () throws(YAMLStreamError) in
+                        try readMapping("providers[]") { (type) throws(YAMLStreamError) in
+                            var provider = EncryptionConfiguration.Provider(type: type)
+                            try readMapping("providers[].\(type)") { (field) throws(YAMLStreamError) in
+                                switch field {
+                                case "apiVersion" where type == "kms": provider.kmsAPIVersion = try readString("kms.apiVersion")
+                                case "keys":
+                                    try readSequence("\(type).keys") { () throws(YAMLStreamError) in
+                                        provider.keyCount += 1
+                                        try reader.skipSensitiveNode()  // name and secret: key material
+                                    }
+                                default: try reader.skipSensitiveNode()
+                                }
+                            }
+                            entry.providers.append(provider)
+                        }
+                    }
+                default: try reader.skipNode()
+                }
+            }
+            out.append(entry)
+        }
+        return out
     }
 
     private func decodeAggregationRule() throws(YAMLStreamError) -> AggregationRule? {

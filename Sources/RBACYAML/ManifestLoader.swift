@@ -295,6 +295,37 @@ extension ManifestLoader {
                 try report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
                 return
             }
+            // API server configuration files: no metadata.name needed.
+            switch kind {
+            case "EncryptionConfiguration", "EncryptionConfig":
+                cluster.encryptionConfigurations.append(EncryptionConfiguration(resources: d.encryption ?? [], source: d.location))
+                statistics.loadedKinds[kind, default: 0] += 1
+                return
+            case "Policy":
+                guard let v = d.apiVersion, v.hasPrefix("audit.k8s.io/") else {
+                    statistics.skippedKinds[kind, default: 0] += 1  // another API group's Policy (Kyverno, …)
+                    return
+                }
+                var rules: [AuditPolicy.Rule] = []
+                for r in d.rules ?? [] {
+                    guard let level = r.level else {
+                        try report(.error, r.location, "audit Policy rule has no level")
+                        return
+                    }
+                    if !r.rule.resources.isEmpty {
+                        try report(.error, r.location, "audit Policy rule: resources[] must be {group, resources} mappings")
+                        return
+                    }
+                    rules.append(AuditPolicy.Rule(
+                        level: level, users: r.users, userGroups: r.userGroups, verbs: r.rule.verbs, resources: r.groupResources,
+                        namespaces: r.namespaces, nonResourceURLs: r.rule.nonResourceURLs, omitStages: r.omitStages))
+                }
+                cluster.auditPolicies.append(AuditPolicy(rules: rules, omitStages: d.omitStages, source: d.location))
+                statistics.loadedKinds[kind, default: 0] += 1
+                return
+            default:
+                break
+            }
             guard let name = d.name, !name.isEmpty else {
                 try report(.error, d.location, "\(kind) has no metadata.name")
                 return
@@ -310,9 +341,18 @@ extension ManifestLoader {
             let ns = (d.namespace?.isEmpty == false) ? d.namespace! : options.defaultNamespace
             switch kind {
             case "Role", "ClusterRole":
+                var rules: [PolicyRule] = []
+                for r in d.rules ?? [] {
+                    if r.resourcesWereMappings {
+                        try report(.error, r.location, "rules[].resources[] must be strings")
+                        try report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
+                        return
+                    }
+                    rules.append(r.rule)
+                }
                 let role = Role(
                     kind: kind == "Role" ? .role : .clusterRole, name: name, namespace: ns, labels: d.labels,
-                    rules: d.rules ?? [], aggregationRule: kind == "ClusterRole" ? d.aggregationRule : nil,
+                    rules: rules, aggregationRule: kind == "ClusterRole" ? d.aggregationRule : nil,
                     source: d.location)
                 cluster.roles.append(role)
             case "RoleBinding", "ClusterRoleBinding":

@@ -22,6 +22,9 @@ public struct AccessGraph: Sendable {
     public let namespaces: [Namespace]
     public let secrets: [SecretMetadata]
     public let workloads: [Workload]
+    /// API server configuration documents in the input.
+    public let encryptionConfigurations: [EncryptionConfiguration]
+    public let auditPolicies: [AuditPolicy]
     /// Aggregated ClusterRoles the controller could not sync (invalid selectors).
     public let aggregationFailures: [Aggregation.Failure]
     /// Objects that replaced an earlier object of the same kind, namespace and name.
@@ -223,6 +226,8 @@ public struct AccessGraph: Sendable {
         self.namespaces = cluster.namespaces
         self.secrets = cluster.secrets
         self.workloads = cluster.workloads
+        self.encryptionConfigurations = cluster.encryptionConfigurations
+        self.auditPolicies = cluster.auditPolicies
         self.duplicates = duplicates
         self.resolutions = resolutions
         self.clusterRoleByName = clusterRoleByName

@@ -9,6 +9,9 @@ public struct Cluster: Sendable {
     public var namespaces: [Namespace] = []
     public var secrets: [SecretMetadata] = []
     public var workloads: [Workload] = []
+    /// API server configuration documents found among the manifests.
+    public var encryptionConfigurations: [EncryptionConfiguration] = []
+    public var auditPolicies: [AuditPolicy] = []
 
     public init(
         roles: [Role] = [], bindings: [Binding] = [], serviceAccounts: [ServiceAccount] = [],
@@ -30,11 +33,13 @@ public struct Cluster: Sendable {
         namespaces += other.namespaces
         secrets += other.secrets
         workloads += other.workloads
+        encryptionConfigurations += other.encryptionConfigurations
+        auditPolicies += other.auditPolicies
     }
 
     /// The number of objects of every kind.
     public var objectCount: Int {
         roles.count + bindings.count + serviceAccounts.count + namespaces.count + secrets.count
-            + workloads.count
+            + workloads.count + encryptionConfigurations.count + auditPolicies.count
     }
 }
