@@ -1,0 +1,66 @@
+/// What the report rules look at: the access graph, the escalation graph (built once, on
+/// first use), and facts derived from them.
+public final class ReportContext: @unchecked Sendable {
+    public let graph: AccessGraph
+    private var builtEscalation: EscalationGraph?
+    private var builtReaching: [PrivilegePath]?
+
+    public init(graph: AccessGraph) {
+        self.graph = graph
+    }
+
+    /// The privilege-escalation graph.
+    public var escalation: EscalationGraph {
+        if let e = builtEscalation { return e }
+        let e = EscalationGraph(graph)
+        builtEscalation = e
+        return e
+    }
+
+    /// Every identity reaching full authority, with its best path.
+    public var reachingFullAuthority: [PrivilegePath] {
+        if let r = builtReaching { return r }
+        let r = escalation.identitiesReaching(.fullAuthority)
+        builtReaching = r
+        return r
+    }
+
+    /// `user:NAME`, `group:NAME` or `sa:NS/NAME` of a subject as written in a binding.
+    public func principal(_ s: Subject, in binding: Binding) -> String? {
+        guard let e = s.effective(bindingNamespace: binding.namespace ?? "") else { return nil }
+        switch e.kind {
+        case "User": return "user:\(e.name)"
+        case "Group": return "group:\(e.name)"
+        default: return "sa:\(e.namespace)/\(e.name)"
+        }
+    }
+
+    /// The binding and role objects behind an edge's evidence.
+    public func related(_ e: PathEdge) -> [ObjectRef] {
+        var out: [ObjectRef] = []
+        for ev in e.evidence {
+            if let b = ev.binding { out.append(ObjectRef(graph.bindings[b])) }
+            out.append(ObjectRef(graph.roles[ev.role]))
+        }
+        var seen = Set<String>()
+        return out.filter { seen.insert($0.description).inserted }
+    }
+
+    /// The object a principal's finding is located at: its first binding's object, else the
+    /// ServiceAccount object, else a synthetic reference.
+    public func object(forPrincipal p: PathNode, edge: PathEdge? = nil) -> ObjectRef {
+        if let ev = edge?.evidence.first, let b = ev.binding { return ObjectRef(graph.bindings[b]) }
+        if let ev = edge?.evidence.first { return ObjectRef(graph.roles[ev.role]) }
+        if case .serviceAccount(let ns, let name) = p,
+            let sa = graph.serviceAccounts.first(where: { $0.namespace.isExactly(ns) && $0.name.isExactly(name) })
+        {
+            return ObjectRef(kind: "ServiceAccount", namespace: ns, name: name, source: sa.source)
+        }
+        switch p {
+        case .serviceAccount(let ns, let name): return ObjectRef(kind: "ServiceAccount", namespace: ns, name: name)
+        case .user(let n): return ObjectRef(kind: "User", name: n)
+        case .group(let n): return ObjectRef(kind: "Group", name: n)
+        default: return ObjectRef(kind: "Cluster", name: p.description)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+extension FindingRule {
+    /// Pods and pod templates that take secrets through environment variables.
+    public static let secretInEnv = FindingRule(
+        id: "secret-in-env", category: .secretsHygiene, severity: .low,
+        title: "Secret passed through environment variables",
+        rationale: "Environment variables leak: into crash dumps, `kubectl describe`-style tooling, child processes, logs of misconfigured apps; and they never update when the secret rotates. Volumes are read on demand and can be rotated.",
+        remediation: "Mount the secret as a volume (`volumes[].secret`) and read the file.",
+        triggeringExamples: [
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: mypod, namespace: prod}
+            spec:
+              containers:
+              - name: app
+                image: nginx
+                env:
+                - name: DB_PASSWORD
+                  valueFrom: {secretKeyRef: {name: my-secret, key: password}}
+            """
+        ],
+        nonTriggeringExamples: [
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: mypod, namespace: prod}
+            spec:
+              containers: [{name: app, image: nginx, volumeMounts: [{name: s, mountPath: /etc/secrets}]}]
+              volumes: [{name: s, secret: {secretName: my-secret}}]
+            """
+        ],
+        check: { ctx in
+            ctx.graph.workloads.compactMap { w in
+                let refs = w.template.secretReferences.filter { $0.usage == .env || $0.usage == .envFrom }
+                guard !refs.isEmpty else { return nil }
+                let list = refs.map { "\($0.name) (\($0.usage == .env ? "env" : "envFrom")\($0.container.map { " in \($0)" } ?? ""))" }
+                return Finding(
+                    ruleID: "secret-in-env", severity: .low,
+                    message: "\(w.kind) \(w.namespace)/\(w.name) takes secrets through environment variables: \(list.joined(separator: ", "))",
+                    object: ObjectRef(kind: w.kind, namespace: w.namespace, name: w.name, source: w.source))
+            }
+        })
+
+    /// Long-lived service-account token Secrets.
+    public static let legacyTokenSecret = FindingRule(
+        id: "legacy-token-secret", category: .secretsHygiene, severity: .medium,
+        title: "Long-lived service-account token secret",
+        rationale: "A `kubernetes.io/service-account-token` Secret holds a token that never expires: anyone who can read it (list secrets is enough) is that service account, forever.",
+        remediation: "Delete it; pods get short-lived projected tokens, and `kubectl create token` or the TokenRequest API gives bounded ones.",
+        triggeringExamples: [
+            """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: deployer-token
+              namespace: ci
+              annotations: {kubernetes.io/service-account.name: deployer}
+            type: kubernetes.io/service-account-token
+            """
+        ],
+        nonTriggeringExamples: [
+            """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: db, namespace: ci}
+            type: Opaque
+            """
+        ],
+        check: { ctx in
+            ctx.graph.secrets.compactMap { s in
+                guard s.type == "kubernetes.io/service-account-token" else { return nil }
+                return Finding(
+                    ruleID: "legacy-token-secret", severity: .medium,
+                    message: "Secret \(s.namespace)/\(s.name) is a long-lived token of service account \(s.namespace)/\(s.tokenServiceAccount ?? "?")",
+                    principal: s.tokenServiceAccount.map { "sa:\(s.namespace)/\($0)" },
+                    object: ObjectRef(kind: "Secret", namespace: s.namespace, name: s.name, source: s.source))
+            }
+        })
+
+    /// Service accounts and pods that mount API tokens they have no use for.
+    public static let automountUnusedToken = FindingRule(
+        id: "automount-unused-token", category: .secretsHygiene, severity: .low,
+        title: "API token mounted but no permissions held",
+        rationale: "A pod whose service account holds no permissions still gets a token mounted by default: it only helps an attacker who gets into the pod (discovery, and whatever system:authenticated is granted).",
+        remediation: "Set `automountServiceAccountToken: false` on the service account or the pod spec.",
+        triggeringExamples: [
+            """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: web, namespace: prod}
+            """
+        ],
+        nonTriggeringExamples: [
+            """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: web, namespace: prod}
+            automountServiceAccountToken: false
+            """,
+            """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: web, namespace: prod}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: web, namespace: prod}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+            subjects: [{kind: ServiceAccount, name: web}]
+            """,
+        ],
+        check: { ctx in
+            let g = ctx.graph
+            func holdsPermissions(_ ns: String, _ name: String) -> Bool {
+                let id = Identity(name: Identity.serviceAccountPrefix + ns + ":" + name)  // its own bindings only
+                return !g.applicableBindings(for: id, in: ns).isEmpty
+            }
+            var out: [Finding] = []
+            for sa in g.serviceAccounts where sa.automountServiceAccountToken != false && !holdsPermissions(sa.namespace, sa.name) {
+                out.append(Finding(
+                    ruleID: "automount-unused-token", severity: .low,
+                    message: "ServiceAccount \(sa.namespace)/\(sa.name) holds no permissions but its token is mounted into its pods",
+                    principal: "sa:\(sa.namespace)/\(sa.name)",
+                    object: ObjectRef(kind: "ServiceAccount", namespace: sa.namespace, name: sa.name, source: sa.source)))
+            }
+            return out
+        })
+}
