@@ -19,7 +19,13 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "RBACCore"),
-        .target(name: "RBACYAML", dependencies: ["CYAML", "RBACCore"]),
+        // zlib, for gzip'd audit logs.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "RBACYAML", dependencies: ["CYAML", "CZlib", "RBACCore"]),
         .executableTarget(
             name: "rbacgraph",
             dependencies: [

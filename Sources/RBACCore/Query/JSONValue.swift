@@ -13,8 +13,12 @@ public enum JSONValue: Hashable, Sendable {
     public func hash(into h: inout Hasher) { h.combine(serialized()) }
 
     /// Parses one JSON text (RFC 8259). Object keys keep their order.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    /// - Parameter skipping: keys of the top-level object whose values are scanned past
+    ///   without being built (an audit event's request and response bodies, which may hold
+    ///   secret values, are never turned into strings).
+    public static func parse(_ text: String, skipping: Set<String> = []) throws(JSONParseError) -> JSONValue {
         var p = JSONParser(bytes: Array(text.utf8))
+        p.skipKeys = skipping
         p.skipSpace()
         let v = try p.value(depth: 0)
         p.skipSpace()
@@ -182,6 +186,7 @@ public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible
 struct JSONParser {
     let bytes: [UInt8]
     var i = 0
+    var skipKeys: Set<String> = []
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -215,9 +220,13 @@ struct JSONParser {
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 i += 1
                 skipSpace()
-                let v = try value(depth: depth + 1)
-                pairs.removeAll { $0.0 == k }
-                pairs.append((k, v))
+                if depth == 0 && skipKeys.contains(k) {
+                    try skipValue()
+                } else {
+                    let v = try value(depth: depth + 1)
+                    pairs.removeAll { $0.0 == k }
+                    pairs.append((k, v))
+                }
                 skipSpace()
                 guard i < bytes.count else { throw fail("unexpected end") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -283,6 +292,34 @@ struct JSONParser {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Moves past one value without building it (strings are scanned, not decoded).
+    mutating func skipValue() throws(JSONParseError) {
+        var depth = 0
+        repeat {
+            skipSpace()
+            guard i < bytes.count else { throw fail("unexpected end") }
+            switch bytes[i] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                i += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                i += 1
+            case UInt8(ascii: "\""):
+                i += 1
+                while i < bytes.count && bytes[i] != UInt8(ascii: "\"") {
+                    i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                guard i < bytes.count else { throw fail("unterminated string") }
+                i += 1
+            case UInt8(ascii: ","), UInt8(ascii: ":"):
+                i += 1
+            default:
+                while i < bytes.count, !",:]} \t\r\n".utf8.contains(bytes[i]) { i += 1 }
+            }
+        } while depth > 0
     }
 
     mutating func hex4() throws(JSONParseError) -> UInt32 {

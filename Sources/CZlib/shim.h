@@ -1,0 +1,4 @@
+#ifndef RBACGRAPH_CZLIB_SHIM_H
+#define RBACGRAPH_CZLIB_SHIM_H
+#include <zlib.h>
+#endif
