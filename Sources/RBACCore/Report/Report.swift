@@ -1,0 +1,156 @@
+/// The least-privilege report: findings, what each principal holds (and, with audit logs,
+/// uses), and the minimal policies — the data behind every output format.
+public struct Report: Sendable {
+    /// One principal's summary.
+    public struct Principal: Sendable {
+        /// `user:NAME`, `group:NAME` or `sa:NS/NAME`.
+        public var name: String
+        /// What it can do, compacted: one line per scope and resource.
+        public var permissions: [PermissionLine]
+        /// The bindings (and roles) it holds permissions through.
+        public var grants: [(binding: String, role: String)]
+        /// Its most severe finding.
+        public var worst: Severity?
+        public var findingCount: Int
+        /// From audit logs, when given.
+        public var usage: LeastPrivilege.Usage?
+    }
+
+    /// Verbs on one resource in one scope.
+    public struct PermissionLine: Hashable, Sendable {
+        /// `cluster` or a namespace.
+        public var scope: String
+        /// `secrets`, `deployments.apps`, `pods/exec`, or a non-resource URL.
+        public var resource: String
+        public var verbs: [String]
+        public var resourceNames: [String]
+
+        public init(scope: String, resource: String, verbs: [String], resourceNames: [String] = []) {
+            self.scope = scope
+            self.resource = resource
+            self.verbs = verbs
+            self.resourceNames = resourceNames
+        }
+    }
+
+    public var findings: [Finding]
+    /// Findings left out by the baseline (`--ignore`).
+    public var ignored: [Finding]
+    public var principals: [Principal]
+    public var rules: [FindingRule]
+    /// What was analysed, for the report's header.
+    public var inputSummary: String
+
+    /// Builds the report.
+    /// - Parameters:
+    ///   - namespace: only findings and principals of this namespace (`nil`: everything).
+    ///   - events: audit events, for usage and minimal policies.
+    ///   - ignore: baseline keys (``Finding/baselineKey``, or `RULE OBJECT` prefixes) to leave out.
+    public init(
+        graph: AccessGraph, rules: [FindingRule] = FindingRule.all, namespace: String? = nil, events: [AuditEvent] = [],
+        ignore: [String] = [], inputSummary: String = ""
+    ) {
+        let context = ReportContext(graph: graph)
+        var all = FindingEngine.run(context, rules: rules)
+        if let ns = namespace {
+            all = all.filter { f in
+                f.object.namespace == ns || f.principal?.hasPrefix("sa:\(ns)/") == true
+                    || f.related.contains { $0.namespace == ns }
+            }
+        }
+        let ignoreSet = ignore.map { $0.trimmingCharactersInSet() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        func isIgnored(_ f: Finding) -> Bool {
+            ignoreSet.contains { f.baselineKey == $0 || f.baselineKey.hasPrefix($0 + " ") }
+        }
+        self.findings = all.filter { !isIgnored($0) }
+        self.ignored = all.filter(isIgnored)
+        self.rules = rules
+        self.inputSummary = inputSummary
+        let usages = events.isEmpty ? [] : LeastPrivilege(graph: graph, events: events).usages
+        self.principals = Self.principals(graph: graph, findings: findings, usages: usages, namespace: namespace)
+    }
+
+    /// Findings at or above `severity`.
+    public func findings(atLeast severity: Severity) -> [Finding] { findings.filter { $0.severity >= severity } }
+
+    /// Every principal named by a binding, plus those seen in audit logs.
+    static func principals(graph: AccessGraph, findings: [Finding], usages: [LeastPrivilege.Usage], namespace: String?) -> [Principal] {
+        var order: [String] = []
+        var identities: [String: Identity] = [:]
+        for b in graph.bindings {
+            for s in b.subjects {
+                guard let e = s.effective(bindingNamespace: b.namespace ?? "") else { continue }
+                let name: String
+                let identity: Identity
+                switch e.kind {
+                case "User":
+                    name = "user:\(e.name)"
+                    identity = Identity(name: e.name)
+                case "Group":
+                    name = "group:\(e.name)"
+                    identity = Identity(name: "", groups: [e.name])
+                default:
+                    name = "sa:\(e.namespace)/\(e.name)"
+                    identity = Identity(name: Identity.serviceAccountPrefix + e.namespace + ":" + e.name)
+                }
+                if let ns = namespace, !(name.hasPrefix("sa:\(ns)/") || b.namespace == ns) { continue }
+                if identities[name] == nil {
+                    order.append(name)
+                    identities[name] = identity
+                }
+            }
+        }
+        let usageByName = Dictionary(usages.map { ($0.principal, $0) }, uniquingKeysWith: { a, _ in a })
+        for u in usages where identities[u.principal] == nil {
+            order.append(u.principal)
+            identities[u.principal] = Identity(name: u.identity.name)
+        }
+        var out: [Principal] = []
+        for name in order {
+            let identity = identities[name]!
+            var lines: [String: PermissionLine] = [:]
+            var lineOrder: [String] = []
+            var grants: [(String, String)] = []
+            var seenGrants = Set<String>()
+            for ns in [""] + graph.roleBindingNamespaces(for: identity) {
+                for rg in graph.rules(for: identity, in: ns).rules {
+                    let binding = graph.bindings[rg.grant.binding]
+                    if !ns.isEmpty && binding.kind != .roleBinding { continue }
+                    let g = (binding.displayName, graph.roles[rg.grant.role].displayName)
+                    if seenGrants.insert(g.0 + g.1).inserted { grants.append(g) }
+                    let scope = ns.isEmpty ? "cluster" : ns
+                    var targets: [String] = []
+                    for group in rg.rule.apiGroups {
+                        for res in rg.rule.resources { targets.append(group.isEmpty ? res : "\(res).\(group)") }
+                    }
+                    targets += rg.rule.nonResourceURLs
+                    for t in targets {
+                        let key = "\(scope)\u{0}\(t)\u{0}\(rg.rule.resourceNames.joined(separator: ","))"
+                        if lines[key] == nil {
+                            lineOrder.append(key)
+                            lines[key] = PermissionLine(scope: scope, resource: t, verbs: [], resourceNames: rg.rule.resourceNames)
+                        }
+                        for v in rg.rule.verbs where !lines[key]!.verbs.contains(v) { lines[key]!.verbs.append(v) }
+                    }
+                }
+            }
+            let mine = findings.filter { $0.principal == name }
+            out.append(Principal(
+                name: name, permissions: lineOrder.map { lines[$0]! }, grants: grants,
+                worst: mine.map(\.severity).max(), findingCount: mine.count, usage: usageByName[name]))
+        }
+        return out.sorted { a, b in
+            let sa = a.worst?.rawValue ?? -1, sb = b.worst?.rawValue ?? -1
+            return sa != sb ? sa > sb : a.name < b.name
+        }
+    }
+}
+
+extension String {
+    func trimmingCharactersInSet() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}
