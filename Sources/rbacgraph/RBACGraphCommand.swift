@@ -14,7 +14,7 @@ struct RBACGraphCommand: ParsableCommand {
             load (answers are given for what loaded); 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [WhoCan.self, CanI.self, Paths.self, Escalations.self, Stats.self, Eval.self]
+        subcommands: [WhoCan.self, CanI.self, Paths.self, Escalations.self, ReportCommand.self, Stats.self, Eval.self]
     )
 }
 
@@ -22,6 +22,8 @@ struct RBACGraphCommand: ParsableCommand {
 enum ExitCodes {
     /// A negative answer (`can-i` says no).
     static let no: Int32 = 1
+    /// `report --fail-on`: a finding at or above the threshold.
+    static let findings: Int32 = 2
     /// Some input failed to load.
     static let loadErrors: Int32 = 3
 }

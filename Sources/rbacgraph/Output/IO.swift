@@ -38,6 +38,30 @@ enum IO {
         }
     }
 
+    /// Writes a file (created or truncated).
+    static func writeFile(_ path: String, _ s: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var bytes = Array(s.utf8)
+        return bytes.withUnsafeMutableBytes { buf in
+            var off = 0
+            while off < buf.count {
+                let n = write(fd, buf.baseAddress! + off, buf.count - off)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                off += n
+            }
+            return true
+        }
+    }
+
+    /// The working directory.
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        return getcwd(&buffer, buffer.count) != nil ? String(cString: buffer) : "."
+    }
+
     /// Nanoseconds on a monotonic clock.
     static func nanoseconds() -> UInt64 {
         var ts = timespec()

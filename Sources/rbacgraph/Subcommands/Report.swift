@@ -1,0 +1,99 @@
+import ArgumentParser
+import RBACCore
+import RBACYAML
+
+extension RBACGraphCommand {
+    /// `rbacgraph report`: the least-privilege report, for people and for CI.
+    struct ReportCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "report",
+            abstract: "Least-privilege report: findings, what each principal holds (and uses, with audit logs), minimal roles.",
+            discussion: """
+                Formats: md (default), html (one self-contained page), json (schema rbacgraph.report/v1, \
+                see docs/findings.md), sarif (2.1.0, for code scanning).
+
+                Exit codes: 0 no finding at or above --fail-on (or no --fail-on); 2 a finding at or above \
+                --fail-on; 3 some input failed to load.
+
+                Examples:
+                  rbacgraph report -f manifests/ -o html --output report.html
+                  rbacgraph report -f cluster.yaml --audit-log audit.log.gz -o md
+                  rbacgraph report -f manifests/ -o sarif --output rbac.sarif --fail-on high --ignore .rbacgraph-baseline
+                """)
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: .customLong("audit-log"), help: ArgumentHelp("Kubernetes audit log (JSON lines, gzip accepted); repeatable.", valueName: "file"))
+        var auditLogs: [String] = []
+
+        @Option(name: .shortAndLong, help: "Only findings and principals of this namespace.")
+        var namespace: String?
+
+        @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Every namespace (the default).")
+        var allNamespaces = false
+
+        @Option(name: [.customShort("o"), .customLong("format")], help: "Format: md, html, json or sarif.")
+        var format: Format = .md
+
+        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+        var outputFile: String?
+
+        @Option(help: ArgumentHelp("Exit 2 when a finding at or above this severity exists: low, medium, high or critical.", valueName: "severity"))
+        var failOn: String?
+
+        @Option(help: ArgumentHelp("A baseline: one accepted finding per line (its baselineKey, or `RULE-ID KIND/NS/NAME`); # comments.", valueName: "file"))
+        var ignore: String?
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case md, html, json, sarif
+        }
+
+        func validate() throws {
+            if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
+            if let f = failOn, Severity(name: f) == nil || f == "info" {
+                throw ValidationError("--fail-on takes low, medium, high or critical.")
+            }
+        }
+
+        func run() throws {
+            let (graph, result) = try input.loadGraph()
+            var events: [AuditEvent] = []
+            if !auditLogs.isEmpty {
+                let audit = AuditLogReader().read(paths: auditLogs)
+                for d in audit.diagnostics where d.severity == .error || !input.quiet { DiagnosticPrinter.print(d) }
+                events = audit.events
+                if !input.quiet {
+                    Terminal.writeStderr("audit: \(audit.lines) line(s), \(audit.events.count) request(s) kept, \(audit.denied) denied left out\n")
+                }
+            }
+            var ignoreLines: [String] = []
+            if let path = ignore {
+                guard let bytes = IO.readFile(path) else { throw ValidationError("Cannot read the baseline \(path).") }
+                ignoreLines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+            }
+            let files = input.filenames.joined(separator: ", ")
+            let summary = "Input: \(files) — \(result.statistics.loadedObjects) objects"
+                + (auditLogs.isEmpty ? "" : "; audit: \(auditLogs.joined(separator: ", ")) (\(events.count) requests)")
+            let report = Report(graph: graph, namespace: namespace, events: events, ignore: ignoreLines, inputSummary: summary)
+            let text: String
+            switch format {
+            case .md: text = report.markdown()
+            case .html: text = report.html(graphic: nil)
+            case .json: text = report.json().prettySerialized() + "\n"
+            case .sarif: text = report.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
+            }
+            if let path = outputFile {
+                guard IO.writeFile(path, text) else { throw ValidationError("Cannot write \(path).") }
+            } else {
+                IO.writeStdout(text)
+            }
+            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            if let f = failOn, let threshold = Severity(name: f), !report.findings(atLeast: threshold).isEmpty {
+                if !input.quiet {
+                    Terminal.writeStderr("\(report.findings(atLeast: threshold).count) finding(s) at or above \(threshold)\n")
+                }
+                throw ExitCode(ExitCodes.findings)
+            }
+        }
+    }
+}
