@@ -119,3 +119,19 @@ struct ReportTests {
         }
     }
 }
+
+/// docs/findings.md documents every rule as the code defines it.
+@Suite("Findings reference")
+struct FindingsDocTests {
+    @Test("every rule's id, title, severity, rationale and fix are in docs/findings.md")
+    func documented() throws {
+        let path = URL(fileURLWithPath: CLIPaths.samples).deletingLastPathComponent().appendingPathComponent("docs/findings.md")
+        let doc = try String(contentsOf: path, encoding: .utf8)
+        for rule in FindingRule.all {
+            #expect(doc.contains("#### `\(rule.id)` — \(rule.title)"), "\(rule.id)")
+            #expect(doc.contains("Severity: **\(rule.severity)**"))
+            #expect(doc.contains(rule.rationale), "rationale of \(rule.id)")
+            #expect(doc.contains(rule.remediation), "remediation of \(rule.id)")
+        }
+    }
+}
