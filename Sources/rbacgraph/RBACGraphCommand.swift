@@ -10,11 +10,12 @@ struct RBACGraphCommand: ParsableCommand {
             Load Roles, ClusterRoles, bindings, service accounts and workloads from manifests or \
             `kubectl get -o yaml|json` dumps, then ask questions.
 
-            Exit codes: 0 success (or "yes"); 1 "no" (can-i) or an error; 3 some input failed to \
+            Exit codes: 0 success (or "yes"); 1 "no" (can-i), no path (paths) or an error; 2 an \
+            identity reaches full authority (escalations --fail-if-any); 3 some input failed to \
             load (answers are given for what loaded); 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [WhoCan.self, CanI.self, Paths.self, Escalations.self, ReportCommand.self, Stats.self, Eval.self]
+        subcommands: [WhoCan.self, CanI.self, Paths.self, Escalations.self, Secrets.self, ReportCommand.self, Stats.self, Eval.self]
     )
 }
 
@@ -22,6 +23,8 @@ struct RBACGraphCommand: ParsableCommand {
 enum ExitCodes {
     /// A negative answer (`can-i` says no).
     static let no: Int32 = 1
+    /// `escalations --fail-if-any`: an identity reaches full authority.
+    static let found: Int32 = 2
     /// `report --fail-on`: a finding at or above the threshold.
     static let findings: Int32 = 2
     /// Some input failed to load.

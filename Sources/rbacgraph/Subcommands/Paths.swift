@@ -2,56 +2,138 @@ import ArgumentParser
 import RBACCore
 
 extension RBACGraphCommand {
-    /// `rbacgraph paths --from SUBJECT [--to TARGET]`.
+    /// `rbacgraph paths --from SUBJECT [--to TARGET] [--max-steps N] [--all]`.
     struct Paths: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Find privilege paths from an identity to a target (exit 0 when one exists, 1 when none).")
+            abstract: "Find the shortest privilege path from an identity to a target (exit 0 when one exists, 1 when none).",
+            discussion: """
+                A path is a chain of steps, each a permission turned into more power (create pods: \
+                run as any service account of the namespace; impersonate; bind; read a token…) or \
+                a structural fact (a service account is in its groups). The shortest path is the \
+                one with fewest steps, certain paths (RBAC alone) before conditional ones (a \
+                runtime fact is needed: shown true by the input, not shown, or shown false). \
+                Each step shows the binding, role and rule behind it, with file:line. See \
+                docs/paths.md.
+
+                SUBJECT: user:NAME, group:NAME or sa:NAMESPACE/NAME.
+                TARGET: cluster-admin (full authority; the default), secret:NS/NAME, secret:NS/*, \
+                sa:NS/NAME, user:NAME, group:NAME, or can:VERB:RESOURCE[:NS[:NAME]] (a request, \
+                RESOURCE as kubectl takes it, or a non-resource path).
+
+                Examples:
+                  rbacgraph paths --from sa:ci/runner -f cluster.yaml
+                  rbacgraph paths --from user:frank --to secret:prod/db-password -f manifests/
+                  rbacgraph paths --from group:devs --to can:create:pods/exec:prod --all -o json -f cluster.yaml
+
+                Exit status: 0 a path exists, 1 none within --max-steps, 3 some input failed to \
+                load (the answer covers what loaded), 64 usage error.
+                """)
 
         @OptionGroup var input: InputOptions
 
-        @Option(help: ArgumentHelp("The identity: user:NAME, group:NAME or sa:NAMESPACE/NAME.", valueName: "subject"))
+        @Option(help: ArgumentHelp("The identity the path starts from: user:NAME, group:NAME or sa:NAMESPACE/NAME.", valueName: "subject"))
         var from: String
 
-        @Option(help: ArgumentHelp("cluster-admin (default), secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, or can:VERB:RESOURCE[:NS[:NAME]].", valueName: "target"))
+        @Option(help: ArgumentHelp(
+            "cluster-admin (default), secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, or can:VERB:RESOURCE[:NS[:NAME]].",
+            valueName: "target"))
         var to = "cluster-admin"
 
         @Option(help: "The most steps a path may have.")
         var maxSteps = 8
 
-        @Flag(help: "Every path (up to --max-steps), not only the shortest.")
+        @Flag(help: "Every path without a repeated node (up to --max-steps, at most 100), best first; not only the shortest.")
         var all = false
 
-        func run() throws {
-            guard let start = PathNode.identity(parsing: from) else { throw ValidationError("--from takes user:NAME, group:NAME or sa:NAMESPACE/NAME.") }
-            guard let target = PathTarget.parse(to) else { throw ValidationError("Cannot read the target \"\(to)\".") }
-            let (graph, result) = try input.loadGraph()
-            let esc = EscalationGraph(graph, including: [start])
-            let found = esc.paths(from: start, to: target, maxSteps: maxSteps, all: all)
-            for (n, p) in found.enumerated() {
-                print("path \(n + 1) (\(p.steps.count) steps, \(p.isCertain ? "certain" : "conditional")):")
-                print("  \(esc.describe(p.start))")
-                for s in p.steps {
-                    print("  └─[\(s.kind.rawValue)\(s.namespace.map { " in \($0)" } ?? "")]→ \(esc.describe(s.to))")
-                    for e in s.evidence { print("       because \(esc.describe(e))") }
-                    if let c = s.condition { print("       if \(c.text) (\(c.observed.map { $0 ? "shown true" : "shown false" } ?? "not shown"))") }
-                }
+        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
+        var output: OutputFormat = .table
+
+        func validate() throws {
+            if PathNode.identity(parsing: from) == nil {
+                throw ValidationError("--from takes user:NAME, group:NAME or sa:NAMESPACE/NAME, not \"\(from)\".")
             }
-            if found.isEmpty { print("no path from \(from) to \(target) in \(maxSteps) steps") }
+            if PathTarget.parse(to) == nil {
+                throw ValidationError(
+                    "--to takes cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME or can:VERB:RESOURCE[:NS[:NAME]], not \"\(to)\".")
+            }
+            if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
+        }
+
+        func run() throws {
+            let start = PathNode.identity(parsing: from)!
+            let target = PathTarget.parse(to)!
+            let (graph, result) = try input.loadGraph()
+            // Users and groups asked about are real even if no binding names them; a service
+            // account the input does not know is not added as a target (pods cannot run as it).
+            var extra = [start]
+            if case .identity(let id) = target, !id.isServiceAccount { extra.append(id) }
+            let esc = EscalationGraph(graph, including: extra)
+            let found = esc.paths(from: start, to: target, maxSteps: maxSteps, all: all)
+            switch output {
+            case .table: printTable(esc, start: start, target: target, found: found)
+            default:
+                var pairs: [(String, JSONValue)] = [
+                    ("from", .string(start.description)), ("to", .string(target.description)),
+                    ("maxSteps", .number(Double(maxSteps))),
+                ]
+                if all { pairs.append(("all", .bool(true))) }
+                pairs.append(("paths", .array(found.map { esc.json($0) })))
+                output.emit(.object(pairs))
+            }
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
             if found.isEmpty { throw ExitCode(ExitCodes.no) }
         }
-    }
 
-    struct Escalations: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every identity that can reach full authority, most dangerous first.")
-        @OptionGroup var input: InputOptions
-
-        func run() throws {
-            let (graph, _) = try input.loadGraph()
-            let esc = EscalationGraph(graph)
-            for p in esc.identitiesReaching(.fullAuthority) {
-                print("\(esc.describe(p.start)): \(p.steps.count) steps, \(p.isCertain ? "certain" : "conditional"): " + p.steps.map { "\($0.kind.rawValue)→\(esc.describe($0.to))" }.joined(separator: " "))
+        private func printTable(_ esc: EscalationGraph, start: PathNode, target: PathTarget, found: [PrivilegePath]) {
+            let printer = PathPrinter(esc)
+            if found.isEmpty {
+                print("No path from \(start) to \(target) in at most \(maxSteps) step\(maxSteps == 1 ? "" : "s").")
+                // What the identity can do, so that "no" can be checked.
+                guard let s = esc.index(of: start) else { return }
+                let own = esc.edges(from: s)
+                if own.isEmpty {
+                    print("\(start) has no step of its own.")
+                    return
+                }
+                print("The first steps \(start) has:")
+                var table = Table(["STEP", "SCOPE", "REACHES"])
+                for e in own.prefix(20) {
+                    table.add([e.kind.rawValue + (e.isCertain ? "" : "?"), e.namespace ?? "", printer.describe(e.to)])
+                }
+                print(table.render(color: printer.color).split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"), terminator: "")
+                if own.count > 20 { print("  … \(own.count - 20) more") }
+                return
+            }
+            for (k, p) in found.enumerated() {
+                if k > 0 { print() }
+                let title = found.count == 1 && !all
+                    ? "Shortest path from \(start) to \(target)"
+                    : "Path \(k + 1) of \(found.count) from \(start) to \(target)"
+                print(printer.block(p, title: title), terminator: "")
+                if p.steps.isEmpty { printDirect(esc, start: start, target: target) }
             }
         }
+
+        /// Why a start needs no step: the grant that allows the request.
+        private func printDirect(_ esc: EscalationGraph, start: PathNode, target: PathTarget) {
+            guard case .permission(let request) = target, let identity = start.identity else { return }
+            let d = esc.access.authorize(identity, request)
+            if let g = d.grant {
+                let rule = JSONForms.ruleSummary(esc.access.roles[g.role].rules[g.ruleIndex])
+                print("   allowed by \(esc.access.bindings[g.binding].displayName) → \(esc.access.roles[g.role].displayName) rule \(g.ruleIndex) [\(rule)]")
+                let sources = [esc.access.bindings[g.binding].source, esc.access.roles[g.role].source].compactMap(PathPrinter.location)
+                if !sources.isEmpty { print("   " + PathPrinter(esc).paint(sources.joined(separator: " → "), "2")) }
+            } else if d.allowed {
+                print("   \(d.reason)")
+            }
+        }
+    }
+}
+
+extension PathNode {
+    var isServiceAccount: Bool {
+        if case .serviceAccount = self { return true }
+        return false
     }
 }

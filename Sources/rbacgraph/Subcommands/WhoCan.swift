@@ -13,10 +13,16 @@ extension RBACGraphCommand {
                 namespace is "default"; cluster-scoped resources (nodes, namespaces, …) are \
                 asked cluster-wide. With -A, RoleBindings of every namespace count too.
 
+                With --effective, also every identity that can make the request by a privilege \
+                path (creating a pod as a service account that may, impersonating, binding a \
+                role, reading a token…), each with its shortest path, most dangerous first (see \
+                `rbacgraph paths` and docs/paths.md).
+
                 Examples:
                   rbacgraph who-can get secrets -n prod -f cluster.yaml
                   rbacgraph who-can create pods/exec -A -f manifests/
                   rbacgraph who-can get /metrics -f cluster.yaml -o json
+                  rbacgraph who-can get secrets -n prod --effective -f cluster.yaml
                 """)
 
         @OptionGroup var input: InputOptions
@@ -25,17 +31,30 @@ extension RBACGraphCommand {
         @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Count RoleBindings in every namespace.")
         var allNamespaces = false
 
+        @Flag(help: "Also every identity that can make the request by a privilege path, with its shortest path.")
+        var effective = false
+
+        @Option(help: "With --effective: the most steps a path may have.")
+        var maxSteps = 8
+
         @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
         var output: OutputFormat = .table
 
         func validate() throws {
             if allNamespaces && request.namespace != nil { throw ValidationError("Give -n or -A, not both.") }
+            if effective && allNamespaces { throw ValidationError("--effective answers for one namespace: give -n, not -A.") }
+            if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
         }
 
         func run() throws {
             let (graph, result) = try input.loadGraph()
             let (req, warning) = request.request()
             if let warning, !input.quiet { Terminal.warn(warning) }
+            if effective {
+                runEffective(graph, request: req)
+                if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                return
+            }
             var rows: [(namespace: String?, subject: AllowedSubject)] = []
             if allNamespaces, case .resource(let rr) = req, !rr.namespace.isEmpty {
                 rows = graph.subjectsInAnyNamespace(allowedTo: rr).map { (Optional($0.namespace), $0.subject) }
@@ -99,6 +118,131 @@ extension RBACGraphCommand {
                 print("\nKnown members of these groups:")
                 memberLines.forEach { print($0) }
             }
+        }
+    }
+}
+
+extension RBACGraphCommand.WhoCan {
+    /// The `--effective` answer.
+    struct EffectiveAnswer {
+        /// The subjects of who-can's own answer (system:masters first).
+        var subjects: [AllowedSubject]
+        /// Identities the API server allows as they are, through a group among the subjects.
+        var members: [(node: PathNode, grant: Grant?)]
+        /// Every other identity, by a privilege path, ranked.
+        var paths: [PrivilegePath]
+        /// Every identity's best path (0 steps for those allowed as they are).
+        var reaching: [PrivilegePath]
+    }
+
+    func effectiveAnswer(_ esc: EscalationGraph, request: Request) -> EffectiveAnswer {
+        let graph = esc.access
+        let subjects = graph.subjects(allowedTo: request)
+        let direct = Set(subjects.compactMap { RBACGraphCommand.Secrets.node($0.subject)?.description })
+        let reaching = esc.identitiesReaching(.permission(request), maxSteps: maxSteps)
+        var members: [(node: PathNode, grant: Grant?)] = []
+        for p in reaching where p.steps.isEmpty && !direct.contains(esc.nodes[p.start].description) {
+            let node = esc.nodes[p.start]
+            members.append((node, node.identity.flatMap { graph.authorize($0, request).grant }))
+        }
+        let paths = reaching.filter { !$0.steps.isEmpty && !direct.contains(esc.nodes[$0.start].description) }
+        return EffectiveAnswer(subjects: subjects, members: members, paths: PathPrinter(esc).ranked(paths), reaching: reaching)
+    }
+
+    func runEffective(_ graph: AccessGraph, request req: Request) {
+        let esc = EscalationGraph(graph)
+        let answer = effectiveAnswer(esc, request: req)
+        let printer = PathPrinter(esc)
+        switch output {
+        case .table:
+            print("Identities allowed to \(req), directly or by a privilege path:")
+            var table = Table(["IDENTITY", "STEPS", "CERTAINTY", "GRANT OR PATH"])
+            var painted: [PrivilegePath?] = []
+            for a in answer.subjects {
+                let s = a.subject
+                let name = RBACGraphCommand.Secrets.node(s)?.description ?? "\(s.kind):\(s.name)"
+                let via = a.grant.map {
+                    "\(graph.bindings[$0.binding].displayName) → \(graph.roles[$0.role].displayName) [\(JSONForms.ruleSummary(graph.roles[$0.role].rules[$0.ruleIndex]))]"
+                } ?? "(API server) allowed everything"
+                table.add([name, "0", "certain", via])
+                painted.append(nil)
+            }
+            // Identities whose only way is being in a group listed: named under the table.
+            var order: [String] = []
+            var membersOf: [String: [String]] = [:]
+            func member(_ group: String, _ who: String) {
+                if membersOf[group] == nil { order.append(group) }
+                membersOf[group, default: []].append(who)
+            }
+            for m in answer.members {
+                let group = m.grant.map { $0.subject.kind == "Group" ? "group:" + $0.subject.name : "\($0.subject.kind):\($0.subject.name)" } ?? "?"
+                member(group, m.node.description)
+            }
+            let collapsed = printer.collapsingMembers(answer.reaching)
+            var collapsedStarts = Set<Int>()
+            for g in collapsed.members {
+                for m in g.members {
+                    if answer.paths.contains(where: { $0.start == m }) {
+                        member(printer.name(g.group), printer.name(m))
+                        collapsedStarts.insert(m)
+                    }
+                }
+            }
+            for p in answer.paths where !collapsedStarts.contains(p.start) {
+                table.add([printer.name(p.start), String(p.steps.count), printer.certaintyLabel(p), printer.plainChain(p)])
+                painted.append(p)
+            }
+            print(table.render(color: printer.color) { r, c, text in
+                guard let p = painted[r] else { return c == 0 ? printer.paint(text, "1") : text }
+                switch c {
+                case 0: return printer.paint(text, "1")
+                case 2: return printer.paintCertainty(text, p)
+                case 3: return printer.chain(p)
+                default: return text
+                }
+            }, terminator: "")
+            if !order.isEmpty {
+                print("\nAlso, by being in these groups:")
+                for group in order {
+                    let members = membersOf[group]!
+                    let shown = members.prefix(10).joined(separator: ", ") + (members.count > 10 ? ", … (\(members.count) in all)" : "")
+                    print("  through \(group): \(shown)")
+                }
+            }
+            if painted.contains(where: { $0 != nil }) {
+                print()
+                print("─kind→ a step; ─kind?→ a step that needs a condition; ⊃ one of the set before it.")
+                print("`rbacgraph paths --from IDENTITY --to can:VERB:RESOURCE[:NS[:NAME]]` shows the grant and condition of every step.")
+            }
+        default:
+            var items: [JSONValue] = answer.subjects.map { a in
+                var pairs: [(String, JSONValue)] = [
+                    ("identity", .string(RBACGraphCommand.Secrets.node(a.subject)?.description ?? "\(a.subject.kind):\(a.subject.name)")),
+                    ("direct", .bool(true)), ("subject", JSONForms.subject(a.subject)),
+                ]
+                if let g = a.grant {
+                    pairs.append(("grant", JSONForms.grant(g, in: graph)))
+                } else {
+                    pairs.append(("reason", .string("system:masters is allowed everything by the API server")))
+                }
+                return .object(pairs)
+            }
+            items += answer.members.map { m in
+                var pairs: [(String, JSONValue)] = [("identity", .string(m.node.description)), ("direct", .bool(true))]
+                if let g = m.grant { pairs.append(("grant", JSONForms.grant(g, in: graph))) }
+                return .object(pairs)
+            }
+            items += answer.paths.map { p in
+                .object([
+                    ("identity", .string(esc.nodes[p.start].description)), ("direct", .bool(false)),
+                    ("certainty", .string(PathCertainty(p).id)), ("length", .number(Double(p.steps.count))),
+                    ("path", esc.json(p)),
+                ])
+            }
+            output.emit(.object([
+                ("request", JSONForms.request(req)), ("effective", .bool(true)), ("maxSteps", .number(Double(maxSteps))),
+                ("identities", .array(items)),
+            ]))
         }
     }
 }

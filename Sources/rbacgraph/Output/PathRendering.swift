@@ -1,0 +1,327 @@
+import RBACCore
+
+/// How much of a path the input confirms: the CLI's "certainty" of a privilege path.
+enum PathCertainty: Int, Comparable {
+    /// Every step follows from RBAC alone.
+    case certain
+    /// Some steps need a runtime fact, and the input shows every one of them true.
+    case shownTrue
+    /// Some condition is not shown by the input (and none is shown false).
+    case notShown
+    /// The input shows a condition false: as the input stands, the path is closed.
+    case shownFalse
+
+    init(_ path: PrivilegePath) {
+        var worst = PathCertainty.certain
+        for s in path.steps {
+            guard let c = s.condition else { continue }
+            let here: PathCertainty = c.observed == true ? .shownTrue : c.observed == false ? .shownFalse : .notShown
+            worst = max(worst, here)
+        }
+        self = worst
+    }
+
+    static func < (a: PathCertainty, b: PathCertainty) -> Bool { a.rawValue < b.rawValue }
+
+    /// `certain`, `conditional`, `ruled-out` (the JSON value).
+    var id: String {
+        switch self {
+        case .certain: return "certain"
+        case .shownTrue, .notShown: return "conditional"
+        case .shownFalse: return "ruled-out"
+        }
+    }
+}
+
+/// Renders privilege paths for people: detailed blocks (`paths`), one-line chains (the tables
+/// of `escalations`, `secrets`, `who-can --effective`), and the shared ranking.
+struct PathPrinter {
+    let esc: EscalationGraph
+    let color: Bool
+
+    init(_ esc: EscalationGraph, color: Bool = Terminal.colorStdout) {
+        self.esc = esc
+        self.color = color
+    }
+
+    func paint(_ s: String, _ code: String) -> String { Terminal.paint(s, code, color: color) }
+
+    // MARK: Names
+
+    /// A node, short: `sa:prod/api`, `run-pods:dev`, `secret:prod/*`, `holder:ClusterRole/view@dev`.
+    func name(_ i: Int) -> String {
+        switch esc.nodes[i] {
+        case .holder(let r, let ns): return "holder:\(esc.access.roles[r].displayName)@\(ns ?? "cluster")"
+        default: return esc.nodes[i].description
+        }
+    }
+
+    /// A node, for people: identities by name, others described (`run pods in dev`).
+    func describe(_ i: Int) -> String {
+        esc.nodes[i].isIdentity ? esc.nodes[i].description : esc.describe(i)
+    }
+
+    // MARK: Certainty
+
+    /// `certain`, or `conditional: 1 shown true, 1 not shown`.
+    func certaintyLabel(_ p: PrivilegePath) -> String {
+        var shownTrue = 0, notShown = 0, shownFalse = 0
+        for s in p.steps {
+            guard let c = s.condition else { continue }
+            switch c.observed {
+            case true: shownTrue += 1
+            case false: shownFalse += 1
+            case nil: notShown += 1
+            }
+        }
+        if shownTrue + notShown + shownFalse == 0 { return "certain" }
+        var parts: [String] = []
+        if shownFalse > 0 { parts.append("\(shownFalse) shown false") }
+        if notShown > 0 { parts.append("\(notShown) not shown") }
+        if shownTrue > 0 { parts.append("\(shownTrue) shown true") }
+        return (shownFalse > 0 ? "ruled out: " : "conditional: ") + parts.joined(separator: ", ")
+    }
+
+    /// The certainty label, colored by danger: certain red, conditional yellow, ruled out green.
+    func paintCertainty(_ label: String, _ p: PrivilegePath) -> String {
+        switch PathCertainty(p) {
+        case .certain: return paint(label, "1;31")
+        case .shownTrue, .notShown: return paint(label, "33")
+        case .shownFalse: return paint(label, "32")
+        }
+    }
+
+    /// `shown true by the input`, … for a condition.
+    static func observation(_ c: PathCondition) -> String {
+        switch c.observed {
+        case true: return "shown true by the input"
+        case false: return "shown false by the input"
+        case nil: return "not shown by the input"
+        }
+    }
+
+    func paintObservation(_ c: PathCondition) -> String {
+        let text = Self.observation(c)
+        switch c.observed {
+        case true: return paint(text, "31")
+        case false: return paint(text, "32")
+        case nil: return paint(text, "33")
+        }
+    }
+
+    // MARK: Chains
+
+    /// Steps from a set to one of its members, shown as `⊃` in chains.
+    static func isNarrowing(_ k: EscalationKind) -> Bool {
+        k == .everyNamespace || k == .eachServiceAccount || k == .containsSecret
+    }
+
+    /// A path on one line: `─pod-create→ run-pods:dev ─privileged-pod?→ nodes …`. Narrowing steps
+    /// (every namespace → one, any service account → one, every secret → one) read `⊃ member`;
+    /// conditional steps end their kind with `?`. Every step is there.
+    func chain(_ p: PrivilegePath) -> String {
+        if p.steps.isEmpty { return "(no step needed)" }
+        var parts: [String] = []
+        for s in p.steps {
+            let to = name(s.to)
+            if Self.isNarrowing(s.kind) {
+                parts.append("⊃ " + to)
+            } else {
+                let arrow = "─\(s.kind.rawValue)\(s.isCertain ? "" : "?")→"
+                parts.append(paint(arrow, s.isCertain ? "36" : "33") + " " + to)
+            }
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// The plain width of a chain (for tables: colors do not count).
+    func plainChain(_ p: PrivilegePath) -> String {
+        PathPrinter(esc, color: false).chain(p)
+    }
+
+    /// The kind of the first step that comes from a permission (what one does first), or of
+    /// the first step.
+    static func how(_ p: PrivilegePath) -> String {
+        (p.steps.first { $0.kind.isGranted } ?? p.steps.first)?.kind.rawValue ?? "direct"
+    }
+
+    // MARK: Detailed blocks
+
+    /// Why a structural step holds.
+    func reason(_ s: PathEdge) -> String {
+        let from = esc.nodes[s.from], to = esc.nodes[s.to]
+        switch s.kind {
+        case .memberOf:
+            return "a service account is in system:serviceaccounts and system:serviceaccounts:<its namespace>"
+        case .publicBinding:
+            if case .user(let u) = from, u == Identity.anonymousUser { return "the anonymous user is in system:unauthenticated" }
+            if case .user(let u) = to, u == Identity.anonymousUser {
+                return "anyone may send a request without credentials: as system:anonymous"
+            }
+            if case .group = from { return "members of a group are authenticated: they are in system:authenticated" }
+            return "every authenticated user and service account is in system:authenticated"
+        case .systemMasters: return "the API server allows system:masters everything, ahead of RBAC"
+        case .runAs: return "a pod may run as any service account of its namespace"
+        case .mountSecrets: return "a pod may mount any secret of its namespace"
+        case .privilegedPod: return "a privileged or hostPath pod takes over its node"
+        case .readToken:
+            if case .secret(let ns, let n) = from { return "secret \(ns)/\(n) is a legacy token of \(to.description)" }
+            return "a legacy service-account token secret holds a token"
+        case .nodePods: return "a node's kubelet runs, and holds the tokens of, the pods scheduled there"
+        case .controlPlaneNode: return "a control-plane node holds the cluster's own credentials"
+        case .everyNamespace: return "what holds in every namespace holds in \(s.namespace ?? namespace(of: to) ?? "each")"
+        case .eachServiceAccount: return "any service account includes \(to.description)"
+        case .podToken: return "a running pod holds its service account's token"
+        case .podTemplate: return "a workload's pod template decides what its pods run, and as whom"
+        case .namespaceAdmin: return "full authority in a namespace includes running pods and reading secrets there"
+        case .containsSecret: return "every secret of the namespace includes this one"
+        default: return s.kind.rawValue
+        }
+    }
+
+    private func namespace(of node: PathNode) -> String? {
+        switch node {
+        case .runPods(let ns), .anyServiceAccount(let ns), .runningPods(let ns), .secrets(let ns): return ns
+        case .workloads(_, let ns): return ns
+        case .namespaceAuthority(let ns): return ns
+        default: return nil
+        }
+    }
+
+    /// Whether a binding subject names the node itself (then it goes without saying).
+    private func subject(_ s: Subject, isNode i: Int) -> Bool {
+        switch esc.nodes[i] {
+        case .user(let n): return s.kind == "User" && s.name == n
+        case .group(let n): return s.kind == "Group" && s.name == n
+        case .serviceAccount(let ns, let n): return s.kind == "ServiceAccount" && s.namespace == ns && s.name == n
+        default: return false
+        }
+    }
+
+    static func location(_ s: SourceLocation?) -> String? {
+        s.map { "\($0.file):\($0.line)" }
+    }
+
+    /// The lines under a step: its grants (binding → role, rule, where they are written), why a
+    /// structural step holds, and its condition.
+    func details(_ s: PathEdge) -> [(label: String, text: String)] {
+        var out: [(label: String, text: String)] = []
+        for e in s.evidence {
+            let role = esc.access.roles[e.role]
+            let rule = JSONForms.ruleSummary(role.rules[e.ruleIndex])
+            var line = paint(e.purpose, "1") + ": "
+            var sources: [String] = []
+            if let b = e.binding {
+                let binding = esc.access.bindings[b]
+                line += binding.displayName
+                if let subj = e.subject, !subject(subj, isNode: s.from) {
+                    line += " (to \(subj.kind) \(subj.kind == "ServiceAccount" ? "\(subj.namespace)/\(subj.name)" : subj.name))"
+                }
+                sources.append(Self.location(binding.source) ?? "?")
+            } else {
+                line += "(a binding one creates)"
+                sources.append("new binding")
+            }
+            line += " → \(role.displayName) rule \(e.ruleIndex) [\(rule)]"
+            sources.append(Self.location(role.source) ?? "?")
+            out.append(("grant", line))
+            if sources.contains(where: { $0 != "?" && $0 != "new binding" }) {
+                out.append(("", paint(sources.joined(separator: " → "), "2")))
+            }
+        }
+        if !s.kind.isGranted { out.append(("why", reason(s))) }
+        if let c = s.condition {
+            out.append(("if", "\(c.text): " + paintObservation(c)))
+        }
+        return out
+    }
+
+    /// A path in full: the start, then one numbered line per step (kind, scope, what it
+    /// reaches) with its grants, reasons and condition under it.
+    func block(_ p: PrivilegePath, title: String) -> String {
+        var out = paint(title, "1") + ": \(p.steps.count) step\(p.steps.count == 1 ? "" : "s"), "
+            + paintCertainty(certaintyLabel(p), p) + "\n"
+        out += "   " + paint(name(p.start), "1") + "\n"
+        if p.steps.isEmpty {
+            out += "   no step needed\n"
+            return out
+        }
+        let numberWidth = String(p.steps.count).count
+        let kindWidth = p.steps.map { $0.kind.rawValue.count + ($0.isCertain ? 0 : 1) }.max() ?? 0
+        let scopes = p.steps.map { $0.namespace.map { "in \($0)" } ?? "" }
+        let scopeWidth = scopes.map(\.count).max() ?? 0
+        let labelWidth = 5
+        for (k, s) in p.steps.enumerated() {
+            let n = String(k + 1)
+            let kind = s.kind.rawValue + (s.isCertain ? "" : "?")
+            let kindText = paint(kind, s.isCertain ? (s.kind.isGranted ? "1;36" : "36") : "1;33")
+            var line = "   " + String(repeating: " ", count: numberWidth - n.count) + paint(n, "2") + "  "
+            line += kindText + String(repeating: " ", count: kindWidth - kind.count)
+            if scopeWidth > 0 { line += "  " + scopes[k] + String(repeating: " ", count: scopeWidth - scopes[k].count) }
+            line += "  → " + (esc.nodes[s.to].isIdentity ? paint(name(s.to), "1") : describe(s.to))
+            out += line + "\n"
+            let indent = String(repeating: " ", count: 3 + numberWidth + 2 + 2)
+            for d in details(s) {
+                let label = d.label.isEmpty ? "" : d.label == "if" ? paint(d.label, "33") : paint(d.label, "2")
+                out += indent + label + String(repeating: " ", count: labelWidth + 1 - d.label.count) + d.text + "\n"
+            }
+        }
+        return out
+    }
+
+    // MARK: Ranking
+
+    /// The identities anyone can be: `system:authenticated`, `system:unauthenticated`, the
+    /// anonymous user.
+    static func isPublic(_ n: PathNode) -> Bool {
+        switch n {
+        case .group(let g): return g == Identity.authenticatedGroup || g == Identity.unauthenticatedGroup
+        case .user(let u): return u == Identity.anonymousUser
+        default: return false
+        }
+    }
+
+    /// Most dangerous first: public identities, then by certainty (certain, conditions shown
+    /// true, not shown, shown false), then fewer steps, then by name.
+    func ranked(_ paths: [PrivilegePath]) -> [PrivilegePath] {
+        paths.sorted { a, b in
+            let pa = Self.isPublic(esc.nodes[a.start]) ? 0 : 1, pb = Self.isPublic(esc.nodes[b.start]) ? 0 : 1
+            if pa != pb { return pa < pb }
+            if a.cost != b.cost { return a.cost < b.cost }
+            if a.steps.count != b.steps.count { return a.steps.count < b.steps.count }
+            return esc.nodes[a.start].description < esc.nodes[b.start].description
+        }
+    }
+
+    /// Splits ranked paths into those shown as rows and those that only go through a group
+    /// shown as a row (`member-of`/`public-binding` first, the rest the group's own path): the
+    /// members are listed under the table instead of repeating the group's path.
+    func collapsingMembers(_ paths: [PrivilegePath]) -> (rows: [PrivilegePath], members: [(group: Int, members: [Int])]) {
+        var byStart: [Int: PrivilegePath] = [:]
+        for p in paths { byStart[p.start] = p }
+        var rows: [PrivilegePath] = []
+        var members: [Int: [Int]] = [:]
+        var groupOrder: [Int] = []
+        for p in paths {
+            if let first = p.steps.first, first.kind == .memberOf || first.kind == .publicBinding,
+                case .group = esc.nodes[first.to], let groupPath = byStart[first.to],
+                groupPath.steps == Array(p.steps.dropFirst())
+            {
+                if members[first.to] == nil { groupOrder.append(first.to) }
+                members[first.to, default: []].append(p.start)
+                continue
+            }
+            rows.append(p)
+        }
+        return (rows, groupOrder.map { ($0, members[$0]!) })
+    }
+
+    /// `  through group:G: sa:a/b, sa:a/c, … (12 in all)` lines for collapsed members.
+    func memberLines(_ groups: [(group: Int, members: [Int])], limit: Int = 10) -> [String] {
+        groups.map { g in
+            let names = g.members.map(name)
+            let shown = names.prefix(limit).joined(separator: ", ") + (names.count > limit ? ", … (\(names.count) in all)" : "")
+            return "  through \(name(g.group)): \(shown)"
+        }
+    }
+}

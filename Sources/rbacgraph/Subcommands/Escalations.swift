@@ -1,0 +1,149 @@
+import ArgumentParser
+import RBACCore
+
+extension RBACGraphCommand {
+    /// `rbacgraph escalations [-n NS | -A] [--fail-if-any]`.
+    struct Escalations: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every identity that can reach full authority (cluster-admin), most dangerous first.",
+            discussion: """
+                Each identity (user, group, service account) with its shortest path to full \
+                authority. Order: the public identities (system:authenticated, \
+                system:unauthenticated, system:anonymous) first, then certain paths before \
+                conditional ones (conditions shown true by the input, then not shown, then shown \
+                false), then fewer steps. system:masters, which has full authority by design, \
+                comes last. Service accounts whose path only goes through a group listed \
+                above are named under the table (the JSON lists every identity).
+
+                -n NS: the identities of that namespace (its service accounts and the group \
+                system:serviceaccounts:NS); -A (the default): every identity.
+
+                Examples:
+                  rbacgraph escalations -f cluster.yaml
+                  rbacgraph escalations -n ci -f manifests/ -o json
+                  rbacgraph escalations --fail-if-any --ignore group:cluster-admins -f cluster.yaml
+
+                Exit status: 0 (whatever is found), or with --fail-if-any 2 when an identity \
+                other than system:masters (and those given to --ignore) reaches full authority by \
+                a path the input does not rule out; 3 some input failed to load; 64 usage error.
+                """)
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: .shortAndLong, help: "Only the identities of this namespace: its service accounts and group system:serviceaccounts:NS.")
+        var namespace: String?
+
+        @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Every identity (the default).")
+        var allNamespaces = false
+
+        @Option(help: "The most steps a path may have.")
+        var maxSteps = 8
+
+        @Flag(help: "Exit 2 when an identity other than system:masters reaches full authority by a path not ruled out by the input (for CI).")
+        var failIfAny = false
+
+        @Option(help: ArgumentHelp("An identity to leave out (a known administrator), as user:NAME, group:NAME or sa:NS/NAME; repeatable.", valueName: "identity"))
+        var ignore: [String] = []
+
+        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
+        var output: OutputFormat = .table
+
+        func validate() throws {
+            if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
+            if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
+            for i in ignore where PathNode.identity(parsing: i) == nil {
+                throw ValidationError("--ignore takes user:NAME, group:NAME or sa:NAMESPACE/NAME, not \"\(i)\".")
+            }
+        }
+
+        /// Whether an identity is in the namespace asked about.
+        static func belongs(_ n: PathNode, to ns: String) -> Bool {
+            switch n {
+            case .serviceAccount(let sns, _): return sns == ns
+            case .group(let g): return g == "system:serviceaccounts:\(ns)"
+            default: return false
+            }
+        }
+
+        static func isMasters(_ n: PathNode) -> Bool { n == .group(Identity.mastersGroup) }
+
+        func run() throws {
+            let (graph, result) = try input.loadGraph()
+            let esc = EscalationGraph(graph)
+            let printer = PathPrinter(esc)
+            let ignored = Set(ignore.compactMap { PathNode.identity(parsing: $0)?.description })
+            var found = esc.identitiesReaching(.fullAuthority, maxSteps: maxSteps).filter { p in
+                let n = esc.nodes[p.start]
+                if ignored.contains(n.description) { return false }
+                if let ns = namespace { return Self.belongs(n, to: ns) }
+                return true
+            }
+            // system:masters has full authority by design: last, not first.
+            found = printer.ranked(found.filter { !Self.isMasters(esc.nodes[$0.start]) })
+                + found.filter { Self.isMasters(esc.nodes[$0.start]) }
+            let alarming = found.filter { !Self.isMasters(esc.nodes[$0.start]) && PathCertainty($0) != .shownFalse }
+
+            switch output {
+            case .table: printTable(found, printer: printer)
+            default:
+                var pairs: [(String, JSONValue)] = [("target", .string("cluster-admin"))]
+                if let namespace { pairs.append(("namespace", .string(namespace))) }
+                pairs.append(("maxSteps", .number(Double(maxSteps))))
+                pairs.append(("identities", .array(found.map { p in
+                    var item: [(String, JSONValue)] = [
+                        ("identity", .string(esc.nodes[p.start].description)),
+                        ("public", .bool(PathPrinter.isPublic(esc.nodes[p.start]))),
+                        ("certainty", .string(PathCertainty(p).id)),
+                        ("length", .number(Double(p.steps.count))),
+                    ]
+                    if Self.isMasters(esc.nodes[p.start]) { item.append(("byDesign", .bool(true))) }
+                    item.append(("path", esc.json(p)))
+                    return .object(item)
+                })))
+                output.emit(.object(pairs))
+            }
+            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            if failIfAny && !alarming.isEmpty {
+                if !input.quiet {
+                    Terminal.writeStderr("\(alarming.count) identit\(alarming.count == 1 ? "y reaches" : "ies reach") full authority (--fail-if-any)\n")
+                }
+                throw ExitCode(ExitCodes.found)
+            }
+        }
+
+        private func printTable(_ found: [PrivilegePath], printer: PathPrinter) {
+            let esc = printer.esc
+            let scope = namespace.map { " of namespace \($0)" } ?? ""
+            if found.isEmpty {
+                print("No identity\(scope) reaches cluster-admin (full authority) in at most \(maxSteps) steps.")
+                return
+            }
+            let (rows, members) = printer.collapsingMembers(found)
+            print("Identities\(scope) that can reach cluster-admin (full authority), most dangerous first:")
+            var table = Table(["#", "IDENTITY", "STEPS", "CERTAINTY", "PATH"])
+            for (k, p) in rows.enumerated() {
+                var path = printer.plainChain(p)
+                if Self.isMasters(esc.nodes[p.start]) { path += "  (by design)" }
+                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), printer.certaintyLabel(p), path])
+            }
+            print(table.render(color: printer.color) { r, c, text in
+                switch c {
+                case 1: return printer.paint(text, "1")
+                case 3: return printer.paintCertainty(text, rows[r])
+                case 4:
+                    let colored = printer.chain(rows[r])
+                    return Self.isMasters(esc.nodes[rows[r].start]) ? colored + "  (by design)" : colored
+                default: return text
+                }
+            }, terminator: "")
+            let lines = printer.memberLines(members)
+            if !lines.isEmpty {
+                print("\nAlso, by being in these groups:")
+                lines.forEach { print($0) }
+            }
+            print()
+            print("─kind→ a step; ─kind?→ a step that needs a condition; ⊃ one of the set before it.")
+            print("`rbacgraph paths --from IDENTITY` shows the grant and condition of every step.")
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import ArgumentParser
+import RBACCore
+
+extension RBACGraphCommand {
+    /// `rbacgraph secrets [-n NS | -A]`: who can read each Secret, directly and by a path.
+    struct Secrets: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Who can read each Secret: directly (get, list, watch) and by a privilege path, and how.",
+            discussion: """
+                "Who can get secret X", done right: for each Secret of the input (metadata only: \
+                values are never read), the subjects whose bindings allow get (by name), list or \
+                watch on it, then every other identity with a path to its data — creating a pod or \
+                a workload that mounts it, impersonating a reader, requesting a token, binding a \
+                role, … — with its shortest path, most dangerous first. A namespace of which the \
+                input holds no Secret gets one entry, for any secret created there.
+
+                -n NS: the secrets of that namespace; -A (the default): of every namespace.
+
+                Examples:
+                  rbacgraph secrets -f cluster.yaml
+                  rbacgraph secrets -n prod -f manifests/ -o json
+
+                Exit status: 0; 3 some input failed to load; 64 usage error.
+                """)
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: .shortAndLong, help: "Only the secrets of this namespace.")
+        var namespace: String?
+
+        @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "The secrets of every namespace (the default).")
+        var allNamespaces = false
+
+        @Option(help: "The most steps a path may have.")
+        var maxSteps = 8
+
+        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
+        var output: OutputFormat = .table
+
+        func validate() throws {
+            if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
+            if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
+        }
+
+        /// One subject allowed to read directly, with the verbs and the first grant.
+        struct DirectReader {
+            var subject: Subject
+            var verbs: [String]
+            var grant: Grant?
+        }
+
+        /// Secrets of a namespace with the same readers (none: every secret of the namespace,
+        /// when the input holds none there), and those readers.
+        struct Entry {
+            var namespace: String
+            var secrets: [SecretMetadata]
+            var direct: [DirectReader]
+            /// Every identity with a path, direct readers included, ranked.
+            var all: [PrivilegePath]
+            /// The direct readers, as node descriptions.
+            var directNodes: Set<String>
+            /// Every identity with a path, direct readers excluded, ranked.
+            var paths: [PrivilegePath]
+        }
+
+        func run() throws {
+            let (graph, result) = try input.loadGraph()
+            let esc = EscalationGraph(graph)
+            let printer = PathPrinter(esc)
+            let entries = Self.entries(esc, namespace: namespace, maxSteps: maxSteps, printer: printer)
+            switch output {
+            case .table: printTable(entries, printer: printer)
+            default: output.emit(.object([("secrets", .array(entries.map { json($0, esc: esc) }))]))
+            }
+            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+        }
+
+        /// The node for a binding subject.
+        static func node(_ s: Subject) -> PathNode? {
+            switch s.kind {
+            case "User": return .user(s.name)
+            case "Group": return .group(s.name)
+            case "ServiceAccount": return .serviceAccount(namespace: s.namespace, name: s.name)
+            default: return nil
+            }
+        }
+
+        /// The readers of each secret, secrets of a namespace with the same readers together.
+        static func entries(_ esc: EscalationGraph, namespace: String?, maxSteps: Int, printer: PathPrinter) -> [Entry] {
+            let graph = esc.access
+            var namespaces = Set<String>()
+            for n in esc.nodes { if case .secrets(let ns?) = n { namespaces.insert(ns) } }
+            for s in graph.secrets { namespaces.insert(s.namespace) }
+            if let namespace { namespaces = [namespace] }
+            var secretsByNamespace: [String: [SecretMetadata]] = [:]
+            for s in graph.secrets { secretsByNamespace[s.namespace, default: []].append(s) }
+
+            func direct(_ ns: String, _ name: String) -> [DirectReader] {
+                var out: [DirectReader] = []
+                var index: [Subject: Int] = [:]
+                for verb in ["get", "list", "watch"] {
+                    let request = Request.resource(ResourceRequest(
+                        verb: verb, resource: "secrets", namespace: ns, name: verb == "get" ? name : ""))
+                    for a in graph.subjects(allowedTo: request) {
+                        let key = a.subject.canonical
+                        if let k = index[key] {
+                            out[k].verbs.append(verb)
+                        } else {
+                            index[key] = out.count
+                            out.append(DirectReader(subject: a.subject, verbs: [verb], grant: a.grant))
+                        }
+                    }
+                }
+                return out
+            }
+            func signature(_ readers: [DirectReader]) -> String {
+                readers.map { r in
+                    let g = r.grant.map { "\($0.binding)/\($0.role)/\($0.ruleIndex)" } ?? "-"
+                    return "\(r.subject.canonical)|\(r.verbs.joined(separator: ","))|\(g)"
+                }.joined(separator: ";")
+            }
+            func entry(_ ns: String, _ secrets: [SecretMetadata], _ readers: [DirectReader], _ reaching: [PrivilegePath]) -> Entry {
+                let directNodes = Set(readers.compactMap { node($0.subject)?.description })
+                let all = printer.ranked(reaching)
+                let others = all.filter { !directNodes.contains(esc.nodes[$0.start].description) }
+                return Entry(namespace: ns, secrets: secrets, direct: readers, all: all, directNodes: directNodes, paths: others)
+            }
+
+            var entries: [Entry] = []
+            for ns in namespaces.sorted() {
+                // Identities reaching every secret of the namespace: the answer for each secret
+                // that no step reaches except through the namespace's secrets.
+                let perNamespace = esc.identitiesReaching(.secret(namespace: ns, name: nil), maxSteps: maxSteps)
+                let secrets = (secretsByNamespace[ns] ?? []).sorted { $0.name < $1.name }
+                if secrets.isEmpty {
+                    entries.append(entry(ns, [], direct(ns, ""), perNamespace))
+                    continue
+                }
+                // Secrets with the namespace's answer and the same direct readers share an entry.
+                var shared: [String: Int] = [:]
+                for secret in secrets {
+                    let readers = direct(ns, secret.name)
+                    if let i = esc.index(of: .secret(namespace: ns, name: secret.name)),
+                        esc.edges(into: i).contains(where: { $0.kind != .containsSecret })
+                    {
+                        let own = esc.identitiesReaching(.secret(namespace: ns, name: secret.name), maxSteps: maxSteps)
+                        entries.append(entry(ns, [secret], readers, own))
+                        continue
+                    }
+                    let key = signature(readers)
+                    if let k = shared[key] {
+                        entries[k].secrets.append(secret)
+                    } else {
+                        shared[key] = entries.count
+                        entries.append(entry(ns, [secret], readers, perNamespace))
+                    }
+                }
+            }
+            return entries
+        }
+
+        private func json(_ e: Entry, esc: EscalationGraph) -> JSONValue {
+            var pairs: [(String, JSONValue)] = [("namespace", .string(e.namespace))]
+            pairs.append(("secrets", .array(e.secrets.map { s in
+                var item: [(String, JSONValue)] = [("name", .string(s.name)), ("type", .string(s.type))]
+                if let src = s.source { item.append(("source", .string(src.description))) }
+                return .object(item)
+            })))
+            if e.secrets.isEmpty {
+                pairs.append(("note", .string("the input holds no Secret of this namespace: readers of any secret created there")))
+            }
+            pairs.append(("direct", .array(e.direct.map { d in
+                var item: [(String, JSONValue)] = [
+                    ("subject", JSONForms.subject(d.subject)), ("verbs", .array(d.verbs.map { .string($0) })),
+                ]
+                if let g = d.grant {
+                    item.append(("grant", JSONForms.grant(g, in: esc.access)))
+                } else {
+                    item.append(("reason", .string("system:masters is allowed everything by the API server")))
+                }
+                return .object(item)
+            })))
+            pairs.append(("paths", .array(e.paths.map { p in
+                .object([
+                    ("identity", .string(esc.nodes[p.start].description)), ("how", .string(PathPrinter.how(p))),
+                    ("certainty", .string(PathCertainty(p).id)), ("length", .number(Double(p.steps.count))),
+                    ("path", esc.json(p)),
+                ])
+            })))
+            return .object(pairs)
+        }
+
+        private func printTable(_ entries: [Entry], printer: PathPrinter) {
+            let esc = printer.esc
+            for (k, e) in entries.enumerated() {
+                if k > 0 { print() }
+                var title: String
+                if e.secrets.count == 1, let s = e.secrets.first {
+                    title = printer.paint("Secret \(e.namespace)/\(s.name)", "1") + " (\(s.type)"
+                    if let src = PathPrinter.location(s.source) { title += ", \(src)" }
+                    title += ")"
+                } else if e.secrets.isEmpty {
+                    title = printer.paint("Secrets of \(e.namespace)", "1") + " (the input holds none: any secret created there)"
+                } else {
+                    let names = e.secrets.map { "\(e.namespace)/\($0.name)" }
+                    let shown = names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : "")
+                    title = printer.paint("Secrets \(shown)", "1") + " (\(names.count) with the same readers)"
+                }
+                print(title)
+                var rows: [[String]] = []
+                var kinds: [Int] = []  // 0 direct, 1 path
+                for d in e.direct {
+                    let s = d.subject
+                    let name = Self.node(s)?.description ?? "\(s.kind):\(s.name)"
+                    let via = d.grant.map { "\(esc.access.bindings[$0.binding].displayName) → \(esc.access.roles[$0.role].displayName)" }
+                        ?? "the API server allows system:masters everything"
+                    rows.append([name, "direct: " + d.verbs.joined(separator: ","), "0", "certain", via])
+                    kinds.append(0)
+                }
+                // Members of a group listed (directly or by a path) are named under the table.
+                let collapsed = printer.collapsingMembers(e.all)
+                let isDirect = { (p: PrivilegePath) in e.directNodes.contains(esc.nodes[p.start].description) }
+                let pathRows = collapsed.rows.filter { !isDirect($0) }
+                let members = collapsed.members.map { g in (group: g.group, members: g.members.filter { !e.directNodes.contains(esc.nodes[$0].description) }) }
+                    .filter { !$0.members.isEmpty }
+                for p in pathRows {
+                    rows.append([printer.name(p.start), PathPrinter.how(p), String(p.steps.count), printer.certaintyLabel(p), printer.plainChain(p)])
+                    kinds.append(1)
+                }
+                var table = Table(["READER", "HOW", "STEPS", "CERTAINTY", "GRANT OR PATH"])
+                rows.forEach { table.add($0) }
+                let pathOffset = e.direct.count
+                let rendered = table.render(color: printer.color) { r, c, text in
+                    switch c {
+                    case 0: return printer.paint(text, "1")
+                    case 3: return kinds[r] == 1 ? printer.paintCertainty(text, pathRows[r - pathOffset]) : text
+                    case 4: return kinds[r] == 1 ? printer.chain(pathRows[r - pathOffset]) : text
+                    default: return text
+                    }
+                }
+                print(rendered.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }
+                    .joined(separator: "\n"), terminator: "")
+                let lines = printer.memberLines(members)
+                if !lines.isEmpty {
+                    print("  Also, by being in these groups:")
+                    lines.forEach { print("  " + $0) }
+                }
+            }
+            if !entries.isEmpty {
+                print()
+                print("─kind→ a step; ─kind?→ a step that needs a condition; ⊃ one of the set before it.")
+                print("`rbacgraph paths --from READER --to secret:NS/NAME` shows the grant and condition of every step.")
+            }
+        }
+    }
+}
