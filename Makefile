@@ -6,7 +6,7 @@ SWIFT ?= swift
 # Release binaries link the Swift runtime statically: self-contained, and a third less
 # resident memory (measured: 9.5 MB instead of 13 MB at start-up).
 RELEASE_FLAGS := -c release --static-swift-stdlib
-APT_PACKAGES := libyaml-dev zlib1g-dev pkg-config
+APT_PACKAGES := libyaml-dev zlib1g-dev libgraphviz-dev pkg-config
 BIN_RELEASE := .build/release/rbacgraph
 SHARED ?= ../shared
 

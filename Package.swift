@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "rbacgraph", targets: ["rbacgraph"]),
         .library(name: "RBACCore", targets: ["RBACCore"]),
         .library(name: "RBACYAML", targets: ["RBACYAML"]),
+        .library(name: "RBACGraphviz", targets: ["RBACGraphviz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,7 +19,14 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
         .target(name: "RBACCore"),
+        // DOT documents, views and in-process rendering with libgvc (no C type in its API).
+        .target(name: "RBACGraphviz", dependencies: ["RBACCore", "CGraphviz"]),
         // zlib, for gzip'd audit logs.
         .systemLibrary(
             name: "CZlib",
@@ -44,6 +52,7 @@ let package = Package(
         .testTarget(name: "RBACCoreTests", dependencies: ["RBACCore"], exclude: ["Fixtures"]),
         .testTarget(name: "RBACYAMLTests", dependencies: ["RBACYAML", "RBACCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ConformanceTests", dependencies: ["RBACYAML", "RBACCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "RBACGraphvizTests", dependencies: ["RBACGraphviz", "RBACCore", "RBACYAML"], exclude: ["Fixtures"]),
         .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACYAML"], exclude: ["Fixtures"]),
     ]
 )
