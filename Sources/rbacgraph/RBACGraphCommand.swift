@@ -10,8 +10,8 @@ struct RBACGraphCommand: ParsableCommand {
             Load Roles, ClusterRoles, bindings, service accounts and workloads from manifests or \
             `kubectl get -o yaml|json` dumps, then ask questions.
 
-            Exit codes: 0 success (or "yes"); 1 "no" (can-i), no path (paths) or an error; 2 an \
-            identity reaches full authority (escalations --fail-if-any); 3 some input failed to \
+            Exit codes: 0 success (or "yes"); 1 "no" (can-i), no path (paths) or an error; 2 \
+            something found (escalations --fail-if-any, report --fail-on); 3 some input failed to \
             load (answers are given for what loaded); 64 usage error.
             """,
         version: "0.1.0",

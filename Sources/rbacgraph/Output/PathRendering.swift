@@ -134,7 +134,7 @@ struct PathPrinter {
         return parts.joined(separator: " ")
     }
 
-    /// The plain width of a chain (for tables: colors do not count).
+    /// The chain without colors: what table cells are measured on.
     func plainChain(_ p: PrivilegePath) -> String {
         PathPrinter(esc, color: false).chain(p)
     }

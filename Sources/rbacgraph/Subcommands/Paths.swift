@@ -23,7 +23,7 @@ extension RBACGraphCommand {
                 Examples:
                   rbacgraph paths --from sa:ci/runner -f cluster.yaml
                   rbacgraph paths --from user:frank --to secret:prod/db-password -f manifests/
-                  rbacgraph paths --from group:devs --to can:create:pods/exec:prod --all -o json -f cluster.yaml
+                  rbacgraph paths --from group:devs --to can:create:pods/exec:prod --all -f cluster.yaml
 
                 Exit status: 0 a path exists, 1 none within --max-steps, 3 some input failed to \
                 load (the answer covers what loaded), 64 usage error.
@@ -73,7 +73,7 @@ extension RBACGraphCommand {
             case .table: printTable(esc, start: start, target: target, found: found)
             default:
                 var pairs: [(String, JSONValue)] = [
-                    ("from", .string(start.description)), ("to", .string(target.description)),
+                    ("from", .string(start.description)), ("to", .string(to)),
                     ("maxSteps", .number(Double(maxSteps))),
                 ]
                 if all { pairs.append(("all", .bool(true))) }
