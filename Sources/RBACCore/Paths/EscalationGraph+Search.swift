@@ -135,48 +135,93 @@ extension EscalationGraph {
     /// The shortest path (fewest steps, certain before conditional) from an identity to a
     /// target, or every simple path up to `maxSteps` steps with `all`, best first (at most
     /// `limit`). A start that satisfies the target itself gives one path of no steps.
-    /// - Complexity: O((V + E) log V) for the shortest path.
+    ///
+    /// An identity the graph does not hold has no path: build the graph `including:` it (it
+    /// then has its groups' power).
+    /// - Complexity: O(maxSteps · E) for the shortest path: the cheapest path of at most
+    ///   `maxSteps` steps, exactly (a cheaper path with more steps never hides it).
     public func paths(from start: PathNode, to target: PathTarget, maxSteps: Int = 8, all: Bool = false, limit: Int = 100)
         -> [PrivilegePath]
     {
-        guard let s = index(of: start) else {
-            // An identity the input does not mention still has its groups' power.
-            return []
-        }
+        guard let s = index(of: start) else { return [] }
         if satisfies(s, target) { return [PrivilegePath(start: s, steps: [])] }
         if all { return allPaths(from: s, to: target, maxSteps: maxSteps, limit: limit) }
-        var dist = [Int](repeating: Int.max, count: nodes.count)
-        var steps = [Int](repeating: 0, count: nodes.count)
-        var via = [Int32](repeating: -1, count: nodes.count)
-        var heap = MinHeap()
-        dist[s] = 0
-        heap.push(0, s)
-        while let (d, u) = heap.pop() {
-            if d > dist[u] { continue }
-            if u != s, satisfies(u, target) {
-                var path: [PathEdge] = []
-                var v = u
-                while v != s {
-                    let e = edge(Int(via[v]))
-                    path.append(e)
-                    v = e.from
-                }
-                return [PrivilegePath(start: s, steps: path.reversed())]
-            }
-            if steps[u] >= maxSteps { continue }
-            for ei in outEdges[Int(outStart[u])..<Int(outStart[u + 1])] {
-                let e = store.edges[Int(ei)]
-                let to = Int(e.to)
-                let nd = d + Int(e.cost)
-                if nd < dist[to] {
-                    dist[to] = nd
-                    steps[to] = steps[u] + 1
-                    via[to] = ei
-                    heap.push(nd, to)
-                }
-            }
+        var isTarget = [Int8](repeating: -1, count: nodes.count)  // -1: not asked yet
+        func reached(_ i: Int) -> Bool {
+            if isTarget[i] < 0 { isTarget[i] = satisfies(i, target) ? 1 : 0 }
+            return isTarget[i] == 1
         }
-        return []
+        var best: (cost: Int, node: Int)? = nil
+        let search = layered(from: [s], maxSteps: maxSteps, forward: true) { i, cost in
+            if reached(i) {
+                if best == nil || cost < best!.cost { best = (cost, i) }
+                return false  // a path ends at its target
+            }
+            return best.map { cost + 1 < $0.cost } ?? true  // every step costs at least 1
+        }
+        guard let (_, end) = best else { return [] }
+        return [PrivilegePath(start: s, steps: search.chain(to: end, in: self, forward: true))]
+    }
+
+    /// Cheapest costs within a number of steps, layer by layer (Bellman-Ford bounded by
+    /// steps): `cost[v]` is the cheapest cost of a path of at most `layers` steps, reached at
+    /// the fewest steps for that cost.
+    struct Layers {
+        var cost: [Int]
+        /// `via[k][v]`: the edge that made `v` cheaper in layer `k + 1`; -1 when it did not.
+        var via: [[Int32]] = []
+
+        /// The edges from the search's source to `v` (forward), or from `v` to a source
+        /// (backward), in path order.
+        func chain(to v: Int, in graph: EscalationGraph, forward: Bool) -> [PathEdge] {
+            var steps: [PathEdge] = []
+            var at = v
+            var k = via.count
+            while cost[at] > 0 {
+                while via[k - 1][at] < 0 { k -= 1 }
+                let e = graph.edge(Int(via[k - 1][at]))
+                steps.append(e)
+                at = forward ? e.from : e.to
+                k -= 1
+            }
+            return forward ? steps.reversed() : steps
+        }
+    }
+
+    /// Relaxes the edges from `sources` (cost 0) for at most `maxSteps` layers, forwards along
+    /// edges or backwards against them. `expand(node, cost)` says whether to go on from a node
+    /// just made cheaper.
+    func layered(from sources: [Int], maxSteps: Int, forward: Bool, expand: (Int, Int) -> Bool) -> Layers {
+        var out = Layers(cost: [Int](repeating: Int.max, count: nodes.count))
+        var frontier: [(node: Int, cost: Int)] = []
+        for s in sources {
+            out.cost[s] = 0
+            frontier.append((s, 0))
+        }
+        let (start, list) = forward ? (outStart, outEdges) : (inStart, inEdges)
+        var touched = [Int32](repeating: -1, count: nodes.count)  // the layer that last changed a node
+        for layer in 0..<max(0, min(maxSteps, nodes.count)) where !frontier.isEmpty {
+            var via = [Int32](repeating: -1, count: nodes.count)
+            var changed: [Int] = []
+            for (u, cu) in frontier {  // costs as the previous layer left them
+                for ei in list[Int(start[u])..<Int(start[u + 1])] {
+                    let e = store.edges[Int(ei)]
+                    let v = Int(forward ? e.to : e.from)
+                    let c = cu + Int(e.cost)
+                    if c < out.cost[v] {
+                        out.cost[v] = c
+                        via[v] = ei
+                        if touched[v] != Int32(layer) {
+                            touched[v] = Int32(layer)
+                            changed.append(v)
+                        }
+                    }
+                }
+            }
+            out.via.append(via)
+            frontier = changed.filter { expand($0, out.cost[$0]) }.map { ($0, out.cost[$0]) }
+        }
+        return out
     }
 
     private func allPaths(from s: Int, to target: PathTarget, maxSteps: Int, limit: Int) -> [PrivilegePath] {
@@ -205,81 +250,19 @@ extension EscalationGraph {
         return Array(found.sorted { ($0.cost, $0.steps.count) < ($1.cost, $1.steps.count) }.prefix(limit))
     }
 
-    /// Every identity that reaches `target`, with its best path, best first.
-    /// - Complexity: O((V + E) log V): one search backwards from every node that satisfies
+    /// Every identity that reaches `target`, with its best path, best first (the same path
+    /// cost as ``paths(from:to:maxSteps:all:limit:)`` finds from each).
+    /// - Complexity: O(maxSteps · E): one search backwards from every node that satisfies
     ///   the target.
     public func identitiesReaching(_ target: PathTarget, maxSteps: Int = 8) -> [PrivilegePath] {
-        var dist = [Int](repeating: Int.max, count: nodes.count)
-        var steps = [Int](repeating: 0, count: nodes.count)
-        var next = [Int32](repeating: -1, count: nodes.count)
-        var heap = MinHeap()
-        for i in nodes.indices where satisfies(i, target) {
-            dist[i] = 0
-            heap.push(0, i)
-        }
-        while let (d, u) = heap.pop() {
-            if d > dist[u] || steps[u] >= maxSteps { continue }
-            for ei in inEdges[Int(inStart[u])..<Int(inStart[u + 1])] {
-                let e = store.edges[Int(ei)]
-                let from = Int(e.from)
-                let nd = d + Int(e.cost)
-                if nd < dist[from] {
-                    dist[from] = nd
-                    steps[from] = steps[u] + 1
-                    next[from] = ei
-                    heap.push(nd, from)
-                }
-            }
-        }
+        let targets = nodes.indices.filter { satisfies($0, target) }
+        let search = layered(from: targets, maxSteps: maxSteps, forward: false) { _, _ in true }
         var out: [PrivilegePath] = []
-        for i in nodes.indices where nodes[i].isIdentity && dist[i] != Int.max {
-            var path: [PathEdge] = []
-            var v = i
-            while next[v] >= 0 {
-                let e = edge(Int(next[v]))
-                path.append(e)
-                v = e.to
-            }
-            out.append(PrivilegePath(start: i, steps: path))
+        for i in nodes.indices where nodes[i].isIdentity && search.cost[i] != Int.max {
+            out.append(PrivilegePath(start: i, steps: search.chain(to: i, in: self, forward: false)))
         }
         return out.sorted { a, b in
             (a.cost, nodes[a.start].description) < (b.cost, nodes[b.start].description)
         }
-    }
-}
-
-/// A binary min-heap of (cost, node).
-struct MinHeap {
-    private var items: [(Int, Int)] = []
-
-    mutating func push(_ cost: Int, _ node: Int) {
-        items.append((cost, node))
-        var i = items.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            if items[p].0 <= items[i].0 { break }
-            items.swapAt(p, i)
-            i = p
-        }
-    }
-
-    mutating func pop() -> (Int, Int)? {
-        guard !items.isEmpty else { return nil }
-        let top = items[0]
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < items.count && items[l].0 < items[m].0 { m = l }
-                if r < items.count && items[r].0 < items[m].0 { m = r }
-                if m == i { break }
-                items.swapAt(i, m)
-                i = m
-            }
-        }
-        return top
     }
 }
