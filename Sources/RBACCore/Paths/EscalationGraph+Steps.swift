@@ -209,20 +209,27 @@ extension EscalationGraph.Builder {
         }
 
         // impersonate: users and groups (cluster-scoped), service accounts (namespaced).
+        let userNames = names(scope, ["impersonate"], "", "users", clusterScoped: true)
+        let saImpersonation = names(scope, ["impersonate"], "", "serviceaccounts")
         if clusterView {
-            let userNames = names(scope, ["impersonate"], "", "users", clusterScoped: true)
             for u in users {
                 if let e = userNames.covers(u) { add(.user(u), .impersonate, [e]) }
             }
-            let groupNames = names(scope, ["impersonate"], "", "groups", clusterScoped: true)
+        }
+        // The API server refuses Impersonate-Group without Impersonate-User: groups ride on a
+        // user or a service account one may impersonate too (any name will do).
+        let groupNames = names(scope, ["impersonate"], "", "groups", clusterScoped: true)
+        if !groupNames.isEmpty,
+            let carrier = userNames.all ?? userNames.named.first?.evidence ?? saImpersonation.all
+                ?? saImpersonation.named.first?.evidence
+        {
             if let e = groupNames.covers(Identity.mastersGroup) {
-                add(.fullAuthority, .impersonate, [e])
+                add(.fullAuthority, .impersonate, [e, carrier])
             }
             for grp in groups where !grp.isExactly(Identity.mastersGroup) {
-                if let e = groupNames.covers(grp) { add(.group(grp), .impersonate, [e]) }
+                if let e = groupNames.covers(grp) { add(.group(grp), .impersonate, [e, carrier]) }
             }
         }
-        let saImpersonation = names(scope, ["impersonate"], "", "serviceaccounts")
         if let e = saImpersonation.all {
             add(.anyServiceAccount(namespace: ns), .impersonate, [e])
         } else if !saImpersonation.isEmpty {
