@@ -11,6 +11,10 @@ extension EscalationGraph.Builder {
         /// `nil`: the cluster-wide view (namespaced requests mean every namespace); `"*"`: the
         /// namespace rules hold in every namespace; otherwise one namespace.
         var namespace: String?
+        /// The bindings behind the rules (an identity's own, not a held role's), with the role
+        /// each resolves to: roles without rules included, as `escalate` can fill them. Those
+        /// naming the identity itself come before those naming one of its groups.
+        var bound: [(binding: Int, role: Int)] = []
 
         /// The namespace of namespaced targets: `nil` for every namespace.
         var targetNamespace: String? { namespace == "*" ? nil : namespace }
@@ -23,6 +27,9 @@ extension EscalationGraph.Builder {
         var namespace: String?
         var evidence: [StepEvidence]
         var condition: PathCondition? = nil
+        /// The step changes a role bound by a RoleBinding of the scope's namespace (so it
+        /// belongs to that namespace even when ClusterRoleBindings grant the permissions).
+        var ownRoleBinding = false
     }
 
     /// Which names a permission covers: every name, or some.
@@ -266,10 +273,12 @@ extension EscalationGraph.Builder {
                     break
                 }
             }
-            // pv-create: a hostPath persistent volume mounted by a pod of one's own.
-            if let pv = find(scope, "create", "", "persistentvolumes", clusterScoped: true), let pods = podCreate {
-                add(.nodes, .pvCreate, [pv, pods], PathCondition("hostPath persistent volumes are admitted", observed: nil))
-            }
+        }
+
+        // pv-create: a hostPath persistent volume mounted by a pod of one's own. Volumes are
+        // cluster-scoped; the pod may be allowed by a RoleBinding.
+        if let pv = find(scope, "create", "", "persistentvolumes", clusterScoped: true), let pods = podCreate {
+            add(.nodes, .pvCreate, [pv, pods], PathCondition("hostPath persistent volumes are admitted", observed: nil))
         }
 
         // namespace-psa: relax a namespace's Pod Security labels, then run privileged pods.
@@ -325,11 +334,10 @@ extension EscalationGraph.Builder {
     /// `escalate` on a role bound to oneself plus updating it, or creating a role and binding it.
     func deriveEscalate(_ scope: Scope, add: (Step) -> Void) {
         let rbac = "rbac.authorization.k8s.io"
-        // Roles bound to oneself, through the bindings behind the rules.
-        var seen = Set<Int>()
-        for rg in scope.clusterRules + scope.namespaceRules where rg.grant.binding >= 0 && seen.insert(rg.grant.binding).inserted {
-            let binding = g.bindings[rg.grant.binding]
-            let role = g.roles[rg.grant.role]
+        // Roles bound to oneself (rules or not).
+        for (b, r) in scope.bound {
+            let binding = g.bindings[b]
+            let role = g.roles[r]
             let target: PathNode = binding.kind == .clusterRoleBinding
                 ? .fullAuthority : .namespaceAuthority(binding.namespace ?? "")
             let found: (StepEvidence, StepEvidence)?
@@ -352,7 +360,9 @@ extension EscalationGraph.Builder {
                 }
             }
             if let (esc, upd) = found {
-                add(Step(to: node(target), kind: .escalate, namespace: binding.namespace, evidence: [esc, upd]))
+                add(Step(
+                    to: node(target), kind: .escalate, namespace: binding.namespace, evidence: [esc, upd],
+                    ownRoleBinding: binding.kind == .roleBinding))
             }
         }
         // A new role with any rules, bound by oneself.
@@ -364,13 +374,19 @@ extension EscalationGraph.Builder {
         {
             add(Step(to: node(.fullAuthority), kind: .escalate, namespace: nil, evidence: [esc, create, bindingCreate, bind]))
         }
-        if let ns = scope.targetNamespace,
-            let esc = find(scope, "escalate", rbac, "roles"),
+        if let esc = find(scope, "escalate", rbac, "roles"),
             let create = find(scope, "create", rbac, "roles"),
             let bindingCreate = find(scope, "create", rbac, "rolebindings"),
             let bind = find(scope, "bind", rbac, "roles")
         {
-            add(Step(to: node(.namespaceAuthority(ns)), kind: .escalate, namespace: ns, evidence: [esc, create, bindingCreate, bind]))
+            let evidence = [esc, create, bindingCreate, bind]
+            if let ns = scope.targetNamespace {
+                add(Step(to: node(.namespaceAuthority(ns)), kind: .escalate, namespace: ns, evidence: evidence))
+            } else {
+                // In every namespace: what everything in a namespace gives, everywhere.
+                add(Step(to: node(.runPods(namespace: nil)), kind: .escalate, namespace: nil, evidence: evidence))
+                add(Step(to: node(.secrets(namespace: nil)), kind: .escalate, namespace: nil, evidence: evidence))
+            }
         }
     }
 }

@@ -297,6 +297,12 @@ extension EscalationGraph {
                 addNS(String(parts[0]))
                 if saSet.insert(sa).inserted { serviceAccounts[String(parts[0]), default: []].append(String(parts[1])) }
             }
+            // A legacy token secret names its service account.
+            for s in g.secrets {
+                if let sa = s.tokenServiceAccount, !sa.isEmpty, saSet.insert("\(s.namespace)/\(sa)").inserted {
+                    serviceAccounts[s.namespace, default: []].append(sa)
+                }
+            }
             var extraUsers: [String] = []
             var extraGroups: [String] = []
             for e in extra {
@@ -343,6 +349,9 @@ extension EscalationGraph {
                     edge(node(.user(u)), authenticated, .publicBinding)
                 }
             }
+            // Anyone may also send a request without credentials: what the anonymous user (and
+            // so system:unauthenticated) is granted, every identity holds.
+            edge(authenticated, node(.user(Identity.anonymousUser)), .publicBinding)
             let allPods = node(.runPods(namespace: nil))
             let allSecrets = node(.secrets(namespace: nil))
             let allServiceAccounts = node(.anyServiceAccount(namespace: nil))
@@ -454,30 +463,39 @@ extension EscalationGraph {
             guard let identity = p.identity else { return }
             let from = node(p)
             var clusterRules: [RuleGrant] = []
+            var clusterBound: [(binding: Int, role: Int)] = []
+            var groupBound: [(binding: Int, role: Int)] = []
             for b in g.applicableBindings(for: identity, in: "") {
                 guard case .role(let r) = g.resolutions[b], let subject = g.firstMatchingSubject(ofBinding: b, for: identity)
                 else { continue }
+                if subject.kind.isExactly("Group") { groupBound.append((b, r)) } else { clusterBound.append((b, r)) }
                 for (j, rule) in g.roles[r].rules.enumerated() {
                     clusterRules.append(RuleGrant(rule: rule, grant: Grant(subject: subject, binding: b, role: r, ruleIndex: j)))
                 }
             }
+            clusterBound += groupBound
             var steps: [Step] = []
             if !clusterRules.isEmpty {
-                steps += derive(Scope(clusterRules: clusterRules, namespaceRules: [], namespace: nil))
+                steps += derive(Scope(clusterRules: clusterRules, namespaceRules: [], namespace: nil, bound: clusterBound))
             }
             for ns in g.roleBindingNamespaces(for: identity) {
                 var nsRules: [RuleGrant] = []
+                var nsBound: [(binding: Int, role: Int)] = []
+                var nsGroupBound: [(binding: Int, role: Int)] = []
                 for b in g.applicableBindings(for: identity, in: ns) where g.bindings[b].kind == .roleBinding {
                     guard case .role(let r) = g.resolutions[b], let subject = g.firstMatchingSubject(ofBinding: b, for: identity)
                     else { continue }
+                    if subject.kind.isExactly("Group") { nsGroupBound.append((b, r)) } else { nsBound.append((b, r)) }
                     for (j, rule) in g.roles[r].rules.enumerated() {
                         nsRules.append(RuleGrant(rule: rule, grant: Grant(subject: subject, binding: b, role: r, ruleIndex: j)))
                     }
                 }
-                if nsRules.isEmpty { continue }
-                // Steps that the ClusterRoleBindings alone allow were found cluster-wide.
-                steps += derive(Scope(clusterRules: clusterRules, namespaceRules: nsRules, namespace: ns)).filter { step in
-                    step.evidence.contains { $0.binding.map { g.bindings[$0].kind == .roleBinding } ?? true }
+                nsBound += nsGroupBound
+                if nsRules.isEmpty && nsBound.isEmpty { continue }
+                // Steps that the ClusterRoleBindings alone allow were found cluster-wide; the
+                // roles bound here are this namespace's own.
+                steps += derive(Scope(clusterRules: clusterRules, namespaceRules: nsRules, namespace: ns, bound: nsBound)).filter { step in
+                    step.ownRoleBinding || step.evidence.contains { $0.binding.map { g.bindings[$0].kind == .roleBinding } ?? true }
                 }
             }
             // What the identity's groups reach, it reaches through them.
