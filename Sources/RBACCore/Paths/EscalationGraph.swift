@@ -404,6 +404,23 @@ extension EscalationGraph {
                 if pods.isEmpty {
                     edge(running, node(.anyServiceAccount(namespace: ns)), .podToken, namespace: ns, condition: PathCondition(
                         "a pod runs as the service account (the input has no pods in \(ns))", observed: nil))
+                    // Workloads without their pods (manifests): each runs pods as its template says.
+                    var seenTemplates = Set<String>()
+                    for w in workloadsByNamespace[ns] ?? [] where seenTemplates.insert(w.template.serviceAccountName).inserted {
+                        let sa = w.template.serviceAccountName
+                        let automount = w.template.automountServiceAccountToken
+                            ?? serviceAccountObjects["\(ns)/\(sa)"]?.automountServiceAccountToken ?? true
+                        edge(running, node(.serviceAccount(namespace: ns, name: sa)), .podToken, namespace: ns,
+                            condition: automount
+                                ? PathCondition("a pod of \(w.kind) \(ns)/\(w.name) is running (the input shows the \(w.kind), not its pods)", observed: true)
+                                : PathCondition("a pod of \(w.kind) \(ns)/\(w.name) mounts its token (automountServiceAccountToken is false)", observed: false))
+                    }
+                }
+                // A running pod that is privileged or mounts a hostPath volume holds its node.
+                if let host = (workloadsByNamespace[ns] ?? []).first(where: { $0.template.privileged || $0.template.hostPathVolumes }) {
+                    let what = host.template.privileged ? "is privileged" : "mounts a hostPath volume"
+                    edge(running, nodesNode, .privilegedPod, namespace: ns, condition: PathCondition(
+                        "\(host.kind == "Pod" ? "pod" : "a pod of \(host.kind)") \(ns)/\(host.name) \(what) (the input shows it)", observed: true))
                 }
                 var seen = Set<String>()
                 for pod in pods where seen.insert(pod.template.serviceAccountName).inserted {
