@@ -17,7 +17,8 @@ import Darwin
 /// allocated, in Graphviz's order: render data, layout, graph.
 ///
 /// Graphviz's messages never reach stderr: errors become a thrown ``RenderError`` carrying
-/// them, warnings are returned in ``Rendering/warnings``.
+/// them, warnings are returned in ``Rendering/warnings``. Only the first graph of the DOT text
+/// is drawn.
 public enum GraphvizRenderer {
     /// Rendered bytes, and the warnings Graphviz gave on the way.
     public struct Rendering: Sendable {
@@ -88,7 +89,15 @@ final class GraphvizSession: @unchecked Sendable {
             GraphvizMessages.begin()
             defer { GraphvizMessages.end() }
 
-            // The lexer's line counter is global and survives a failed parse: restart it.
+            // cgraph's lexer keeps what it read past the end of the previous graph (at least
+            // its last newline; a second graph in the same text, whole) and would parse it
+            // first: drain it, and restart the line count, which it also keeps.
+            var leftovers = 0
+            while leftovers < 1000, let stale = agmemread("") {
+                agclose(stale)
+                leftovers += 1
+            }
+            GraphvizMessages.clear()
             agreadline(1)
             guard let graph = agmemread(dot) else {
                 throw .invalidDOT(GraphvizMessages.errorText(fallback: "no graph in the input"))
@@ -133,6 +142,11 @@ enum GraphvizMessages {
             GraphvizMessages.record(String(cString: message))
             return 0
         }
+    }
+
+    static func clear() {
+        lines = []
+        _ = agreseterrors()
     }
 
     static func end() {

@@ -36,7 +36,7 @@ struct GraphvizRendererTests {
 
     @Test("Invalid DOT throws a RenderError with Graphviz's message", arguments: [
         ("digraph { a -> }", "syntax error in line 1"),
-        ("digraph { a [label=<<B>x</B]; }", "syntax error in line 1"),
+        ("digraph { a [label=<<B>x</B]; }", "scanning a HTML string"),
         ("graph { a -> b }", "syntax error"),
         ("", "no graph in the input"),
     ])
@@ -47,6 +47,20 @@ struct GraphvizRendererTests {
             guard let e = error as? RenderError, case .invalidDOT(let m) = e else { return false }
             return m.contains(message) && !m.hasPrefix("Error")
         }
+    }
+
+    /// cgraph's lexer keeps what it read past the first graph and would parse it on the next
+    /// call; the renderer drains it.
+    @Test("Text left after a graph does not leak into the next render")
+    func leftovers() throws {
+        let two = "digraph a { \"in-a\" }\ndigraph b { \"in-b\" }\n"
+        #expect(try SVGContent(GraphvizRenderer.render(dot: two, format: .svg)).titles.contains("in-a"))
+        let next = try SVGContent(GraphvizRenderer.render(dot: Self.small, format: .svg))
+        #expect(next.titles.contains("user:alice"))
+        #expect(!next.titles.contains("in-b"))
+        #expect {
+            _ = try GraphvizRenderer.render(dot: "digraph { a -> }", format: .svg)
+        } throws: { ($0 as? RenderError)?.message == "syntax error in line 1 near '}'" }
     }
 
     @Test("Graphviz's warnings are returned, not printed")

@@ -18,10 +18,17 @@ enum Fixture {
         testsDirectory.appendingPathComponent("Fixtures/golden").appendingPathComponent(name)
     }
 
-    /// The access graph of `samples/`, loaded once.
+    /// The access graph of `samples/`, loaded once, with source files named from the
+    /// repository (`samples/teams.yaml`) so golden files do not depend on the checkout's path.
     static let sampleGraph: AccessGraph = {
-        let result = try! ManifestLoader().load(paths: [samples])
-        return AccessGraph(result.cluster)
+        var cluster = try! ManifestLoader().load(paths: [samples]).cluster
+        let prefix = repository.path + "/"
+        func relative(_ s: inout RBACCore.SourceLocation?) {
+            if let f = s?.file, f.hasPrefix(prefix) { s?.file = String(f.dropFirst(prefix.count)) }
+        }
+        for i in cluster.roles.indices { relative(&cluster.roles[i].source) }
+        for i in cluster.bindings.indices { relative(&cluster.bindings[i].source) }
+        return AccessGraph(cluster)
     }()
 
     /// A graph of YAML text.

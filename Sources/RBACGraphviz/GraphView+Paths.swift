@@ -1,0 +1,164 @@
+public import RBACCore
+
+extension GraphView {
+    /// Privilege paths, step by step: identities, what each step reaches, and every step
+    /// labelled with its kind, its certainty and the grant behind it (the full evidence is in
+    /// the SVG tooltips). Steps that come from a permission are red, structural ones gray;
+    /// conditional steps are dashed. Paths sharing nodes are drawn once.
+    ///
+    /// ```swift
+    /// let esc = EscalationGraph(graph)
+    /// let view = GraphView.paths(esc.identitiesReaching(.fullAuthority), in: esc)
+    /// ```
+    /// Paths are drawn in the order given while they fit in `maxNodes` nodes; ``warnings``
+    /// says how many were left out.
+    public static func paths(
+        _ paths: [PrivilegePath], in esc: EscalationGraph, title: String? = nil, maxNodes: Int = defaultMaxNodes
+    ) -> GraphView {
+        PathsView(esc: esc, paths: paths, title: title, maxNodes: max(1, maxNodes)).build()
+    }
+}
+
+/// Builds ``GraphView/paths(_:in:title:maxNodes:)``.
+struct PathsView {
+    let esc: EscalationGraph
+    let paths: [PrivilegePath]
+    let title: String?
+    let maxNodes: Int
+
+    func nodeID(_ i: Int) -> String {
+        switch esc.nodes[i] {
+        case .holder(let r, let ns): return "hold:\(esc.access.roles[r].displayName)@\(ns ?? "cluster")"
+        default: return esc.nodes[i].description
+        }
+    }
+
+    func kind(_ i: Int) -> (kind: GraphNodeKind, dangerous: Bool, kindText: String) {
+        switch esc.nodes[i] {
+        case .user: return (.user, false, "User")
+        case .group: return (.group, false, "Group")
+        case .serviceAccount: return (.serviceAccount, false, "ServiceAccount")
+        case .fullAuthority: return (.fullAuthority, false, "")
+        case .namespaceAuthority: return (.capability, true, "namespace authority")
+        case .secrets: return (.secret, false, "Secrets")
+        case .secret: return (.secret, false, "Secret")
+        case .holder(let r, _):
+            let role = esc.access.roles[r]
+            return (role.kind == .clusterRole ? .clusterRole : .role, Permissions.isFullAuthority(role), "held " + role.kind.rawValue)
+        case .anyServiceAccount: return (.serviceAccount, false, "any ServiceAccount")
+        default: return (.capability, false, "capability")
+        }
+    }
+
+    func name(_ i: Int) -> String {
+        switch esc.nodes[i] {
+        case .user(let n), .group(let n): return n
+        case .serviceAccount(let ns, let n): return "\(ns)/\(n)"
+        case .fullAuthority: return "cluster-admin"
+        case .secret(let ns, let n): return "\(ns)/\(n)"
+        default: return esc.describe(i)
+        }
+    }
+
+    /// `certain`, `if … (shown true)`, `if … (not shown)`, `ruled out: … (shown false)`.
+    static func certainty(_ c: PathCondition?) -> String {
+        guard let c else { return "certain" }
+        switch c.observed {
+        case true: return "if \(c.text) (shown true)"
+        case false: return "ruled out: \(c.text) (shown false)"
+        case nil: return "if \(c.text) (not shown)"
+        }
+    }
+
+    func build() -> GraphView {
+        var doc = GraphStyle.document(name: "paths")
+        doc.attributes["nodesep"] = "0.35"  // room for the step labels between parallel paths
+        var legend = Legend()
+        var nodes: [DOTNode] = []
+        var drawn = Set<String>()
+        var edges: [DOTEdge] = []
+        var edgeKeys = Set<String>()
+        var shown = 0
+        var warnings: [String] = []
+
+        for path in paths {
+            let ids = [path.start] + path.steps.map(\.to)
+            let new = Set(ids.map(nodeID)).subtracting(drawn)
+            if drawn.count + new.count > maxNodes - 1 { break }  // one node left for the note
+            shown += 1
+            for i in ids where !drawn.contains(nodeID(i)) {
+                drawn.insert(nodeID(i))
+                let k = kind(i)
+                var a = GraphStyle.attributes(k.kind, dangerous: k.dangerous)
+                a["label"] = k.kind == .fullAuthority
+                    ? .html(.bold(.text(Label.short(name(i)))) + .lineBreak + .font(size: 8, .text("full authority")))
+                    : GraphStyle.label(kind: k.kindText, name: name(i))
+                a["tooltip"] = Label.tooltip(esc.describe(i))
+                nodes.append(DOTNode(nodeID(i), a))
+                legend.kinds.insert(k.kind)
+            }
+            for step in path.steps {
+                let key = "\(step.from)>\(step.to)>\(step.kind.rawValue)"
+                guard edgeKeys.insert(key).inserted else { continue }
+                edges.append(DOTEdge(from: nodeID(step.from), to: nodeID(step.to), attributes(step)))
+                if step.condition != nil { legend.lines.insert(.conditional) }
+                legend.lines.insert(isRed(step) ? .dangerous : .step)
+            }
+        }
+        if shown < paths.count {
+            let message = "only \(shown) of \(paths.count) paths drawn: they fill the node budget of \(maxNodes)."
+            warnings.append(message)
+            legend.notes.append(message)
+            legend.kinds.insert(.collapsed)
+        }
+        if paths.isEmpty {
+            let message = "no privilege path to draw."
+            warnings.append(message)
+            legend.notes.append(message)
+        }
+        doc.nodes = nodes
+        doc.edges = edges
+        legend.apply(to: &doc, title: title ?? defaultTitle())
+        return GraphView(graph: doc, warnings: warnings)
+    }
+
+    /// Steps granted by a permission, and every step into full authority, are red.
+    func isRed(_ step: PathEdge) -> Bool {
+        step.kind.isGranted || esc.nodes[step.to] == .fullAuthority
+    }
+
+    func attributes(_ step: PathEdge) -> DOTAttributes {
+        let red = isRed(step)
+        var lines: [DOTHTML] = [
+            .bold(.text(step.kind.rawValue + (step.condition == nil ? "" : "?") + (step.namespace.map { " in \($0)" } ?? "")))
+        ]
+        lines += GraphStyle.wrap(Self.certainty(step.condition), width: 34).prefix(3).map { DOTHTML.text(Label.short($0, max: 40)) }
+        if let e = step.evidence.first {
+            let role = esc.access.roles[e.role].displayName
+            let more = step.evidence.count > 1 ? " (+\(step.evidence.count - 1))" : ""
+            if let b = e.binding { lines.append(.italic(.text("via " + Label.short(esc.access.bindings[b].displayName, max: 40)))) }
+            lines.append(.italic(.text((e.binding == nil ? "via " : "→ ") + Label.short(role, max: 40) + more)))
+        }
+        var a: DOTAttributes = [
+            "label": .html(.font(color: red ? GraphStyle.redText : GraphStyle.gray, size: 8, .joined(lines, separator: .lineBreak))),
+            "color": .text(red ? GraphStyle.red : GraphStyle.lightGray),
+        ]
+        if red { a["penwidth"] = "1.4" }
+        if step.condition != nil { a["style"] = "dashed" }
+        var tip = ["\(step.kind.rawValue): \(esc.describe(step.from)) → \(esc.describe(step.to))"]
+        tip += step.evidence.map { "because " + esc.describe($0) }
+        if let c = step.condition { tip.append(Self.certainty(c)) }
+        a["tooltip"] = Label.tooltip(tip.joined(separator: "\n"))
+        a["labeltooltip"] = a["tooltip"]
+        return a
+    }
+
+    func defaultTitle() -> String {
+        let starts = Set(paths.map(\.start))
+        let ends = Set(paths.map(\.end))
+        var t = paths.count == 1 ? "Privilege path" : "Privilege paths"
+        if starts.count == 1, let s = starts.first { t += " from \(esc.nodes[s])" }
+        if ends.count == 1, let e = ends.first { t += " to \(esc.describe(e))" }
+        return t
+    }
+}

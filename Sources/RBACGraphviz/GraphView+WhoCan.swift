@@ -1,0 +1,262 @@
+public import RBACCore
+
+extension GraphView {
+    /// A who-can answer: each allowed subject and the exact grant behind it, subject →
+    /// binding → role → rule → the request. `Group system:masters` points at the request
+    /// directly: the API server allows it everything ahead of RBAC.
+    ///
+    /// ```swift
+    /// let view = GraphView.whoCan(graph.subjects(allowedTo: request), request: request, in: graph)
+    /// ```
+    /// Beyond `maxNodes` nodes, the subjects of the bindings with most subjects are collapsed
+    /// into one node per binding, then only the first answers are drawn; ``warnings`` says so.
+    public static func whoCan(
+        _ subjects: [AllowedSubject], request: Request, in graph: AccessGraph, maxNodes: Int = defaultMaxNodes
+    ) -> GraphView {
+        WhoCanView(graph: graph, request: request, rows: subjects.map { (nil, $0) }, maxNodes: max(1, maxNodes)).build()
+    }
+
+    /// A who-can answer over every namespace (`who-can -A`): the rows of
+    /// ``AccessGraph/subjectsInAnyNamespace(allowedTo:)``, each with the namespace its grant
+    /// holds in (`""` for cluster-wide).
+    public static func whoCan(
+        inAnyNamespace rows: [(namespace: String, subject: AllowedSubject)], request: ResourceRequest, in graph: AccessGraph,
+        maxNodes: Int = defaultMaxNodes
+    ) -> GraphView {
+        WhoCanView(
+            graph: graph, request: .resource(request), rows: rows.map { (Optional($0.namespace), $0.subject) },
+            maxNodes: max(1, maxNodes), anyNamespace: true
+        ).build()
+    }
+}
+
+/// Builds the who-can views.
+struct WhoCanView {
+    let graph: AccessGraph
+    let request: Request
+    let rows: [(scope: String?, subject: AllowedSubject)]
+    let maxNodes: Int
+    var anyNamespace = false
+
+    static let requestID = "request"
+
+    func ruleID(_ g: Grant) -> String { "rule:\(graph.roles[g.role].displayName)#\(g.ruleIndex)" }
+
+    /// Nodes drawn when the subjects of the given bindings are collapsed and only `limit` rows
+    /// are drawn.
+    func count(collapsed: Set<Int>, limit: Int) -> Int {
+        var ids: Set<String> = [Self.requestID]
+        var groups = Set<Int>()
+        for (scope: _, subject: s) in rows.prefix(limit) {
+            guard let g = s.grant else {
+                ids.insert(AccessView.subjectID(s.subject.canonical))
+                continue
+            }
+            if collapsed.contains(g.binding) { groups.insert(g.binding) } else { ids.insert(AccessView.subjectID(s.subject.canonical)) }
+            ids.insert("binding:" + graph.bindings[g.binding].displayName)
+            ids.insert("role:" + graph.roles[g.role].displayName)
+            ids.insert(ruleID(g))
+        }
+        return ids.count + groups.count + (collapsed.isEmpty && limit >= rows.count ? 0 : 1)
+    }
+
+    func plan() -> (collapsed: Set<Int>, limit: Int) {
+        if count(collapsed: [], limit: rows.count) <= maxNodes { return ([], rows.count) }
+        var perBinding: [Int: Int] = [:]
+        for row in rows { if let g = row.subject.grant { perBinding[g.binding, default: 0] += 1 } }
+        let order = perBinding.keys.filter { perBinding[$0]! > 1 }.sorted { (perBinding[$0]!, $1) > (perBinding[$1]!, $0) }
+        if let k = AccessView.smallest(order.count, { count(collapsed: Set(order.prefix($0)), limit: rows.count) <= maxNodes }) {
+            return (Set(order.prefix(k)), rows.count)
+        }
+        let all = Set(order)
+        let tooMany = AccessView.smallest(rows.count) { count(collapsed: all, limit: $0) > maxNodes } ?? (rows.count + 1)
+        return (all, max(0, tooMany - 1))
+    }
+
+    func build() -> GraphView {
+        let (collapsed, limit) = plan()
+        var doc = GraphStyle.document(name: "who_can")
+        var legend = Legend()
+        var warnings: [String] = []
+        var top: [DOTNode] = []
+        var inNamespace: [String: [DOTNode]] = [:]
+        var drawn = Set<String>()
+        var edges: [DOTEdge] = []
+        var edgeKeys = Set<String>()
+        func place(_ node: DOTNode, _ namespace: String?) {
+            guard drawn.insert(node.id).inserted else { return }
+            if let namespace { inNamespace[namespace, default: []].append(node) } else { top.append(node) }
+        }
+        func connect(_ from: String, _ to: String, _ a: DOTAttributes = [:]) {
+            guard edgeKeys.insert(from + "\u{0}" + to).inserted else { return }
+            edges.append(DOTEdge(from: from, to: to, a))
+        }
+
+        let dangerousRequest = isDangerous(request)
+        var requestAttributes = GraphStyle.attributes(.request, dangerous: dangerousRequest)
+        requestAttributes["label"] = GraphStyle.label(kind: "request", name: verbAndResource(), extra: [.font(size: 8, .text(scopeText()))])
+        requestAttributes["tooltip"] = Label.tooltip(request.description)
+        legend.kinds.insert(.request)
+        legend.lines.insert(.grant)
+        if dangerousRequest { legend.lines.insert(.dangerous) }
+        let toRequest: DOTAttributes = dangerousRequest ? ["color": .text(GraphStyle.red), "penwidth": "1.4"] : [:]
+
+        var groupsOf: [Int: [String]] = [:]
+        var groupOrder: [Int] = []
+        for (scope: _, subject: allowed) in rows.prefix(limit) {
+            let s = allowed.subject
+            let sid = AccessView.subjectID(s.canonical)
+            let kind = AccessView.subjectKind(s.kind)
+            guard let g = allowed.grant else {
+                // system:masters, ahead of RBAC.
+                var a = GraphStyle.attributes(kind, dangerous: true)
+                a["label"] = GraphStyle.label(kind: s.kind, name: s.name, extra: membersLine(s))
+                a["tooltip"] = Label.tooltip("\(Label.subject(s)): allowed everything by the API server, ahead of RBAC")
+                place(DOTNode(sid, a), nil)
+                legend.kinds.insert(kind)
+                legend.lines.insert(.dangerous)
+                connect(sid, Self.requestID, [
+                    "color": .text(GraphStyle.red), "penwidth": "1.4",
+                    "label": .html(.font(color: GraphStyle.redText, size: 8, .text("API server: allowed everything"))),
+                ])
+                continue
+            }
+            let b = graph.bindings[g.binding]
+            let role = graph.roles[g.role]
+            let bid = "binding:" + b.displayName
+            let rid = "role:" + role.displayName
+            let ruleID = ruleID(g)
+
+            var ba = GraphStyle.attributes(.binding)
+            ba["label"] = GraphStyle.label(kind: b.kind.rawValue, name: b.name)
+            ba["tooltip"] = Label.tooltip(b.displayName + (b.source.map { "\n\($0)" } ?? ""))
+            place(DOTNode(bid, ba), b.namespace)
+
+            let full = Permissions.isFullAuthority(role)
+            var ra = GraphStyle.attributes(role.kind == .clusterRole ? .clusterRole : .role, dangerous: full)
+            ra["label"] = GraphStyle.label(
+                kind: role.kind.rawValue + (role.aggregationRule != nil ? " (aggregated)" : ""), name: role.name,
+                extra: full ? [.font(color: GraphStyle.redText, size: 8, .bold(.text("full authority")))] : [])
+            ra["tooltip"] = Label.tooltip(role.displayName + (role.source.map { "\n\($0)" } ?? ""))
+            place(DOTNode(rid, ra), role.namespace)
+
+            let rule = role.rules[g.ruleIndex]
+            let ruleDangerous = Permissions.lines(of: [rule]).contains { $0.danger != nil }
+            var rua = GraphStyle.attributes(.rule)
+            let summary = DOTHTML.text(Label.short(Self.summary(rule), max: 60))
+            rua["label"] = .html(
+                .font(color: GraphStyle.gray, size: 8, .text("rule \(g.ruleIndex)")) + .lineBreak
+                    + (ruleDangerous ? .font(color: GraphStyle.redText, summary) : summary))
+            rua["tooltip"] = Label.tooltip("\(role.displayName) rule \(g.ruleIndex): \(rule.compactDescription)")
+            place(DOTNode(ruleID, rua), role.namespace)
+
+            legend.kinds.formUnion([.binding, role.kind == .clusterRole ? .clusterRole : .role, .rule, kind])
+            if ruleDangerous || full { legend.lines.insert(.dangerous) }
+            connect(bid, rid, full ? ["color": .text(GraphStyle.red), "penwidth": "1.4"] : [:])
+            connect(rid, ruleID)
+            connect(ruleID, Self.requestID, toRequest)
+
+            if collapsed.contains(g.binding) {
+                if groupsOf[g.binding] == nil { groupOrder.append(g.binding) }
+                groupsOf[g.binding, default: []].append(Label.subject(s))
+            } else {
+                var a = GraphStyle.attributes(kind)
+                a["label"] = GraphStyle.label(kind: s.kind, name: s.name, extra: membersLine(s))
+                a["tooltip"] = Label.tooltip(tooltip(for: s))
+                place(DOTNode(sid, a), s.kind == "ServiceAccount" ? s.namespace : nil)
+                connect(sid, bid)
+            }
+        }
+        for b in groupOrder {
+            let names = groupsOf[b]!
+            let id = "collapsed-subjects:" + graph.bindings[b].displayName
+            var a = GraphStyle.attributes(.collapsed)
+            a["label"] = .html(.joined([
+                .font(color: GraphStyle.gray, size: 8, .text("collapsed")), .bold(.text(Label.count(names.count, "subject"))),
+                .font(size: 8, .text(Label.short(Label.list(names, limit: 3), max: 60))),
+            ], separator: .lineBreak))
+            a["tooltip"] = Label.tooltip(names.joined(separator: "\n"))
+            place(DOTNode(id, a), graph.bindings[b].namespace)
+            legend.kinds.insert(.collapsed)
+            connect(id, "binding:" + graph.bindings[b].displayName)
+        }
+        place(DOTNode(Self.requestID, requestAttributes), nil)
+
+        var said: [String] = []
+        if !groupOrder.isEmpty {
+            said.append("the subjects of \(Label.count(groupOrder.count, "binding")) collapsed into one node each")
+        }
+        if limit < rows.count { said.append("only the first \(limit) of \(rows.count) answers drawn") }
+        if !said.isEmpty {
+            let message = "the answer has more than \(maxNodes) nodes: " + said.joined(separator: "; ") + "."
+            warnings.append(message)
+            legend.notes.append(message)
+            legend.kinds.insert(.collapsed)
+        }
+
+        doc.nodes = top
+        for (i, ns) in inNamespace.keys.sorted().enumerated() {
+            var c = GraphStyle.namespaceCluster(ns, index: i)
+            c.nodes = inNamespace[ns]!
+            doc.subgraphs.append(c)
+        }
+        doc.edges = edges
+        legend.apply(to: &doc, title: "Who can " + requestText())
+        return GraphView(graph: doc, warnings: warnings)
+    }
+
+    /// `N known members` for a group whose members the input shows.
+    func membersLine(_ s: Subject) -> [DOTHTML] {
+        guard s.kind == "Group" else { return [] }
+        let n = graph.knownMembers(ofGroup: s.name).count
+        return n == 0 ? [] : [.font(color: GraphStyle.gray, size: 8, .text(Label.count(n, "known member")))]
+    }
+
+    func tooltip(for s: Subject) -> String {
+        guard s.kind == "Group" else { return Label.subject(s) }
+        let members = graph.knownMembers(ofGroup: s.name)
+        return members.isEmpty ? Label.subject(s) : Label.subject(s) + "\nknown members:\n" + members.joined(separator: "\n")
+    }
+
+    /// `get secrets`, `create pods/exec`, `get /metrics`.
+    func verbAndResource() -> String {
+        switch request {
+        case .nonResource(let verb, let path): return "\(verb) \(path)"
+        case .resource(let r):
+            return "\(r.verb) \(r.combinedResource)" + (r.apiGroup.isEmpty ? "" : ".\(r.apiGroup)") + (r.name.isEmpty ? "" : " \(r.name)")
+        }
+    }
+
+    func scopeText() -> String {
+        if anyNamespace { return "in any namespace" }
+        switch request {
+        case .nonResource: return "non-resource URL"
+        case .resource(let r): return r.namespace.isEmpty ? "cluster-wide" : "in namespace \(r.namespace)"
+        }
+    }
+
+    func requestText() -> String { verbAndResource() + " " + scopeText() + "?" }
+
+    func isDangerous(_ request: Request) -> Bool {
+        switch request {
+        case .nonResource(let verb, let path): return verb == "*" || path == "*"
+        case .resource(let r):
+            return Permissions.danger(verbs: [r.verb], group: r.apiGroup, resource: r.combinedResource) != nil
+        }
+    }
+
+    /// A rule in a line: `get,list secrets`, `* *.*`, `get /metrics` (the form of the who-can
+    /// table).
+    static func summary(_ rule: PolicyRule) -> String {
+        var what: [String] = []
+        for res in rule.resources {
+            if rule.apiGroups.isEmpty || rule.apiGroups == [""] { what.append(res) } else {
+                what.append(contentsOf: rule.apiGroups.map { $0.isEmpty ? res : "\(res).\($0)" })
+            }
+        }
+        what += rule.nonResourceURLs
+        var s = rule.verbs.joined(separator: ",") + " " + what.joined(separator: ",")
+        if !rule.resourceNames.isEmpty { s += " [" + rule.resourceNames.joined(separator: ",") + "]" }
+        return s
+    }
+}
