@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "rbacgraph",
             dependencies: [
-                "RBACCore", "RBACYAML",
+                "RBACCore", "RBACYAML", "RBACGraphviz",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
