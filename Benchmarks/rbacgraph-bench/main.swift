@@ -303,6 +303,10 @@ struct PathsPhase {
     var pathQueries: LatencyStats
     var pathsFound: Int
     var cliSeconds: Double?
+    var reportSeconds: Double = 0
+    var reportFindings = 0
+    var reportFormats: [(String, Double)] = []
+    var reportCLISeconds: Double?
 }
 
 var pathsPhase: PathsPhase?
@@ -363,10 +367,40 @@ if queryResult != nil {
     // The command end to end, as a user runs it.
     var cli: Double?
     if let run = try? spawnAndWait([options.binary, "escalations", "-A", "-f", path, "-q"]), run.status == 0 { cli = run.seconds }
+    // BENCH_RULE_TIMES=1: time each report rule alone (to see what dominates).
+    if getenv("BENCH_RULE_TIMES") != nil {
+        let ctx = ReportContext(graph: base)
+        _ = ctx.reachingFullAuthority
+        for rule in FindingRule.all {
+            let t = monotonicNanos()
+            let n = rule.findings(in: ctx).count
+            note("  rule \(rule.id): \(n) findings, \(fmt(seconds(since: t) * 1000)) ms")
+        }
+        let t = monotonicNanos()
+        _ = Report.principals(graph: base, findings: [], usages: [], namespace: nil)
+        note("  principals: \(fmt(seconds(since: t) * 1000)) ms")
+    }
+    // The least-privilege report on the same graph: every rule, then each format.
+    let reportStart = monotonicNanos()
+    let report = Report(graph: base, inputSummary: path)
+    let reportSeconds = seconds(since: reportStart)
+    var formats: [(String, Double)] = []
+    for (name, render) in [("md", { _ = report.markdown() }), ("json", { _ = report.json().serialized() }),
+                           ("sarif", { _ = report.sarif().serialized() }), ("html", { _ = report.html() })] as [(String, () -> Void)] {
+        let t = monotonicNanos()
+        render()
+        formats.append((name, seconds(since: t)))
+    }
+    var reportCLI: Double?
+    if let run = try? spawnAndWait([options.binary, "report", "-f", path, "-o", "json", "-q"]), run.status == 0 || run.status == 2 {
+        reportCLI = run.seconds
+    }
+    note("  report: \(report.findings.count) findings in \(fmt(reportSeconds, 2)) s; end to end \(reportCLI.map { fmt($0, 2) } ?? "-") s")
     pathsPhase = PathsPhase(
         baseBytes: m1 - m0, escalationBytes: escalationBytes, nodes: e.nodes.count, edges: e.edges.count, build: builds,
         closure: closures, reaching: reaching.count, certain: reaching.filter(\.isCertain).count,
-        pathQueries: LatencyStats(op: "paths", nanos: nanos), pathsFound: found, cliSeconds: cli)
+        pathQueries: LatencyStats(op: "paths", nanos: nanos), pathsFound: found, cliSeconds: cli,
+        reportSeconds: reportSeconds, reportFindings: report.findings.count, reportFormats: formats, reportCLISeconds: reportCLI)
     note("  escalation graph: \(e.nodes.count) nodes, \(e.edges.count) edges, \(escalationBytes >> 10) KiB (base graph \((m1 - m0) >> 10) KiB); build \(fmt(median(builds) * 1000)) ms; closure \(fmt(median(closures) * 1000)) ms; paths median \(fmt(pathsPhase!.pathQueries.median)) µs")
 }
 let totalSeconds = seconds(since: benchStart)
@@ -445,6 +479,18 @@ if let p = pathsPhase {
             ["build + closure (`escalations -A`)", "\(fmt(median(p.build) * 1000)) + \(fmt(median(p.closure) * 1000)) ms = \(fmt(closureTotal, 2)) s; \(p.reaching) identities reach full authority (\(p.certain) certainly)", "< 5 s", verdict(closureTotal < 5)],
             ["`rbacgraph escalations -A` end to end (load included)", p.cliSeconds.map { "\(fmt($0, 2)) s" } ?? "not run", "", ""],
             ["one `paths` query", "median \(fmt(p.pathQueries.median / 1000, 2)) ms, p99 \(fmt(p.pathQueries.p99 / 1000, 2)) ms", "< 50 ms", verdict(p.pathQueries.median < 50_000)],
+        ], rightAligned: [])
+    md += "\n## Report\n\n"
+    md += "`Report(graph:)` on the \(querySize) MB dump's graph: every rule (the escalation graph and its closure included), then each format rendered. *End to end*: `rbacgraph report -f DUMP -o json`, load included. Target: under 10 s.\n\n"
+    let renderTimes = p.reportFormats.map { "\($0.0) \(fmt($0.1 * 1000)) ms" }.joined(separator: ", ")
+    md += markdownTable(
+        ["measure", "value", "target", ""],
+        [
+            ["findings", "\(p.reportFindings)", "", ""],
+            ["rules", "\(fmt(p.reportSeconds, 2)) s", "", ""],
+            ["rendering", renderTimes, "", ""],
+            ["`rbacgraph report -o json` end to end", p.reportCLISeconds.map { "\(fmt($0, 2)) s" } ?? "not run", "< 10 s",
+             p.reportCLISeconds.map { verdict($0 < 10) } ?? ""],
         ], rightAligned: [])
 }
 md += "\nTotal bench time (after the build, including any dump generation): \(fmt(totalSeconds, 0)) s.\n"

@@ -240,3 +240,45 @@ struct AggregationTests {
         #expect(roles.map(\.rules) == [[Self.getPods], []])
     }
 }
+
+/// `Covers` (RBAC-SEMANTICS §8): one owner rule covering a whole rule field by field is the
+/// same as covering each of its atoms — the shortcut the redundant-rule finding takes.
+@Suite("Covers")
+struct CoversTests {
+    static let owners: [PolicyRule] = [
+        rule(["*"], resources: ["pods"]), rule(["get", "list"], groups: ["", "apps"], resources: ["pods", "deployments"]),
+        rule(["get"], resources: ["*/scale"]), rule(["get"], resources: ["pods"], names: ["a", "b"]),
+        urlRule(["get"], ["/healthz*"]), rule(["get"], groups: ["*"], resources: ["*"]),
+    ]
+    static let servants: [PolicyRule] = [
+        rule(["get"], resources: ["pods"]), rule(["get", "list"], resources: ["pods"]), rule(["*"], resources: ["pods"]),
+        rule(["get"], groups: ["apps"], resources: ["deployments/scale"]), rule(["get"], resources: ["pods"], names: ["a"]),
+        rule(["get"], resources: ["pods"], names: ["c"]), urlRule(["get"], ["/healthz/ready"]), urlRule(["get"], ["/metrics"]),
+        rule(["get"], groups: ["", "apps"], resources: ["pods", "deployments"]),
+    ]
+
+    @Test("whole-rule check equals the atom-by-atom check", arguments: owners.indices)
+    func wholeRuleEqualsAtoms(_ i: Int) {
+        let owner = Self.owners[i]
+        for servant in Self.servants {
+            let byAtoms = servant.atoms.allSatisfy { owner.coversAtom($0) }
+            #expect(owner.coversAtom(servant) == byAtoms, "\(owner.compactDescription) vs \(servant.compactDescription)")
+        }
+    }
+
+    @Test("Kubernetes' examples")
+    func examples() {
+        #expect(covers([rule(["*"], resources: ["pods"])], [rule(["get"], resources: ["pods"])]).covered)
+        // A servant "*" needs a literal owner "*".
+        #expect(!covers([rule(["get", "list"], resources: ["pods"])], [rule(["*"], resources: ["pods"])]).covered)
+        // pods does not cover pods/status; */status does.
+        #expect(!covers([rule(["get"], resources: ["pods"])], [rule(["get"], resources: ["pods/status"])]).covered)
+        #expect(covers([rule(["get"], resources: ["*/status"])], [rule(["get"], resources: ["pods/status"])]).covered)
+        // resourceNames: an owner with names covers only those names, never a nameless atom.
+        #expect(!covers([rule(["get"], resources: ["pods"], names: ["a"])], [rule(["get"], resources: ["pods"])]).covered)
+        #expect(covers([rule(["get"], resources: ["pods"])], [rule(["get"], resources: ["pods"], names: ["a"])]).covered)
+        // Uncovered atoms are listed.
+        let r = covers([rule(["get"], resources: ["pods"])], [rule(["get", "delete"], resources: ["pods"])])
+        #expect(r.uncovered == [rule(["delete"], resources: ["pods"])])
+    }
+}

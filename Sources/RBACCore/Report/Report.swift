@@ -74,7 +74,7 @@ public struct Report: Sendable {
     public func findings(atLeast severity: Severity) -> [Finding] { findings.filter { $0.severity >= severity } }
 
     /// Every principal named by a binding, plus those seen in audit logs.
-    static func principals(graph: AccessGraph, findings: [Finding], usages: [LeastPrivilege.Usage], namespace: String?) -> [Principal] {
+    public static func principals(graph: AccessGraph, findings: [Finding], usages: [LeastPrivilege.Usage], namespace: String?) -> [Principal] {
         var order: [String] = []
         var identities: [String: Identity] = [:]
         for b in graph.bindings {

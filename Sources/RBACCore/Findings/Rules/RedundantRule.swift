@@ -41,7 +41,8 @@ extension FindingRule {
         check: { ctx in
             let g = ctx.graph
             var out: [Finding] = []
-            var reported = Set<String>()
+            struct RuleKey: Hashable { var role: Int; var rule: Int }
+            var reported = Set<RuleKey>()
             // Per subject and scope: its ClusterRoleBinding rules, plus a namespace's RoleBinding rules.
             var subjects: [(Subject, String)] = []
             var seenSubjects = Set<String>()
@@ -60,15 +61,40 @@ extension FindingRule {
                 }
                 for ns in [""] + g.roleBindingNamespaces(for: identity) {
                     let grants = g.rules(for: identity, in: ns).rules
+                    // Owner rules by resource string (a covering rule must name the resource, `*`
+                    // or `*/sub`), and the URL rules apart.
+                    var byResource: [String: [Int]] = [:]
+                    var urlRules: [Int] = []
+                    for (m, o) in grants.enumerated() {
+                        for r in Set(o.rule.resources) { byResource[r, default: []].append(m) }
+                        if !o.rule.nonResourceURLs.isEmpty { urlRules.append(m) }
+                    }
                     for (k, rg) in grants.enumerated() where ns.isEmpty || g.bindings[rg.grant.binding].kind == .roleBinding {
-                        let key = "\(rg.grant.role)#\(rg.grant.ruleIndex)"
+                        let key = RuleKey(role: rg.grant.role, rule: rg.grant.ruleIndex)
                         guard !reported.contains(key) else { continue }
-                        let coveredBy = grants.enumerated().first { m, other in
-                            m != k && !(other.grant.role == rg.grant.role && other.grant.ruleIndex == rg.grant.ruleIndex)
-                                && !(other.rule == rg.rule && m > k)  // of two equal rules, flag the later
-                                && !rg.rule.atoms.isEmpty && covers([other.rule], [rg.rule]).covered
+                        let rule = rg.rule
+                        // A rule without atoms is covered vacuously: not worth a finding.
+                        guard !rule.verbs.isEmpty, !(rule.nonResourceURLs.isEmpty && (rule.apiGroups.isEmpty || rule.resources.isEmpty))
+                        else { continue }
+                        var candidates: [Int]
+                        if let first = rule.resources.first {
+                            candidates = (byResource["*"] ?? []) + (byResource[first] ?? [])
+                            if let slash = first.firstIndex(of: "/") { candidates += byResource["*" + first[slash...]] ?? [] }
+                        } else {
+                            candidates = urlRules
                         }
-                        guard let (_, by) = coveredBy else { continue }
+                        // One owner rule covers every atom of a rule exactly when it covers the rule
+                        // field by field (the atoms are a cross product), unless the rule mixes
+                        // resources and URLs, whose atoms are checked apart.
+                        let mixed = !rule.resources.isEmpty && !rule.nonResourceURLs.isEmpty
+                        let coveredBy = candidates.first { m in
+                            let other = grants[m]
+                            return m != k && !(other.grant.role == rg.grant.role && other.grant.ruleIndex == rg.grant.ruleIndex)
+                                && !(other.rule == rule && m > k)  // of two equal rules, flag the later
+                                && (mixed ? covers([other.rule], [rule]).covered : other.rule.coversAtom(rule))
+                        }
+                        guard let m = coveredBy else { continue }
+                        let by = grants[m]
                         reported.insert(key)
                         let role = g.roles[rg.grant.role]
                         let byRole = g.roles[by.grant.role]
@@ -76,7 +102,7 @@ extension FindingRule {
                             ruleID: "redundant-rule", severity: .info,
                             message: "\(role.displayName) rule \(rg.grant.ruleIndex) is covered by \(byRole.displayName) rule \(by.grant.ruleIndex) for \(principal)\(ns.isEmpty ? "" : " in \(ns)")",
                             principal: principal, object: ObjectRef(role), related: [ObjectRef(byRole)],
-                            evidence: [rg.rule.compactDescription + " ⊆ " + by.rule.compactDescription]))
+                            evidence: [rule.compactDescription + " ⊆ " + by.rule.compactDescription]))
                     }
                 }
             }
