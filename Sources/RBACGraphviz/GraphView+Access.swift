@@ -8,11 +8,11 @@ extension GraphView {
     /// can match no one (an unknown kind, a ServiceAccount without namespace in a
     /// ClusterRoleBinding) are drawn dotted with a warning. Dangerous grants are red.
     ///
-    /// Beyond `maxNodes` nodes (the legend apart) the view collapses, in this order, until it
-    /// fits: the largest namespaces into one node each (all of them into a single node if
+    /// Beyond `maxNodes` nodes or twice as many edges the view collapses, in this order, until
+    /// it fits: the largest namespaces into one node each (all of them into a single node if
     /// even that is too many), then the bindings and subjects of the most-bound roles into
-    /// one node per role, then the permission lists, and last keeps only the first bindings.
-    /// What was collapsed is written in a note on the picture and in ``warnings``.
+    /// one node per role, then whole roles, least dangerous first, into one node. What was
+    /// collapsed is written in a note on the picture and in ``warnings``.
     ///
     /// - Complexity: O(b · s · log b) for b bindings with s subjects each.
     public static func access(_ graph: AccessGraph, filter: AccessFilter = AccessFilter(), maxNodes: Int = defaultMaxNodes)
@@ -159,9 +159,10 @@ struct AccessView {
         var collapsesAnything: Bool { !collapsedNamespaces.isEmpty || !summarizedRoles.isEmpty || !hiddenRoles.isEmpty }
     }
 
-    /// The number of nodes a plan draws (legend apart).
-    func count(_ rows: [Row], _ plan: Plan, extraRoles: [Int]) -> Int {
+    /// The nodes and edges a plan draws.
+    func measure(_ rows: [Row], _ plan: Plan, extraRoles: [Int]) -> (nodes: Int, edges: Int) {
         var ids = Set<String>()
+        var edges = Set<String>()
         var namespaces = Set<String>()
         var summaries = Set<String>()
         var hidden = false
@@ -175,20 +176,35 @@ struct AccessView {
                 hidden = true
                 continue
             }
+            let target = targetID(row)
             if plan.summarizedRoles.contains(key) {
-                summaries.insert(key)
+                if summaries.insert(key).inserted { edges.insert(key) }
             } else {
-                ids.insert(bindingID(row.binding))
-                for s in row.subjects { ids.insert(s.id) }
+                let b = bindingID(row.binding)
+                ids.insert(b)
+                edges.insert(b + "\u{0}" + target)
+                for s in row.subjects {
+                    ids.insert(s.id)
+                    edges.insert(s.id + "\u{0}" + b)
+                }
             }
-            ids.insert(targetID(row))
-            if case .role(let r) = row.target { ids.insert(permissionsID(r)) }
+            ids.insert(target)
+            if case .role(let r) = row.target, ids.insert(permissionsID(r)).inserted { edges.insert(target + "\u{0}p") }
         }
-        var total = ids.count + summaries.count + extraRoles.count * 2 + (hidden ? 1 : 0)
-        total += plan.mergeNamespaces ? min(1, namespaces.count) : namespaces.count
-        if plan.collapsesAnything { total += 1 }  // the note
-        return total
+        var nodes = ids.count + summaries.count + extraRoles.count * 2 + (hidden ? 1 : 0)
+        nodes += plan.mergeNamespaces ? min(1, namespaces.count) : namespaces.count
+        return (nodes, edges.count + extraRoles.count)
     }
+
+    /// Whether a plan fits the budget: at most ``maxNodes`` nodes and ``maxEdges`` edges.
+    func fits(_ rows: [Row], _ plan: Plan, extraRoles: [Int]) -> Bool {
+        let m = measure(rows, plan, extraRoles: extraRoles)
+        return m.nodes <= maxNodes && m.edges <= maxEdges
+    }
+
+    /// Edges allowed: twice the nodes. Beyond that a picture is a hairball even with few
+    /// nodes (many subjects in many bindings).
+    var maxEdges: Int { 2 * maxNodes }
 
     /// The smallest `k` in `1...n` for which `fits(k)`, or nil (`fits` is monotone).
     static func smallest(_ n: Int, _ fits: (Int) -> Bool) -> Int? {
@@ -220,7 +236,7 @@ struct AccessView {
     /// 2. the bindings and subjects of the most-bound roles, one node per role;
     /// 3. whole roles, least dangerous first, into one node.
     func plan(_ rows: [Row], extraRoles: [Int]) -> Plan {
-        func fits(_ p: Plan) -> Bool { count(rows, p, extraRoles: extraRoles) <= maxNodes }
+        func fits(_ p: Plan) -> Bool { self.fits(rows, p, extraRoles: extraRoles) }
         var plan = Plan()
         if fits(plan) { return plan }
 
@@ -514,7 +530,7 @@ struct AccessView {
                     + Label.list(hidden.roles, limit: 4))
         }
         if !said.isEmpty {
-            let message = "the graph has more than \(maxNodes) nodes: " + said.joined(separator: "; ")
+            let message = "the graph is larger than the budget of \(maxNodes) nodes and \(maxEdges) edges: " + said.joined(separator: "; ")
                 + ". Narrow it with -n NAMESPACE, --subject or --role, or raise --max-nodes."
             warnings.insert(message, at: 0)
             legend.notes.append(message)

@@ -45,6 +45,27 @@ struct NodeBudgetTests {
         _ = try SVGContent(view.rendered(as: .svg))
     }
 
+    @Test("A dense graph collapses even with few nodes: at most twice as many edges as nodes")
+    func dense() throws {
+        var c = Cluster()
+        for r in 0..<40 {
+            c.roles.append(Role(kind: .clusterRole, name: "role-\(r)", rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["pods"])]))
+        }
+        for b in 0..<120 {
+            c.bindings.append(Binding(
+                kind: .roleBinding, name: "rb-\(b)", namespace: "ns-\(b % 8)", roleRef: RoleRef(kind: "ClusterRole", name: "role-\(b % 40)"),
+                subjects: (0..<12).map { .group("group-\((b * 7 + $0 * 5) % 60)") }))
+        }
+        let graph = AccessGraph(c)
+        let full = GraphView.access(graph, maxNodes: 100_000)
+        #expect(full.nodeCount < 300)
+        #expect(full.graph.edges.count > 600)
+        let view = GraphView.access(graph)
+        #expect(view.graph.edges.count <= 600)
+        #expect(view.warnings.first?.contains("larger than the budget of 300 nodes and 600 edges") == true)
+        _ = try SVGContent(view.rendered(as: .svg))
+    }
+
     @Test("Too many namespaces for one node each: one node for all")
     func mergedNamespaces() {
         let view = GraphView.access(Self.cluster(namespaces: 400, perNamespace: 2, clusterRoles: 3))
