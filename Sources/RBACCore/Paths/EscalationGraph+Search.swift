@@ -190,8 +190,10 @@ extension EscalationGraph {
 
     /// Relaxes the edges from `sources` (cost 0) for at most `maxSteps` layers, forwards along
     /// edges or backwards against them. `expand(node, cost)` says whether to go on from a node
-    /// just made cheaper.
-    func layered(from sources: [Int], maxSteps: Int, forward: Bool, expand: (Int, Int) -> Bool) -> Layers {
+    /// just made cheaper; `afterLayer` sees the costs after each layer.
+    func layered(
+        from sources: [Int], maxSteps: Int, forward: Bool, expand: (Int, Int) -> Bool, afterLayer: ([Int]) -> Void = { _ in }
+    ) -> Layers {
         var out = Layers(cost: [Int](repeating: Int.max, count: nodes.count))
         var frontier: [(node: Int, cost: Int)] = []
         for s in sources {
@@ -219,35 +221,77 @@ extension EscalationGraph {
                 }
             }
             out.via.append(via)
+            afterLayer(out.cost)
             frontier = changed.filter { expand($0, out.cost[$0]) }.map { ($0, out.cost[$0]) }
         }
         return out
     }
 
+    /// Simple paths in order of cost (then steps), best first: A* over partial paths, guided by
+    /// the exact cheapest cost to the target within the steps left (a backward layered search),
+    /// so that the first path is the shortest one and no cheaper path is left out for a dearer
+    /// one. A path ends at the first node that satisfies the target.
     private func allPaths(from s: Int, to target: PathTarget, maxSteps: Int, limit: Int) -> [PrivilegePath] {
-        var found: [PrivilegePath] = []
-        var onPath = [Bool](repeating: false, count: nodes.count)
-        var current: [PathEdge] = []
-        var budget = 200_000  // expansions: bounds the work on dense graphs
-        func dfs(_ u: Int) {
-            if budget <= 0 || found.count >= limit * 10 { return }
-            budget -= 1
-            onPath[u] = true
-            defer { onPath[u] = false }
-            for ei in outEdges[Int(outStart[u])..<Int(outStart[u + 1])] {
-                let e = edge(Int(ei))
-                if onPath[e.to] { continue }
-                current.append(e)
-                if satisfies(e.to, target) {
-                    found.append(PrivilegePath(start: s, steps: current))
-                } else if current.count < maxSteps, nodes[e.to] != .fullAuthority {
-                    dfs(e.to)
+        let steps = max(0, min(maxSteps, nodes.count))
+        var isTarget = [Bool](repeating: false, count: nodes.count)
+        var targets: [Int] = []
+        for i in nodes.indices where satisfies(i, target) {
+            isTarget[i] = true
+            targets.append(i)
+        }
+        // toTarget[k][v]: the cheapest cost from v to the target in at most k steps.
+        var toTarget: [[Int]] = [isTarget.map { $0 ? 0 : Int.max }]
+        _ = layered(from: targets, maxSteps: steps, forward: false, expand: { _, _ in true }) { toTarget.append($0) }
+        while toTarget.count <= steps { toTarget.append(toTarget[toTarget.count - 1]) }
+
+        // Partial paths, each its last edge and the partial path it extends.
+        struct Partial {
+            var node: Int32
+            var edge: Int32
+            var parent: Int32  // -1: extends the start
+            var length: Int32
+            var cost: Int
+        }
+        var partials: [Partial] = []
+        var queue = PathQueue()
+        func extend(_ from: Int, parent: Int32, length: Int, cost: Int) {
+            guard length < steps else { return }
+            for ei in outEdges[Int(outStart[from])..<Int(outStart[from + 1])] {
+                let e = store.edges[Int(ei)]
+                let v = Int(e.to)
+                let rest = toTarget[steps - length - 1][v]
+                if rest == Int.max || v == s { continue }
+                var p = parent
+                var onPath = false
+                while p >= 0 {
+                    if partials[Int(p)].node == e.to { onPath = true; break }
+                    p = partials[Int(p)].parent
                 }
-                current.removeLast()
+                if onPath { continue }
+                let c = cost + Int(e.cost)
+                partials.append(Partial(node: e.to, edge: ei, parent: parent, length: Int32(length + 1), cost: c))
+                queue.push((c + rest, length + 1, partials.count - 1))
             }
         }
-        dfs(s)
-        return Array(found.sorted { ($0.cost, $0.steps.count) < ($1.cost, $1.steps.count) }.prefix(limit))
+        extend(s, parent: -1, length: 0, cost: 0)
+        var found: [PrivilegePath] = []
+        var budget = 200_000  // expansions: bounds the work on dense graphs
+        while found.count < limit, budget > 0, let (_, _, i) = queue.pop() {
+            budget -= 1
+            let p = partials[i]
+            if isTarget[Int(p.node)] {
+                var chain: [PathEdge] = []
+                var at = Int32(i)
+                while at >= 0 {
+                    chain.append(edge(Int(partials[Int(at)].edge)))
+                    at = partials[Int(at)].parent
+                }
+                found.append(PrivilegePath(start: s, steps: chain.reversed()))
+            } else {
+                extend(Int(p.node), parent: Int32(i), length: Int(p.length), cost: p.cost)
+            }
+        }
+        return found
     }
 
     /// Every identity that reaches `target`, with its best path, best first (the same path
@@ -264,5 +308,43 @@ extension EscalationGraph {
         return out.sorted { a, b in
             (a.cost, nodes[a.start].description) < (b.cost, nodes[b.start].description)
         }
+    }
+}
+
+/// A binary min-heap of (estimated cost, steps, partial path).
+struct PathQueue {
+    private var items: [(Int, Int, Int)] = []
+
+    private static func less(_ a: (Int, Int, Int), _ b: (Int, Int, Int)) -> Bool { a < b }
+
+    mutating func push(_ item: (Int, Int, Int)) {
+        items.append(item)
+        var i = items.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            if !Self.less(items[i], items[p]) { break }
+            items.swapAt(p, i)
+            i = p
+        }
+    }
+
+    mutating func pop() -> (Int, Int, Int)? {
+        guard !items.isEmpty else { return nil }
+        let top = items[0]
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < items.count && Self.less(items[l], items[m]) { m = l }
+                if r < items.count && Self.less(items[r], items[m]) { m = r }
+                if m == i { break }
+                items.swapAt(i, m)
+                i = m
+            }
+        }
+        return top
     }
 }
