@@ -427,10 +427,12 @@ struct EscalationSimulatorTests {
     }
 }
 
-// MARK: - The two searches agree on the scenarios
+// MARK: - The searches agree on the scenarios
 
+/// For every identity: identitiesReaching, paths(from:to:) and the first of `all` find the
+/// same cost.
 @Test(
-    "identitiesReaching agrees with paths(from:to:) on the vulnerable clusters",
+    "identitiesReaching, paths(from:to:) and `all` agree on the vulnerable clusters",
     .enabled(if: EscalationCorpus.isPresent, "needs ../shared/corpus"),
     arguments: ["vulnerable/kubehound", "vulnerable/simulator/coastline-cluster-attack", "vulnerable/simulator/seven-seas"])
 func scenarioAgreement(_ folder: String) throws {
@@ -440,6 +442,8 @@ func scenarioAgreement(_ folder: String) throws {
         for (i, node) in s.esc.nodes.enumerated() where node.isIdentity {
             let forward = s.esc.paths(from: node, to: Scenario.target(target)).first?.cost
             #expect(forward == reverse[i], "\(folder): \(node) → \(target)")
+            let all = s.esc.paths(from: node, to: Scenario.target(target), all: true, limit: 5).first?.cost
+            #expect(all == forward, "\(folder): \(node) → \(target), all")
         }
     }
 }

@@ -120,6 +120,32 @@ struct PathsSearchTests {
         #expect(esc.paths(from: aliceNode, to: target("secret:dev/db-pass"), all: true, limit: 1).count == 1)
     }
 
+    /// alice may create pods in twelve namespaces (each a conditional way to a node, and on
+    /// from there), and mint a token in zz for a service account with cluster-admin: the one
+    /// certain path comes last in the graph's order, after dozens of conditional ones.
+    @Test("`all` lists the cheapest paths first, however many others come before them")
+    func allPathsBestFirst() throws {
+        let namespaces = (1...12).map { "a\($0 < 10 ? "0" : "")\($0)" }
+        let esc = escalation(
+            [
+                clusterRole("cluster-admin", [rule(["*"], groups: ["*"], resources: ["*"])]),
+                clusterRole("pod-maker", [rule(["create"], resources: ["pods"])]),
+                role("zz", "token-minter", [rule(["create"], resources: ["serviceaccounts/token"])]),
+            ],
+            [
+                clusterRoleBinding("admins", to: "cluster-admin", [.serviceAccount("zz", "admin")]),
+                roleBinding("zz", "tokens", to: "token-minter", kind: "Role", [.user("alice")]),
+            ] + namespaces.map { roleBinding($0, "pods", to: "pod-maker", kind: "ClusterRole", [.user("alice")]) })
+        let best = try #require(esc.best(aliceNode, .fullAuthority))
+        #expect(esc.trail(best) == ["token-request→sa:zz/*", "each-service-account→sa:zz/admin", "rbac-wildcard→cluster-admin"])
+        #expect(esc.paths(from: aliceNode, to: .fullAuthority, all: true, limit: 1) == [best])
+        let all = esc.paths(from: aliceNode, to: .fullAuthority, all: true)
+        #expect(all.count > 10)  // every simple path of at most 8 steps: 25
+        #expect(all.first == best)
+        #expect(all.dropFirst().allSatisfy { !$0.isCertain })
+        #expect(zip(all, all.dropFirst()).allSatisfy { ($0.cost, $0.steps.count) <= ($1.cost, $1.steps.count) })
+    }
+
     @Test("a start that satisfies the target gives one path of no steps")
     func zeroSteps() throws {
         let esc = Self.twoWaysToSecrets
