@@ -416,11 +416,14 @@ extension EscalationGraph {
                                 : PathCondition("a pod of \(w.kind) \(ns)/\(w.name) mounts its token (automountServiceAccountToken is false)", observed: false))
                     }
                 }
-                // A running pod that is privileged or mounts a hostPath volume holds its node.
-                if let host = (workloadsByNamespace[ns] ?? []).first(where: { $0.template.privileged || $0.template.hostPathVolumes }) {
-                    let what = host.template.privileged ? "is privileged" : "mounts a hostPath volume"
-                    edge(running, nodesNode, .privilegedPod, namespace: ns, condition: PathCondition(
-                        "\(host.kind == "Pod" ? "pod" : "a pod of \(host.kind)") \(ns)/\(host.name) \(what) (the input shows it)", observed: true))
+                // A running pod that is privileged holds its node; one that mounts a hostPath
+                // volume may (the input shows the mount, not whether the path exposes the node).
+                let here = workloadsByNamespace[ns] ?? []
+                if let host = here.first(where: { $0.template.privileged }) ?? here.first(where: { $0.template.hostPathVolumes }) {
+                    let pod = "\(host.kind == "Pod" ? "pod" : "a pod of \(host.kind)") \(ns)/\(host.name)"
+                    edge(running, nodesNode, .privilegedPod, namespace: ns, condition: host.template.privileged
+                        ? PathCondition("\(pod) is privileged (the input shows it)", observed: true)
+                        : PathCondition("\(pod) mounts a hostPath volume that exposes its node (the input shows the mount, not the path)", observed: nil))
                 }
                 var seen = Set<String>()
                 for pod in pods where seen.insert(pod.template.serviceAccountName).inserted {
