@@ -170,6 +170,51 @@ struct PathsStructureTests {
         #expect(unknown.steps[1].condition?.observed == nil)
     }
 
+    /// Manifests: a Deployment but none of its pods. Its pods run as its template says.
+    @Test("running code where the input shows workloads but no pods reaches their service accounts")
+    func workloadPods() throws {
+        let grant = { (workloads: [Workload]) in
+            escalation(
+                [role("dev", "exec", [rule(["create"], resources: ["pods/exec"])])],
+                [roleBinding("dev", "exec", to: "exec", kind: "Role", [.user("alice")])],
+                serviceAccounts: [ServiceAccount(namespace: "dev", name: "api"), ServiceAccount(namespace: "dev", name: "quiet", automountServiceAccountToken: false)],
+                workloads: workloads)
+        }
+        let esc = grant([workload("Deployment", "dev", "web", as: "api"), workload("CronJob", "dev", "report", as: "quiet")])
+        let api = try #require(esc.best(aliceNode, target("sa:dev/api")))
+        #expect(esc.trail(api) == ["pod-exec→running-pods:dev", "pod-token→sa:dev/api"])
+        #expect(api.steps[1].condition?.text == "a pod of Deployment dev/web is running (the input shows the Deployment, not its pods)")
+        #expect(api.steps[1].condition?.observed == true)
+        // quiet's token is not mounted (its ServiceAccount says so): that way is shown closed,
+        // and the one left is the unknown "some pod runs as it".
+        let quiet = try #require(esc.best(aliceNode, target("sa:dev/quiet")))
+        #expect(quiet.steps[1].condition?.observed == nil)
+        let closed = try #require(esc.paths(from: aliceNode, to: target("sa:dev/quiet"), all: true).first { $0.steps.count == 2 })
+        #expect(closed.steps[1].condition?.observed == false)
+    }
+
+    @Test("running code in a privileged pod holds its node; in a hostPath pod, maybe")
+    func podsOnTheirNodes() throws {
+        let grant = { (template: PodTemplate) in
+            escalation(
+                [role("dev", "exec", [rule(["create"], resources: ["pods/attach"])])],
+                [roleBinding("dev", "exec", to: "exec", kind: "Role", [.user("alice")])],
+                workloads: [Workload(kind: "DaemonSet", namespace: "dev", name: "agent", template: template)])
+        }
+        let privileged = try #require(grant(PodTemplate(privileged: true)).best(aliceNode, target("cluster-admin")))
+        #expect(privileged.steps.map(\.kind) == [.podExec, .privilegedPod, .controlPlaneNode])
+        #expect(privileged.steps[1].condition?.text == "a pod of DaemonSet dev/agent is privileged (the input shows it)")
+        #expect(privileged.steps[1].condition?.observed == true)
+
+        let hostPath = try #require(grant(PodTemplate(hostPathVolumes: true)).best(aliceNode, target("cluster-admin")))
+        #expect(hostPath.steps.map(\.kind) == [.podExec, .privilegedPod, .controlPlaneNode])
+        #expect(hostPath.steps[1].condition?.observed == nil)
+
+        // An ordinary pod is no way to its node.
+        let plain = grant(PodTemplate())
+        #expect(plain.best(aliceNode, target("cluster-admin")) == nil)
+    }
+
     @Test("an existing workload's pod template runs pods in its namespace; certain only when the input shows it")
     func workloadTemplates() throws {
         let grant = { (workloads: [Workload]) in
