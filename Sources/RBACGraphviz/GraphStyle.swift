@@ -51,7 +51,6 @@ enum GraphStyle {
     static let gray = "#6B7280"
     static let lightGray = "#9CA3AF"
     static let ink = "#1F2937"
-    static let warning = "#B45309"
 
     struct Look {
         var shape: String

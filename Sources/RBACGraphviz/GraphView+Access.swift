@@ -55,7 +55,20 @@ struct AccessView {
     func bindingID(_ b: Int) -> String { "binding:" + graph.bindings[b].displayName }
     func roleID(_ r: Int) -> String { "role:" + graph.roles[r].displayName }
     func permissionsID(_ r: Int) -> String { "permissions:" + graph.roles[r].displayName }
-    func missingID(_ b: Int) -> String { "missing:" + graph.bindings[b].displayName }
+    /// The node of a roleRef that does not resolve: one per missing role, shared by the
+    /// bindings that name it (`missing:Role/prod/auditor`, `missing:ClusterRole/gone`).
+    func missingID(_ b: Int) -> String {
+        let binding = graph.bindings[b]
+        if binding.roleRef.kind.isExactlyEqual(to: "ClusterRole") { return "missing:ClusterRole/" + binding.roleRef.name }
+        return "missing:\(binding.roleRef.kind)/\(binding.namespace ?? "")/\(binding.roleRef.name)"
+    }
+
+    /// Where the missing role's node goes: a ClusterRole outside the namespaces, anything else
+    /// in the binding's namespace.
+    func missingNamespace(_ b: Int) -> String? {
+        let binding = graph.bindings[b]
+        return binding.roleRef.kind.isExactlyEqual(to: "ClusterRole") ? nil : binding.namespace
+    }
 
     func targetID(_ row: Row) -> String {
         switch row.target {
@@ -65,12 +78,13 @@ struct AccessView {
     }
 
     /// The key rows are collapsed by: the role, or the roleRef of a missing one.
-    func roleKey(_ row: Row) -> String {
+    func roleKey(_ row: Row) -> String { targetID(row) }
+
+    /// The namespace box the role (or missing role) of a row is drawn in.
+    func targetNamespace(_ row: Row) -> String? {
         switch row.target {
-        case .role(let r): return roleID(r)
-        case .missing:
-            let b = graph.bindings[row.binding]
-            return "missing:\(b.roleRef.kind)/\(b.namespace ?? "")/\(b.roleRef.name)"
+        case .role(let r): return graph.roles[r].namespace
+        case .missing: return missingNamespace(row.binding)
         }
     }
 
@@ -366,17 +380,7 @@ struct AccessView {
             if !drawn.contains(target) { drawTarget(row, place: place) }
             if case .role(let r) = row.target {
                 legend.kinds.insert(graph.roles[r].kind == .clusterRole ? .clusterRole : .role)
-                if !drawn.contains(permissionsID(r)) {
-                    let lines = Permissions.lines(of: graph.roles[r].rules)
-                    let dangerous = lines.contains { $0.danger != nil }
-                    var a = GraphStyle.attributes(.permissions)
-                    a["label"] = .html(Permissions.label(lines))
-                    a["tooltip"] = Label.tooltip(graph.roles[r].displayName + "\n" + Permissions.tooltip(lines))
-                    place(DOTNode(permissionsID(r), a), namespace: graph.roles[r].namespace)
-                    legend.kinds.insert(.permissions)
-                    if dangerous { legend.lines.insert(.dangerous) }
-                    connect(target, permissionsID(r), dangerous ? ["color": .text(GraphStyle.red), "penwidth": "1.4"] : [:])
-                }
+                if !drawn.contains(permissionsID(r)) { drawPermissions(r, place: place, connect: connect, legend: &legend) }
             } else {
                 legend.lines.insert(.warning)
             }
@@ -384,7 +388,7 @@ struct AccessView {
             if plan.summarizedRoles.contains(key) {
                 if roleGroups[key] == nil {
                     roleGroupOrder.append(key)
-                    roleGroups[key] = ([], [], target, b.kind == .roleBinding ? b.namespace : nil)
+                    roleGroups[key] = ([], [], target, targetNamespace(row))
                 }
                 roleGroups[key]!.bindings.append(row.binding)
                 for e in row.subjects where !roleGroups[key]!.subjects.contains(e.id) { roleGroups[key]!.subjects.append(e.id) }
@@ -427,17 +431,7 @@ struct AccessView {
             let row = Row(binding: -1, subjects: [], target: .role(r))
             drawTarget(row, place: place, unbound: true)
             legend.kinds.insert(graph.roles[r].kind == .clusterRole ? .clusterRole : .role)
-            do {
-                let lines = Permissions.lines(of: graph.roles[r].rules)
-                var a = GraphStyle.attributes(.permissions)
-                a["label"] = .html(Permissions.label(lines))
-                a["tooltip"] = Label.tooltip(graph.roles[r].displayName + "\n" + Permissions.tooltip(lines))
-                place(DOTNode(permissionsID(r), a), namespace: graph.roles[r].namespace)
-                legend.kinds.insert(.permissions)
-                let dangerous = lines.contains { $0.danger != nil }
-                if dangerous { legend.lines.insert(.dangerous) }
-                connect(roleID(r), permissionsID(r), dangerous ? ["color": .text(GraphStyle.red), "penwidth": "1.4"] : [:])
-            }
+            drawPermissions(r, place: place, connect: connect, legend: &legend)
             warnings.append("\(graph.roles[r].displayName) is bound by no binding: it grants nothing")
         }
 
@@ -446,7 +440,7 @@ struct AccessView {
             let g = roleGroups[key]!
             let id = "collapsed-bindings:" + key
             var a = GraphStyle.attributes(.collapsed)
-            let names = g.subjects.map { Self.subjectName(fromID: $0) }
+            let names = g.subjects  // subject IDs read as names: user:alice, sa:prod/api
             a["label"] = .html(.joined([
                 .font(color: GraphStyle.gray, size: 8, .text("collapsed")),
                 .bold(.text(Label.count(g.bindings.count, "binding") + " · " + Label.count(g.subjects.count, "subject"))),
@@ -591,8 +585,23 @@ struct AccessView {
                 kind: b.roleRef.kind + " (missing)", name: b.roleRef.name, extra: [GraphStyle.warningLine("not found: grants nothing")],
                 kindColor: GraphStyle.warningColor)
             a["tooltip"] = Label.tooltip(message)
-            place(DOTNode(missingID(row.binding), a), b.namespace)
+            place(DOTNode(missingID(row.binding), a), missingNamespace(row.binding))
         }
+    }
+
+    /// A role's permissions note, and the edge to it (red when a line is dangerous).
+    func drawPermissions(
+        _ r: Int, place: (DOTNode, String?) -> Void, connect: (String, String, DOTAttributes) -> Void, legend: inout Legend
+    ) {
+        let lines = Permissions.lines(of: graph.roles[r].rules)
+        let dangerous = lines.contains { $0.danger != nil }
+        var a = GraphStyle.attributes(.permissions)
+        a["label"] = .html(Permissions.label(lines))
+        a["tooltip"] = Label.tooltip(graph.roles[r].displayName + "\n" + Permissions.tooltip(lines))
+        place(DOTNode(permissionsID(r), a), graph.roles[r].namespace)
+        legend.kinds.insert(.permissions)
+        if dangerous { legend.lines.insert(.dangerous) }
+        connect(roleID(r), permissionsID(r), dangerous ? ["color": .text(GraphStyle.red), "penwidth": "1.4"] : [:])
     }
 
     func drawSubject(_ e: SubjectEntry, place: (DOTNode, String?) -> Void) {
@@ -609,8 +618,7 @@ struct AccessView {
         place(DOTNode(e.id, a), e.namespace)
     }
 
-    static func subjectName(fromID id: String) -> String { id }
-
+    /// `ClusterRole/view` for `role:ClusterRole/view`; `missing:Role/prod/x` stays.
     static func displayName(fromKey key: String) -> String {
         if key.hasPrefix("role:") { return String(key.dropFirst(5)) }
         return key

@@ -33,7 +33,7 @@ public struct GraphView: Sendable {
         try GraphvizRenderer.render(dot: dot, format: format)
     }
 
-    /// The number of nodes drawn (legend included).
+    /// The number of nodes drawn.
     public var nodeCount: Int { graph.nodeCount }
 }
 

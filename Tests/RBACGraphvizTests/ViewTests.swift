@@ -58,6 +58,12 @@ struct ViewTests {
             subjects: [{kind: User, name: bob}]
             ---
             apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: to-missing-too, namespace: prod}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: auditor}
+            subjects: [{kind: User, name: dave}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
             kind: ClusterRole
             metadata: {name: viewer}
             rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
@@ -73,7 +79,7 @@ struct ViewTests {
             """)
         let view = GraphView.access(graph)
         let nodes = Dictionary(uniqueKeysWithValues: view.graph.allNodes.map { ($0.id, $0) })
-        let missing = try #require(nodes["missing:RoleBinding/prod/to-missing"])
+        let missing = try #require(nodes["missing:Role/prod/auditor"])
         #expect(missing.attributes["style"] == "filled,dotted")
         #expect(Self.html(missing)?.contains("not found: grants nothing") == true)
         let nobody = view.graph.allNodes.filter { $0.id.hasPrefix("nobody:") }
@@ -83,9 +89,34 @@ struct ViewTests {
             #expect(Self.html(n)?.contains("matches nobody") == true)
         }
         #expect(nodes["group:devs"]?.attributes["style"] == "filled")
+        #expect(view.graph.allNodes.filter { $0.id.hasPrefix("missing:") }.count == 1)  // shared by both bindings
         let dotted = view.graph.edges.filter { $0.attributes["style"] == "dotted" }
-        #expect(dotted.count == 3)  // two subjects, one roleRef
+        #expect(dotted.count == 4)  // two subjects, two roleRefs
         _ = try SVGContent(view.rendered(as: .svg))
+    }
+
+    @Test("Every edge joins drawn nodes, and node IDs are unique", arguments: [25, 300])
+    func wellFormed(maxNodes: Int) {
+        let graph = Fixture.sampleGraph
+        let esc = EscalationGraph(graph)
+        let request = Request.resource(ResourceRequest(verb: "get", resource: "secrets", namespace: "prod"))
+        var views = [
+            GraphView.access(graph, maxNodes: maxNodes), GraphView.access(Self.hostileGraph(), maxNodes: maxNodes),
+            GraphView.access(NodeBudgetTests.cluster(namespaces: 80, perNamespace: 5, clusterRoles: 200), maxNodes: maxNodes),
+            GraphView.whoCan(graph.subjects(allowedTo: request), request: request, in: graph, maxNodes: maxNodes),
+            GraphView.paths(esc.identitiesReaching(.fullAuthority), in: esc, maxNodes: maxNodes),
+        ]
+        for filter in [AccessFilter(namespace: "prod"), AccessFilter(subject: .group("devs")), AccessFilter(role: RoleSelector(kind: .role, namespace: "prod", name: "auditor"))] {
+            views.append(GraphView.access(graph, filter: filter, maxNodes: maxNodes))
+        }
+        for view in views {
+            let ids = view.graph.allNodes.map(\.id)
+            #expect(Set(ids).count == ids.count)
+            let known = Set(ids)
+            for e in view.graph.edges {
+                #expect(known.contains(e.from) && known.contains(e.to), "edge \(e.from) -> \(e.to)")
+            }
+        }
     }
 
     static func html(_ node: DOTNode) -> String? {
