@@ -235,7 +235,11 @@ struct WhoCanView {
         }
     }
 
-    func requestText() -> String { verbAndResource() + " " + scopeText() + "?" }
+    /// `get secrets in namespace prod?`, `list nodes cluster-wide?`, `get /metrics?`.
+    func requestText() -> String {
+        if case .nonResource = request { return verbAndResource() + "?" }
+        return verbAndResource() + " " + scopeText() + "?"
+    }
 
     func isDangerous(_ request: Request) -> Bool {
         switch request {
