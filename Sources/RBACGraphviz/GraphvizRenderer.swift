@@ -16,6 +16,10 @@ import Darwin
 /// and creating another corrupts the pango plugin's font cache). Each render frees what it
 /// allocated, in Graphviz's order: render data, layout, graph.
 ///
+/// Graphviz 2.43's `dot` layout leaks the auxiliary edges it makes for clusters (about 300 KB
+/// per render of a 300-node view with namespace boxes; see `docs/rendering.md`): fine for a
+/// command, worth a child process for a service rendering thousands of pictures.
+///
 /// Graphviz's messages never reach stderr: errors become a thrown ``RenderError`` carrying
 /// them, warnings are returned in ``Rendering/warnings``. Only the first graph of the DOT text
 /// is drawn.
