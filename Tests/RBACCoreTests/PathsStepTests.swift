@@ -486,7 +486,8 @@ struct PathsStepTests {
                 [rule(["create"], groups: [rbacGroup], resources: ["clusterrolebindings", "rolebindings"]),
                  rule(["bind"], groups: [rbacGroup], resources: ["clusterroles"], names: ["view"])],
                 roles: [clusterAdmin, clusterRole("view", [rule(["get", "list"], resources: ["pods"])])]),
-            kind: .bind, target: .fullAuthority),
+            // The bind step exists, to the harmless role only: see `bindHarmlessRole`.
+            kind: nil, target: .fullAuthority),
         MissCase(
             testDescription: "create clusterrolebindings plus bind roles: a ClusterRoleBinding cannot refer to a Role",
             cluster: grantedClusterWide(
@@ -594,6 +595,27 @@ struct PathsStepTests {
             cluster: grantedClusterWide([rule(["get", "list", "watch", "create"], resources: ["configmaps"])]),
             kind: .awsAuth, target: .fullAuthority),
     ]
+
+    /// `bind` limited to a harmless role is a step — to holding that role, which `can:`
+    /// targets and who-can --effective count — and leads nowhere beyond it.
+    @Test("bind limited by resourceNames: a step to the harmless role, and no further")
+    func bindHarmlessRole() {
+        let cluster = grantedClusterWide(
+            [rule(["create"], groups: [rbacGroup], resources: ["clusterrolebindings", "rolebindings"]),
+             rule(["bind"], groups: [rbacGroup], resources: ["clusterroles"], names: ["view"])],
+            roles: [Self.clusterAdmin, clusterRole("view", [rule(["get", "list"], resources: ["pods"])])])
+        let graph = AccessGraph(cluster)
+        let esc = EscalationGraph(graph)
+        let held = esc.steps(from: aliceNode, .bind).map { esc.nodes[$0.to] }
+        let view = graph.roles.firstIndex { $0.name == "view" }!
+        #expect(!held.isEmpty)
+        #expect(held.allSatisfy { node in
+            if case .holder(let role, _) = node { return role == view }
+            return false
+        })
+        #expect(esc.paths(from: aliceNode, to: .fullAuthority, all: true).isEmpty)
+        #expect(!esc.paths(from: aliceNode, to: .permission(req("list", "pods", ns: "dev"))).isEmpty)
+    }
 
     @Test("look-alike permissions give no step and no path", arguments: misses)
     func miss(_ c: MissCase) {

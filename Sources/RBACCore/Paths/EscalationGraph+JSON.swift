@@ -21,11 +21,15 @@ extension EscalationGraph {
         if !e.evidence.isEmpty {
             pairs.append(("evidence", .array(e.evidence.map { ev in
                 var p: [(String, JSONValue)] = [("purpose", .string(ev.purpose))]
-                if let b = ev.binding { p.append(("binding", .string(access.bindings[b].displayName))) }
+                if let b = ev.binding {
+                    p.append(("binding", .string(access.bindings[b].displayName)))
+                    if let src = access.bindings[b].source { p.append(("bindingSource", .string(src.description))) }
+                }
                 if let s = ev.subject {
                     p.append(("subject", .string(s.kind == "ServiceAccount" ? "ServiceAccount \(s.namespace)/\(s.name)" : "\(s.kind) \(s.name)")))
                 }
                 p.append(("role", .string(access.roles[ev.role].displayName)))
+                if let src = access.roles[ev.role].source { p.append(("roleSource", .string(src.description))) }
                 p.append(("ruleIndex", .number(Double(ev.ruleIndex))))
                 p.append(("rule", QueryEvaluator.ruleJSON(access.roles[ev.role].rules[ev.ruleIndex])))
                 return .object(p)

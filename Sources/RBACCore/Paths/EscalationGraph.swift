@@ -320,7 +320,15 @@ extension EscalationGraph {
                 serviceAccounts[ns, default: []].append("default")  // every namespace has one
             }
             for ns in namespaces { serviceAccounts[ns]?.sort() }
-            users = Array(Set(g.knownUsers + extraUsers)).filter { !$0.isExactly(Identity.anonymousUser) }.sorted()
+            // A User subject named system:serviceaccount:NS:NAME is that service account.
+            for u in g.knownUsers + extraUsers {
+                if let sa = Identity(name: u).serviceAccount, saSet.insert("\(sa.namespace)/\(sa.name)").inserted {
+                    addNS(sa.namespace)
+                    serviceAccounts[sa.namespace, default: []].append(sa.name)
+                }
+            }
+            users = Array(Set(g.knownUsers + extraUsers))
+                .filter { !$0.isExactly(Identity.anonymousUser) && Identity(name: $0).serviceAccount == nil }.sorted()
                 + [Identity.anonymousUser]
             var groupSet = Set<String>([
                 Identity.authenticatedGroup, Identity.unauthenticatedGroup, Identity.mastersGroup, "system:serviceaccounts",
@@ -424,6 +432,17 @@ extension EscalationGraph {
                     edge(running, nodesNode, .privilegedPod, namespace: ns, condition: host.template.privileged
                         ? PathCondition("\(pod) is privileged (the input shows it)", observed: true)
                         : PathCondition("\(pod) mounts a hostPath volume that exposes its node (the input shows the mount, not the path)", observed: nil))
+                }
+                // Code in a running pod reads the secrets it mounts or takes as environment
+                // variables (not image-pull secrets, which only the kubelet sees).
+                let running_ = (pods.isEmpty ? (workloadsByNamespace[ns] ?? []) : pods)
+                var seenSecrets = Set<String>()
+                for w in running_ {
+                    for ref in w.template.secretReferences where ref.usage != .imagePullSecret && seenSecrets.insert(ref.name).inserted {
+                        edge(running, node(.secret(namespace: ns, name: ref.name)), .podSecret, namespace: ns,
+                            condition: w.kind == "Pod" ? nil : PathCondition(
+                                "a pod of \(w.kind) \(ns)/\(w.name) is running (the input shows the \(w.kind), not its pods)", observed: true))
+                    }
                 }
                 var seen = Set<String>()
                 for pod in pods where seen.insert(pod.template.serviceAccountName).inserted {
@@ -600,7 +619,9 @@ extension EscalationGraph {
                     edge(n, s.to, s.kind, namespace: s.namespace, evidence: s.evidence, condition: s.condition)
                 }
             }
-            return (outgoingCounts[n] ?? 0) > 0 ? n : nil
+            // Held even when it leads nowhere further: its own permissions are what `can:`
+            // targets and who-can --effective ask about.
+            return g.roles[role].rules.isEmpty ? nil : n
         }
     }
 }

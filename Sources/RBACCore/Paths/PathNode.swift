@@ -57,9 +57,14 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Parses `user:NAME`, `group:NAME` or `sa:NS/NAME`.
+    /// Parses `user:NAME`, `group:NAME` or `sa:NS/NAME` (a user named
+    /// `system:serviceaccount:NS:NAME` is that service account).
     public static func identity(parsing text: String) -> PathNode? {
-        if text.hasExactPrefix("user:") { return .user(String(text.dropFirst(5))) }
+        if text.hasExactPrefix("user:") {
+            let name = String(text.dropFirst(5))
+            if let sa = Identity(name: name).serviceAccount { return .serviceAccount(namespace: sa.namespace, name: sa.name) }
+            return .user(name)
+        }
         if text.hasExactPrefix("group:") { return .group(String(text.dropFirst(6))) }
         if text.hasExactPrefix("sa:") {
             let rest = text.dropFirst(3)
@@ -132,6 +137,8 @@ public enum EscalationKind: String, CaseIterable, Hashable, Sendable, Codable {
     case eachServiceAccount = "each-service-account"
     /// A running pod holds its service account's token.
     case podToken = "pod-token"
+    /// A running pod reads the secrets it mounts or takes as environment variables.
+    case podSecret = "pod-secret"
     /// An existing workload's pod template decides which service account its pods run as.
     case podTemplate = "pod-template"
     /// Everything in a namespace includes running pods and reading secrets there.
@@ -143,7 +150,7 @@ public enum EscalationKind: String, CaseIterable, Hashable, Sendable, Codable {
     public var isGranted: Bool {
         switch self {
         case .memberOf, .systemMasters, .runAs, .mountSecrets, .privilegedPod, .readToken, .nodePods,
-            .controlPlaneNode, .everyNamespace, .eachServiceAccount, .podToken, .podTemplate, .namespaceAdmin,
+            .controlPlaneNode, .everyNamespace, .eachServiceAccount, .podToken, .podSecret, .podTemplate, .namespaceAdmin,
             .containsSecret, .publicBinding:
             return false
         default: return true

@@ -73,7 +73,9 @@ public struct QueryEvaluator: Sendable {
             guard let target = PathTarget.parse(toText) else { throw QueryError(message: "cannot read the target \"\(toText)\"") }
             var maxSteps = 8
             if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
-            let esc = escalation.graph(including: from)
+            var extra = [from]
+            if case .identity(let id) = target { extra.append(id) }
+            let esc = escalation.graph(including: extra)
             let found = esc.paths(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
             return [("paths", .array(found.map { esc.json($0) }))]
         default:
@@ -158,14 +160,16 @@ final class LazyEscalationGraph: @unchecked Sendable {
 
     init(_ access: AccessGraph) { self.access = access }
 
-    func graph(including node: PathNode) -> EscalationGraph {
+    func graph(including nodes: [PathNode]) -> EscalationGraph {
         lock.withLock {
             let base = built ?? EscalationGraph(access)
             built = base
-            if base.index(of: node) != nil { return base }
-            if let g = extra[node.description] { return g }
-            let g = EscalationGraph(access, including: [node])
-            extra[node.description] = g
+            let missing = nodes.filter { base.index(of: $0) == nil }
+            if missing.isEmpty { return base }
+            let key = missing.map(\.description).joined(separator: "\u{0}")
+            if let g = extra[key] { return g }
+            let g = EscalationGraph(access, including: missing)
+            extra[key] = g
             return g
         }
     }
