@@ -1,7 +1,8 @@
 /// The least-privilege report: findings, what each principal holds (and, with audit logs,
 /// uses), and the minimal policies — the data behind every output format.
 public struct Report: Sendable {
-    /// One principal's summary.
+    /// One principal's summary. Users and service accounts are taken as the API server sees
+    /// them, with their groups (`system:authenticated`, a service account's groups).
     public struct Principal: Sendable {
         /// `user:NAME`, `group:NAME` or `sa:NS/NAME`.
         public var name: String
@@ -83,15 +84,16 @@ public struct Report: Sendable {
                 let name: String
                 let identity: Identity
                 switch e.kind {
+                // The identity as the API server sees it: its groups' grants are its own.
                 case "User":
                     name = "user:\(e.name)"
-                    identity = Identity(name: e.name)
+                    identity = e.name.isExactly(Identity.anonymousUser) ? .anonymous : .authenticatedUser(e.name)
                 case "Group":
                     name = "group:\(e.name)"
                     identity = Identity(name: "", groups: [e.name])
                 default:
                     name = "sa:\(e.namespace)/\(e.name)"
-                    identity = Identity(name: Identity.serviceAccountPrefix + e.namespace + ":" + e.name)
+                    identity = .serviceAccount(namespace: e.namespace, name: e.name)
                 }
                 if let ns = namespace, !(name.hasPrefix("sa:\(ns)/") || b.namespace == ns) { continue }
                 if identities[name] == nil {
@@ -103,7 +105,7 @@ public struct Report: Sendable {
         let usageByName = Dictionary(usages.map { ($0.principal, $0) }, uniquingKeysWith: { a, _ in a })
         for u in usages where identities[u.principal] == nil {
             order.append(u.principal)
-            identities[u.principal] = Identity(name: u.identity.name)
+            identities[u.principal] = u.identity
         }
         var out: [Principal] = []
         for name in order {

@@ -88,3 +88,13 @@ enum IO {
         return String(cString: buffer)
     }
 }
+
+/// `--output FILE` for text formats: standard output goes to the file from here on.
+enum Redirect {
+    static func stdout(to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw OutputFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
+        dup2(fd, 1)
+        close(fd)
+    }
+}

@@ -1,18 +1,50 @@
 import ArgumentParser
 import RBACCore
+import RBACGraphviz
 
-/// `-o table|json|yaml`.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `-o table|json|yaml`, and for commands that draw their answer `dot|svg|png|pdf`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table
     case json
     case yaml
+    case dot
+    case svg
+    case png
+    case pdf
+
+    /// A picture of the answer, drawn by Graphviz (DOT needs no Graphviz).
+    var isPicture: Bool { self == .dot || renderFormat != nil }
+    var renderFormat: RenderFormat? { RenderFormat(rawValue: rawValue) }
+
+    /// Refuses to write PNG or PDF to a terminal.
+    func validate(outputFile: String?) throws {
+        if renderFormat?.isBinary == true, outputFile == nil, isatty(1) != 0 {
+            throw ValidationError("Refusing to write \(rawValue.uppercased()) to a terminal: give --output FILE or redirect standard output.")
+        }
+    }
+
+    /// Writes a view in this (picture) format to a file or standard output.
+    func write(_ view: GraphView, to path: String?, quiet: Bool) throws {
+        if !quiet { view.warnings.forEach(Terminal.warn) }
+        if let renderFormat {
+            let rendering = try GraphvizRenderer.rendering(dot: view.dot, format: renderFormat)
+            if !quiet { rendering.warnings.forEach { Terminal.warn("Graphviz: \($0)") } }
+            try OutputFile.write(rendering.bytes, to: path)
+        } else {
+            try OutputFile.write(Array(view.dot.utf8), to: path)
+        }
+    }
 
     /// Prints a JSON value in this format (json or yaml).
     func emit(_ value: JSONValue) {
         switch self {
         case .json: print(value.prettySerialized())
         case .yaml: print(value.yamlSerialized(), terminator: "")
-        case .table: print(value.prettySerialized())
+        default: print(value.prettySerialized())
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RBACGraphviz
 import RBACCore
 
 extension RBACGraphCommand {
@@ -45,10 +46,14 @@ extension RBACGraphCommand {
         @Flag(help: "Every path without a repeated node (up to --max-steps, at most 100), best first; not only the shortest.")
         var all = false
 
-        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
+        @Option(name: [.customShort("o"), .customLong("format")], help: "Output format: table, json, yaml, or a picture of the paths: dot, svg, png, pdf.")
         var output: OutputFormat = .table
 
+        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+        var outputFile: String?
+
         func validate() throws {
+            try output.validate(outputFile: outputFile)
             if PathNode.identity(parsing: from) == nil {
                 throw ValidationError("--from takes user:NAME, group:NAME or sa:NAMESPACE/NAME, not \"\(from)\".")
             }
@@ -69,6 +74,14 @@ extension RBACGraphCommand {
             if case .identity(let id) = target, !id.isServiceAccount { extra.append(id) }
             let esc = EscalationGraph(graph, including: extra)
             let found = esc.paths(from: start, to: target, maxSteps: maxSteps, all: all)
+            if output.isPicture {
+                let title = "Paths from \(start) to \(target)"
+                try output.write(GraphView.paths(found, in: esc, title: title), to: outputFile, quiet: input.quiet)
+                if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                if found.isEmpty { throw ExitCode(ExitCodes.no) }
+                return
+            }
+            if let outputFile { try Redirect.stdout(to: outputFile) }
             switch output {
             case .table: printTable(esc, start: start, target: target, found: found)
             default:

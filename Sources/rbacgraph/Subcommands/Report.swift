@@ -1,5 +1,6 @@
 import ArgumentParser
 import RBACCore
+import RBACGraphviz
 import RBACYAML
 
 extension RBACGraphCommand {
@@ -44,6 +45,41 @@ extension RBACGraphCommand {
         @Option(help: ArgumentHelp("A baseline: one accepted finding per line (its baselineKey, or `RULE-ID KIND/NS/NAME`); # comments.", valueName: "file"))
         var ignore: String?
 
+        /// The most pictures one HTML report carries (each high finding's, in order).
+        static let maxGraphics = 40
+
+        /// Inline SVG for high findings: an escalation finding's path to cluster-admin, else
+        /// what the finding's principal holds. Rendering errors leave the finding without one.
+        static func graphics(graph: AccessGraph, quiet: Bool) -> (Finding) -> String? {
+            var esc: EscalationGraph?
+            var drawn = 0
+            var warned = false
+            return { finding in
+                guard let principal = finding.principal.flatMap(PathNode.identity(parsing:)) else { return nil }
+                guard drawn < maxGraphics else {
+                    if !warned && !quiet { Terminal.warn("the HTML report draws the first \(maxGraphics) high findings only") }
+                    warned = true
+                    return nil
+                }
+                let view: GraphView
+                if finding.ruleID == "escalation-path" {
+                    if esc == nil { esc = EscalationGraph(graph) }
+                    let paths = esc!.paths(from: principal, to: .fullAuthority)
+                    guard !paths.isEmpty else { return nil }
+                    view = GraphView.paths(paths, in: esc!, title: "\(principal) → cluster-admin", maxNodes: 60)
+                } else {
+                    view = GraphView.access(graph, filter: AccessFilter(subject: principal), maxNodes: 60)
+                }
+                guard let bytes = try? GraphvizRenderer.render(dot: view.dot, format: .svg) else { return nil }
+                drawn += 1
+                // Inline: drop the XML prologue and DOCTYPE before `<svg`.
+                let marker = Array("<svg".utf8)
+                guard let at = (0...max(0, bytes.count - marker.count)).first(where: { Array(bytes[$0..<$0 + marker.count]) == marker })
+                else { return nil }
+                return String(decoding: bytes[at...], as: UTF8.self)
+            }
+        }
+
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case md, html, json, sarif
         }
@@ -78,7 +114,7 @@ extension RBACGraphCommand {
             let text: String
             switch format {
             case .md: text = report.markdown()
-            case .html: text = report.html(graphic: nil)
+            case .html: text = report.html(graphic: Self.graphics(graph: graph, quiet: input.quiet))
             case .json: text = report.json().prettySerialized() + "\n"
             case .sarif: text = report.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RBACGraphviz
 import RBACCore
 
 extension RBACGraphCommand {
@@ -37,10 +38,18 @@ extension RBACGraphCommand {
         @Option(help: "With --effective: the most steps a path may have.")
         var maxSteps = 8
 
-        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
+        @Option(name: [.customShort("o"), .customLong("format")], help: "Output format: table, json, yaml, or a picture of the answer: dot, svg, png, pdf.")
         var output: OutputFormat = .table
 
+        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+        var outputFile: String?
+
+        @Option(help: "With a picture format: the node budget (beyond it, parts are collapsed and a note says so).")
+        var maxNodes = GraphView.defaultMaxNodes
+
         func validate() throws {
+            try output.validate(outputFile: outputFile)
+            if effective && output.isPicture { throw ValidationError("--effective answers as text: draw paths with `rbacgraph paths -o svg`.") }
             if allNamespaces && request.namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if effective && allNamespaces { throw ValidationError("--effective answers for one namespace: give -n, not -A.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
@@ -57,10 +66,23 @@ extension RBACGraphCommand {
             }
             var rows: [(namespace: String?, subject: AllowedSubject)] = []
             if allNamespaces, case .resource(let rr) = req, !rr.namespace.isEmpty {
-                rows = graph.subjectsInAnyNamespace(allowedTo: rr).map { (Optional($0.namespace), $0.subject) }
+                let any = graph.subjectsInAnyNamespace(allowedTo: rr)
+                if output.isPicture {
+                    try output.write(GraphView.whoCan(inAnyNamespace: any, request: rr, in: graph, maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
+                    if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                    return
+                }
+                rows = any.map { (Optional($0.namespace), $0.subject) }
             } else {
-                rows = graph.subjects(allowedTo: req).map { (nil, $0) }
+                let subjects = graph.subjects(allowedTo: req)
+                if output.isPicture {
+                    try output.write(GraphView.whoCan(subjects, request: req, in: graph, maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
+                    if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                    return
+                }
+                rows = subjects.map { (nil, $0) }
             }
+            if let outputFile { try Redirect.stdout(to: outputFile) }
             switch output {
             case .table: printTable(rows, graph: graph, request: req)
             default:
