@@ -14,7 +14,7 @@ SHARED ?= ../shared
 
 all: build
 
-# Install the system libraries (libyaml) when missing.
+# Install the system libraries (libyaml, zlib, Graphviz's libgvc) when missing.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

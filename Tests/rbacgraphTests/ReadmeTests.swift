@@ -54,4 +54,28 @@ struct ReadmeTests {
         let actual = try CLI.run(e.args).stdout
         #expect(Self.normalized(actual) == Self.normalized(e.expected))
     }
+
+    /// The README's report excerpt: every line of it is in the golden report, in order.
+    @Test("the report excerpt is the tool's report")
+    func reportExcerpt() throws {
+        let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        guard let start = readme.range(of: "<!-- excerpt: report.md -->\n~~~markdown\n"),
+            let end = readme.range(of: "~~~\n<!-- end excerpt -->", range: start.upperBound..<readme.endIndex)
+        else {
+            Issue.record("the README has no report excerpt")
+            return
+        }
+        let excerpt = readme[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: true)
+        let report = try String(contentsOf: CLI.golden.appendingPathComponent("report.md"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: true)
+        var at = 0
+        for line in excerpt {
+            guard let i = report[at...].firstIndex(of: line) else {
+                Issue.record("not in report.md (after line \(at)): \(line)")
+                return
+            }
+            at = i + 1
+        }
+        #expect(excerpt.count > 20)
+    }
 }

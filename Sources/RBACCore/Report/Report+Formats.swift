@@ -255,7 +255,7 @@ extension Report {
             th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #d8dee4;vertical-align:top}th{background:#eaeef2;font-weight:600}
             code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#eff1f3;padding:1px 4px;border-radius:4px}
             details{background:#fff;border-radius:8px;padding:8px 12px;margin:8px 0}summary{cursor:pointer;font-weight:600}
-            .evidence{color:#57606a;font-size:13px;margin:4px 0 0 0;padding-left:18px}.graphic{overflow:auto;margin-top:8px}
+            .evidence{color:#57606a;font-size:13px;margin:4px 0 0 0;padding-left:18px}.graphic{overflow:auto;margin-top:8px}.graphic svg{max-width:100%;height:auto}
             pre{background:#24292f;color:#f6f8fa;padding:10px;border-radius:6px;overflow:auto}
             </style></head><body>
             <header><h1>rbacgraph report</h1><p>\(esc(inputSummary))</p></header><main>

@@ -108,12 +108,25 @@ extension FindingRule {
             roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
             subjects: [{kind: ServiceAccount, name: web}]
             """,
+            // Permissions granted in another namespace count too.
+            """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: deployer, namespace: ci}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: ci-deploys, namespace: prod}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+            subjects: [{kind: ServiceAccount, name: deployer, namespace: ci}]
+            """,
         ],
         check: { ctx in
             let g = ctx.graph
+            /// Its own bindings (not its groups'), in any namespace or cluster-wide.
             func holdsPermissions(_ ns: String, _ name: String) -> Bool {
-                let id = Identity(name: Identity.serviceAccountPrefix + ns + ":" + name)  // its own bindings only
-                return !g.applicableBindings(for: id, in: ns).isEmpty
+                let id = Identity(name: Identity.serviceAccountPrefix + ns + ":" + name)
+                return !g.applicableBindings(for: id, in: "").isEmpty || !g.roleBindingNamespaces(for: id).isEmpty
             }
             var out: [Finding] = []
             for sa in g.serviceAccounts where sa.automountServiceAccountToken != false && !holdsPermissions(sa.namespace, sa.name) {
