@@ -43,7 +43,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "rbacgraph-bench",
-            dependencies: ["RBACCore", "RBACYAML", "CYAML", "CBenchSupport"],
+            dependencies: ["RBACCore", "RBACYAML", "RBACGraphviz", "CYAML", "CBenchSupport"],
             path: "Benchmarks/rbacgraph-bench"
         ),
         // glibc's mallinfo2, for the bench's memory figures.

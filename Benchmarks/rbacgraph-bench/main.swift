@@ -11,6 +11,7 @@
 
 import Foundation
 import RBACCore
+import RBACGraphviz
 import RBACYAML
 
 #if canImport(Glibc)
@@ -307,6 +308,7 @@ struct PathsPhase {
     var reportFindings = 0
     var reportFormats: [(String, Double)] = []
     var reportCLISeconds: Double?
+    var renderRows: [[String]] = []
 }
 
 var pathsPhase: PathsPhase?
@@ -396,11 +398,35 @@ if queryResult != nil {
         reportCLI = run.seconds
     }
     note("  report: \(report.findings.count) findings in \(fmt(reportSeconds, 2)) s; end to end \(reportCLI.map { fmt($0, 2) } ?? "-") s")
+    // Rendering: the default (budgeted) access view rendered in each format, and the DOT of the
+    // whole graph (no budget).
+    var renderRows: [[String]] = []
+    do {
+        var t = monotonicNanos()
+        let view = GraphView.access(base)
+        let viewSeconds = seconds(since: t)
+        let dot = view.dot
+        for format in RenderFormat.allCases {
+            t = monotonicNanos()
+            let bytes = try GraphvizRenderer.render(dot: dot, format: format)
+            let s = seconds(since: t)
+            renderRows.append(["\(view.nodeCount)-node view → \(format.rawValue) (\(bytes.count >> 10) KiB)", "\(fmt(s, 2)) s", "< 2 s", verdict(s < 2)])
+        }
+        renderRows.insert(["default view built (budget \(GraphView.defaultMaxNodes) nodes)", "\(fmt(viewSeconds * 1000)) ms", "", ""], at: 0)
+        t = monotonicNanos()
+        let full = GraphView.access(base, maxNodes: 10_000_000)  // no budget in practice
+        let fullDOT = full.dot
+        let fullSeconds = seconds(since: t)
+        renderRows.append(["whole graph as DOT (\(full.nodeCount) nodes, \(fullDOT.utf8.count >> 10) KiB): view + encoding", "\(fmt(fullSeconds, 2)) s", "< 3 s", verdict(fullSeconds < 3)])
+    } catch {
+        failures.append("rendering failed: \(error)")
+    }
     pathsPhase = PathsPhase(
         baseBytes: m1 - m0, escalationBytes: escalationBytes, nodes: e.nodes.count, edges: e.edges.count, build: builds,
         closure: closures, reaching: reaching.count, certain: reaching.filter(\.isCertain).count,
         pathQueries: LatencyStats(op: "paths", nanos: nanos), pathsFound: found, cliSeconds: cli,
-        reportSeconds: reportSeconds, reportFindings: report.findings.count, reportFormats: formats, reportCLISeconds: reportCLI)
+        reportSeconds: reportSeconds, reportFindings: report.findings.count, reportFormats: formats, reportCLISeconds: reportCLI,
+        renderRows: renderRows)
     note("  escalation graph: \(e.nodes.count) nodes, \(e.edges.count) edges, \(escalationBytes >> 10) KiB (base graph \((m1 - m0) >> 10) KiB); build \(fmt(median(builds) * 1000)) ms; closure \(fmt(median(closures) * 1000)) ms; paths median \(fmt(pathsPhase!.pathQueries.median)) µs")
 }
 let totalSeconds = seconds(since: benchStart)
@@ -480,6 +506,9 @@ if let p = pathsPhase {
             ["`rbacgraph escalations -A` end to end (load included)", p.cliSeconds.map { "\(fmt($0, 2)) s" } ?? "not run", "", ""],
             ["one `paths` query", "median \(fmt(p.pathQueries.median / 1000, 2)) ms, p99 \(fmt(p.pathQueries.p99 / 1000, 2)) ms", "< 50 ms", verdict(p.pathQueries.median < 50_000)],
         ], rightAligned: [])
+    md += "\n## Rendering\n\n"
+    md += "On the \(querySize) MB dump's graph, in-process with libgvc (`GraphView.access` then `GraphvizRenderer.render`).\n\n"
+    md += markdownTable(["measure", "value", "target", ""], p.renderRows, rightAligned: [])
     md += "\n## Report\n\n"
     md += "`Report(graph:)` on the \(querySize) MB dump's graph: every rule (the escalation graph and its closure included), then each format rendered. *End to end*: `rbacgraph report -f DUMP -o json`, load included. Target: under 10 s.\n\n"
     let renderTimes = p.reportFormats.map { "\($0.0) \(fmt($0.1 * 1000)) ms" }.joined(separator: ", ")

@@ -218,7 +218,7 @@ struct AccessView {
 
     /// Edges allowed: twice the nodes. Beyond that a picture is a hairball even with few
     /// nodes (many subjects in many bindings).
-    var maxEdges: Int { 2 * maxNodes }
+    var maxEdges: Int { maxNodes > Int.max / 2 ? Int.max : 2 * maxNodes }  // no overflow for a huge --max-nodes
 
     /// The smallest `k` in `1...n` for which `fits(k)`, or nil (`fits` is monotone).
     static func smallest(_ n: Int, _ fits: (Int) -> Bool) -> Int? {

@@ -69,4 +69,14 @@ struct ReportCLITests {
         if args[0] == "paths" { #expect(text.contains("ci/runner") && text.contains("cluster-admin")) }
         if args[0] == "who-can" { #expect(text.contains("system:masters")) }
     }
+
+    /// A budget as large as an Int can be is no budget, not a crash (the edge budget doubles it).
+    @Test("--max-nodes at its largest")
+    func hugeBudget() throws {
+        for args in [["graph", "-f", "samples/"], ["who-can", "get", "secrets", "-n", "prod", "-f", "samples/"]] {
+            let r = try CLI.run(args + ["--max-nodes", String(Int.max), "-o", "dot", "-q"])
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            #expect(r.stdout.hasPrefix("digraph "))
+        }
+    }
 }
