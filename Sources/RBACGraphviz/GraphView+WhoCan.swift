@@ -251,16 +251,5 @@ struct WhoCanView {
 
     /// A rule in a line: `get,list secrets`, `* *.*`, `get /metrics` (the form of the who-can
     /// table).
-    static func summary(_ rule: PolicyRule) -> String {
-        var what: [String] = []
-        for res in rule.resources {
-            if rule.apiGroups.isEmpty || rule.apiGroups == [""] { what.append(res) } else {
-                what.append(contentsOf: rule.apiGroups.map { $0.isEmpty ? res : "\(res).\($0)" })
-            }
-        }
-        what += rule.nonResourceURLs
-        var s = rule.verbs.joined(separator: ",") + " " + what.joined(separator: ",")
-        if !rule.resourceNames.isEmpty { s += " [" + rule.resourceNames.joined(separator: ",") + "]" }
-        return s
-    }
+    static func summary(_ rule: PolicyRule) -> String { rule.summary }
 }

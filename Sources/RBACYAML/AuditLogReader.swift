@@ -131,12 +131,7 @@ public struct AuditLogReader: Sendable {
         return AuditEvent(identity: user, request: request, timestamp: timestamp, source: loc)
     }
 
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        return FileSystem.readAll(fd: fd)
-    }
+    static func readFile(_ path: String) -> [UInt8]? { FileSystem.readFile(path) }
 
     /// Inflates gzip data (several members concatenated, as `cat a.gz b.gz` makes, included).
     static func gunzip(_ input: [UInt8]) -> [UInt8]? {

@@ -5,8 +5,8 @@ import Darwin
 #endif
 
 /// The little file-system access the loader needs, straight from libc (no Foundation: it
-/// roughly doubles a process's resident memory).
-enum FileSystem {
+/// roughly doubles a process's resident memory). Public for the command-line tool.
+public enum FileSystem {
     enum Kind { case file, directory, missing }
 
     static func kind(of path: String) -> Kind {
@@ -51,7 +51,7 @@ enum FileSystem {
     }
 
     /// Everything readable from a file descriptor (standard input).
-    static func readAll(fd: Int32) -> [UInt8] {
+    public static func readAll(fd: Int32) -> [UInt8] {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -61,6 +61,14 @@ enum FileSystem {
             out.append(contentsOf: buffer[0..<n])
         }
         return out
+    }
+
+    /// The bytes of a file (or of any path the kernel can read, such as `/dev/null`), or nil.
+    public static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return readAll(fd: fd)
     }
 
     /// Seconds on a monotonic clock.

@@ -46,6 +46,21 @@ public struct PolicyRule: Hashable, Sendable, Codable {
     /// Whether the rule grants anything for non-resource requests (it lists URLs).
     public var isNonResourceRule: Bool { !nonResourceURLs.isEmpty }
 
+    /// The rule in one line for people: `get,list secrets`, `* *.*`, `get /metrics`,
+    /// `get pods [web]` (resources as `resource.group`, resourceNames in brackets).
+    public var summary: String {
+        var what: [String] = []
+        for res in resources {
+            if apiGroups.isEmpty || apiGroups == [""] { what.append(res) } else {
+                what.append(contentsOf: apiGroups.map { $0.isEmpty ? res : "\(res).\($0)" })
+            }
+        }
+        what += nonResourceURLs
+        var s = verbs.joined(separator: ",") + " " + what.joined(separator: ",")
+        if !resourceNames.isEmpty { s += " [" + resourceNames.joined(separator: ",") + "]" }
+        return s
+    }
+
     /// The rule in the compact form Kubernetes prints in messages, e.g.
     /// `{APIGroups:[""], Resources:["secrets"], Verbs:["get" "list"]}`.
     public var compactDescription: String {

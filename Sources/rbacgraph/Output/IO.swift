@@ -1,3 +1,5 @@
+import RBACYAML
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -5,24 +7,9 @@ import Glibc
 /// Plain libc I/O for the CLI (no Foundation: it roughly doubles resident memory).
 enum IO {
     /// The bytes of a file (or of any path the kernel can read, such as `/dev/null`).
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        return readAll(fd)
-    }
+    static func readFile(_ path: String) -> [UInt8]? { FileSystem.readFile(path) }
 
-    static func readAll(_ fd: Int32) -> [UInt8] {
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            out.append(contentsOf: buffer[0..<n])
-        }
-        return out
-    }
+    static func readAll(_ fd: Int32) -> [UInt8] { FileSystem.readAll(fd: fd) }
 
     /// Writes a string to standard output, unbuffered.
     static func writeStdout(_ s: String) {

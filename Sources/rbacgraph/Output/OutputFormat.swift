@@ -84,17 +84,4 @@ enum JSONForms {
         }
     }
 
-    /// A short human form of a rule: `get,list secrets` / `get /healthz`.
-    static func ruleSummary(_ rule: PolicyRule) -> String {
-        var what: [String] = []
-        for res in rule.resources {
-            if rule.apiGroups.isEmpty || rule.apiGroups == [""] { what.append(res) } else {
-                what.append(contentsOf: rule.apiGroups.map { $0.isEmpty ? res : "\(res).\($0)" })
-            }
-        }
-        what += rule.nonResourceURLs
-        var s = rule.verbs.joined(separator: ",") + " " + what.joined(separator: ",")
-        if !rule.resourceNames.isEmpty { s += " [" + rule.resourceNames.joined(separator: ",") + "]" }
-        return s
-    }
 }

@@ -208,7 +208,7 @@ struct PathPrinter {
         var out: [(label: String, text: String)] = []
         for e in s.evidence {
             let role = esc.access.roles[e.role]
-            let rule = JSONForms.ruleSummary(role.rules[e.ruleIndex])
+            let rule = role.rules[e.ruleIndex].summary
             var line = paint(e.purpose, "1") + ": "
             var sources: [String] = []
             if let b = e.binding {

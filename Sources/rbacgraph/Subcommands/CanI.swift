@@ -92,7 +92,7 @@ extension RBACGraphCommand {
                 if !input.quiet {
                     if let g = d.grant {
                         print("  \(graph.reason(for: g))")
-                        print("  rule \(g.ruleIndex): \(JSONForms.ruleSummary(graph.roles[g.role].rules[g.ruleIndex]))")
+                        print("  rule \(g.ruleIndex): \(graph.roles[g.role].rules[g.ruleIndex].summary)")
                     } else if d.allowed {
                         print("  \(d.reason)")
                     } else {

@@ -133,7 +133,7 @@ extension RBACGraphCommand {
             guard case .permission(let request) = target, let identity = start.identity else { return }
             let d = esc.access.authorize(identity, request)
             if let g = d.grant {
-                let rule = JSONForms.ruleSummary(esc.access.roles[g.role].rules[g.ruleIndex])
+                let rule = esc.access.roles[g.role].rules[g.ruleIndex].summary
                 print("   allowed by \(esc.access.bindings[g.binding].displayName) → \(esc.access.roles[g.role].displayName) rule \(g.ruleIndex) [\(rule)]")
                 let sources = [esc.access.bindings[g.binding].source, esc.access.roles[g.role].source].compactMap(PathPrinter.location)
                 if !sources.isEmpty { print("   " + PathPrinter(esc).paint(sources.joined(separator: " → "), "2")) }

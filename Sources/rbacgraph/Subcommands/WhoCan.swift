@@ -115,7 +115,7 @@ extension RBACGraphCommand {
                 if allNamespaces { cells.append(row.namespace.map { $0.isEmpty ? "(cluster)" : $0 } ?? "") }
                 if let g = row.subject.grant {
                     cells += [graph.bindings[g.binding].displayName, graph.roles[g.role].displayName,
-                              JSONForms.ruleSummary(graph.roles[g.role].rules[g.ruleIndex])]
+                              graph.roles[g.role].rules[g.ruleIndex].summary]
                 } else {
                     cells += ["(API server)", "allowed everything", "*"]
                 }
@@ -184,7 +184,7 @@ extension RBACGraphCommand.WhoCan {
                 let s = a.subject
                 let name = RBACGraphCommand.Secrets.node(s)?.description ?? "\(s.kind):\(s.name)"
                 let via = a.grant.map {
-                    "\(graph.bindings[$0.binding].displayName) → \(graph.roles[$0.role].displayName) [\(JSONForms.ruleSummary(graph.roles[$0.role].rules[$0.ruleIndex]))]"
+                    "\(graph.bindings[$0.binding].displayName) → \(graph.roles[$0.role].displayName) [\(graph.roles[$0.role].rules[$0.ruleIndex].summary)]"
                 } ?? "(API server) allowed everything"
                 table.add([name, "0", "certain", via])
                 painted.append(nil)
