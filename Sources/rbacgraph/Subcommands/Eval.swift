@@ -5,7 +5,7 @@ extension RBACGraphCommand {
     /// `rbacgraph eval`: JSON lines in, JSON lines out.
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Answer JSON-lines queries (authorize, who-can, rules, role-rules): the machine interface.",
+            abstract: "Answer JSON-lines queries (authorize, who-can, rules, role-rules, paths): the machine interface.",
             discussion: "Each input line is a query object with \"id\" and \"op\"; each output line the answer with the same \"id\". See docs/eval.md.")
 
         @OptionGroup var input: InputOptions
