@@ -17,11 +17,7 @@ extension FindingRule {
 public enum FindingEngine {
     /// Every finding of `rules`, most severe first, then by rule order and object.
     public static func run(_ context: ReportContext, rules: [FindingRule] = FindingRule.all) -> [Finding] {
-        var out: [Finding] = []
-        for (order, rule) in rules.enumerated() {
-            out += rule.findings(in: context).map { ($0, order) }.map(\.0)
-            _ = order
-        }
+        let out = rules.flatMap { $0.findings(in: context) }
         let orderOf = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
         return out.sorted { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
