@@ -27,12 +27,7 @@ public final class ReportContext: @unchecked Sendable {
 
     /// `user:NAME`, `group:NAME` or `sa:NS/NAME` of a subject as written in a binding.
     public func principal(_ s: Subject, in binding: Binding) -> String? {
-        guard let e = s.effective(bindingNamespace: binding.namespace ?? "") else { return nil }
-        switch e.kind {
-        case "User": return "user:\(e.name)"
-        case "Group": return "group:\(e.name)"
-        default: return "sa:\(e.namespace)/\(e.name)"
-        }
+        s.effective(bindingNamespace: binding.namespace ?? "").flatMap(PathNode.init(subject:))?.description
     }
 
     /// The binding and role objects behind an edge's evidence.

@@ -57,6 +57,17 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The node of a binding subject already made effective (``Subject/effective(bindingNamespace:)``):
+    /// `User`, `Group` or `ServiceAccount`; nil for any other kind.
+    public init?(subject s: Subject) {
+        switch s.kind {
+        case "User": self = .user(s.name)
+        case "Group": self = .group(s.name)
+        case "ServiceAccount": self = .serviceAccount(namespace: s.namespace, name: s.name)
+        default: return nil
+        }
+    }
+
     /// Parses `user:NAME`, `group:NAME` or `sa:NS/NAME` (a user named
     /// `system:serviceaccount:NS:NAME` is that service account).
     public static func identity(parsing text: String) -> PathNode? {

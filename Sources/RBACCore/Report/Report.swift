@@ -80,21 +80,11 @@ public struct Report: Sendable {
         var identities: [String: Identity] = [:]
         for b in graph.bindings {
             for s in b.subjects {
-                guard let e = s.effective(bindingNamespace: b.namespace ?? "") else { continue }
-                let name: String
-                let identity: Identity
-                switch e.kind {
                 // The identity as the API server sees it: its groups' grants are its own.
-                case "User":
-                    name = "user:\(e.name)"
-                    identity = e.name.isExactly(Identity.anonymousUser) ? .anonymous : .authenticatedUser(e.name)
-                case "Group":
-                    name = "group:\(e.name)"
-                    identity = Identity(name: "", groups: [e.name])
-                default:
-                    name = "sa:\(e.namespace)/\(e.name)"
-                    identity = .serviceAccount(namespace: e.namespace, name: e.name)
-                }
+                guard let node = s.effective(bindingNamespace: b.namespace ?? "").flatMap(PathNode.init(subject:)),
+                    let identity = node.identity
+                else { continue }
+                let name = node.description
                 if let ns = namespace, !(name.hasPrefix("sa:\(ns)/") || b.namespace == ns) { continue }
                 if identities[name] == nil {
                     order.append(name)

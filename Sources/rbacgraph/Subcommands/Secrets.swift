@@ -75,16 +75,6 @@ extension RBACGraphCommand {
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
         }
 
-        /// The node for a binding subject.
-        static func node(_ s: Subject) -> PathNode? {
-            switch s.kind {
-            case "User": return .user(s.name)
-            case "Group": return .group(s.name)
-            case "ServiceAccount": return .serviceAccount(namespace: s.namespace, name: s.name)
-            default: return nil
-            }
-        }
-
         /// The readers of each secret, secrets of a namespace with the same readers together.
         static func entries(_ esc: EscalationGraph, namespace: String?, maxSteps: Int, printer: PathPrinter) -> [Entry] {
             let graph = esc.access
@@ -120,7 +110,7 @@ extension RBACGraphCommand {
                 }.joined(separator: ";")
             }
             func entry(_ ns: String, _ secrets: [SecretMetadata], _ readers: [DirectReader], _ reaching: [PrivilegePath]) -> Entry {
-                let directNodes = Set(readers.compactMap { node($0.subject)?.description })
+                let directNodes = Set(readers.compactMap { PathNode(subject: $0.subject)?.description })
                 let all = printer.ranked(reaching)
                 let others = all.filter { !directNodes.contains(esc.nodes[$0.start].description) }
                 return Entry(namespace: ns, secrets: secrets, direct: readers, all: all, directNodes: directNodes, paths: others)
@@ -211,7 +201,7 @@ extension RBACGraphCommand {
                 var kinds: [Int] = []  // 0 direct, 1 path
                 for d in e.direct {
                     let s = d.subject
-                    let name = Self.node(s)?.description ?? "\(s.kind):\(s.name)"
+                    let name = PathNode(subject: s)?.description ?? "\(s.kind):\(s.name)"
                     let via = d.grant.map { "\(esc.access.bindings[$0.binding].displayName) → \(esc.access.roles[$0.role].displayName)" }
                         ?? "the API server allows system:masters everything"
                     rows.append([name, "direct: " + d.verbs.joined(separator: ","), "0", "certain", via])

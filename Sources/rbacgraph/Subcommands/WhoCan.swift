@@ -160,7 +160,7 @@ extension RBACGraphCommand.WhoCan {
     func effectiveAnswer(_ esc: EscalationGraph, request: Request) -> EffectiveAnswer {
         let graph = esc.access
         let subjects = graph.subjects(allowedTo: request)
-        let direct = Set(subjects.compactMap { RBACGraphCommand.Secrets.node($0.subject)?.description })
+        let direct = Set(subjects.compactMap { PathNode(subject: $0.subject)?.description })
         let reaching = esc.identitiesReaching(.permission(request), maxSteps: maxSteps)
         var members: [(node: PathNode, grant: Grant?)] = []
         for p in reaching where p.steps.isEmpty && !direct.contains(esc.nodes[p.start].description) {
@@ -182,7 +182,7 @@ extension RBACGraphCommand.WhoCan {
             var painted: [PrivilegePath?] = []
             for a in answer.subjects {
                 let s = a.subject
-                let name = RBACGraphCommand.Secrets.node(s)?.description ?? "\(s.kind):\(s.name)"
+                let name = PathNode(subject: s)?.description ?? "\(s.kind):\(s.name)"
                 let via = a.grant.map {
                     "\(graph.bindings[$0.binding].displayName) → \(graph.roles[$0.role].displayName) [\(graph.roles[$0.role].rules[$0.ruleIndex].summary)]"
                 } ?? "(API server) allowed everything"
@@ -239,7 +239,7 @@ extension RBACGraphCommand.WhoCan {
         default:
             var items: [JSONValue] = answer.subjects.map { a in
                 var pairs: [(String, JSONValue)] = [
-                    ("identity", .string(RBACGraphCommand.Secrets.node(a.subject)?.description ?? "\(a.subject.kind):\(a.subject.name)")),
+                    ("identity", .string(PathNode(subject: a.subject)?.description ?? "\(a.subject.kind):\(a.subject.name)")),
                     ("direct", .bool(true)), ("subject", JSONForms.subject(a.subject)),
                 ]
                 if let g = a.grant {
