@@ -36,4 +36,9 @@ public struct Decision: Hashable, Sendable {
 public struct RuleGrant: Hashable, Sendable {
     public var rule: PolicyRule
     public var grant: Grant
+
+    public init(rule: PolicyRule, grant: Grant) {
+        self.rule = rule
+        self.grant = grant
+    }
 }

@@ -100,35 +100,26 @@ public struct Report: Sendable {
         var out: [Principal] = []
         for name in order {
             let identity = identities[name]!
-            var lines: [String: PermissionLine] = [:]
-            var lineOrder: [String] = []
+            var permissions: [PermissionLine] = []
             var grants: [(String, String)] = []
             var seenGrants = Set<String>()
             for ns in [""] + graph.roleBindingNamespaces(for: identity) {
-                for rg in graph.rules(for: identity, in: ns).rules {
-                    let binding = graph.bindings[rg.grant.binding]
-                    if !ns.isEmpty && binding.kind != .roleBinding { continue }
-                    let g = (binding.displayName, graph.roles[rg.grant.role].displayName)
+                // The namespace passes add only what its RoleBindings give.
+                let rules = graph.rules(for: identity, in: ns).rules.filter { rg in
+                    ns.isEmpty || graph.bindings[rg.grant.binding].kind == .roleBinding
+                }
+                for rg in rules {
+                    let g = (graph.bindings[rg.grant.binding].displayName, graph.roles[rg.grant.role].displayName)
                     if seenGrants.insert(g.0 + g.1).inserted { grants.append(g) }
-                    let scope = ns.isEmpty ? "cluster" : ns
-                    var targets: [String] = []
-                    for group in rg.rule.apiGroups {
-                        for res in rg.rule.resources { targets.append(group.isEmpty ? res : "\(res).\(group)") }
-                    }
-                    targets += rg.rule.nonResourceURLs
-                    for t in targets {
-                        let key = "\(scope)\u{0}\(t)\u{0}\(rg.rule.resourceNames.joined(separator: ","))"
-                        if lines[key] == nil {
-                            lineOrder.append(key)
-                            lines[key] = PermissionLine(scope: scope, resource: t, verbs: [], resourceNames: rg.rule.resourceNames)
-                        }
-                        for v in rg.rule.verbs where !lines[key]!.verbs.contains(v) { lines[key]!.verbs.append(v) }
-                    }
+                }
+                let scope = ns.isEmpty ? "cluster" : ns
+                permissions += CompactPermission.compact(rules).map {
+                    PermissionLine(scope: scope, resource: $0.resource, verbs: $0.verbs, resourceNames: $0.resourceNames)
                 }
             }
             let mine = findings.filter { $0.principal == name }
             out.append(Principal(
-                name: name, permissions: lineOrder.map { lines[$0]! }, grants: grants,
+                name: name, permissions: permissions, grants: grants,
                 worst: mine.map(\.severity).max(), findingCount: mine.count, usage: usageByName[name]))
         }
         return out.sorted { a, b in

@@ -146,32 +146,18 @@ extension RBACGraphCommand {
 /// The `kubectl auth can-i --list` view: one row per resource (as `resource.group`) and
 /// resource names, verbs merged; one row per non-resource URL.
 struct CompactRules {
-    var rows: [[String]] = []
+    var rows: [[String]]
 
     init(_ rules: [RuleGrant], graph: AccessGraph) {
-        struct Key: Hashable { var resource: String; var names: String; var url: String }
-        var order: [Key] = []
-        var verbs: [Key: [String]] = [:]
-        var from: [Key: [String]] = [:]
-        for rg in rules {
-            let r = rg.rule
-            let role = graph.roles[rg.grant.role].displayName
-            var keys: [Key] = []
-            for g in r.apiGroups {
-                for res in r.resources {
-                    keys.append(Key(resource: g.isEmpty ? res : "\(res).\(g)", names: "[" + r.resourceNames.joined(separator: " ") + "]", url: "[]"))
-                }
-            }
-            for u in r.nonResourceURLs { keys.append(Key(resource: "", names: "[]", url: "[\(u)]")) }
-            for k in keys {
-                if verbs[k] == nil { order.append(k) }
-                for v in r.verbs where !(verbs[k]?.contains(v) ?? false) { verbs[k, default: []].append(v) }
-                if !(from[k]?.contains(role) ?? false) { from[k, default: []].append(role) }
-            }
+        // kubectl's columns: resources, non-resource URLs, resource names, verbs (sorted by
+        // resource, then URL, then names, as shown; URLs after resources).
+        let rows = CompactPermission.compact(rules).map { e in
+            [
+                e.isNonResourceURL ? "" : e.resource, e.isNonResourceURL ? "[\(e.resource)]" : "[]",
+                "[" + e.resourceNames.joined(separator: " ") + "]", "[" + e.verbs.joined(separator: " ") + "]",
+                e.roles.map { graph.roles[$0].displayName }.joined(separator: ", "),
+            ]
         }
-        let sorted = order.sorted { ($0.resource.isEmpty ? 1 : 0, $0.resource, $0.url, $0.names) < ($1.resource.isEmpty ? 1 : 0, $1.resource, $1.url, $1.names) }
-        for k in sorted {
-            rows.append([k.resource, k.url, k.names, "[" + (verbs[k] ?? []).joined(separator: " ") + "]", (from[k] ?? []).joined(separator: ", ")])
-        }
+        self.rows = rows.sorted { a, b in (a[0].isEmpty ? 1 : 0, a[0], a[1], a[2]) < (b[0].isEmpty ? 1 : 0, b[0], b[1], b[2]) }
     }
 }
