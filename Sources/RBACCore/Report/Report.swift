@@ -41,6 +41,8 @@ public struct Report: Sendable {
     public var rules: [FindingRule]
     /// What was analysed, for the report's header.
     public var inputSummary: String
+    /// What the rules looked at (the escalation graph among it), for drawing findings.
+    public let context: ReportContext
 
     /// Builds the report.
     /// - Parameters:
@@ -52,6 +54,7 @@ public struct Report: Sendable {
         ignore: [String] = [], inputSummary: String = ""
     ) {
         let context = ReportContext(graph: graph)
+        self.context = context
         var all = FindingEngine.run(context, rules: rules)
         if let ns = namespace {
             all = all.filter { f in

@@ -50,8 +50,8 @@ extension RBACGraphCommand {
 
         /// Inline SVG for high findings: an escalation finding's path to cluster-admin, else
         /// what the finding's principal holds. Rendering errors leave the finding without one.
-        static func graphics(graph: AccessGraph, quiet: Bool) -> (Finding) -> String? {
-            var esc: EscalationGraph?
+        static func graphics(context: ReportContext, quiet: Bool) -> (Finding) -> String? {
+            let graph = context.graph
             var drawn = 0
             var warned = false
             return { finding in
@@ -63,10 +63,10 @@ extension RBACGraphCommand {
                 }
                 let view: GraphView
                 if finding.ruleID == "escalation-path" {
-                    if esc == nil { esc = EscalationGraph(graph) }
-                    let paths = esc!.paths(from: principal, to: .fullAuthority)
+                    let esc = context.escalation  // built by the rules already
+                    let paths = esc.paths(from: principal, to: .fullAuthority)
                     guard !paths.isEmpty else { return nil }
-                    view = GraphView.paths(paths, in: esc!, title: "\(principal) → cluster-admin", maxNodes: 60)
+                    view = GraphView.paths(paths, in: esc, title: "\(principal) → cluster-admin", maxNodes: 60)
                 } else {
                     view = GraphView.access(graph, filter: AccessFilter(subject: principal), maxNodes: 60)
                 }
@@ -114,7 +114,7 @@ extension RBACGraphCommand {
             let text: String
             switch format {
             case .md: text = report.markdown()
-            case .html: text = report.html(graphic: Self.graphics(graph: graph, quiet: input.quiet))
+            case .html: text = report.html(graphic: Self.graphics(context: report.context, quiet: input.quiet))
             case .json: text = report.json().prettySerialized() + "\n"
             case .sarif: text = report.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
             }
