@@ -144,7 +144,7 @@ final class LazyEscalationGraph: @unchecked Sendable {
     private let access: AccessGraph
     private var built: EscalationGraph?
     private var extra: [String: EscalationGraph] = [:]
-    private let lock = NSLockLike()
+    private let lock = Lock()
 
     init(_ access: AccessGraph) { self.access = access }
 
@@ -160,23 +160,5 @@ final class LazyEscalationGraph: @unchecked Sendable {
             extra[key] = g
             return g
         }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A pthread mutex (RBACCore does not import Foundation).
-final class NSLockLike: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func withLock<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
     }
 }
