@@ -4,11 +4,11 @@
 /// Ops: `authorize`, `who-can`, `rules`, `role-rules`. See `docs/eval.md` for the format.
 public struct QueryEvaluator: Sendable {
     public let graph: AccessGraph
-    private let escalation: LazyEscalationGraph
+    private let paths: PathFinder
 
     public init(graph: AccessGraph) {
         self.graph = graph
-        self.escalation = LazyEscalationGraph(graph)
+        self.paths = PathFinder(graph)
     }
 
     /// Answers one line of JSON. Malformed queries get `{"id": …, "error": "…"}`.
@@ -73,11 +73,8 @@ public struct QueryEvaluator: Sendable {
             guard let target = PathTarget.parse(toText) else { throw QueryError(message: "cannot read the target \"\(toText)\"") }
             var maxSteps = 8
             if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
-            var extra = [from]
-            if case .identity(let id) = target { extra.append(id) }
-            let esc = escalation.graph(including: extra)
-            let found = esc.paths(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
-            return [("paths", .array(found.map { esc.json($0) }))]
+            let answer = paths.answer(PathQuery(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true))
+            return [("paths", answer.pathsJSON)]
         default:
             throw QueryError(message: "unknown op \"\(op)\"")
         }
@@ -147,31 +144,6 @@ public struct QueryEvaluator: Sendable {
         add("resourceNames", r.resourceNames)
         add("nonResourceURLs", r.nonResourceURLs)
         return .object(pairs)
-    }
-}
-
-/// The escalation graph, built on first use (only the `paths` op needs it). An identity the
-/// input does not mention gets a graph of its own that includes it.
-final class LazyEscalationGraph: @unchecked Sendable {
-    private let access: AccessGraph
-    private var built: EscalationGraph?
-    private var extra: [String: EscalationGraph] = [:]
-    private let lock = NSLockLike()
-
-    init(_ access: AccessGraph) { self.access = access }
-
-    func graph(including nodes: [PathNode]) -> EscalationGraph {
-        lock.withLock {
-            let base = built ?? EscalationGraph(access)
-            built = base
-            let missing = nodes.filter { base.index(of: $0) == nil }
-            if missing.isEmpty { return base }
-            let key = missing.map(\.description).joined(separator: "\u{0}")
-            if let g = extra[key] { return g }
-            let g = EscalationGraph(access, including: missing)
-            extra[key] = g
-            return g
-        }
     }
 }
 
