@@ -91,7 +91,7 @@ public struct QueryEvaluator: Sendable {
         case "create-binding", "create-role":
             let object = try self.object(of: q, op: op)
             let verdict = graph.admission(of: object, by: try Self.identity(q), verb: .create)
-            return [("allowed", .bool(verdict.allowed))]
+            return [("allowed", .bool(verdict.allowed)), ("reasons", .array(verdict.reasons.map { .string($0) }))]
         default:
             throw QueryError(message: "unknown op \"\(op)\"")
         }
