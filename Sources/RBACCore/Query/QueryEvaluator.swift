@@ -61,7 +61,7 @@ public struct QueryEvaluator: Sendable {
         case "rules":
             let ns = q["namespace"]?.stringValue ?? ""
             let result = graph.rules(for: try Self.identity(q), in: ns)
-            var out: [(String, JSONValue)] = [("rules", .array(Self.selfSubjectRules(result.rules.map(\.rule)).map(Self.ruleJSON)))]
+            var out: [(String, JSONValue)] = [("rules", .array(Self.selfSubjectRules(result.rules.map(\.rule)).map(\.json)))]
             if !result.errors.isEmpty { out.append(("evaluationError", .string(result.errors.joined(separator: ", ")))) }
             return out
         case "role-rules":
@@ -74,7 +74,7 @@ public struct QueryEvaluator: Sendable {
                 role = graph.clusterRole(named: name)
             }
             guard let role else { throw QueryError(message: "\(kind.lowercased()) \"\(name)\" not found") }
-            return [("rules", .array(role.rules.map(Self.ruleJSON)))]
+            return [("rules", .array(role.rules.map(\.json)))]
         case "paths":
             guard let fromText = q["from"]?.stringValue, let from = PathNode.identity(parsing: fromText) else {
                 throw QueryError(message: "paths needs from: user:NAME, group:NAME or sa:NS/NAME")
@@ -172,18 +172,6 @@ public struct QueryEvaluator: Sendable {
         }
         return out
     }
-
-    /// A rule as JSON, empty lists left out.
-    public static func ruleJSON(_ r: PolicyRule) -> JSONValue {
-        var pairs: [(String, JSONValue)] = []
-        func add(_ k: String, _ v: [String]) { if !v.isEmpty { pairs.append((k, .array(v.map { .string($0) }))) } }
-        add("verbs", r.verbs)
-        add("apiGroups", r.apiGroups)
-        add("resources", r.resources)
-        add("resourceNames", r.resourceNames)
-        add("nonResourceURLs", r.nonResourceURLs)
-        return .object(pairs)
-    }
 }
 
 /// The escalation graph, built on first use (only the `paths` op needs it). An identity the
@@ -192,7 +180,7 @@ final class LazyEscalationGraph: @unchecked Sendable {
     private let access: AccessGraph
     private var built: EscalationGraph?
     private var extra: [String: EscalationGraph] = [:]
-    private let lock = NSLockLike()
+    private let lock = Lock()
 
     init(_ access: AccessGraph) { self.access = access }
 
@@ -208,23 +196,5 @@ final class LazyEscalationGraph: @unchecked Sendable {
             extra[key] = g
             return g
         }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A pthread mutex (RBACCore does not import Foundation).
-final class NSLockLike: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func withLock<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
     }
 }

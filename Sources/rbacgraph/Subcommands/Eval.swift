@@ -30,10 +30,7 @@ extension RBACGraphCommand {
             if queries == "-" {
                 text = String(decoding: IO.readAll(0), as: UTF8.self)
             } else {
-                guard let data = IO.readFile(queries) else {
-                    throw ValidationError("Cannot read queries file \(queries).")
-                }
-                text = String(decoding: data, as: UTF8.self)
+                text = String(decoding: try IO.readFile(queries, what: "the queries file"), as: UTF8.self)
             }
             var out = ""
             out.reserveCapacity(text.utf8.count)
