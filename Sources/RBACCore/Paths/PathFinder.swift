@@ -57,7 +57,7 @@ public final class PathFinder: @unchecked Sendable {
     public let access: AccessGraph
     private var built: EscalationGraph?
     private var including: [[PathNode]: EscalationGraph] = [:]
-    private let lock = NSLockLike()
+    private let lock = Lock()
 
     public init(_ access: AccessGraph) { self.access = access }
 
