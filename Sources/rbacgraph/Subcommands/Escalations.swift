@@ -79,9 +79,9 @@ extension RBACGraphCommand {
                 return true
             }
             // system:masters has full authority by design: last, not first.
-            found = printer.ranked(found.filter { !Self.isMasters(esc.nodes[$0.start]) })
+            found = esc.ranked(found.filter { !Self.isMasters(esc.nodes[$0.start]) })
                 + found.filter { Self.isMasters(esc.nodes[$0.start]) }
-            let alarming = found.filter { !Self.isMasters(esc.nodes[$0.start]) && PathCertainty($0) != .shownFalse }
+            let alarming = found.filter { !Self.isMasters(esc.nodes[$0.start]) && $0.certainty != .shownFalse }
 
             switch output {
             case .table: printTable(found, printer: printer)
@@ -92,8 +92,8 @@ extension RBACGraphCommand {
                 pairs.append(("identities", .array(found.map { p in
                     var item: [(String, JSONValue)] = [
                         ("identity", .string(esc.nodes[p.start].description)),
-                        ("public", .bool(PathPrinter.isPublic(esc.nodes[p.start]))),
-                        ("certainty", .string(PathCertainty(p).id)),
+                        ("public", .bool(esc.nodes[p.start].isPublic)),
+                        ("certainty", .string(p.certainty.id)),
                         ("length", .number(Double(p.steps.count))),
                     ]
                     if Self.isMasters(esc.nodes[p.start]) { item.append(("byDesign", .bool(true))) }
@@ -124,7 +124,7 @@ extension RBACGraphCommand {
             for (k, p) in rows.enumerated() {
                 var path = printer.plainChain(p)
                 if Self.isMasters(esc.nodes[p.start]) { path += "  (by design)" }
-                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), printer.certaintyLabel(p), path])
+                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), p.certaintyLabel, path])
             }
             print(table.render(color: printer.color) { r, c, text in
                 switch c {
