@@ -53,7 +53,7 @@ bench: deps
 # Regenerate the Swift embedding of the built-in policy data (BuiltinPolicy/*/*.yaml) after
 # changing the data; a test checks that the embedding equals the files.
 builtin-policy:
-	scripts/embed-builtin-policy.sh BuiltinPolicy Sources/RBACYAML/BuiltinPolicy+Data.swift
+	scripts/embed-builtin-policy.sh BuiltinPolicy Sources/RBACLoading/BuiltinPolicy+Data.swift
 
 clean:
 	rm -rf .build

@@ -5,7 +5,7 @@
 ///
 /// A manifest repository binds these roles but never contains them; a cluster always has them.
 /// ``Cluster/mergeBuiltinPolicy(_:)`` adds them to an input the way the API server reconciles
-/// them at start-up. The shipped versions are data files, loaded by `RBACYAML`
+/// them at start-up. The shipped versions are data files, loaded by `RBACLoading`
 /// (`BuiltinPolicy.shipped(_:)`).
 public struct BuiltinPolicy: Sendable {
     /// The Kubernetes version, as `v1.24.0-alpha.1`.
