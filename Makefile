@@ -14,7 +14,7 @@ SHARED ?= ../shared
 # with the same flags (RBACGRAPH_SWIFT_BUILD_FLAGS), so that it is neither stale nor rebuilt.
 WERROR_FLAGS := -Xswiftc -warnings-as-errors
 
-.PHONY: all deps build release test demo bench conformance docs-images clean
+.PHONY: all deps build release test demo bench conformance docs-images builtin-policy clean
 
 all: build
 
@@ -65,6 +65,11 @@ docs-images: build
 	$$B/rbacgraph who-can get secrets -n prod -f samples/ -q -o svg --output docs/images/who-can-get-secrets-prod.svg && \
 	$$B/rbacgraph paths --from sa:ci/runner -f samples/ -q -o svg --output docs/images/paths-sa-ci-runner.svg && \
 	$$B/docs-images docs/images/paths-to-cluster-admin.svg
+
+# Regenerate the Swift embedding of the built-in policy data (BuiltinPolicy/*/*.yaml) after
+# changing the data; a test checks that the embedding equals the files.
+builtin-policy:
+	scripts/embed-builtin-policy.sh BuiltinPolicy Sources/RBACLoading/BuiltinPolicy+Data.swift
 
 clean:
 	rm -rf .build

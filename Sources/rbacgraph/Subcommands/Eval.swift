@@ -1,11 +1,12 @@
 import ArgumentParser
 import RBACCore
+import RBACLoading
 
 extension RBACGraphCommand {
     /// `rbacgraph eval`: JSON lines in, JSON lines out.
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Answer JSON-lines queries (authorize, who-can, rules, role-rules, paths): the machine interface.",
+            abstract: "Answer JSON-lines queries (authorize, who-can, rules, role-rules, paths, create-binding, create-role): the machine interface.",
             discussion: "Each input line is a query object with \"id\" and \"op\"; each output line the answer with the same \"id\". See docs/eval.md.")
 
         @OptionGroup var input: InputOptions
@@ -24,7 +25,7 @@ extension RBACGraphCommand {
 
         func run() throws {
             let (graph, result) = try input.loadGraph()
-            let evaluator = QueryEvaluator(graph: graph)
+            let evaluator = QueryEvaluator(graph: graph, decodeObject: ManifestLoader.decodeObject)
             let text: String
             if queries == "-" {
                 text = String(decoding: IO.readAll(0), as: UTF8.self)
