@@ -11,7 +11,7 @@
 
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 // MARK: - Where things are

@@ -51,7 +51,7 @@ public struct QueryEvaluator: Sendable {
         case "rules":
             let ns = q["namespace"]?.stringValue ?? ""
             let result = graph.rules(for: try Self.identity(q), in: ns)
-            var out: [(String, JSONValue)] = [("rules", .array(Self.selfSubjectRules(result.rules.map(\.rule)).map(Self.ruleJSON)))]
+            var out: [(String, JSONValue)] = [("rules", .array(Self.selfSubjectRules(result.rules.map(\.rule)).map(\.json)))]
             if !result.errors.isEmpty { out.append(("evaluationError", .string(result.errors.joined(separator: ", ")))) }
             return out
         case "role-rules":
@@ -64,7 +64,7 @@ public struct QueryEvaluator: Sendable {
                 role = graph.clusterRole(named: name)
             }
             guard let role else { throw QueryError(message: "\(kind.lowercased()) \"\(name)\" not found") }
-            return [("rules", .array(role.rules.map(Self.ruleJSON)))]
+            return [("rules", .array(role.rules.map(\.json)))]
         case "paths":
             guard let fromText = q["from"]?.stringValue, let from = PathNode.identity(parsing: fromText) else {
                 throw QueryError(message: "paths needs from: user:NAME, group:NAME or sa:NS/NAME")
@@ -135,18 +135,6 @@ public struct QueryEvaluator: Sendable {
             }
         }
         return out
-    }
-
-    /// A rule as JSON, empty lists left out.
-    public static func ruleJSON(_ r: PolicyRule) -> JSONValue {
-        var pairs: [(String, JSONValue)] = []
-        func add(_ k: String, _ v: [String]) { if !v.isEmpty { pairs.append((k, .array(v.map { .string($0) }))) } }
-        add("verbs", r.verbs)
-        add("apiGroups", r.apiGroups)
-        add("resources", r.resources)
-        add("resourceNames", r.resourceNames)
-        add("nonResourceURLs", r.nonResourceURLs)
-        return .object(pairs)
     }
 }
 

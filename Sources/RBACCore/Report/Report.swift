@@ -74,6 +74,14 @@ public struct Report: Sendable {
         self.principals = Self.principals(graph: graph, findings: findings, usages: usages, namespace: namespace)
     }
 
+    /// The severities from the most severe down, the order every format lists them in.
+    public static let severityOrder: [Severity] = [.critical, .high, .medium, .low, .info]
+
+    /// Counts per severity.
+    public var summary: [(Severity, Int)] {
+        Self.severityOrder.map { s in (s, findings.filter { $0.severity == s }.count) }
+    }
+
     /// Findings at or above `severity`.
     public func findings(atLeast severity: Severity) -> [Finding] { findings.filter { $0.severity >= severity } }
 

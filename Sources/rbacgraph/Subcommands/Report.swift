@@ -1,7 +1,8 @@
 import ArgumentParser
 import RBACCore
 import RBACGraphviz
-import RBACYAML
+import RBACLoading
+import RBACPresentation
 
 extension RBACGraphCommand {
     /// `rbacgraph report`: the least-privilege report, for people and for CI.

@@ -4,7 +4,7 @@
 
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 @Suite("Loader: input forms")

@@ -1,6 +1,7 @@
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
+import RBACPresentation
 import Testing
 
 /// Audit logs as the API server writes them: what each principal used, and the minimal

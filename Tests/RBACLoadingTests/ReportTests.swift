@@ -1,6 +1,7 @@
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
+import RBACPresentation
 import Testing
 
 /// The report on samples/: what it finds, baselines, and the SARIF it writes.

@@ -2,7 +2,7 @@
 
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 /// Loads YAML or JSON text, never strict (so it cannot throw).

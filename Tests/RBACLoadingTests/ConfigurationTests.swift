@@ -1,5 +1,5 @@
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 /// API server configuration documents the report inspects: encryption at rest and the audit

@@ -1,5 +1,5 @@
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 /// Every report rule carries manifests that must trigger it and manifests that must not; this

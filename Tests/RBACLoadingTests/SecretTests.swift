@@ -5,7 +5,7 @@
 
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 @Suite("Loader: secret values never load")

@@ -1,6 +1,6 @@
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 /// The report rules on the real-manifest corpus (`../shared/corpus`, one cluster per project

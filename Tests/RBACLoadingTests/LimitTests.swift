@@ -3,7 +3,7 @@
 
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 @Suite("Loader: limits on hostile input", .timeLimit(.minutes(1)))
