@@ -62,7 +62,7 @@ final class InputFeeder {
             let n = min(size, bytes.count - position)
             if n > 0 {
                 bytes.withUnsafeBufferPointer { src in
-                    buffer.update(from: src.baseAddress! + position, count: n)
+                    if let base = src.baseAddress { buffer.update(from: base + position, count: n) }
                 }
             }
             source = .memory(bytes, position: position + n)

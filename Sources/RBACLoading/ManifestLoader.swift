@@ -455,3 +455,16 @@ struct LineScanner {
         return nil
     }
 }
+
+// MARK: - Objects in queries
+
+extension ManifestLoader {
+    /// Reads the objects of one query (`eval`'s `create-binding` and `create-role`) with the
+    /// same decoder as files, so an object is read the same wherever it comes from.
+    /// - Throws: the first problem, as ``LoadError/strict(_:)``.
+    @Sendable public static func decodeObject(_ json: String) throws -> Cluster {
+        var options = Options()
+        options.strict = true
+        return try ManifestLoader(options: options).load(yaml: json, name: "<object>").cluster
+    }
+}

@@ -28,11 +28,8 @@ public struct LeastPrivilege: Sendable {
         var order: [String] = []
         var byUser: [String: (identity: Identity, requests: [Request: Int])] = [:]
         func record(_ identity: Identity, _ request: Request) {
-            if byUser[identity.name] == nil {
-                order.append(identity.name)
-                byUser[identity.name] = (identity, [:])
-            }
-            byUser[identity.name]!.requests[request, default: 0] += 1
+            if byUser[identity.name] == nil { order.append(identity.name) }
+            byUser[identity.name, default: (identity, [:])].requests[request, default: 0] += 1
         }
         for e in events {
             record(e.identity, e.request)
@@ -47,9 +44,8 @@ public struct LeastPrivilege: Sendable {
                 record(by, target)
             }
         }
-        usages = order.map { name in
-            let (identity, requests) = byUser[name]!
-            return Self.usage(graph: graph, identity: identity, requests: requests)
+        usages = order.compactMap { name in
+            byUser[name].map { Self.usage(graph: graph, identity: $0.identity, requests: $0.requests) }
         }
     }
 
@@ -115,8 +111,8 @@ public struct MinimalPolicy: Sendable {
         // Scope: "" for cluster-scoped requests and URLs, else the namespace.
         var scopes: [String: [Request]] = [:]
         for r in requests { scopes[r.namespace, default: []].append(r) }
-        for ns in scopes.keys.sorted() {
-            let rules = Self.rules(for: scopes[ns]!)
+        for (ns, requests) in scopes.sorted(by: { $0.key < $1.key }) {
+            let rules = Self.rules(for: requests)
             if ns.isEmpty {
                 roles.append(Role(kind: .clusterRole, name: base, rules: rules))
                 bindings.append(Binding(
@@ -162,10 +158,10 @@ public struct MinimalPolicy: Sendable {
             }
         }
         var out: [PolicyRule] = []
-        for key in verbNames.keys.sorted() {
+        for (key, namesByVerb) in verbNames.sorted(by: { $0.key < $1.key }) {
             var unnamed: [String] = []
             var byName: [String: [String]] = [:]
-            for (verb, names) in verbNames[key]!.sorted(by: { $0.key < $1.key }) {
+            for (verb, names) in namesByVerb.sorted(by: { $0.key < $1.key }) {
                 if names.count == 1, let only = names.first, !only.isEmpty {
                     byName[only, default: []].append(verb)
                 } else {

@@ -87,8 +87,8 @@ public struct Report: Sendable {
 
     /// Every principal named by a binding, plus those seen in audit logs.
     public static func principals(graph: AccessGraph, findings: [Finding], usages: [LeastPrivilege.Usage], namespace: String?) -> [Principal] {
-        var order: [String] = []
-        var identities: [String: Identity] = [:]
+        var order: [(name: String, identity: Identity)] = []
+        var seen = Set<String>()
         for b in graph.bindings {
             for s in b.subjects {
                 // The identity as the API server sees it: its groups' grants are its own.
@@ -97,20 +97,15 @@ public struct Report: Sendable {
                 else { continue }
                 let name = node.description
                 if let ns = namespace, !(name.hasPrefix("sa:\(ns)/") || b.namespace == ns) { continue }
-                if identities[name] == nil {
-                    order.append(name)
-                    identities[name] = identity
-                }
+                if seen.insert(name).inserted { order.append((name, identity)) }
             }
         }
         let usageByName = Dictionary(usages.map { ($0.principal, $0) }, uniquingKeysWith: { a, _ in a })
-        for u in usages where identities[u.principal] == nil {
-            order.append(u.principal)
-            identities[u.principal] = u.identity
+        for u in usages where seen.insert(u.principal).inserted {
+            order.append((u.principal, u.identity))
         }
         var out: [Principal] = []
-        for name in order {
-            let identity = identities[name]!
+        for (name, identity) in order {
             var permissions: [PermissionLine] = []
             var grants: [(String, String)] = []
             var seenGrants = Set<String>()
