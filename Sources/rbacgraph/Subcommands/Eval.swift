@@ -1,6 +1,6 @@
 import ArgumentParser
 import RBACCore
-import RBACYAML
+import RBACLoading
 
 extension RBACGraphCommand {
     /// `rbacgraph eval`: JSON lines in, JSON lines out.
