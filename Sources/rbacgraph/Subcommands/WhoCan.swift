@@ -82,6 +82,9 @@ extension RBACGraphCommand {
                 }
                 rows = subjects.map { (nil, $0) }
             }
+            // What only the built-in policy grants comes after the input's grants, marked.
+            let isBuiltIn = { (row: (namespace: String?, subject: AllowedSubject)) in row.subject.grant.map(graph.isBuiltInOnly) ?? false }
+            rows = rows.filter { !isBuiltIn($0) } + rows.filter(isBuiltIn)
             if let outputFile { try Redirect.stdout(to: outputFile) }
             switch output {
             case .table: printTable(rows, graph: graph, request: req)
@@ -118,7 +121,8 @@ extension RBACGraphCommand {
                 }
                 // One row per grant, the subject repeated: revoking access takes every one.
                 for g in row.subject.grants {
-                    table.add(cells + [graph.bindings[g.binding].displayName, graph.roles[g.role].displayName,
+                    let builtIn = graph.isBuiltInOnly(g) ? " (built-in)" : ""
+                    table.add(cells + [graph.bindings[g.binding].displayName + builtIn, graph.roles[g.role].displayName,
                                        graph.roles[g.role].rules[g.ruleIndex].summary])
                 }
                 if s.kind == "Group", !groups.contains(s.name) { groups.append(s.name) }
