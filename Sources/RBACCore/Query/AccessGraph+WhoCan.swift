@@ -15,12 +15,12 @@ extension AccessGraph {
     public func subjects(allowedTo request: Request) -> [AllowedSubject] {
         let namespace = request.namespace
         // 1. Roles with a rule allowing the request (first such rule per role).
-        var clusterRoleRule: [Int: Int] = [:]
-        var roleRule: [Int: Int] = [:]
-        func consider(_ refs: [RuleRef]?, into map: inout [Int: Int]) {
+        var clusterRoleRule: [RoleID: Int] = [:]
+        var roleRule: [RoleID: Int] = [:]
+        func consider(_ refs: [RuleRef]?, into map: inout [RoleID: Int]) {
             guard let refs else { return }
             for ref in refs {
-                let r = Int(ref.role), j = Int(ref.rule)
+                let r = RoleID(Int(ref.role)), j = Int(ref.rule)
                 if let existing = map[r], existing <= j { continue }
                 if roles[r].rules[j].allows(request) { map[r] = j }
             }
@@ -41,18 +41,18 @@ extension AccessGraph {
         }
 
         // 2. Bindings that resolve to those roles.
-        var crbHits: [(binding: Int, role: Int, rule: Int)] = []
-        var rbHits: [(binding: Int, role: Int, rule: Int)] = []
+        var crbHits: [(binding: Int, role: RoleID, rule: Int)] = []
+        var rbHits: [(binding: Int, role: RoleID, rule: Int)] = []
         for (r, j) in clusterRoleRule {
             for b in crbsByRole[r] ?? [] { crbHits.append((b, r, j)) }
             if !namespace.isEmpty {
-                for b in rbsByRole[NamespacedName(namespace: namespace, name: String(r))] ?? [] {
+                for b in rbsByRole[RoleInNamespace(namespace: namespace, role: r)] ?? [] {
                     rbHits.append((b, r, j))
                 }
             }
         }
         for (r, j) in roleRule {
-            for b in rbsByRole[NamespacedName(namespace: namespace, name: String(r))] ?? [] {
+            for b in rbsByRole[RoleInNamespace(namespace: namespace, role: r)] ?? [] {
                 rbHits.append((b, r, j))
             }
         }
@@ -71,7 +71,7 @@ extension AccessGraph {
                 guard let e = s.effective(bindingNamespace: ns) else { continue }
                 if seen.insert(e.canonical).inserted {
                     out.append(AllowedSubject(
-                        subject: e, grant: Grant(subject: e, binding: hit.binding, role: hit.role, ruleIndex: hit.rule)))
+                        subject: e, grant: Grant(subject: e, binding: BindingID(hit.binding), role: hit.role, ruleIndex: hit.rule)))
                 }
             }
         }
