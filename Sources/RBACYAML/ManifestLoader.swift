@@ -27,6 +27,11 @@ public struct ManifestLoader: Sendable {
         public var maxAliasEvents = 1_000_000
         /// The largest single token (a scalar) in bytes.
         public var maxScalarBytes = 64 << 20
+        /// Threads that parse one load (files, documents of a stream, items of a List) when
+        /// the input is large enough; 1 parses on the calling thread alone. The result is the
+        /// same either way. Default: the online processors, at most 8, or the environment
+        /// variable `RBACGRAPH_LOAD_THREADS`.
+        public var parallelism = ManifestLoader.defaultParallelism
 
         public init() {}
     }
@@ -46,6 +51,12 @@ public struct ManifestLoader: Sendable {
 
     public var options: Options
     public var progress: ProgressHandler?
+
+    /// The default of ``Options/parallelism``.
+    public static var defaultParallelism: Int {
+        if let v = getenv("RBACGRAPH_LOAD_THREADS"), let n = Int(String(cString: v)), n >= 1 { return min(n, 64) }
+        return max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
 
     public init(options: Options = Options(), progress: ProgressHandler? = nil) {
         self.options = options
