@@ -1,5 +1,5 @@
 import Foundation
-import RBACYAML
+import RBACLoading
 
 #if canImport(Glibc)
 import Glibc
