@@ -62,7 +62,7 @@ enum AggregationChain {
 
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 
 extension AggregationChain {
     struct Run {
