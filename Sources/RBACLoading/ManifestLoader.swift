@@ -27,6 +27,10 @@ public struct ManifestLoader: Sendable {
         public var maxAliasEvents = 1_000_000
         /// The largest single token (a scalar) in bytes.
         public var maxScalarBytes = 64 << 20
+        /// The API server's built-in policy to merge into the input as the API server does at
+        /// start-up (``RBACCore/Cluster/mergeBuiltinPolicy(_:)``); `nil` (the default): the
+        /// input alone. The CLI passes the newest shipped policy unless `--no-builtin-policy`.
+        public var builtinPolicy: BuiltinPolicy? = nil
 
         public init() {}
     }
@@ -39,6 +43,8 @@ public struct ManifestLoader: Sendable {
         public var cluster: Cluster
         public var diagnostics: [LoadDiagnostic]
         public var statistics: LoadStatistics
+        /// What merging ``Options/builtinPolicy`` did; `nil` when none was asked for.
+        public var builtinPolicy: BuiltinPolicyMerge? = nil
 
         /// Whether anything failed to load (any diagnostic of severity error).
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -84,7 +90,7 @@ public struct ManifestLoader: Sendable {
             }
         }
         session.statistics.seconds = FileSystem.now() - start
-        return session.result
+        return withBuiltinPolicy(session.result)
     }
 
     /// Loads YAML or JSON text; `name` is used in diagnostics.
@@ -93,7 +99,15 @@ public struct ManifestLoader: Sendable {
         let start = FileSystem.now()
         try session.load(memory: Array(yaml.utf8), name: name)
         session.statistics.seconds = FileSystem.now() - start
-        return session.result
+        return withBuiltinPolicy(session.result)
+    }
+
+    /// The result with ``Options/builtinPolicy`` merged in, when there is one.
+    private func withBuiltinPolicy(_ result: Result) -> Result {
+        guard let policy = options.builtinPolicy else { return result }
+        var result = result
+        result.builtinPolicy = result.cluster.mergeBuiltinPolicy(policy)
+        return result
     }
 
     /// The manifest files under a directory (`*.yaml`, `*.yml`, `*.json`), recursively,
@@ -330,8 +344,7 @@ extension ManifestLoader {
                 try report(.error, d.location, "\(kind) has no metadata.name")
                 return
             }
-            let rbacKinds: Set<String> = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]
-            if rbacKinds.contains(kind) {
+            if ManifestDecoder.rbacKinds.contains(kind) {
                 if let v = d.apiVersion, !v.hasPrefix("rbac.authorization.k8s.io/") {
                     try report(.warning, d.location, "\(what) has apiVersion \(v), not rbac.authorization.k8s.io: skipped")
                     statistics.skippedKinds[kind, default: 0] += 1
@@ -353,7 +366,7 @@ extension ManifestLoader {
                 let role = Role(
                     kind: kind == "Role" ? .role : .clusterRole, name: name, namespace: ns, labels: d.labels,
                     rules: rules, aggregationRule: kind == "ClusterRole" ? d.aggregationRule : nil,
-                    source: d.location)
+                    source: d.location, annotations: d.annotations)
                 cluster.roles.append(role)
             case "RoleBinding", "ClusterRoleBinding":
                 guard let ref = d.roleRef else {
@@ -368,7 +381,7 @@ extension ManifestLoader {
                 cluster.bindings.append(Binding(
                     kind: kind == "RoleBinding" ? .roleBinding : .clusterRoleBinding, name: name, namespace: ns,
                     roleRef: RoleRef(apiGroup: apiGroup, kind: refKind, name: refName),
-                    subjects: d.subjects ?? [], source: d.location))
+                    subjects: d.subjects ?? [], source: d.location, labels: d.labels, annotations: d.annotations))
             case "ServiceAccount":
                 cluster.serviceAccounts.append(ServiceAccount(
                     namespace: ns, name: name, automountServiceAccountToken: d.automountServiceAccountToken,
