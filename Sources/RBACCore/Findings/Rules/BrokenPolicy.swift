@@ -155,7 +155,7 @@ extension FindingRule {
         check: { ctx in
             let g = ctx.graph
             var bound = Set<Int>()
-            for r in g.resolutions { if case .role(let i) = r { bound.insert(i) } }
+            for r in g.resolutions { if case .role(let i) = r { bound.insert(i.index) } }
             return g.roles.enumerated().compactMap { i, role in
                 // ClusterRoles an aggregated role takes in are used through it.
                 guard !bound.contains(i), !g.aggregation.isSelected(i), !role.name.hasPrefix("system:") else { return nil }
