@@ -33,3 +33,45 @@ struct InputCLITests {
         #expect(r.stdout.contains("\"findings\""))
     }
 }
+
+extension InputCLITests {
+    static let role = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: pod-reader, namespace: dev}
+        rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: alice-reads, namespace: dev}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+        subjects: [{kind: User, name: alice}]
+
+        """
+
+    @Test("a chart folder answers with exit 0: Chart.yaml and values.yaml are notes; --exclude leaves a folder out")
+    func chartFolder() throws {
+        let scratch = try Scratch()
+        try scratch.write("chart/Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n")
+        try scratch.write("chart/values.yaml", "replicaCount: 1\n")
+        try scratch.write("chart/templates/rbac.yaml", Self.role)
+        try scratch.write("chart/tests/broken.yaml", "kind: [\n")
+        let chart = scratch.url.appendingPathComponent("chart").path
+        let r = try CLI.run(["who-can", "get", "pods", "-n", "dev", "-f", chart, "--exclude", "tests"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("alice"))
+        #expect(r.stderr.contains("\(chart)/Chart.yaml:1:1: note: not a Kubernetes object (no kind): skipped"))
+        #expect(!r.stderr.contains("error:"))
+        let quiet = try CLI.run(["who-can", "get", "pods", "-n", "dev", "-f", chart, "--exclude", "tests", "-q"])
+        #expect(quiet.stderr == "")
+        let all = try CLI.run(["who-can", "get", "pods", "-n", "dev", "-f", chart])
+        #expect(all.status == 3)
+    }
+
+    @Test("a missing file: its path, no :0:0")
+    func missingFile() throws {
+        let r = try CLI.run(["who-can", "get", "pods", "-f", "no-such-file.yaml"])
+        #expect(r.status == 3)
+        #expect(r.stderr.hasPrefix("no-such-file.yaml: error: no such file or directory"), "stderr: \(r.stderr)")
+    }
+}
