@@ -19,7 +19,9 @@ public struct ManifestLoader: Sendable {
     public struct Options: Sendable {
         /// The namespace of namespaced objects that name none (as `kubectl apply` does).
         public var defaultNamespace = "default"
-        /// Stop at the first error (``LoadError/strict(_:)``).
+        /// Stop at the first error (``LoadError/strict(_:)``), and leave out the RBAC objects
+        /// the API server would refuse (``APIServerValidation``) instead of evaluating them as
+        /// written.
         public var strict = false
         /// The deepest nesting of mappings and sequences accepted.
         public var maxDepth = 256
@@ -42,6 +44,9 @@ public struct ManifestLoader: Sendable {
         public var cluster: Cluster
         public var diagnostics: [LoadDiagnostic]
         public var statistics: LoadStatistics
+        /// The RBAC objects loaded that the API server would refuse (each also a warning):
+        /// answers that rest on them should say so. Empty in strict mode, which drops them.
+        public var refusals: [APIServerValidation.Refusal] = []
 
         /// Whether anything failed to load (any diagnostic of severity error).
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -134,7 +139,11 @@ extension ManifestLoader {
             self.progress = progress
         }
 
-        var result: Result { Result(cluster: cluster, diagnostics: diagnostics, statistics: statistics) }
+        var refusals: [APIServerValidation.Refusal] = []
+
+        var result: Result {
+            Result(cluster: cluster, diagnostics: diagnostics, statistics: statistics, refusals: refusals)
+        }
 
         mutating func report(_ severity: LoadDiagnostic.Severity, _ loc: SourceLocation, _ message: String) throws(LoadError) {
             try add(LoadDiagnostic(severity: severity, location: loc, message: message))
@@ -401,6 +410,10 @@ extension ManifestLoader {
                     kind: kind == "Role" ? .role : .clusterRole, name: name, namespace: ns, labels: d.labels,
                     rules: rules, aggregationRule: kind == "ClusterRole" ? d.aggregationRule : nil,
                     source: d.location)
+                let refusal = APIServerValidation.Refusal(
+                    object: role.displayName, namespace: role.namespace, source: d.location,
+                    problems: APIServerValidation.problems(in: role))
+                guard try admit(refusal, rules: d.rules ?? []) else { return }
                 try noteReplacement(kind: kind, namespace: role.namespace, name: name, at: d.location, in: \.roles, by: role)
                 cluster.roles.append(role)
             case "RoleBinding", "ClusterRoleBinding":
@@ -417,6 +430,10 @@ extension ManifestLoader {
                     kind: kind == "RoleBinding" ? .roleBinding : .clusterRoleBinding, name: name, namespace: ns,
                     roleRef: RoleRef(apiGroup: apiGroup, kind: refKind, name: refName),
                     subjects: d.subjects ?? [], source: d.location)
+                let refusal = APIServerValidation.Refusal(
+                    object: binding.displayName, namespace: binding.namespace, source: d.location,
+                    problems: APIServerValidation.problems(in: binding))
+                guard try admit(refusal, rules: []) else { return }
                 try noteReplacement(kind: kind, namespace: binding.namespace, name: name, at: d.location, in: \.bindings, by: binding)
                 cluster.bindings.append(binding)
             case "ServiceAccount":
@@ -439,6 +456,27 @@ extension ManifestLoader {
     }
 }
 
+
+// MARK: - What the API server would refuse
+
+extension ManifestLoader.Session {
+    /// Reports each problem the API server's validation finds in an RBAC object, located at
+    /// its rule when it has one; in strict mode the object is left out.
+    /// - Returns: whether to load the object.
+    mutating func admit(_ refusal: APIServerValidation.Refusal, rules: [RuleDraft]) throws(LoadError) -> Bool {
+        guard !refusal.problems.isEmpty else { return true }
+        let what = refusal.object.split(separator: "/", maxSplits: 1).map(String.init)
+        let name = what.count == 2 ? "\(what[0]) \"\(what[1])\"" : refusal.object
+        let outcome = options.strict ? "left out by --strict" : "evaluated as written"
+        for p in refusal.problems {
+            let at = p.ruleIndex.flatMap { $0 < rules.count ? rules[$0].location : nil } ?? refusal.source
+            try report(.warning, at ?? SourceLocation(file: "-"), "\(name): the API server would refuse it: \(p) (\(outcome))")
+        }
+        if options.strict { return false }
+        refusals.append(refusal)
+        return true
+    }
+}
 
 // MARK: - Replaced definitions
 

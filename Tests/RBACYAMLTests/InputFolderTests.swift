@@ -154,3 +154,53 @@ struct InputFolderTests {
         #expect(result.warnings == ["b.yaml:7:1: warning: RoleBinding \"dev/b\" replaces a different definition at b.yaml:1:1"])
     }
 }
+
+@Suite("Loader: objects the API server would refuse")
+struct RefusedObjectTests {
+    static let text = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: pod-reader, namespace: dev}
+        rules:
+        - apiGroups: [""]
+          resources: [pods]
+          verbs: [list]
+        - resources: [pods]
+          verbs: [get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: robots}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects:
+        - {kind: Robot, name: r2d2}
+        - {kind: ServiceAccount, name: api}
+
+        """
+
+    @Test("each problem is a warning at its rule or object, with the API server's field path and message")
+    func located() {
+        let result = load(Self.text, name: "refused.yaml")
+        #expect(result.errors == [])
+        #expect(result.warnings == [
+            #"refused.yaml:8:3: warning: Role "dev/pod-reader": the API server would refuse it: rules[1].apiGroups: Required value: resource rules must supply at least one api group (evaluated as written)"#,
+            #"refused.yaml:11:1: warning: ClusterRoleBinding "robots": the API server would refuse it: subjects[0].kind: Unsupported value: "Robot": supported values: "ServiceAccount", "User", "Group" (evaluated as written)"#,
+            #"refused.yaml:11:1: warning: ClusterRoleBinding "robots": the API server would refuse it: subjects[1].namespace: Required value (evaluated as written)"#,
+        ])
+        // Still evaluated as written, as the authorizer would.
+        #expect(result.roleNames == ["Role/dev/pod-reader"])
+        #expect(result.bindingNames == ["ClusterRoleBinding/robots"])
+        #expect(result.refusals.map(\.object) == ["Role/dev/pod-reader", "ClusterRoleBinding/robots"])
+    }
+
+    @Test("--strict leaves them out")
+    func strict() throws {
+        var options = ManifestLoader.Options()
+        options.strict = true
+        let result = try ManifestLoader(options: options).load(yaml: Self.text, name: "refused.yaml")
+        #expect(result.roleNames == [])
+        #expect(result.bindingNames == [])
+        #expect(result.refusals == [])
+        #expect(result.warnings.allSatisfy { $0.hasSuffix("(left out by --strict)") })
+    }
+}

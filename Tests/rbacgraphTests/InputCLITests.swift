@@ -75,3 +75,42 @@ extension InputCLITests {
         #expect(r.stderr.hasPrefix("no-such-file.yaml: error: no such file or directory"), "stderr: \(r.stderr)")
     }
 }
+
+extension InputCLITests {
+    /// A binding the API server would refuse (a subject of an unknown kind) still grants alice
+    /// as written: the answer says it rests on it; --strict leaves it out.
+    static let refused = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: readers}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+        subjects:
+        - {kind: Robot, name: r2d2}
+        - {kind: User, name: alice}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: secret-reader}
+        rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
+
+        """
+
+    @Test("an answer that rests on an object the API server would refuse says so", arguments: [
+        ["who-can", "get", "secrets", "-n", "prod"],
+        ["can-i", "get", "secrets", "-n", "prod", "--as", "alice"],
+    ])
+    func refusedObject(_ args: [String]) throws {
+        let scratch = try Scratch()
+        let file = try scratch.write("crb.yaml", Self.refused)
+        let r = try CLI.run(args + ["-f", file])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains(#"\#(file):1:1: warning: ClusterRoleBinding "readers": the API server would refuse it: subjects[0].kind: Unsupported value: "Robot": supported values: "ServiceAccount", "User", "Group" (evaluated as written)"#))
+        #expect(r.stderr.contains("this answer rests on an object the API server would refuse"))
+        #expect(r.stderr.contains("ClusterRoleBinding/readers (\(file):1:1), which grants it: subjects[0].kind"))
+        if args[0] == "who-can" { #expect(r.stdout.contains("alice")) }
+        let strict = try CLI.run(args + ["-f", file, "--strict"])
+        if args[0] == "who-can" { #expect(!strict.stdout.contains("alice")) } else { #expect(strict.status == 1) }
+        #expect(!strict.stderr.contains("this answer rests on"))
+        #expect(strict.stderr.contains("(left out by --strict)"))
+    }
+}
