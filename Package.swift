@@ -7,7 +7,8 @@ let package = Package(
     products: [
         .executable(name: "rbacgraph", targets: ["rbacgraph"]),
         .library(name: "RBACCore", targets: ["RBACCore"]),
-        .library(name: "RBACYAML", targets: ["RBACYAML"]),
+        .library(name: "RBACLoading", targets: ["RBACLoading"]),
+        .library(name: "RBACPresentation", targets: ["RBACPresentation"]),
         .library(name: "RBACGraphviz", targets: ["RBACGraphviz"]),
     ],
     dependencies: [
@@ -25,6 +26,8 @@ let package = Package(
             providers: [.apt(["libgraphviz-dev"])]
         ),
         .target(name: "RBACCore"),
+        // The report's formats (Markdown, HTML, JSON, SARIF) and YAML output: presentation, out of the core.
+        .target(name: "RBACPresentation", dependencies: ["RBACCore"]),
         // DOT documents, views and in-process rendering with libgvc (no C type in its API).
         .target(name: "RBACGraphviz", dependencies: ["RBACCore", "CGraphviz"]),
         // zlib, for gzip'd audit logs.
@@ -33,26 +36,26 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "RBACYAML", dependencies: ["CYAML", "CZlib", "RBACCore"]),
+        .target(name: "RBACLoading", dependencies: ["CYAML", "CZlib", "RBACCore"]),
         .executableTarget(
             name: "rbacgraph",
             dependencies: [
-                "RBACCore", "RBACYAML", "RBACGraphviz",
+                "RBACCore", "RBACLoading", "RBACGraphviz", "RBACPresentation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "rbacgraph-bench",
-            dependencies: ["RBACCore", "RBACYAML", "RBACGraphviz", "CYAML", "CBenchSupport"],
+            dependencies: ["RBACCore", "RBACLoading", "RBACGraphviz", "RBACPresentation", "CYAML", "CBenchSupport"],
             path: "Benchmarks/rbacgraph-bench"
         ),
         // glibc's mallinfo2, for the bench's memory figures.
         .target(name: "CBenchSupport", path: "Benchmarks/CBenchSupport"),
         // Fixtures are found next to each test file through #filePath: no resource bundles.
         .testTarget(name: "RBACCoreTests", dependencies: ["RBACCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "RBACYAMLTests", dependencies: ["RBACYAML", "RBACCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["RBACYAML", "RBACCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "RBACGraphvizTests", dependencies: ["RBACGraphviz", "RBACCore", "RBACYAML"], exclude: ["Fixtures"]),
-        .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACYAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "RBACLoadingTests", dependencies: ["RBACLoading", "RBACCore", "RBACPresentation"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["RBACLoading", "RBACCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "RBACGraphvizTests", dependencies: ["RBACGraphviz", "RBACCore", "RBACLoading"], exclude: ["Fixtures"]),
+        .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACLoading"], exclude: ["Fixtures"]),
     ]
 )

@@ -74,13 +74,21 @@ public struct Report: Sendable {
         self.principals = Self.principals(graph: graph, findings: findings, usages: usages, namespace: namespace)
     }
 
+    /// The severities from the most severe down, the order every format lists them in.
+    public static let severityOrder: [Severity] = [.critical, .high, .medium, .low, .info]
+
+    /// Counts per severity.
+    public var summary: [(Severity, Int)] {
+        Self.severityOrder.map { s in (s, findings.filter { $0.severity == s }.count) }
+    }
+
     /// Findings at or above `severity`.
     public func findings(atLeast severity: Severity) -> [Finding] { findings.filter { $0.severity >= severity } }
 
     /// Every principal named by a binding, plus those seen in audit logs.
     public static func principals(graph: AccessGraph, findings: [Finding], usages: [LeastPrivilege.Usage], namespace: String?) -> [Principal] {
-        var order: [String] = []
-        var identities: [String: Identity] = [:]
+        var order: [(name: String, identity: Identity)] = []
+        var seen = Set<String>()
         for b in graph.bindings {
             for s in b.subjects {
                 // The identity as the API server sees it: its groups' grants are its own.
@@ -89,20 +97,15 @@ public struct Report: Sendable {
                 else { continue }
                 let name = node.description
                 if let ns = namespace, !(name.hasPrefix("sa:\(ns)/") || b.namespace == ns) { continue }
-                if identities[name] == nil {
-                    order.append(name)
-                    identities[name] = identity
-                }
+                if seen.insert(name).inserted { order.append((name, identity)) }
             }
         }
         let usageByName = Dictionary(usages.map { ($0.principal, $0) }, uniquingKeysWith: { a, _ in a })
-        for u in usages where identities[u.principal] == nil {
-            order.append(u.principal)
-            identities[u.principal] = u.identity
+        for u in usages where seen.insert(u.principal).inserted {
+            order.append((u.principal, u.identity))
         }
         var out: [Principal] = []
-        for name in order {
-            let identity = identities[name]!
+        for (name, identity) in order {
             var permissions: [PermissionLine] = []
             var grants: [(String, String)] = []
             var seenGrants = Set<String>()

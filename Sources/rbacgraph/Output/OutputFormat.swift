@@ -1,6 +1,7 @@
 import ArgumentParser
 import RBACCore
 import RBACGraphviz
+import RBACPresentation
 
 #if canImport(Glibc)
 import Glibc
@@ -68,7 +69,7 @@ enum JSONForms {
         if let src = r.source { role.append(("source", .string(src.description))) }
         return .object([
             ("subject", subject(g.subject)), ("binding", .object(binding)), ("role", .object(role)),
-            ("ruleIndex", .number(Double(g.ruleIndex))), ("rule", QueryEvaluator.ruleJSON(r.rules[g.ruleIndex])),
+            ("ruleIndex", .number(Double(g.ruleIndex))), ("rule", r.rules[g.ruleIndex].json),
         ])
     }
 

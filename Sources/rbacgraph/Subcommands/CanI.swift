@@ -129,7 +129,7 @@ extension RBACGraphCommand {
                 print(table.render(color: Terminal.colorStdout), terminator: "")
             default:
                 let items: [JSONValue] = rules.map { rg in
-                    .object([("rule", QueryEvaluator.ruleJSON(rg.rule)), ("grant", JSONForms.grant(rg.grant, in: graph))])
+                    .object([("rule", rg.rule.json), ("grant", JSONForms.grant(rg.grant, in: graph))])
                 }
                 var pairs: [(String, JSONValue)] = [
                     ("identity", .object([("user", .string(id.name)), ("groups", .array(id.groups.map { .string($0) }))])),

@@ -1,6 +1,6 @@
 import ArgumentParser
 import RBACCore
-import RBACYAML
+import RBACLoading
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,8 @@
 import ArgumentParser
 import RBACCore
 import RBACGraphviz
-import RBACYAML
+import RBACLoading
+import RBACPresentation
 
 extension RBACGraphCommand {
     /// `rbacgraph report`: the least-privilege report, for people and for CI.
@@ -106,7 +107,7 @@ extension RBACGraphCommand {
             }
             var ignoreLines: [String] = []
             if let path = ignore {
-                guard let bytes = IO.readFile(path) else { throw ValidationError("Cannot read the baseline \(path).") }
+                let bytes = try IO.readFile(path, what: "the baseline")
                 ignoreLines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
             }
             let files = input.filenames.joined(separator: ", ")
@@ -121,7 +122,7 @@ extension RBACGraphCommand {
             case .sarif: text = report.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
             }
             if let path = outputFile {
-                guard IO.writeFile(path, text) else { throw ValidationError("Cannot write \(path).") }
+                try OutputFile.write(Array(text.utf8), to: path)
             } else {
                 IO.writeStdout(text)
             }

@@ -1,0 +1,591 @@
+public import RBACCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Loads Kubernetes manifests (YAML, multi-document YAML, `kind: List` dumps, JSON) from
+/// files, directories, standard input or strings into a ``Cluster``.
+///
+/// ```swift
+/// let result = try ManifestLoader().load(paths: ["cluster-dump.yaml"])
+/// let graph = AccessGraph(result.cluster)
+/// ```
+/// Problems never stop a load (unless ``Options/strict``): each becomes a ``LoadDiagnostic``,
+/// the object or document concerned is dropped, and loading goes on with the next document
+/// (after a YAML syntax error, from the next `---` line).
+public struct ManifestLoader: Sendable {
+    /// Limits and defaults.
+    public struct Options: Sendable {
+        /// The namespace of namespaced objects that name none (as `kubectl apply` does).
+        public var defaultNamespace = "default"
+        /// Stop at the first error (``LoadError/strict(_:)``), and leave out the RBAC objects
+        /// the API server would refuse (``APIServerValidation``) instead of evaluating them as
+        /// written.
+        public var strict = false
+        /// The deepest nesting of mappings and sequences accepted.
+        public var maxDepth = 256
+        /// The most events aliases may replay in one document (alias bombs).
+        public var maxAliasEvents = 1_000_000
+        /// The largest single token (a scalar) in bytes.
+        public var maxScalarBytes = 64 << 20
+        /// Globs of files and folders a folder walk leaves out (``PathExclusion``); files
+        /// named on their own are always read.
+        public var exclude: [String] = []
+
+        public init() {}
+    }
+
+    /// Progress of a long load: called now and then from the loading thread.
+    public typealias ProgressHandler = @Sendable (_ file: String, _ bytesDone: Int, _ bytesTotal: Int) -> Void
+
+    /// What a load produced.
+    public struct Result: Sendable {
+        public var cluster: Cluster
+        public var diagnostics: [LoadDiagnostic]
+        public var statistics: LoadStatistics
+        /// The RBAC objects loaded that the API server would refuse (each also a warning):
+        /// answers that rest on them should say so. Empty in strict mode, which drops them.
+        public var refusals: [APIServerValidation.Refusal] = []
+
+        /// Whether anything failed to load (any diagnostic of severity error).
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    public var options: Options
+    public var progress: ProgressHandler?
+
+    public init(options: Options = Options(), progress: ProgressHandler? = nil) {
+        self.options = options
+        self.progress = progress
+    }
+
+    // MARK: Entry points
+
+    /// Loads files and directories (recursively: `*.yaml`, `*.yml`, `*.json`, sorted by path);
+    /// `-` reads standard input.
+    /// - Throws: ``LoadError/strict(_:)`` in strict mode only.
+    public func load(paths: [String]) throws(LoadError) -> Result {
+        var session = Session(options: options, progress: progress)
+        let start = FileSystem.now()
+        var inputs: [(path: String, size: Int)] = []
+        for path in paths {
+            if path == "-" {
+                inputs.append(("-", 0))
+                continue
+            }
+            switch FileSystem.kind(of: path) {
+            case .missing:
+                try session.report(.error, SourceLocation(file: path), "no such file or directory")
+            case .directory:
+                let walk = FileSystem.walk(
+                    path, extensions: Self.manifestExtensions, excluded: PathExclusion(options.exclude).excludes)
+                for file in walk.files { inputs.append((file, FileSystem.size(of: file))) }
+                session.statistics.excludedFiles += walk.excluded
+                for r in walk.revisits {
+                    if r.loop {
+                        try session.report(.warning, SourceLocation(file: r.path), "symlink loop: leads back to \(r.target): not followed")
+                    } else {
+                        try session.report(.note, SourceLocation(file: r.path), "the same folder as \(r.target), read already: skipped")
+                    }
+                }
+            case .file:
+                inputs.append((path, FileSystem.size(of: path)))
+            }
+        }
+        session.bytesTotal = inputs.reduce(0) { $0 + $1.size }
+        for input in inputs {
+            if input.path == "-" {
+                try session.load(memory: FileSystem.readAll(fd: 0), name: "-")
+            } else {
+                try session.load(file: input.path)
+            }
+        }
+        session.statistics.seconds = FileSystem.now() - start
+        return session.result
+    }
+
+    /// Loads YAML or JSON text; `name` is used in diagnostics.
+    public func load(yaml: String, name: String = "<input>") throws(LoadError) -> Result {
+        var session = Session(options: options, progress: progress)
+        let start = FileSystem.now()
+        try session.load(memory: Array(yaml.utf8), name: name)
+        session.statistics.seconds = FileSystem.now() - start
+        return session.result
+    }
+
+    /// The extensions of manifest files a folder walk reads.
+    static let manifestExtensions = ["yaml", "yml", "json"]
+}
+
+// MARK: - One load
+
+extension ManifestLoader {
+    /// The state of one call to `load`.
+    struct Session {
+        let options: Options
+        let progress: ProgressHandler?
+        var cluster = Cluster()
+        var diagnostics: [LoadDiagnostic] = []
+        var statistics = LoadStatistics()
+        var bytesTotal = 0
+        var bytesBefore = 0
+        var lastProgress = 0
+        /// RBAC objects by kind, namespace and name: their index in the cluster's list.
+        var definitions: [[UInt8]: Int] = [:]
+
+        init(options: Options, progress: ProgressHandler?) {
+            self.options = options
+            self.progress = progress
+        }
+
+        var refusals: [APIServerValidation.Refusal] = []
+
+        var result: Result {
+            Result(cluster: cluster, diagnostics: diagnostics, statistics: statistics, refusals: refusals)
+        }
+
+        mutating func report(_ severity: LoadDiagnostic.Severity, _ loc: SourceLocation, _ message: String) throws(LoadError) {
+            try add(LoadDiagnostic(severity: severity, location: loc, message: message))
+        }
+
+        mutating func add(_ d: LoadDiagnostic) throws(LoadError) {
+            if let last = diagnostics.last, last == d { return }  // the same error seen again after a resync
+            diagnostics.append(d)
+            switch d.severity {
+            case .error: statistics.errors += 1
+            case .warning: statistics.warnings += 1
+            case .note: statistics.notes += 1
+            }
+            if d.severity == .error && options.strict { throw .strict(d) }
+        }
+
+        mutating func load(file path: String) throws(LoadError) {
+            if FileSystem.looksBinary(path: path) == true {
+                statistics.files += 1
+                try report(.error, SourceLocation(file: path), Self.binaryMessage)
+                return
+            }
+            let max = options.maxScalarBytes
+            try load(name: path) { offset in
+                InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
+            } lines: { offset in
+                LineScanner(path: path, offset: offset)
+            }
+        }
+
+        /// A binary file is one error: parsing it would report one per `---` its bytes hold.
+        static let binaryMessage = "binary file, not YAML or JSON text: skipped"
+
+        mutating func load(memory bytes: [UInt8], name: String) throws(LoadError) {
+            if FileSystem.looksBinary(bytes[...]) {
+                statistics.files += 1
+                try report(.error, SourceLocation(file: name), Self.binaryMessage)
+                return
+            }
+            let max = options.maxScalarBytes
+            try load(name: name) { offset in
+                InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max)
+            } lines: { offset in
+                LineScanner(bytes: bytes, offset: offset)
+            }
+        }
+
+        /// Parses one input from its start; after a fatal YAML error, starts again at the next
+        /// `---` line after the error.
+        mutating func load(
+            name: String, open: (Int) -> InputFeeder?, lines: (Int) -> LineScanner?
+        ) throws(LoadError) {
+            statistics.files += 1
+            var offset = 0
+            var lineBase = 0
+            var fedTotal = 0
+            while true {
+                guard let feeder = open(offset) else {
+                    let reason = String(cString: strerror(errno))
+                    try report(.error, SourceLocation(file: name), "cannot read: \(reason)")
+                    return
+                }
+                let reader = YAMLEventReader(
+                    feeder: feeder, maxDepth: options.maxDepth, maxAliasEvents: options.maxAliasEvents)
+                let decoder = ManifestDecoder(reader: reader, file: name, lineBase: lineBase)
+                let failure = try parse(decoder)
+                fedTotal = offset + feeder.bytesFed
+                guard let failure else { break }
+                let errorLine = lineBase + failure.line
+                try report(
+                    .error, SourceLocation(file: name, line: errorLine + 1, column: failure.column + 1),
+                    failure.message)
+                // Resynchronise at the next document start.
+                guard var scanner = lines(offset),
+                    let next = scanner.nextDocumentStart(firstLine: lineBase, atOrAfter: max(errorLine, lineBase + 1))
+                else { break }
+                offset = next.offset
+                lineBase = next.line
+            }
+            statistics.bytes += max(fedTotal, 0)
+            bytesBefore += max(fedTotal, 0)
+        }
+
+        /// Decodes documents until the end of the stream or a fatal error, which it returns.
+        private mutating func parse(_ decoder: ManifestDecoder) throws(LoadError) -> YAMLStreamError? {
+            let reader = decoder.reader
+            var pending: [ObjectDraft] = []
+            var inDocument = false
+            // Issues up to here belong to complete objects; those after it, to a document a
+            // fatal error cut short, whose error explains them.
+            var issuesKept = 0
+            do {
+                try reader.advance()  // stream start
+                while true {
+                    try reader.advance()
+                    switch reader.kind {
+                    case .streamEnd:
+                        try flushIssues(decoder)
+                        return nil
+                    case .documentStart:
+                        inDocument = true
+                        issuesKept = decoder.issues.count
+                        decoder.topLevelKind = nil
+                        statistics.documents += 1
+                        try reader.advance()
+                        pending = []
+                        let issuesBefore = decoder.issues.count
+                        let draft = try decoder.decodeObject(topLevel: true) { item in
+                            pending.append(item)
+                            issuesKept = decoder.issues.count
+                        }
+                        if let draft, Self.isNotAnObject(draft), pending.isEmpty {
+                            // A Chart.yaml, values.yaml, kustomization file: its fields mean
+                            // nothing to Kubernetes, so neither do their shapes.
+                            decoder.issues.removeLast(decoder.issues.count - issuesBefore)
+                            statistics.skippedDocuments += 1
+                            try report(.note, draft.location, "not a Kubernetes object (no kind): skipped")
+                            inDocument = false
+                            reportProgress(reader: decoder)
+                            continue
+                        }
+                        // Field errors first: the object errors below refer to them.
+                        try flushIssues(decoder)
+                        issuesKept = 0
+                        if let draft {
+                            if pending.isEmpty && !Self.isList(draft.kind) {
+                                try add(object: draft)
+                            } else if let k = draft.kind, !Self.isList(k) {
+                                try report(.warning, draft.location, "\(k) has items: loading them as a List too")
+                                try add(object: draft)
+                            }
+                        }
+                        for item in pending { try add(object: item) }
+                        pending = []
+                        // Now at the document end.
+                        inDocument = false
+                        try flushIssues(decoder)
+                        reportProgress(reader: decoder)
+                    default:
+                        break
+                    }
+                }
+            } catch let e as YAMLStreamError {
+                // Keep the complete items of a List cut short by the error.
+                if inDocument {
+                    if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
+                    try flushIssues(decoder)
+                    if decoder.topLevelKind == nil || Self.isList(decoder.topLevelKind) {
+                        for item in pending { try add(object: item) }
+                    }
+                }
+                try flushIssues(decoder)
+                return e
+            } catch let e as LoadError {
+                throw e
+            } catch {
+                fatalError("unexpected error \(error)")
+            }
+        }
+
+        /// A document that has neither a kind nor a name is no Kubernetes object (one that
+        /// names itself but lacks its kind is a broken one: an error).
+        static func isNotAnObject(_ d: ObjectDraft) -> Bool {
+            (d.kind ?? "").isEmpty && d.name == nil && d.namespace == nil
+                && !(d.apiVersion ?? "").contains(".k8s.io/")
+        }
+
+        static func isList(_ kind: String?) -> Bool {
+            guard let kind else { return false }
+            return kind.hasSuffix("List")
+        }
+
+        private mutating func flushIssues(_ decoder: ManifestDecoder) throws(LoadError) {
+            let issues = decoder.issues
+            decoder.issues = []
+            for d in issues { try add(d) }
+        }
+
+        private mutating func reportProgress(reader decoder: ManifestDecoder) {
+            guard let progress else { return }
+            let done = bytesBefore + decoder.reader.bytesFed
+            if done - lastProgress >= 4 << 20 {
+                lastProgress = done
+                progress(decoder.file, done, bytesTotal)
+            }
+        }
+
+        // MARK: Drafts to objects
+
+        /// Validates a draft and adds the object it describes.
+        mutating func add(object d: ObjectDraft) throws(LoadError) {
+            guard let kind = d.kind, !kind.isEmpty else {
+                try report(.error, d.location, "missing kind: not a Kubernetes object")
+                return
+            }
+            if Self.isList(kind) {
+                return  // a List without items, or a nested one
+            }
+            guard ManifestDecoder.keptKinds.contains(kind) else {
+                statistics.skippedKinds[kind, default: 0] += 1
+                return
+            }
+            let what = d.name.map { "\(kind) \"\($0)\"" } ?? kind
+            if d.invalid {
+                try report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
+                return
+            }
+            // API server configuration files: no metadata.name needed.
+            switch kind {
+            case "EncryptionConfiguration", "EncryptionConfig":
+                cluster.encryptionConfigurations.append(EncryptionConfiguration(resources: d.encryption ?? [], source: d.location))
+                statistics.loadedKinds[kind, default: 0] += 1
+                return
+            case "Policy":
+                guard let v = d.apiVersion, v.hasPrefix("audit.k8s.io/") else {
+                    statistics.skippedKinds[kind, default: 0] += 1  // another API group's Policy (Kyverno, …)
+                    return
+                }
+                var rules: [AuditPolicy.Rule] = []
+                for r in d.rules ?? [] {
+                    guard let level = r.level else {
+                        try report(.error, r.location, "audit Policy rule has no level")
+                        return
+                    }
+                    if !r.rule.resources.isEmpty {
+                        try report(.error, r.location, "audit Policy rule: resources[] must be {group, resources} mappings")
+                        return
+                    }
+                    rules.append(AuditPolicy.Rule(
+                        level: level, users: r.users, userGroups: r.userGroups, verbs: r.rule.verbs, resources: r.groupResources,
+                        namespaces: r.namespaces, nonResourceURLs: r.rule.nonResourceURLs, omitStages: r.omitStages))
+                }
+                cluster.auditPolicies.append(AuditPolicy(rules: rules, omitStages: d.omitStages, source: d.location))
+                statistics.loadedKinds[kind, default: 0] += 1
+                return
+            default:
+                break
+            }
+            guard let name = d.name, !name.isEmpty else {
+                try report(.error, d.location, "\(kind) has no metadata.name")
+                return
+            }
+            let rbacKinds: Set<String> = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]
+            if rbacKinds.contains(kind) {
+                if let v = d.apiVersion, !v.hasPrefix("rbac.authorization.k8s.io/") {
+                    try report(.warning, d.location, "\(what) has apiVersion \(v), not rbac.authorization.k8s.io: skipped")
+                    statistics.skippedKinds[kind, default: 0] += 1
+                    return
+                }
+            }
+            let ns = (d.namespace?.isEmpty == false) ? d.namespace! : options.defaultNamespace
+            switch kind {
+            case "Role", "ClusterRole":
+                var rules: [PolicyRule] = []
+                for r in d.rules ?? [] {
+                    if r.resourcesWereMappings {
+                        try report(.error, r.location, "rules[].resources[] must be strings")
+                        try report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
+                        return
+                    }
+                    rules.append(r.rule)
+                }
+                let role = Role(
+                    kind: kind == "Role" ? .role : .clusterRole, name: name, namespace: ns, labels: d.labels,
+                    rules: rules, aggregationRule: kind == "ClusterRole" ? d.aggregationRule : nil,
+                    source: d.location)
+                let refusal = APIServerValidation.Refusal(
+                    object: role.displayName, namespace: role.namespace, source: d.location,
+                    problems: APIServerValidation.problems(in: role))
+                guard try admit(refusal, rules: d.rules ?? []) else { return }
+                try noteReplacement(kind: kind, namespace: role.namespace, name: name, at: d.location, in: \.roles, by: role)
+                cluster.roles.append(role)
+            case "RoleBinding", "ClusterRoleBinding":
+                guard let ref = d.roleRef else {
+                    try report(.error, d.location, "\(what) has no roleRef")
+                    return
+                }
+                guard let refKind = ref.kind, !refKind.isEmpty, let refName = ref.name, !refName.isEmpty else {
+                    try report(.error, d.location, "\(what): roleRef needs kind and name")
+                    return
+                }
+                let apiGroup = (ref.apiGroup?.isEmpty == false) ? ref.apiGroup! : "rbac.authorization.k8s.io"
+                let binding = Binding(
+                    kind: kind == "RoleBinding" ? .roleBinding : .clusterRoleBinding, name: name, namespace: ns,
+                    roleRef: RoleRef(apiGroup: apiGroup, kind: refKind, name: refName),
+                    subjects: d.subjects ?? [], source: d.location)
+                let refusal = APIServerValidation.Refusal(
+                    object: binding.displayName, namespace: binding.namespace, source: d.location,
+                    problems: APIServerValidation.problems(in: binding))
+                guard try admit(refusal, rules: []) else { return }
+                try noteReplacement(kind: kind, namespace: binding.namespace, name: name, at: d.location, in: \.bindings, by: binding)
+                cluster.bindings.append(binding)
+            case "ServiceAccount":
+                cluster.serviceAccounts.append(ServiceAccount(
+                    namespace: ns, name: name, automountServiceAccountToken: d.automountServiceAccountToken,
+                    secrets: d.serviceAccountSecrets, source: d.location))
+            case "Namespace":
+                cluster.namespaces.append(Namespace(name: name, labels: d.labels, source: d.location))
+            case "Secret":
+                cluster.secrets.append(SecretMetadata(
+                    namespace: ns, name: name, type: d.type ?? "Opaque", annotations: d.annotations,
+                    source: d.location))
+            default:
+                var template = d.pod.template
+                template.serviceAccountName = d.pod.serviceAccountName ?? d.pod.serviceAccount ?? "default"
+                cluster.workloads.append(Workload(kind: kind, namespace: ns, name: name, template: template, source: d.location))
+            }
+            statistics.loadedKinds[kind, default: 0] += 1
+        }
+    }
+}
+
+
+// MARK: - What the API server would refuse
+
+extension ManifestLoader.Session {
+    /// Reports each problem the API server's validation finds in an RBAC object, located at
+    /// its rule when it has one; in strict mode the object is left out.
+    /// - Returns: whether to load the object.
+    mutating func admit(_ refusal: APIServerValidation.Refusal, rules: [RuleDraft]) throws(LoadError) -> Bool {
+        guard !refusal.problems.isEmpty else { return true }
+        let what = refusal.object.split(separator: "/", maxSplits: 1).map(String.init)
+        let name = what.count == 2 ? "\(what[0]) \"\(what[1])\"" : refusal.object
+        let outcome = options.strict ? "left out by --strict" : "evaluated as written"
+        for p in refusal.problems {
+            let at = p.ruleIndex.flatMap { $0 < rules.count ? rules[$0].location : nil } ?? refusal.source
+            try report(.warning, at ?? SourceLocation(file: "-"), "\(name): the API server would refuse it: \(p) (\(outcome))")
+        }
+        if options.strict { return false }
+        refusals.append(refusal)
+        return true
+    }
+}
+
+// MARK: - Replaced definitions
+
+/// An RBAC object the session loaded: a Role, ClusterRole or binding, with its source.
+protocol SourcedObject {
+    var source: SourceLocation? { get set }
+}
+
+extension Role: SourcedObject {}
+extension Binding: SourcedObject {}
+
+extension ManifestLoader.Session {
+    /// Warns when an RBAC object replaces an earlier one of the same kind, namespace and name
+    /// that says something else (the later one wins, as with `kubectl apply`; the same
+    /// object twice, say a base and a copy of it, is no news).
+    mutating func noteReplacement<T: SourcedObject & Equatable>(
+        kind: String, namespace: String?, name: String, at location: SourceLocation,
+        in list: KeyPath<Cluster, [T]>, by object: T
+    ) throws(LoadError) {
+        // Byte-exact key: Kubernetes names compare as bytes.
+        let key = Array("\(kind)\u{0}\(namespace ?? "")\u{0}\(name)".utf8)
+        let index = cluster[keyPath: list].count
+        guard let earlier = definitions.updateValue(index, forKey: key) else { return }
+        var before = cluster[keyPath: list][earlier], after = object
+        let earlierSource = before.source
+        before.source = nil
+        after.source = nil
+        guard before != after else { return }
+        let what = namespace.map { "\(kind) \"\($0)/\(name)\"" } ?? "\(kind) \"\(name)\""
+        let there = earlierSource.map { " at \($0)" } ?? ""
+        try report(.warning, location, "\(what) replaces a different definition\(there)")
+    }
+}
+
+// MARK: - Resynchronisation
+
+/// Reads an input line by line to find where the next YAML document starts.
+struct LineScanner {
+    private var file: UnsafeMutablePointer<FILE>?
+    private var bytes: [UInt8]
+    private var position: Int
+
+    init?(path: String, offset: Int) {
+        guard let f = fopen(path, "rb") else { return nil }
+        if offset > 0, fseeko(f, off_t(offset), SEEK_SET) != 0 {
+            fclose(f)
+            return nil
+        }
+        file = f
+        bytes = []
+        position = offset
+    }
+
+    init(bytes: [UInt8], offset: Int) {
+        self.bytes = bytes
+        position = offset
+    }
+
+    /// The byte offset and line of the first line at or after line `atOrAfter` that starts a
+    /// document (`---` followed by a space, a tab or the end of the line). The scan starts at
+    /// the offset the scanner was made with, which is line `firstLine`.
+    mutating func nextDocumentStart(firstLine: Int, atOrAfter minLine: Int) -> (offset: Int, line: Int)? {
+        defer { if let file { fclose(file) } }
+        var line = firstLine
+        var lineStart = position
+        var atLineStart = true
+        var prefix: [UInt8] = []
+        var offset = position
+        func check() -> Bool {
+            guard prefix.count >= 3, prefix[0] == 45, prefix[1] == 45, prefix[2] == 45 else { return false }
+            return prefix.count == 3 || prefix[3] == 32 || prefix[3] == 9 || prefix[3] == 10 || prefix[3] == 13
+        }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n: Int
+            if let file {
+                n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            } else {
+                n = min(buffer.count, bytes.count - offset)
+                if n > 0 { buffer.replaceSubrange(0..<n, with: bytes[offset..<offset + n]) }
+            }
+            if n <= 0 { break }
+            for i in 0..<n {
+                let c = buffer[i]
+                if atLineStart { prefix.removeAll(keepingCapacity: true); atLineStart = false }
+                if prefix.count < 4 { prefix.append(c) }
+                if c == 10 {
+                    if line >= minLine && check() { return (lineStart, line) }
+                    line += 1
+                    lineStart = offset + i + 1
+                    atLineStart = true
+                }
+            }
+            offset += n
+        }
+        if !atLineStart, line >= minLine, check() { return (lineStart, line) }
+        return nil
+    }
+}
+
+// MARK: - Objects in queries
+
+extension ManifestLoader {
+    /// Reads the objects of one query (`eval`'s `create-binding` and `create-role`) with the
+    /// same decoder as files, so an object is read the same wherever it comes from.
+    /// - Throws: the first problem, as ``LoadError/strict(_:)``.
+    @Sendable public static func decodeObject(_ json: String) throws -> Cluster {
+        var options = Options()
+        options.strict = true
+        return try ManifestLoader(options: options).load(yaml: json, name: "<object>").cluster
+    }
+}
