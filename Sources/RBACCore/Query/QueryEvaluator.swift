@@ -5,7 +5,7 @@
 /// See `docs/eval.md` for the format.
 public struct QueryEvaluator: Sendable {
     public let graph: AccessGraph
-    private let escalation: LazyEscalationGraph
+    private let paths: PathFinder
     private let decodeObject: ObjectDecoder?
 
     /// Turns the `object` of a `create-binding`/`create-role` query (as JSON text) into the
@@ -17,7 +17,7 @@ public struct QueryEvaluator: Sendable {
     ///   queries; without it those ops answer with an error.
     public init(graph: AccessGraph, decodeObject: ObjectDecoder? = nil) {
         self.graph = graph
-        self.escalation = LazyEscalationGraph(graph)
+        self.paths = PathFinder(graph)
         self.decodeObject = decodeObject
     }
 
@@ -83,11 +83,8 @@ public struct QueryEvaluator: Sendable {
             guard let target = PathTarget.parse(toText) else { throw QueryError(message: "cannot read the target \"\(toText)\"") }
             var maxSteps = 8
             if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
-            var extra = [from]
-            if case .identity(let id) = target { extra.append(id) }
-            let esc = escalation.graph(including: extra)
-            let found = esc.paths(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
-            return [("paths", .array(found.map { esc.json($0) }))]
+            let answer = paths.answer(PathQuery(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true))
+            return [("paths", answer.pathsJSON)]
         case "create-binding", "create-role":
             let object = try self.object(of: q, op: op)
             let verdict = graph.admission(of: object, by: try Self.identity(q), verb: .create)
@@ -171,30 +168,5 @@ public struct QueryEvaluator: Sendable {
             }
         }
         return out
-    }
-}
-
-/// The escalation graph, built on first use (only the `paths` op needs it). An identity the
-/// input does not mention gets a graph of its own that includes it.
-final class LazyEscalationGraph: @unchecked Sendable {
-    private let access: AccessGraph
-    private var built: EscalationGraph?
-    private var extra: [String: EscalationGraph] = [:]
-    private let lock = Lock()
-
-    init(_ access: AccessGraph) { self.access = access }
-
-    func graph(including nodes: [PathNode]) -> EscalationGraph {
-        lock.withLock {
-            let base = built ?? EscalationGraph(access)
-            built = base
-            let missing = nodes.filter { base.index(of: $0) == nil }
-            if missing.isEmpty { return base }
-            let key = missing.map(\.description).joined(separator: "\u{0}")
-            if let g = extra[key] { return g }
-            let g = EscalationGraph(access, including: missing)
-            extra[key] = g
-            return g
-        }
     }
 }

@@ -51,7 +51,7 @@ struct PathPrinter {
     /// A node, short: `sa:prod/api`, `run-pods:dev`, `secret:prod/*`, `holder:ClusterRole/view@dev`.
     func name(_ i: Int) -> String {
         switch esc.nodes[i] {
-        case .holder(let r, let ns): return "holder:\(esc.access.roles[r].displayName)@\(ns ?? "cluster")"
+        case .holder(let r, let scope): return "holder:\(esc.access.roles[r].displayName)@\(scope)"
         default: return esc.nodes[i].description
         }
     }
@@ -181,8 +181,8 @@ struct PathPrinter {
 
     private func namespace(of node: PathNode) -> String? {
         switch node {
-        case .runPods(let ns), .anyServiceAccount(let ns), .runningPods(let ns), .secrets(let ns): return ns
-        case .workloads(_, let ns): return ns
+        case .runPods(let s), .anyServiceAccount(let s), .runningPods(let s), .secrets(let s): return s.namespaceName
+        case .workloads(_, let s): return s.namespaceName
         case .namespaceAuthority(let ns): return ns
         default: return nil
         }

@@ -79,7 +79,7 @@ extension RBACGraphCommand {
         static func entries(_ esc: EscalationGraph, namespace: String?, maxSteps: Int, printer: PathPrinter) -> [Entry] {
             let graph = esc.access
             var namespaces = Set<String>()
-            for n in esc.nodes { if case .secrets(let ns?) = n { namespaces.insert(ns) } }
+            for n in esc.nodes { if case .secrets(.namespace(let ns)) = n { namespaces.insert(ns) } }
             for s in graph.secrets { namespaces.insert(s.namespace) }
             if let namespace { namespaces = [namespace] }
             var secretsByNamespace: [String: [SecretMetadata]] = [:]
