@@ -68,6 +68,9 @@ final class ManifestDecoder {
         "Secret", "EncryptionConfiguration", "EncryptionConfig", "Policy",
     ]).union(Workload.kinds)
 
+    /// The RBAC kinds (`rbac.authorization.k8s.io`).
+    static let rbacKinds: Set<String> = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]
+
     /// The annotation `kubectl apply` writes: for a Secret it holds the values in plain text.
     static let lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -323,7 +326,9 @@ final class ManifestDecoder {
             case "namespace": d.namespace = try readString("metadata.namespace")
             case "labels": d.labels = try readStringMap("metadata.labels")
             case "annotations":
-                if d.kind == nil || d.kind == "Secret" {
+                // Secrets (for their type's meaning) and RBAC objects (for the built-in
+                // policy's `rbac.authorization.kubernetes.io/autoupdate`).
+                if d.kind == nil || d.kind == "Secret" || Self.rbacKinds.contains(d.kind!) {
                     d.annotations = try readStringMap("metadata.annotations", skipping: Self.lastAppliedAnnotation)
                 } else {
                     try reader.skipNode()

@@ -32,6 +32,10 @@ public struct ManifestLoader: Sendable {
         /// Globs of files and folders a folder walk leaves out (``PathExclusion``); files
         /// named on their own are always read.
         public var exclude: [String] = []
+        /// The API server's built-in policy to merge into the input as the API server does at
+        /// start-up (``RBACCore/Cluster/mergeBuiltinPolicy(_:)``); `nil` (the default): the
+        /// input alone. The CLI passes the newest shipped policy unless `--no-builtin-policy`.
+        public var builtinPolicy: BuiltinPolicy? = nil
 
         public init() {}
     }
@@ -47,6 +51,8 @@ public struct ManifestLoader: Sendable {
         /// The RBAC objects loaded that the API server would refuse (each also a warning):
         /// answers that rest on them should say so. Empty in strict mode, which drops them.
         public var refusals: [APIServerValidation.Refusal] = []
+        /// What merging ``Options/builtinPolicy`` did; `nil` when none was asked for.
+        public var builtinPolicy: BuiltinPolicyMerge? = nil
 
         /// Whether anything failed to load (any diagnostic of severity error).
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -102,7 +108,7 @@ public struct ManifestLoader: Sendable {
             }
         }
         session.statistics.seconds = FileSystem.now() - start
-        return session.result
+        return withBuiltinPolicy(session.result)
     }
 
     /// Loads YAML or JSON text; `name` is used in diagnostics.
@@ -111,7 +117,15 @@ public struct ManifestLoader: Sendable {
         let start = FileSystem.now()
         try session.load(memory: Array(yaml.utf8), name: name)
         session.statistics.seconds = FileSystem.now() - start
-        return session.result
+        return withBuiltinPolicy(session.result)
+    }
+
+    /// The result with ``Options/builtinPolicy`` merged in, when there is one.
+    private func withBuiltinPolicy(_ result: Result) -> Result {
+        guard let policy = options.builtinPolicy else { return result }
+        var result = result
+        result.builtinPolicy = result.cluster.mergeBuiltinPolicy(policy)
+        return result
     }
 
     /// The extensions of manifest files a folder walk reads.
@@ -386,8 +400,7 @@ extension ManifestLoader {
                 try report(.error, d.location, "\(kind) has no metadata.name")
                 return
             }
-            let rbacKinds: Set<String> = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]
-            if rbacKinds.contains(kind) {
+            if ManifestDecoder.rbacKinds.contains(kind) {
                 if let v = d.apiVersion, !v.hasPrefix("rbac.authorization.k8s.io/") {
                     try report(.warning, d.location, "\(what) has apiVersion \(v), not rbac.authorization.k8s.io: skipped")
                     statistics.skippedKinds[kind, default: 0] += 1
@@ -409,7 +422,7 @@ extension ManifestLoader {
                 let role = Role(
                     kind: kind == "Role" ? .role : .clusterRole, name: name, namespace: ns, labels: d.labels,
                     rules: rules, aggregationRule: kind == "ClusterRole" ? d.aggregationRule : nil,
-                    source: d.location)
+                    source: d.location, annotations: d.annotations)
                 let refusal = APIServerValidation.Refusal(
                     object: role.displayName, namespace: role.namespace, source: d.location,
                     problems: APIServerValidation.problems(in: role))
@@ -429,7 +442,7 @@ extension ManifestLoader {
                 let binding = Binding(
                     kind: kind == "RoleBinding" ? .roleBinding : .clusterRoleBinding, name: name, namespace: ns,
                     roleRef: RoleRef(apiGroup: apiGroup, kind: refKind, name: refName),
-                    subjects: d.subjects ?? [], source: d.location)
+                    subjects: d.subjects ?? [], source: d.location, labels: d.labels, annotations: d.annotations)
                 let refusal = APIServerValidation.Refusal(
                     object: binding.displayName, namespace: binding.namespace, source: d.location,
                     problems: APIServerValidation.problems(in: binding))

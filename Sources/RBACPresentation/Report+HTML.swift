@@ -46,6 +46,11 @@ extension Report {
         for (s, n) in summary { h += "<div class=\"card \(s)\"><b>\(n)</b>\(s)</div>" }
         h += "</div>\n"
         if !ignored.isEmpty { h += "<p>\(ignored.count) finding(s) left out by the baseline.</p>\n" }
+        h += "<p>Built-in policy: \(esc(builtinPolicy ?? "none (the input alone)"))</p>\n"
+        if !builtIn.isEmpty {
+            h += "<details><summary>\(builtIn.count) finding(s) rest only on the API server's built-in policy (every cluster has it; not counted by --fail-on)</summary><ul class=\"evidence\">"
+            h += builtIn.map { "<li>\($0.severity) <code>\(esc($0.ruleID))</code> \(esc($0.message))</li>" }.joined() + "</ul></details>\n"
+        }
         h += "<h2>Findings</h2>\n"
         if findings.isEmpty { h += "<p>No findings.</p>\n" }
         for f in findings {

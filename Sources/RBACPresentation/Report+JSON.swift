@@ -16,7 +16,7 @@ extension Report {
             }
             return .object(p)
         }
-        let findingsJSON: [JSONValue] = findings.map { f in
+        func findingJSON(_ f: Finding) -> JSONValue {
             var p: [(String, JSONValue)] = [
                 ("ruleId", .string(f.ruleID)), ("severity", .string(f.severity.description)), ("message", .string(f.message)),
             ]
@@ -28,6 +28,7 @@ extension Report {
             p.append(("baselineKey", .string(f.baselineKey)))
             return .object(p)
         }
+        let findingsJSON = findings.map(findingJSON)
         let principalsJSON: [JSONValue] = principals.map { pr in
             var p: [(String, JSONValue)] = [("name", .string(pr.name))]
             if let w = pr.worst { p.append(("worst", .string(w.description))) }
@@ -55,6 +56,9 @@ extension Report {
             ("summary", .object(summary.map { ($0.0.description, .number(Double($0.1))) })),
             ("findings", .array(findingsJSON)),
             ("ignored", .number(Double(ignored.count))),
+            ("builtinPolicy", builtinPolicy.map { .string($0) } ?? .null),
+            ("builtIn", .array(builtIn.map(findingJSON))),
+            ("builtInPrincipals", .array(builtInPrincipals.map { .string($0) })),
             ("principals", .array(principalsJSON)),
             ("rules", .array(rules.map { r in
                 .object([

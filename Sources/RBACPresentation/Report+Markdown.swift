@@ -9,6 +9,7 @@ extension Report {
     public func markdown() -> String {
         var md = "# rbacgraph report\n\n"
         if !inputSummary.isEmpty { md += inputSummary + "\n\n" }
+        md += "Built-in policy: \(builtinPolicy ?? "none (the input alone)")\n\n"
         md += "| severity | findings |\n|---|---:|\n"
         for (s, n) in summary { md += "| \(s) | \(n) |\n" }
         if !ignored.isEmpty { md += "\n\(ignored.count) finding(s) left out by the baseline.\n" }
@@ -26,7 +27,17 @@ extension Report {
                 for e in f.evidence.prefix(8) { md += "  - \(Self.escapeMarkdown(e))\n" }
             }
         }
+        if !builtIn.isEmpty {
+            md += "\n## Built-in policy findings (\(builtIn.count))\n\n"
+            md += "These rest only on the API server's built-in policy, which every cluster has: true, but not news, and not counted by `--fail-on`.\n\n"
+            for f in builtIn {
+                md += "- \(f.severity) **\(f.ruleID)** — \(Self.escapeMarkdown(f.message))  \n  `\(f.object)`\n"
+            }
+        }
         md += "\n## Principals\n"
+        if !builtInPrincipals.isEmpty {
+            md += "\nPermissions only from the built-in policy (not detailed): " + builtInPrincipals.map { "`\($0)`" }.joined(separator: ", ") + "\n"
+        }
         for p in principals {
             md += "\n### \(Self.escapeMarkdown(p.name))"
             if let w = p.worst { md += " — worst finding: \(w) (\(p.findingCount))" }

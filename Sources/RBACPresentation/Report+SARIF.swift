@@ -72,6 +72,11 @@ extension Report {
                     ("informationUri", .string("https://github.com/rbacgraph/rbacgraph")), ("rules", .array(rulesJSON)),
                 ]))])),
                 ("results", .array(results)),
+                // Findings resting only on the built-in policy are not results: every cluster has them.
+                ("properties", .object([
+                    ("builtinPolicy", builtinPolicy.map { .string($0) } ?? .null),
+                    ("builtInFindings", .number(Double(builtIn.count))),
+                ])),
             ])])),
         ])
     }

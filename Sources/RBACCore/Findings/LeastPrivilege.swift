@@ -75,7 +75,8 @@ public struct LeastPrivilege: Sendable {
                 if binding.kind == .roleBinding && !o.request.namespace.isExactly(binding.namespace ?? "") { return false }
                 return rg.rule.allows(o.request)
             }
-            if allowsOne { used.append(rg) } else { unused.append(rg) }
+            // A built-in grant that went unused is not the input's to remove.
+            if allowsOne { used.append(rg) } else if !graph.isBuiltInOnly(rg.grant) { unused.append(rg) }
         }
         let notAllowed = observed.map(\.request).filter { !graph.authorize(identity, $0).allowed }
         let suggestion = MinimalPolicy(for: identity, principal: principal(identity), requests: observed.map(\.request))

@@ -122,6 +122,7 @@ public struct QueryEvaluator: Sendable {
         if let g = s.grant {
             pairs.append(("binding", .string(graph.bindings[g.binding].displayName)))
             pairs.append(("role", .string(graph.roles[g.role].displayName)))
+            if graph.isBuiltInOnly(g) { pairs.append(("builtIn", .bool(true))) }
         }
         return .object(pairs)
     }

@@ -93,6 +93,7 @@ extension RBACGraphCommand {
                     if let g = d.grant {
                         print("  \(graph.reason(for: g))")
                         print("  rule \(g.ruleIndex): \(graph.roles[g.role].rules[g.ruleIndex].summary)")
+                        if graph.isBuiltInOnly(g) { print("  built-in: the API server's default policy grants this, not the input") }
                     } else if d.allowed {
                         print("  \(d.reason)")
                     } else {

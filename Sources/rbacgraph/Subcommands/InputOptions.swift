@@ -27,8 +27,31 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print no warnings and no progress.")
     var quiet = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The Kubernetes version whose built-in RBAC policy (cluster-admin, admin, edit, view, system:*) is added to the input (default: the newest shipped, \(BuiltinPolicy.newestVersion); shipped: \(BuiltinPolicy.shippedVersions.joined(separator: ", "))).",
+            valueName: "version"))
+    var kubernetesVersion: String?
+
+    @Flag(help: "Answer from the input alone: do not add the API server's built-in RBAC policy.")
+    var noBuiltinPolicy = false
+
     func validate() throws {
         if filenames.isEmpty { throw ValidationError("Give the manifests to load with -f PATH (repeatable; - for stdin).") }
+        if noBuiltinPolicy && kubernetesVersion != nil {
+            throw ValidationError("Give --kubernetes-version or --no-builtin-policy, not both.")
+        }
+        if let v = kubernetesVersion {
+            do { _ = try BuiltinPolicy.resolveVersion(v) } catch { throw ValidationError("--kubernetes-version: \(error)") }
+        }
+    }
+
+    /// The built-in policy to merge, `nil` with `--no-builtin-policy`.
+    func builtinPolicy() throws -> BuiltinPolicy? {
+        if noBuiltinPolicy { return nil }
+        do { return try BuiltinPolicy.shipped(kubernetesVersion ?? BuiltinPolicy.newestVersion) } catch {
+            throw ValidationError("--kubernetes-version: \(error)")
+        }
     }
 
     /// Loads the input, printing diagnostics to stderr.
@@ -38,6 +61,7 @@ struct InputOptions: ParsableArguments {
         options.defaultNamespace = defaultNamespace
         options.strict = strict
         options.exclude = exclude
+        options.builtinPolicy = try builtinPolicy()
         var progress: ManifestLoader.ProgressHandler? = nil
         if !quiet && isatty(2) != 0 {
             progress = { (file: String, done: Int, total: Int) in

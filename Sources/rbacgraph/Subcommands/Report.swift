@@ -113,7 +113,9 @@ extension RBACGraphCommand {
             let files = input.filenames.joined(separator: ", ")
             let summary = "Input: \(files) — \(result.statistics.loadedObjects) objects"
                 + (auditLogs.isEmpty ? "" : "; audit: \(auditLogs.joined(separator: ", ")) (\(events.count) requests)")
-            let report = Report(graph: graph, namespace: namespace, events: events, ignore: ignoreLines, inputSummary: summary)
+            let report = Report(
+                graph: graph, namespace: namespace, events: events, ignore: ignoreLines, inputSummary: summary,
+                builtinPolicy: result.builtinPolicy?.summary)
             let text: String
             switch format {
             case .md: text = report.markdown()

@@ -82,6 +82,9 @@ extension RBACGraphCommand {
                 }
                 rows = subjects.map { (nil, $0) }
             }
+            // What only the built-in policy grants comes after the input's grants, marked.
+            let isBuiltIn = { (row: (namespace: String?, subject: AllowedSubject)) in row.subject.grant.map(graph.isBuiltInOnly) ?? false }
+            rows = rows.filter { !isBuiltIn($0) } + rows.filter(isBuiltIn)
             if let outputFile { try Redirect.stdout(to: outputFile) }
             switch output {
             case .table: printTable(rows, graph: graph, request: req)
@@ -116,7 +119,8 @@ extension RBACGraphCommand {
                 var cells = [s.kind, name]
                 if allNamespaces { cells.append(row.namespace.map { $0.isEmpty ? "(cluster)" : $0 } ?? "") }
                 if let g = row.subject.grant {
-                    cells += [graph.bindings[g.binding].displayName, graph.roles[g.role].displayName,
+                    let builtIn = graph.isBuiltInOnly(g) ? " (built-in)" : ""
+                    cells += [graph.bindings[g.binding].displayName + builtIn, graph.roles[g.role].displayName,
                               graph.roles[g.role].rules[g.ruleIndex].summary]
                 } else {
                     cells += ["(API server)", "allowed everything", "*"]
