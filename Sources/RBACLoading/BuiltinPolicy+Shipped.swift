@@ -18,6 +18,14 @@ extension BuiltinPolicy {
         return seen.sorted { versionPrecedes($0, $1) }
     }
 
+    /// The embedded data files, as `VERSION/FILE`, in the order they are embedded.
+    public static var embeddedFileNames: [String] { embeddedFiles.map { "\($0.version)/\($0.file)" } }
+
+    /// The text of one embedded data file, byte for byte as in `BuiltinPolicy/VERSION/FILE`.
+    public static func embeddedText(version: String, file: String) -> String? {
+        embeddedFiles.first { $0.version == version && $0.file == file }?.text
+    }
+
     /// The newest version shipped: the default.
     public static var newestVersion: String { shippedVersions.last! }
 

@@ -51,6 +51,12 @@ public struct PrivilegePath: Hashable, Sendable {
     /// The node the path starts at.
     public var start: Int
     public var steps: [PathEdge]
+
+    public init(start: Int, steps: [PathEdge]) {
+        self.start = start
+        self.steps = steps
+    }
+
     /// Whether every step is certain.
     public var isCertain: Bool { steps.allSatisfy(\.isCertain) }
     /// The node the path ends at.

@@ -253,6 +253,18 @@ public struct PathEdge: Hashable, Sendable {
     /// `nil` when the step is certain.
     public var condition: PathCondition?
 
+    public init(
+        from: Int, to: Int, kind: EscalationKind, namespace: String? = nil, evidence: [StepEvidence] = [],
+        condition: PathCondition? = nil
+    ) {
+        self.from = from
+        self.to = to
+        self.kind = kind
+        self.namespace = namespace
+        self.evidence = evidence
+        self.condition = condition
+    }
+
     /// Whether the step follows from RBAC alone.
     public var isCertain: Bool { condition == nil }
 }

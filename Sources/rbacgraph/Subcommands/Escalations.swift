@@ -90,8 +90,8 @@ extension RBACGraphCommand {
             let others = found.filter { !Self.isMasters(esc.nodes[$0.start]) }
             let byBuiltIns = esc.identitiesReachingByBuiltInsAlone(.fullAuthority, maxSteps: maxSteps)
             let notNews = { (p: PrivilegePath) in esc.isBuiltInOnly(p) || byBuiltIns.contains(esc.nodes[p.start].description) }
-            found = printer.ranked(others.filter { !notNews($0) }) + printer.ranked(others.filter(notNews)) + masters
-            let alarming = others.filter { !notNews($0) && PathCertainty($0) != .shownFalse }
+            found = esc.ranked(others.filter { !notNews($0) }) + esc.ranked(others.filter(notNews)) + masters
+            let alarming = others.filter { !notNews($0) && $0.certainty != .shownFalse }
             /// The note after a path: why it does not count for --fail-if-any.
             func note(_ p: PrivilegePath) -> String {
                 if Self.isMasters(esc.nodes[p.start]) { return "  (by design)" }
@@ -109,8 +109,8 @@ extension RBACGraphCommand {
                 pairs.append(("identities", .array(found.map { p in
                     var item: [(String, JSONValue)] = [
                         ("identity", .string(esc.nodes[p.start].description)),
-                        ("public", .bool(PathPrinter.isPublic(esc.nodes[p.start]))),
-                        ("certainty", .string(PathCertainty(p).id)),
+                        ("public", .bool(esc.nodes[p.start].isPublic)),
+                        ("certainty", .string(p.certainty.id)),
                         ("length", .number(Double(p.steps.count))),
                     ]
                     if Self.isMasters(esc.nodes[p.start]) { item.append(("byDesign", .bool(true))) }
@@ -142,7 +142,7 @@ extension RBACGraphCommand {
             var table = Table(["#", "IDENTITY", "STEPS", "CERTAINTY", "PATH"])
             for (k, p) in rows.enumerated() {
                 let path = printer.plainChain(p) + note(p)
-                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), printer.certaintyLabel(p), path])
+                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), p.certaintyLabel, path])
             }
             print(table.render(color: printer.color) { r, c, text in
                 switch c {

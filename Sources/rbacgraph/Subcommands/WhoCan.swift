@@ -174,7 +174,7 @@ extension RBACGraphCommand.WhoCan {
             members.append((node, node.identity.flatMap { graph.authorize($0, request).grant }))
         }
         let paths = reaching.filter { !$0.steps.isEmpty && !direct.contains(esc.nodes[$0.start].description) }
-        return EffectiveAnswer(subjects: subjects, members: members, paths: PathPrinter(esc).ranked(paths), reaching: reaching)
+        return EffectiveAnswer(subjects: subjects, members: members, paths: esc.ranked(paths), reaching: reaching)
     }
 
     func runEffective(_ graph: AccessGraph, request req: Request) {
@@ -217,7 +217,7 @@ extension RBACGraphCommand.WhoCan {
                 }
             }
             for p in answer.paths where !collapsedStarts.contains(p.start) {
-                table.add([printer.name(p.start), String(p.steps.count), printer.certaintyLabel(p), printer.plainChain(p)])
+                table.add([printer.name(p.start), String(p.steps.count), p.certaintyLabel, printer.plainChain(p)])
                 painted.append(p)
             }
             print(table.render(color: printer.color) { r, c, text in
@@ -263,7 +263,7 @@ extension RBACGraphCommand.WhoCan {
             items += answer.paths.map { p in
                 .object([
                     ("identity", .string(esc.nodes[p.start].description)), ("direct", .bool(false)),
-                    ("certainty", .string(PathCertainty(p).id)), ("length", .number(Double(p.steps.count))),
+                    ("certainty", .string(p.certainty.id)), ("length", .number(Double(p.steps.count))),
                     ("path", esc.json(p)),
                 ])
             }
