@@ -10,7 +10,7 @@ struct SampleTourTests {
         ("who-can-get-secrets-prod.txt", ["who-can", "get", "secrets", "-n", "prod", "-f", "samples/"], 0),
         ("who-can-get-secrets-prod.json", ["who-can", "get", "secrets", "-n", "prod", "-f", "samples/", "-o", "json"], 0),
         ("who-can-get-secrets-prod.yaml", ["who-can", "get", "secret", "-n", "prod", "-f", "samples/", "-o", "yaml"], 0),
-        ("who-can-exec-all.txt", ["who-can", "create", "pods/exec", "-A", "-f", "samples/"], 0),
+        ("who-can-exec-all.txt", ["who-can", "create", "pods", "--subresource", "exec", "-A", "-f", "samples/"], 0),
         ("who-can-metrics.txt", ["who-can", "get", "/metrics", "-f", "samples/"], 0),
         ("who-can-list-nodes.txt", ["who-can", "list", "no", "-n", "prod", "-f", "samples/"], 0),
         ("can-i-sa-yes.txt", ["can-i", "get", "secrets", "-n", "prod", "--sa", "prod/api", "-f", "samples/"], 0),

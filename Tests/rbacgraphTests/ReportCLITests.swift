@@ -56,7 +56,7 @@ struct ReportCLITests {
 
     @Test("who-can and paths draw their answers", arguments: [
         ["who-can", "get", "secrets", "-n", "prod", "-f", "samples/"],
-        ["who-can", "create", "pods/exec", "-A", "-f", "samples/"],
+        ["who-can", "create", "pods", "--subresource", "exec", "-A", "-f", "samples/"],
         ["paths", "--from", "sa:ci/runner", "-f", "samples/"],
     ])
     func pictures(_ args: [String]) throws {
