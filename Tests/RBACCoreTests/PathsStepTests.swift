@@ -198,7 +198,7 @@ struct PathsStepTests {
                 [rule(["create"], groups: [rbacGroup], resources: ["clusterrolebindings"]),
                  rule(["bind"], groups: [rbacGroup], resources: ["clusterroles"], names: ["cluster-admin"])],
                 roles: [clusterAdmin]),
-            kind: .bind, to: .holder(role: 0, in: .cluster),
+            kind: .bind, to: .holder(role: RoleID(0), in: .cluster),
             because: [
                 "\(clusterWide) rule 0: create clusterrolebindings.rbac.authorization.k8s.io",
                 "\(clusterWide) rule 1: bind clusterroles.rbac.authorization.k8s.io cluster-admin",
@@ -208,7 +208,7 @@ struct PathsStepTests {
             cluster: grantedInDev(
                 [rule(["create"], groups: [rbacGroup], resources: ["rolebindings"]), rule(["bind"], groups: [rbacGroup], resources: ["roles"])],
                 roles: [devAdmin]),
-            kind: .bind, to: .holder(role: 0, in: .namespace("dev")),
+            kind: .bind, to: .holder(role: RoleID(0), in: .namespace("dev")),
             because: [
                 "\(inDev) rule 0: create rolebindings.rbac.authorization.k8s.io",
                 "\(inDev) rule 1: bind roles.rbac.authorization.k8s.io",
@@ -218,7 +218,7 @@ struct PathsStepTests {
             cluster: grantedInDev(
                 [rule(["create"], groups: [rbacGroup], resources: ["rolebindings"]), rule(["bind"], groups: [rbacGroup], resources: ["clusterroles"])],
                 roles: [clusterAdmin]),
-            kind: .bind, to: .holder(role: 0, in: .namespace("dev")),
+            kind: .bind, to: .holder(role: RoleID(0), in: .namespace("dev")),
             because: [
                 "\(inDev) rule 0: create rolebindings.rbac.authorization.k8s.io",
                 "\(inDev) rule 1: bind clusterroles.rbac.authorization.k8s.io",
@@ -607,7 +607,7 @@ struct PathsStepTests {
         let graph = AccessGraph(cluster)
         let esc = EscalationGraph(graph)
         let held = esc.steps(from: aliceNode, .bind).map { esc.nodes[$0.to] }
-        let view = graph.roles.firstIndex { $0.name == "view" }!
+        let view = RoleID(graph.roles.firstIndex { $0.name == "view" }!)
         #expect(!held.isEmpty)
         #expect(held.allSatisfy { node in
             if case .holder(let role, _) = node { return role == view }

@@ -1,13 +1,23 @@
 // The permission patterns of ESCALATION.md, each turned into steps.
 
 extension EscalationGraph.Builder {
+    /// A rule an identity holds through a binding, or a held role has (no binding yet).
+    struct SourcedRule {
+        var rule: PolicyRule
+        var role: RoleID
+        var ruleIndex: Int
+        /// The binding that grants it, and the subject of the binding that matched; `nil` for
+        /// a role one would bind oneself.
+        var binding: (id: BindingID, subject: Subject)?
+    }
+
     /// The rules an identity (or a held role) has, seen from one scope.
     struct RuleView {
         /// Rules that apply everywhere (ClusterRoleBindings): to cluster-scoped requests and
         /// to namespaced requests in any namespace.
-        var clusterRules: [RuleGrant]
+        var clusterRules: [SourcedRule]
         /// Rules that apply to namespaced requests in `namespace` only (RoleBindings).
-        var namespaceRules: [RuleGrant]
+        var namespaceRules: [SourcedRule]
         /// ``Scope/cluster``: the cluster-wide view (namespaced requests mean every namespace);
         /// ``Scope/everyNamespace``: the namespace rules hold in every namespace; otherwise one
         /// namespace.
@@ -15,7 +25,7 @@ extension EscalationGraph.Builder {
         /// The bindings behind the rules (an identity's own, not a held role's), with the role
         /// each resolves to: roles without rules included, as `escalate` can fill them. Those
         /// naming the identity itself come before those naming one of its groups.
-        var bound: [(binding: Int, role: Int)] = []
+        var bound: [(binding: BindingID, role: RoleID)] = []
 
         /// The scope of namespaced targets: every namespace, or one.
         var targetScope: Scope { scope == .cluster ? .everyNamespace : scope }
@@ -47,10 +57,8 @@ extension EscalationGraph.Builder {
         }
     }
 
-    func evidence(_ rg: RuleGrant, _ purpose: String) -> StepEvidence {
-        StepEvidence(
-            role: rg.grant.role, ruleIndex: rg.grant.ruleIndex, binding: rg.grant.binding >= 0 ? rg.grant.binding : nil,
-            subject: rg.grant.binding >= 0 ? rg.grant.subject : nil, purpose: purpose)
+    func evidence(_ rg: SourcedRule, _ purpose: String) -> StepEvidence {
+        StepEvidence(role: rg.role, ruleIndex: rg.ruleIndex, binding: rg.binding?.id, subject: rg.binding?.subject, purpose: purpose)
     }
 
     /// The first rule allowing a request (namespaced, or cluster-scoped), as evidence.
@@ -313,7 +321,7 @@ extension EscalationGraph.Builder {
         // ClusterRoleBindings (cluster view only).
         if clusterView, let create = find(scope, "create", rbac, "clusterrolebindings", clusterScoped: true) {
             let bindable = names(scope, ["bind"], rbac, "clusterroles", clusterScoped: true)
-            for (i, role) in g.roles.enumerated() where role.kind == .clusterRole {
+            for (i, role) in zip(g.roles.ids, g.roles) where role.kind == .clusterRole {
                 guard let e = bindable.covers(role.name), let h = holder(i, in: .cluster) else { continue }
                 add(Step(to: h, kind: .bind, namespace: nil, evidence: [create, e]))
             }
@@ -324,7 +332,7 @@ extension EscalationGraph.Builder {
         let bindableClusterRoles = names(scope, ["bind"], rbac, "clusterroles")
         let bindableRoles = names(scope, ["bind"], rbac, "roles")
         if bindableClusterRoles.isEmpty && bindableRoles.isEmpty { return }
-        for (i, role) in g.roles.enumerated() {
+        for (i, role) in zip(g.roles.ids, g.roles) {
             if role.kind == .clusterRole {
                 guard let e = bindableClusterRoles.covers(role.name), let h = holder(i, in: where_) else { continue }
                 add(Step(to: h, kind: .bind, namespace: scope.targetNamespace, evidence: [create, e]))
