@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "rbacgraph",
-    platforms: [.macOS(.v13)],
+    // Built and tested on Linux only (see README, "Set up"): no platform is declared.
     products: [
         .executable(name: "rbacgraph", targets: ["rbacgraph"]),
         .library(name: "RBACCore", targets: ["RBACCore"]),

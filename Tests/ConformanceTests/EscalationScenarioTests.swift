@@ -1,4 +1,4 @@
-// The deliberately vulnerable clusters of the shared corpus (SOURCES.md, "Vulnerable / CTF
+// The deliberately vulnerable clusters of the shared corpus (its SOURCES.md, "Vulnerable / CTF
 // sets"): every escalation their sources describe is found, step by step. Each scenario is
 // loaded on a stock cluster (the v1.24 bootstrap policy), as its source deploys it on kind or
 // kubeadm. Where a scenario needs more than RBAC shows (a container escape, a program that

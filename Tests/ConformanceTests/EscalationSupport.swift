@@ -14,7 +14,7 @@ enum EscalationCorpus {
     static var isPresent: Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent("vulnerable").path) }
 
     /// The bootstrap policy of a stock cluster: the six test-data files of one Kubernetes
-    /// version (v1.24.0-alpha.1), as RBAC-SEMANTICS §10 counts them.
+    /// version (v1.24.0-alpha.1), as docs/semantics.md §10 describes them.
     static let stockPolicy = "kubernetes-bootstrap/snapshot-v1.24.0-alpha.1"
 
     /// Loads files or folders (relative to the corpus), with no load error allowed.

@@ -1,5 +1,5 @@
 // ClusterRole aggregation, as the aggregation controller computes it
-// (`pkg/controller/clusterroleaggregation`, RBAC-SEMANTICS §7), and the label selectors it
+// (`pkg/controller/clusterroleaggregation`, docs/semantics.md §7), and the label selectors it
 // uses (`metav1.LabelSelectorAsSelector`).
 
 import RBACCore
@@ -241,7 +241,7 @@ struct AggregationTests {
     }
 }
 
-/// `Covers` (RBAC-SEMANTICS §8): one owner rule covering a whole rule field by field is the
+/// `Covers` (docs/semantics.md §8): one owner rule covering a whole rule field by field is the
 /// same as covering each of its atoms — the shortcut the redundant-rule finding takes.
 @Suite("Covers")
 struct CoversTests {

@@ -1,4 +1,4 @@
-// Rule resolution and scoping (`VisitRulesFor`, `RulesFor`, RBAC-SEMANTICS §4), the decision
+// Rule resolution and scoping (`VisitRulesFor`, `RulesFor`, docs/semantics.md §4), the decision
 // and its reason (`RBACAuthorizer.Authorize`, §5), and the `system:masters` group the API
 // server allows ahead of RBAC.
 

@@ -1,4 +1,4 @@
-// Every row of ESCALATION.md as a step of the escalation graph: for each, the smallest cluster
+// Every permission step of docs/paths.md as a step of the escalation graph: for each, the smallest cluster
 // that allows it, the step it gives (kind, target, certain or conditional), and the grants the
 // step names as its evidence (binding → role, rule, and what the rule was needed for). Then the
 // near misses: permissions that look alike but give nothing.
@@ -55,7 +55,7 @@ struct MissCase: Sendable, CustomTestStringConvertible {
     var runsPods = false
 }
 
-@Suite("Privilege paths: one step per ESCALATION.md row")
+@Suite("Privilege paths: one step per permission of docs/paths.md")
 struct PathsStepTests {
     static let clusterAdmin = clusterRole("cluster-admin", [rule(["*"], groups: ["*"], resources: ["*"])])
     static let devAdmin = role("dev", "admin", [rule(["*"], groups: ["*"], resources: ["*"])])

@@ -1,5 +1,5 @@
 // One PolicyRule against one request: `RuleAllows` and the matchers of
-// `pkg/apis/rbac/v1/evaluation_helpers.go` (RBAC-SEMANTICS §2).
+// `pkg/apis/rbac/v1/evaluation_helpers.go` (docs/semantics.md §2).
 
 import RBACCore
 import Testing

@@ -1,6 +1,6 @@
 // Which subjects of a binding name a user: `appliesTo` of
 // `pkg/registry/rbac/validation/rule.go`, and the groups the authenticators add
-// (RBAC-SEMANTICS §3).
+// (docs/semantics.md §3).
 
 import RBACCore
 import Testing

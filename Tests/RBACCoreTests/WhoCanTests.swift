@@ -1,5 +1,5 @@
 // "Who can": `SubjectAccessEvaluator.AllowedSubjects` of the subject locator
-// (RBAC-SEMANTICS §6), as the analyzer reports it: `Group system:masters` first, ServiceAccounts
+// (docs/semantics.md §6), as the analyzer reports it: `Group system:masters` first, ServiceAccounts
 // of RoleBindings given the binding's namespace, subjects that can match no one left out, each
 // subject once.
 

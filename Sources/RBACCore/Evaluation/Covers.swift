@@ -1,5 +1,5 @@
 // `Covers` of `staging/src/k8s.io/component-helpers/auth/rbac/validation/policy_comparator.go`:
-// whether a set of owner rules covers a set of servant rules. See RBAC-SEMANTICS §8.
+// whether a set of owner rules covers a set of servant rules. See docs/semantics.md §8.
 
 extension PolicyRule {
     /// The atomic rules of `BreakdownRule`: one per (apiGroup × resource × verb [× resourceName])

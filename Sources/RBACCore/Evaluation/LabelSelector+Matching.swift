@@ -1,5 +1,5 @@
 // `metav1.LabelSelectorAsSelector` and `labels.NewRequirement` validation, used by the
-// ClusterRole aggregation controller. See RBAC-SEMANTICS §7.
+// ClusterRole aggregation controller. See docs/semantics.md §7.
 
 /// Why a label selector cannot be used.
 public struct SelectorError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 // Strings compare byte for byte, as in Go (see Support/String+Exact.swift).
 // The matching functions of `pkg/apis/rbac/v1/evaluation_helpers.go` and `RuleAllows` of
-// `plugin/pkg/auth/authorizer/rbac/rbac.go`, letter for letter. See RBAC-SEMANTICS §2.
+// `plugin/pkg/auth/authorizer/rbac/rbac.go`, letter for letter. See docs/semantics.md §2.
 
 extension PolicyRule {
     /// `VerbMatches`: some verb is `*` or equal to `verb`.

@@ -1,4 +1,4 @@
-// `appliesTo` of `pkg/registry/rbac/validation/rule.go`. See RBAC-SEMANTICS §3.
+// `appliesTo` of `pkg/registry/rbac/validation/rule.go`. See docs/semantics.md §3.
 
 extension Subject {
     /// Whether this subject of a binding in `bindingNamespace` (`""` for a ClusterRoleBinding)

@@ -1,4 +1,4 @@
-// The permission patterns of ESCALATION.md, each turned into steps.
+// The permission patterns of docs/paths.md ("Permission steps"), each turned into steps.
 
 extension EscalationGraph.Builder {
     /// A rule an identity holds through a binding, or a held role has (no binding yet).

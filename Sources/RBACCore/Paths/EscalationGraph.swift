@@ -1,5 +1,5 @@
 /// The privilege-escalation graph: identities, what they can reach, and every step between,
-/// each with the RBAC grants behind it (see `ESCALATION.md` and `docs/paths.md`).
+/// each with the RBAC grants behind it (see `docs/paths.md`).
 ///
 /// ```swift
 /// let paths = EscalationGraph(graph)

@@ -131,10 +131,10 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The kinds of step a privilege path is made of: the rows of `ESCALATION.md`, plus the
+/// The kinds of step a privilege path is made of: the permission steps of `docs/paths.md`, plus the
 /// structural steps that connect them.
 public enum EscalationKind: String, CaseIterable, Hashable, Sendable, Codable {
-    // Steps granted by permissions (ESCALATION.md).
+    // Steps granted by permissions (docs/paths.md, "Permission steps").
     case secretsRead = "secrets-read"
     case podCreate = "pod-create"
     case workloadCreate = "workload-create"
