@@ -57,6 +57,8 @@ let package = Package(
             dependencies: ["RBACCore", "RBACLoading", "RBACGraphviz"],
             path: "Tools/docs-images"
         ),
+        // README.md's library example, compiled (ReadmeTests checks the README shows this file).
+        .executableTarget(name: "readme-example", dependencies: ["RBACCore", "RBACLoading"], path: "Tools/readme-example"),
         // What every test target shares: one golden-file check, where the fixtures, samples/
         // and ../shared are (found through #filePath: no resource bundles).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

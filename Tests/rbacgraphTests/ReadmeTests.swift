@@ -56,6 +56,27 @@ struct ReadmeTests {
         #expect(Self.normalized(actual) == Self.normalized(e.expected))
     }
 
+    /// The README's library example is `Tools/readme-example/main.swift`, which `swift build`
+    /// compiles: a renamed module or a changed API cannot leave the README behind.
+    @Test("the library example is compiled code")
+    func libraryExample() throws {
+        let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        guard let section = readme.range(of: "## As a library\n"),
+            let start = readme.range(of: "```swift\n", range: section.upperBound..<readme.endIndex),
+            let end = readme.range(of: "```\n", range: start.upperBound..<readme.endIndex)
+        else {
+            Issue.record("the README has no Swift block under \"As a library\"")
+            return
+        }
+        let source = try String(
+            contentsOf: CLI.packageRoot.appendingPathComponent("Tools/readme-example/main.swift"), encoding: .utf8)
+        guard let marker = source.range(of: "// --- README ---\n") else {
+            Issue.record("Tools/readme-example/main.swift has no README marker")
+            return
+        }
+        #expect(String(readme[start.upperBound..<end.lowerBound]) == String(source[marker.upperBound...]))
+    }
+
     /// The README's report excerpt: every line of it is in the golden report, in order.
     @Test("the report excerpt is the tool's report")
     func reportExcerpt() throws {
