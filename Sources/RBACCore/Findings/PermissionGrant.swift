@@ -47,14 +47,14 @@ extension ReportContext {
 
     /// A finding about a grant: located at the binding, its role related, the rule as evidence.
     func finding(
-        _ ruleID: String, _ grant: PermissionGrant, severity: Severity, _ what: (_ who: String, _ scope: String) -> String
+        _ rule: FindingRule, _ grant: PermissionGrant, severity: Severity, _ what: (_ who: String, _ scope: String) -> String
     ) -> Finding {
         let b = graph.bindings[grant.binding]
         let role = graph.roles[grant.role]
         let who = principals(of: b).joined(separator: ", ")  // never empty: grants() skips those
         let scope = grant.namespace.map { "in \($0)" } ?? "cluster-wide"
-        return Finding(
-            ruleID: ruleID, severity: severity,
+        return rule.finding(
+            severity: severity,
             message: "\(b.displayName): \(what(who, scope)) (\(role.displayName) rule \(grant.ruleIndex))",
             object: ObjectRef(b), related: [ObjectRef(role)],
             evidence: ["\(role.displayName) rule \(grant.ruleIndex): \(role.rules[grant.ruleIndex].compactDescription)"])

@@ -44,11 +44,11 @@ extension FindingRule {
             subjects: [{kind: Group, name: dev, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             ctx.grants(allowingAny: requests(["create", "get"], [("", "pods")], sub: "portforward")).map { g in
                 let create = g.request.verb == "create"
                 let severity: Severity = create ? (g.namespace == nil || g.namespace == "kube-system" ? .high : .medium) : .low
-                return ctx.finding("port-forward", g, severity: severity) { who, scope in
+                return ctx.finding(thisRule, g, severity: severity) { who, scope in
                     create
                         ? "\(who) can port-forward into every pod \(scope)"
                         : "\(who) can get pods/portforward \(scope): a WebSocket port-forward before Kubernetes 1.35"
@@ -90,9 +90,9 @@ extension FindingRule {
             subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             ctx.grants(allowingAny: requests(["delete", "deletecollection"], [("", "events"), ("events.k8s.io", "events")])).map { g in
-                ctx.finding("delete-events", g, severity: g.namespace == nil ? .medium : .low) { who, scope in
+                ctx.finding(thisRule, g, severity: g.namespace == nil ? .medium : .low) { who, scope in
                     "\(who) can \(g.request.verb) events \(scope)"
                 }
             }
@@ -140,7 +140,7 @@ extension FindingRule {
             subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             var out: [Finding] = []
             for g in ctx.grants(allowingAny: requests(["delete", "deletecollection"], deleteTargets)) {
                 let rule = ctx.graph.roles[g.role].rules[g.ruleIndex]
@@ -148,7 +148,7 @@ extension FindingRule {
                 let what = deleteTargets.filter { t in
                     ["delete", "deletecollection"].contains { rule.allows(ResourceRequest(verb: $0, apiGroup: t.0, resource: t.1)) }
                 }.map { $0.0.isEmpty ? $0.1 : "\($0.1).\($0.0)" }
-                out.append(ctx.finding("broad-delete", g, severity: g.namespace == nil ? .medium : .low) { who, scope in
+                out.append(ctx.finding(thisRule, g, severity: g.namespace == nil ? .medium : .low) { who, scope in
                     "\(who) can delete \(what.joined(separator: ", ")) \(scope)"
                 })
             }
@@ -189,7 +189,7 @@ extension FindingRule {
             subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let asked = requests(["bind", "escalate"], [(rbac, "roles"), (rbac, "clusterroles")])
             return ctx.grants(allowingAny: asked).compactMap { (g: PermissionGrant) -> Finding? in
                 let rule = ctx.graph.roles[g.role].rules[g.ruleIndex]
@@ -197,7 +197,7 @@ extension FindingRule {
                 if rule.verbs.containsExactly("*") && rule.resources.containsExactly("*") { return nil }
                 let verbs = ["bind", "escalate"].filter { v in asked.contains { $0.verb == v && rule.allows($0) } }
                 let names = rule.resourceNames.isEmpty ? "" : " (only \(rule.resourceNames.joined(separator: ", ")))"
-                return ctx.finding("held-bind-escalate", g, severity: rule.resourceNames.isEmpty ? .medium : .low) { who, scope in
+                return ctx.finding(thisRule, g, severity: rule.resourceNames.isEmpty ? .medium : .low) { who, scope in
                     "\(who) can \(verbs.joined(separator: " and ")) roles\(names) \(scope)"
                 }
             }
@@ -237,14 +237,14 @@ extension FindingRule {
             subjects: [{kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             var out: [Finding] = []
             for (id, b) in zip(ctx.graph.bindings.ids, ctx.graph.bindings) where b.kind == .roleBinding {
                 guard case .role(let r) = ctx.graph.resolutions[id], let ns = b.namespace else { continue }
                 for (j, rule) in ctx.graph.roles[r].rules.enumerated()
                 where rule.verbs.containsExactly("*") && rule.resources.containsExactly("*") && rule.apiGroups.containsExactly("*") {
                     let g = PermissionGrant(binding: id, role: r, ruleIndex: j, namespace: ns, request: ResourceRequest(verb: "*", resource: "*"))
-                    out.append(ctx.finding("namespace-administrator", g, severity: ns == "kube-system" ? .critical : .high) { who, _ in
+                    out.append(ctx.finding(thisRule, g, severity: ns == "kube-system" ? .critical : .high) { who, _ in
                         "\(who) can do everything in namespace \(ns)" + (ns == "kube-system" ? ": the control plane's credentials" : "")
                     })
                     break
@@ -292,7 +292,7 @@ extension FindingRule {
             subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             var out: [Finding] = []
             for g in ctx.grants(allowingAny: requests(["update", "patch"], [("", "configmaps")])) {
                 guard g.namespace == nil || g.namespace == "kube-system" else { continue }
@@ -301,7 +301,7 @@ extension FindingRule {
                     ["update", "patch"].contains { rule.allows(ResourceRequest(verb: $0, resource: "configmaps", namespace: "kube-system", name: name)) }
                 }
                 guard !reached.isEmpty else { continue }
-                out.append(ctx.finding("cluster-config-hijack", g, severity: .high) { who, _ in
+                out.append(ctx.finding(thisRule, g, severity: .high) { who, _ in
                     "\(who) can update ConfigMaps \(reached.map { "kube-system/\($0)" }.joined(separator: ", "))"
                 })
             }

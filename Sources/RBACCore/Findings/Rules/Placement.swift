@@ -25,12 +25,12 @@ extension FindingRule {
             subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let roles = ctx.graph.roles.filter { $0.kind == .role && $0.namespace == "default" }.map {
-                Finding(ruleID: "rbac-in-default", severity: .low, message: "\($0.displayName) is in the default namespace", object: ObjectRef($0))
+                thisRule.finding(severity: .low, message: "\($0.displayName) is in the default namespace", object: ObjectRef($0))
             }
             let bindings = ctx.graph.bindings.filter { $0.kind == .roleBinding && $0.namespace == "default" }.map {
-                Finding(ruleID: "rbac-in-default", severity: .low, message: "\($0.displayName) is in the default namespace", object: ObjectRef($0))
+                thisRule.finding(severity: .low, message: "\($0.displayName) is in the default namespace", object: ObjectRef($0))
             }
             return roles + bindings
         })
@@ -73,14 +73,13 @@ extension FindingRule {
             subjects: [{kind: ServiceAccount, name: kubernetes-dashboard, namespace: kubernetes-dashboard}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             var out: [Finding] = []
             for b in ctx.graph.bindings where isDashboard(b.roleRef.name) {
                 let others = b.subjects.filter { s in !(s.kind.isExactly("ServiceAccount") && isDashboard(s.name)) }
                     .compactMap { ctx.principal($0, in: b) }
                 guard !others.isEmpty else { continue }
-                out.append(Finding(
-                    ruleID: "dashboard-access", severity: .medium,
+                out.append(thisRule.finding(severity: .medium,
                     message: "\(b.displayName) gives \(others.joined(separator: ", ")) the Kubernetes Dashboard's \(b.roleRef.kind) \(b.roleRef.name)",
                     object: ObjectRef(b)))
             }
@@ -92,8 +91,7 @@ extension FindingRule {
                     let from = esc.nodes[path.start]
                     // Through full authority everything is reachable: other rules name that.
                     guard from != node, !path.steps.contains(where: { esc.nodes[$0.to] == .fullAuthority }) else { continue }
-                    out.append(Finding(
-                        ruleID: "dashboard-access", severity: path.certainty == .certain ? .high : .medium,
+                    out.append(thisRule.finding(severity: path.certainty == .certain ? .high : .medium,
                         message: "\(from) can become the Dashboard's service account \(ns)/\(name) in \(path.steps.count) step(s)",
                         principal: from.description, object: ctx.object(forPrincipal: from, edge: path.steps.first),
                         evidence: path.steps.map { "\($0.kind.rawValue) → \(esc.describe($0.to))" }))
