@@ -22,6 +22,8 @@ struct ObjectDraft {
     var type: String?
     var serviceAccountSecrets: [String] = []
     var automountServiceAccountToken: Bool?
+    /// A list's `metadata.continue`: where the next page starts (API server lists).
+    var listContinue: String?
     /// Set when a field had the wrong shape: the object is rejected.
     var invalid = false
 }
@@ -322,6 +324,7 @@ final class ManifestDecoder {
             case "name": d.name = try readString("metadata.name")
             case "namespace": d.namespace = try readString("metadata.namespace")
             case "labels": d.labels = try readStringMap("metadata.labels")
+            case "continue": d.listContinue = try readString("metadata.continue")
             case "annotations":
                 if d.kind == nil || d.kind == "Secret" {
                     d.annotations = try readStringMap("metadata.annotations", skipping: Self.lastAppliedAnnotation)

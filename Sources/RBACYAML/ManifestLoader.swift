@@ -39,6 +39,15 @@ public struct ManifestLoader: Sendable {
         public var cluster: Cluster
         public var diagnostics: [LoadDiagnostic]
         public var statistics: LoadStatistics
+        /// The `metadata.continue` of the last list read: an API server's next page, if any.
+        public var listContinue: String?
+
+        public init(cluster: Cluster, diagnostics: [LoadDiagnostic], statistics: LoadStatistics, listContinue: String? = nil) {
+            self.cluster = cluster
+            self.diagnostics = diagnostics
+            self.statistics = statistics
+            self.listContinue = listContinue
+        }
 
         /// Whether anything failed to load (any diagnostic of severity error).
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -116,13 +125,19 @@ extension ManifestLoader {
         var bytesTotal = 0
         var bytesBefore = 0
         var lastProgress = 0
+        /// The kind of objects that name none (the items of a list an API server sent).
+        var defaultKind: String?
 
         init(options: Options, progress: ProgressHandler?) {
             self.options = options
             self.progress = progress
         }
 
-        var result: Result { Result(cluster: cluster, diagnostics: diagnostics, statistics: statistics) }
+        var listContinue: String?
+
+        var result: Result {
+            Result(cluster: cluster, diagnostics: diagnostics, statistics: statistics, listContinue: listContinue)
+        }
 
         mutating func report(_ severity: LoadDiagnostic.Severity, _ loc: SourceLocation, _ message: String) throws(LoadError) {
             try add(LoadDiagnostic(severity: severity, location: loc, message: message))
@@ -220,6 +235,7 @@ extension ManifestLoader {
                         try flushIssues(decoder)
                         issuesKept = 0
                         if let draft {
+                            if let c = draft.listContinue, !c.isEmpty { listContinue = c }
                             if pending.isEmpty && !Self.isList(draft.kind) {
                                 try add(object: draft)
                             } else if let k = draft.kind, !Self.isList(k) {
@@ -279,7 +295,7 @@ extension ManifestLoader {
 
         /// Validates a draft and adds the object it describes.
         mutating func add(object d: ObjectDraft) throws(LoadError) {
-            guard let kind = d.kind, !kind.isEmpty else {
+            guard let kind = d.kind ?? defaultKind, !kind.isEmpty else {
                 try report(.error, d.location, "missing kind: not a Kubernetes object")
                 return
             }

@@ -15,7 +15,7 @@ struct RBACGraphCommand: ParsableCommand {
             load (answers are given for what loaded); 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [WhoCan.self, CanI.self, Paths.self, Escalations.self, Secrets.self, ReportCommand.self, Stats.self, Eval.self, Graph.self]
+        subcommands: [WhoCan.self, CanI.self, Paths.self, Escalations.self, Secrets.self, ReportCommand.self, Stats.self, Eval.self, Graph.self, SnapshotCommand.self]
     )
 }
 

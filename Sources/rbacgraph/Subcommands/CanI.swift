@@ -68,21 +68,30 @@ extension RBACGraphCommand {
         }
 
         func run() throws {
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let graph = loaded.graph
             if list {
                 try runList(graph)
             } else {
-                try runCheck(graph)
+                let allowed = try runCheck(graph, resources: loaded.resources)
+                // RBAC only adds: a "yes" from what was read stands, even when some of a
+                // cluster could not be read; a "no" on incomplete input is not a "no" (exit 3).
+                if loaded.cluster != nil {
+                    if allowed { return }
+                    if loaded.incomplete(rbacOnly: true) { throw ExitCode(ExitCodes.loadErrors) }
+                }
+                if !allowed { throw ExitCode(ExitCodes.no) }
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            if loaded.incomplete(rbacOnly: true) { throw ExitCode(ExitCodes.loadErrors) }
         }
 
-        private func runCheck(_ graph: AccessGraph) throws {
+        /// Prints the decision. - Returns: whether the request is allowed.
+        private func runCheck(_ graph: AccessGraph, resources: [APIResource]) throws -> Bool {
             var args = try RequestArguments.parse([words[0], words[1]] + (words.count > 2 ? [words[2]] : []))
             args.namespace = namespace
             args.apiGroup = apiGroup
             args.subresource = subresource
-            let (req, warning) = args.request()
+            let (req, warning) = args.request(resources: resources)
             if let warning, !input.quiet { Terminal.warn(warning) }
             let d = graph.authorize(identity, req)
             switch output {
@@ -109,7 +118,7 @@ extension RBACGraphCommand {
                 if !d.errors.isEmpty { pairs.append(("errors", .array(d.errors.map { .string($0) }))) }
                 output.emit(.object(pairs))
             }
-            if !d.allowed { throw ExitCode(ExitCodes.no) }
+            return d.allowed
         }
 
         private func runList(_ graph: AccessGraph) throws {

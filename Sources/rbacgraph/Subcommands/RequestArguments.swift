@@ -23,18 +23,19 @@ struct RequestArguments: ParsableArguments {
     @Option(help: "A subresource (the same as RESOURCE/SUBRESOURCE).")
     var subresource: String?
 
-    /// The request, and a warning when the resource is not in the built-in table.
-    func request(defaultNamespace: String = "default") -> (request: Request, warning: String?) {
+    /// The request, and a warning when the resource is not in the table (the built-in one for
+    /// files, the cluster's discovered resources for a cluster).
+    func request(defaultNamespace: String = "default", resources: [APIResource] = APIResource.standard) -> (request: Request, warning: String?) {
         if resource.hasPrefix("/") {
             return (.nonResource(verb: verb, path: resource), nil)
         }
-        let r = APIResource.resolve(resource, apiGroup: apiGroup)
+        let r = APIResource.resolve(resource, apiGroup: apiGroup, in: resources)
         var sub = r.subresource
         if let subresource { sub = subresource }
         var ns = namespace ?? defaultNamespace
         if let known = r.known, !known.namespaced { ns = "" }
         let warning = r.known == nil
-            ? "resource \"\(r.resource)\" is not in the built-in table: using it as typed in group \"\(r.apiGroup)\" (use --api-group to choose)"
+            ? "resource \"\(r.resource)\" is not in the \(resources == APIResource.standard ? "built-in table" : "cluster's API discovery"): using it as typed in group \"\(r.apiGroup)\" (use --api-group to choose)"
             : nil
         return (.resource(ResourceRequest(
             verb: verb, apiGroup: r.apiGroup, resource: r.resource, subresource: sub, namespace: ns, name: name ?? "")), warning)
