@@ -11,7 +11,7 @@ APT_PACKAGES := libyaml-dev zlib1g-dev libgraphviz-dev pkg-config openssl
 BIN_RELEASE := .build/release/rbacgraph
 SHARED ?= ../shared
 
-.PHONY: all deps build release test demo bench conformance clean
+.PHONY: all deps build release test demo bench conformance builtin-policy clean
 
 all: build
 
@@ -50,6 +50,11 @@ conformance: release
 bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product rbacgraph && $(SWIFT) build $(RELEASE_FLAGS) --product rbacgraph-bench
 	.build/release/rbacgraph-bench --data bench-data --binary $(BIN_RELEASE)
+
+# Regenerate the Swift embedding of the built-in policy data (BuiltinPolicy/*/*.yaml) after
+# changing the data; a test checks that the embedding equals the files.
+builtin-policy:
+	scripts/embed-builtin-policy.sh BuiltinPolicy Sources/RBACLoading/BuiltinPolicy+Data.swift
 
 clean:
 	rm -rf .build

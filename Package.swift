@@ -7,7 +7,8 @@ let package = Package(
     products: [
         .executable(name: "rbacgraph", targets: ["rbacgraph"]),
         .library(name: "RBACCore", targets: ["RBACCore"]),
-        .library(name: "RBACYAML", targets: ["RBACYAML"]),
+        .library(name: "RBACLoading", targets: ["RBACLoading"]),
+        .library(name: "RBACPresentation", targets: ["RBACPresentation"]),
         .library(name: "RBACGraphviz", targets: ["RBACGraphviz"]),
     ],
     dependencies: [
@@ -30,6 +31,8 @@ let package = Package(
             providers: [.apt(["libgraphviz-dev"])]
         ),
         .target(name: "RBACCore"),
+        // The report's formats (Markdown, HTML, JSON, SARIF) and YAML output: presentation, out of the core.
+        .target(name: "RBACPresentation", dependencies: ["RBACCore"]),
         // DOT documents, views and in-process rendering with libgvc (no C type in its API).
         .target(name: "RBACGraphviz", dependencies: ["RBACCore", "CGraphviz"]),
         // zlib, for gzip'd audit logs.
@@ -38,13 +41,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "RBACYAML", dependencies: ["CYAML", "CZlib", "RBACCore"]),
+        .target(name: "RBACLoading", dependencies: ["CYAML", "CZlib", "RBACCore"]),
         // Live clusters: kubeconfig, authentication, the API client and `snapshot`. The only
         // module that depends on the network stack; the core and the loader stay free of it.
         .target(
             name: "RBACCluster",
             dependencies: [
-                "RBACCore", "RBACYAML",
+                "RBACCore", "RBACLoading",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -56,7 +59,7 @@ let package = Package(
         .target(
             name: "FakeAPIServer",
             dependencies: [
-                "CZlib", "RBACCore", "RBACYAML",
+                "CZlib", "RBACCore", "RBACLoading",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -68,26 +71,26 @@ let package = Package(
         .executableTarget(
             name: "rbacgraph",
             dependencies: [
-                "RBACCore", "RBACYAML", "RBACGraphviz", "RBACCluster",
+                "RBACCore", "RBACLoading", "RBACGraphviz", "RBACPresentation", "RBACCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "rbacgraph-bench",
-            dependencies: ["RBACCore", "RBACYAML", "RBACGraphviz", "CYAML", "CBenchSupport"],
+            dependencies: ["RBACCore", "RBACLoading", "RBACGraphviz", "RBACPresentation", "CYAML", "CBenchSupport"],
             path: "Benchmarks/rbacgraph-bench"
         ),
         // glibc's mallinfo2, for the bench's memory figures.
         .target(name: "CBenchSupport", path: "Benchmarks/CBenchSupport"),
         // Fixtures are found next to each test file through #filePath: no resource bundles.
         .testTarget(name: "RBACCoreTests", dependencies: ["RBACCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "RBACYAMLTests", dependencies: ["RBACYAML", "RBACCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["RBACYAML", "RBACCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "RBACGraphvizTests", dependencies: ["RBACGraphviz", "RBACCore", "RBACYAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "RBACLoadingTests", dependencies: ["RBACLoading", "RBACCore", "RBACPresentation"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["RBACLoading", "RBACCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "RBACGraphvizTests", dependencies: ["RBACGraphviz", "RBACCore", "RBACLoading"], exclude: ["Fixtures"]),
+        .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACLoading"], exclude: ["Fixtures"]),
         .testTarget(
             name: "RBACClusterTests",
-            dependencies: ["RBACCluster", "FakeAPIServer", "RBACCore", "RBACYAML"]
+            dependencies: ["RBACCluster", "FakeAPIServer", "RBACCore", "RBACLoading", "RBACPresentation"]
         ),
-        .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACYAML"], exclude: ["Fixtures"]),
     ]
 )

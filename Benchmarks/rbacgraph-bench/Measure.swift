@@ -2,7 +2,7 @@ import CBenchSupport
 import CYAML
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 
 #if canImport(Glibc)
 import Glibc

@@ -12,7 +12,8 @@
 import Foundation
 import RBACCore
 import RBACGraphviz
-import RBACYAML
+import RBACLoading
+import RBACPresentation
 
 #if canImport(Glibc)
 import Glibc

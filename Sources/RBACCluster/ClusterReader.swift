@@ -1,6 +1,6 @@
 import Foundation
 public import RBACCore
-public import RBACYAML
+public import RBACLoading
 
 /// What a live read could not get, and why: answers that depend on it say so.
 public struct ReadGap: Sendable, Hashable, CustomStringConvertible {

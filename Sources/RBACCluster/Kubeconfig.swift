@@ -1,6 +1,6 @@
 import Foundation
 public import RBACCore
-import RBACYAML
+import RBACLoading
 
 /// A kubeconfig file, or several merged: clusters, users and contexts by name.
 ///

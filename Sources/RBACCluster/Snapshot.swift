@@ -4,7 +4,9 @@ public import RBACCore
 /// same answers.
 ///
 /// Every field the loader keeps is written back in the form the loader reads: rules and
-/// aggregation rules, role references and subjects, labels, service accounts' token settings,
+/// aggregation rules, role references and subjects, labels and RBAC objects' annotations
+/// (`rbac.authorization.kubernetes.io/autoupdate`; never `last-applied-configuration`, which the
+/// loader does not keep), service accounts' token settings,
 /// secrets' names, types and kept annotations (never values: there are none to write), and
 /// of each Pod or workload the pod-spec facts (service account, token mount, node, host
 /// namespaces, privileged containers, hostPath volumes, and every secret reference, in the
@@ -66,7 +68,9 @@ public enum Snapshot {
     }
 
     static func role(_ r: Role) -> JSONValue {
-        var o = fields(object("rbac.authorization.k8s.io/v1", r.kind.rawValue, name: r.name, namespace: r.namespace, labels: r.labels))
+        var o = fields(object(
+            "rbac.authorization.k8s.io/v1", r.kind.rawValue, name: r.name, namespace: r.namespace, labels: r.labels,
+            annotations: r.annotations))
         if let agg = r.aggregationRule {
             let selectors: [JSONValue] = agg.clusterRoleSelectors.map { s in
                 var sel: [(String, JSONValue)] = []
@@ -87,7 +91,9 @@ public enum Snapshot {
     }
 
     static func binding(_ b: Binding) -> JSONValue {
-        var o = fields(object("rbac.authorization.k8s.io/v1", b.kind.rawValue, name: b.name, namespace: b.namespace))
+        var o = fields(object(
+            "rbac.authorization.k8s.io/v1", b.kind.rawValue, name: b.name, namespace: b.namespace, labels: b.labels,
+            annotations: b.annotations))
         o.append(("roleRef", .object([
             ("apiGroup", .string(b.roleRef.apiGroup)), ("kind", .string(b.roleRef.kind)), ("name", .string(b.roleRef.name)),
         ])))

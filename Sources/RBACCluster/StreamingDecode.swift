@@ -1,6 +1,6 @@
 import Foundation
 import NIOCore
-import RBACYAML
+import RBACLoading
 
 /// Carries a response body from the network to the parsing thread, a bounded amount at a
 /// time: the producer waits while `capacity` bytes are queued, so a 100 MB list is never

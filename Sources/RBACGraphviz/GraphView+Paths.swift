@@ -28,7 +28,7 @@ struct PathsView {
 
     func nodeID(_ i: Int) -> String {
         switch esc.nodes[i] {
-        case .holder(let r, let ns): return "hold:\(esc.access.roles[r].displayName)@\(ns ?? "cluster")"
+        case .holder(let r, let scope): return "hold:\(esc.access.roles[r].displayName)@\(scope)"
         default: return esc.nodes[i].description
         }
     }

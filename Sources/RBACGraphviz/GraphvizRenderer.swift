@@ -1,4 +1,5 @@
 internal import CGraphviz
+import RBACCore
 
 #if canImport(Glibc)
 import Glibc
@@ -57,39 +58,34 @@ public enum GraphvizRenderer {
 final class GraphvizSession: @unchecked Sendable {
     static let shared = GraphvizSession()
 
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let lock = Lock()
     /// `GVC_t *`, created on first use under the lock; never freed.
     private var context: OpaquePointer?
 
-    private init() {
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-    }
+    private init() {}
 
     private func locked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
+        try lock.withLock(body)
     }
 
     /// The context; call under the lock.
-    private func gvc() -> OpaquePointer {
+    private func gvc() throws(RenderError) -> OpaquePointer {
         if let context { return context }
-        let c = gvContext()!
+        guard let c = gvContext() else { throw .unavailable }
         context = c
         return c
     }
 
     var version: String {
         locked { () -> String in
-            guard let v = gvcVersion(gvc()) else { return "unknown" }
+            guard let gvc = try? gvc(), let v = gvcVersion(gvc) else { return "unknown" }
             return String(cString: v)
         }
     }
 
     func render(dot: String, format: String) throws(RenderError) -> GraphvizRenderer.Rendering {
         try locked { () throws(RenderError) -> GraphvizRenderer.Rendering in
-            let gvc = gvc()
+            let gvc = try gvc()
             GraphvizMessages.begin()
             defer { GraphvizMessages.end() }
 

@@ -8,12 +8,15 @@ public enum RenderError: Error, Hashable, Sendable, CustomStringConvertible {
     case layoutFailed(String)
     /// The output could not be produced (`gvRenderData`), e.g. a format with no plugin.
     case renderFailed(format: String, message: String)
+    /// Graphviz could not create its context (`gvContext`).
+    case unavailable
 
     /// Graphviz's message alone.
     public var message: String {
         switch self {
         case .invalidDOT(let m), .layoutFailed(let m): return m
         case .renderFailed(_, let m): return m
+        case .unavailable: return "no context"
         }
     }
 
@@ -22,6 +25,7 @@ public enum RenderError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidDOT(let m): return "Graphviz could not read the graph: \(m)"
         case .layoutFailed(let m): return "Graphviz could not lay out the graph: \(m)"
         case .renderFailed(let f, let m): return "Graphviz could not render \(f): \(m)"
+        case .unavailable: return "Graphviz could not start (gvContext failed)"
         }
     }
 }

@@ -162,7 +162,7 @@ struct EscalationKubeHoundTests {
         ])
         // POD_CREATE's own threat: a privileged pod takes over its node, if admission allows it
         // (the input has no Pod Security labels: not shown either way).
-        let runPods = try #require(s.esc.index(of: .runPods(namespace: "default")))
+        let runPods = try #require(s.esc.index(of: .runPods(in: .namespace("default"))))
         let privileged = try #require(s.esc.edges(from: runPods).first { $0.kind == .privilegedPod })
         #expect(s.esc.nodes[privileged.to] == .nodes)
         #expect(privileged.condition?.observed == nil)
@@ -226,7 +226,7 @@ struct EscalationKubeHoundTests {
         #expect(s.grantedKinds("sa:default/varlog-sa").isEmpty)
         #expect(s.certainty("sa:default/varlog-sa") == "none")
         let node = try #require(s.esc.index(of: .nodes))
-        let running = try #require(s.esc.index(of: .runningPods(namespace: "default")))
+        let running = try #require(s.esc.index(of: .runningPods(in: .namespace("default"))))
         let step = try #require(s.esc.edges(from: running).first { $0.to == node })
         #expect(step.condition?.text == "pod default/varlog-pod mounts a hostPath volume that exposes its node (the input shows the mount, not the path)")
         #expect(step.condition?.observed == nil)
@@ -392,7 +392,7 @@ struct EscalationSimulatorTests {
         let s = try Self.load("pss-misconfiguration")
         #expect(s.trail("sa:platform/platform-admin", "secret:dev-app-factory/flag-xyz") == ["secrets-read→secret:dev-app-factory/*"])
         #expect(s.steps("sa:platform/platform-admin", .namespacePSA).isEmpty)
-        let runPods = try #require(s.esc.index(of: .runPods(namespace: "dev-app-factory")))
+        let runPods = try #require(s.esc.index(of: .runPods(in: .namespace("dev-app-factory"))))
         let privileged = try #require(s.esc.edges(from: runPods).first { $0.kind == .privilegedPod })
         #expect(privileged.condition?.observed == true)
         // cp-checker may create secrets there and read them back: a token for any account.

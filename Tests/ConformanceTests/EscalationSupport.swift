@@ -3,7 +3,7 @@
 
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 enum EscalationCorpus {

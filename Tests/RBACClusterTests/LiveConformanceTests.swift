@@ -2,7 +2,7 @@ import FakeAPIServer
 import Foundation
 import RBACCluster
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 /// Every conformance world served by the fake API server and read live answers every query as

@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import RBACCluster
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 /// Reading a cluster from a fake API server on loopback, over TLS with a CA made for the run.

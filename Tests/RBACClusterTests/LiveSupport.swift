@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import RBACCluster
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 /// Where things are.

@@ -2,7 +2,7 @@ import FakeAPIServer
 import Foundation
 import RBACCluster
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 /// The README's live examples (```` ```console live ```` blocks) run against `samples/` served by

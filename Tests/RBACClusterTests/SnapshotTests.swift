@@ -2,7 +2,8 @@ import FakeAPIServer
 import Foundation
 import RBACCluster
 import RBACCore
-import RBACYAML
+import RBACLoading
+import RBACPresentation
 import Testing
 
 /// `snapshot` writes what the loader reads back to the same objects.

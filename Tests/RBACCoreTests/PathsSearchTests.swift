@@ -190,6 +190,32 @@ struct PathsSearchTests {
         #expect(esc.kinds(esc.best(mallory, target("secret:dev/*"))) == [.publicBinding, .podCreate, .mountSecrets])
     }
 
+    /// A service account the input does not mention is reached only if it exists: pods naming
+    /// it are refused, the token controller deletes its token secrets (issue 8, bug 2). Users
+    /// and groups need no object: they are added as they are.
+    @Test("PathFinder: an identity absent from the input is reachable only on the condition that it exists")
+    func absentIdentity() throws {
+        let finder = PathFinder(AccessGraph(Cluster(
+            roles: [role("dev", "secret-maker", [rule(["create", "get"], resources: ["secrets"])])],
+            bindings: [roleBinding("dev", "devs", to: "secret-maker", kind: "Role", [.group("devs")])])))
+        let ghost = PathNode.serviceAccount(namespace: "dev", name: "ghost")
+        let answer = finder.answer(PathQuery(from: .group("devs"), to: .identity(ghost)))
+        let path = try #require(answer.paths.first)
+        #expect(answer.graph.kinds(path) == [.tokenSecret, .eachServiceAccount])
+        let condition = try #require(path.steps.last?.condition)
+        #expect(condition.text == "service account dev/ghost exists (the input does not mention it)")
+        #expect(condition.observed == nil)
+        // dev/default is in every namespace: certain.
+        let known = finder.answer(PathQuery(from: .group("devs"), to: .identity(.serviceAccount(namespace: "dev", name: "default"))))
+        #expect(known.paths.first?.isCertain == true)
+        // The input's own graph is used when it holds the identities; the extended one is kept.
+        #expect(known.graph.nodes.count == finder.graph.nodes.count)
+        #expect(finder.graph(including: [ghost]).nodes == answer.graph.nodes)
+        // A user the input does not name is as real as any: its groups' power, no condition.
+        let mallory = finder.answer(PathQuery(from: .user("mallory"), to: .identity(.group("system:authenticated"))))
+        #expect(mallory.paths.first?.isCertain == true)
+    }
+
     @Test(
         "targets parse as the CLI takes them",
         arguments: [

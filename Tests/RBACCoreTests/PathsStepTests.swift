@@ -64,15 +64,15 @@ struct PathsStepTests {
         StepCase(
             testDescription: "list secrets reveals every secret of the namespace",
             cluster: grantedInDev([rule(["list"], resources: ["secrets"])]),
-            kind: .secretsRead, to: .secrets(namespace: "dev"), because: ["\(inDev) rule 0: list secrets"]),
+            kind: .secretsRead, to: .secrets(in: .namespace("dev")), because: ["\(inDev) rule 0: list secrets"]),
         StepCase(
             testDescription: "watch secrets reveals them as list does",
             cluster: grantedInDev([rule(["watch"], resources: ["secrets"])]),
-            kind: .secretsRead, to: .secrets(namespace: "dev"), because: ["\(inDev) rule 0: watch secrets"]),
+            kind: .secretsRead, to: .secrets(in: .namespace("dev")), because: ["\(inDev) rule 0: watch secrets"]),
         StepCase(
             testDescription: "get secrets without resourceNames needs the names: conditional",
             cluster: grantedInDev([rule(["get"], resources: ["secrets"])]),
-            kind: .secretsRead, to: .secrets(namespace: "dev"), condition: "names are known",
+            kind: .secretsRead, to: .secrets(in: .namespace("dev")), condition: "names are known",
             because: ["\(inDev) rule 0: get secrets"]),
         StepCase(
             testDescription: "get secrets with resourceNames reads the named secret",
@@ -82,22 +82,22 @@ struct PathsStepTests {
         StepCase(
             testDescription: "resourceNames on one rule do not narrow another rule of the role",
             cluster: grantedInDev([rule(["get"], resources: ["secrets"], names: ["db-pass"]), rule(["list"], resources: ["secrets"])]),
-            kind: .secretsRead, to: .secrets(namespace: "dev"), because: ["\(inDev) rule 1: list secrets"]),
+            kind: .secretsRead, to: .secrets(in: .namespace("dev")), because: ["\(inDev) rule 1: list secrets"]),
         StepCase(
             testDescription: "list secrets through a ClusterRoleBinding reads every namespace",
             cluster: grantedClusterWide([rule(["list"], resources: ["secrets"])]),
-            kind: .secretsRead, to: .secrets(namespace: nil), because: ["\(clusterWide) rule 0: list secrets"]),
+            kind: .secretsRead, to: .secrets(in: .everyNamespace), because: ["\(clusterWide) rule 0: list secrets"]),
     ]
 
     static let podCreate: [StepCase] = [
         StepCase(
             testDescription: "create pods runs pods in the namespace",
             cluster: grantedInDev([rule(["create"], resources: ["pods"])]),
-            kind: .podCreate, to: .runPods(namespace: "dev"), because: ["\(inDev) rule 0: create pods"]),
+            kind: .podCreate, to: .runPods(in: .namespace("dev")), because: ["\(inDev) rule 0: create pods"]),
         StepCase(
             testDescription: "create pods through a ClusterRoleBinding runs pods everywhere",
             cluster: grantedClusterWide([rule(["create"], resources: ["pods"])]),
-            kind: .podCreate, to: .runPods(namespace: nil), because: ["\(clusterWide) rule 0: create pods"]),
+            kind: .podCreate, to: .runPods(in: .everyNamespace), because: ["\(clusterWide) rule 0: create pods"]),
     ]
 
     /// Every workload resource, in its own API group.
@@ -108,7 +108,7 @@ struct PathsStepTests {
         StepCase(
             testDescription: "create \(resource) in group \"\(group)\" runs pods",
             cluster: grantedInDev([rule(["create"], groups: [group], resources: [resource])]),
-            kind: .workloadCreate, to: .runPods(namespace: "dev"),
+            kind: .workloadCreate, to: .runPods(in: .namespace("dev")),
             because: ["\(inDev) rule 0: create \(resource)\(group.isEmpty ? "" : "." + group)"])
     }
 
@@ -116,19 +116,19 @@ struct PathsStepTests {
         StepCase(
             testDescription: "update deployments reaches the pod templates of the namespace's Deployments",
             cluster: grantedInDev([rule(["update"], groups: ["apps"], resources: ["deployments"])], workloads: [workload("Deployment", "dev", "web")]),
-            kind: .workloadUpdate, to: .workloads(kind: "Deployment", namespace: "dev"),
+            kind: .workloadUpdate, to: .workloads(kind: "Deployment", in: .namespace("dev")),
             because: ["\(inDev) rule 0: update deployments.apps"]),
         StepCase(
             testDescription: "patch cronjobs reaches the CronJobs' pod templates",
             cluster: grantedInDev([rule(["patch"], groups: ["batch"], resources: ["cronjobs"])], workloads: [workload("CronJob", "dev", "nightly")]),
-            kind: .workloadUpdate, to: .workloads(kind: "CronJob", namespace: "dev"),
+            kind: .workloadUpdate, to: .workloads(kind: "CronJob", in: .namespace("dev")),
             because: ["\(inDev) rule 0: patch cronjobs.batch"]),
         StepCase(
             testDescription: "patch one named Deployment that exists runs pods in its namespace",
             cluster: grantedInDev(
                 [rule(["patch"], groups: ["apps"], resources: ["deployments"], names: ["web"])],
                 workloads: [workload("Deployment", "dev", "web")]),
-            kind: .workloadUpdate, to: .runPods(namespace: "dev"),
+            kind: .workloadUpdate, to: .runPods(in: .namespace("dev")),
             because: ["\(inDev) rule 0: patch deployments.apps web (Deployment dev/web exists)"]),
     ]
 
@@ -136,19 +136,19 @@ struct PathsStepTests {
         StepCase(
             testDescription: "update pods replaces a running pod's image",
             cluster: grantedInDev([rule(["update"], resources: ["pods"])]),
-            kind: .podUpdate, to: .runningPods(namespace: "dev"), because: ["\(inDev) rule 0: update pods"]),
+            kind: .podUpdate, to: .runningPods(in: .namespace("dev")), because: ["\(inDev) rule 0: update pods"]),
         StepCase(
             testDescription: "patch pods as well",
             cluster: grantedInDev([rule(["patch"], resources: ["pods"])]),
-            kind: .podUpdate, to: .runningPods(namespace: "dev"), because: ["\(inDev) rule 0: patch pods"]),
+            kind: .podUpdate, to: .runningPods(in: .namespace("dev")), because: ["\(inDev) rule 0: patch pods"]),
         StepCase(
             testDescription: "create pods/exec opens a shell in running pods",
             cluster: grantedInDev([rule(["create"], resources: ["pods/exec"])]),
-            kind: .podExec, to: .runningPods(namespace: "dev"), because: ["\(inDev) rule 0: create pods/exec"]),
+            kind: .podExec, to: .runningPods(in: .namespace("dev")), because: ["\(inDev) rule 0: create pods/exec"]),
         StepCase(
             testDescription: "create pods/attach too",
             cluster: grantedInDev([rule(["create"], resources: ["pods/attach"])]),
-            kind: .podExec, to: .runningPods(namespace: "dev"), because: ["\(inDev) rule 0: create pods/attach"]),
+            kind: .podExec, to: .runningPods(in: .namespace("dev")), because: ["\(inDev) rule 0: create pods/attach"]),
         StepCase(
             testDescription: "exec into one named pod acts as that pod's service account, as the input shows",
             cluster: grantedInDev([rule(["create"], resources: ["pods/exec"], names: ["api-0"])], workloads: [pod("dev", "api-0", as: "api")]),
@@ -157,12 +157,12 @@ struct PathsStepTests {
         StepCase(
             testDescription: "patch pods/ephemeralcontainers adds a debug container to running pods",
             cluster: grantedInDev([rule(["patch"], resources: ["pods/ephemeralcontainers"])]),
-            kind: .ephemeralContainer, to: .runningPods(namespace: "dev"),
+            kind: .ephemeralContainer, to: .runningPods(in: .namespace("dev")),
             because: ["\(inDev) rule 0: patch pods/ephemeralcontainers"]),
         StepCase(
             testDescription: "*/ephemeralcontainers matches the subresource of pods",
             cluster: grantedInDev([rule(["update"], resources: ["*/ephemeralcontainers"])]),
-            kind: .ephemeralContainer, to: .runningPods(namespace: "dev"),
+            kind: .ephemeralContainer, to: .runningPods(in: .namespace("dev")),
             because: ["\(inDev) rule 0: update pods/ephemeralcontainers"]),
     ]
 
@@ -170,7 +170,7 @@ struct PathsStepTests {
         StepCase(
             testDescription: "create serviceaccounts/token mints a token for any service account of the namespace",
             cluster: grantedInDev([rule(["create"], resources: ["serviceaccounts/token"])]),
-            kind: .tokenRequest, to: .anyServiceAccount(namespace: "dev"),
+            kind: .tokenRequest, to: .anyServiceAccount(in: .namespace("dev")),
             because: ["\(inDev) rule 0: create serviceaccounts/token"]),
         StepCase(
             testDescription: "create serviceaccounts/token with resourceNames mints only those",
@@ -182,12 +182,12 @@ struct PathsStepTests {
         StepCase(
             testDescription: "create secrets plus get secrets: a new legacy token secret, read back",
             cluster: grantedInDev([rule(["create"], resources: ["secrets"]), rule(["get"], resources: ["secrets"])]),
-            kind: .tokenSecret, to: .anyServiceAccount(namespace: "dev"),
+            kind: .tokenSecret, to: .anyServiceAccount(in: .namespace("dev")),
             because: ["\(inDev) rule 0: create secrets", "\(inDev) rule 1: get secrets"]),
         StepCase(
             testDescription: "create secrets plus create pods: the token secret, mounted in a pod",
             cluster: grantedInDev([rule(["create"], resources: ["secrets", "pods"])]),
-            kind: .tokenSecret, to: .anyServiceAccount(namespace: "dev"),
+            kind: .tokenSecret, to: .anyServiceAccount(in: .namespace("dev")),
             because: ["\(inDev) rule 0: create secrets", "\(inDev) rule 0: create pods"]),
     ]
 
@@ -198,7 +198,7 @@ struct PathsStepTests {
                 [rule(["create"], groups: [rbacGroup], resources: ["clusterrolebindings"]),
                  rule(["bind"], groups: [rbacGroup], resources: ["clusterroles"], names: ["cluster-admin"])],
                 roles: [clusterAdmin]),
-            kind: .bind, to: .holder(role: 0, namespace: nil),
+            kind: .bind, to: .holder(role: 0, in: .cluster),
             because: [
                 "\(clusterWide) rule 0: create clusterrolebindings.rbac.authorization.k8s.io",
                 "\(clusterWide) rule 1: bind clusterroles.rbac.authorization.k8s.io cluster-admin",
@@ -208,7 +208,7 @@ struct PathsStepTests {
             cluster: grantedInDev(
                 [rule(["create"], groups: [rbacGroup], resources: ["rolebindings"]), rule(["bind"], groups: [rbacGroup], resources: ["roles"])],
                 roles: [devAdmin]),
-            kind: .bind, to: .holder(role: 0, namespace: "dev"),
+            kind: .bind, to: .holder(role: 0, in: .namespace("dev")),
             because: [
                 "\(inDev) rule 0: create rolebindings.rbac.authorization.k8s.io",
                 "\(inDev) rule 1: bind roles.rbac.authorization.k8s.io",
@@ -218,7 +218,7 @@ struct PathsStepTests {
             cluster: grantedInDev(
                 [rule(["create"], groups: [rbacGroup], resources: ["rolebindings"]), rule(["bind"], groups: [rbacGroup], resources: ["clusterroles"])],
                 roles: [clusterAdmin]),
-            kind: .bind, to: .holder(role: 0, namespace: "dev"),
+            kind: .bind, to: .holder(role: 0, in: .namespace("dev")),
             because: [
                 "\(inDev) rule 0: create rolebindings.rbac.authorization.k8s.io",
                 "\(inDev) rule 1: bind clusterroles.rbac.authorization.k8s.io",
@@ -273,7 +273,7 @@ struct PathsStepTests {
                 rule(["create"], groups: [rbacGroup], resources: ["rolebindings"]),
                 rule(["bind"], groups: [rbacGroup], resources: ["roles"]),
             ]),
-            kind: .escalate, to: .runPods(namespace: nil),
+            kind: .escalate, to: .runPods(in: .everyNamespace),
             because: [
                 "\(clusterWide) rule 0: escalate roles.rbac.authorization.k8s.io",
                 "\(clusterWide) rule 0: create roles.rbac.authorization.k8s.io",
@@ -329,7 +329,7 @@ struct PathsStepTests {
         StepCase(
             testDescription: "impersonate serviceaccounts in a namespace acts as any of them",
             cluster: grantedInDev([rule(["impersonate"], resources: ["serviceaccounts"])]),
-            kind: .impersonate, to: .anyServiceAccount(namespace: "dev"), because: ["\(inDev) rule 0: impersonate serviceaccounts"]),
+            kind: .impersonate, to: .anyServiceAccount(in: .namespace("dev")), because: ["\(inDev) rule 0: impersonate serviceaccounts"]),
         StepCase(
             testDescription: "impersonate one named service account",
             cluster: grantedInDev(

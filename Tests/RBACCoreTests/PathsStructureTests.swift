@@ -256,7 +256,7 @@ struct PathsStructureTests {
                 namespaces: [Namespace(name: "dev", labels: labels)])
         }
         func privileged(_ esc: EscalationGraph) throws -> PathCondition? {
-            try #require(esc.step(.runPods(namespace: "dev"), .privilegedPod, .nodes)).condition
+            try #require(esc.step(.runPods(in: .namespace("dev")), .privilegedPod, .nodes)).condition
         }
         #expect(try privileged(cluster(["pod-security.kubernetes.io/enforce": "privileged"]))?.observed == true)
         #expect(try privileged(cluster(["pod-security.kubernetes.io/enforce": "restricted"]))?.observed == false)

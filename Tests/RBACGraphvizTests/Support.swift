@@ -1,6 +1,6 @@
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 import Testing
 
 #if canImport(FoundationXML)

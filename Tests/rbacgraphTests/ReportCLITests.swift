@@ -5,7 +5,7 @@ import Testing
 /// pictures `who-can` and `paths` draw.
 @Suite("report and pictures on samples/")
 struct ReportCLITests {
-    static let auditLog = CLI.packageRoot.appendingPathComponent("Tests/RBACYAMLTests/Fixtures/audit.jsonl").path
+    static let auditLog = CLI.packageRoot.appendingPathComponent("Tests/RBACLoadingTests/Fixtures/audit.jsonl").path
 
     @Test("golden reports", arguments: [("md", "report.md"), ("json", "report.json"), ("sarif", "report.sarif")])
     func golden(_ c: (format: String, golden: String)) throws {

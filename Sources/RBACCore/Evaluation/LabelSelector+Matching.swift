@@ -26,7 +26,7 @@ extension LabelSelector {
         for req in matchExpressions {
             let value = value(req.key)
             switch req.operator {
-            case "In": if value == nil || !req.values.containsExactly(value!) { return false }
+            case "In": if !(value.map { req.values.containsExactly($0) } ?? false) { return false }
             case "NotIn": if let value, req.values.containsExactly(value) { return false }
             case "Exists": if value == nil { return false }
             case "DoesNotExist": if value != nil { return false }

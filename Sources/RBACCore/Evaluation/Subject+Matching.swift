@@ -24,7 +24,7 @@ extension Subject {
         guard kind == "ServiceAccount" else { return nil }
         let ns = namespace.isEmpty ? bindingNamespace : namespace
         if ns.isEmpty { return nil }
-        return Identity.serviceAccountPrefix + ns + ":" + name
+        return ServiceAccountName(namespace: ns, name: name).userName
     }
 
     /// The subject as an ``AccessGraph`` reports it: a ServiceAccount without namespace gets

@@ -28,11 +28,8 @@ public struct LeastPrivilege: Sendable {
         var order: [String] = []
         var byUser: [String: (identity: Identity, requests: [Request: Int])] = [:]
         func record(_ identity: Identity, _ request: Request) {
-            if byUser[identity.name] == nil {
-                order.append(identity.name)
-                byUser[identity.name] = (identity, [:])
-            }
-            byUser[identity.name]!.requests[request, default: 0] += 1
+            if byUser[identity.name] == nil { order.append(identity.name) }
+            byUser[identity.name, default: (identity, [:])].requests[request, default: 0] += 1
         }
         for e in events {
             record(e.identity, e.request)
@@ -47,9 +44,8 @@ public struct LeastPrivilege: Sendable {
                 record(by, target)
             }
         }
-        usages = order.map { name in
-            let (identity, requests) = byUser[name]!
-            return Self.usage(graph: graph, identity: identity, requests: requests)
+        usages = order.compactMap { name in
+            byUser[name].map { Self.usage(graph: graph, identity: $0.identity, requests: $0.requests) }
         }
     }
 
@@ -79,7 +75,8 @@ public struct LeastPrivilege: Sendable {
                 if binding.kind == .roleBinding && !o.request.namespace.isExactly(binding.namespace ?? "") { return false }
                 return rg.rule.allows(o.request)
             }
-            if allowsOne { used.append(rg) } else { unused.append(rg) }
+            // A built-in grant that went unused is not the input's to remove.
+            if allowsOne { used.append(rg) } else if !graph.isBuiltInOnly(rg.grant) { unused.append(rg) }
         }
         let notAllowed = observed.map(\.request).filter { !graph.authorize(identity, $0).allowed }
         let suggestion = MinimalPolicy(for: identity, principal: principal(identity), requests: observed.map(\.request))
@@ -115,8 +112,8 @@ public struct MinimalPolicy: Sendable {
         // Scope: "" for cluster-scoped requests and URLs, else the namespace.
         var scopes: [String: [Request]] = [:]
         for r in requests { scopes[r.namespace, default: []].append(r) }
-        for ns in scopes.keys.sorted() {
-            let rules = Self.rules(for: scopes[ns]!)
+        for (ns, requests) in scopes.sorted(by: { $0.key < $1.key }) {
+            let rules = Self.rules(for: requests)
             if ns.isEmpty {
                 roles.append(Role(kind: .clusterRole, name: base, rules: rules))
                 bindings.append(Binding(
@@ -162,10 +159,10 @@ public struct MinimalPolicy: Sendable {
             }
         }
         var out: [PolicyRule] = []
-        for key in verbNames.keys.sorted() {
+        for (key, namesByVerb) in verbNames.sorted(by: { $0.key < $1.key }) {
             var unnamed: [String] = []
             var byName: [String: [String]] = [:]
-            for (verb, names) in verbNames[key]!.sorted(by: { $0.key < $1.key }) {
+            for (verb, names) in namesByVerb.sorted(by: { $0.key < $1.key }) {
                 if names.count == 1, let only = names.first, !only.isEmpty {
                     byName[only, default: []].append(verb)
                 } else {
@@ -187,40 +184,4 @@ public struct MinimalPolicy: Sendable {
         }
         return out
     }
-
-    /// The policy as Kubernetes YAML, ready for `kubectl apply`.
-    public var yaml: String {
-        var docs: [String] = []
-        for (role, binding) in zip(roles, bindings) {
-            var r = "apiVersion: rbac.authorization.k8s.io/v1\nkind: \(role.kind.rawValue)\nmetadata:\n  name: \(y(role.name))\n"
-            if let ns = role.namespace { r += "  namespace: \(y(ns))\n" }
-            r += "rules:\n"
-            for rule in role.rules {
-                var first = true
-                func field(_ name: String, _ values: [String]) {
-                    guard !values.isEmpty else { return }
-                    r += (first ? "- " : "  ") + "\(name): [" + values.map(y).joined(separator: ", ") + "]\n"
-                    first = false
-                }
-                field("apiGroups", rule.apiGroups)
-                field("resources", rule.resources)
-                field("resourceNames", rule.resourceNames)
-                field("nonResourceURLs", rule.nonResourceURLs)
-                field("verbs", rule.verbs)
-            }
-            docs.append(r)
-            var b = "apiVersion: rbac.authorization.k8s.io/v1\nkind: \(binding.kind.rawValue)\nmetadata:\n  name: \(y(binding.name))\n"
-            if let ns = binding.namespace { b += "  namespace: \(y(ns))\n" }
-            b += "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: \(binding.roleRef.kind)\n  name: \(y(binding.roleRef.name))\nsubjects:\n"
-            for s in binding.subjects {
-                b += "- kind: \(s.kind)\n  name: \(y(s.name))\n"
-                if s.kind == "ServiceAccount" { b += "  namespace: \(y(s.namespace))\n" } else { b += "  apiGroup: rbac.authorization.k8s.io\n" }
-            }
-            docs.append(b)
-        }
-        return docs.joined(separator: "---\n")
-    }
-
-    /// A YAML scalar, quoted when needed.
-    private func y(_ s: String) -> String { JSONValue.yamlScalar(s) }
 }

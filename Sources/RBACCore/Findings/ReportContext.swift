@@ -1,9 +1,15 @@
 /// What the report rules look at: the access graph, the escalation graph (built once, on
-/// first use), and facts derived from them.
-public final class ReportContext: @unchecked Sendable {
+/// first use, by whichever thread asks first), and facts derived from them.
+public final class ReportContext: Sendable {
     public let graph: AccessGraph
-    private var builtEscalation: EscalationGraph?
-    private var builtReaching: [PrivilegePath]?
+    private let cache = Cache()
+
+    /// The lazily built parts, under a lock: rules may run on several threads.
+    private final class Cache: @unchecked Sendable {
+        let lock = Lock()
+        var escalation: EscalationGraph?
+        var reaching: [PrivilegePath]?
+    }
 
     public init(graph: AccessGraph) {
         self.graph = graph
@@ -11,18 +17,23 @@ public final class ReportContext: @unchecked Sendable {
 
     /// The privilege-escalation graph.
     public var escalation: EscalationGraph {
-        if let e = builtEscalation { return e }
-        let e = EscalationGraph(graph)
-        builtEscalation = e
-        return e
+        cache.lock.withLock {
+            if let e = cache.escalation { return e }
+            let e = EscalationGraph(graph)
+            cache.escalation = e
+            return e
+        }
     }
 
     /// Every identity reaching full authority, with its best path.
     public var reachingFullAuthority: [PrivilegePath] {
-        if let r = builtReaching { return r }
-        let r = escalation.identitiesReaching(.fullAuthority)
-        builtReaching = r
-        return r
+        let escalation = self.escalation
+        return cache.lock.withLock {
+            if let r = cache.reaching { return r }
+            let r = escalation.identitiesReaching(.fullAuthority)
+            cache.reaching = r
+            return r
+        }
     }
 
     /// `user:NAME`, `group:NAME` or `sa:NS/NAME` of a subject as written in a binding.

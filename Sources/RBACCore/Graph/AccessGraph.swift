@@ -29,6 +29,9 @@ public struct AccessGraph: Sendable {
     public let aggregationFailures: [Aggregation.Failure]
     /// Objects that replaced an earlier object of the same kind, namespace and name.
     public let duplicates: [String]
+    /// The rules of unmodified built-in ClusterRoles that aggregate nothing: what an aggregated
+    /// built-in role may hold without news from the input (``isBuiltInOnly(_:)``).
+    let builtInRules: Set<PolicyRule>
 
     /// How a binding's roleRef resolves: the index of a role in ``roles``, or the error
     /// Kubernetes reports.
@@ -112,6 +115,7 @@ public struct AccessGraph: Sendable {
             }
         }
         aggregationFailures = Aggregation.apply(to: &roles)
+        builtInRules = Self.builtInRules(of: roles)
 
         // Bindings, last one wins (keeping the position of the first).
         var bindings: [Binding] = []

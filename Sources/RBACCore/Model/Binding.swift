@@ -75,10 +75,18 @@ public struct Binding: Hashable, Sendable {
     public var roleRef: RoleRef
     public var subjects: [Subject]
     public var source: SourceLocation?
+    /// `metadata.labels`.
+    public var labels: [String: String]
+    /// `metadata.annotations` (kept for `rbac.authorization.kubernetes.io/autoupdate`).
+    public var annotations: [String: String]
+    /// Whether the binding was written in the input, added from the built-in policy, or is an
+    /// input binding the built-in one was united into (see ``Cluster/mergeBuiltinPolicy(_:)``).
+    public var origin: ObjectOrigin
 
     public init(
         kind: Kind, name: String, namespace: String? = nil, roleRef: RoleRef,
-        subjects: [Subject] = [], source: SourceLocation? = nil
+        subjects: [Subject] = [], source: SourceLocation? = nil, labels: [String: String] = [:],
+        annotations: [String: String] = [:], origin: ObjectOrigin = .input
     ) {
         self.kind = kind
         self.name = name
@@ -86,6 +94,9 @@ public struct Binding: Hashable, Sendable {
         self.roleRef = roleRef
         self.subjects = subjects
         self.source = source
+        self.labels = labels
+        self.annotations = annotations
+        self.origin = origin
     }
 
     /// `ClusterRoleBinding/name` or `RoleBinding/ns/name`.

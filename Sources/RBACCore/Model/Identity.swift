@@ -16,7 +16,8 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible {
     public static let unauthenticatedGroup = "system:unauthenticated"
     public static let anonymousUser = "system:anonymous"
     public static let mastersGroup = "system:masters"
-    public static let serviceAccountPrefix = "system:serviceaccount:"
+    /// The prefix of service-account user names (``ServiceAccountName/userNamePrefix``).
+    public static let serviceAccountPrefix = ServiceAccountName.userNamePrefix
 
     /// A user as the API server sees it after authentication: `system:authenticated` is added
     /// unless the user is `system:anonymous` or already has `system:authenticated` or
@@ -39,22 +40,19 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible {
     /// The identity of a service account token: user `system:serviceaccount:NS:NAME` in
     /// `system:serviceaccounts`, `system:serviceaccounts:NS` and `system:authenticated`.
     public static func serviceAccount(namespace: String, name: String) -> Identity {
-        Identity(
-            name: serviceAccountPrefix + namespace + ":" + name,
-            groups: ["system:serviceaccounts", "system:serviceaccounts:" + namespace, authenticatedGroup]
-        )
+        serviceAccount(ServiceAccountName(namespace: namespace, name: name))
+    }
+
+    /// The identity of a service account token (see ``serviceAccount(namespace:name:)``).
+    public static func serviceAccount(_ sa: ServiceAccountName) -> Identity {
+        Identity(name: sa.userName, groups: sa.groups + [authenticatedGroup])
     }
 
     /// Whether the identity is in `system:masters`, which the API server allows everything.
     public var isMaster: Bool { groups.containsExactly(Identity.mastersGroup) }
 
-    /// For a service account user name, its namespace and name.
-    public var serviceAccount: (namespace: String, name: String)? {
-        guard name.hasExactPrefix(Identity.serviceAccountPrefix) else { return nil }
-        let rest = name.dropFirst(Identity.serviceAccountPrefix.count)
-        guard let colon = rest.firstIndex(of: ":") else { return nil }
-        return (String(rest[..<colon]), String(rest[rest.index(after: colon)...]))
-    }
+    /// For a service account user name, the service account.
+    public var serviceAccount: ServiceAccountName? { ServiceAccountName(userName: name) }
 
     public var description: String {
         groups.isEmpty ? name : "\(name) (groups=[\(groups.joined(separator: " "))])"

@@ -15,10 +15,16 @@ public struct Role: Hashable, Sendable {
     public var rules: [PolicyRule]
     public var aggregationRule: AggregationRule?
     public var source: SourceLocation?
+    /// `metadata.annotations` (kept for `rbac.authorization.kubernetes.io/autoupdate`).
+    public var annotations: [String: String]
+    /// Whether the role was written in the input, added from the built-in policy, or is an
+    /// input role the built-in one was united into (see ``Cluster/mergeBuiltinPolicy(_:)``).
+    public var origin: ObjectOrigin
 
     public init(
         kind: Kind, name: String, namespace: String? = nil, labels: [String: String] = [:],
-        rules: [PolicyRule] = [], aggregationRule: AggregationRule? = nil, source: SourceLocation? = nil
+        rules: [PolicyRule] = [], aggregationRule: AggregationRule? = nil, source: SourceLocation? = nil,
+        annotations: [String: String] = [:], origin: ObjectOrigin = .input
     ) {
         self.kind = kind
         self.name = name
@@ -27,6 +33,8 @@ public struct Role: Hashable, Sendable {
         self.rules = rules
         self.aggregationRule = aggregationRule
         self.source = source
+        self.annotations = annotations
+        self.origin = origin
     }
 
     /// `ClusterRole/name` or `Role/ns/name`.

@@ -20,7 +20,10 @@ public struct ServiceAccount: Hashable, Sendable {
     }
 
     /// The user name of this service account's tokens: `system:serviceaccount:NS:NAME`.
-    public var userName: String { "system:serviceaccount:\(namespace):\(name)" }
+    public var userName: String { serviceAccountName.userName }
+
+    /// Its namespace and name.
+    public var serviceAccountName: ServiceAccountName { ServiceAccountName(namespace: namespace, name: name) }
 }
 
 /// A Namespace object.

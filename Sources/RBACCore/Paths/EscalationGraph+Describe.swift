@@ -4,19 +4,20 @@ extension EscalationGraph {
         switch nodes[i] {
         case .fullAuthority: return "cluster-admin (full authority)"
         case .namespaceAuthority(let ns): return "full authority in namespace \(ns)"
-        case .runPods(let ns): return ns.map { "run pods in \($0)" } ?? "run pods in every namespace"
-        case .anyServiceAccount(let ns): return ns.map { "any service account of \($0)" } ?? "any service account"
-        case .runningPods(let ns): return ns.map { "code in the running pods of \($0)" } ?? "code in every running pod"
-        case .workloads(let kind, let ns): return ns.map { "the pod templates of the \(kind)s of \($0)" } ?? "the pod templates of every \(kind)"
-        case .secrets(let ns): return ns.map { "every secret of \($0)" } ?? "every secret"
+        case .runPods(let s): return s.namespaceName.map { "run pods in \($0)" } ?? "run pods in every namespace"
+        case .anyServiceAccount(let s): return s.namespaceName.map { "any service account of \($0)" } ?? "any service account"
+        case .runningPods(let s): return s.namespaceName.map { "code in the running pods of \($0)" } ?? "code in every running pod"
+        case .workloads(let kind, let s):
+            return s.namespaceName.map { "the pod templates of the \(kind)s of \($0)" } ?? "the pod templates of every \(kind)"
+        case .secrets(let s): return s.namespaceName.map { "every secret of \($0)" } ?? "every secret"
         case .secret(let ns, let name): return "secret \(ns)/\(name)"
         case .nodes: return "nodes (kubelet, host)"
-        case .holder(let r, let ns):
+        case .holder(let r, let scope):
             let role = access.roles[r].displayName
-            switch ns {
-            case nil: return "hold \(role) cluster-wide"
-            case "*": return "hold \(role) in every namespace"
-            case let ns?: return "hold \(role) in \(ns)"
+            switch scope {
+            case .cluster: return "hold \(role) cluster-wide"
+            case .everyNamespace: return "hold \(role) in every namespace"
+            case .namespace(let ns): return "hold \(role) in \(ns)"
             }
         default: return nodes[i].description
         }

@@ -31,7 +31,7 @@ extension EscalationGraph {
                 p.append(("role", .string(access.roles[ev.role].displayName)))
                 if let src = access.roles[ev.role].source { p.append(("roleSource", .string(src.description))) }
                 p.append(("ruleIndex", .number(Double(ev.ruleIndex))))
-                p.append(("rule", QueryEvaluator.ruleJSON(access.roles[ev.role].rules[ev.ruleIndex])))
+                p.append(("rule", access.roles[ev.role].rules[ev.ruleIndex].json))
                 return .object(p)
             })))
         }

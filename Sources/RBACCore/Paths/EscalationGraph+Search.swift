@@ -51,6 +51,12 @@ public struct PrivilegePath: Hashable, Sendable {
     /// The node the path starts at.
     public var start: Int
     public var steps: [PathEdge]
+
+    public init(start: Int, steps: [PathEdge]) {
+        self.start = start
+        self.steps = steps
+    }
+
     /// Whether every step is certain.
     public var isCertain: Bool { steps.allSatisfy(\.isCertain) }
     /// The node the path ends at.
@@ -85,12 +91,12 @@ extension EscalationGraph {
             return false
         case .secret(let ns, let name):
             switch n {
-            case .secrets(let sns): return sns.map { $0.isExactly(ns) } ?? true
+            case .secrets(let scope): return scope.contains(namespace: ns)
             case .secret(let sns, let sname): return name != nil && sns.isExactly(ns) && sname.isExactly(name!)
             default: return false
             }
         case .identity(let id):
-            return NodeKey(node: n) == NodeKey(node: id)
+            return n == id
         case .permission(let request):
             return node(i, allows: request)
         }
@@ -106,20 +112,20 @@ extension EscalationGraph {
         case .namespaceAuthority(let ns):
             if case .resource(let r) = request { return r.namespace.isExactly(ns) }
             return false
-        case .holder(let role, let ns):
+        case .holder(let role, let scope):
             let rules = access.roles[role].rules
-            switch ns {
-            case nil: return rules.contains { $0.allows(request) }
-            case "*":
+            switch scope {
+            case .cluster: return rules.contains { $0.allows(request) }
+            case .everyNamespace:
                 if case .resource(let r) = request, !r.namespace.isEmpty { return rules.contains { $0.allows(request) } }
                 return false
-            case let ns?:
+            case .namespace(let ns):
                 if case .resource(let r) = request, r.namespace.isExactly(ns) { return rules.contains { $0.allows(request) } }
                 return false
             }
-        case .secrets(let sns):
+        case .secrets(let scope):
             guard case .resource(let r) = request, Self.isSecretRead(r) else { return false }
-            return sns.map { r.namespace.isExactly($0) } ?? true
+            return scope.contains(namespace: r.namespace)
         case .secret(let sns, let name):
             guard case .resource(let r) = request, Self.isSecretRead(r), r.verb == "get" else { return false }
             return r.namespace.isExactly(sns) && r.name.isExactly(name)

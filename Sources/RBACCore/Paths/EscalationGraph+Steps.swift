@@ -2,22 +2,25 @@
 
 extension EscalationGraph.Builder {
     /// The rules an identity (or a held role) has, seen from one scope.
-    struct Scope {
+    struct RuleView {
         /// Rules that apply everywhere (ClusterRoleBindings): to cluster-scoped requests and
         /// to namespaced requests in any namespace.
         var clusterRules: [RuleGrant]
         /// Rules that apply to namespaced requests in `namespace` only (RoleBindings).
         var namespaceRules: [RuleGrant]
-        /// `nil`: the cluster-wide view (namespaced requests mean every namespace); `"*"`: the
-        /// namespace rules hold in every namespace; otherwise one namespace.
-        var namespace: String?
+        /// ``Scope/cluster``: the cluster-wide view (namespaced requests mean every namespace);
+        /// ``Scope/everyNamespace``: the namespace rules hold in every namespace; otherwise one
+        /// namespace.
+        var scope: Scope
         /// The bindings behind the rules (an identity's own, not a held role's), with the role
         /// each resolves to: roles without rules included, as `escalate` can fill them. Those
         /// naming the identity itself come before those naming one of its groups.
         var bound: [(binding: Int, role: Int)] = []
 
+        /// The scope of namespaced targets: every namespace, or one.
+        var targetScope: Scope { scope == .cluster ? .everyNamespace : scope }
         /// The namespace of namespaced targets: `nil` for every namespace.
-        var targetNamespace: String? { namespace == "*" ? nil : namespace }
+        var targetNamespace: String? { scope.namespaceName }
     }
 
     /// A step found for an identity, before it becomes an edge.
@@ -52,7 +55,7 @@ extension EscalationGraph.Builder {
 
     /// The first rule allowing a request (namespaced, or cluster-scoped), as evidence.
     func find(
-        _ scope: Scope, _ verb: String, _ group: String, _ resource: String, sub: String = "", name: String = "",
+        _ scope: RuleView, _ verb: String, _ group: String, _ resource: String, sub: String = "", name: String = "",
         clusterScoped: Bool = false
     ) -> StepEvidence? {
         let r = ResourceRequest(verb: verb, apiGroup: group, resource: resource, subresource: sub, name: name)
@@ -66,7 +69,7 @@ extension EscalationGraph.Builder {
 
     /// The first of several verbs allowed.
     func findAny(
-        _ scope: Scope, _ verbs: [String], _ group: String, _ resource: String, sub: String = "", name: String = "",
+        _ scope: RuleView, _ verbs: [String], _ group: String, _ resource: String, sub: String = "", name: String = "",
         clusterScoped: Bool = false
     ) -> StepEvidence? {
         for v in verbs {
@@ -77,7 +80,7 @@ extension EscalationGraph.Builder {
 
     /// The names a verb on a resource is allowed for.
     func names(
-        _ scope: Scope, _ verbs: [String], _ group: String, _ resource: String, sub: String = "", clusterScoped: Bool = false
+        _ scope: RuleView, _ verbs: [String], _ group: String, _ resource: String, sub: String = "", clusterScoped: Bool = false
     ) -> Names {
         var out = Names()
         let combined = sub.isEmpty ? resource : resource + "/" + sub
@@ -107,10 +110,11 @@ extension EscalationGraph.Builder {
     ]
 
     /// Every step the rules of `scope` allow.
-    func derive(_ scope: Scope) -> [Step] {
+    func derive(_ scope: RuleView) -> [Step] {
         var steps: [Step] = []
         let ns = scope.targetNamespace
-        let clusterView = scope.namespace == nil
+        let clusterView = scope.scope == .cluster
+        let here = scope.targetScope
         func add(_ to: PathNode, _ kind: EscalationKind, _ evidence: [StepEvidence], _ condition: PathCondition? = nil) {
             steps.append(Step(to: node(to), kind: kind, namespace: ns, evidence: evidence, condition: condition))
         }
@@ -126,17 +130,17 @@ extension EscalationGraph.Builder {
             if let ns {
                 add(.namespaceAuthority(ns), .rbacWildcard, [e])
             } else {
-                add(.runPods(namespace: nil), .rbacWildcard, [e])
-                add(.secrets(namespace: nil), .rbacWildcard, [e])
+                add(.runPods(in: .everyNamespace), .rbacWildcard, [e])
+                add(.secrets(in: .everyNamespace), .rbacWildcard, [e])
             }
         }
 
         // secrets-read: list/watch reveal every value; get needs the name.
         let secretNames = names(scope, ["get", "list", "watch"], "", "secrets")
         if let e = findAny(scope, ["list", "watch"], "", "secrets") {
-            add(.secrets(namespace: ns), .secretsRead, [e])
+            add(.secrets(in: here), .secretsRead, [e])
         } else if let e = secretNames.all {
-            add(.secrets(namespace: ns), .secretsRead, [e], PathCondition("the secrets' names are known (get needs the name)", observed: nil))
+            add(.secrets(in: here), .secretsRead, [e], PathCondition("the secrets' names are known (get needs the name)", observed: nil))
         }
         if secretNames.all == nil {
             for (name, e) in secretNames.named {
@@ -148,7 +152,7 @@ extension EscalationGraph.Builder {
 
         // pod-create and workload-create: run a pod as any service account of the scope.
         let podCreate = find(scope, "create", "", "pods")
-        if let e = podCreate { add(.runPods(namespace: ns), .podCreate, [e]) }
+        if let e = podCreate { add(.runPods(in: here), .podCreate, [e]) }
         var workloadCreate: StepEvidence? = nil
         for w in Self.workloadResources {
             if let e = find(scope, "create", w.group, w.resource) {
@@ -156,19 +160,19 @@ extension EscalationGraph.Builder {
                 break
             }
         }
-        if let e = workloadCreate { add(.runPods(namespace: ns), .workloadCreate, [e]) }
+        if let e = workloadCreate { add(.runPods(in: here), .workloadCreate, [e]) }
 
         // workload-update: change an existing workload's pod template.
         for w in Self.workloadResources {
             let allowed = names(scope, ["update", "patch"], w.group, w.resource)
             if let e = allowed.all {
-                add(.workloads(kind: w.kind, namespace: ns), .workloadUpdate, [e])
+                add(.workloads(kind: w.kind, in: here), .workloadUpdate, [e])
                 continue
             }
             for (name, e) in allowed.named {
                 for n in scopeNamespaces {
                     guard (workloadsByNamespace[n] ?? []).contains(where: { $0.kind == w.kind && $0.name.isExactly(name) }) else { continue }
-                    add(.runPods(namespace: n), .workloadUpdate, [StepEvidence(
+                    add(.runPods(in: .namespace(n)), .workloadUpdate, [StepEvidence(
                         role: e.role, ruleIndex: e.ruleIndex, binding: e.binding, subject: e.subject,
                         purpose: e.purpose + " (\(w.kind) \(n)/\(name) exists)")])
                 }
@@ -183,7 +187,7 @@ extension EscalationGraph.Builder {
         for (kind, verbs, sub) in podSteps {
             let allowed = names(scope, verbs, "", "pods", sub: sub)
             if let e = allowed.all {
-                add(.runningPods(namespace: ns), kind, [e])
+                add(.runningPods(in: here), kind, [e])
                 continue
             }
             for (name, e) in allowed.named {
@@ -199,7 +203,7 @@ extension EscalationGraph.Builder {
         // token-request: tokens for the service accounts named.
         let tokenNames = names(scope, ["create"], "", "serviceaccounts", sub: "token")
         if let e = tokenNames.all {
-            add(.anyServiceAccount(namespace: ns), .tokenRequest, [e])
+            add(.anyServiceAccount(in: here), .tokenRequest, [e])
         } else if !tokenNames.isEmpty {
             for n in scopeNamespaces {
                 for sa in serviceAccounts[n] ?? [] {
@@ -212,7 +216,7 @@ extension EscalationGraph.Builder {
         if let create = find(scope, "create", "", "secrets"),
             let readBack = findAny(scope, ["get", "list", "watch"], "", "secrets") ?? podCreate
         {
-            add(.anyServiceAccount(namespace: ns), .tokenSecret, [create, readBack])
+            add(.anyServiceAccount(in: here), .tokenSecret, [create, readBack])
         }
 
         // impersonate: users and groups (cluster-scoped), service accounts (namespaced).
@@ -238,7 +242,7 @@ extension EscalationGraph.Builder {
             }
         }
         if let e = saImpersonation.all {
-            add(.anyServiceAccount(namespace: ns), .impersonate, [e])
+            add(.anyServiceAccount(in: here), .impersonate, [e])
         } else if !saImpersonation.isEmpty {
             for n in scopeNamespaces {
                 for sa in serviceAccounts[n] ?? [] {
@@ -303,36 +307,36 @@ extension EscalationGraph.Builder {
     }
 
     /// `bind` on a role plus creating a binding to it: its permissions in the binding's scope.
-    func deriveBind(_ scope: Scope, add: (Step) -> Void) {
+    func deriveBind(_ scope: RuleView, add: (Step) -> Void) {
         let rbac = "rbac.authorization.k8s.io"
-        let clusterView = scope.namespace == nil
+        let clusterView = scope.scope == .cluster
         // ClusterRoleBindings (cluster view only).
         if clusterView, let create = find(scope, "create", rbac, "clusterrolebindings", clusterScoped: true) {
             let bindable = names(scope, ["bind"], rbac, "clusterroles", clusterScoped: true)
             for (i, role) in g.roles.enumerated() where role.kind == .clusterRole {
-                guard let e = bindable.covers(role.name), let h = holder(i, namespace: nil) else { continue }
+                guard let e = bindable.covers(role.name), let h = holder(i, in: .cluster) else { continue }
                 add(Step(to: h, kind: .bind, namespace: nil, evidence: [create, e]))
             }
         }
         // RoleBindings: in one namespace, or (from ClusterRoleBindings) in every namespace.
         guard let create = find(scope, "create", rbac, "rolebindings") else { return }
-        let where_ = scope.namespace ?? "*"
+        let where_ = scope.targetScope
         let bindableClusterRoles = names(scope, ["bind"], rbac, "clusterroles")
         let bindableRoles = names(scope, ["bind"], rbac, "roles")
         if bindableClusterRoles.isEmpty && bindableRoles.isEmpty { return }
         for (i, role) in g.roles.enumerated() {
             if role.kind == .clusterRole {
-                guard let e = bindableClusterRoles.covers(role.name), let h = holder(i, namespace: where_) else { continue }
+                guard let e = bindableClusterRoles.covers(role.name), let h = holder(i, in: where_) else { continue }
                 add(Step(to: h, kind: .bind, namespace: scope.targetNamespace, evidence: [create, e]))
-            } else if let rns = role.namespace, where_ == "*" || rns.isExactly(where_) {
-                guard let e = bindableRoles.covers(role.name), let h = holder(i, namespace: rns) else { continue }
+            } else if let rns = role.namespace, where_.contains(namespace: rns) {
+                guard let e = bindableRoles.covers(role.name), let h = holder(i, in: .namespace(rns)) else { continue }
                 add(Step(to: h, kind: .bind, namespace: rns, evidence: [create, e]))
             }
         }
     }
 
     /// `escalate` on a role bound to oneself plus updating it, or creating a role and binding it.
-    func deriveEscalate(_ scope: Scope, add: (Step) -> Void) {
+    func deriveEscalate(_ scope: RuleView, add: (Step) -> Void) {
         let rbac = "rbac.authorization.k8s.io"
         // Roles bound to oneself (rules or not).
         for (b, r) in scope.bound {
@@ -366,7 +370,7 @@ extension EscalationGraph.Builder {
             }
         }
         // A new role with any rules, bound by oneself.
-        if scope.namespace == nil,
+        if scope.scope == .cluster,
             let esc = find(scope, "escalate", rbac, "clusterroles", clusterScoped: true),
             let create = find(scope, "create", rbac, "clusterroles", clusterScoped: true),
             let bindingCreate = find(scope, "create", rbac, "clusterrolebindings", clusterScoped: true),
@@ -384,8 +388,8 @@ extension EscalationGraph.Builder {
                 add(Step(to: node(.namespaceAuthority(ns)), kind: .escalate, namespace: ns, evidence: evidence))
             } else {
                 // In every namespace: what everything in a namespace gives, everywhere.
-                add(Step(to: node(.runPods(namespace: nil)), kind: .escalate, namespace: nil, evidence: evidence))
-                add(Step(to: node(.secrets(namespace: nil)), kind: .escalate, namespace: nil, evidence: evidence))
+                add(Step(to: node(.runPods(in: .everyNamespace)), kind: .escalate, namespace: nil, evidence: evidence))
+                add(Step(to: node(.secrets(in: .everyNamespace)), kind: .escalate, namespace: nil, evidence: evidence))
             }
         }
     }

@@ -12,8 +12,8 @@ public struct EscalationGraph: Sendable {
     public let access: AccessGraph
     /// Every node; edges refer to nodes by index.
     public let nodes: [PathNode]
-    /// Node lookup: the first node with a given hash of its byte-exact description, and a
-    /// chain through nodes with the same hash (lighter than a dictionary of nodes).
+    /// Node lookup: the first node with a given hash (of its fields, byte-exact), and a chain
+    /// through nodes with the same hash (lighter than a dictionary of nodes).
     let firstByHash: [Int: Int32]
     let nextSameHash: [Int32]
     let store: EdgeStore
@@ -23,13 +23,6 @@ public struct EscalationGraph: Sendable {
     let outEdges: [Int32]
     let inStart: [Int32]
     let inEdges: [Int32]
-
-    /// A byte-exact key for a node (names compare as bytes, as in Kubernetes).
-    struct NodeKey: Hashable, Sendable {
-        let node: PathNode
-        static func == (a: NodeKey, b: NodeKey) -> Bool { a.node.description.isExactly(b.node.description) }
-        func hash(into h: inout Hasher) { node.description.hashExactly(into: &h) }
-    }
 
     /// Builds the graph.
     /// - Parameter extra: identities to include even if the input does not mention them
@@ -46,7 +39,7 @@ public struct EscalationGraph: Sendable {
         var first: [Int: Int32] = [:]
         var next = [Int32](repeating: -1, count: b.nodes.count)
         for (i, n) in b.nodes.enumerated().reversed() {
-            let h = Self.hash(n)
+            let h = n.hashValue
             if let f = first[h] { next[i] = f }
             first[h] = Int32(i)
         }
@@ -97,19 +90,12 @@ public struct EscalationGraph: Sendable {
     /// Every edge (materialized: for tests and small graphs).
     public var edges: [PathEdge] { (0..<edgeCount).map(edge) }
 
-    static func hash(_ n: PathNode) -> Int {
-        var h = Hasher()
-        n.description.hashExactly(into: &h)
-        return h.finalize()
-    }
-
     /// The index of a node, if the graph has it.
     /// - Complexity: O(1) expected.
     public func index(of node: PathNode) -> Int? {
-        let d = node.description
-        var i = firstByHash[Self.hash(node)] ?? -1
+        var i = firstByHash[node.hashValue] ?? -1
         while i >= 0 {
-            if nodes[Int(i)].description.isExactly(d) { return Int(i) }
+            if nodes[Int(i)] == node { return Int(i) }
             i = nextSameHash[Int(i)]
         }
         return nil
@@ -161,7 +147,7 @@ extension EscalationGraph {
     final class Builder {
         let g: AccessGraph
         var nodes: [PathNode] = []
-        var index: [NodeKey: Int] = [:]
+        var index: [PathNode: Int] = [:]
         var store = EdgeStore()
         private var edgeKeys = Set<EdgeKey>()
         private var stringIndex: [ExactKey: Int32] = [:]
@@ -205,6 +191,8 @@ extension EscalationGraph {
         var users: [String] = []
         var groups: [String] = []
         var extra: [PathNode] = []
+        /// Service accounts of ``extra`` the input does not mention: reached only if they exist.
+        var assumedServiceAccounts = Set<ServiceAccountName>()
         /// Edges of group nodes, to leave out of their members (the path goes through the group).
         var groupEdgeKeys: [String: Set<TargetKey>] = [:]
         /// Holder nodes already evaluated.
@@ -219,9 +207,8 @@ extension EscalationGraph {
 
         @discardableResult
         func node(_ n: PathNode) -> Int {
-            let key = NodeKey(node: n)
-            if let i = index[key] { return i }
-            index[key] = nodes.count
+            if let i = index[n] { return i }
+            index[n] = nodes.count
             nodes.append(n)
             return nodes.count - 1
         }
@@ -236,6 +223,12 @@ extension EscalationGraph {
             condition: PathCondition? = nil
         ) -> Bool {
             guard from != to, edgeKeys.insert(EdgeKey(from: from, to: to, kind: kind)).inserted else { return false }
+            var condition = condition
+            if condition == nil, !assumedServiceAccounts.isEmpty, case .serviceAccount(let ns, let name) = nodes[to],
+                assumedServiceAccounts.contains(ServiceAccountName(namespace: ns, name: name))
+            {
+                condition = PathCondition("service account \(ns)/\(name) exists (the input does not mention it)", observed: nil)
+            }
             let start = Int32(store.evidence.count)
             for e in evidence {
                 var subject: Int32 = -1
@@ -290,18 +283,17 @@ extension EscalationGraph {
                 workloadsByNamespace[w.namespace, default: []].append(w)
                 if w.kind == "Pod" { podsByNamespace[w.namespace, default: []].append(w) }
             }
-            var saSet = Set<String>()
+            var saSet = Set<ServiceAccountName>()
+            func addSA(_ sa: ServiceAccountName) {
+                if saSet.insert(sa).inserted { serviceAccounts[sa.namespace, default: []].append(sa.name) }
+            }
             for sa in g.knownServiceAccounts {
-                let parts = sa.split(separator: "/", maxSplits: 1)
-                guard parts.count == 2 else { continue }
-                addNS(String(parts[0]))
-                if saSet.insert(sa).inserted { serviceAccounts[String(parts[0]), default: []].append(String(parts[1])) }
+                addNS(sa.namespace)
+                addSA(sa)
             }
             // A legacy token secret names its service account.
             for s in g.secrets {
-                if let sa = s.tokenServiceAccount, !sa.isEmpty, saSet.insert("\(s.namespace)/\(sa)").inserted {
-                    serviceAccounts[s.namespace, default: []].append(sa)
-                }
+                if let sa = s.tokenServiceAccount, !sa.isEmpty { addSA(ServiceAccountName(namespace: s.namespace, name: sa)) }
             }
             var extraUsers: [String] = []
             var extraGroups: [String] = []
@@ -311,34 +303,40 @@ extension EscalationGraph {
                 case .group(let g): extraGroups.append(g)
                 case .serviceAccount(let ns, let n):
                     addNS(ns)
-                    if saSet.insert("\(ns)/\(n)").inserted { serviceAccounts[ns, default: []].append(n) }
+                    let sa = ServiceAccountName(namespace: ns, name: n)
+                    if !saSet.contains(sa) { assumedServiceAccounts.insert(sa) }
+                    addSA(sa)
                 default: break
                 }
             }
             namespaces = nsSet.sorted()
-            for ns in namespaces where !saSet.contains("\(ns)/default") {
+            for ns in namespaces where !saSet.contains(ServiceAccountName(namespace: ns, name: "default")) {
                 serviceAccounts[ns, default: []].append("default")  // every namespace has one
             }
             for ns in namespaces { serviceAccounts[ns]?.sort() }
             // A User subject named system:serviceaccount:NS:NAME is that service account.
             for u in g.knownUsers + extraUsers {
-                if let sa = Identity(name: u).serviceAccount, saSet.insert("\(sa.namespace)/\(sa.name)").inserted {
+                if let sa = ServiceAccountName(userName: u) {
                     addNS(sa.namespace)
-                    serviceAccounts[sa.namespace, default: []].append(sa.name)
+                    addSA(sa)
                 }
             }
-            users = Array(Set(g.knownUsers + extraUsers))
-                .filter { !$0.isExactly(Identity.anonymousUser) && Identity(name: $0).serviceAccount == nil }.sorted()
-                + [Identity.anonymousUser]
-            var groupSet = Set<String>([
-                Identity.authenticatedGroup, Identity.unauthenticatedGroup, Identity.mastersGroup, "system:serviceaccounts",
-            ])
-            for ns in namespaces { groupSet.insert("system:serviceaccounts:\(ns)") }
-            groupSet.formUnion(extraGroups)
-            for b in g.bindings {
-                for s in b.subjects where s.kind.isExactly("Group") { groupSet.insert(s.name) }
+            var userSet = Set<ExactKey>()
+            users = (g.knownUsers + extraUsers)
+                .filter { !$0.isExactly(Identity.anonymousUser) && ServiceAccountName(userName: $0) == nil && userSet.insert(ExactKey($0)).inserted }
+                .sorted() + [Identity.anonymousUser]
+            var groupSet = Set<ExactKey>()
+            var groupList: [String] = []
+            func addGroup(_ g: String) { if groupSet.insert(ExactKey(g)).inserted { groupList.append(g) } }
+            for g in [Identity.authenticatedGroup, Identity.unauthenticatedGroup, Identity.mastersGroup, ServiceAccountName.allServiceAccountsGroup] {
+                addGroup(g)
             }
-            groups = groupSet.sorted()
+            for ns in namespaces { addGroup(ServiceAccountName.namespaceGroup(ns)) }
+            extraGroups.forEach(addGroup)
+            for b in g.bindings {
+                for s in b.subjects where s.kind.isExactly("Group") { addGroup(s.name) }
+            }
+            groups = groupList.sorted()
         }
 
         // MARK: Structural edges
@@ -360,16 +358,16 @@ extension EscalationGraph {
             // Anyone may also send a request without credentials: what the anonymous user (and
             // so system:unauthenticated) is granted, every identity holds.
             edge(authenticated, node(.user(Identity.anonymousUser)), .publicBinding)
-            let allPods = node(.runPods(namespace: nil))
-            let allSecrets = node(.secrets(namespace: nil))
-            let allServiceAccounts = node(.anyServiceAccount(namespace: nil))
+            let allPods = node(.runPods(in: .everyNamespace))
+            let allSecrets = node(.secrets(in: .everyNamespace))
+            let allServiceAccounts = node(.anyServiceAccount(in: .everyNamespace))
             edge(allPods, allServiceAccounts, .runAs)
             edge(allPods, allSecrets, .mountSecrets)
             let nodesNode = node(.nodes)
             for ns in namespaces {
-                let pods = node(.runPods(namespace: ns))
-                let secrets = node(.secrets(namespace: ns))
-                let anySA = node(.anyServiceAccount(namespace: ns))
+                let pods = node(.runPods(in: .namespace(ns)))
+                let secrets = node(.secrets(in: .namespace(ns)))
+                let anySA = node(.anyServiceAccount(in: .namespace(ns)))
                 edge(allPods, pods, .everyNamespace)
                 edge(allSecrets, secrets, .everyNamespace)
                 edge(allServiceAccounts, anySA, .everyNamespace)
@@ -379,8 +377,8 @@ extension EscalationGraph {
                 edge(admin, secrets, .namespaceAdmin, namespace: ns)
                 for sa in serviceAccounts[ns] ?? [] {
                     let s = node(.serviceAccount(namespace: ns, name: sa))
-                    edge(s, node(.group("system:serviceaccounts")), .memberOf)
-                    edge(s, node(.group("system:serviceaccounts:\(ns)")), .memberOf)
+                    edge(s, node(.group(ServiceAccountName.allServiceAccountsGroup)), .memberOf)
+                    edge(s, node(.group(ServiceAccountName.namespaceGroup(ns))), .memberOf)
                     edge(s, authenticated, .publicBinding)
                     edge(anySA, s, .eachServiceAccount, namespace: ns)
                 }
@@ -402,15 +400,15 @@ extension EscalationGraph {
                 }
             }
             // The running pods of a namespace hold their service accounts' tokens.
-            let allRunning = node(.runningPods(namespace: nil))
+            let allRunning = node(.runningPods(in: .everyNamespace))
             let serviceAccountObjects = Dictionary(
                 g.serviceAccounts.map { ("\($0.namespace)/\($0.name)", $0) }, uniquingKeysWith: { a, _ in a })
             for ns in namespaces {
-                let running = node(.runningPods(namespace: ns))
+                let running = node(.runningPods(in: .namespace(ns)))
                 edge(allRunning, running, .everyNamespace)
                 let pods = podsByNamespace[ns] ?? []
                 if pods.isEmpty {
-                    edge(running, node(.anyServiceAccount(namespace: ns)), .podToken, namespace: ns, condition: PathCondition(
+                    edge(running, node(.anyServiceAccount(in: .namespace(ns))), .podToken, namespace: ns, condition: PathCondition(
                         "a pod runs as the service account (the input has no pods in \(ns))", observed: nil))
                     // Workloads without their pods (manifests): each runs pods as its template says.
                     var seenTemplates = Set<String>()
@@ -457,13 +455,13 @@ extension EscalationGraph {
             // Existing workloads: changing their pod template runs pods as any service account.
             let anyWorkload = !g.workloads.contains { $0.kind != "Pod" }  // none in the input: unknown
             for w in Self.workloadResources {
-                let all = node(.workloads(kind: w.kind, namespace: nil))
+                let all = node(.workloads(kind: w.kind, in: .everyNamespace))
                 for ns in namespaces {
                     let existing = (workloadsByNamespace[ns] ?? []).first { $0.kind == w.kind }
                     guard existing != nil || anyWorkload else { continue }
-                    let here = node(.workloads(kind: w.kind, namespace: ns))
+                    let here = node(.workloads(kind: w.kind, in: .namespace(ns)))
                     edge(all, here, .everyNamespace)
-                    edge(here, node(.runPods(namespace: ns)), .podTemplate, namespace: ns,
+                    edge(here, node(.runPods(in: .namespace(ns))), .podTemplate, namespace: ns,
                         condition: existing == nil ? PathCondition("a \(w.kind) exists in \(ns) (the input has no workloads)", observed: nil) : nil)
                 }
             }
@@ -515,7 +513,7 @@ extension EscalationGraph {
             clusterBound += groupBound
             var steps: [Step] = []
             if !clusterRules.isEmpty {
-                steps += derive(Scope(clusterRules: clusterRules, namespaceRules: [], namespace: nil, bound: clusterBound))
+                steps += derive(RuleView(clusterRules: clusterRules, namespaceRules: [], scope: .cluster, bound: clusterBound))
             }
             for ns in g.roleBindingNamespaces(for: identity) {
                 var nsRules: [RuleGrant] = []
@@ -533,7 +531,7 @@ extension EscalationGraph {
                 if nsRules.isEmpty && nsBound.isEmpty { continue }
                 // Steps that the ClusterRoleBindings alone allow were found cluster-wide; the
                 // roles bound here are this namespace's own.
-                steps += derive(Scope(clusterRules: clusterRules, namespaceRules: nsRules, namespace: ns, bound: nsBound)).filter { step in
+                steps += derive(RuleView(clusterRules: clusterRules, namespaceRules: nsRules, scope: .namespace(ns), bound: nsBound)).filter { step in
                     step.ownRoleBinding || step.evidence.contains { $0.binding.map { g.bindings[$0].kind == .roleBinding } ?? true }
                 }
             }
@@ -606,16 +604,16 @@ extension EscalationGraph {
 
         /// Derives and adds the steps of a held role (reached by `bind`), once.
         /// - Returns: whether the holder reaches anything.
-        func holder(_ role: Int, namespace: String?) -> Int? {
-            let n = node(.holder(role: role, namespace: namespace))
+        func holder(_ role: Int, in scope: Scope) -> Int? {
+            let n = node(.holder(role: role, in: scope))
             if evaluatedHolders.insert(n).inserted {
                 let rules = g.roles[role].rules.enumerated().map { j, rule in
                     RuleGrant(rule: rule, grant: Grant(subject: Subject(kind: "", name: ""), binding: -1, role: role, ruleIndex: j))
                 }
-                let scope = namespace == nil
-                    ? Scope(clusterRules: rules, namespaceRules: [], namespace: nil)
-                    : Scope(clusterRules: [], namespaceRules: rules, namespace: namespace)
-                for s in derive(scope) {
+                let view = scope == .cluster
+                    ? RuleView(clusterRules: rules, namespaceRules: [], scope: .cluster)
+                    : RuleView(clusterRules: [], namespaceRules: rules, scope: scope)
+                for s in derive(view) {
                     edge(n, s.to, s.kind, namespace: s.namespace, evidence: s.evidence, condition: s.condition)
                 }
             }

@@ -1,4 +1,10 @@
 /// A node of the ``EscalationGraph``: an identity, or something an identity can reach.
+///
+/// Nodes compare and hash by their fields, names byte for byte (as ``Subject`` does): never by
+/// their printed form, which is not unique (a namespace may be named `cluster`).
+/// The namespaced capabilities (``runPods(in:)``, ``secrets(in:)``, …) hold in
+/// ``Scope/everyNamespace`` or in one ``Scope/namespace(_:)``; only a ``holder(role:in:)`` is
+/// ever ``Scope/cluster``.
 public enum PathNode: Hashable, Sendable, CustomStringConvertible {
     /// A user (by name).
     case user(String)
@@ -11,24 +17,60 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
     case fullAuthority
     /// Everything within one namespace (a `*`/`*`/`*` rule bound there, or an escalated role).
     case namespaceAuthority(String)
-    /// Running pods of one's choosing in a namespace (`nil`: in every namespace).
-    case runPods(namespace: String?)
-    /// Acting as any service account of a namespace (`nil`: of every namespace).
-    case anyServiceAccount(namespace: String?)
-    /// Running code in the pods already running in a namespace (`nil`: in every namespace).
-    case runningPods(namespace: String?)
-    /// Changing the pod template of the workloads of a kind (`Deployment`, …) in a namespace
-    /// (`nil`: in every namespace).
-    case workloads(kind: String, namespace: String?)
-    /// The data of every Secret of a namespace (`nil`: of every namespace).
-    case secrets(namespace: String?)
+    /// Running pods of one's choosing in a namespace, or in every namespace.
+    case runPods(in: Scope)
+    /// Acting as any service account of a namespace, or of every namespace.
+    case anyServiceAccount(in: Scope)
+    /// Running code in the pods already running in a namespace, or in every namespace.
+    case runningPods(in: Scope)
+    /// Changing the pod template of the workloads of a kind (`Deployment`, …) in a namespace,
+    /// or in every namespace.
+    case workloads(kind: String, in: Scope)
+    /// The data of every Secret of a namespace, or of every namespace.
+    case secrets(in: Scope)
     /// The data of one Secret.
     case secret(namespace: String, name: String)
     /// Control of nodes (kubelet API, or a privileged pod): the pods running there.
     case nodes
-    /// Holding a role's permissions in a scope (namespace, or `nil` for cluster-wide), as a
-    /// binding one can create would grant them. `role` indexes ``AccessGraph/roles``.
-    case holder(role: Int, namespace: String?)
+    /// Holding a role's permissions in a scope (cluster-wide, every namespace, or one
+    /// namespace), as a binding one can create would grant them. `role` indexes
+    /// ``AccessGraph/roles``.
+    case holder(role: Int, in: Scope)
+
+    /// Byte-exact equality of the fields.
+    public static func == (a: PathNode, b: PathNode) -> Bool {
+        switch (a, b) {
+        case (.user(let x), .user(let y)), (.group(let x), .group(let y)), (.namespaceAuthority(let x), .namespaceAuthority(let y)):
+            return x.isExactly(y)
+        case (.serviceAccount(let ns1, let n1), .serviceAccount(let ns2, let n2)), (.secret(let ns1, let n1), .secret(let ns2, let n2)):
+            return ns1.isExactly(ns2) && n1.isExactly(n2)
+        case (.fullAuthority, .fullAuthority), (.nodes, .nodes): return true
+        case (.runPods(let x), .runPods(let y)), (.anyServiceAccount(let x), .anyServiceAccount(let y)),
+            (.runningPods(let x), .runningPods(let y)), (.secrets(let x), .secrets(let y)):
+            return x == y
+        case (.workloads(let k1, let s1), .workloads(let k2, let s2)): return k1.isExactly(k2) && s1 == s2
+        case (.holder(let r1, let s1), .holder(let r2, let s2)): return r1 == r2 && s1 == s2
+        default: return false
+        }
+    }
+
+    public func hash(into h: inout Hasher) {
+        switch self {
+        case .user(let n): h.combine(0 as UInt8); n.hashExactly(into: &h)
+        case .group(let n): h.combine(1 as UInt8); n.hashExactly(into: &h)
+        case .serviceAccount(let ns, let n): h.combine(2 as UInt8); ns.hashExactly(into: &h); n.hashExactly(into: &h)
+        case .fullAuthority: h.combine(3 as UInt8)
+        case .namespaceAuthority(let ns): h.combine(4 as UInt8); ns.hashExactly(into: &h)
+        case .runPods(let s): h.combine(5 as UInt8); h.combine(s)
+        case .anyServiceAccount(let s): h.combine(6 as UInt8); h.combine(s)
+        case .runningPods(let s): h.combine(7 as UInt8); h.combine(s)
+        case .workloads(let k, let s): h.combine(8 as UInt8); k.hashExactly(into: &h); h.combine(s)
+        case .secrets(let s): h.combine(9 as UInt8); h.combine(s)
+        case .secret(let ns, let n): h.combine(10 as UInt8); ns.hashExactly(into: &h); n.hashExactly(into: &h)
+        case .nodes: h.combine(11 as UInt8)
+        case .holder(let r, let s): h.combine(12 as UInt8); h.combine(r); h.combine(s)
+        }
+    }
 
     /// Whether the node is an identity that can start a path.
     public var isIdentity: Bool {
@@ -38,7 +80,8 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// `user:alice`, `group:devs`, `sa:prod/api`, `cluster-admin`, `secrets:prod`, …
+    /// `user:alice`, `group:devs`, `sa:prod/api`, `cluster-admin`, `secret:prod/*`, …
+    /// Not unique (a namespace may be named `cluster` or `*`): compare nodes, not descriptions.
     public var description: String {
         switch self {
         case .user(let n): return "user:\(n)"
@@ -46,14 +89,14 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
         case .serviceAccount(let ns, let n): return "sa:\(ns)/\(n)"
         case .fullAuthority: return "cluster-admin"
         case .namespaceAuthority(let ns): return "namespace-admin:\(ns)"
-        case .runPods(let ns): return "run-pods:\(ns ?? "*")"
-        case .anyServiceAccount(let ns): return "sa:\(ns ?? "*")/*"
-        case .runningPods(let ns): return "running-pods:\(ns ?? "*")"
-        case .workloads(let kind, let ns): return "workloads:\(kind):\(ns ?? "*")"
-        case .secrets(let ns): return "secret:\(ns ?? "*")/*"
+        case .runPods(let s): return "run-pods:\(s)"
+        case .anyServiceAccount(let s): return "sa:\(s)/*"
+        case .runningPods(let s): return "running-pods:\(s)"
+        case .workloads(let kind, let s): return "workloads:\(kind):\(s)"
+        case .secrets(let s): return "secret:\(s)/*"
         case .secret(let ns, let n): return "secret:\(ns)/\(n)"
         case .nodes: return "nodes"
-        case .holder(let r, let ns): return "holder:role#\(r)@\(ns ?? "cluster")"
+        case .holder(let r, let s): return "holder:role#\(r)@\(s)"
         }
     }
 
@@ -209,6 +252,18 @@ public struct PathEdge: Hashable, Sendable {
     public var evidence: [StepEvidence]
     /// `nil` when the step is certain.
     public var condition: PathCondition?
+
+    public init(
+        from: Int, to: Int, kind: EscalationKind, namespace: String? = nil, evidence: [StepEvidence] = [],
+        condition: PathCondition? = nil
+    ) {
+        self.from = from
+        self.to = to
+        self.kind = kind
+        self.namespace = namespace
+        self.evidence = evidence
+        self.condition = condition
+    }
 
     /// Whether the step follows from RBAC alone.
     public var isCertain: Bool { condition == nil }

@@ -124,7 +124,7 @@ extension APIResource {
         let lower = base.lowercased()
         func find(_ name: String, inGroup group: String?) -> APIResource? {
             table.first { r in
-                (group == nil || r.group == group!) && (r.name == name || r.singular == name || r.shortNames.contains(name))
+                (group.map { r.group == $0 } ?? true) && (r.name == name || r.singular == name || r.shortNames.contains(name))
             }
         }
         if let apiGroup {

@@ -22,25 +22,27 @@ extension AccessGraph {
     }
 
     /// Every service account the input mentions: ServiceAccount objects, ServiceAccount
-    /// subjects of bindings, and the service accounts pods and workloads run as, as
-    /// `namespace/name`, sorted.
-    public var knownServiceAccounts: [String] {
-        var set = Set<String>()
-        for sa in serviceAccounts { set.insert("\(sa.namespace)/\(sa.name)") }
+    /// subjects of bindings, and the service accounts pods and workloads run as, sorted by
+    /// `namespace/name`.
+    public var knownServiceAccounts: [ServiceAccountName] {
+        var set = Set<ServiceAccountName>()
+        for sa in serviceAccounts { set.insert(sa.serviceAccountName) }
         for b in bindings {
             for s in b.subjects {
                 if let e = s.effective(bindingNamespace: b.namespace ?? ""), e.kind == "ServiceAccount" {
-                    set.insert("\(e.namespace)/\(e.name)")
+                    set.insert(ServiceAccountName(namespace: e.namespace, name: e.name))
                 }
             }
         }
-        for w in workloads { set.insert("\(w.namespace)/\(w.template.serviceAccountName)") }
+        for w in workloads { set.insert(ServiceAccountName(namespace: w.namespace, name: w.template.serviceAccountName)) }
         return set.sorted()
     }
 
     /// Every user named by a `User` subject, sorted.
     public var knownUsers: [String] {
-        Set(bindings.flatMap { $0.subjects.filter { $0.kind == "User" }.map(\.name) }).sorted()
+        var seen = Set<ExactKey>()
+        return bindings.flatMap { $0.subjects.filter { $0.kind.isExactly("User") && seen.insert(ExactKey($0.name)).inserted }.map(\.name) }
+            .sorted()
     }
 
     /// The known principals that belong to a group by the authenticators' rules:
@@ -51,14 +53,14 @@ extension AccessGraph {
     public func knownMembers(ofGroup group: String) -> [String] {
         let sas = knownServiceAccounts
         switch group {
-        case "system:serviceaccounts": return sas.map { "sa:" + $0 }
+        case ServiceAccountName.allServiceAccountsGroup: return sas.map { "sa:\($0)" }
         case Identity.authenticatedGroup:
-            return knownUsers.filter { $0 != Identity.anonymousUser }.map { "user:" + $0 } + sas.map { "sa:" + $0 }
+            return knownUsers.filter { $0 != Identity.anonymousUser }.map { "user:" + $0 } + sas.map { "sa:\($0)" }
         case Identity.unauthenticatedGroup: return ["user:" + Identity.anonymousUser]
         default:
             if group.hasPrefix("system:serviceaccounts:") {
                 let ns = String(group.dropFirst("system:serviceaccounts:".count))
-                return sas.filter { $0.hasPrefix(ns + "/") }.map { "sa:" + $0 }
+                return sas.filter { $0.namespace.isExactly(ns) }.map { "sa:\($0)" }
             }
             return []
         }

@@ -14,14 +14,20 @@ public struct CompactPermission: Hashable, Sendable {
     /// Compacts rules, in the order entries are first seen.
     /// - Complexity: O(n) in the number of (group × resource) and URL targets of the rules.
     public static func compact(_ rules: [RuleGrant]) -> [CompactPermission] {
-        struct Key: Hashable {
-            var target: ExactKey
-            var isURL: Bool
-            var names: [ExactKey]
-        }
+        compact(rules, rule: \.rule, role: { $0.grant.role })
+    }
+
+    /// Compacts bare rules (no role behind them: ``roles`` stays empty), as the API server
+    /// lists the permissions an escalation check found missing.
+    /// - Complexity: O(n) in the number of (group × resource) and URL targets of the rules.
+    public static func compact(_ rules: [PolicyRule]) -> [CompactPermission] {
+        compact(rules, rule: { $0 }, role: { _ in nil })
+    }
+
+    private static func compact<T>(_ items: [T], rule: (T) -> PolicyRule, role: (T) -> Int?) -> [CompactPermission] {
         var out: [CompactPermission] = []
         var index: [Key: Int] = [:]
-        func add(_ target: String, isURL: Bool, names: [String], _ rg: RuleGrant) {
+        func add(_ target: String, isURL: Bool, names: [String], _ r: PolicyRule, _ roleIndex: Int?) {
             let key = Key(target: ExactKey(target), isURL: isURL, names: names.map(ExactKey.init))
             let i: Int
             if let existing = index[key] {
@@ -31,15 +37,23 @@ public struct CompactPermission: Hashable, Sendable {
                 index[key] = i
                 out.append(CompactPermission(resource: target, isNonResourceURL: isURL, resourceNames: names, verbs: [], roles: []))
             }
-            for v in rg.rule.verbs where !out[i].verbs.containsExactly(v) { out[i].verbs.append(v) }
-            if !out[i].roles.contains(rg.grant.role) { out[i].roles.append(rg.grant.role) }
+            for v in r.verbs where !out[i].verbs.containsExactly(v) { out[i].verbs.append(v) }
+            if let roleIndex, !out[i].roles.contains(roleIndex) { out[i].roles.append(roleIndex) }
         }
-        for rg in rules {
-            for group in rg.rule.apiGroups {
-                for res in rg.rule.resources { add(group.isEmpty ? res : "\(res).\(group)", isURL: false, names: rg.rule.resourceNames, rg) }
+        for item in items {
+            let r = rule(item)
+            let roleIndex = role(item)
+            for group in r.apiGroups {
+                for res in r.resources { add(group.isEmpty ? res : "\(res).\(group)", isURL: false, names: r.resourceNames, r, roleIndex) }
             }
-            for url in rg.rule.nonResourceURLs { add(url, isURL: true, names: [], rg) }
+            for url in r.nonResourceURLs { add(url, isURL: true, names: [], r, roleIndex) }
         }
         return out
+    }
+
+    private struct Key: Hashable {
+        var target: ExactKey
+        var isURL: Bool
+        var names: [ExactKey]
     }
 }

@@ -1,14 +1,24 @@
 /// The machine interface: one JSON query in, one JSON answer out, in the format of the
 /// conformance suites (`rbacgraph eval`).
 ///
-/// Ops: `authorize`, `who-can`, `rules`, `role-rules`. See `docs/eval.md` for the format.
+/// Ops: `authorize`, `who-can`, `rules`, `role-rules`, `paths`, `create-binding`, `create-role`.
+/// See `docs/eval.md` for the format.
 public struct QueryEvaluator: Sendable {
     public let graph: AccessGraph
-    private let escalation: LazyEscalationGraph
+    private let paths: PathFinder
+    private let decodeObject: ObjectDecoder?
 
-    public init(graph: AccessGraph) {
+    /// Turns the `object` of a `create-binding`/`create-role` query (as JSON text) into the
+    /// objects it holds. The loader provides it (RBACCore decodes no manifests itself), so an
+    /// object in a query is read exactly as the same object in a file.
+    public typealias ObjectDecoder = @Sendable (_ json: String) throws -> Cluster
+
+    /// - Parameter decodeObject: how to read the objects of `create-binding`/`create-role`
+    ///   queries; without it those ops answer with an error.
+    public init(graph: AccessGraph, decodeObject: ObjectDecoder? = nil) {
         self.graph = graph
-        self.escalation = LazyEscalationGraph(graph)
+        self.paths = PathFinder(graph)
+        self.decodeObject = decodeObject
     }
 
     /// Answers one line of JSON. Malformed queries get `{"id": …, "error": "…"}`.
@@ -51,7 +61,7 @@ public struct QueryEvaluator: Sendable {
         case "rules":
             let ns = q["namespace"]?.stringValue ?? ""
             let result = graph.rules(for: try Self.identity(q), in: ns)
-            var out: [(String, JSONValue)] = [("rules", .array(Self.selfSubjectRules(result.rules.map(\.rule)).map(Self.ruleJSON)))]
+            var out: [(String, JSONValue)] = [("rules", .array(Self.selfSubjectRules(result.rules.map(\.rule)).map(\.json)))]
             if !result.errors.isEmpty { out.append(("evaluationError", .string(result.errors.joined(separator: ", ")))) }
             return out
         case "role-rules":
@@ -64,7 +74,7 @@ public struct QueryEvaluator: Sendable {
                 role = graph.clusterRole(named: name)
             }
             guard let role else { throw QueryError(message: "\(kind.lowercased()) \"\(name)\" not found") }
-            return [("rules", .array(role.rules.map(Self.ruleJSON)))]
+            return [("rules", .array(role.rules.map(\.json)))]
         case "paths":
             guard let fromText = q["from"]?.stringValue, let from = PathNode.identity(parsing: fromText) else {
                 throw QueryError(message: "paths needs from: user:NAME, group:NAME or sa:NS/NAME")
@@ -73,14 +83,37 @@ public struct QueryEvaluator: Sendable {
             guard let target = PathTarget.parse(toText) else { throw QueryError(message: "cannot read the target \"\(toText)\"") }
             var maxSteps = 8
             if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
-            var extra = [from]
-            if case .identity(let id) = target { extra.append(id) }
-            let esc = escalation.graph(including: extra)
-            let found = esc.paths(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
-            return [("paths", .array(found.map { esc.json($0) }))]
+            let answer = paths.answer(PathQuery(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true))
+            return [("paths", answer.pathsJSON)]
+        case "create-binding", "create-role":
+            let object = try self.object(of: q, op: op)
+            let verdict = graph.admission(of: object, by: try Self.identity(q), verb: .create)
+            return [("allowed", .bool(verdict.allowed)), ("reasons", .array(verdict.reasons.map { .string($0) }))]
         default:
             throw QueryError(message: "unknown op \"\(op)\"")
         }
+    }
+
+    /// The single binding (for `create-binding`) or role (`create-role`) in a query's `object`.
+    private func object(of q: JSONValue, op: String) throws(QueryError) -> Admission.Object {
+        guard let json = q["object"], case .object = json else { throw QueryError(message: "\(op) needs object") }
+        guard let decodeObject else { throw QueryError(message: "\(op) is not available: no object decoder") }
+        let cluster: Cluster
+        do {
+            cluster = try decodeObject(json.serialized())
+        } catch {
+            throw QueryError(message: "cannot read object: \(error)")
+        }
+        if op == "create-binding" {
+            guard cluster.bindings.count == 1, cluster.roles.isEmpty else {
+                throw QueryError(message: "create-binding needs one RoleBinding or ClusterRoleBinding as object")
+            }
+            return .binding(cluster.bindings[0])
+        }
+        guard cluster.roles.count == 1, cluster.bindings.isEmpty else {
+            throw QueryError(message: "create-role needs one Role or ClusterRole as object")
+        }
+        return .role(cluster.roles[0])
     }
 
     private func subjectJSON(_ s: AllowedSubject) -> JSONValue {
@@ -89,6 +122,7 @@ public struct QueryEvaluator: Sendable {
         if let g = s.grant {
             pairs.append(("binding", .string(graph.bindings[g.binding].displayName)))
             pairs.append(("role", .string(graph.roles[g.role].displayName)))
+            if graph.isBuiltInOnly(g) { pairs.append(("builtIn", .bool(true))) }
         }
         return .object(pairs)
     }
@@ -135,60 +169,5 @@ public struct QueryEvaluator: Sendable {
             }
         }
         return out
-    }
-
-    /// A rule as JSON, empty lists left out.
-    public static func ruleJSON(_ r: PolicyRule) -> JSONValue {
-        var pairs: [(String, JSONValue)] = []
-        func add(_ k: String, _ v: [String]) { if !v.isEmpty { pairs.append((k, .array(v.map { .string($0) }))) } }
-        add("verbs", r.verbs)
-        add("apiGroups", r.apiGroups)
-        add("resources", r.resources)
-        add("resourceNames", r.resourceNames)
-        add("nonResourceURLs", r.nonResourceURLs)
-        return .object(pairs)
-    }
-}
-
-/// The escalation graph, built on first use (only the `paths` op needs it). An identity the
-/// input does not mention gets a graph of its own that includes it.
-final class LazyEscalationGraph: @unchecked Sendable {
-    private let access: AccessGraph
-    private var built: EscalationGraph?
-    private var extra: [String: EscalationGraph] = [:]
-    private let lock = NSLockLike()
-
-    init(_ access: AccessGraph) { self.access = access }
-
-    func graph(including nodes: [PathNode]) -> EscalationGraph {
-        lock.withLock {
-            let base = built ?? EscalationGraph(access)
-            built = base
-            let missing = nodes.filter { base.index(of: $0) == nil }
-            if missing.isEmpty { return base }
-            let key = missing.map(\.description).joined(separator: "\u{0}")
-            if let g = extra[key] { return g }
-            let g = EscalationGraph(access, including: missing)
-            extra[key] = g
-            return g
-        }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A pthread mutex (RBACCore does not import Foundation).
-final class NSLockLike: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func withLock<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
     }
 }

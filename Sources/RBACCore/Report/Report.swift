@@ -37,7 +37,15 @@ public struct Report: Sendable {
     public var findings: [Finding]
     /// Findings left out by the baseline (`--ignore`).
     public var ignored: [Finding]
+    /// Findings that rest only on unmodified objects of the API server's built-in policy
+    /// (every cluster has them): listed apart, never counted by `--fail-on`.
+    public var builtIn: [Finding]
     public var principals: [Principal]
+    /// Principals that hold permissions only through built-in bindings of built-in roles
+    /// (`system:kube-scheduler`, the controllers' service accounts…): named apart.
+    public var builtInPrincipals: [String]
+    /// The built-in policy merged into the input (``BuiltinPolicyMerge/summary``), or `nil`.
+    public var builtinPolicy: String?
     public var rules: [FindingRule]
     /// What was analysed, for the report's header.
     public var inputSummary: String
@@ -51,7 +59,7 @@ public struct Report: Sendable {
     ///   - ignore: baseline keys (``Finding/baselineKey``, or `RULE OBJECT` prefixes) to leave out.
     public init(
         graph: AccessGraph, rules: [FindingRule] = FindingRule.all, namespace: String? = nil, events: [AuditEvent] = [],
-        ignore: [String] = [], inputSummary: String = ""
+        ignore: [String] = [], inputSummary: String = "", builtinPolicy: String? = nil
     ) {
         let context = ReportContext(graph: graph)
         self.context = context
@@ -66,12 +74,28 @@ public struct Report: Sendable {
         func isIgnored(_ f: Finding) -> Bool {
             ignoreSet.contains { f.baselineKey == $0 || f.baselineKey.hasPrefix($0 + " ") }
         }
-        self.findings = all.filter { !isIgnored($0) }
+        let origins = ObjectOrigins(graph)
+        self.builtIn = all.filter { !isIgnored($0) && origins.isBuiltInOnly($0) }
+        self.findings = all.filter { !isIgnored($0) && !origins.isBuiltInOnly($0) }
         self.ignored = all.filter(isIgnored)
         self.rules = rules
         self.inputSummary = inputSummary
+        self.builtinPolicy = builtinPolicy
         let usages = events.isEmpty ? [] : LeastPrivilege(graph: graph, events: events).usages
-        self.principals = Self.principals(graph: graph, findings: findings, usages: usages, namespace: namespace)
+        let everyone = Self.principals(graph: graph, findings: findings, usages: usages, namespace: namespace)
+        let onlyBuiltIn = { (p: Principal) in
+            p.usage == nil && !p.grants.isEmpty && p.findingCount == 0 && p.grants.allSatisfy { origins.isBuiltIn($0.binding) }
+        }
+        self.principals = everyone.filter { !onlyBuiltIn($0) }
+        self.builtInPrincipals = everyone.filter(onlyBuiltIn).map(\.name).sorted()
+    }
+
+    /// The severities from the most severe down, the order every format lists them in.
+    public static let severityOrder: [Severity] = [.critical, .high, .medium, .low, .info]
+
+    /// Counts per severity.
+    public var summary: [(Severity, Int)] {
+        Self.severityOrder.map { s in (s, findings.filter { $0.severity == s }.count) }
     }
 
     /// Findings at or above `severity`.
@@ -79,8 +103,8 @@ public struct Report: Sendable {
 
     /// Every principal named by a binding, plus those seen in audit logs.
     public static func principals(graph: AccessGraph, findings: [Finding], usages: [LeastPrivilege.Usage], namespace: String?) -> [Principal] {
-        var order: [String] = []
-        var identities: [String: Identity] = [:]
+        var order: [(name: String, identity: Identity)] = []
+        var seen = Set<String>()
         for b in graph.bindings {
             for s in b.subjects {
                 // The identity as the API server sees it: its groups' grants are its own.
@@ -89,20 +113,15 @@ public struct Report: Sendable {
                 else { continue }
                 let name = node.description
                 if let ns = namespace, !(name.hasPrefix("sa:\(ns)/") || b.namespace == ns) { continue }
-                if identities[name] == nil {
-                    order.append(name)
-                    identities[name] = identity
-                }
+                if seen.insert(name).inserted { order.append((name, identity)) }
             }
         }
         let usageByName = Dictionary(usages.map { ($0.principal, $0) }, uniquingKeysWith: { a, _ in a })
-        for u in usages where identities[u.principal] == nil {
-            order.append(u.principal)
-            identities[u.principal] = u.identity
+        for u in usages where seen.insert(u.principal).inserted {
+            order.append((u.principal, u.identity))
         }
         var out: [Principal] = []
-        for name in order {
-            let identity = identities[name]!
+        for (name, identity) in order {
             var permissions: [PermissionLine] = []
             var grants: [(String, String)] = []
             var seenGrants = Set<String>()
@@ -138,5 +157,41 @@ extension String {
         while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
         return String(s)
+    }
+}
+
+/// The origin of the RBAC objects of a graph by display name, to tell findings that rest only on
+/// the built-in policy.
+struct ObjectOrigins {
+    private var byName: [String: ObjectOrigin] = [:]
+    private var inputObjects = Set<String>()
+
+    init(_ graph: AccessGraph) {
+        for r in graph.roles { byName[r.displayName] = r.origin }
+        for b in graph.bindings { byName[b.displayName] = b.origin }
+        for sa in graph.serviceAccounts { inputObjects.insert("ServiceAccount/\(sa.namespace)/\(sa.name)") }
+        for n in graph.namespaces { inputObjects.insert("Namespace/\(n.name)") }
+        for s in graph.secrets { inputObjects.insert("Secret/\(s.namespace)/\(s.name)") }
+        for w in graph.workloads { inputObjects.insert("\(w.kind)/\(w.namespace)/\(w.name)") }
+    }
+
+    /// Whether the role or binding of that display name is an unmodified built-in object.
+    func isBuiltIn(_ displayName: String) -> Bool { byName[displayName]?.isBuiltIn == true }
+
+    /// Whether a finding is about built-in objects only: at least one RBAC object it names is an
+    /// unmodified built-in one, and none it names is the input's (an RBAC object written or
+    /// changed by the input, or any other object the input holds).
+    func isBuiltInOnly(_ f: Finding) -> Bool {
+        var sawBuiltIn = false
+        for ref in [f.object] + f.related {
+            let key = ref.description
+            if let origin = byName[key] {
+                if !origin.isBuiltIn { return false }
+                sawBuiltIn = true
+            } else if inputObjects.contains(key) {
+                return false
+            }
+        }
+        return sawBuiltIn
     }
 }

@@ -1,4 +1,4 @@
-import RBACYAML
+import RBACLoading
 
 #if canImport(Glibc)
 import Glibc
@@ -25,28 +25,18 @@ enum IO {
         }
     }
 
-    /// Writes a file (created or truncated).
-    static func writeFile(_ path: String, _ s: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var bytes = Array(s.utf8)
-        return bytes.withUnsafeMutableBytes { buf in
-            var off = 0
-            while off < buf.count {
-                let n = write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                off += n
-            }
-            return true
+    /// The bytes of a file; `what` names it in the error ("the baseline").
+    static func readFile(_ path: String, what: String) throws(RuntimeError) -> [UInt8] {
+        guard let bytes = FileSystem.readFile(path) else {
+            throw .cannotRead(what, path: path, reason: RuntimeError.reason(errno))
         }
+        return bytes
     }
 
     /// The working directory.
     static func currentDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
-        return getcwd(&buffer, buffer.count) != nil ? String(cString: buffer) : "."
+        return getcwd(&buffer, buffer.count) != nil ? string(nulTerminated: buffer) : "."
     }
 
     /// Nanoseconds on a monotonic clock.
@@ -72,7 +62,12 @@ enum IO {
     static func fixed(_ value: Double, _ digits: Int) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, "%.\(digits)f", $0) }
-        return String(cString: buffer)
+        return string(nulTerminated: buffer)
+    }
+
+    /// The text of a C buffer up to its first NUL.
+    static func string(nulTerminated buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 
@@ -80,8 +75,26 @@ enum IO {
 enum Redirect {
     static func stdout(to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw OutputFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw RuntimeError.cannotWrite(path: path, reason: RuntimeError.reason(errno)) }
         dup2(fd, 1)
         close(fd)
     }
+}
+
+/// A failure while running: a file that cannot be read or written. Unlike `ValidationError`
+/// (a command line that cannot run), it exits 1 with its message and no usage text.
+enum RuntimeError: Error, CustomStringConvertible {
+    /// `what` names the file's role: "the baseline", "the queries file".
+    case cannotRead(_ what: String, path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case .cannotRead(let what, let path, let reason): return "cannot read \(what) \(path): \(reason)"
+        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
+        }
+    }
+
+    /// The system's words for an `errno` value.
+    static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import RBACCore
 import RBACGraphviz
+import RBACPresentation
 
 #if canImport(Glibc)
 import Glibc
@@ -66,10 +67,15 @@ enum JSONForms {
         var role: [(String, JSONValue)] = [("kind", .string(r.kind.rawValue)), ("name", .string(r.name))]
         if let ns = r.namespace { role.append(("namespace", .string(ns))) }
         if let src = r.source { role.append(("source", .string(src.description))) }
-        return .object([
+        if b.origin != .input { binding.append(("origin", .string(b.origin.rawValue))) }
+        if r.origin != .input { role.append(("origin", .string(r.origin.rawValue))) }
+        var pairs: [(String, JSONValue)] = [
             ("subject", subject(g.subject)), ("binding", .object(binding)), ("role", .object(role)),
-            ("ruleIndex", .number(Double(g.ruleIndex))), ("rule", QueryEvaluator.ruleJSON(r.rules[g.ruleIndex])),
-        ])
+            ("ruleIndex", .number(Double(g.ruleIndex))), ("rule", r.rules[g.ruleIndex].json),
+        ]
+        // Only from unmodified built-in objects: true, but not news.
+        if graph.isBuiltInOnly(g) { pairs.append(("builtIn", .bool(true))) }
+        return .object(pairs)
     }
 
     static func request(_ r: Request) -> JSONValue {

@@ -1,38 +1,5 @@
 import RBACCore
 
-/// How much of a path the input confirms: the CLI's "certainty" of a privilege path.
-enum PathCertainty: Int, Comparable {
-    /// Every step follows from RBAC alone.
-    case certain
-    /// Some steps need a runtime fact, and the input shows every one of them true.
-    case shownTrue
-    /// Some condition is not shown by the input (and none is shown false).
-    case notShown
-    /// The input shows a condition false: as the input stands, the path is closed.
-    case shownFalse
-
-    init(_ path: PrivilegePath) {
-        var worst = PathCertainty.certain
-        for s in path.steps {
-            guard let c = s.condition else { continue }
-            let here: PathCertainty = c.observed == true ? .shownTrue : c.observed == false ? .shownFalse : .notShown
-            worst = max(worst, here)
-        }
-        self = worst
-    }
-
-    static func < (a: PathCertainty, b: PathCertainty) -> Bool { a.rawValue < b.rawValue }
-
-    /// `certain`, `conditional`, `ruled-out` (the JSON value).
-    var id: String {
-        switch self {
-        case .certain: return "certain"
-        case .shownTrue, .notShown: return "conditional"
-        case .shownFalse: return "ruled-out"
-        }
-    }
-}
-
 /// Renders privilege paths for people: detailed blocks (`paths`), one-line chains (the tables
 /// of `escalations`, `secrets`, `who-can --effective`), and the shared ranking.
 struct PathPrinter {
@@ -51,7 +18,7 @@ struct PathPrinter {
     /// A node, short: `sa:prod/api`, `run-pods:dev`, `secret:prod/*`, `holder:ClusterRole/view@dev`.
     func name(_ i: Int) -> String {
         switch esc.nodes[i] {
-        case .holder(let r, let ns): return "holder:\(esc.access.roles[r].displayName)@\(ns ?? "cluster")"
+        case .holder(let r, let scope): return "holder:\(esc.access.roles[r].displayName)@\(scope)"
         default: return esc.nodes[i].description
         }
     }
@@ -63,45 +30,17 @@ struct PathPrinter {
 
     // MARK: Certainty
 
-    /// `certain`, or `conditional: 1 shown true, 1 not shown`.
-    func certaintyLabel(_ p: PrivilegePath) -> String {
-        var shownTrue = 0, notShown = 0, shownFalse = 0
-        for s in p.steps {
-            guard let c = s.condition else { continue }
-            switch c.observed {
-            case true: shownTrue += 1
-            case false: shownFalse += 1
-            case nil: notShown += 1
-            }
-        }
-        if shownTrue + notShown + shownFalse == 0 { return "certain" }
-        var parts: [String] = []
-        if shownFalse > 0 { parts.append("\(shownFalse) shown false") }
-        if notShown > 0 { parts.append("\(notShown) not shown") }
-        if shownTrue > 0 { parts.append("\(shownTrue) shown true") }
-        return (shownFalse > 0 ? "ruled out: " : "conditional: ") + parts.joined(separator: ", ")
-    }
-
     /// The certainty label, colored by danger: certain red, conditional yellow, ruled out green.
     func paintCertainty(_ label: String, _ p: PrivilegePath) -> String {
-        switch PathCertainty(p) {
+        switch p.certainty {
         case .certain: return paint(label, "1;31")
         case .shownTrue, .notShown: return paint(label, "33")
         case .shownFalse: return paint(label, "32")
         }
     }
 
-    /// `shown true by the input`, … for a condition.
-    static func observation(_ c: PathCondition) -> String {
-        switch c.observed {
-        case true: return "shown true by the input"
-        case false: return "shown false by the input"
-        case nil: return "not shown by the input"
-        }
-    }
-
     func paintObservation(_ c: PathCondition) -> String {
-        let text = Self.observation(c)
+        let text = c.observation
         switch c.observed {
         case true: return paint(text, "31")
         case false: return paint(text, "32")
@@ -181,8 +120,8 @@ struct PathPrinter {
 
     private func namespace(of node: PathNode) -> String? {
         switch node {
-        case .runPods(let ns), .anyServiceAccount(let ns), .runningPods(let ns), .secrets(let ns): return ns
-        case .workloads(_, let ns): return ns
+        case .runPods(let s), .anyServiceAccount(let s), .runningPods(let s), .secrets(let s): return s.namespaceName
+        case .workloads(_, let s): return s.namespaceName
         case .namespaceAuthority(let ns): return ns
         default: return nil
         }
@@ -240,7 +179,7 @@ struct PathPrinter {
     /// reaches) with its grants, reasons and condition under it.
     func block(_ p: PrivilegePath, title: String) -> String {
         var out = paint(title, "1") + ": \(p.steps.count) step\(p.steps.count == 1 ? "" : "s"), "
-            + paintCertainty(certaintyLabel(p), p) + "\n"
+            + paintCertainty(p.certaintyLabel, p) + "\n"
         out += "   " + paint(name(p.start), "1") + "\n"
         if p.steps.isEmpty {
             out += "   no step needed\n"
@@ -269,29 +208,7 @@ struct PathPrinter {
         return out
     }
 
-    // MARK: Ranking
-
-    /// The identities anyone can be: `system:authenticated`, `system:unauthenticated`, the
-    /// anonymous user.
-    static func isPublic(_ n: PathNode) -> Bool {
-        switch n {
-        case .group(let g): return g == Identity.authenticatedGroup || g == Identity.unauthenticatedGroup
-        case .user(let u): return u == Identity.anonymousUser
-        default: return false
-        }
-    }
-
-    /// Most dangerous first: public identities, then by certainty (certain, conditions shown
-    /// true, not shown, shown false), then fewer steps, then by name.
-    func ranked(_ paths: [PrivilegePath]) -> [PrivilegePath] {
-        paths.sorted { a, b in
-            let pa = Self.isPublic(esc.nodes[a.start]) ? 0 : 1, pb = Self.isPublic(esc.nodes[b.start]) ? 0 : 1
-            if pa != pb { return pa < pb }
-            if a.cost != b.cost { return a.cost < b.cost }
-            if a.steps.count != b.steps.count { return a.steps.count < b.steps.count }
-            return esc.nodes[a.start].description < esc.nodes[b.start].description
-        }
-    }
+    // MARK: Collapsing members
 
     /// Splits ranked paths into those shown as rows and those that only go through a group
     /// shown as a row (`member-of`/`public-binding` first, the rest the group's own path): the

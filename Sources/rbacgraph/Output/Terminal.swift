@@ -1,4 +1,4 @@
-import RBACYAML
+import RBACLoading
 
 #if canImport(Glibc)
 import Glibc

@@ -102,6 +102,7 @@ extension RBACGraphCommand {
                     if let g = d.grant {
                         print("  \(graph.reason(for: g))")
                         print("  rule \(g.ruleIndex): \(graph.roles[g.role].rules[g.ruleIndex].summary)")
+                        if graph.isBuiltInOnly(g) { print("  built-in: the API server's default policy grants this, not the input") }
                     } else if d.allowed {
                         print("  \(d.reason)")
                     } else {
@@ -136,7 +137,7 @@ extension RBACGraphCommand {
                 print(table.render(color: Terminal.colorStdout), terminator: "")
             default:
                 let items: [JSONValue] = rules.map { rg in
-                    .object([("rule", QueryEvaluator.ruleJSON(rg.rule)), ("grant", JSONForms.grant(rg.grant, in: graph))])
+                    .object([("rule", rg.rule.json), ("grant", JSONForms.grant(rg.grant, in: graph))])
                 }
                 var pairs: [(String, JSONValue)] = [
                     ("identity", .object([("user", .string(id.name)), ("groups", .array(id.groups.map { .string($0) }))])),

@@ -23,9 +23,14 @@ extension RBACGraphCommand {
                   rbacgraph escalations -n ci -f manifests/ -o json
                   rbacgraph escalations --fail-if-any --ignore group:cluster-admins -f cluster.yaml
 
+                Paths that only the API server's built-in policy makes (every cluster has \
+                them; see --no-builtin-policy) are marked (built-in) and listed after the \
+                others.
+
                 Exit status: 0 (whatever is found), or with --fail-if-any 2 when an identity \
                 other than system:masters (and those given to --ignore) reaches full authority by \
-                a path the input does not rule out; 3 some input failed to load; 64 usage error.
+                a path the input does not rule out and that is not only built-in; 3 some input \
+                failed to load; 64 usage error.
                 """)
 
         @OptionGroup var input: InputOptions
@@ -79,12 +84,24 @@ extension RBACGraphCommand {
                 return true
             }
             // system:masters has full authority by design: last, not first.
-            found = printer.ranked(found.filter { !Self.isMasters(esc.nodes[$0.start]) })
-                + found.filter { Self.isMasters(esc.nodes[$0.start]) }
-            let alarming = found.filter { !Self.isMasters(esc.nodes[$0.start]) && PathCertainty($0) != .shownFalse }
+            // system:masters has full authority by design: last, not first. Before it, what only
+            // the built-in policy grants (every cluster has it): true, but not news.
+            let masters = found.filter { Self.isMasters(esc.nodes[$0.start]) }
+            let others = found.filter { !Self.isMasters(esc.nodes[$0.start]) }
+            let byBuiltIns = esc.identitiesReachingByBuiltInsAlone(.fullAuthority, maxSteps: maxSteps)
+            let notNews = { (p: PrivilegePath) in esc.isBuiltInOnly(p) || byBuiltIns.contains(esc.nodes[p.start].description) }
+            found = esc.ranked(others.filter { !notNews($0) }) + esc.ranked(others.filter(notNews)) + masters
+            let alarming = others.filter { !notNews($0) && $0.certainty != .shownFalse }
+            /// The note after a path: why it does not count for --fail-if-any.
+            func note(_ p: PrivilegePath) -> String {
+                if Self.isMasters(esc.nodes[p.start]) { return "  (by design)" }
+                if esc.isBuiltInOnly(p) { return "  (built-in)" }
+                if byBuiltIns.contains(esc.nodes[p.start].description) { return "  (built-in policy alone reaches it too)" }
+                return ""
+            }
 
             switch output {
-            case .table: printTable(found, printer: printer)
+            case .table: printTable(found, printer: printer, note: note)
             default:
                 var pairs: [(String, JSONValue)] = [("target", .string("cluster-admin"))]
                 if let namespace { pairs.append(("namespace", .string(namespace))) }
@@ -92,11 +109,13 @@ extension RBACGraphCommand {
                 pairs.append(("identities", .array(found.map { p in
                     var item: [(String, JSONValue)] = [
                         ("identity", .string(esc.nodes[p.start].description)),
-                        ("public", .bool(PathPrinter.isPublic(esc.nodes[p.start]))),
-                        ("certainty", .string(PathCertainty(p).id)),
+                        ("public", .bool(esc.nodes[p.start].isPublic)),
+                        ("certainty", .string(p.certainty.id)),
                         ("length", .number(Double(p.steps.count))),
                     ]
                     if Self.isMasters(esc.nodes[p.start]) { item.append(("byDesign", .bool(true))) }
+                    if esc.isBuiltInOnly(p) { item.append(("builtIn", .bool(true))) }
+                    if byBuiltIns.contains(esc.nodes[p.start].description) { item.append(("reachedByBuiltInsAlone", .bool(true))) }
                     item.append(("path", esc.json(p)))
                     return .object(item)
                 })))
@@ -111,7 +130,7 @@ extension RBACGraphCommand {
             }
         }
 
-        private func printTable(_ found: [PrivilegePath], printer: PathPrinter) {
+        private func printTable(_ found: [PrivilegePath], printer: PathPrinter, note: @escaping (PrivilegePath) -> String) {
             let esc = printer.esc
             let scope = namespace.map { " of namespace \($0)" } ?? ""
             if found.isEmpty {
@@ -122,17 +141,15 @@ extension RBACGraphCommand {
             print("Identities\(scope) that can reach cluster-admin (full authority), most dangerous first:")
             var table = Table(["#", "IDENTITY", "STEPS", "CERTAINTY", "PATH"])
             for (k, p) in rows.enumerated() {
-                var path = printer.plainChain(p)
-                if Self.isMasters(esc.nodes[p.start]) { path += "  (by design)" }
-                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), printer.certaintyLabel(p), path])
+                let path = printer.plainChain(p) + note(p)
+                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), p.certaintyLabel, path])
             }
             print(table.render(color: printer.color) { r, c, text in
                 switch c {
                 case 1: return printer.paint(text, "1")
                 case 3: return printer.paintCertainty(text, rows[r])
                 case 4:
-                    let colored = printer.chain(rows[r])
-                    return Self.isMasters(esc.nodes[rows[r].start]) ? colored + "  (by design)" : colored
+                    return printer.chain(rows[r]) + note(rows[r])
                 default: return text
                 }
             }, terminator: "")

@@ -1,11 +1,12 @@
 import ArgumentParser
 import RBACCore
+import RBACLoading
 
 extension RBACGraphCommand {
     /// `rbacgraph eval`: JSON lines in, JSON lines out.
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Answer JSON-lines queries (authorize, who-can, rules, role-rules, paths): the machine interface.",
+            abstract: "Answer JSON-lines queries (authorize, who-can, rules, role-rules, paths, create-binding, create-role): the machine interface.",
             discussion: "Each input line is a query object with \"id\" and \"op\"; each output line the answer with the same \"id\". See docs/eval.md.")
 
         @OptionGroup var input: InputOptions
@@ -24,15 +25,12 @@ extension RBACGraphCommand {
 
         func run() throws {
             let (graph, result) = try input.loadGraph()
-            let evaluator = QueryEvaluator(graph: graph)
+            let evaluator = QueryEvaluator(graph: graph, decodeObject: ManifestLoader.decodeObject)
             let text: String
             if queries == "-" {
                 text = String(decoding: IO.readAll(0), as: UTF8.self)
             } else {
-                guard let data = IO.readFile(queries) else {
-                    throw ValidationError("Cannot read queries file \(queries).")
-                }
-                text = String(decoding: data, as: UTF8.self)
+                text = String(decoding: try IO.readFile(queries, what: "the queries file"), as: UTF8.self)
             }
             var out = ""
             out.reserveCapacity(text.utf8.count)

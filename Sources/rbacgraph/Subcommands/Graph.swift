@@ -132,21 +132,15 @@ enum GraphFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Writes bytes to a file or to standard output.
 enum OutputFile {
-    struct WriteError: Error, CustomStringConvertible {
-        var path: String
-        var reason: String
-        var description: String { "cannot write \(path): \(reason)" }
-    }
-
-    static func write(_ bytes: [UInt8], to path: String?) throws {
+    static func write(_ bytes: [UInt8], to path: String?) throws(RuntimeError) {
         let fd = path.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } ?? 1
-        guard fd >= 0 else { throw WriteError(path: path ?? "-", reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw .cannotWrite(path: path ?? "-", reason: RuntimeError.reason(errno)) }
         defer { if path != nil { close(fd) } }
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw WriteError(path: path ?? "standard output", reason: String(cString: strerror(errno))) }
+            guard n > 0 else { throw .cannotWrite(path: path ?? "standard output", reason: RuntimeError.reason(errno)) }
             offset += n
         }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import RBACCore
-import RBACYAML
+import RBACLoading
 
 #if canImport(Glibc)
 import Glibc
@@ -25,9 +25,36 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print no warnings and no progress.")
     var quiet = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The Kubernetes version whose built-in RBAC policy (cluster-admin, admin, edit, view, system:*) is added to the input (default: the newest shipped, \(BuiltinPolicy.newestVersion); shipped: \(BuiltinPolicy.shippedVersions.joined(separator: ", "))).",
+            valueName: "version"))
+    var kubernetesVersion: String?
+
+    @Flag(help: "Answer from the input alone: do not add the API server's built-in RBAC policy.")
+    var noBuiltinPolicy = false
+
     func validate() throws {
         if !filenames.isEmpty && live.isSet {
             throw ValidationError("Give either -f PATH (files) or --kubeconfig/--context/--no-secrets (a cluster), not both.")
+        }
+        // A cluster serves its own bootstrap policy: the built-in one is added to files only.
+        if filenames.isEmpty && kubernetesVersion != nil {
+            throw ValidationError("--kubernetes-version applies to files (-f): a cluster's own built-in policy is read with the rest.")
+        }
+        if noBuiltinPolicy && kubernetesVersion != nil {
+            throw ValidationError("Give --kubernetes-version or --no-builtin-policy, not both.")
+        }
+        if let v = kubernetesVersion {
+            do { _ = try BuiltinPolicy.resolveVersion(v) } catch { throw ValidationError("--kubernetes-version: \(error)") }
+        }
+    }
+
+    /// The built-in policy to merge, `nil` with `--no-builtin-policy`.
+    func builtinPolicy() throws -> BuiltinPolicy? {
+        if noBuiltinPolicy { return nil }
+        do { return try BuiltinPolicy.shipped(kubernetesVersion ?? BuiltinPolicy.newestVersion) } catch {
+            throw ValidationError("--kubernetes-version: \(error)")
         }
     }
 
@@ -85,6 +112,7 @@ struct InputOptions: ParsableArguments {
         var options = ManifestLoader.Options()
         options.defaultNamespace = defaultNamespace
         options.strict = strict
+        options.builtinPolicy = try builtinPolicy()
         var progress: ManifestLoader.ProgressHandler? = nil
         if !quiet && isatty(2) != 0 {
             progress = { (file: String, done: Int, total: Int) in

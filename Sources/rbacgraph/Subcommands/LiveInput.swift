@@ -2,7 +2,7 @@ import ArgumentParser
 import Dispatch
 import RBACCluster
 import RBACCore
-import RBACYAML
+import RBACLoading
 
 #if canImport(Glibc)
 import Glibc

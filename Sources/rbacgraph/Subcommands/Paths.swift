@@ -68,12 +68,8 @@ extension RBACGraphCommand {
             let start = PathNode.identity(parsing: from)!
             let target = PathTarget.parse(to)!
             let (graph, result) = try input.loadGraph()
-            // Users and groups asked about are real even if no binding names them; a service
-            // account the input does not know is not added as a target (pods cannot run as it).
-            var extra = [start]
-            if case .identity(let id) = target, !id.isServiceAccount { extra.append(id) }
-            let esc = EscalationGraph(graph, including: extra)
-            let found = esc.paths(from: start, to: target, maxSteps: maxSteps, all: all)
+            let answer = PathFinder(graph).answer(PathQuery(from: start, to: target, maxSteps: maxSteps, all: all))
+            let esc = answer.graph, found = answer.paths
             if output.isPicture {
                 let title = "Paths from \(start) to \(target)"
                 try output.write(GraphView.paths(found, in: esc, title: title), to: outputFile, quiet: input.quiet)
@@ -90,7 +86,7 @@ extension RBACGraphCommand {
                     ("maxSteps", .number(Double(maxSteps))),
                 ]
                 if all { pairs.append(("all", .bool(true))) }
-                pairs.append(("paths", .array(found.map { esc.json($0) })))
+                pairs.append(("paths", answer.pathsJSON))
                 output.emit(.object(pairs))
             }
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
@@ -141,12 +137,5 @@ extension RBACGraphCommand {
                 print("   \(d.reason)")
             }
         }
-    }
-}
-
-extension PathNode {
-    var isServiceAccount: Bool {
-        if case .serviceAccount = self { return true }
-        return false
     }
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import RBACCore
 import RBACGraphviz
-import RBACYAML
+import RBACLoading
+import RBACPresentation
 
 extension RBACGraphCommand {
     /// `rbacgraph report`: the least-privilege report, for people and for CI.
@@ -104,13 +105,15 @@ extension RBACGraphCommand {
             }
             var ignoreLines: [String] = []
             if let path = ignore {
-                guard let bytes = IO.readFile(path) else { throw ValidationError("Cannot read the baseline \(path).") }
+                let bytes = try IO.readFile(path, what: "the baseline")
                 ignoreLines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
             }
             let files = input.filenames.joined(separator: ", ")
             let summary = "Input: \(files) — \(result.statistics.loadedObjects) objects"
                 + (auditLogs.isEmpty ? "" : "; audit: \(auditLogs.joined(separator: ", ")) (\(events.count) requests)")
-            let report = Report(graph: graph, namespace: namespace, events: events, ignore: ignoreLines, inputSummary: summary)
+            let report = Report(
+                graph: graph, namespace: namespace, events: events, ignore: ignoreLines, inputSummary: summary,
+                builtinPolicy: result.builtinPolicy?.summary)
             let text: String
             switch format {
             case .md: text = report.markdown()
@@ -119,7 +122,7 @@ extension RBACGraphCommand {
             case .sarif: text = report.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
             }
             if let path = outputFile {
-                guard IO.writeFile(path, text) else { throw ValidationError("Cannot write \(path).") }
+                try OutputFile.write(Array(text.utf8), to: path)
             } else {
                 IO.writeStdout(text)
             }

@@ -79,7 +79,7 @@ extension RBACGraphCommand {
         static func entries(_ esc: EscalationGraph, namespace: String?, maxSteps: Int, printer: PathPrinter) -> [Entry] {
             let graph = esc.access
             var namespaces = Set<String>()
-            for n in esc.nodes { if case .secrets(let ns?) = n { namespaces.insert(ns) } }
+            for n in esc.nodes { if case .secrets(.namespace(let ns)) = n { namespaces.insert(ns) } }
             for s in graph.secrets { namespaces.insert(s.namespace) }
             if let namespace { namespaces = [namespace] }
             var secretsByNamespace: [String: [SecretMetadata]] = [:]
@@ -111,7 +111,7 @@ extension RBACGraphCommand {
             }
             func entry(_ ns: String, _ secrets: [SecretMetadata], _ readers: [DirectReader], _ reaching: [PrivilegePath]) -> Entry {
                 let directNodes = Set(readers.compactMap { PathNode(subject: $0.subject)?.description })
-                let all = printer.ranked(reaching)
+                let all = esc.ranked(reaching)
                 let others = all.filter { !directNodes.contains(esc.nodes[$0.start].description) }
                 return Entry(namespace: ns, secrets: secrets, direct: readers, all: all, directNodes: directNodes, paths: others)
             }
@@ -173,7 +173,7 @@ extension RBACGraphCommand {
             pairs.append(("paths", .array(e.paths.map { p in
                 .object([
                     ("identity", .string(esc.nodes[p.start].description)), ("how", .string(PathPrinter.how(p))),
-                    ("certainty", .string(PathCertainty(p).id)), ("length", .number(Double(p.steps.count))),
+                    ("certainty", .string(p.certainty.id)), ("length", .number(Double(p.steps.count))),
                     ("path", esc.json(p)),
                 ])
             })))
@@ -214,7 +214,7 @@ extension RBACGraphCommand {
                 let members = collapsed.members.map { g in (group: g.group, members: g.members.filter { !e.directNodes.contains(esc.nodes[$0].description) }) }
                     .filter { !$0.members.isEmpty }
                 for p in pathRows {
-                    rows.append([printer.name(p.start), PathPrinter.how(p), String(p.steps.count), printer.certaintyLabel(p), printer.plainChain(p)])
+                    rows.append([printer.name(p.start), PathPrinter.how(p), String(p.steps.count), p.certaintyLabel, printer.plainChain(p)])
                     kinds.append(1)
                 }
                 var table = Table(["READER", "HOW", "STEPS", "CERTAINTY", "GRANT OR PATH"])

@@ -34,6 +34,7 @@ extension RBACGraphCommand {
                 print()
                 print("Aggregated ClusterRoles: \(aggregated); bindings to missing roles: \(missing); duplicates replaced: \(graph.duplicates.count)")
                 print("Load errors: \(s.errors); warnings: \(s.warnings)")
+                print("Built-in policy: \(result.builtinPolicy?.summary ?? "none (--no-builtin-policy)")")
                 if let peak = IO.peakResidentBytes() {
                     print("Peak memory: \(IO.fixed(Double(peak) / 1_048_576, 1)) MiB")
                 }
@@ -49,9 +50,19 @@ extension RBACGraphCommand {
                     ("aggregatedClusterRoles", .number(Double(aggregated))),
                     ("bindingsToMissingRoles", .number(Double(missing))),
                     ("duplicates", .array(graph.duplicates.map { .string($0) })),
+                    ("builtinPolicy", result.builtinPolicy.map(Self.json) ?? .null),
                 ] + (IO.peakResidentBytes().map { [("peakResidentBytes", JSONValue.number(Double($0)))] } ?? [])))
             }
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+        }
+
+        static func json(_ m: BuiltinPolicyMerge) -> JSONValue {
+            func names(_ list: [String]) -> JSONValue { .array(list.map { .string($0) }) }
+            return .object([
+                ("kubernetesVersion", .string(m.version)), ("mode", .string(m.mode.rawValue)),
+                ("added", .number(Double(m.added.count))), ("reconciled", names(m.reconciled)),
+                ("protected", names(m.protected)), ("replaced", names(m.replaced)), ("migrated", names(m.migrated)),
+            ])
         }
     }
 }

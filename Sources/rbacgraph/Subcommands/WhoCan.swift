@@ -84,6 +84,9 @@ extension RBACGraphCommand {
                 }
                 rows = subjects.map { (nil, $0) }
             }
+            // What only the built-in policy grants comes after the input's grants, marked.
+            let isBuiltIn = { (row: (namespace: String?, subject: AllowedSubject)) in row.subject.grant.map(graph.isBuiltInOnly) ?? false }
+            rows = rows.filter { !isBuiltIn($0) } + rows.filter(isBuiltIn)
             if let outputFile { try Redirect.stdout(to: outputFile) }
             switch output {
             case .table: printTable(rows, graph: graph, request: req)
@@ -116,7 +119,8 @@ extension RBACGraphCommand {
                 var cells = [s.kind, name]
                 if allNamespaces { cells.append(row.namespace.map { $0.isEmpty ? "(cluster)" : $0 } ?? "") }
                 if let g = row.subject.grant {
-                    cells += [graph.bindings[g.binding].displayName, graph.roles[g.role].displayName,
+                    let builtIn = graph.isBuiltInOnly(g) ? " (built-in)" : ""
+                    cells += [graph.bindings[g.binding].displayName + builtIn, graph.roles[g.role].displayName,
                               graph.roles[g.role].rules[g.ruleIndex].summary]
                 } else {
                     cells += ["(API server)", "allowed everything", "*"]
@@ -170,7 +174,7 @@ extension RBACGraphCommand.WhoCan {
             members.append((node, node.identity.flatMap { graph.authorize($0, request).grant }))
         }
         let paths = reaching.filter { !$0.steps.isEmpty && !direct.contains(esc.nodes[$0.start].description) }
-        return EffectiveAnswer(subjects: subjects, members: members, paths: PathPrinter(esc).ranked(paths), reaching: reaching)
+        return EffectiveAnswer(subjects: subjects, members: members, paths: esc.ranked(paths), reaching: reaching)
     }
 
     func runEffective(_ graph: AccessGraph, request req: Request) {
@@ -213,7 +217,7 @@ extension RBACGraphCommand.WhoCan {
                 }
             }
             for p in answer.paths where !collapsedStarts.contains(p.start) {
-                table.add([printer.name(p.start), String(p.steps.count), printer.certaintyLabel(p), printer.plainChain(p)])
+                table.add([printer.name(p.start), String(p.steps.count), p.certaintyLabel, printer.plainChain(p)])
                 painted.append(p)
             }
             print(table.render(color: printer.color) { r, c, text in
@@ -259,7 +263,7 @@ extension RBACGraphCommand.WhoCan {
             items += answer.paths.map { p in
                 .object([
                     ("identity", .string(esc.nodes[p.start].description)), ("direct", .bool(false)),
-                    ("certainty", .string(PathCertainty(p).id)), ("length", .number(Double(p.steps.count))),
+                    ("certainty", .string(p.certainty.id)), ("length", .number(Double(p.steps.count))),
                     ("path", esc.json(p)),
                 ])
             }

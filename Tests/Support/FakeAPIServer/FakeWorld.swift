@@ -1,6 +1,6 @@
 import Foundation
 import RBACCore
-import RBACYAML
+import RBACLoading
 
 /// The objects a fake API server stores, by resource, as the API server would list them:
 /// items without `kind` and `apiVersion`, namespaced objects with their namespace (`default`

@@ -158,8 +158,8 @@ extension FindingRule {
             for r in g.resolutions { if case .role(let i) = r { bound.insert(i) } }
             // ClusterRoles an aggregated role takes in are used through it.
             var aggregatedIn = Set<Int>()
-            for (a, agg) in g.roles.enumerated() where agg.aggregationRule != nil {
-                for selector in agg.aggregationRule!.clusterRoleSelectors {
+            for (a, agg) in g.roles.enumerated() {
+                for selector in agg.aggregationRule?.clusterRoleSelectors ?? [] {
                     for (i, r) in g.roles.enumerated() where r.kind == .clusterRole && i != a {
                         if (try? selector.matches(r.labels)) == true { aggregatedIn.insert(i) }
                     }

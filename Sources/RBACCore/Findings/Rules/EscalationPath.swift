@@ -58,12 +58,10 @@ extension FindingRule {
                 }
                 let node = esc.nodes[path.start]
                 let severity: Severity
-                if path.isCertain {
-                    severity = .high
-                } else if path.steps.contains(where: { $0.condition?.observed == false }) {
-                    severity = .low
-                } else {
-                    severity = .medium
+                switch path.certainty {
+                case .certain: severity = .high
+                case .shownTrue, .notShown: severity = .medium
+                case .shownFalse: severity = .low
                 }
                 out.append(Finding(
                     ruleID: "escalation-path", severity: severity,

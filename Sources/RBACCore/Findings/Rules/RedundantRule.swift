@@ -57,7 +57,7 @@ extension FindingRule {
                 switch subject.kind {
                 case "User": identity = Identity(name: subject.name)
                 case "Group": identity = Identity(name: "", groups: [subject.name])
-                default: identity = Identity(name: Identity.serviceAccountPrefix + subject.namespace + ":" + subject.name)
+                default: identity = Identity(name: ServiceAccountName(namespace: subject.namespace, name: subject.name).userName)
                 }
                 for ns in [""] + g.roleBindingNamespaces(for: identity) {
                     let grants = g.rules(for: identity, in: ns).rules

@@ -125,7 +125,7 @@ extension FindingRule {
             let g = ctx.graph
             /// Its own bindings (not its groups'), in any namespace or cluster-wide.
             func holdsPermissions(_ ns: String, _ name: String) -> Bool {
-                let id = Identity(name: Identity.serviceAccountPrefix + ns + ":" + name)
+                let id = Identity(name: ServiceAccountName(namespace: ns, name: name).userName)
                 return !g.applicableBindings(for: id, in: "").isEmpty || !g.roleBindingNamespaces(for: id).isEmpty
             }
             var out: [Finding] = []

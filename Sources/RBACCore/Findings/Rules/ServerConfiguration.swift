@@ -155,7 +155,7 @@ extension FindingRule {
         check: { ctx in
             ctx.graph.auditPolicies.compactMap { p in
                 let found = auditLevelForSecrets(p, allUsersOnly: true)
-                guard found == nil || found!.level == "None" else { return nil }
+                guard found.map({ $0.level == "None" }) ?? true else { return nil }
                 return Finding(
                     ruleID: "audit-ignores-secrets", severity: .medium,
                     message: found.map { "audit Policy rule \($0.rule) logs secret access at None" } ?? "no audit Policy rule logs secret access",

@@ -1,0 +1,125 @@
+/// A JSON value: what audit logs and `rbacgraph eval` queries are parsed into, and what
+/// paths, findings, eval answers and `-o json|yaml` output are built from.
+/// Object keys keep their insertion order, so output is stable.
+public enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
+    public func hash(into h: inout Hasher) { h.combine(serialized()) }
+
+    /// Parses one JSON text (RFC 8259). Object keys keep their order.
+    /// - Parameter skipping: keys of the top-level object whose values are scanned past
+    ///   without being built (an audit event's request and response bodies, which may hold
+    ///   secret values, are never turned into strings).
+    public static func parse(_ text: String, skipping: Set<String> = []) throws(JSONParseError) -> JSONValue {
+        var p = JSONParser(bytes: Array(text.utf8))
+        p.skipKeys = skipping
+        p.skipSpace()
+        let v = try p.value(depth: 0)
+        p.skipSpace()
+        if p.i != p.bytes.count { throw p.fail("trailing characters") }
+        return v
+    }
+
+    /// The value under `key` of an object.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let pairs) = self { return pairs.first { $0.0 == key }?.1 }
+        return nil
+    }
+
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
+    /// Compact JSON, keys in insertion order.
+    public func serialized() -> String {
+        var out = ""
+        write(to: &out, indent: nil, level: 0)
+        return out
+    }
+
+    /// Indented JSON (two spaces).
+    public func prettySerialized() -> String {
+        var out = ""
+        write(to: &out, indent: "  ", level: 0)
+        return out
+    }
+
+    private func write(to out: inout String, indent: String?, level: Int) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n):
+            if n == n.rounded(), abs(n) < 1e15 { out += String(Int64(n)) } else { out += String(n) }
+        case .string(let s): JSONValue.writeString(s, to: &out)
+        case .array(let a):
+            if a.isEmpty { out += "[]"; return }
+            out += "["
+            for (i, v) in a.enumerated() {
+                if i > 0 { out += "," }
+                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+                v.write(to: &out, indent: indent, level: level + 1)
+            }
+            if let indent { out += "\n" + String(repeating: indent, count: level) }
+            out += "]"
+        case .object(let pairs):
+            if pairs.isEmpty { out += "{}"; return }
+            out += "{"
+            for (i, (k, v)) in pairs.enumerated() {
+                if i > 0 { out += "," }
+                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+                JSONValue.writeString(k, to: &out)
+                out += indent == nil ? ":" : ": "
+                v.write(to: &out, indent: indent, level: level + 1)
+            }
+            if let indent { out += "\n" + String(repeating: indent, count: level) }
+            out += "}"
+        }
+    }
+
+    static func writeString(_ s: String, to out: inout String) {
+        out += "\""
+        // Copy runs that need no escaping in one go.
+        let utf8 = s.utf8
+        var runStart = utf8.startIndex
+        var i = runStart
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
+                i = utf8.index(after: i)
+                continue
+            }
+            out += s[runStart..<i]
+            switch b {
+            case UInt8(ascii: "\""): out += "\\\""
+            case UInt8(ascii: "\\"): out += "\\\\"
+            case 10: out += "\\n"
+            case 13: out += "\\r"
+            case 9: out += "\\t"
+            default:
+                let hex = String(b, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+            i = utf8.index(after: i)
+            runStart = i
+        }
+        out += s[runStart..<i]
+        out += "\""
+    }
+}

@@ -1,0 +1,79 @@
+public import RBACCore
+
+/// The built-in policies shipped with rbacgraph: the data files of `BuiltinPolicy/` in the
+/// repository, embedded in the binary by `make builtin-policy` (see `BuiltinPolicy+Data.swift`).
+extension BuiltinPolicy {
+    /// Why a version cannot be had.
+    public struct UnknownVersion: Error, Hashable, Sendable, CustomStringConvertible {
+        public var requested: String
+        public var description: String {
+            "no built-in policy for Kubernetes \(requested); shipped: \(BuiltinPolicy.shippedVersions.joined(separator: ", "))"
+        }
+    }
+
+    /// The Kubernetes versions shipped, oldest first (`v1.24.0-alpha.1`, …).
+    public static var shippedVersions: [String] {
+        var seen: [String] = []
+        for f in embeddedFiles where !seen.contains(f.version) { seen.append(f.version) }
+        return seen.sorted { versionPrecedes($0, $1) }
+    }
+
+    /// The embedded data files, as `VERSION/FILE`, in the order they are embedded.
+    public static var embeddedFileNames: [String] { embeddedFiles.map { "\($0.version)/\($0.file)" } }
+
+    /// The text of one embedded data file, byte for byte as in `BuiltinPolicy/VERSION/FILE`.
+    public static func embeddedText(version: String, file: String) -> String? {
+        embeddedFiles.first { $0.version == version && $0.file == file }?.text
+    }
+
+    /// The newest version shipped: the default.
+    public static var newestVersion: String { shippedVersions.last! }
+
+    /// The shipped version `requested` names: exactly (`v1.24.0-alpha.1`, the `v` optional), or
+    /// by a prefix of whole components (`1.24`) that names one version only.
+    public static func resolveVersion(_ requested: String) throws(UnknownVersion) -> String {
+        let want = requested.hasPrefix("v") ? String(requested.dropFirst()) : requested
+        let versions = shippedVersions
+        if let exact = versions.first(where: { $0.dropFirst() == want }) { return exact }
+        let byPrefix = versions.filter { v in
+            let body = v.dropFirst()
+            return body.hasPrefix(want + ".") || body.hasPrefix(want + "-")
+        }
+        if byPrefix.count == 1, !want.isEmpty { return byPrefix[0] }
+        throw UnknownVersion(requested: requested)
+    }
+
+    /// The shipped policy of a version (see ``resolveVersion(_:)``), parsed from its data files.
+    /// Its objects' sources read `builtin:VERSION/FILE:LINE`.
+    public static func shipped(_ requested: String) throws(UnknownVersion) -> BuiltinPolicy {
+        let version = try resolveVersion(requested)
+        var cluster = Cluster()
+        for f in embeddedFiles where f.version == version {
+            // The data is checked by the tests: a load problem here is a packaging bug.
+            guard let loaded = try? ManifestLoader().load(yaml: f.text, name: "builtin:\(version)/\(f.file)"),
+                !loaded.hasErrors
+            else { fatalError("the embedded built-in policy \(version)/\(f.file) does not load") }
+            cluster.append(contentsOf: loaded.cluster)
+        }
+        return BuiltinPolicy(version: version, roles: cluster.roles, bindings: cluster.bindings)
+    }
+
+    /// Whether version `a` comes before `b`: numeric components compared as numbers, a
+    /// pre-release (`-alpha.1`) before its release.
+    static func versionPrecedes(_ a: String, _ b: String) -> Bool {
+        func parts(_ v: String) -> (numbers: [Int], pre: String?) {
+            let body = v.hasPrefix("v") ? v.dropFirst() : Substring(v)
+            let split = body.split(separator: "-", maxSplits: 1)
+            let numbers = split.first.map { $0.split(separator: ".").map { Int($0) ?? 0 } } ?? []
+            return (numbers, split.count > 1 ? String(split[1]) : nil)
+        }
+        let (na, pa) = parts(a), (nb, pb) = parts(b)
+        if na != nb { return na.lexicographicallyPrecedes(nb) }
+        switch (pa, pb) {
+        case (nil, nil): return false
+        case (.some, nil): return true
+        case (nil, .some): return false
+        case (.some(let x), .some(let y)): return x < y
+        }
+    }
+}

@@ -1,0 +1,98 @@
+internal import CYAML
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Bytes for libyaml, from a file or from memory, with the bookkeeping the limits need: how
+/// many bytes were handed to the parser, and how many during the current event.
+final class InputFeeder {
+    enum Source {
+        case file(UnsafeMutablePointer<FILE>)
+        case memory([UInt8], position: Int)
+        /// Bytes as they arrive (a live API response): read once, front to back.
+        case stream(any ByteSource)
+    }
+
+    private var source: Source
+    /// Bytes handed to libyaml so far (from the start offset).
+    private(set) var bytesFed = 0
+    /// `bytesFed` when the current `yaml_parser_parse` call started.
+    var bytesAtEventStart = 0
+    /// The most bytes one event may consume: a bound on scalar size.
+    let maxEventBytes: Int
+    /// Set when the handler refused to read more because one token grew past the bound.
+    private(set) var tokenTooLarge = false
+    private(set) var ioError: String?
+
+    init(source: Source, maxEventBytes: Int) {
+        self.source = source
+        self.maxEventBytes = maxEventBytes
+    }
+
+    deinit {
+        if case .file(let f) = source { fclose(f) }
+    }
+
+    /// Opens `path` at byte `offset`.
+    static func open(path: String, offset: Int, maxEventBytes: Int) -> InputFeeder? {
+        guard let f = fopen(path, "rb") else { return nil }
+        if offset > 0, fseeko(f, off_t(offset), SEEK_SET) != 0 {
+            fclose(f)
+            return nil
+        }
+        return InputFeeder(source: .file(f), maxEventBytes: maxEventBytes)
+    }
+
+    func read(into buffer: UnsafeMutablePointer<UInt8>, size: Int) -> Int? {
+        if bytesFed - bytesAtEventStart > maxEventBytes {
+            tokenTooLarge = true
+            return nil
+        }
+        switch source {
+        case .file(let f):
+            let n = fread(buffer, 1, size, f)
+            if n == 0, ferror(f) != 0 {
+                ioError = String(cString: strerror(errno))
+                return nil
+            }
+            bytesFed += n
+            return n
+        case .memory(let bytes, let position):
+            let n = min(size, bytes.count - position)
+            if n > 0 {
+                bytes.withUnsafeBufferPointer { src in
+                    if let base = src.baseAddress { buffer.update(from: base + position, count: n) }
+                }
+            }
+            source = .memory(bytes, position: position + n)
+            bytesFed += n
+            return n
+        case .stream(let stream):
+            switch stream.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: size)) {
+            case .bytes(let n):
+                bytesFed += n
+                return n
+            case .end:
+                return 0
+            case .failed(let reason):
+                ioError = reason
+                return nil
+            }
+        }
+    }
+}
+
+/// libyaml's read callback: `data` is an unretained `InputFeeder`.
+func inputFeederRead(
+    _ data: UnsafeMutableRawPointer?, _ buffer: UnsafeMutablePointer<UInt8>?, _ size: Int,
+    _ sizeRead: UnsafeMutablePointer<Int>?
+) -> Int32 {
+    guard let data, let buffer, let sizeRead else { return 0 }
+    let feeder = Unmanaged<InputFeeder>.fromOpaque(data).takeUnretainedValue()
+    guard let n = feeder.read(into: buffer, size: size) else { return 0 }
+    sizeRead.pointee = n
+    return 1
+}

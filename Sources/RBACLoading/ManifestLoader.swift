@@ -1,0 +1,499 @@
+public import RBACCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Loads Kubernetes manifests (YAML, multi-document YAML, `kind: List` dumps, JSON) from
+/// files, directories, standard input or strings into a ``Cluster``.
+///
+/// ```swift
+/// let result = try ManifestLoader().load(paths: ["cluster-dump.yaml"])
+/// let graph = AccessGraph(result.cluster)
+/// ```
+/// Problems never stop a load (unless ``Options/strict``): each becomes a ``LoadDiagnostic``,
+/// the object or document concerned is dropped, and loading goes on with the next document
+/// (after a YAML syntax error, from the next `---` line).
+public struct ManifestLoader: Sendable {
+    /// Limits and defaults.
+    public struct Options: Sendable {
+        /// The namespace of namespaced objects that name none (as `kubectl apply` does).
+        public var defaultNamespace = "default"
+        /// Stop at the first error (``LoadError/strict(_:)``).
+        public var strict = false
+        /// The deepest nesting of mappings and sequences accepted.
+        public var maxDepth = 256
+        /// The most events aliases may replay in one document (alias bombs).
+        public var maxAliasEvents = 1_000_000
+        /// The largest single token (a scalar) in bytes.
+        public var maxScalarBytes = 64 << 20
+        /// The API server's built-in policy to merge into the input as the API server does at
+        /// start-up (``RBACCore/Cluster/mergeBuiltinPolicy(_:)``); `nil` (the default): the
+        /// input alone. The CLI passes the newest shipped policy unless `--no-builtin-policy`.
+        public var builtinPolicy: BuiltinPolicy? = nil
+
+        public init() {}
+    }
+
+    /// Progress of a long load: called now and then from the loading thread.
+    public typealias ProgressHandler = @Sendable (_ file: String, _ bytesDone: Int, _ bytesTotal: Int) -> Void
+
+    /// What a load produced.
+    public struct Result: Sendable {
+        public var cluster: Cluster
+        public var diagnostics: [LoadDiagnostic]
+        public var statistics: LoadStatistics
+        /// What merging ``Options/builtinPolicy`` did; `nil` when none was asked for.
+        public var builtinPolicy: BuiltinPolicyMerge? = nil
+        /// The `metadata.continue` of the last list read: an API server's next page, if any.
+        public var listContinue: String?
+
+        public init(cluster: Cluster, diagnostics: [LoadDiagnostic], statistics: LoadStatistics, listContinue: String? = nil) {
+            self.cluster = cluster
+            self.diagnostics = diagnostics
+            self.statistics = statistics
+            self.listContinue = listContinue
+        }
+
+        /// Whether anything failed to load (any diagnostic of severity error).
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    public var options: Options
+    public var progress: ProgressHandler?
+
+    public init(options: Options = Options(), progress: ProgressHandler? = nil) {
+        self.options = options
+        self.progress = progress
+    }
+
+    // MARK: Entry points
+
+    /// Loads files and directories (recursively: `*.yaml`, `*.yml`, `*.json`, sorted by path);
+    /// `-` reads standard input.
+    /// - Throws: ``LoadError/strict(_:)`` in strict mode only.
+    public func load(paths: [String]) throws(LoadError) -> Result {
+        var session = Session(options: options, progress: progress)
+        let start = FileSystem.now()
+        var inputs: [(path: String, size: Int)] = []
+        for path in paths {
+            if path == "-" {
+                inputs.append(("-", 0))
+                continue
+            }
+            switch FileSystem.kind(of: path) {
+            case .missing:
+                try session.report(.error, SourceLocation(file: path, line: 0, column: 0), "no such file or directory")
+            case .directory:
+                for file in Self.manifestFiles(under: path) { inputs.append((file, FileSystem.size(of: file))) }
+            case .file:
+                inputs.append((path, FileSystem.size(of: path)))
+            }
+        }
+        session.bytesTotal = inputs.reduce(0) { $0 + $1.size }
+        for input in inputs {
+            if input.path == "-" {
+                try session.load(memory: FileSystem.readAll(fd: 0), name: "-")
+            } else {
+                try session.load(file: input.path)
+            }
+        }
+        session.statistics.seconds = FileSystem.now() - start
+        return withBuiltinPolicy(session.result)
+    }
+
+    /// Loads YAML or JSON text; `name` is used in diagnostics.
+    public func load(yaml: String, name: String = "<input>") throws(LoadError) -> Result {
+        var session = Session(options: options, progress: progress)
+        let start = FileSystem.now()
+        try session.load(memory: Array(yaml.utf8), name: name)
+        session.statistics.seconds = FileSystem.now() - start
+        return withBuiltinPolicy(session.result)
+    }
+
+    /// The result with ``Options/builtinPolicy`` merged in, when there is one.
+    private func withBuiltinPolicy(_ result: Result) -> Result {
+        guard let policy = options.builtinPolicy else { return result }
+        var result = result
+        result.builtinPolicy = result.cluster.mergeBuiltinPolicy(policy)
+        return result
+    }
+
+    /// The manifest files under a directory (`*.yaml`, `*.yml`, `*.json`), recursively,
+    /// sorted; hidden entries are skipped.
+    static func manifestFiles(under dir: String) -> [String] {
+        FileSystem.files(under: dir, extensions: ["yaml", "yml", "json"])
+    }
+}
+
+// MARK: - One load
+
+extension ManifestLoader {
+    /// The state of one call to `load`.
+    struct Session {
+        let options: Options
+        let progress: ProgressHandler?
+        var cluster = Cluster()
+        var diagnostics: [LoadDiagnostic] = []
+        var statistics = LoadStatistics()
+        var bytesTotal = 0
+        var bytesBefore = 0
+        var lastProgress = 0
+        /// The kind of objects that name none (the items of a list an API server sent).
+        var defaultKind: String?
+
+        init(options: Options, progress: ProgressHandler?) {
+            self.options = options
+            self.progress = progress
+        }
+
+        var listContinue: String?
+
+        var result: Result {
+            Result(cluster: cluster, diagnostics: diagnostics, statistics: statistics, listContinue: listContinue)
+        }
+
+        mutating func report(_ severity: LoadDiagnostic.Severity, _ loc: SourceLocation, _ message: String) throws(LoadError) {
+            try add(LoadDiagnostic(severity: severity, location: loc, message: message))
+        }
+
+        mutating func add(_ d: LoadDiagnostic) throws(LoadError) {
+            if let last = diagnostics.last, last == d { return }  // the same error seen again after a resync
+            diagnostics.append(d)
+            if d.severity == .error { statistics.errors += 1 } else { statistics.warnings += 1 }
+            if d.severity == .error && options.strict { throw .strict(d) }
+        }
+
+        mutating func load(file path: String) throws(LoadError) {
+            let max = options.maxScalarBytes
+            try load(name: path) { offset in
+                InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
+            } lines: { offset in
+                LineScanner(path: path, offset: offset)
+            }
+        }
+
+        mutating func load(memory bytes: [UInt8], name: String) throws(LoadError) {
+            let max = options.maxScalarBytes
+            try load(name: name) { offset in
+                InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max)
+            } lines: { offset in
+                LineScanner(bytes: bytes, offset: offset)
+            }
+        }
+
+        /// Parses one input from its start; after a fatal YAML error, starts again at the next
+        /// `---` line after the error.
+        mutating func load(
+            name: String, open: (Int) -> InputFeeder?, lines: (Int) -> LineScanner?
+        ) throws(LoadError) {
+            statistics.files += 1
+            var offset = 0
+            var lineBase = 0
+            var fedTotal = 0
+            while true {
+                guard let feeder = open(offset) else {
+                    let reason = String(cString: strerror(errno))
+                    try report(.error, SourceLocation(file: name, line: 0, column: 0), "cannot read: \(reason)")
+                    return
+                }
+                let reader = YAMLEventReader(
+                    feeder: feeder, maxDepth: options.maxDepth, maxAliasEvents: options.maxAliasEvents)
+                let decoder = ManifestDecoder(reader: reader, file: name, lineBase: lineBase)
+                let failure = try parse(decoder)
+                fedTotal = offset + feeder.bytesFed
+                guard let failure else { break }
+                let errorLine = lineBase + failure.line
+                try report(
+                    .error, SourceLocation(file: name, line: errorLine + 1, column: failure.column + 1),
+                    failure.message)
+                // Resynchronise at the next document start.
+                guard var scanner = lines(offset),
+                    let next = scanner.nextDocumentStart(firstLine: lineBase, atOrAfter: max(errorLine, lineBase + 1))
+                else { break }
+                offset = next.offset
+                lineBase = next.line
+            }
+            statistics.bytes += max(fedTotal, 0)
+            bytesBefore += max(fedTotal, 0)
+        }
+
+        /// Decodes documents until the end of the stream or a fatal error, which it returns.
+        private mutating func parse(_ decoder: ManifestDecoder) throws(LoadError) -> YAMLStreamError? {
+            let reader = decoder.reader
+            var pending: [ObjectDraft] = []
+            var inDocument = false
+            // Issues up to here belong to complete objects; those after it, to a document a
+            // fatal error cut short, whose error explains them.
+            var issuesKept = 0
+            do {
+                try reader.advance()  // stream start
+                while true {
+                    try reader.advance()
+                    switch reader.kind {
+                    case .streamEnd:
+                        try flushIssues(decoder)
+                        return nil
+                    case .documentStart:
+                        inDocument = true
+                        issuesKept = decoder.issues.count
+                        decoder.topLevelKind = nil
+                        statistics.documents += 1
+                        try reader.advance()
+                        pending = []
+                        let draft = try decoder.decodeObject(topLevel: true) { item in
+                            pending.append(item)
+                            issuesKept = decoder.issues.count
+                        }
+                        // Field errors first: the object errors below refer to them.
+                        try flushIssues(decoder)
+                        issuesKept = 0
+                        if let draft {
+                            if let c = draft.listContinue, !c.isEmpty { listContinue = c }
+                            if pending.isEmpty && !Self.isList(draft.kind) {
+                                try add(object: draft)
+                            } else if let k = draft.kind, !Self.isList(k) {
+                                try report(.warning, draft.location, "\(k) has items: loading them as a List too")
+                                try add(object: draft)
+                            }
+                        }
+                        for item in pending { try add(object: item) }
+                        pending = []
+                        // Now at the document end.
+                        inDocument = false
+                        try flushIssues(decoder)
+                        reportProgress(reader: decoder)
+                    default:
+                        break
+                    }
+                }
+            } catch let e as YAMLStreamError {
+                // Keep the complete items of a List cut short by the error.
+                if inDocument {
+                    if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
+                    try flushIssues(decoder)
+                    if decoder.topLevelKind == nil || Self.isList(decoder.topLevelKind) {
+                        for item in pending { try add(object: item) }
+                    }
+                }
+                try flushIssues(decoder)
+                return e
+            } catch let e as LoadError {
+                throw e
+            } catch {
+                fatalError("unexpected error \(error)")
+            }
+        }
+
+        static func isList(_ kind: String?) -> Bool {
+            guard let kind else { return false }
+            return kind.hasSuffix("List")
+        }
+
+        private mutating func flushIssues(_ decoder: ManifestDecoder) throws(LoadError) {
+            let issues = decoder.issues
+            decoder.issues = []
+            for d in issues { try add(d) }
+        }
+
+        private mutating func reportProgress(reader decoder: ManifestDecoder) {
+            guard let progress else { return }
+            let done = bytesBefore + decoder.reader.bytesFed
+            if done - lastProgress >= 4 << 20 {
+                lastProgress = done
+                progress(decoder.file, done, bytesTotal)
+            }
+        }
+
+        // MARK: Drafts to objects
+
+        /// Validates a draft and adds the object it describes.
+        mutating func add(object d: ObjectDraft) throws(LoadError) {
+            guard let kind = d.kind ?? defaultKind, !kind.isEmpty else {
+                try report(.error, d.location, "missing kind: not a Kubernetes object")
+                return
+            }
+            if Self.isList(kind) {
+                return  // a List without items, or a nested one
+            }
+            guard ManifestDecoder.keptKinds.contains(kind) else {
+                statistics.skippedKinds[kind, default: 0] += 1
+                return
+            }
+            let what = d.name.map { "\(kind) \"\($0)\"" } ?? kind
+            if d.invalid {
+                try report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
+                return
+            }
+            // API server configuration files: no metadata.name needed.
+            switch kind {
+            case "EncryptionConfiguration", "EncryptionConfig":
+                cluster.encryptionConfigurations.append(EncryptionConfiguration(resources: d.encryption ?? [], source: d.location))
+                statistics.loadedKinds[kind, default: 0] += 1
+                return
+            case "Policy":
+                guard let v = d.apiVersion, v.hasPrefix("audit.k8s.io/") else {
+                    statistics.skippedKinds[kind, default: 0] += 1  // another API group's Policy (Kyverno, …)
+                    return
+                }
+                var rules: [AuditPolicy.Rule] = []
+                for r in d.rules ?? [] {
+                    guard let level = r.level else {
+                        try report(.error, r.location, "audit Policy rule has no level")
+                        return
+                    }
+                    if !r.rule.resources.isEmpty {
+                        try report(.error, r.location, "audit Policy rule: resources[] must be {group, resources} mappings")
+                        return
+                    }
+                    rules.append(AuditPolicy.Rule(
+                        level: level, users: r.users, userGroups: r.userGroups, verbs: r.rule.verbs, resources: r.groupResources,
+                        namespaces: r.namespaces, nonResourceURLs: r.rule.nonResourceURLs, omitStages: r.omitStages))
+                }
+                cluster.auditPolicies.append(AuditPolicy(rules: rules, omitStages: d.omitStages, source: d.location))
+                statistics.loadedKinds[kind, default: 0] += 1
+                return
+            default:
+                break
+            }
+            guard let name = d.name, !name.isEmpty else {
+                try report(.error, d.location, "\(kind) has no metadata.name")
+                return
+            }
+            if ManifestDecoder.rbacKinds.contains(kind) {
+                if let v = d.apiVersion, !v.hasPrefix("rbac.authorization.k8s.io/") {
+                    try report(.warning, d.location, "\(what) has apiVersion \(v), not rbac.authorization.k8s.io: skipped")
+                    statistics.skippedKinds[kind, default: 0] += 1
+                    return
+                }
+            }
+            let ns = (d.namespace?.isEmpty == false) ? d.namespace! : options.defaultNamespace
+            switch kind {
+            case "Role", "ClusterRole":
+                var rules: [PolicyRule] = []
+                for r in d.rules ?? [] {
+                    if r.resourcesWereMappings {
+                        try report(.error, r.location, "rules[].resources[] must be strings")
+                        try report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
+                        return
+                    }
+                    rules.append(r.rule)
+                }
+                let role = Role(
+                    kind: kind == "Role" ? .role : .clusterRole, name: name, namespace: ns, labels: d.labels,
+                    rules: rules, aggregationRule: kind == "ClusterRole" ? d.aggregationRule : nil,
+                    source: d.location, annotations: d.annotations)
+                cluster.roles.append(role)
+            case "RoleBinding", "ClusterRoleBinding":
+                guard let ref = d.roleRef else {
+                    try report(.error, d.location, "\(what) has no roleRef")
+                    return
+                }
+                guard let refKind = ref.kind, !refKind.isEmpty, let refName = ref.name, !refName.isEmpty else {
+                    try report(.error, d.location, "\(what): roleRef needs kind and name")
+                    return
+                }
+                let apiGroup = (ref.apiGroup?.isEmpty == false) ? ref.apiGroup! : "rbac.authorization.k8s.io"
+                cluster.bindings.append(Binding(
+                    kind: kind == "RoleBinding" ? .roleBinding : .clusterRoleBinding, name: name, namespace: ns,
+                    roleRef: RoleRef(apiGroup: apiGroup, kind: refKind, name: refName),
+                    subjects: d.subjects ?? [], source: d.location, labels: d.labels, annotations: d.annotations))
+            case "ServiceAccount":
+                cluster.serviceAccounts.append(ServiceAccount(
+                    namespace: ns, name: name, automountServiceAccountToken: d.automountServiceAccountToken,
+                    secrets: d.serviceAccountSecrets, source: d.location))
+            case "Namespace":
+                cluster.namespaces.append(Namespace(name: name, labels: d.labels, source: d.location))
+            case "Secret":
+                cluster.secrets.append(SecretMetadata(
+                    namespace: ns, name: name, type: d.type ?? "Opaque", annotations: d.annotations,
+                    source: d.location))
+            default:
+                var template = d.pod.template
+                template.serviceAccountName = d.pod.serviceAccountName ?? d.pod.serviceAccount ?? "default"
+                cluster.workloads.append(Workload(kind: kind, namespace: ns, name: name, template: template, source: d.location))
+            }
+            statistics.loadedKinds[kind, default: 0] += 1
+        }
+    }
+}
+
+
+// MARK: - Resynchronisation
+
+/// Reads an input line by line to find where the next YAML document starts.
+struct LineScanner {
+    private var file: UnsafeMutablePointer<FILE>?
+    private var bytes: [UInt8]
+    private var position: Int
+
+    init?(path: String, offset: Int) {
+        guard let f = fopen(path, "rb") else { return nil }
+        if offset > 0, fseeko(f, off_t(offset), SEEK_SET) != 0 {
+            fclose(f)
+            return nil
+        }
+        file = f
+        bytes = []
+        position = offset
+    }
+
+    init(bytes: [UInt8], offset: Int) {
+        self.bytes = bytes
+        position = offset
+    }
+
+    /// The byte offset and line of the first line at or after line `atOrAfter` that starts a
+    /// document (`---` followed by a space, a tab or the end of the line). The scan starts at
+    /// the offset the scanner was made with, which is line `firstLine`.
+    mutating func nextDocumentStart(firstLine: Int, atOrAfter minLine: Int) -> (offset: Int, line: Int)? {
+        defer { if let file { fclose(file) } }
+        var line = firstLine
+        var lineStart = position
+        var atLineStart = true
+        var prefix: [UInt8] = []
+        var offset = position
+        func check() -> Bool {
+            guard prefix.count >= 3, prefix[0] == 45, prefix[1] == 45, prefix[2] == 45 else { return false }
+            return prefix.count == 3 || prefix[3] == 32 || prefix[3] == 9 || prefix[3] == 10 || prefix[3] == 13
+        }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n: Int
+            if let file {
+                n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            } else {
+                n = min(buffer.count, bytes.count - offset)
+                if n > 0 { buffer.replaceSubrange(0..<n, with: bytes[offset..<offset + n]) }
+            }
+            if n <= 0 { break }
+            for i in 0..<n {
+                let c = buffer[i]
+                if atLineStart { prefix.removeAll(keepingCapacity: true); atLineStart = false }
+                if prefix.count < 4 { prefix.append(c) }
+                if c == 10 {
+                    if line >= minLine && check() { return (lineStart, line) }
+                    line += 1
+                    lineStart = offset + i + 1
+                    atLineStart = true
+                }
+            }
+            offset += n
+        }
+        if !atLineStart, line >= minLine, check() { return (lineStart, line) }
+        return nil
+    }
+}
+
+// MARK: - Objects in queries
+
+extension ManifestLoader {
+    /// Reads the objects of one query (`eval`'s `create-binding` and `create-role`) with the
+    /// same decoder as files, so an object is read the same wherever it comes from.
+    /// - Throws: the first problem, as ``LoadError/strict(_:)``.
+    @Sendable public static func decodeObject(_ json: String) throws -> Cluster {
+        var options = Options()
+        options.strict = true
+        return try ManifestLoader(options: options).load(yaml: json, name: "<object>").cluster
+    }
+}

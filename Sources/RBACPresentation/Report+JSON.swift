@@ -1,0 +1,71 @@
+// The report as JSON, for scripts (schema `rbacgraph.report/v1`, documented in docs/findings.md).
+
+import RBACCore
+
+extension Report {
+
+    /// The report as JSON (schema `rbacgraph.report/v1`, documented in docs/findings.md).
+    public func json() -> JSONValue {
+        func object(_ o: ObjectRef) -> JSONValue {
+            var p: [(String, JSONValue)] = [("kind", .string(o.kind)), ("name", .string(o.name))]
+            if let ns = o.namespace { p.append(("namespace", .string(ns))) }
+            if let s = o.source {
+                p.append(("location", .object([
+                    ("file", .string(s.file)), ("line", .number(Double(s.line))), ("column", .number(Double(s.column))),
+                ])))
+            }
+            return .object(p)
+        }
+        func findingJSON(_ f: Finding) -> JSONValue {
+            var p: [(String, JSONValue)] = [
+                ("ruleId", .string(f.ruleID)), ("severity", .string(f.severity.description)), ("message", .string(f.message)),
+            ]
+            if let pr = f.principal { p.append(("principal", .string(pr))) }
+            p.append(("object", object(f.object)))
+            if !f.related.isEmpty { p.append(("related", .array(f.related.map(object)))) }
+            if !f.evidence.isEmpty { p.append(("evidence", .array(f.evidence.map { .string($0) }))) }
+            if let path = f.path { p.append(("path", path)) }
+            p.append(("baselineKey", .string(f.baselineKey)))
+            return .object(p)
+        }
+        let findingsJSON = findings.map(findingJSON)
+        let principalsJSON: [JSONValue] = principals.map { pr in
+            var p: [(String, JSONValue)] = [("name", .string(pr.name))]
+            if let w = pr.worst { p.append(("worst", .string(w.description))) }
+            p.append(("findings", .number(Double(pr.findingCount))))
+            p.append(("permissions", .array(pr.permissions.map { l in
+                .object([
+                    ("scope", .string(l.scope)), ("resource", .string(l.resource)), ("verbs", .array(l.verbs.map { .string($0) })),
+                    ("resourceNames", .array(l.resourceNames.map { .string($0) })),
+                ])
+            })))
+            p.append(("grants", .array(pr.grants.map { .object([("binding", .string($0.binding)), ("role", .string($0.role))]) })))
+            if let u = pr.usage {
+                p.append(("usage", .object([
+                    ("observed", .array(u.observed.map { .object([("request", .string($0.request.description)), ("count", .number(Double($0.count)))]) })),
+                    ("unusedRules", .array(u.unusedRules.map { $0.rule.json })),
+                    ("notAllowedNow", .array(u.notAllowedNow.map { .string($0.description) })),
+                    ("minimalPolicy", .object([("verified", .bool(u.suggestion.verified)), ("yaml", .string(u.suggestion.yaml))])),
+                ])))
+            }
+            return .object(p)
+        }
+        return .object([
+            ("schema", .string("rbacgraph.report/v1")),
+            ("input", .string(inputSummary)),
+            ("summary", .object(summary.map { ($0.0.description, .number(Double($0.1))) })),
+            ("findings", .array(findingsJSON)),
+            ("ignored", .number(Double(ignored.count))),
+            ("builtinPolicy", builtinPolicy.map { .string($0) } ?? .null),
+            ("builtIn", .array(builtIn.map(findingJSON))),
+            ("builtInPrincipals", .array(builtInPrincipals.map { .string($0) })),
+            ("principals", .array(principalsJSON)),
+            ("rules", .array(rules.map { r in
+                .object([
+                    ("id", .string(r.id)), ("severity", .string(r.severity.description)), ("category", .string(r.category.rawValue)),
+                    ("title", .string(r.title)),
+                ])
+            })),
+        ])
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import RBACCore
+import RBACLoading
+import Testing
+
+/// The report rules on the real-manifest corpus (`../shared/corpus`, one cluster per project
+/// folder): the counts per rule are pinned, so that any change in what the rules find shows up
+/// here and is looked at.
+@Suite("Report rules on the real-manifest corpus")
+struct FindingsCorpusTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus")
+
+    static var present: Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    /// Findings per rule id, summed over the project folders.
+    static func counts() throws -> [String: Int] {
+        let folders = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
+        var counts: [String: Int] = [:]
+        for folder in folders {
+            let path = corpus.appendingPathComponent(folder).path
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { continue }
+            let result = try ManifestLoader().load(paths: [path])
+            for f in FindingEngine.run(ReportContext(graph: AccessGraph(result.cluster))) {
+                counts[f.ruleID, default: 0] += 1
+            }
+        }
+        return counts
+    }
+
+    @Test("findings per rule", .enabled(if: present, "../shared/corpus is absent"))
+    func pinned() throws {
+        let counts = try Self.counts()
+        #expect(counts == Self.expected, "\(counts.sorted { $0.key < $1.key })")
+    }
+
+    /// Computed once and checked by hand (spot checks of each rule's findings in the
+    /// kubernetes-bootstrap, vulnerable and argo-cd folders). When a count changes, look at
+    /// the findings that appeared or went away before updating it.
+    static let expected: [String: Int] = [
+        "absent-service-account": 9, "automount-unused-token": 10, "broad-nonresource-urls": 4,
+        "cluster-admin-binding": 15, "default-service-account-permissions": 2, "escalation-grant": 433,
+        "escalation-path": 120, "full-authority": 1, "legacy-token-secret": 1, "missing-role": 22, "public-binding": 13,
+        "redundant-rule": 68, "secret-in-env": 13, "secrets-read": 91, "subject-matches-nobody": 1, "unbound-role": 57,
+        "wildcard-rule": 100,
+    ]
+}
