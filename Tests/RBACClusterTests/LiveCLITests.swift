@@ -65,7 +65,7 @@ struct LiveCLITests {
         let fx = try LiveFixture(world: try LiveFixture.world(smallWorld))
         fx.server.faults.forbidden = ["clusterroles"]
         let kc = try fx.tokenKubeconfig()
-        let yes = try Binary.run(["can-i", "create", "pods/exec", "-n", "dev", "--as", "bob", "--as-group", "devs", "--kubeconfig", kc])
+        let yes = try Binary.run(["can-i", "create", "pods", "--subresource", "exec", "-n", "dev", "--as", "bob", "--as-group", "devs", "--kubeconfig", kc])
         #expect(yes.status == 0 && yes.stdout.hasPrefix("yes"), "\(yes.stdout)\(yes.stderr)")
         #expect(yes.stderr.contains("could not read clusterroles: forbidden"))
         let no = try Binary.run(["can-i", "get", "secrets", "-n", "prod", "--as", "alice", "--kubeconfig", kc])

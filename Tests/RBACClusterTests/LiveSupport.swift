@@ -4,16 +4,15 @@ import NIOCore
 import RBACCluster
 import RBACCore
 import RBACLoading
+import TestSupport
 import Testing
 
-/// Where things are.
+/// Where things are (``Repository`` of TestSupport), and scratch folders.
 enum Where {
-    static let testDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    static let fixtures = testDir.appendingPathComponent("Fixtures")
-    static let packageRoot = testDir.deletingLastPathComponent().deletingLastPathComponent()
-    static let conformanceFixtures = packageRoot.appendingPathComponent("Tests/ConformanceTests/Fixtures")
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    static let sharedConformance = shared.appendingPathComponent("conformance")
+    static let packageRoot = Repository.root
+    static let conformanceFixtures = Repository.fixtures("ConformanceTests")
+    static let shared = Repository.shared
+    static let sharedConformance = Repository.conformance
 
     static func exists(_ url: URL) -> Bool { FileManager.default.fileExists(atPath: url.path) }
 

@@ -10,7 +10,8 @@ public enum PathTarget: Hashable, Sendable, CustomStringConvertible {
     case permission(Request)
 
     /// Parses `cluster-admin`, `secret:NS/NAME`, `secret:NS/*`, `sa:NS/NAME`, `user:NAME`,
-    /// `group:NAME` or `can:VERB:RESOURCE[:NS[:NAME]]` (RESOURCE as kubectl takes it, or a
+    /// `group:NAME` or `can:VERB:RESOURCE[:NS[:NAME]]` (RESOURCE as kubectl names a type, or
+    /// `RESOURCE/SUBRESOURCE` as a rule writes it — the name has a field of its own — or a
     /// non-resource path).
     public static func parse(_ text: String) -> PathTarget? {
         if text == "cluster-admin" { return .fullAuthority }
@@ -27,7 +28,11 @@ public enum PathTarget: Hashable, Sendable, CustomStringConvertible {
             if parts[1].hasPrefix("/") { return .permission(.nonResource(verb: parts[0], path: parts[1])) }
             let r = APIResource.resolve(parts[1])
             var ns = parts.count > 2 ? parts[2] : ""
-            if let known = r.known, !known.namespaced { ns = "" }
+            if let known = r.known, !known.namespaced,
+                !RequestWords.isNamespacedCheck(verb: parts[0], apiGroup: r.apiGroup, resource: r.resource)
+            {
+                ns = ""
+            }
             return .permission(.resource(ResourceRequest(
                 verb: parts[0], apiGroup: r.apiGroup, resource: r.resource, subresource: r.subresource, namespace: ns,
                 name: parts.count > 3 ? parts[3] : "")))

@@ -112,22 +112,9 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses `user:NAME`, `group:NAME` or `sa:NS/NAME` (a user named
-    /// `system:serviceaccount:NS:NAME` is that service account).
+    /// `system:serviceaccount:NS:NAME` is that service account) with ``IdentityNotation``.
     public static func identity(parsing text: String) -> PathNode? {
-        if text.hasExactPrefix("user:") {
-            let name = String(text.dropFirst(5))
-            if let sa = Identity(name: name).serviceAccount { return .serviceAccount(namespace: sa.namespace, name: sa.name) }
-            return .user(name)
-        }
-        if text.hasExactPrefix("group:") { return .group(String(text.dropFirst(6))) }
-        if text.hasExactPrefix("sa:") {
-            let rest = text.dropFirst(3)
-            guard let slash = rest.firstIndex(of: "/"), slash != rest.startIndex, rest.index(after: slash) != rest.endIndex else {
-                return nil
-            }
-            return .serviceAccount(namespace: String(rest[..<slash]), name: String(rest[rest.index(after: slash)...]))
-        }
-        return nil
+        (try? IdentityNotation.subject(parsing: text)).flatMap(PathNode.init(subject:))
     }
 
     /// The identity the API server would see for this node: a service account's token, an

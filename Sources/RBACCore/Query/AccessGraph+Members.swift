@@ -14,8 +14,10 @@ extension AccessGraph {
         for ns in namespacesWithRoleBindings {
             var r = request
             r.namespace = ns
-            for s in subjects(allowedTo: .resource(r)) {
-                if let g = s.grant, bindings[g.binding].kind == .roleBinding { out.append((ns, s)) }
+            // The RoleBindings of the namespace (ClusterRoleBindings are counted above).
+            for var s in subjects(allowedTo: .resource(r)) {
+                s.grants = s.grants.filter { bindings[$0.binding].kind == .roleBinding }
+                if !s.grants.isEmpty { out.append((ns, s)) }
             }
         }
         return out

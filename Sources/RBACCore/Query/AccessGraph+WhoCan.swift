@@ -5,8 +5,10 @@ extension AccessGraph {
     ///
     /// Subjects that can match no one (unknown kinds, a ServiceAccount without namespace in a
     /// ClusterRoleBinding) are left out; a ServiceAccount without namespace in a RoleBinding is
-    /// reported in the binding's namespace. Each distinct subject appears once, with the first
-    /// grant in list order (ClusterRoleBindings before RoleBindings).
+    /// reported in the binding's namespace. Each distinct subject appears once, with every
+    /// grant (binding, role, rule) that allows it in ``AllowedSubject/grants`` —
+    /// ClusterRoleBindings before RoleBindings, then binding and rule order: revoking access
+    /// takes all of them.
     ///
     /// - Parameter request: the request; its namespace picks the RoleBindings that count.
     /// - Complexity: O(m + g) where m is the number of rules indexed under the request's
@@ -14,15 +16,15 @@ extension AccessGraph {
     ///   scan of the cluster.
     public func subjects(allowedTo request: Request) -> [AllowedSubject] {
         let namespace = request.namespace
-        // 1. Roles with a rule allowing the request (first such rule per role).
-        var clusterRoleRule: [Int: Int] = [:]
-        var roleRule: [Int: Int] = [:]
-        func consider(_ refs: [RuleRef]?, into map: inout [Int: Int]) {
+        // 1. Roles with rules allowing the request (every such rule per role).
+        var clusterRoleRule: [Int: [Int]] = [:]
+        var roleRule: [Int: [Int]] = [:]
+        func consider(_ refs: [RuleRef]?, into map: inout [Int: [Int]]) {
             guard let refs else { return }
             for ref in refs {
                 let r = Int(ref.role), j = Int(ref.rule)
-                if let existing = map[r], existing <= j { continue }
-                if roles[r].rules[j].allows(request) { map[r] = j }
+                if map[r]?.contains(j) == true { continue }
+                if roles[r].rules[j].allows(request) { map[r, default: []].append(j) }
             }
         }
         switch request {
@@ -43,35 +45,46 @@ extension AccessGraph {
         // 2. Bindings that resolve to those roles.
         var crbHits: [(binding: Int, role: Int, rule: Int)] = []
         var rbHits: [(binding: Int, role: Int, rule: Int)] = []
-        for (r, j) in clusterRoleRule {
-            for b in crbsByRole[r] ?? [] { crbHits.append((b, r, j)) }
-            if !namespace.isEmpty {
+        for (r, rules) in clusterRoleRule {
+            for j in rules {
+                for b in crbsByRole[r] ?? [] { crbHits.append((b, r, j)) }
+                if !namespace.isEmpty {
+                    for b in rbsByRole[NamespacedName(namespace: namespace, name: String(r))] ?? [] {
+                        rbHits.append((b, r, j))
+                    }
+                }
+            }
+        }
+        for (r, rules) in roleRule {
+            for j in rules {
                 for b in rbsByRole[NamespacedName(namespace: namespace, name: String(r))] ?? [] {
                     rbHits.append((b, r, j))
                 }
             }
         }
-        for (r, j) in roleRule {
-            for b in rbsByRole[NamespacedName(namespace: namespace, name: String(r))] ?? [] {
-                rbHits.append((b, r, j))
-            }
-        }
-        crbHits.sort { $0.binding < $1.binding }
-        rbHits.sort { $0.binding < $1.binding }
+        crbHits.sort { ($0.binding, $0.rule) < ($1.binding, $1.rule) }
+        rbHits.sort { ($0.binding, $0.rule) < ($1.binding, $1.rule) }
 
-        // 3. Their subjects, masters first, each once.
+        // 3. Their subjects, masters first, each once with all its grants.
         var out: [AllowedSubject] = []
-        var seen = Set<Subject>()
+        var index: [Subject: Int] = [:]
         let masters = Subject.group(Identity.mastersGroup)
-        seen.insert(masters)
-        out.append(AllowedSubject(subject: masters, grant: nil))
+        index[masters] = 0
+        out.append(AllowedSubject(subject: masters, grants: []))
         for hit in crbHits + rbHits {
             let ns = bindings[hit.binding].namespace ?? ""
             for s in bindings[hit.binding].subjects {
                 guard let e = s.effective(bindingNamespace: ns) else { continue }
-                if seen.insert(e.canonical).inserted {
-                    out.append(AllowedSubject(
-                        subject: e, grant: Grant(subject: e, binding: hit.binding, role: hit.role, ruleIndex: hit.rule)))
+                let key = e.canonical
+                let grant = Grant(subject: e, binding: hit.binding, role: hit.role, ruleIndex: hit.rule)
+                if let k = index[key] {
+                    // masters is allowed ahead of RBAC: its answer carries no grant.
+                    if k > 0, !out[k].grants.contains(where: { $0.binding == hit.binding && $0.role == hit.role && $0.ruleIndex == hit.rule }) {
+                        out[k].grants.append(grant)
+                    }
+                } else {
+                    index[key] = out.count
+                    out.append(AllowedSubject(subject: e, grants: [grant]))
                 }
             }
         }
@@ -82,9 +95,11 @@ extension AccessGraph {
 /// One answer of ``AccessGraph/subjects(allowedTo:)``.
 public struct AllowedSubject: Hashable, Sendable {
     public var subject: Subject
-    /// The binding, role and rule that allow it; `nil` for `Group system:masters`, which the
-    /// API server allows everything ahead of RBAC.
-    public var grant: Grant?
+    /// Every binding, role and rule that allows it, ClusterRoleBindings first; empty for
+    /// `Group system:masters`, which the API server allows everything ahead of RBAC.
+    public var grants: [Grant]
+    /// The first of ``grants``; `nil` for `Group system:masters`.
+    public var grant: Grant? { grants.first }
 }
 
 extension Subject {

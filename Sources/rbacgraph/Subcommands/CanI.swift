@@ -19,25 +19,32 @@ extension RBACGraphCommand {
 
         @OptionGroup var input: InputOptions
 
-        @Argument(help: "VERB RESOURCE [NAME] (not with --list).")
+        @Argument(help: ArgumentHelp(
+            "VERB TYPE[/NAME] as kubectl takes them (also VERB TYPE NAME, VERB /path, and secret:NS/NAME, sa:NS/NAME, user:NAME, group:NAME as TYPE/NAME); not with --list.",
+            valueName: "verb-and-resource"))
         var words: [String] = []
 
         @Option(name: .shortAndLong, help: "The namespace of the request.")
         var namespace: String?
 
+        @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "As kubectl: the request with no namespace, i.e. cluster-wide (only ClusterRoleBindings count). Not who-can's -A.")
+        var allNamespaces = false
+
         @Option(help: ArgumentHelp("The API group of the resource, instead of the built-in table's.", valueName: "group"))
         var apiGroup: String?
 
-        @Option(help: "A subresource (the same as RESOURCE/SUBRESOURCE).")
+        @Option(help: "A subresource: pods --subresource exec (kubectl reads pods/exec as the pod named \"exec\").")
         var subresource: String?
 
-        @Option(name: .customLong("as"), help: ArgumentHelp("The user to check (system:authenticated is added, as the API server does).", valueName: "user"))
+        @Option(name: .customLong("as"), help: ArgumentHelp(
+            "Who asks: a user name as kubectl's --as takes it (system:authenticated is added, as the API server does), or user:NAME, group:NAME, sa:NAMESPACE/NAME.",
+            valueName: "identity"))
         var user: String?
 
         @Option(name: .customLong("as-group"), help: ArgumentHelp("A group of the user (repeatable).", valueName: "group"))
         var groups: [String] = []
 
-        @Option(name: .customLong("sa"), help: ArgumentHelp("A service account, as NAMESPACE/NAME.", valueName: "ns/name"))
+        @Option(name: .customLong("sa"), help: ArgumentHelp("A service account, as NAMESPACE/NAME (the same as --as sa:NAMESPACE/NAME).", valueName: "ns/name"))
         var serviceAccount: String?
 
         @Flag(help: "List the rules that apply to the identity in the namespace.")
@@ -47,24 +54,33 @@ extension RBACGraphCommand {
         var output: OutputFormat = .table
 
         func validate() throws {
-            if (user == nil) == (serviceAccount == nil) { throw ValidationError("Give exactly one of --as USER or --sa NAMESPACE/NAME.") }
+            if (user == nil) == (serviceAccount == nil) { throw ValidationError("Give exactly one of --as IDENTITY or --sa NAMESPACE/NAME.") }
             if serviceAccount != nil && !groups.isEmpty { throw ValidationError("--as-group goes with --as, not --sa.") }
-            if let sa = serviceAccount, sa.split(separator: "/").count != 2 { throw ValidationError("--sa takes NAMESPACE/NAME.") }
-            if list && !words.isEmpty { throw ValidationError("--list takes no VERB RESOURCE.") }
-            if !list && !(2...3).contains(words.count) { throw ValidationError("Give VERB RESOURCE [NAME], or --list.") }
+            if let sa = serviceAccount, !IdentityNotation.isValid("sa:" + sa) { throw ValidationError("--sa takes NAMESPACE/NAME.") }
+            do { _ = try identity() } catch let e as IdentityNotation.ParseError { throw ValidationError(e.message) }
+            if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
+            if list {
+                if !words.isEmpty { throw ValidationError("--list takes no VERB RESOURCE.") }
+                if allNamespaces || subresource != nil { throw ValidationError("--list can't be given -A or --subresource (as kubectl).") }
+                return
+            }
+            guard (2...3).contains(words.count) else { throw ValidationError("Give VERB TYPE[/NAME] (or VERB TYPE NAME), or --list.") }
+            do { _ = try requestWords.parse() } catch { throw ValidationError(error.message) }
         }
 
         /// The identity as the API server would see it.
-        var identity: Identity {
-            if let sa = serviceAccount {
-                let parts = sa.split(separator: "/")
-                return .serviceAccount(namespace: String(parts[0]), name: String(parts[1]))
-            }
-            let name = user!
-            let probe = Identity(name: name)
-            if groups.isEmpty, let sa = probe.serviceAccount { return .serviceAccount(namespace: sa.namespace, name: sa.name) }
-            if name == Identity.anonymousUser { return Identity(name: name, groups: groups.isEmpty ? [Identity.unauthenticatedGroup] : groups) }
-            return .authenticatedUser(name, groups: groups)
+        func identity() throws -> Identity {
+            if let sa = serviceAccount { return try Identity.impersonating("sa:" + sa) }
+            return try Identity.impersonating(user ?? "", groups: groups)
+        }
+
+        /// How to name the identity in a sentence: as given.
+        var identityText: String { serviceAccount.map { "sa:" + $0 } ?? user ?? "" }
+
+        var requestWords: RequestWords {
+            RequestWords(
+                verb: words[0], target: words[1], name: words.count > 2 ? words[2] : nil, namespace: namespace,
+                clusterWide: allNamespaces, apiGroup: apiGroup, subresource: subresource)
         }
 
         func run() throws {
@@ -87,12 +103,12 @@ extension RBACGraphCommand {
 
         /// Prints the decision. - Returns: whether the request is allowed.
         private func runCheck(_ graph: AccessGraph, resources: [APIResource]) throws -> Bool {
-            var args = try RequestArguments.parse([words[0], words[1]] + (words.count > 2 ? [words[2]] : []))
-            args.namespace = namespace
-            args.apiGroup = apiGroup
-            args.subresource = subresource
-            let (req, warning) = args.request(resources: resources)
-            if let warning, !input.quiet { Terminal.warn(warning) }
+            var words = requestWords
+            words.resources = resources
+            let parsed = try words.parse()
+            if !input.quiet { parsed.warnings.forEach(Terminal.warn) }
+            let req = parsed.request
+            let identity = try identity()
             let d = graph.authorize(identity, req)
             switch output {
             case .table:
@@ -124,7 +140,7 @@ extension RBACGraphCommand {
 
         private func runList(_ graph: AccessGraph) throws {
             let ns = namespace ?? "default"
-            let id = identity
+            let id = try identity()
             let (rules, errors) = graph.rules(for: id, in: ns)
             switch output {
             case .table:

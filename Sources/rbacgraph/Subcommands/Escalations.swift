@@ -131,7 +131,6 @@ extension RBACGraphCommand {
         }
 
         private func printTable(_ found: [PrivilegePath], printer: PathPrinter, note: @escaping (PrivilegePath) -> String) {
-            let esc = printer.esc
             let scope = namespace.map { " of namespace \($0)" } ?? ""
             if found.isEmpty {
                 print("No identity\(scope) reaches cluster-admin (full authority) in at most \(maxSteps) steps.")

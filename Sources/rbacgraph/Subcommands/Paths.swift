@@ -19,7 +19,8 @@ extension RBACGraphCommand {
                 SUBJECT: user:NAME, group:NAME or sa:NAMESPACE/NAME.
                 TARGET: cluster-admin (full authority; the default), secret:NS/NAME, secret:NS/*, \
                 sa:NS/NAME, user:NAME, group:NAME, or can:VERB:RESOURCE[:NS[:NAME]] (a request, \
-                RESOURCE as kubectl takes it, or a non-resource path).
+                RESOURCE as kubectl names a type, RESOURCE/SUBRESOURCE as a rule writes it \
+                (can:create:pods/exec:dev), or a non-resource path).
 
                 Examples:
                   rbacgraph paths --from sa:ci/runner -f cluster.yaml

@@ -1,17 +1,18 @@
 import ArgumentParser
 import RBACCore
 
-/// `VERB RESOURCE [NAME]` with the kubectl-style flags that shape a request.
+/// `VERB TYPE[/NAME] [NAME]` with the kubectl flags that shape a request, read by the library's
+/// ``RequestWords`` (kubectl's grammar, rbacgraph's notation first).
 struct RequestArguments: ParsableArguments {
     @Argument(help: "The verb: get, list, watch, create, update, patch, delete, deletecollection, bind, escalate, impersonate, use, … or *.")
     var verb: String
 
     @Argument(help: ArgumentHelp(
-        "The resource as kubectl takes it (secrets, secret, cm, deploy, deployments.apps, pods/exec), or a non-resource path (/healthz).",
+        "TYPE or TYPE/NAME as kubectl takes them (secrets, secret/db, cm, deploy, deployments.apps), a non-resource path (/healthz), or secret:NS/NAME, sa:NS/NAME, user:NAME, group:NAME.",
         valueName: "resource"))
     var resource: String
 
-    @Argument(help: "An object name (optional).")
+    @Argument(help: "An object name (the same as TYPE/NAME).")
     var name: String?
 
     @Option(name: .shortAndLong, help: "The namespace of the request.")
@@ -20,24 +21,27 @@ struct RequestArguments: ParsableArguments {
     @Option(help: ArgumentHelp("The API group of the resource, instead of the built-in table's (\"\" is core).", valueName: "group"))
     var apiGroup: String?
 
-    @Option(help: "A subresource (the same as RESOURCE/SUBRESOURCE).")
+    @Option(help: "A subresource: pods --subresource exec (kubectl reads pods/exec as the pod named \"exec\").")
     var subresource: String?
 
-    /// The request, and a warning when the resource is not in the table (the built-in one for
-    /// files, the cluster's discovered resources for a cluster).
-    func request(defaultNamespace: String = "default", resources: [APIResource] = APIResource.standard) -> (request: Request, warning: String?) {
-        if resource.hasPrefix("/") {
-            return (.nonResource(verb: verb, path: resource), nil)
-        }
-        let r = APIResource.resolve(resource, apiGroup: apiGroup, in: resources)
-        var sub = r.subresource
-        if let subresource { sub = subresource }
-        var ns = namespace ?? defaultNamespace
-        if let known = r.known, !known.namespaced { ns = "" }
-        let warning = r.known == nil
-            ? "resource \"\(r.resource)\" is not in the \(resources == APIResource.standard ? "built-in table" : "cluster's API discovery"): using it as typed in group \"\(r.apiGroup)\" (use --api-group to choose)"
-            : nil
-        return (.resource(ResourceRequest(
-            verb: verb, apiGroup: r.apiGroup, resource: r.resource, subresource: sub, namespace: ns, name: name ?? "")), warning)
+    func validate() throws {
+        do { _ = try words().parse() } catch { throw ValidationError(error.message) }
+    }
+
+    func words(clusterWide: Bool = false, resources: [APIResource] = APIResource.standard) -> RequestWords {
+        var w = RequestWords(
+            verb: verb, target: resource, name: name, namespace: namespace, clusterWide: clusterWide, apiGroup: apiGroup,
+            subresource: subresource)
+        w.resources = resources
+        return w
+    }
+
+    /// The request, printing how it was read (unless quiet). `resources`: what TYPE resolves
+    /// against (a cluster's discovered resources, or the built-in table).
+    func request(quiet: Bool, clusterWide: Bool = false, resources: [APIResource] = APIResource.standard) throws -> Request {
+        let parsed: RequestWords.Parsed
+        do { parsed = try words(clusterWide: clusterWide, resources: resources).parse() } catch { throw ValidationError(error.message) }
+        if !quiet { parsed.warnings.forEach(Terminal.warn) }
+        return parsed.request
     }
 }

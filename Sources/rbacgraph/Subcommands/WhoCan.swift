@@ -21,7 +21,8 @@ extension RBACGraphCommand {
 
                 Examples:
                   rbacgraph who-can get secrets -n prod -f cluster.yaml
-                  rbacgraph who-can create pods/exec -A -f manifests/
+                  rbacgraph who-can create pods --subresource exec -A -f manifests/
+                  rbacgraph who-can get secrets/db-password -n prod -f cluster.yaml
                   rbacgraph who-can get /metrics -f cluster.yaml -o json
                   rbacgraph who-can get secrets -n prod --effective -f cluster.yaml
                 """)
@@ -59,8 +60,7 @@ extension RBACGraphCommand {
             let loaded = try input.load()
             let graph = loaded.graph
             let incomplete = loaded.incomplete(rbacOnly: !effective)
-            let (req, warning) = request.request(resources: loaded.resources)
-            if let warning, !input.quiet { Terminal.warn(warning) }
+            let req = try request.request(quiet: input.quiet, resources: loaded.resources)
             if effective {
                 runEffective(graph, request: req)
                 if incomplete { throw ExitCode(ExitCodes.loadErrors) }
@@ -94,8 +94,8 @@ extension RBACGraphCommand {
                 let subjects: [JSONValue] = rows.map { row in
                     var pairs: [(String, JSONValue)] = [("subject", JSONForms.subject(row.subject.subject))]
                     if let ns = row.namespace { pairs.append(("scope", .string(ns.isEmpty ? "cluster" : ns))) }
-                    if let g = row.subject.grant {
-                        pairs.append(("grant", JSONForms.grant(g, in: graph)))
+                    if !row.subject.grants.isEmpty {
+                        pairs.append(("grants", .array(row.subject.grants.map { JSONForms.grant($0, in: graph) })))
                     } else {
                         pairs.append(("reason", .string("system:masters is allowed everything by the API server")))
                     }
@@ -118,14 +118,15 @@ extension RBACGraphCommand {
                 let name = s.kind == "ServiceAccount" ? "\(s.namespace)/\(s.name)" : s.name
                 var cells = [s.kind, name]
                 if allNamespaces { cells.append(row.namespace.map { $0.isEmpty ? "(cluster)" : $0 } ?? "") }
-                if let g = row.subject.grant {
-                    let builtIn = graph.isBuiltInOnly(g) ? " (built-in)" : ""
-                    cells += [graph.bindings[g.binding].displayName + builtIn, graph.roles[g.role].displayName,
-                              graph.roles[g.role].rules[g.ruleIndex].summary]
-                } else {
-                    cells += ["(API server)", "allowed everything", "*"]
+                if row.subject.grants.isEmpty {
+                    table.add(cells + ["(API server)", "allowed everything", "*"])
                 }
-                table.add(cells)
+                // One row per grant, the subject repeated: revoking access takes every one.
+                for g in row.subject.grants {
+                    let builtIn = graph.isBuiltInOnly(g) ? " (built-in)" : ""
+                    table.add(cells + [graph.bindings[g.binding].displayName + builtIn, graph.roles[g.role].displayName,
+                                       graph.roles[g.role].rules[g.ruleIndex].summary])
+                }
                 if s.kind == "Group", !groups.contains(s.name) { groups.append(s.name) }
             }
             if allNamespaces, case .resource(let rr) = request, !rr.namespace.isEmpty {
