@@ -54,6 +54,7 @@ conformance: release
 bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product rbacgraph && $(SWIFT) build $(RELEASE_FLAGS) --product rbacgraph-bench
 	.build/release/rbacgraph-bench --data bench-data --binary $(BIN_RELEASE)
+	.build/release/rbacgraph-bench live --data bench-data --binary $(BIN_RELEASE)
 
 # The pictures of docs/rendering.md and the README, drawn from samples/ (SVG bytes depend on
 # the Graphviz version: commit them only when a view changed).

@@ -77,7 +77,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "rbacgraph-bench",
-            dependencies: ["RBACCore", "RBACLoading", "RBACGraphviz", "RBACPresentation", "CYAML", "CBenchSupport"],
+            dependencies: ["RBACCore", "RBACLoading", "RBACGraphviz", "RBACPresentation", "CYAML", "CBenchSupport", "FakeAPIServer"],
             path: "Benchmarks/rbacgraph-bench"
         ),
         // glibc's mallinfo2, for the bench's memory figures.

@@ -1,8 +1,8 @@
 // rbacgraph-bench: the `make bench` suite.
 //
 //   rbacgraph-bench [--data DIR] [--binary PATH] [--quick] [--sizes 10,100,500] [--seed N]
-//                   [--queries N] [--report FILE | --no-report]
-//   rbacgraph-bench generate --size MB [--seed N] [--out FILE]
+//                   [--queries N] [--rbac-size MB] [--only-rbac] [--report FILE | --no-report]
+//   rbacgraph-bench generate --size MB [--seed N] [--rbac-only] [--out FILE]
 //
 // Generates synthetic `kubectl get -A -o yaml` dumps (DIR/dump-<size>mb.yaml, only when
 // missing), then measures load throughput (bare libyaml against ManifestLoader), the peak
@@ -21,8 +21,9 @@ import Glibc
 
 let usage = """
     usage: rbacgraph-bench [--data DIR] [--binary PATH] [--quick] [--sizes 10,100,500] [--seed N]
-                           [--queries N] [--report FILE | --no-report]
-           rbacgraph-bench generate --size MB [--seed N] [--out FILE]
+                           [--queries N] [--rbac-size MB] [--only-rbac] [--report FILE | --no-report]
+           rbacgraph-bench generate --size MB [--seed N] [--rbac-only] [--out FILE]
+           rbacgraph-bench live [--data DIR] [--binary PATH] [--size MB]   (a cluster of that dump, read over loopback)
 
       --data DIR      where the dumps are kept (default bench-data); missing ones are generated
       --binary PATH   the rbacgraph executable whose peak memory is measured (default .build/release/rbacgraph)
@@ -30,6 +31,9 @@ let usage = """
       --sizes LIST    dump sizes in MB (default 10,100,500); queries run on 100 MB, else the largest below 500
       --seed N        generator and query seed (default 1); dumps already on disk are reused as they are
       --queries N     who-can and authorize queries each (default 10000)
+      --rbac-size MB  the RBAC-only dump (List, stream and repository shapes; default 90, 0 leaves it out)
+      --only-rbac     only the RBAC-dense section (prints only unless --report is given)
+      --rbac-only     (generate) keep only Roles, ClusterRoles and their bindings
       --report FILE   the markdown report (default docs/benchmarks.md; none with --quick unless given)
       --no-report     print only
 
@@ -51,12 +55,17 @@ struct Options {
     var sizes = [10, 100, 500]
     var seed: UInt64 = 1
     var queries = 10_000
+    var rbacSize = 90
+    var onlyRBAC = false
+    var rbacOnly = false
     var report: String? = "docs/benchmarks.md"
     var reportGiven = false
     // generate mode
     var generate = false
     var size = 0
     var out: String?
+    // live mode
+    var live = false
 }
 
 func parseOptions() -> Options {
@@ -64,6 +73,9 @@ func parseOptions() -> Options {
     var args = Array(CommandLine.arguments.dropFirst())
     if args.first == "generate" {
         o.generate = true
+        args.removeFirst()
+    } else if args.first == "live" {
+        o.live = true
         args.removeFirst()
     }
     var i = 0
@@ -83,6 +95,9 @@ func parseOptions() -> Options {
             sizesGiven = true
         case "--seed": o.seed = number(value(), "--seed")
         case "--queries": o.queries = number(value(), "--queries")
+        case "--rbac-size": o.rbacSize = number(value(), "--rbac-size")
+        case "--only-rbac": o.onlyRBAC = true
+        case "--rbac-only": o.rbacOnly = true
         case "--report":
             o.report = value()
             o.reportGiven = true
@@ -100,6 +115,11 @@ func parseOptions() -> Options {
     }
     if o.quick {
         if !sizesGiven { o.sizes = [10] }
+        if !o.reportGiven { o.report = nil }
+        o.rbacSize = 0
+    }
+    if o.onlyRBAC {
+        o.sizes = []
         if !o.reportGiven { o.report = nil }
     }
     return o
@@ -122,12 +142,37 @@ if options.generate {
     let dir = (out as NSString).deletingLastPathComponent
     if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
     do {
-        let s = try DumpGenerator.write(sizeMB: options.size, seed: options.seed, to: out)
+        let s = try DumpGenerator.write(sizeMB: options.size, seed: options.seed, rbacOnly: options.rbacOnly, to: out)
         print("\(out): \(s.bytes) bytes, \(s.items) items (\(s.namespaces) namespaces, \(s.rbacItems) RBAC objects) in \(fmt(s.seconds, 2)) s")
     } catch {
         fail("\(error)")
     }
     exit(0)
+}
+
+// MARK: - Live mode
+
+if options.live {
+    let size = options.size > 0 ? options.size : 100
+    let dump = dumpPath(options, size)
+    try? FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
+    if !FileManager.default.fileExists(atPath: dump) {
+        note("generating \(dump)")
+        do { _ = try DumpGenerator.write(sizeMB: size, seed: options.seed, rbacOnly: false, to: dump) } catch { fail("\(error)") }
+    }
+    do {
+        let f = try runLiveBench(dump: dump, binary: options.binary, data: options.data)
+        print("""
+            ## Live read (\(size) MB dump served from loopback)
+            \(f.objects) objects, \(f.jsonBytes >> 20) MB as JSON
+            file  (stats -f world.json):   \(fmt(median(f.fileSeconds), 2)) s median, peak RSS \(f.filePeak >> 20) MB
+            live  (stats --kubeconfig):    \(fmt(median(f.liveSeconds), 2)) s median, peak RSS \(f.livePeak >> 20) MB
+            live / file time: \(fmt(f.timeRatio, 2))x (goal <= 1.5x); live peak RSS / JSON size: \(fmt(f.memoryRatio, 2))x (goal < 1.5x)
+            """)
+        exit(f.timeRatio <= 1.5 && f.memoryRatio < 1.5 ? 0 : 1)
+    } catch {
+        fail("\(error)")
+    }
 }
 
 // MARK: - Benchmark mode
@@ -229,6 +274,20 @@ for size in options.sizes {
         fail("\(error)")
     }
     results.append(r)
+}
+
+// MARK: RBAC-dense load
+
+var rbacShapes: [RBACDenseShape] = []
+let rbacRuns = 3
+if options.rbacSize > 0 {
+    do {
+        rbacShapes = try RBACDense.prepare(data: options.data, sizeMB: options.rbacSize, seed: options.seed)
+        note("RBAC-dense load: \(rbacRuns) × (bare libyaml, loader on 1 and 2 cores, rbacgraph stats) per shape…")
+        try RBACDense.measure(&rbacShapes, runs: rbacRuns, binary: options.binary, failures: &failures)
+    } catch {
+        fail("\(error)")
+    }
 }
 
 // MARK: Queries
@@ -437,38 +496,41 @@ let totalSeconds = seconds(since: benchStart)
 func verdict(_ ok: Bool) -> String { ok ? "met" : "**missed**" }
 
 var md = ""
-md += "## Dumps\n\n"
-md += "Synthetic `kubectl get -A -o yaml` dumps (one `kind: List`; managedFields, last-applied-configuration, statuses), generated by `rbacgraph-bench generate` (seed \(options.seed)). MB = 2^20 bytes.\n\n"
-md += markdownTable(
-    ["dump", "bytes", "items", "namespaces", "RBAC objects", "pods", "secrets", "YAML events"],
-    results.map { r in
-        let s = r.statistics
-        let rbacShare = r.items > 0 ? 100 * Double(r.rbacItems) / Double(r.items) : 0
-        return [
-            (r.path as NSString).lastPathComponent, "\(r.bytes)", "\(r.items)", "\(s.loadedKinds["Namespace"] ?? 0)",
-            "\(r.rbacItems) (\(fmt(rbacShare, 0))%)", "\(s.loadedKinds["Pod"] ?? 0)", "\(s.loadedKinds["Secret"] ?? 0)", "\(r.events)",
-        ]
-    }, rightAligned: [1, 2, 3, 4, 5, 6, 7])
-md += "\n## Load throughput\n\n"
-md += "Same file, same process, page cache warm; median of 3 runs (1 run for 500 MB), runs alternating. *bare libyaml*: `yaml_parser_parse` + `yaml_event_delete` until the stream end, nothing else. *loader*: `ManifestLoader().load(paths: [file])`. Target: loader ≥ 70% of bare libyaml.\n\n"
-md += markdownTable(
-    ["dump", "runs", "bare libyaml MB/s", "loader MB/s", "loader / libyaml", "target ≥ 70%"],
-    results.map { r in
-        [
-            "\(r.sizeMB) MB", "\(r.bare.count)", fmt(r.bareMBps), fmt(r.loaderMBps), "\(fmt(100 * r.ratio, 0))%",
-            verdict(r.ratio >= 0.70),
-        ]
-    }, rightAligned: [1, 2, 3, 4])
-md += "\n## Peak memory\n\n"
-md += "`rbacgraph stats -f FILE -o json -q` run as a child process: it loads the file and builds the access graph exactly as every command does, then reports its own peak RSS (`peakResidentBytes`, VmHWM from /proc/self/status; `wait4`'s `ru_maxrss` would include the memory of the process that spawned it, carried across `exec`). Target: peak RSS < 1.5 × input size. "
-md += "The same command on an empty List peaks at \(fmt(Double(baseline.maxRSSBytes) / Double(1 << 20))) MB (Swift runtime, code): the *above baseline* column subtracts it.\n\n"
-md += markdownTable(
-    ["dump", "input MB", "peak RSS MB", "RSS / input", "target < 1.5×", "above baseline / input", "eval wall s"],
-    results.map { r in
-        let rss = Double(r.child?.maxRSSBytes ?? 0) / Double(1 << 20)
-        let above = Double((r.child?.maxRSSBytes ?? 0) - baseline.maxRSSBytes) / Double(r.bytes)
-        return ["\(r.sizeMB) MB", fmt(r.mb), fmt(rss), "\(fmt(r.rssRatio, 2))×", verdict(r.rssRatio < 1.5), "\(fmt(above, 2))×", fmt(r.child?.seconds ?? 0, 2)]
-    }, rightAligned: [1, 2, 3, 5, 6])
+if !results.isEmpty {
+    md += "## Dumps\n\n"
+    md += "Synthetic `kubectl get -A -o yaml` dumps (one `kind: List`; managedFields, last-applied-configuration, statuses), generated by `rbacgraph-bench generate` (seed \(options.seed)). MB = 2^20 bytes.\n\n"
+    md += markdownTable(
+        ["dump", "bytes", "items", "namespaces", "RBAC objects", "pods", "secrets", "YAML events"],
+        results.map { r in
+            let s = r.statistics
+            let rbacShare = r.items > 0 ? 100 * Double(r.rbacItems) / Double(r.items) : 0
+            return [
+                (r.path as NSString).lastPathComponent, "\(r.bytes)", "\(r.items)", "\(s.loadedKinds["Namespace"] ?? 0)",
+                "\(r.rbacItems) (\(fmt(rbacShare, 0))%)", "\(s.loadedKinds["Pod"] ?? 0)", "\(s.loadedKinds["Secret"] ?? 0)", "\(r.events)",
+            ]
+        }, rightAligned: [1, 2, 3, 4, 5, 6, 7])
+    md += "\n## Load throughput\n\n"
+    md += "Same file, same process, page cache warm; median of 3 runs (1 run for 500 MB), runs alternating. *bare libyaml*: `yaml_parser_parse` + `yaml_event_delete` until the stream end, nothing else. *loader*: `ManifestLoader().load(paths: [file])`. Target: loader ≥ 70% of bare libyaml.\n\n"
+    md += markdownTable(
+        ["dump", "runs", "bare libyaml MB/s", "loader MB/s", "loader / libyaml", "target ≥ 70%"],
+        results.map { r in
+            [
+                "\(r.sizeMB) MB", "\(r.bare.count)", fmt(r.bareMBps), fmt(r.loaderMBps), "\(fmt(100 * r.ratio, 0))%",
+                verdict(r.ratio >= 0.70),
+            ]
+        }, rightAligned: [1, 2, 3, 4])
+    md += "\n## Peak memory\n\n"
+    md += "`rbacgraph stats -f FILE -o json -q` run as a child process: it loads the file and builds the access graph exactly as every command does, then reports its own peak RSS (`peakResidentBytes`, VmHWM from /proc/self/status; `wait4`'s `ru_maxrss` would include the memory of the process that spawned it, carried across `exec`). Target: peak RSS < 1.5 × input size. "
+    md += "The same command on an empty List peaks at \(fmt(Double(baseline.maxRSSBytes) / Double(1 << 20))) MB (Swift runtime, code): the *above baseline* column subtracts it.\n\n"
+    md += markdownTable(
+        ["dump", "input MB", "peak RSS MB", "RSS / input", "target < 1.5×", "above baseline / input", "eval wall s"],
+        results.map { r in
+            let rss = Double(r.child?.maxRSSBytes ?? 0) / Double(1 << 20)
+            let above = Double((r.child?.maxRSSBytes ?? 0) - baseline.maxRSSBytes) / Double(r.bytes)
+            return ["\(r.sizeMB) MB", fmt(r.mb), fmt(rss), "\(fmt(r.rssRatio, 2))×", verdict(r.rssRatio < 1.5), "\(fmt(above, 2))×", fmt(r.child?.seconds ?? 0, 2)]
+        }, rightAligned: [1, 2, 3, 5, 6])
+}
+if !rbacShapes.isEmpty { md += RBACDense.markdown(rbacShapes, runs: rbacRuns) }
 if let q = queryPhase {
     md += "\n## Query latency\n\n"
     md += "On the \(q.sizeMB) MB dump (\(q.namespaces) namespaces, \(q.serviceAccounts) service accounts, \(q.roles) roles, \(q.bindings) bindings). "

@@ -49,6 +49,7 @@ public final class FakeAPIServer: @unchecked Sendable {
             lock.withLock {
                 _world = newValue
                 pageCache = [:]
+                gzipCache = [:]
             }
         }
     }
@@ -89,15 +90,27 @@ public final class FakeAPIServer: @unchecked Sendable {
 
     public var url: String { "https://127.0.0.1:\(port)" }
 
-    /// Encodes every full list ahead of time (so a benchmark measures the client).
-    public func prepare(pageSize: Int = 500) {
+    /// Encodes every full list ahead of time, and with `gzip` their compressed forms too (so
+    /// a benchmark measures the client, not the fake).
+    public func prepare(pageSize: Int = 500, gzip: Bool = false) {
         for r in world.resources where r.name != "secrets" {
             var token: String? = nil
             repeat {
                 let page = self.page(resource: r, namespace: nil, limit: pageSize, continueToken: token)
+                if gzip { _ = compressed(page.bytes, key: page.key) }
                 token = page.next
             } while token != nil
         }
+    }
+
+    private var gzipCache: [String: [UInt8]] = [:]
+
+    /// `bytes` gzip'd, cached under `key`.
+    func compressed(_ bytes: [UInt8], key: String?) -> [UInt8] {
+        if let key, let c = lock.withLock({ gzipCache[key] }) { return c }
+        let z = Gzip.compress(bytes)
+        if let key { lock.withLock { gzipCache[key] = z } }
+        return z
     }
 
     public func start() throws {
@@ -259,16 +272,19 @@ public final class FakeAPIServer: @unchecked Sendable {
         }
         let limit = Int(query["limit"] ?? "") ?? 0
         var body: [UInt8]
+        var key: String? = nil
         if resource.name == "secrets" && r.accept.contains("as=Table") {
             body = secretTable(namespace: namespace, limit: limit, continueToken: token)
         } else if resource.name == "secrets" {
             body = secretMetadata(namespace: namespace, fieldSelector: query["fieldSelector"], limit: limit, continueToken: token)
         } else {
-            body = page(resource: resource, namespace: namespace, limit: limit, continueToken: token).bytes
+            let p = page(resource: resource, namespace: namespace, limit: limit, continueToken: token)
+            body = p.bytes
+            key = p.key
         }
         var headers = [("Content-Type", "application/json")]
         if gzip && r.acceptEncoding.contains("gzip") {
-            body = Gzip.compress(body)
+            body = compressed(body, key: key)
             headers.append(("Content-Encoding", "gzip"))
         }
         return Answer(status: .ok, headers: headers, body: body, truncate: takeTruncation(resource.name), delay: faults.slowChunks[resource.name])
@@ -294,13 +310,13 @@ public final class FakeAPIServer: @unchecked Sendable {
     }
 
     /// One page of a list, and the continue token of the next (`OFFSET` of the next item).
-    func page(resource: FakeWorld.Resource, namespace: String?, limit: Int, continueToken: String?) -> (bytes: [UInt8], next: String?) {
+    func page(resource: FakeWorld.Resource, namespace: String?, limit: Int, continueToken: String?) -> (bytes: [UInt8], next: String?, key: String) {
         let all = world.items(of: resource.name).filter { namespace == nil || $0.namespace == namespace }
         let start = continueToken.flatMap { Int($0.split(separator: ":").last ?? "") } ?? 0
         let end = limit > 0 ? min(all.count, start + limit) : all.count
         let next = end < all.count ? "\(resource.name):\(end)" : nil
         let key = "\(resource.name)|\(namespace ?? "")|\(start)|\(end)"
-        if let cached = lock.withLock({ pageCache[key] }) { return (cached, next) }
+        if let cached = lock.withLock({ pageCache[key] }) { return (cached, next, key) }
         var out = "{\"kind\":\"\(resource.kind)List\",\"apiVersion\":\"\(resource.groupVersion)\",\"metadata\":{\"resourceVersion\":\"1\""
         if let next { out += ",\"continue\":\"\(next)\"" }
         out += "},\"items\":["
@@ -311,7 +327,7 @@ public final class FakeAPIServer: @unchecked Sendable {
         out += "]}"
         let bytes = Array(out.utf8)
         lock.withLock { pageCache[key] = bytes }
-        return (bytes, next)
+        return (bytes, next, key)
     }
 
     private func secrets(in namespace: String?) -> [FakeWorld.Item] {
