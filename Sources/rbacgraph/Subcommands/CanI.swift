@@ -111,7 +111,7 @@ extension RBACGraphCommand {
             } else if list {
                 try runList(graph)
             } else {
-                let allowed = try runCheck(graph, resources: loaded.resources)
+                let allowed = try runCheck(graph, resources: loaded.resources, refusals: loaded.result.refusals)
                 // RBAC only adds: a "yes" from what was read stands, even when some of a
                 // cluster could not be read; a "no" on incomplete input is not a "no" (exit 3).
                 if loaded.cluster != nil {
@@ -124,7 +124,7 @@ extension RBACGraphCommand {
         }
 
         /// Prints the decision. - Returns: whether the request is allowed.
-        private func runCheck(_ graph: AccessGraph, resources: [APIResource]) throws -> Bool {
+        private func runCheck(_ graph: AccessGraph, resources: [APIResource], refusals: [APIServerValidation.Refusal]) throws -> Bool {
             var words = requestWords
             words.resources = resources
             let parsed = try words.parse()
@@ -158,6 +158,8 @@ extension RBACGraphCommand {
                 if !d.errors.isEmpty { pairs.append(("errors", .array(d.errors.map { .string($0) }))) }
                 output.emit(.object(pairs))
             }
+            let granting = d.grant.map { Set([graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName]) } ?? []
+            RefusalNotes.warn(refusals, request: req, granting: granting, quiet: input.quiet)
             return d.allowed
         }
 

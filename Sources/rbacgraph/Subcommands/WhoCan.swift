@@ -106,6 +106,8 @@ extension RBACGraphCommand {
                 }
                 output.emit(.object([("request", JSONForms.request(req)), ("subjects", .array(subjects))]))
             }
+            let granting = Set(rows.compactMap(\.subject.grant).flatMap { [graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName] })
+            RefusalNotes.warn(loaded.result.refusals, request: req, anyNamespace: allNamespaces, granting: granting, quiet: input.quiet)
             if incomplete { throw ExitCode(ExitCodes.loadErrors) }
         }
 
