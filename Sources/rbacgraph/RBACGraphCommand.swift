@@ -29,4 +29,6 @@ enum ExitCodes {
     static let findings: Int32 = 2
     /// Some input failed to load.
     static let loadErrors: Int32 = 3
+    /// A usage error (EX_USAGE), as ArgumentParser exits for a bad flag.
+    static let usage: Int32 = 64
 }

@@ -111,10 +111,10 @@ struct ExitCodeTests {
     }
 
     /// A file that cannot be read or written while running is not a usage error: exit 1,
-    /// the reason, and no usage text.
+    /// the reason, and no usage text. (A baseline given to --ignore that does not exist is a
+    /// usage error: ReportGateTests.)
     @Test("runtime I/O errors exit 1 without the usage text", arguments: [
         (["report", "-f", "samples/", "--output", "/nonexistent/report.md"], "cannot write /nonexistent/report.md: No such file or directory"),
-        (["report", "-f", "samples/", "--ignore", "/nonexistent/baseline"], "cannot read the baseline /nonexistent/baseline: No such file or directory"),
         (["eval", "-f", "samples/", "--queries", "/nonexistent/q.jsonl"], "cannot read the queries file /nonexistent/q.jsonl: No such file or directory"),
         (["graph", "-f", "samples/", "-o", "dot", "--output", "/nonexistent/g.dot"], "cannot write /nonexistent/g.dot: No such file or directory"),
     ])

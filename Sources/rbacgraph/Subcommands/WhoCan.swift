@@ -154,35 +154,9 @@ extension RBACGraphCommand {
 }
 
 extension RBACGraphCommand.WhoCan {
-    /// The `--effective` answer.
-    struct EffectiveAnswer {
-        /// The subjects of who-can's own answer (system:masters first).
-        var subjects: [AllowedSubject]
-        /// Identities the API server allows as they are, through a group among the subjects.
-        var members: [(node: PathNode, grant: Grant?)]
-        /// Every other identity, by a privilege path, ranked.
-        var paths: [PrivilegePath]
-        /// Every identity's best path (0 steps for those allowed as they are).
-        var reaching: [PrivilegePath]
-    }
-
-    func effectiveAnswer(_ esc: EscalationGraph, request: Request) -> EffectiveAnswer {
-        let graph = esc.access
-        let subjects = graph.subjects(allowedTo: request)
-        let direct = Set(subjects.compactMap { PathNode(subject: $0.subject)?.description })
-        let reaching = esc.identitiesReaching(.permission(request), maxSteps: maxSteps)
-        var members: [(node: PathNode, grant: Grant?)] = []
-        for p in reaching where p.steps.isEmpty && !direct.contains(esc.nodes[p.start].description) {
-            let node = esc.nodes[p.start]
-            members.append((node, node.identity.flatMap { graph.authorize($0, request).grant }))
-        }
-        let paths = reaching.filter { !$0.steps.isEmpty && !direct.contains(esc.nodes[$0.start].description) }
-        return EffectiveAnswer(subjects: subjects, members: members, paths: esc.ranked(paths), reaching: reaching)
-    }
-
     func runEffective(_ graph: AccessGraph, request req: Request) {
         let esc = EscalationGraph(graph)
-        let answer = effectiveAnswer(esc, request: req)
+        let answer = esc.effectiveAccess(to: req, maxSteps: maxSteps)
         let printer = PathPrinter(esc)
         switch output {
         case .table:
