@@ -35,8 +35,8 @@ extension Report {
             p.append(("findings", .number(Double(pr.findingCount))))
             p.append(("permissions", .array(pr.permissions.map { l in
                 .object([
-                    ("scope", .string(l.scope)), ("resource", .string(l.resource)), ("verbs", .array(l.verbs.map { .string($0) })),
-                    ("resourceNames", .array(l.resourceNames.map { .string($0) })),
+                    ("scope", .string(l.scope)), (l.isNonResourceURL ? "nonResourceURL" : "resource", .string(l.resource)),
+                    ("verbs", .array(l.verbs.map { .string($0) })), ("resourceNames", .array(l.resourceNames.map { .string($0) })),
                 ])
             })))
             p.append(("grants", .array(pr.grants.map { .object([("binding", .string($0.binding)), ("role", .string($0.role))]) })))
@@ -52,7 +52,13 @@ extension Report {
         }
         return .object([
             ("schema", .string("rbacgraph.report/v1")),
-            ("input", .string(inputSummary)),
+            ("input", input.map { i in
+                JSONValue.object([
+                    ("files", .array(i.files.map { .string($0) })), ("objects", .number(Double(i.objects))),
+                    ("auditLogs", .array(i.auditLogs.map { .string($0) })),
+                    ("auditRequests", i.auditRequests.map { .number(Double($0)) } ?? .null),
+                ])
+            } ?? .object([("summary", .string(inputSummary))])),
             ("summary", .object(summary.map { ($0.0.description, .number(Double($0.1))) })),
             ("findings", .array(findingsJSON)),
             ("ignored", .number(Double(ignored.count))),

@@ -148,3 +148,21 @@ struct ReportGateTests {
         #expect(r.stdout.contains("\"findings\": []"))
     }
 }
+
+extension ReportGateTests {
+    @Test("JSON report: input as structured data; non-resource URLs in their own field")
+    func jsonShape() throws {
+        let auditLog = ReportCLITests.auditLog
+        let r = try CLI.run(["report", "-f", "samples/", "--audit-log", auditLog, "-o", "json", "-q"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let input = try #require(json["input"] as? [String: Any], "input: \(String(describing: json["input"]))")
+        #expect(input["files"] as? [String] == ["samples/"])
+        #expect((input["objects"] as? Int ?? 0) > 0)
+        #expect(input["auditLogs"] as? [String] == [auditLog])
+        #expect(input["auditRequests"] as? Int == 7)
+        let principals = try #require(json["principals"] as? [[String: Any]])
+        let lines = principals.flatMap { ($0["permissions"] as? [[String: Any]]) ?? [] }
+        #expect(lines.contains { $0["nonResourceURL"] as? String == "/metrics" && $0["resource"] == nil })
+        #expect(!lines.contains { ($0["resource"] as? String)?.hasPrefix("/") == true })
+    }
+}

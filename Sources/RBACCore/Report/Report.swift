@@ -17,16 +17,43 @@ public struct Report: Sendable {
         public var usage: LeastPrivilege.Usage?
     }
 
-    /// Verbs on one resource in one scope.
+    /// What was analysed: the report's header, and its `input` in JSON.
+    public struct Input: Hashable, Sendable {
+        /// The paths given with `-f`.
+        public var files: [String]
+        /// Objects loaded from them.
+        public var objects: Int
+        /// The audit logs given, and the requests kept from them (nil without audit logs).
+        public var auditLogs: [String]
+        public var auditRequests: Int?
+
+        public init(files: [String], objects: Int, auditLogs: [String] = [], auditRequests: Int? = nil) {
+            self.files = files
+            self.objects = objects
+            self.auditLogs = auditLogs
+            self.auditRequests = auditRequests
+        }
+
+        /// `Input: FILES — N objects; audit: LOGS (M requests)`.
+        public var summary: String {
+            "Input: \(files.joined(separator: ", ")) — \(objects) objects"
+                + (auditLogs.isEmpty ? "" : "; audit: \(auditLogs.joined(separator: ", ")) (\(auditRequests ?? 0) requests)")
+        }
+    }
+
+    /// Verbs on one resource, or one non-resource URL, in one scope.
     public struct PermissionLine: Hashable, Sendable {
         /// `cluster` or a namespace.
         public var scope: String
         /// `secrets`, `deployments.apps`, `pods/exec`, or a non-resource URL.
         public var resource: String
+        /// Whether ``resource`` is a non-resource URL (`/metrics`, `/healthz*`).
+        public var isNonResourceURL: Bool
         public var verbs: [String]
         public var resourceNames: [String]
 
-        public init(scope: String, resource: String, verbs: [String], resourceNames: [String] = []) {
+        public init(scope: String, resource: String, verbs: [String], resourceNames: [String] = [], isNonResourceURL: Bool = false) {
+            self.isNonResourceURL = isNonResourceURL
             self.scope = scope
             self.resource = resource
             self.verbs = verbs
@@ -49,6 +76,8 @@ public struct Report: Sendable {
     public var rules: [FindingRule]
     /// What was analysed, for the report's header.
     public var inputSummary: String
+    /// What was analysed, as data (nil when the caller gave a summary only).
+    public var input: Input?
     /// What the rules looked at (the escalation graph among it), for drawing findings.
     public let context: ReportContext
 
@@ -59,7 +88,7 @@ public struct Report: Sendable {
     ///   - ignore: baseline keys (``Finding/baselineKey``, or `RULE OBJECT` prefixes) to leave out.
     public init(
         graph: AccessGraph, rules: [FindingRule] = FindingRule.all, namespace: String? = nil, events: [AuditEvent] = [],
-        ignore: [String] = [], inputSummary: String = "", builtinPolicy: String? = nil
+        ignore: [String] = [], inputSummary: String = "", input: Input? = nil, builtinPolicy: String? = nil
     ) {
         let context = ReportContext(graph: graph)
         self.context = context
@@ -86,7 +115,8 @@ public struct Report: Sendable {
         self.findings = all.filter { !isIgnored($0) && !notNews($0) }
         self.ignored = all.filter(isIgnored)
         self.rules = rules
-        self.inputSummary = inputSummary
+        self.inputSummary = input?.summary ?? inputSummary
+        self.input = input
         self.builtinPolicy = builtinPolicy
         let usages = events.isEmpty ? [] : LeastPrivilege(graph: graph, events: events).usages
         let everyone = Self.principals(graph: graph, findings: findings, usages: usages, namespace: namespace)
@@ -157,7 +187,9 @@ public struct Report: Sendable {
                     if seenGrants.insert(g.0 + g.1).inserted { grants.append(g) }
                 }
                 permissions += CompactPermission.compact(rules).map {
-                    PermissionLine(scope: scope.description, resource: $0.resource, verbs: $0.verbs, resourceNames: $0.resourceNames)
+                    PermissionLine(
+                        scope: scope.description, resource: $0.resource, verbs: $0.verbs, resourceNames: $0.resourceNames,
+                        isNonResourceURL: $0.isNonResourceURL)
                 }
             }
             let mine = findings.filter { $0.principal == name }

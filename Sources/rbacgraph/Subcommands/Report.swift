@@ -120,11 +120,11 @@ extension RBACGraphCommand {
                 let bytes = try IO.readFile(path, what: "the baseline")
                 ignoreLines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
             }
-            let files = input.filenames.joined(separator: ", ")
-            let summary = "Input: \(files) — \(result.statistics.loadedObjects) objects"
-                + (auditLogs.isEmpty ? "" : "; audit: \(auditLogs.joined(separator: ", ")) (\(events.count) requests)")
+            let analysed = Report.Input(
+                files: input.filenames, objects: result.statistics.loadedObjects, auditLogs: auditLogs,
+                auditRequests: auditLogs.isEmpty ? nil : events.count)
             let report = Report(
-                graph: graph, namespace: namespace, events: events, ignore: ignoreLines, inputSummary: summary,
+                graph: graph, namespace: namespace, events: events, ignore: ignoreLines, input: analysed,
                 builtinPolicy: result.builtinPolicy?.summary)
             if let path = writeBaseline {
                 let header = ["rbacgraph baseline: accepted findings, one per line (report --ignore \(path))",
