@@ -70,8 +70,13 @@ struct LiveCLITests {
         #expect(yes.stderr.contains("could not read clusterroles: forbidden"))
         let no = try Binary.run(["can-i", "get", "secrets", "-n", "prod", "--as", "alice", "--kubeconfig", kc])
         #expect(no.status == 3 && no.stdout.hasPrefix("no"), "\(no.stdout)\(no.stderr)")
+        #expect(no.stdout.contains("not read from the cluster (the answer may be yes): clusterroles: forbidden"))
         let list = try Binary.run(["who-can", "get", "secrets", "-n", "prod", "--kubeconfig", kc])
         #expect(list.status == 3)
+        #expect(list.stdout.contains("not read from the cluster (the answer covers the rest): clusterroles: forbidden"))
+        let json = try Binary.run(["who-can", "get", "secrets", "-n", "prod", "--kubeconfig", kc, "-o", "json"])
+        let notRead = try JSONValue.parse(json.stdout)["notRead"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(notRead.count == 1 && notRead[0].hasPrefix("clusterroles: forbidden"))
         // Only pods unreadable: RBAC answers are complete.
         fx.server.faults.forbidden = ["pods"]
         let complete = try Binary.run(["can-i", "list", "pods", "-n", "prod", "--as", "nobody", "--kubeconfig", kc])

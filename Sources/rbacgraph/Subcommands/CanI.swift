@@ -111,7 +111,7 @@ extension RBACGraphCommand {
             } else if list {
                 try runList(graph)
             } else {
-                let allowed = try runCheck(graph, resources: loaded.resources, refusals: loaded.result.refusals)
+                let allowed = try runCheck(graph, resources: loaded.resources, refusals: loaded.result.refusals, notRead: loaded.notRead)
                 // RBAC only adds: a "yes" from what was read stands, even when some of a
                 // cluster could not be read; a "no" on incomplete input is not a "no" (exit 3).
                 if loaded.cluster != nil {
@@ -124,7 +124,9 @@ extension RBACGraphCommand {
         }
 
         /// Prints the decision. - Returns: whether the request is allowed.
-        private func runCheck(_ graph: AccessGraph, resources: [APIResource], refusals: [APIServerValidation.Refusal]) throws -> Bool {
+        private func runCheck(
+            _ graph: AccessGraph, resources: [APIResource], refusals: [APIServerValidation.Refusal], notRead: [String]
+        ) throws -> Bool {
             var words = requestWords
             words.resources = resources
             let parsed = try words.parse()
@@ -149,6 +151,10 @@ extension RBACGraphCommand {
                     }
                     if let note = admissionNote(for: req, allowed: d.allowed) { print("  note: \(note)") }
                 }
+                // A "yes" stands on what was read; a "no" may not.
+                if !notRead.isEmpty && !d.allowed {
+                    print("  not read from the cluster (the answer may be yes): " + notRead.joined(separator: "; "))
+                }
             default:
                 var pairs: [(String, JSONValue)] = [
                     ("identity", .object([("user", .string(identity.name)), ("groups", .array(identity.groups.map { .string($0) }))])),
@@ -156,6 +162,7 @@ extension RBACGraphCommand {
                 ]
                 if let g = d.grant { pairs.append(("grant", JSONForms.grant(g, in: graph))) }
                 if !d.errors.isEmpty { pairs.append(("errors", .array(d.errors.map { .string($0) }))) }
+                if !notRead.isEmpty { pairs.append(("notRead", .array(notRead.map { .string($0) }))) }
                 output.emit(.object(pairs))
             }
             let granting = d.grant.map { Set([graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName]) } ?? []

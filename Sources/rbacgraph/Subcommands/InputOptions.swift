@@ -89,6 +89,15 @@ struct InputOptions: ParsableArguments {
             return !live.read.rbacComplete || live.read.diagnostics.contains { $0.severity == .error }
         }
 
+        /// What could not be read from the cluster (empty for files): answers name it, in a
+        /// footer of the table form and as `notRead` in JSON and YAML.
+        var notRead: [String] { cluster?.read.gaps.map(\.description) ?? [] }
+
+        /// The footer line of a table answer, when something could not be read.
+        var notReadFooter: String? {
+            notRead.isEmpty ? nil : "not read from the cluster (the answer covers the rest): " + notRead.joined(separator: "; ")
+        }
+
         /// The resources names resolve against: the cluster's (discovery) or the built-in table.
         var resources: [APIResource] { cluster?.read.resources ?? APIResource.standard }
     }

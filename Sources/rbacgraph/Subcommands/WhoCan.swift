@@ -89,7 +89,9 @@ extension RBACGraphCommand {
             rows = rows.filter { !isBuiltIn($0) } + rows.filter(isBuiltIn)
             if let outputFile { try Redirect.stdout(to: outputFile) }
             switch output {
-            case .table: printTable(rows, graph: graph, request: req)
+            case .table:
+                printTable(rows, graph: graph, request: req)
+                if let footer = loaded.notReadFooter { print(footer) }
             default:
                 let subjects: [JSONValue] = rows.map { row in
                     var pairs: [(String, JSONValue)] = [("subject", JSONForms.subject(row.subject.subject))]
@@ -104,7 +106,9 @@ extension RBACGraphCommand {
                     }
                     return .object(pairs)
                 }
-                output.emit(.object([("request", JSONForms.request(req)), ("subjects", .array(subjects))]))
+                var answer: [(String, JSONValue)] = [("request", JSONForms.request(req)), ("subjects", .array(subjects))]
+                if !loaded.notRead.isEmpty { answer.append(("notRead", .array(loaded.notRead.map { .string($0) }))) }
+                output.emit(.object(answer))
             }
             let granting = Set(rows.compactMap(\.subject.grant).flatMap { [graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName] })
             RefusalNotes.warn(loaded.result.refusals, request: req, anyNamespace: allNamespaces, granting: granting, quiet: input.quiet)
