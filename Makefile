@@ -10,7 +10,11 @@ APT_PACKAGES := libyaml-dev zlib1g-dev libgraphviz-dev pkg-config
 BIN_RELEASE := .build/release/rbacgraph
 SHARED ?= ../shared
 
-.PHONY: all deps build release test demo bench conformance builtin-policy clean
+# `make test` (CI) builds with warnings as errors. The CLI tests build the binary they run
+# with the same flags (RBACGRAPH_SWIFT_BUILD_FLAGS), so that it is neither stale nor rebuilt.
+WERROR_FLAGS := -Xswiftc -warnings-as-errors
+
+.PHONY: all deps build release test demo bench conformance docs-images builtin-policy clean
 
 all: build
 
@@ -33,8 +37,8 @@ release: deps
 
 # The whole test suite (unit, loader, conformance, corpus, CLI golden tests).
 test: deps
-	$(SWIFT) build --product rbacgraph
-	$(SWIFT) test
+	$(SWIFT) build $(WERROR_FLAGS)
+	RBACGRAPH_SWIFT_BUILD_FLAGS="$(WERROR_FLAGS)" $(SWIFT) test $(WERROR_FLAGS)
 
 # Build release and answer a first question on samples/.
 demo: release
@@ -49,6 +53,18 @@ conformance: release
 bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product rbacgraph && $(SWIFT) build $(RELEASE_FLAGS) --product rbacgraph-bench
 	.build/release/rbacgraph-bench --data bench-data --binary $(BIN_RELEASE)
+
+# The pictures of docs/rendering.md and the README, drawn from samples/ (SVG bytes depend on
+# the Graphviz version: commit them only when a view changed).
+docs-images: build
+	B=$$($(SWIFT) build --show-bin-path) && set -e && \
+	$$B/rbacgraph graph -f samples/ --output docs/images/access-samples.svg && \
+	$$B/rbacgraph graph -f samples/ -n prod --output docs/images/access-namespace-prod.svg && \
+	$$B/rbacgraph graph -f samples/ --subject sa:ci/runner --output docs/images/access-subject-sa-ci-runner.svg && \
+	$$B/rbacgraph graph -f samples/ --max-nodes 25 -q --output docs/images/access-max-nodes-25.svg && \
+	$$B/rbacgraph who-can get secrets -n prod -f samples/ -q -o svg --output docs/images/who-can-get-secrets-prod.svg && \
+	$$B/rbacgraph paths --from sa:ci/runner -f samples/ -q -o svg --output docs/images/paths-sa-ci-runner.svg && \
+	$$B/docs-images docs/images/paths-to-cluster-admin.svg
 
 # Regenerate the Swift embedding of the built-in policy data (BuiltinPolicy/*/*.yaml) after
 # changing the data; a test checks that the embedding equals the files.

@@ -51,11 +51,24 @@ let package = Package(
         ),
         // glibc's mallinfo2, for the bench's memory figures.
         .target(name: "CBenchSupport", path: "Benchmarks/CBenchSupport"),
-        // Fixtures are found next to each test file through #filePath: no resource bundles.
+        // `make docs-images`: the picture of docs/ the CLI has no command for.
+        .executableTarget(
+            name: "docs-images",
+            dependencies: ["RBACCore", "RBACLoading", "RBACGraphviz"],
+            path: "Tools/docs-images"
+        ),
+        // What every test target shares: one golden-file check, where the fixtures, samples/
+        // and ../shared are (found through #filePath: no resource bundles).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RBACCoreTests", dependencies: ["RBACCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "RBACLoadingTests", dependencies: ["RBACLoading", "RBACCore", "RBACPresentation"], exclude: ["Fixtures"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["RBACLoading", "RBACCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "RBACGraphvizTests", dependencies: ["RBACGraphviz", "RBACCore", "RBACLoading"], exclude: ["Fixtures"]),
-        .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACLoading"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "RBACLoadingTests", dependencies: ["RBACLoading", "RBACCore", "RBACPresentation", "TestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["RBACLoading", "RBACCore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "RBACGraphvizTests", dependencies: ["RBACGraphviz", "RBACCore", "RBACLoading", "TestSupport"],
+            exclude: ["Fixtures"]),
+        // Runs the rbacgraph binary; CLIHarness builds it first, so it is never stale.
+        .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACLoading", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

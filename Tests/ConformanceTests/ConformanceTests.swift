@@ -1,8 +1,9 @@
-// The conformance suites, run in-process.
+// The conformance suites (copied into Fixtures/, and ../shared/conformance when present), run
+// in-process.
 //
 // Each case folder holds a world (`world.yaml` or `policy.json`), `queries.jsonl` and
 // `expected.jsonl`, whose answers were produced by the Kubernetes RBAC authorizer itself. The
-// comparison below is a line-for-line port of `/work/shared/conformance/check.py`:
+// comparison below is a line-for-line port of the suites' checker (`check.py`):
 //   - `allowed`:  equal;
 //   - `subjects`: a set of (kind, namespace, name), the namespace counting for ServiceAccounts only;
 //   - `rules`:    a set of rules, a rule being its five lists (verbs, apiGroups, resources,
@@ -13,25 +14,19 @@ import Foundation
 import RBACCore
 import RBACLoading
 import Testing
+import TestSupport
 
 // MARK: - Where things are
 
 enum Paths {
     /// `Tests/ConformanceTests/Fixtures`.
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
-    /// The package root (`Tests/ConformanceTests/..`/..).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    /// `../shared` next to the package: the shared conformance suites and corpus, when present.
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    static let sharedConformanceCorpus = shared.appendingPathComponent("conformance/corpus")
-    static let sharedCorpus = shared.appendingPathComponent("corpus")
+    static let fixtures = Repository.fixtures("ConformanceTests")
+    /// `../shared/conformance/corpus`, when present.
+    static let sharedConformanceCorpus = Repository.conformance.appendingPathComponent("corpus")
+    /// `../shared/corpus`, when present.
+    static let sharedCorpus = Repository.corpus
 
-    static func isDirectory(_ url: URL) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
-    }
+    static func isDirectory(_ url: URL) -> Bool { Repository.isDirectory(url) }
 
     /// The case folders (those holding an `expected.jsonl`) directly under `suite`, sorted.
     static func caseFolders(in suite: URL) -> [String] {

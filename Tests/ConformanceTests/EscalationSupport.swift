@@ -5,11 +5,11 @@ import Foundation
 import RBACCore
 import RBACLoading
 import Testing
+import TestSupport
 
 enum EscalationCorpus {
-    /// `../shared/corpus`, next to the package root (`Tests/ConformanceTests/../..`).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    /// `../shared/corpus`, when present.
+    static let root = Repository.corpus
 
     static var isPresent: Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent("vulnerable").path) }
 

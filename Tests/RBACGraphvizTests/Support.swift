@@ -2,29 +2,22 @@ import Foundation
 import RBACCore
 import RBACLoading
 import Testing
+import TestSupport
 
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
 
-/// Where the fixtures are: next to this file (no resource bundles), and the repository's
-/// `samples/`.
+/// The fixtures of the view tests: the golden DOT files and the graph of `samples/`.
 enum Fixture {
-    static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    static let repository = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
-    static let samples = repository.appendingPathComponent("samples").path
-
-    static func golden(_ name: String) -> URL {
-        testsDirectory.appendingPathComponent("Fixtures/golden").appendingPathComponent(name)
-    }
+    static let golden = Repository.fixtures("RBACGraphvizTests").appendingPathComponent("golden")
 
     /// The access graph of `samples/`, loaded once, with source files named from the
     /// repository (`samples/teams.yaml`) so golden files do not depend on the checkout's path.
     static let sampleGraph: AccessGraph = {
-        var cluster = try! ManifestLoader().load(paths: [samples]).cluster
-        let prefix = repository.path + "/"
+        var cluster = try! ManifestLoader().load(paths: [Repository.samples.path]).cluster
         func relative(_ s: inout RBACCore.SourceLocation?) {
-            if let f = s?.file, f.hasPrefix(prefix) { s?.file = String(f.dropFirst(prefix.count)) }
+            if let f = s?.file { s?.file = Repository.relative(f) }
         }
         for i in cluster.roles.indices { relative(&cluster.roles[i].source) }
         for i in cluster.bindings.indices { relative(&cluster.bindings[i].source) }
@@ -34,31 +27,6 @@ enum Fixture {
     /// A graph of YAML text.
     static func graph(yaml: String) -> AccessGraph {
         AccessGraph(try! ManifestLoader().load(yaml: yaml).cluster)
-    }
-}
-
-/// Compares text with a golden file; `RBACGRAPH_RECORD=1` (re)writes the file instead.
-func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-    let url = Fixture.golden(name)
-    if ProcessInfo.processInfo.environment["RBACGRAPH_RECORD"] == "1" {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try actual.write(to: url, atomically: true, encoding: .utf8)
-        return
-    }
-    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-        Issue.record("missing golden file \(name): run with RBACGRAPH_RECORD=1", sourceLocation: sourceLocation)
-        return
-    }
-    if actual != expected {
-        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        let line = (0..<min(a.count, e.count)).first { a[$0] != e[$0] } ?? min(a.count, e.count)
-        Issue.record(
-            """
-            \(name) differs at line \(line + 1) (re-record with RBACGRAPH_RECORD=1 if intended):
-              expected: \(line < e.count ? String(e[line]) : "<end>")
-              actual:   \(line < a.count ? String(a[line]) : "<end>")
-            """, sourceLocation: sourceLocation)
     }
 }
 

@@ -3,12 +3,13 @@ import RBACCore
 import RBACLoading
 import RBACPresentation
 import Testing
+import TestSupport
 
 /// Audit logs as the API server writes them: what each principal used, and the minimal
 /// policy that allows exactly that.
 @Suite("Audit logs and least privilege")
 struct AuditLogTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = Repository.fixtures("RBACLoadingTests")
     static let secretValue = "aHVudGVyMi1hdWRpdA=="
 
     @Test("events: one per request, allowed only; bodies never read", arguments: ["audit.jsonl", "audit.jsonl.gz"])
@@ -30,7 +31,7 @@ struct AuditLogTests {
 
     @Test("used and unused grants, and a minimal policy that is verified")
     func leastPrivilege() throws {
-        let manifests = try ManifestLoader().load(paths: [CLIPaths.samples])
+        let manifests = try ManifestLoader().load(paths: [Repository.samples.path])
         let graph = AccessGraph(manifests.cluster)
         let events = AuditLogReader().read(paths: [Self.fixtures.appendingPathComponent("audit.jsonl").path]).events
         let lp = LeastPrivilege(graph: graph, events: events)
@@ -69,10 +70,4 @@ struct AuditLogTests {
         #expect(alice.notAllowedNow.count == 1)
         #expect(alice.suggestion.yaml.contains("kind: RoleBinding"))
     }
-}
-
-/// Paths shared by the loader tests.
-enum CLIPaths {
-    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("samples").path
 }

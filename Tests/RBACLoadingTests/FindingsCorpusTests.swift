@@ -2,19 +2,15 @@ import Foundation
 import RBACCore
 import RBACLoading
 import Testing
+import TestSupport
 
 /// The report rules on the real-manifest corpus (`../shared/corpus`, one cluster per project
 /// folder): the counts per rule are pinned, so that any change in what the rules find shows up
 /// here and is looked at.
 @Suite("Report rules on the real-manifest corpus")
 struct FindingsCorpusTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus")
-
-    static var present: Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isDir) && isDir.boolValue
-    }
+    static let corpus = Repository.corpus
+    static var present: Bool { Repository.isDirectory(corpus) }
 
     /// Findings per rule id, summed over the project folders.
     static func counts() throws -> [String: Int] {

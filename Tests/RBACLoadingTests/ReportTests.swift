@@ -3,12 +3,13 @@ import RBACCore
 import RBACLoading
 import RBACPresentation
 import Testing
+import TestSupport
 
 /// The report on samples/: what it finds, baselines, and the SARIF it writes.
 @Suite("Report")
 struct ReportTests {
     static func samplesReport(ignore: [String] = []) throws -> Report {
-        let loaded = try ManifestLoader().load(paths: [CLIPaths.samples])
+        let loaded = try ManifestLoader().load(paths: [Repository.samples.path])
         return Report(graph: AccessGraph(loaded.cluster), ignore: ignore, inputSummary: "samples/")
     }
 
@@ -57,7 +58,7 @@ struct ReportTests {
     @Test("SARIF has the 2.1.0 shape: rules, results, levels, locations")
     func sarifShape() throws {
         let report = try Self.samplesReport()
-        let base = URL(fileURLWithPath: CLIPaths.samples).deletingLastPathComponent().path + "/"
+        let base = URL(fileURLWithPath: Repository.samples.path).deletingLastPathComponent().path + "/"
         let text = report.sarif(baseURI: base).serialized()
         let sarif = try JSONValue.parse(text)
         #expect(sarif["version"]?.stringValue == "2.1.0")
@@ -126,7 +127,7 @@ struct ReportTests {
 struct FindingsDocTests {
     @Test("every rule's id, title, severity, rationale and fix are in docs/findings.md")
     func documented() throws {
-        let path = URL(fileURLWithPath: CLIPaths.samples).deletingLastPathComponent().appendingPathComponent("docs/findings.md")
+        let path = URL(fileURLWithPath: Repository.samples.path).deletingLastPathComponent().appendingPathComponent("docs/findings.md")
         let doc = try String(contentsOf: path, encoding: .utf8)
         for rule in FindingRule.all {
             #expect(doc.contains("#### `\(rule.id)` — \(rule.title)"), "\(rule.id)")

@@ -1,18 +1,59 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the real `rbacgraph` binary, as a user would.
 enum CLI {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let packageRoot = Repository.root
+    static let fixtures = Repository.fixtures("rbacgraphTests")
     static let golden = fixtures.appendingPathComponent("golden")
 
-    /// The binary next to the test runner (the same build), else `.build/debug/rbacgraph`.
-    static var binary: URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rbacgraph")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return packageRoot.appendingPathComponent(".build/debug/rbacgraph")
+    /// The binary of this build: built once per test run with `swift build --product
+    /// rbacgraph` into the test runner's own build folder (a no-op when it is up to date:
+    /// `swift test` itself builds no executable), so a test never runs a binary older than
+    /// the sources. `swift test` holds the build folder's lock while tests run, hence
+    /// `--ignore-lock`: the folder is not being built then. `RBACGRAPH_SWIFT_BUILD_FLAGS`
+    /// holds the flags `swift test` was given (`make test` sets it), so that this build does
+    /// not rebuild everything with other flags.
+    static let binary: Result<URL, BuildError> = build()
+
+    struct BuildError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private static func build() -> Result<URL, BuildError> {
+        // The runner is `<scratch>/<triple>/<configuration>/rbacgraphPackageTests.xctest`.
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let binDirectory = runner.deletingLastPathComponent()
+        let configuration = binDirectory.lastPathComponent
+        let scratch = binDirectory.deletingLastPathComponent().deletingLastPathComponent()
+        guard configuration == "debug" || configuration == "release" else {
+            return .failure(BuildError(description: "cannot tell the build configuration from the test runner's path \(runner.path)"))
+        }
+        let flags = (ProcessInfo.processInfo.environment["RBACGRAPH_SWIFT_BUILD_FLAGS"] ?? "").split(separator: " ").map(String.init)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["swift", "build", "--product", "rbacgraph", "-c", configuration, "--scratch-path", scratch.path, "--ignore-lock"] + flags
+        p.currentDirectoryURL = packageRoot
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-build-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        do {
+            let handle = try FileHandle(forWritingTo: log)
+            p.standardOutput = handle
+            p.standardError = handle
+            p.standardInput = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            try handle.close()
+        } catch {
+            return .failure(BuildError(description: "cannot run swift build: \(error)"))
+        }
+        guard p.terminationStatus == 0 else {
+            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            return .failure(BuildError(description: "swift build --product rbacgraph failed:\n\(output)"))
+        }
+        return .success(binDirectory.appendingPathComponent("rbacgraph"))
     }
 
     struct Output {
@@ -24,7 +65,7 @@ enum CLI {
     /// Runs `rbacgraph args…` in the package root with `NO_COLOR` set.
     static func run(_ args: [String], stdin: String? = nil) throws -> Output {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = try binary.get()
         p.arguments = args
         p.currentDirectoryURL = packageRoot
         var env = ProcessInfo.processInfo.environment
@@ -35,8 +76,8 @@ enum CLI {
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: tmp) }
         let outURL = tmp.appendingPathComponent("out"), errURL = tmp.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         let inp = Pipe()
         p.standardOutput = out
@@ -52,16 +93,5 @@ enum CLI {
         return Output(
             stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
             status: p.terminationStatus)
-    }
-
-    /// Compares `actual` with the golden file `name`; `RBACGRAPH_RECORD=1` writes it instead.
-    static func expectGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let url = golden.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["RBACGRAPH_RECORD"] == "1" {
-            try actual.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(actual == expected, "output differs from golden/\(name) (re-record with RBACGRAPH_RECORD=1 after checking the change)", sourceLocation: sourceLocation)
     }
 }

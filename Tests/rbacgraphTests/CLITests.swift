@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The README's tour, run through the real binary on `samples/`: each command's output is
 /// compared with a golden file, so the documentation cannot go stale.
@@ -26,7 +27,7 @@ struct SampleTourTests {
         let c = Self.cases[i]
         let r = try CLI.run(c.args)
         #expect(r.status == c.status, "exit status of rbacgraph \(c.args.joined(separator: " ")); stderr: \(r.stderr)")
-        try CLI.expectGolden(r.stdout, c.golden)
+        try expectGolden(r.stdout, c.golden, in: CLI.golden)
     }
 
     @Test("stats counts what samples/ holds and what it skips")
@@ -37,7 +38,7 @@ struct SampleTourTests {
         let normalized = r.stdout.replacingOccurrences(
             of: #""seconds": [0-9.e-]+"#, with: #""seconds": 0"#, options: .regularExpression
         ).replacingOccurrences(of: #""peakResidentBytes": [0-9]+"#, with: #""peakResidentBytes": 0"#, options: .regularExpression)
-        try CLI.expectGolden(normalized, "stats.json")
+        try expectGolden(normalized, "stats.json", in: CLI.golden)
     }
 
     @Test("eval answers the machine interface on samples/")
@@ -45,7 +46,7 @@ struct SampleTourTests {
         let queries = CLI.fixtures.appendingPathComponent("sample-queries.jsonl").path
         let r = try CLI.run(["eval", "-f", "samples/", "--queries", queries])
         #expect(r.status == 0, "stderr: \(r.stderr)")
-        try CLI.expectGolden(r.stdout, "eval.jsonl")
+        try expectGolden(r.stdout, "eval.jsonl", in: CLI.golden)
     }
 
     @Test("eval reads queries from stdin")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Privilege paths through the real binary: `paths`, `escalations`, `secrets` and
 /// `who-can --effective` on `samples/` (whose escalation.yaml tells the story), golden files
@@ -38,7 +39,7 @@ struct PrivilegePathTests {
         let c = Self.cases[i]
         let r = try CLI.run(c.args)
         #expect(r.status == c.status, "exit status of rbacgraph \(c.args.joined(separator: " ")); stderr: \(r.stderr)")
-        try CLI.expectGolden(r.stdout, c.golden)
+        try expectGolden(r.stdout, c.golden, in: CLI.golden)
     }
 
     @Test("paths -o json carries the same paths as the eval op paths")
@@ -212,14 +213,14 @@ struct BootstrapPathTests {
     /// Relative to the package root, where the binary runs: file names in the output are stable.
     static let corpus = "../shared/corpus/kubernetes-bootstrap"
     static var present: Bool {
-        FileManager.default.fileExists(atPath: CLI.packageRoot.appendingPathComponent(corpus).path)
+        Repository.isDirectory(Repository.corpus.appendingPathComponent("kubernetes-bootstrap"))
     }
 
     @Test("escalations", .enabled(if: present, "../shared/corpus/kubernetes-bootstrap is not there"))
     func escalations() throws {
         let r = try CLI.run(["escalations", "-f", Self.corpus])
         #expect(r.status == 0, "stderr: \(r.stderr)")
-        try CLI.expectGolden(r.stdout, "bootstrap-escalations.txt")
+        try expectGolden(r.stdout, "bootstrap-escalations.txt", in: CLI.golden)
     }
 
     @Test("escalations -n kube-public: none", .enabled(if: present, "../shared/corpus/kubernetes-bootstrap is not there"))
@@ -233,6 +234,6 @@ struct BootstrapPathTests {
     func controllerManager() throws {
         let r = try CLI.run(["paths", "--from", "user:system:kube-controller-manager", "-f", Self.corpus])
         #expect(r.status == 0)
-        try CLI.expectGolden(r.stdout, "bootstrap-paths-controller-manager.txt")
+        try expectGolden(r.stdout, "bootstrap-paths-controller-manager.txt", in: CLI.golden)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Every `$ rbacgraph …` command shown in a console block of README.md is run, and its output
 /// must be the text shown under it: the README cannot drift from the tool.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `rbacgraph report` on samples/, in every text format, through the real binary; and the
 /// pictures `who-can` and `paths` draw.
@@ -13,7 +14,7 @@ struct ReportCLITests {
         #expect(r.status == 0, "stderr: \(r.stderr)")
         // The audit log fixture's absolute path is in the header: make it relative.
         let normalized = r.stdout.replacingOccurrences(of: CLI.packageRoot.path + "/", with: "")
-        try CLI.expectGolden(normalized, c.golden)
+        try expectGolden(normalized, c.golden, in: CLI.golden)
     }
 
     @Test("HTML: one page, the findings, and inline pictures of the high ones")

@@ -156,7 +156,6 @@ extension RBACGraphCommand {
         }
 
         private func printTable(_ found: [PrivilegePath], printer: PathPrinter, note: @escaping (PrivilegePath) -> String) {
-            let esc = printer.esc
             let scope = namespace.map { " of namespace \($0)" } ?? ""
             let headers = !tableOptions.noHeaders
             if found.isEmpty {

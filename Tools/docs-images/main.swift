@@ -1,0 +1,26 @@
+// `make docs-images` draws the pictures of docs/ with the CLI; this tool draws the one the
+// CLI has no command for: every identity's best path to cluster-admin on samples/ (a library
+// view). Run from the package root: `docs-images OUTPUT.svg`.
+
+import Foundation
+import RBACCore
+import RBACGraphviz
+import RBACLoading
+
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("docs-images: \(message)\n".utf8))
+    exit(status)
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+guard arguments.count == 1, let output = arguments.first else {
+    fail("usage: docs-images OUTPUT.svg (from the package root)", status: 64)
+}
+do {
+    let loaded = try ManifestLoader().load(paths: ["samples"])
+    let escalation = EscalationGraph(AccessGraph(loaded.cluster))
+    let view = GraphView.paths(escalation.identitiesReaching(.fullAuthority), in: escalation)
+    try Data(try view.rendered(as: .svg)).write(to: URL(fileURLWithPath: output))
+} catch {
+    fail("\(error)", status: 1)
+}
