@@ -113,10 +113,10 @@ struct ExitCodeTests {
     /// A file that cannot be read or written while running is not a usage error: exit 1,
     /// the reason, and no usage text.
     @Test("runtime I/O errors exit 1 without the usage text", arguments: [
-        (["report", "-f", "samples/", "--output", "/nonexistent/report.md"], "cannot write /nonexistent/report.md: No such file or directory"),
+        (["report", "-f", "samples/", "--output-file", "/nonexistent/report.md"], "cannot write /nonexistent/report.md: No such file or directory"),
         (["report", "-f", "samples/", "--ignore", "/nonexistent/baseline"], "cannot read the baseline /nonexistent/baseline: No such file or directory"),
         (["eval", "-f", "samples/", "--queries", "/nonexistent/q.jsonl"], "cannot read the queries file /nonexistent/q.jsonl: No such file or directory"),
-        (["graph", "-f", "samples/", "-o", "dot", "--output", "/nonexistent/g.dot"], "cannot write /nonexistent/g.dot: No such file or directory"),
+        (["graph", "-f", "samples/", "-o", "dot", "--output-file", "/nonexistent/g.dot"], "cannot write /nonexistent/g.dot: No such file or directory"),
     ])
     func runtimeIOErrors(args: [String], message: String) throws {
         let r = try CLI.run(args)

@@ -117,7 +117,7 @@ extension RBACGraphCommand {
             let req = parsed.request
             let identity = try identity()
             InputWarnings.serviceAccount(of: identity, in: graph, quiet: input.quiet)
-            if case .resource(let rr) = req { InputWarnings.namespace(rr.namespace, in: graph, quiet: input.quiet) }
+            InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let d = graph.authorize(identity, req)
             try outputOptions.redirectText()
             switch output {
@@ -132,7 +132,7 @@ extension RBACGraphCommand {
                     } else if d.allowed {
                         print("  \(d.reason)")
                     } else {
-                        print("  no RBAC rule allows \(identityText.isEmpty ? "\(identity)" : identityText) to \(req)")
+                        print("  no RBAC rule allows \(identity.name.isEmpty ? identityText + " \(identity)" : "\(identity)") to \(req)")
                         if !d.reason.isEmpty { print("  \(d.reason)") }
                     }
                 }
@@ -150,7 +150,7 @@ extension RBACGraphCommand {
 
         private func runList(_ graph: AccessGraph) throws {
             let ns = namespace ?? "default"
-            InputWarnings.namespace(ns, in: graph, quiet: input.quiet)
+            InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             // One identity (--as/--sa), or every identity matching --subject.
             var identities: [(text: String, identity: Identity)] = []
             if let subject {

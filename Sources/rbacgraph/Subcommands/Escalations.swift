@@ -84,6 +84,7 @@ extension RBACGraphCommand {
         func run() throws {
             let (graph, result) = try input.loadGraph()
             let esc = EscalationGraph(graph)
+            InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let printer = PathPrinter(esc)
             let ignored = Set(ignore.compactMap { PathNode.identity(parsing: $0)?.description })
             let reaching = esc.identitiesReaching(.fullAuthority, maxSteps: maxSteps)

@@ -69,6 +69,7 @@ extension RBACGraphCommand {
             let start = PathNode.identity(parsing: from)!
             let target = PathTarget.parse(to)!
             let (graph, result) = try input.loadGraph()
+            InputWarnings.identity(start, in: graph, quiet: input.quiet)
             let answer = PathFinder(graph).answer(PathQuery(from: start, to: target, maxSteps: maxSteps, all: all))
             let esc = answer.graph, found = answer.paths
             if output.isPicture {

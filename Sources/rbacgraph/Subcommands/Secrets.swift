@@ -73,6 +73,7 @@ extension RBACGraphCommand {
         func run() throws {
             let (graph, result) = try input.loadGraph()
             let esc = EscalationGraph(graph)
+            InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let printer = PathPrinter(esc)
             let entries = Self.entries(esc, namespace: namespace, maxSteps: maxSteps, printer: printer)
             if output.isPicture {

@@ -61,6 +61,7 @@ extension RBACGraphCommand {
         func run() throws {
             let (graph, result) = try input.loadGraph()
             let req = try request.request(quiet: input.quiet)
+            InputWarnings.namespace(request.namespace, in: graph, quiet: input.quiet)
             if effective {
                 try runEffective(graph, request: req)
                 if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
