@@ -49,6 +49,10 @@ struct DumpGenerator {
 
     let targetBytes: Int
     let seed: UInt64
+    /// Keep only Roles, ClusterRoles and their bindings (`kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o yaml`):
+    /// the cluster is generated as usual and every other object dropped, until the RBAC
+    /// objects alone reach the target size.
+    let rbacOnly: Bool
 
     private var buffers: [String]
     private var counts: [Int]
@@ -58,9 +62,10 @@ struct DumpGenerator {
     let teams: [String]
     var usedNamespaces = Set<String>()
 
-    init(targetBytes: Int, seed: UInt64) {
+    init(targetBytes: Int, seed: UInt64, rbacOnly: Bool = false) {
         self.targetBytes = targetBytes
         self.seed = seed
+        self.rbacOnly = rbacOnly
         buffers = Kind.allCases.map { _ in
             var s = ""
             s.reserveCapacity(targetBytes / 8)
@@ -87,9 +92,9 @@ struct DumpGenerator {
     }
 
     /// Generates the dump and writes it to `path` (through a temporary file, renamed at the end).
-    static func write(sizeMB: Int, seed: UInt64, to path: String) throws -> Summary {
+    static func write(sizeMB: Int, seed: UInt64, rbacOnly: Bool = false, to path: String) throws -> Summary {
         let start = Date()
-        var g = DumpGenerator(targetBytes: sizeMB << 20, seed: seed)
+        var g = DumpGenerator(targetBytes: sizeMB << 20, seed: seed, rbacOnly: rbacOnly)
         g.generate()
         let tmp = path + ".tmp-\(getpid())"
         guard let f = fopen(tmp, "wb") else {
@@ -132,6 +137,7 @@ struct DumpGenerator {
     // MARK: Shared pieces
 
     private mutating func emit(_ kind: Kind, _ y: YAMLText) {
+        if rbacOnly && !kind.isRBAC { return }
         buffers[kind.rawValue] += y.s
         counts[kind.rawValue] += 1
     }

@@ -78,9 +78,11 @@ struct LoaderPass {
 }
 
 /// `ManifestLoader().load(paths:)` on one file; the result is handed to `keep` (or dropped).
-func loaderPass(_ path: String, keep: ((ManifestLoader.Result) -> Void)? = nil) throws -> LoaderPass {
+func loaderPass(_ path: String, parallelism: Int? = nil, keep: ((ManifestLoader.Result) -> Void)? = nil) throws -> LoaderPass {
+    var options = ManifestLoader.Options()
+    if let parallelism { options.parallelism = parallelism }
     let start = monotonicNanos()
-    let result = try ManifestLoader().load(paths: [path])
+    let result = try ManifestLoader(options: options).load(paths: [path])
     let elapsed = seconds(since: start)
     let errors = result.diagnostics.filter { $0.severity == .error }.prefix(5).map { "\($0)" }
     keep?(result)

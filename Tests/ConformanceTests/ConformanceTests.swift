@@ -109,6 +109,15 @@ enum ConformanceCheck {
         return "expected answer of unknown shape"
     }
 
+    /// The world of a case folder, loaded exactly as the authorizer saw it.
+    static func loadWorld(_ folder: URL) throws -> ManifestLoader.Result {
+        let fm = FileManager.default
+        guard let world = ["world.yaml", "policy.json"].map({ folder.appendingPathComponent($0) })
+            .first(where: { fm.fileExists(atPath: $0.path) })
+        else { throw CocoaError(.fileNoSuchFile) }
+        return try ManifestLoader().load(paths: [world.path])
+    }
+
     /// Loads the world of `folder`, answers every query and compares with the expected answers.
     static func run(folder: URL) throws -> CaseReport {
         var report = CaseReport()
@@ -119,7 +128,7 @@ enum ConformanceCheck {
             report.failures.append("no world.yaml or policy.json")
             return report
         }
-        let loaded = try ManifestLoader().load(paths: [world.path])
+        let loaded = try loadWorld(folder)
         report.loadErrors = loaded.diagnostics.filter { $0.severity == .error }.map(\.description)
         let evaluator = QueryEvaluator(graph: AccessGraph(loaded.cluster), decodeObject: ManifestLoader.decodeObject)
 

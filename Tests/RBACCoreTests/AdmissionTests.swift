@@ -188,3 +188,49 @@ struct AdmissionTests {
         #expect(decision.grant.map { world.bindings[$0.binding].name } == "b")
     }
 }
+
+@Suite("can-i apply: every object of a manifest, as kubectl apply writes it")
+struct ApplyCheckTests {
+    /// The objects of a pull request: a binding `w` that exists (patch), a new one, a Role, a
+    /// Deployment, a ServiceAccount and a Namespace, written in this order.
+    static let objects = Cluster(
+        roles: [Role(kind: .role, name: "new-role", namespace: "dev", rules: [secretReader], source: SourceLocation(file: "pr.yaml", line: 10, column: 1))],
+        bindings: [
+            Binding(kind: .roleBinding, name: "p", namespace: "dev", roleRef: RoleRef(kind: "ClusterRole", name: "pod-reader"),
+                    subjects: [.user("writer")], source: SourceLocation(file: "pr.yaml", line: 1, column: 1)),
+            Binding(kind: .roleBinding, name: "fresh", namespace: "dev", roleRef: RoleRef(kind: "ClusterRole", name: "secret-reader"),
+                    subjects: [.user("x")], source: SourceLocation(file: "pr.yaml", line: 5, column: 1)),
+        ],
+        serviceAccounts: [ServiceAccount(namespace: "dev", name: "api", source: SourceLocation(file: "pr.yaml", line: 30, column: 1))],
+        namespaces: [Namespace(name: "dev", source: SourceLocation(file: "pr.yaml", line: 40, column: 1))],
+        workloads: [Workload(kind: "Deployment", namespace: "dev", name: "web", template: PodTemplate(serviceAccountName: "api"),
+                             source: SourceLocation(file: "pr.yaml", line: 20, column: 1))])
+
+    @Test("objects in file order, patch for what exists, create for the rest, each with its check")
+    func checks() {
+        let checks = world.applyChecks(of: Self.objects, by: .authenticatedUser("writer"))
+        #expect(checks.map(\.displayName) == [
+            "RoleBinding dev/p", "RoleBinding dev/fresh", "Role dev/new-role", "Deployment dev/web", "ServiceAccount dev/api",
+            "Namespace dev",
+        ])
+        #expect(checks.map(\.exists) == [true, false, false, false, false, false])
+        // p keeps its roleRef (pod-reader, held): admitted as a patch; fresh and new-role grant
+        // secrets the writer does not hold; the writer may not write deployments, service
+        // accounts or namespaces at all.
+        #expect(checks.map(\.allowed) == [true, false, false, false, false, false])
+        guard case .admission(let p) = checks[0].outcome else { Issue.record("p: \(checks[0].outcome)"); return }
+        #expect(p.verb == .patch)
+        #expect(p.writeRequest.name == "p")
+        guard case .authorization(let request, _) = checks[3].outcome else { Issue.record("web: \(checks[3].outcome)"); return }
+        #expect(request == ResourceRequest(verb: "create", apiGroup: "apps", resource: "deployments", namespace: "dev"))
+        guard case .authorization(let nsRequest, _) = checks[5].outcome else { Issue.record("dev: \(checks[5].outcome)"); return }
+        #expect(nsRequest == ResourceRequest(verb: "create", resource: "namespaces"))
+    }
+
+    @Test("cluster-admin may apply all of it")
+    func admin() {
+        let checks = world.applyChecks(of: Self.objects, by: .authenticatedUser("admin"))
+        #expect(checks.count == 6)
+        #expect(checks.allSatisfy { $0.allowed })
+    }
+}

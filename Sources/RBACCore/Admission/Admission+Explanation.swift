@@ -2,7 +2,10 @@ extension Admission.Verdict {
     /// Why the write is admitted or refused, one line per check, in the order the API server
     /// runs them: the write's authorization, the roleRef immutability of an update, then the
     /// escalation check. Refusals use the API server's own words where it has them.
-    public var reasons: [String] {
+    public var reasons: [String] { reasons(listingAtMost: nil) }
+
+    /// ``reasons``, with at most `limit` permissions not held listed (and how many more).
+    public func reasons(listingAtMost limit: Int?) -> [String] {
         var out: [String] = []
         let request = writeRequest
         let scope = request.namespace.isEmpty ? "at the cluster scope" : "in the namespace \"\(request.namespace)\""
@@ -18,14 +21,17 @@ extension Admission.Verdict {
                 "roleRef: cannot change roleRef (from \(change.old.kind) \"\(change.old.name)\" to \(change.new.kind) \"\(change.new.name)\"): "
                     + "delete the binding and create it again")
         }
-        out.append(escalation.reason)
+        out.append(escalation.reason(listingAtMost: limit))
         return out
     }
 }
 
 extension Admission.EscalationCheck {
     /// The escalation check in one line.
-    public var reason: String {
+    public var reason: String { reason(listingAtMost: nil) }
+
+    /// The escalation check in one line, with at most `limit` permissions not held listed.
+    public func reason(listingAtMost limit: Int?) -> String {
         switch self {
         case .systemMasters:
             return "escalation check: skipped for group \"system:masters\""
@@ -46,8 +52,11 @@ extension Admission.EscalationCheck {
         case .unsupportedRoleRefKind(let kind):
             return "escalation check: forbidden: unsupported role reference kind: \"\(kind)\""
         case .rulesNotHeld(let missing, let asked, let errors):
+            let all = CompactPermission.compact(missing).map(\.summary)
+            let shown = limit.map { Array(all.prefix($0)) } ?? all
             var s = "escalation check: forbidden: attempting to grant RBAC permissions not currently held: "
-                + CompactPermission.compact(missing).map(\.summary).joined(separator: "; ")
+                + shown.joined(separator: "; ")
+            if shown.count < all.count { s += "; and \(all.count - shown.count) more" }
             if let asked { s += "; and no permission to \(asked.verb) (\(asked.description))" }
             if !errors.isEmpty { s += "; resolution errors: " + errors.joined(separator: ", ") }
             return s

@@ -15,6 +15,11 @@ extension RBACGraphCommand {
                   rbacgraph can-i get secrets -n prod --sa prod/api -f cluster.yaml
                   rbacgraph can-i create pods --as alice --as-group devs -n dev -f manifests/
                   rbacgraph can-i --list --sa kube-system/default -n kube-system -f cluster.yaml
+
+                Writing RBAC objects: the API server also runs its escalation check (bind on the \
+                role, escalate, or holding every rule granted). These check both:
+                  rbacgraph can-i create rolebinding ops -n dev --clusterrole admin --as alice -f manifests/
+                  rbacgraph can-i apply --object pr/binding.yaml --sa ci/deployer -f manifests/
                 """)
 
         @OptionGroup var input: InputOptions
@@ -61,6 +66,19 @@ extension RBACGraphCommand {
             valueName: "pattern"))
         var subject: String?
 
+        @Option(name: .customLong("clusterrole"), help: ArgumentHelp(
+            "With create|update|patch rolebinding[s]|clusterrolebinding[s] [NAME]: the ClusterRole the binding refers to; runs the API server's bind/escalation check too.",
+            valueName: "name"))
+        var clusterRoleRef: String?
+
+        @Option(name: .customLong("role"), help: ArgumentHelp(
+            "With create|update|patch rolebinding[s] [NAME]: the Role (of the binding's namespace) it refers to.", valueName: "name"))
+        var roleRef: String?
+
+        @Option(name: .customLong("object"), help: ArgumentHelp(
+            "With apply: a manifest file (repeatable) whose objects the identity would apply: patch where the input has the object, create otherwise; bindings and roles get the API server's escalation check.",
+            valueName: "file"))
+        var objects: [String] = []
 
         func validate() throws {
             if let subject {
@@ -77,6 +95,7 @@ extension RBACGraphCommand {
                 do { _ = try identity() } catch let e as IdentityNotation.ParseError { throw ValidationError(e.message) }
             }
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
+            if isAdmissionQuestion { return try validateAdmission() }
             if list {
                 if !words.isEmpty { throw ValidationError("--list takes no VERB RESOURCE.") }
                 if allNamespaces || subresource != nil { throw ValidationError("--list can't be given -A or --subresource (as kubectl).") }
@@ -103,7 +122,9 @@ extension RBACGraphCommand {
 
         func run() throws {
             let (graph, result) = try input.loadGraph()
-            if list {
+            if isAdmissionQuestion {
+                try runAdmission(graph)
+            } else if list {
                 try runList(graph)
             } else {
                 try runCheck(graph)
@@ -135,6 +156,7 @@ extension RBACGraphCommand {
                         print("  no RBAC rule allows \(identity.name.isEmpty ? identityText + " \(identity)" : "\(identity)") to \(req)")
                         if !d.reason.isEmpty { print("  \(d.reason)") }
                     }
+                    if let note = admissionNote(for: req, allowed: d.allowed) { print("  note: \(note)") }
                 }
             default:
                 var pairs: [(String, JSONValue)] = [

@@ -1,0 +1,152 @@
+import RBACCore
+
+/// Reading YAML nodes: the primitives every object decoder is written with.
+extension ManifestDecoder {
+    enum NodeKind { case mapping, sequence, scalar, null }
+
+    /// The kind of the node at the current event, after following an alias. For an alias that
+    /// cannot be followed, reports it, skips it and returns `nil`.
+    func node() throws(YAMLStreamError) -> NodeKind? {
+        switch reader.kind {
+        case .mappingStart: return .mapping
+        case .sequenceStart: return .sequence
+        case .scalar: return reader.scalarIsNull ? .null : .scalar
+        case .alias:
+            switch try reader.expandAlias() {
+            case nil: return try node()
+            case .undefined(let name):
+                error("undefined alias *\(name)")
+            case .unavailable(let name):
+                error("alias *\(name) refers to content rbacgraph does not keep (it includes skipped fields)")
+            }
+            try reader.skipNode()
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    func describe(_ kind: NodeKind) -> String {
+        switch kind {
+        case .mapping: return "a mapping"
+        case .sequence: return "a sequence"
+        case .scalar: return "a scalar"
+        case .null: return "null"
+        }
+    }
+
+    /// Reports a wrong node kind for `field` and skips the node.
+    func wrongShape(_ field: String, expected: String, found: NodeKind) throws(YAMLStreamError) {
+        error("\(field) must be \(expected), not \(describe(found))")
+        try reader.skipNode()
+    }
+
+    /// Reads a scalar as a string; `nil` for null or a wrong shape (reported).
+    func readString(_ field: String) throws(YAMLStreamError) -> String? {
+        guard let k = try node() else { return nil }
+        switch k {
+        case .scalar:
+            let s = reader.scalarString()
+            try reader.advance()
+            return s
+        case .null:
+            try reader.advance()
+            return nil
+        default:
+            try wrongShape(field, expected: "a string", found: k)
+            return nil
+        }
+    }
+
+    /// Reads a boolean (`true`/`false`, and YAML 1.1's `yes`/`no`/`on`/`off`).
+    func readBool(_ field: String) throws(YAMLStreamError) -> Bool? {
+        let loc = location
+        guard let s = try readString(field) else { return nil }
+        switch s {
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
+        default:
+            error("\(field) must be true or false, not \"\(s)\"", at: loc)
+            return nil
+        }
+    }
+
+    /// Calls `body` with the reader at each item of a sequence; `body` consumes the item.
+    /// Null is an empty sequence.
+    func readSequence(_ field: String, _ body: () throws(YAMLStreamError) -> Void) throws(YAMLStreamError) {
+        guard let k = try node() else { return }
+        switch k {
+        case .sequence:
+            try reader.advance()
+            while reader.kind != .sequenceEnd {
+                try body()
+            }
+            try reader.advance()
+        case .null:
+            try reader.advance()
+        default:
+            try wrongShape(field, expected: "a sequence", found: k)
+        }
+    }
+
+    /// Calls `body` with each key of a mapping and the reader at its value; `body` consumes
+    /// the value. Null is an empty mapping. Merge keys (`<<: *anchor`) are followed.
+    func readMapping(_ field: String, _ body: (String) throws(YAMLStreamError) -> Void) throws(YAMLStreamError) {
+        guard let k = try node() else { return }
+        switch k {
+        case .mapping:
+            try reader.advance()
+            while reader.kind != .mappingEnd {
+                guard reader.kind == .scalar else {
+                    error("\(field): mapping keys must be scalars")
+                    try reader.skipNode()  // the key
+                    try reader.skipNode()  // its value
+                    continue
+                }
+                let key = reader.scalarString()
+                try reader.advance()
+                if key == "<<" {
+                    try readMerge(field, body)
+                } else {
+                    try body(key)
+                }
+            }
+            try reader.advance()
+        case .null:
+            try reader.advance()
+        default:
+            try wrongShape(field, expected: "a mapping", found: k)
+        }
+    }
+
+    func readMerge(_ field: String, _ body: (String) throws(YAMLStreamError) -> Void) throws(YAMLStreamError) {
+        guard let k = try node() else { return }
+        if k == .sequence {
+            try readSequence(field) { () throws(YAMLStreamError) in try readMapping(field, body) }
+        } else {
+            try readMapping(field, body)
+        }
+    }
+
+    /// Reads a sequence of strings.
+    func readStringList(_ field: String) throws(YAMLStreamError) -> [String] {
+        var out: [String] = []
+        try readSequence(field) { () throws(YAMLStreamError) in
+            if let s = try readString(field + "[]") { out.append(s) }
+        }
+        return out
+    }
+
+    /// Reads a mapping of strings to strings, skipping the values of `skipping` unread.
+    func readStringMap(_ field: String, skipping: String? = nil) throws(YAMLStreamError) -> [String: String] {
+        var out: [String: String] = [:]
+        try readMapping(field) { (key) throws(YAMLStreamError) in
+            if key == skipping {
+                try reader.skipSensitiveNode()
+            } else if let v = try readString("\(field).\(key)") {
+                out[key] = v
+            }
+        }
+        return out
+    }
+}

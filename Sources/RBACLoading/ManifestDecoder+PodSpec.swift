@@ -1,0 +1,117 @@
+import RBACCore
+
+/// Pod specs of Pods and workload templates: the service account, and what reaches secrets
+/// or the node (volumes, env, privileged containers, host namespaces).
+extension ManifestDecoder {
+    /// Decodes a Pod's `spec`, or a workload's `spec` (following `template` and
+    /// `jobTemplate` down to the pod spec).
+    func decodeSpec(_ pod: inout PodDraft) throws(YAMLStreamError) {
+        try readMapping("spec") { (key) throws(YAMLStreamError) in
+            switch key {
+            case "serviceAccountName": pod.serviceAccountName = try readString("spec.serviceAccountName")
+            case "serviceAccount": pod.serviceAccount = try readString("spec.serviceAccount")
+            case "automountServiceAccountToken":
+                pod.template.automountServiceAccountToken = try readBool("spec.automountServiceAccountToken")
+            case "nodeName": pod.template.nodeName = try readString("spec.nodeName")
+            case "hostPID": pod.template.hostPID = try readBool("spec.hostPID") ?? false
+            case "hostNetwork": pod.template.hostNetwork = try readBool("spec.hostNetwork") ?? false
+            case "hostIPC": pod.template.hostIPC = try readBool("spec.hostIPC") ?? false
+            case "containers", "initContainers", "ephemeralContainers":
+                try readSequence("spec.\(key)") { () throws(YAMLStreamError) in try decodeContainer(&pod) }
+            case "volumes":
+                try readSequence("spec.volumes") { () throws(YAMLStreamError) in try decodeVolume(&pod) }
+            case "imagePullSecrets":
+                try readSequence("spec.imagePullSecrets") { () throws(YAMLStreamError) in
+                    if let n = try readNameField("spec.imagePullSecrets[]", key: "name") {
+                        pod.template.secretReferences.append(SecretReference(name: n, usage: .imagePullSecret))
+                    }
+                }
+            case "template", "jobTemplate":
+                try readMapping("spec.\(key)") { (k) throws(YAMLStreamError) in
+                    if k == "spec" { try decodeSpec(&pod) } else { try reader.skipNode() }
+                }
+            default: try reader.skipNode()
+            }
+        }
+    }
+
+    /// Reads a mapping and returns the string under `key` (e.g. `{name: x}`), skipping the rest.
+    func readNameField(_ field: String, key: String) throws(YAMLStreamError) -> String? {
+        var out: String? = nil
+        try readMapping(field) { (k) throws(YAMLStreamError) in
+            if k == key { out = try readString("\(field).\(k)") } else { try reader.skipNode() }
+        }
+        return out
+    }
+
+    func decodeContainer(_ pod: inout PodDraft) throws(YAMLStreamError) {
+        var name: String? = nil
+        var refs: [SecretReference] = []
+        try readMapping("containers[]") { (key) throws(YAMLStreamError) in
+            switch key {
+            case "name": name = try readString("containers[].name")
+            case "env":
+                try readSequence("env") { () throws(YAMLStreamError) in
+                    try readMapping("env[]") { (k) throws(YAMLStreamError) in
+                        guard k == "valueFrom" else { return try reader.skipNode() }
+                        try readMapping("env[].valueFrom") { (k2) throws(YAMLStreamError) in
+                            guard k2 == "secretKeyRef" else { return try reader.skipNode() }
+                            if let n = try readNameField("env[].valueFrom.secretKeyRef", key: "name") {
+                                refs.append(SecretReference(name: n, usage: .env))
+                            }
+                        }
+                    }
+                }
+            case "envFrom":
+                try readSequence("envFrom") { () throws(YAMLStreamError) in
+                    try readMapping("envFrom[]") { (k) throws(YAMLStreamError) in
+                        guard k == "secretRef" else { return try reader.skipNode() }
+                        if let n = try readNameField("envFrom[].secretRef", key: "name") {
+                            refs.append(SecretReference(name: n, usage: .envFrom))
+                        }
+                    }
+                }
+            case "securityContext":
+                try readMapping("securityContext") { (k) throws(YAMLStreamError) in
+                    if k == "privileged" {
+                        if try readBool("securityContext.privileged") == true { pod.template.privileged = true }
+                    } else {
+                        try reader.skipNode()
+                    }
+                }
+            default: try reader.skipNode()
+            }
+        }
+        for var r in refs {
+            r.container = name
+            pod.template.secretReferences.append(r)
+        }
+    }
+
+    func decodeVolume(_ pod: inout PodDraft) throws(YAMLStreamError) {
+        try readMapping("volumes[]") { (key) throws(YAMLStreamError) in
+            switch key {
+            case "secret":
+                if let n = try readNameField("volumes[].secret", key: "secretName") {
+                    pod.template.secretReferences.append(SecretReference(name: n, usage: .volume))
+                }
+            case "hostPath":
+                pod.template.hostPathVolumes = true
+                try reader.skipNode()
+            case "projected":
+                try readMapping("volumes[].projected") { (k) throws(YAMLStreamError) in
+                    guard k == "sources" else { return try reader.skipNode() }
+                    try readSequence("projected.sources") { () throws(YAMLStreamError) in
+                        try readMapping("projected.sources[]") { (k2) throws(YAMLStreamError) in
+                            guard k2 == "secret" else { return try reader.skipNode() }
+                            if let n = try readNameField("projected.sources[].secret", key: "name") {
+                                pod.template.secretReferences.append(SecretReference(name: n, usage: .projectedVolume))
+                            }
+                        }
+                    }
+                }
+            default: try reader.skipNode()
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import RBACCore
+
+/// An object decoded from one mapping of the input, before validation: every field any kept
+/// kind needs, whatever the kind turns out to be (`kind:` may come after the fields).
+struct ObjectDraft {
+    var location: SourceLocation
+    var apiVersion: String?
+    var kind: String?
+    var name: String?
+    var namespace: String?
+    var labels: [String: String] = [:]
+    var annotations: [String: String] = [:]
+    var rules: [RuleDraft]?
+    /// EncryptionConfiguration `resources`.
+    var encryption: [EncryptionConfiguration.ResourceEncryption]?
+    /// Audit Policy `omitStages`.
+    var omitStages: [String] = []
+    var aggregationRule: AggregationRule?
+    var roleRef: (apiGroup: String?, kind: String?, name: String?)?
+    var subjects: [Subject]?
+    var pod = PodDraft()
+    var type: String?
+    var serviceAccountSecrets: [String] = []
+    var automountServiceAccountToken: Bool?
+    /// Set when a field had the wrong shape: the object is rejected.
+    var invalid = false
+}
+
+/// A `rules[]` entry: an RBAC PolicyRule or an audit Policy rule (the kind may come later).
+struct RuleDraft {
+    var rule = PolicyRule()
+    /// Audit fields.
+    var level: String?
+    var users: [String] = []
+    var userGroups: [String] = []
+    var namespaces: [String] = []
+    var omitStages: [String] = []
+    var groupResources: [AuditPolicy.GroupResources] = []
+    /// Where `resources` held mappings (audit form) or strings (RBAC form).
+    var location: SourceLocation
+    var resourcesWereMappings = false
+}
+
+/// The pod-spec fields of a Pod or a workload's pod template.
+struct PodDraft {
+    var serviceAccountName: String?
+    var serviceAccount: String?
+    var template = PodTemplate()
+}
