@@ -230,7 +230,7 @@ extension RBACGraphCommand.WhoCan {
                 member(group, m.node.description)
             }
             let collapsed = printer.collapsingMembers(answer.reaching)
-            var collapsedStarts = Set<Int>()
+            var collapsedStarts = Set<NodeID>()
             for g in collapsed.members {
                 for m in g.members {
                     if answer.paths.contains(where: { $0.start == m }) {

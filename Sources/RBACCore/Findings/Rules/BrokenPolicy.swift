@@ -155,7 +155,7 @@ extension FindingRule {
         check: { ctx in
             let g = ctx.graph
             var bound = Set<Int>()
-            for r in g.resolutions { if case .role(let i) = r { bound.insert(i) } }
+            for r in g.resolutions { if case .role(let i) = r { bound.insert(i.index) } }
             // ClusterRoles an aggregated role takes in are used through it.
             var aggregatedIn = Set<Int>()
             for (a, agg) in g.roles.enumerated() {
