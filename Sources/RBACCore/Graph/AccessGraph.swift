@@ -27,6 +27,8 @@ public struct AccessGraph: Sendable {
     public let auditPolicies: [AuditPolicy]
     /// Aggregated ClusterRoles the controller could not sync (invalid selectors).
     public let aggregationFailures: [Aggregation.Failure]
+    /// What each aggregated ClusterRole's selectors select (indices into ``roles``).
+    public let aggregation: AggregationIndex
     /// Objects that replaced an earlier object of the same kind, namespace and name.
     public let duplicates: [String]
     /// The rules of unmodified built-in ClusterRoles that aggregate nothing: what an aggregated
@@ -126,7 +128,8 @@ public struct AccessGraph: Sendable {
                 }
             }
         }
-        aggregationFailures = Aggregation.apply(to: &roles)
+        aggregation = AggregationIndex(roles)
+        aggregationFailures = Aggregation.apply(to: &roles, index: aggregation)
         builtInRules = Self.builtInRules(of: roles)
 
         // Bindings, last one wins (keeping the position of the first).
