@@ -109,6 +109,8 @@ extension RBACGraphCommand {
                 }
                 output.emit(.object([("request", JSONForms.request(req)), ("subjects", .array(subjects))]))
             }
+            let granting = Set(rows.compactMap(\.subject.grant).flatMap { [graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName] })
+            RefusalNotes.warn(result.refusals, request: req, anyNamespace: allNamespaces, granting: granting, quiet: input.quiet)
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
         }
 
@@ -214,6 +216,7 @@ extension RBACGraphCommand.WhoCan {
                 let name = PathNode(subject: s)?.description ?? "\(s.kind):\(s.name)"
                 let via = a.grant.map {
                     "\(graph.bindings[$0.binding].displayName) → \(graph.roles[$0.role].displayName) [\(graph.roles[$0.role].rules[$0.ruleIndex].summary)]"
+                        + (graph.isBuiltInOnly($0) ? "  (built-in)" : "")
                 } ?? "(API server) allowed everything"
                 table.add([name, "0", "certain", via])
                 painted.append(nil)
@@ -240,7 +243,8 @@ extension RBACGraphCommand.WhoCan {
                 }
             }
             for p in answer.paths where !collapsedStarts.contains(p.start) {
-                table.add([printer.name(p.start), String(p.steps.count), p.certaintyLabel, printer.plainChain(p)])
+                let note = esc.isBuiltInOnly(p) ? "  (built-in)" : ""
+                table.add([printer.name(p.start), String(p.steps.count), p.certaintyLabel, printer.plainChain(p) + note])
                 painted.append(p)
             }
             print(table.render(color: printer.color, headers: !tableOptions.noHeaders) { r, c, text in
@@ -248,7 +252,7 @@ extension RBACGraphCommand.WhoCan {
                 switch c {
                 case 0: return printer.paint(text, "1")
                 case 2: return printer.paintCertainty(text, p)
-                case 3: return printer.chain(p)
+                case 3: return printer.chain(p) + (esc.isBuiltInOnly(p) ? "  (built-in)" : "")
                 default: return text
                 }
             }, terminator: "")
