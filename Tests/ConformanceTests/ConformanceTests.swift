@@ -122,9 +122,7 @@ enum ConformanceCheck {
     static func run(folder: URL) throws -> CaseReport {
         var report = CaseReport()
         let fm = FileManager.default
-        let world = ["world.yaml", "policy.json"].map { folder.appendingPathComponent($0) }
-            .first { fm.fileExists(atPath: $0.path) }
-        guard let world else {
+        guard ["world.yaml", "policy.json"].contains(where: { fm.fileExists(atPath: folder.appendingPathComponent($0).path) }) else {
             report.failures.append("no world.yaml or policy.json")
             return report
         }
