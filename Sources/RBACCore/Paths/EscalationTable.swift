@@ -47,7 +47,7 @@ extension EscalationPermission {
             .init(kind: .pvCreate, verbs: ["create"], apiGroup: "", resource: "persistentvolumes", reason: "host volumes"),
             .init(kind: .awsAuth, verbs: ["update", "patch"], apiGroup: "", resource: "configmaps", names: ["aws-auth"], reason: "maps IAM identities (aws-auth)"),
         ]
-        for w in EscalationGraph.Builder.workloadResources {
+        for w in KubernetesConventions.workloadResources {
             rows.append(.init(kind: .workloadCreate, verbs: ["create"], apiGroup: w.group, resource: w.resource, reason: "runs pods"))
             rows.append(.init(kind: .workloadUpdate, verbs: ["update", "patch"], apiGroup: w.group, resource: w.resource, reason: "runs pods"))
         }

@@ -81,8 +81,15 @@ public struct Report: Sendable {
         func isIgnored(_ f: Finding) -> Bool { ignoreSet.contains { matches(f, $0) } }
         self.unmatchedBaseline = ignoreSet.filter { line in !all.contains { matches($0, line) } }
         let origins = ObjectOrigins(graph)
-        self.builtIn = all.filter { !isIgnored($0) && origins.isBuiltInOnly($0) }
-        self.findings = all.filter { !isIgnored($0) && !origins.isBuiltInOnly($0) }
+        // An identity the built-in policy alone brings to full authority: its path is not news,
+        // whatever path of the input was found first (as `escalations --fail-if-any`).
+        let reachedByBuiltIns = all.contains { $0.ruleID == "escalation-path" }
+            ? context.escalation.identitiesReachingByBuiltInsAlone(.fullAuthority) : []
+        let notNews = { (f: Finding) in
+            origins.isBuiltInOnly(f) || (f.ruleID == "escalation-path" && f.principal.map(reachedByBuiltIns.contains) == true)
+        }
+        self.builtIn = all.filter { !isIgnored($0) && notNews($0) }
+        self.findings = all.filter { !isIgnored($0) && !notNews($0) }
         self.ignored = all.filter(isIgnored)
         self.rules = rules
         self.inputSummary = inputSummary
