@@ -15,7 +15,7 @@ struct RBACGraphCommand: ParsableCommand {
             load (answers are given for what loaded); 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [WhoCan.self, CanI.self, AccessMatrix.self, Paths.self, Escalations.self, Secrets.self, ReportCommand.self, Stats.self, Eval.self, Graph.self]
+        subcommands: [WhoCan.self, CanI.self, AccessMatrix.self, Paths.self, Escalations.self, Secrets.self, ReportCommand.self, Stats.self, Eval.self, Graph.self, SnapshotCommand.self]
     )
 
     /// Runs the command line; a first word that is no subcommand gets cobra's (kubectl's)
@@ -81,4 +81,6 @@ enum ExitCodes {
     static let findings: Int32 = 2
     /// Some input failed to load.
     static let loadErrors: Int32 = 3
+    /// A usage error (EX_USAGE), as ArgumentParser exits for a bad flag.
+    static let usage: Int32 = 64
 }
