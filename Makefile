@@ -60,12 +60,12 @@ bench: deps
 # the Graphviz version: commit them only when a view changed).
 docs-images: build
 	B=$$($(SWIFT) build --show-bin-path) && set -e && \
-	$$B/rbacgraph graph -f samples/ --output docs/images/access-samples.svg && \
-	$$B/rbacgraph graph -f samples/ -n prod --output docs/images/access-namespace-prod.svg && \
-	$$B/rbacgraph graph -f samples/ --subject sa:ci/runner --output docs/images/access-subject-sa-ci-runner.svg && \
-	$$B/rbacgraph graph -f samples/ --max-nodes 25 -q --output docs/images/access-max-nodes-25.svg && \
-	$$B/rbacgraph who-can get secrets -n prod -f samples/ -q -o svg --output docs/images/who-can-get-secrets-prod.svg && \
-	$$B/rbacgraph paths --from sa:ci/runner -f samples/ -q -o svg --output docs/images/paths-sa-ci-runner.svg && \
+	$$B/rbacgraph graph -f samples/ --output-file docs/images/access-samples.svg && \
+	$$B/rbacgraph graph -f samples/ -n prod --output-file docs/images/access-namespace-prod.svg && \
+	$$B/rbacgraph graph -f samples/ --subject sa:ci/runner --output-file docs/images/access-subject-sa-ci-runner.svg && \
+	$$B/rbacgraph graph -f samples/ --max-nodes 25 -q --output-file docs/images/access-max-nodes-25.svg && \
+	$$B/rbacgraph who-can get secrets -n prod -f samples/ -q -o svg --output-file docs/images/who-can-get-secrets-prod.svg && \
+	$$B/rbacgraph paths --from sa:ci/runner -f samples/ -q -o svg --output-file docs/images/paths-sa-ci-runner.svg && \
 	$$B/docs-images docs/images/paths-to-cluster-admin.svg
 
 # Regenerate the Swift embedding of the built-in policy data (BuiltinPolicy/*/*.yaml) after

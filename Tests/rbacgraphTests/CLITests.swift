@@ -114,9 +114,9 @@ struct ExitCodeTests {
     /// the reason, and no usage text. (A baseline given to --ignore that does not exist is a
     /// usage error: ReportGateTests.)
     @Test("runtime I/O errors exit 1 without the usage text", arguments: [
-        (["report", "-f", "samples/", "--output", "/nonexistent/report.md"], "cannot write /nonexistent/report.md: No such file or directory"),
+        (["report", "-f", "samples/", "--output-file", "/nonexistent/report.md"], "cannot write /nonexistent/report.md: No such file or directory"),
         (["eval", "-f", "samples/", "--queries", "/nonexistent/q.jsonl"], "cannot read the queries file /nonexistent/q.jsonl: No such file or directory"),
-        (["graph", "-f", "samples/", "-o", "dot", "--output", "/nonexistent/g.dot"], "cannot write /nonexistent/g.dot: No such file or directory"),
+        (["graph", "-f", "samples/", "-o", "dot", "--output-file", "/nonexistent/g.dot"], "cannot write /nonexistent/g.dot: No such file or directory"),
     ])
     func runtimeIOErrors(args: [String], message: String) throws {
         let r = try CLI.run(args)

@@ -22,7 +22,7 @@ struct ReportCLITests {
     func html() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-report-\(UUID().uuidString).html")
         defer { try? FileManager.default.removeItem(at: out) }
-        let r = try CLI.run(["report", "-f", "samples/", "-o", "html", "--output", out.path, "-q"])
+        let r = try CLI.run(["report", "-f", "samples/", "-o", "html", "--output-file", out.path, "-q"])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let html = try String(contentsOf: out, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))

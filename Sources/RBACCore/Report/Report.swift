@@ -64,6 +64,8 @@ public struct Report: Sendable {
     public var findings: [Finding]
     /// Findings left out by the baseline (`--ignore`).
     public var ignored: [Finding]
+    /// Baseline lines that leave out no finding: stale, or a typo.
+    public var unmatchedBaseline: [String]
     /// Findings that rest only on unmodified objects of the API server's built-in policy
     /// (every cluster has them): listed apart, never counted by `--fail-on`.
     public var builtIn: [Finding]
@@ -86,9 +88,11 @@ public struct Report: Sendable {
     ///   - namespace: only findings and principals of this namespace (`nil`: everything).
     ///   - events: audit events, for usage and minimal policies.
     ///   - ignore: baseline keys (``Finding/baselineKey``, or `RULE OBJECT` prefixes) to leave out.
+    ///   - subject: only findings and principals of the identities matching this pattern.
     public init(
         graph: AccessGraph, rules: [FindingRule] = FindingRule.all, namespace: String? = nil, events: [AuditEvent] = [],
-        ignore: [String] = [], inputSummary: String = "", input: Input? = nil, builtinPolicy: String? = nil
+        ignore: [String] = [], inputSummary: String = "", input: Input? = nil, builtinPolicy: String? = nil,
+        subject: IdentityPattern? = nil
     ) {
         let context = ReportContext(graph: graph)
         self.context = context
@@ -99,10 +103,13 @@ public struct Report: Sendable {
                     || f.related.contains { $0.namespace == ns }
             }
         }
-        let ignoreSet = ignore.map { $0.trimmingCharactersInSet() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-        func isIgnored(_ f: Finding) -> Bool {
-            ignoreSet.contains { f.baselineKey == $0 || f.baselineKey.hasPrefix($0 + " ") }
+        if let subject {
+            all = all.filter { f in f.principal.map(subject.matches) ?? false }
         }
+        let ignoreSet = ignore.map { $0.trimmingCharactersInSet() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        func matches(_ f: Finding, _ line: String) -> Bool { f.baselineKey == line || f.baselineKey.hasPrefix(line + " ") }
+        func isIgnored(_ f: Finding) -> Bool { ignoreSet.contains { matches(f, $0) } }
+        self.unmatchedBaseline = ignoreSet.filter { line in !all.contains { matches($0, line) } }
         let origins = ObjectOrigins(graph)
         // An identity the built-in policy alone brings to full authority: its path is not news,
         // whatever path of the input was found first (as `escalations --fail-if-any`).
@@ -120,6 +127,7 @@ public struct Report: Sendable {
         self.builtinPolicy = builtinPolicy
         let usages = events.isEmpty ? [] : LeastPrivilege(graph: graph, events: events).usages
         let everyone = Self.principals(graph: graph, findings: findings, usages: usages, namespace: namespace)
+            .filter { p in subject.map { $0.matches(p.name) } ?? true }
         let onlyBuiltIn = { (p: Principal) in
             p.usage == nil && !p.grants.isEmpty && p.findingCount == 0 && p.grants.allSatisfy { origins.isBuiltIn($0.binding) }
         }

@@ -9,7 +9,8 @@ struct Table {
     mutating func add(_ row: [String]) { rows.append(row) }
 
     /// Renders the table. `paint` may color a cell (row, column, text) → text.
-    func render(color: Bool, paint: ((Int, Int, String) -> String)? = nil) -> String {
+    /// Without `headers` (kubectl's `--no-headers`), the rows only.
+    func render(color: Bool, headers showHeaders: Bool = true, paint: ((Int, Int, String) -> String)? = nil) -> String {
         var widths = headers.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
@@ -25,7 +26,7 @@ struct Table {
             }
             return out
         }
-        var out = Terminal.paint(line(headers, row: nil), "1", color: color) + "\n"
+        var out = showHeaders ? Terminal.paint(line(headers, row: nil), "1", color: color) + "\n" : ""
         for (r, row) in rows.enumerated() { out += line(row, row: r) + "\n" }
         return out
     }

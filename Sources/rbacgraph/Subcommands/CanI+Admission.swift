@@ -81,6 +81,7 @@ extension RBACGraphCommand.CanI {
             Terminal.warn("no \(binding.kind.rawValue) named \"\(name)\" in the input: checked as if it exists")
         }
         let verdict = graph.admission(of: .binding(binding), by: identity, verb: verb, existing: existing.map { .binding($0) })
+        try outputOptions.redirectText()
         switch output {
         case .table:
             let color = Terminal.colorStdout
@@ -116,6 +117,7 @@ extension RBACGraphCommand.CanI {
                 + skipped.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
         if checks.isEmpty && !input.quiet { Terminal.warn("no object to check in \(objects.joined(separator: ", "))") }
+        try outputOptions.redirectText()
         switch output {
         case .table:
             let color = Terminal.colorStdout

@@ -24,6 +24,12 @@ extension RBACGraphCommand {
 
         @OptionGroup var input: InputOptions
 
+        @OptionGroup var outputOptions: OutputOptions<TextFormats>
+        @OptionGroup var tableOptions: TableOptions
+
+        var output: OutputFormat { outputOptions.format }
+        var outputFile: String? { outputOptions.outputFile }
+
         @Argument(help: ArgumentHelp(
             "VERB TYPE[/NAME] as kubectl takes them (also VERB TYPE NAME, VERB /path, and secret:NS/NAME, sa:NS/NAME, user:NAME, group:NAME as TYPE/NAME); not with --list.",
             valueName: "verb-and-resource"))
@@ -55,6 +61,11 @@ extension RBACGraphCommand {
         @Flag(help: "List the rules that apply to the identity in the namespace.")
         var list = false
 
+        @Option(help: ArgumentHelp(
+            "With --list, instead of --as/--sa: every identity of the input matching a pattern (sa:kube-system/*, user:*, group:system:*), each listed in turn.",
+            valueName: "pattern"))
+        var subject: String?
+
         @Option(name: .customLong("clusterrole"), help: ArgumentHelp(
             "With create|update|patch rolebinding[s]|clusterrolebinding[s] [NAME]: the ClusterRole the binding refers to; runs the API server's bind/escalation check too.",
             valueName: "name"))
@@ -69,14 +80,20 @@ extension RBACGraphCommand {
             valueName: "file"))
         var objects: [String] = []
 
-        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
-        var output: OutputFormat = .table
-
         func validate() throws {
-            if (user == nil) == (serviceAccount == nil) { throw ValidationError("Give exactly one of --as IDENTITY or --sa NAMESPACE/NAME.") }
+            if let subject {
+                if !list { throw ValidationError("--subject goes with --list (for one identity, give --as or --sa).") }
+                if user != nil || serviceAccount != nil || !groups.isEmpty { throw ValidationError("Give --subject or --as/--sa, not both.") }
+                do { _ = try IdentityPattern(subject) } catch { throw ValidationError(error.message) }
+            } else if (user == nil) == (serviceAccount == nil) {
+                throw ValidationError("Give exactly one of --as IDENTITY or --sa NAMESPACE/NAME.")
+            }
+            if tableOptions.noHeaders && (!list || output != .table) { throw ValidationError("--no-headers cannot be set without --list specified (and -o table).") }
             if serviceAccount != nil && !groups.isEmpty { throw ValidationError("--as-group goes with --as, not --sa.") }
             if let sa = serviceAccount, !IdentityNotation.isValid("sa:" + sa) { throw ValidationError("--sa takes NAMESPACE/NAME.") }
-            do { _ = try identity() } catch let e as IdentityNotation.ParseError { throw ValidationError(e.message) }
+            if subject == nil {
+                do { _ = try identity() } catch let e as IdentityNotation.ParseError { throw ValidationError(e.message) }
+            }
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if isAdmissionQuestion { return try validateAdmission() }
             if list {
@@ -133,7 +150,10 @@ extension RBACGraphCommand {
             if !input.quiet { parsed.warnings.forEach(Terminal.warn) }
             let req = parsed.request
             let identity = try identity()
+            InputWarnings.serviceAccount(of: identity, in: graph, quiet: input.quiet)
+            InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let d = graph.authorize(identity, req)
+            try outputOptions.redirectText()
             switch output {
             case .table:
                 let color = Terminal.colorStdout
@@ -146,7 +166,7 @@ extension RBACGraphCommand {
                     } else if d.allowed {
                         print("  \(d.reason)")
                     } else {
-                        print("  no RBAC rule allows \(identity) to \(req)")
+                        print("  no RBAC rule allows \(identity.name.isEmpty ? identityText + " \(identity)" : "\(identity)") to \(req)")
                         if !d.reason.isEmpty { print("  \(d.reason)") }
                     }
                     if let note = admissionNote(for: req, allowed: d.allowed) { print("  note: \(note)") }
@@ -172,30 +192,59 @@ extension RBACGraphCommand {
 
         private func runList(_ graph: AccessGraph) throws {
             let ns = namespace ?? "default"
-            let id = try identity()
-            let (rules, errors) = graph.rules(for: id, in: ns)
-            switch output {
-            case .table:
-                let rows = CompactRules(rules, graph: graph)
-                var table = Table(["RESOURCES", "NON-RESOURCE URLS", "RESOURCE NAMES", "VERBS", "FROM"])
-                for r in rows.rows { table.add(r) }
-                if id.isMaster && !input.quiet {
-                    print("\(id.name) is in system:masters: the API server allows it everything; RBAC grants:")
-                }
-                print(table.render(color: Terminal.colorStdout), terminator: "")
-            default:
-                let items: [JSONValue] = rules.map { rg in
-                    .object([("rule", rg.rule.json), ("grant", JSONForms.grant(rg.grant, in: graph))])
-                }
-                var pairs: [(String, JSONValue)] = [
-                    ("identity", .object([("user", .string(id.name)), ("groups", .array(id.groups.map { .string($0) }))])),
-                    ("namespace", .string(ns)), ("rules", .array(items)),
-                ]
-                if !errors.isEmpty { pairs.append(("evaluationError", .string(errors.joined(separator: ", ")))) }
-                output.emit(.object(pairs))
+            InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
+            // One identity (--as/--sa), or every identity matching --subject.
+            var identities: [(text: String, identity: Identity)] = []
+            if let subject {
+                let pattern = try IdentityPattern(subject)
+                for text in pattern.matches(in: graph) { identities.append((text, try Identity.impersonating(text))) }
+                if identities.isEmpty && !input.quiet { Terminal.warn("--subject \(subject) matches no identity of the input") }
+            } else {
+                let id = try identity()
+                InputWarnings.serviceAccount(of: id, in: graph, quiet: input.quiet)
+                identities = [(identityText, id)]
             }
-            if !errors.isEmpty && !input.quiet {
-                Terminal.warn("while resolving the bindings: " + errors.joined(separator: ", "))
+            try outputOptions.redirectText()
+            var items: [JSONValue] = []
+            for (k, entry) in identities.enumerated() {
+                let id = entry.identity
+                let (rules, errors) = graph.rules(for: id, in: ns)
+                switch output {
+                case .table:
+                    let rows = CompactRules(rules, graph: graph)
+                    var table = Table(["RESOURCES", "NON-RESOURCE URLS", "RESOURCE NAMES", "VERBS", "FROM"])
+                    for r in rows.rows { table.add(r) }
+                    if subject != nil && !tableOptions.noHeaders {
+                        if k > 0 { print() }
+                        print(Terminal.paint("\(entry.text):", "1", color: Terminal.colorStdout))
+                    }
+                    if id.isMaster && !input.quiet && !tableOptions.noHeaders {
+                        print("\(id.name) is in system:masters: the API server allows it everything; RBAC grants:")
+                    }
+                    print(table.render(color: Terminal.colorStdout, headers: !tableOptions.noHeaders), terminator: "")
+                default:
+                    let ruleItems: [JSONValue] = rules.map { rg in
+                        .object([("rule", rg.rule.json), ("grant", JSONForms.grant(rg.grant, in: graph))])
+                    }
+                    var pairs: [(String, JSONValue)] = [
+                        ("identity", .object([("user", .string(id.name)), ("groups", .array(id.groups.map { .string($0) }))])),
+                        ("namespace", .string(ns)), ("rules", .array(ruleItems)),
+                    ]
+                    if subject != nil { pairs.insert(("subject", .string(entry.text)), at: 0) }
+                    if !errors.isEmpty { pairs.append(("evaluationError", .string(errors.joined(separator: ", ")))) }
+                    items.append(.object(pairs))
+                }
+                if !errors.isEmpty && !input.quiet {
+                    Terminal.warn("while resolving the bindings of \(entry.text): " + errors.joined(separator: ", "))
+                }
+            }
+            if output != .table {
+                // One identity: its object, as before; a pattern: every match, in order.
+                if subject == nil, let only = items.first {
+                    output.emit(only)
+                } else {
+                    output.emit(.object([("subject", .string(subject ?? "")), ("namespace", .string(ns)), ("identities", .array(items))]))
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RBACCore
+import RBACGraphviz
 
 extension RBACGraphCommand {
     /// `rbacgraph escalations [-n NS | -A] [--fail-if-any]`.
@@ -35,6 +36,12 @@ extension RBACGraphCommand {
 
         @OptionGroup var input: InputOptions
 
+        @OptionGroup var outputOptions: OutputOptions<DrawnFormats>
+        @OptionGroup var tableOptions: TableOptions
+
+        var output: OutputFormat { outputOptions.format }
+        var outputFile: String? { outputOptions.outputFile }
+
         @Option(name: .shortAndLong, help: "Only the identities of this namespace: its service accounts and group system:serviceaccounts:NS.")
         var namespace: String?
 
@@ -50,10 +57,12 @@ extension RBACGraphCommand {
         @Option(help: ArgumentHelp("An identity to leave out (a known administrator), as user:NAME, group:NAME or sa:NS/NAME; repeatable.", valueName: "identity"))
         var ignore: [String] = []
 
-        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
-        var output: OutputFormat = .table
+
+        @Option(help: "With a picture format: the node budget (beyond it, parts are collapsed and a note says so).")
+        var maxNodes = GraphView.defaultMaxNodes
 
         func validate() throws {
+            if tableOptions.noHeaders && !output.isTable { throw ValidationError("--no-headers goes with -o table.") }
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
             for i in ignore where PathNode.identity(parsing: i) == nil {
@@ -75,9 +84,18 @@ extension RBACGraphCommand {
         func run() throws {
             let (graph, result) = try input.loadGraph()
             let esc = EscalationGraph(graph)
+            InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let printer = PathPrinter(esc)
             let ignored = Set(ignore.compactMap { PathNode.identity(parsing: $0)?.description })
-            var found = esc.identitiesReaching(.fullAuthority, maxSteps: maxSteps).filter { p in
+            let reaching = esc.identitiesReaching(.fullAuthority, maxSteps: maxSteps)
+            if !input.quiet {
+                // An --ignore entry that matches nothing is a typo or a stale baseline: say so.
+                let starts = Set(reaching.map { esc.nodes[$0.start].description })
+                for i in ignore where !starts.contains(PathNode.identity(parsing: i)?.description ?? i) {
+                    Terminal.warn("--ignore \(i) matches no identity that reaches cluster-admin")
+                }
+            }
+            var found = reaching.filter { p in
                 let n = esc.nodes[p.start]
                 if ignored.contains(n.description) { return false }
                 if let ns = namespace { return Self.belongs(n, to: ns) }
@@ -100,7 +118,15 @@ extension RBACGraphCommand {
                 return ""
             }
 
+            if output.isPicture {
+                let scope = namespace.map { " of namespace \($0)" } ?? ""
+                let view = GraphView.paths(found, in: esc, title: "Identities\(scope) that can reach cluster-admin", maxNodes: maxNodes)
+                try output.write(view, to: outputFile, quiet: input.quiet)
+            } else {
+                try outputOptions.redirectText()
+            }
             switch output {
+            case _ where output.isPicture: break
             case .table: printTable(found, printer: printer, note: note)
             default:
                 var pairs: [(String, JSONValue)] = [("target", .string("cluster-admin"))]
@@ -132,18 +158,19 @@ extension RBACGraphCommand {
 
         private func printTable(_ found: [PrivilegePath], printer: PathPrinter, note: @escaping (PrivilegePath) -> String) {
             let scope = namespace.map { " of namespace \($0)" } ?? ""
+            let headers = !tableOptions.noHeaders
             if found.isEmpty {
-                print("No identity\(scope) reaches cluster-admin (full authority) in at most \(maxSteps) steps.")
+                if headers { print("No identity\(scope) reaches cluster-admin (full authority) in at most \(maxSteps) steps.") }
                 return
             }
             let (rows, members) = printer.collapsingMembers(found)
-            print("Identities\(scope) that can reach cluster-admin (full authority), most dangerous first:")
+            if headers { print("Identities\(scope) that can reach cluster-admin (full authority), most dangerous first:") }
             var table = Table(["#", "IDENTITY", "STEPS", "CERTAINTY", "PATH"])
             for (k, p) in rows.enumerated() {
                 let path = printer.plainChain(p) + note(p)
                 table.add([String(k + 1), printer.name(p.start), String(p.steps.count), p.certaintyLabel, path])
             }
-            print(table.render(color: printer.color) { r, c, text in
+            print(table.render(color: printer.color, headers: headers) { r, c, text in
                 switch c {
                 case 1: return printer.paint(text, "1")
                 case 3: return printer.paintCertainty(text, rows[r])
@@ -152,6 +179,7 @@ extension RBACGraphCommand {
                 default: return text
                 }
             }, terminator: "")
+            if !headers { return }
             let lines = printer.memberLines(members)
             if !lines.isEmpty {
                 print("\nAlso, by being in these groups:")

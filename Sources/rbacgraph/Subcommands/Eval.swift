@@ -10,6 +10,7 @@ extension RBACGraphCommand {
             discussion: "Each input line is a query object with \"id\" and \"op\"; each output line the answer with the same \"id\". See docs/eval.md.")
 
         @OptionGroup var input: InputOptions
+        @OptionGroup var outputOptions: OutputOptions<JSONLinesFormats>
 
         @Option(help: ArgumentHelp("The queries: a file of JSON lines, or - for stdin.", valueName: "file"))
         var queries: String
@@ -32,6 +33,7 @@ extension RBACGraphCommand {
             } else {
                 text = String(decoding: try IO.readFile(queries, what: "the queries file"), as: UTF8.self)
             }
+            try outputOptions.redirectText()
             var out = ""
             out.reserveCapacity(text.utf8.count)
             var latencies: [String: [UInt64]] = [:]

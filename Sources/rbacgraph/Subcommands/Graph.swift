@@ -21,12 +21,12 @@ extension RBACGraphCommand {
                 a note on the picture and a warning say what.
 
                 DOT needs no Graphviz; SVG, PNG and PDF are laid out in-process with libgvc. PNG \
-                and PDF are not written to a terminal: give --output FILE or redirect.
+                and PDF are not written to a terminal: give --output-file FILE or redirect.
 
                 Examples:
-                  rbacgraph graph -f cluster.yaml -o svg --output access.svg
+                  rbacgraph graph -f cluster.yaml -o svg --output-file access.svg
                   rbacgraph graph -f samples/ -n prod -o png > prod.png
-                  rbacgraph graph -f dump.yaml --subject sa:ci/deployer --output deployer.pdf
+                  rbacgraph graph -f dump.yaml --subject sa:ci/deployer --output-file deployer.pdf
                   rbacgraph graph -f dump.yaml --role ClusterRole/cluster-admin | dot -Tsvg > admins.svg
                 """)
 
@@ -44,13 +44,8 @@ extension RBACGraphCommand {
         @Option(help: ArgumentHelp("Only the bindings to this role: ClusterRole/NAME, Role/NAMESPACE/NAME (or Role/NAME with -n).", valueName: "kind/name"))
         var role: String?
 
-        @Option(
-            name: [.customShort("o"), .customLong("format")],
-            help: "Output format: dot, svg, png or pdf (default: from the --output file's extension, else dot).")
-        var format: GraphFormat?
-
-        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
-        var outputFile: String?
+        @OptionGroup var outputOptions: OutputOptions<PictureFormats>
+        var outputFile: String? { outputOptions.outputFile }
 
         @Option(help: "The node budget: beyond it, parts of the graph are collapsed (and a note says which).")
         var maxNodes = GraphView.defaultMaxNodes
@@ -67,25 +62,10 @@ extension RBACGraphCommand {
             if let role, RoleSelector.parse(role, defaultNamespace: namespace) == nil {
                 throw ValidationError("--role takes ClusterRole/NAME or Role/NAMESPACE/NAME (Role/NAME with -n).")
             }
-            if resolvedFormat.isBinary, outputFile == nil, isatty(1) != 0 {
-                throw ValidationError(
-                    "Refusing to write \(resolvedFormat.rawValue.uppercased()) to a terminal: give --output FILE or redirect standard output.")
-            }
         }
 
         /// `-o`, else the output file's extension, else DOT.
-        var resolvedFormat: GraphFormat {
-            if let format { return format }
-            if let outputFile, let dot = outputFile.lastIndex(of: ".") {
-                switch outputFile[outputFile.index(after: dot)...].lowercased() {
-                case "svg": return .svg
-                case "png": return .png
-                case "pdf": return .pdf
-                default: return .dot
-                }
-            }
-            return .dot
-        }
+        var resolvedFormat: OutputFormat { outputOptions.format }
 
         func run() throws {
             var clock = PhaseClock(enabled: timing)
@@ -117,17 +97,6 @@ extension RBACGraphCommand {
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
         }
     }
-}
-
-/// `-o` of `graph`.
-enum GraphFormat: String, ExpressibleByArgument, CaseIterable {
-    case dot
-    case svg
-    case png
-    case pdf
-
-    var renderFormat: RenderFormat? { RenderFormat(rawValue: rawValue) }
-    var isBinary: Bool { renderFormat?.isBinary ?? false }
 }
 
 /// Writes bytes to a file or to standard output.

@@ -33,6 +33,11 @@ extension RBACGraphCommand {
 
         @OptionGroup var input: InputOptions
 
+        @OptionGroup var outputOptions: OutputOptions<DrawnFormats>
+
+        var output: OutputFormat { outputOptions.format }
+        var outputFile: String? { outputOptions.outputFile }
+
         @Option(help: ArgumentHelp("The identity the path starts from: user:NAME, group:NAME or sa:NAMESPACE/NAME.", valueName: "subject"))
         var from: String
 
@@ -47,14 +52,9 @@ extension RBACGraphCommand {
         @Flag(help: "Every path without a repeated node (up to --max-steps, at most 100), best first; not only the shortest.")
         var all = false
 
-        @Option(name: [.customShort("o"), .customLong("format")], help: "Output format: table, json, yaml, or a picture of the paths: dot, svg, png, pdf.")
-        var output: OutputFormat = .table
 
-        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
-        var outputFile: String?
 
         func validate() throws {
-            try output.validate(outputFile: outputFile)
             if PathNode.identity(parsing: from) == nil {
                 throw ValidationError("--from takes user:NAME, group:NAME or sa:NAMESPACE/NAME, not \"\(from)\".")
             }
@@ -69,6 +69,7 @@ extension RBACGraphCommand {
             let start = PathNode.identity(parsing: from)!
             let target = PathTarget.parse(to)!
             let (graph, result) = try input.loadGraph()
+            InputWarnings.identity(start, in: graph, quiet: input.quiet)
             let answer = PathFinder(graph).answer(PathQuery(from: start, to: target, maxSteps: maxSteps, all: all))
             let esc = answer.graph, found = answer.paths
             if output.isPicture {
@@ -78,7 +79,7 @@ extension RBACGraphCommand {
                 if found.isEmpty { throw ExitCode(ExitCodes.no) }
                 return
             }
-            if let outputFile { try Redirect.stdout(to: outputFile) }
+            try outputOptions.redirectText()
             switch output {
             case .table: printTable(esc, start: start, target: target, found: found)
             default:

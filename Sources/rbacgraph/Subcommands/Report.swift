@@ -18,9 +18,10 @@ extension RBACGraphCommand {
                 --fail-on; 3 some input failed to load.
 
                 Examples:
-                  rbacgraph report -f manifests/ -o html --output report.html
+                  rbacgraph report -f manifests/ --output-file report.html
                   rbacgraph report -f cluster.yaml --audit-log audit.log.gz -o md
-                  rbacgraph report -f manifests/ -o sarif --output rbac.sarif --fail-on high --ignore .rbacgraph-baseline
+                  rbacgraph report -f manifests/ -o sarif --output-file rbac.sarif --fail-on high --ignore .rbacgraph-baseline
+                  rbacgraph report -f cluster.yaml --subject 'sa:kube-system/*'
                 """)
 
         @OptionGroup var input: InputOptions
@@ -34,11 +35,14 @@ extension RBACGraphCommand {
         @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Every namespace (the default).")
         var allNamespaces = false
 
-        @Option(name: [.customShort("o"), .customLong("format")], help: "Format: md, html, json or sarif.")
-        var format: Format = .md
+        @OptionGroup var outputOptions: OutputOptions<ReportFormats>
+        var format: OutputFormat { outputOptions.format }
+        var outputFile: String? { outputOptions.outputFile }
 
-        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
-        var outputFile: String?
+        @Option(help: ArgumentHelp(
+            "Only findings and principals of the identities matching a pattern: sa:kube-system/*, user:*, group:system:*.",
+            valueName: "pattern"))
+        var subject: String?
 
         @Option(help: ArgumentHelp("Exit 2 when a finding at or above this severity exists: info, low, medium, high or critical.", valueName: "severity"))
         var failOn: String?
@@ -84,11 +88,8 @@ extension RBACGraphCommand {
             }
         }
 
-        enum Format: String, ExpressibleByArgument, CaseIterable {
-            case md, html, json, sarif
-        }
-
         func validate() throws {
+            if let subject { do { _ = try IdentityPattern(subject) } catch { throw ValidationError(error.message) } }
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if let f = failOn, Severity(name: f) == nil {
                 throw ValidationError("--fail-on takes info, low, medium, high or critical.")
@@ -123,9 +124,14 @@ extension RBACGraphCommand {
             let analysed = Report.Input(
                 files: input.filenames, objects: result.statistics.loadedObjects, auditLogs: auditLogs,
                 auditRequests: auditLogs.isEmpty ? nil : events.count)
+            InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
+            let pattern = try subject.map { try IdentityPattern($0) }
+            if let pattern, pattern.matches(in: graph).isEmpty, !input.quiet {
+                Terminal.warn("--subject \(pattern) matches no identity of the input")
+            }
             let report = Report(
                 graph: graph, namespace: namespace, events: events, ignore: ignoreLines, input: analysed,
-                builtinPolicy: result.builtinPolicy?.summary)
+                builtinPolicy: result.builtinPolicy?.summary, subject: pattern)
             if let path = writeBaseline {
                 let header = ["rbacgraph baseline: accepted findings, one per line (report --ignore \(path))",
                               "written by: rbacgraph report " + input.filenames.map { "-f \($0)" }.joined(separator: " ")]
@@ -134,12 +140,16 @@ extension RBACGraphCommand {
                     Terminal.writeStderr("wrote \(report.findings.count + report.ignored.count) accepted finding(s) to \(path)\n")
                 }
             }
+            if !input.quiet {
+                for line in report.unmatchedBaseline { Terminal.warn("baseline \(ignore ?? ""): \"\(line)\" matches no finding") }
+            }
             let text: String
             switch format {
             case .md: text = report.markdown()
             case .html: text = report.html(graphic: Self.graphics(context: report.context, quiet: input.quiet))
             case .json: text = report.json().prettySerialized() + "\n"
             case .sarif: text = report.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
+            default: preconditionFailure("report formats are md, html, json and sarif (checked in validate)")
             }
             if let path = outputFile {
                 try OutputFile.write(Array(text.utf8), to: path)

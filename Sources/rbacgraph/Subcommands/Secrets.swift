@@ -1,5 +1,6 @@
 import ArgumentParser
 import RBACCore
+import RBACGraphviz
 
 extension RBACGraphCommand {
     /// `rbacgraph secrets [-n NS | -A]`: who can read each Secret, directly and by a path.
@@ -25,6 +26,11 @@ extension RBACGraphCommand {
 
         @OptionGroup var input: InputOptions
 
+        @OptionGroup var outputOptions: OutputOptions<DrawnFormats>
+
+        var output: OutputFormat { outputOptions.format }
+        var outputFile: String? { outputOptions.outputFile }
+
         @Option(name: .shortAndLong, help: "Only the secrets of this namespace.")
         var namespace: String?
 
@@ -34,8 +40,9 @@ extension RBACGraphCommand {
         @Option(help: "The most steps a path may have.")
         var maxSteps = 8
 
-        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
-        var output: OutputFormat = .table
+
+        @Option(help: "With a picture format: the node budget (beyond it, parts are collapsed and a note says so).")
+        var maxNodes = GraphView.defaultMaxNodes
 
         func validate() throws {
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
@@ -48,8 +55,19 @@ extension RBACGraphCommand {
         func run() throws {
             let (graph, result) = try input.loadGraph()
             let esc = EscalationGraph(graph)
+            InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let printer = PathPrinter(esc)
             let entries = esc.secretReaders(namespace: namespace, maxSteps: maxSteps)
+            if output.isPicture {
+                // Every reader's best path to the secrets asked about, direct readers included.
+                var seen = Set<PrivilegePath>()
+                let paths = entries.flatMap(\.all).filter { seen.insert($0).inserted }
+                let scope = namespace.map { " of \($0)" } ?? ""
+                try output.write(GraphView.paths(paths, in: esc, title: "Who can read the secrets\(scope)", maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
+                if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                return
+            }
+            try outputOptions.redirectText()
             switch output {
             case .table: printTable(entries, printer: printer)
             default: output.emit(.object([("secrets", .array(entries.map { json($0, esc: esc) }))]))

@@ -9,8 +9,11 @@ extension RBACGraphCommand {
 
         @OptionGroup var input: InputOptions
 
-        @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
-        var output: OutputFormat = .table
+        @OptionGroup var outputOptions: OutputOptions<TextFormats>
+
+        var output: OutputFormat { outputOptions.format }
+        var outputFile: String? { outputOptions.outputFile }
+
 
         func run() throws {
             let start = IO.nanoseconds()
@@ -19,6 +22,7 @@ extension RBACGraphCommand {
             let s = result.statistics
             let missing = graph.resolutions.filter { if case .error = $0 { return true } else { return false } }.count
             let aggregated = graph.roles.filter { $0.aggregationRule != nil }.count
+            try outputOptions.redirectText()
             switch output {
             case .table:
                 print("Loaded \(s.files) file(s), \(s.documents) document(s), \(IO.fixed(Double(s.bytes) / 1_048_576, 1)) MiB in \(IO.fixed(s.seconds, 2)) s (graph built in \(IO.fixed(graphSeconds, 2)) s).")

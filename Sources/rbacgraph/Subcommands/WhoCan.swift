@@ -28,6 +28,12 @@ extension RBACGraphCommand {
                 """)
 
         @OptionGroup var input: InputOptions
+
+        @OptionGroup var outputOptions: OutputOptions<WideDrawnFormats>
+        @OptionGroup var tableOptions: TableOptions
+
+        var output: OutputFormat { outputOptions.format }
+        var outputFile: String? { outputOptions.outputFile }
         @OptionGroup var request: RequestArguments
 
         @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Count RoleBindings in every namespace.")
@@ -39,18 +45,14 @@ extension RBACGraphCommand {
         @Option(help: "With --effective: the most steps a path may have.")
         var maxSteps = 8
 
-        @Option(name: [.customShort("o"), .customLong("format")], help: "Output format: table, json, yaml, or a picture of the answer: dot, svg, png, pdf.")
-        var output: OutputFormat = .table
 
-        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
-        var outputFile: String?
 
         @Option(help: "With a picture format: the node budget (beyond it, parts are collapsed and a note says so).")
         var maxNodes = GraphView.defaultMaxNodes
 
         func validate() throws {
-            try output.validate(outputFile: outputFile)
-            if effective && output.isPicture { throw ValidationError("--effective answers as text: draw paths with `rbacgraph paths -o svg`.") }
+            if effective && output == .wide { throw ValidationError("--effective has no wide table: give -o table, json, yaml, dot, svg, png or pdf.") }
+            if tableOptions.noHeaders && !output.isTable { throw ValidationError("--no-headers goes with a table (-o table or wide).") }
             if allNamespaces && request.namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if effective && allNamespaces { throw ValidationError("--effective answers for one namespace: give -n, not -A.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
@@ -61,8 +63,9 @@ extension RBACGraphCommand {
             let graph = loaded.graph
             let incomplete = loaded.incomplete(rbacOnly: !effective)
             let req = try request.request(quiet: input.quiet, resources: loaded.resources)
+            InputWarnings.namespace(request.namespace, in: graph, quiet: input.quiet)
             if effective {
-                runEffective(graph, request: req)
+                try runEffective(graph, request: req)
                 if incomplete { throw ExitCode(ExitCodes.loadErrors) }
                 return
             }
@@ -85,11 +88,13 @@ extension RBACGraphCommand {
                 rows = subjects.map { (nil, $0) }
             }
             // What only the built-in policy grants comes after the input's grants, marked.
-            let isBuiltIn = { (row: (namespace: String?, subject: AllowedSubject)) in row.subject.grant.map(graph.isBuiltInOnly) ?? false }
+            let isBuiltIn = { (row: (namespace: String?, subject: AllowedSubject)) in
+                !row.subject.grants.isEmpty && row.subject.grants.allSatisfy(graph.isBuiltInOnly)
+            }
             rows = rows.filter { !isBuiltIn($0) } + rows.filter(isBuiltIn)
-            if let outputFile { try Redirect.stdout(to: outputFile) }
+            try outputOptions.redirectText()
             switch output {
-            case .table:
+            case .table, .wide:
                 printTable(rows, graph: graph, request: req)
                 if let footer = loaded.notReadFooter { print(footer) }
             default:
@@ -117,7 +122,8 @@ extension RBACGraphCommand {
 
         private func printTable(_ rows: [(namespace: String?, subject: AllowedSubject)], graph: AccessGraph, request: Request) {
             let color = Terminal.colorStdout
-            var table = Table(["KIND", "SUBJECT", allNamespaces ? "SCOPE" : nil, "BINDING", "ROLE", "RULE"].compactMap { $0 })
+            let wide = output == .wide
+            var table = Table(["KIND", "SUBJECT", allNamespaces ? "SCOPE" : nil, "BINDING", "ROLE", "RULE", wide ? "SOURCE" : nil].compactMap { $0 })
             var groups: [String] = []
             for row in rows {
                 let s = row.subject.subject
@@ -125,15 +131,26 @@ extension RBACGraphCommand {
                 var cells = [s.kind, name]
                 if allNamespaces { cells.append(row.namespace.map { $0.isEmpty ? "(cluster)" : $0 } ?? "") }
                 if row.subject.grants.isEmpty {
-                    table.add(cells + ["(API server)", "allowed everything", "*"])
+                    table.add(cells + ["(API server)", "allowed everything", "*"] + (wide ? [""] : []))
                 }
                 // One row per grant, the subject repeated: revoking access takes every one.
                 for g in row.subject.grants {
                     let builtIn = graph.isBuiltInOnly(g) ? " (built-in)" : ""
-                    table.add(cells + [graph.bindings[g.binding].displayName + builtIn, graph.roles[g.role].displayName,
-                                       graph.roles[g.role].rules[g.ruleIndex].summary])
+                    var row = cells + [graph.bindings[g.binding].displayName + builtIn, graph.roles[g.role].displayName,
+                                       graph.roles[g.role].rules[g.ruleIndex].summary]
+                    if wide {
+                        // Where the binding and the role are written.
+                        row.append([graph.bindings[g.binding].source, graph.roles[g.role].source]
+                            .map { $0.map { "\($0.file):\($0.line)" } ?? "-" }.joined(separator: " → "))
+                    }
+                    table.add(row)
                 }
                 if s.kind == "Group", !groups.contains(s.name) { groups.append(s.name) }
+            }
+            let headers = !tableOptions.noHeaders
+            if !headers {
+                print(table.render(color: color, headers: false), terminator: "")
+                return
             }
             if allNamespaces, case .resource(let rr) = request, !rr.namespace.isEmpty {
                 let what = "\(rr.verb) \(rr.combinedResource)" + (rr.apiGroup.isEmpty ? "" : ".\(rr.apiGroup)") + (rr.name.isEmpty ? "" : " \(rr.name)")
@@ -158,13 +175,20 @@ extension RBACGraphCommand {
 }
 
 extension RBACGraphCommand.WhoCan {
-    func runEffective(_ graph: AccessGraph, request req: Request) {
+    func runEffective(_ graph: AccessGraph, request req: Request) throws {
         let esc = EscalationGraph(graph)
         let answer = esc.effectiveAccess(to: req, maxSteps: maxSteps)
         let printer = PathPrinter(esc)
+        if output.isPicture {
+            // Every identity's best path: those allowed as they are stand alone.
+            let view = GraphView.paths(answer.reaching, in: esc, title: "Who can \(req), directly or by a privilege path", maxNodes: maxNodes)
+            try output.write(view, to: outputFile, quiet: input.quiet)
+            return
+        }
+        try outputOptions.redirectText()
         switch output {
         case .table:
-            print("Identities allowed to \(req), directly or by a privilege path:")
+            if !tableOptions.noHeaders { print("Identities allowed to \(req), directly or by a privilege path:") }
             var table = Table(["IDENTITY", "STEPS", "CERTAINTY", "GRANT OR PATH"])
             var painted: [PrivilegePath?] = []
             for a in answer.subjects {
@@ -203,7 +227,7 @@ extension RBACGraphCommand.WhoCan {
                 table.add([printer.name(p.start), String(p.steps.count), p.certaintyLabel, printer.plainChain(p) + note])
                 painted.append(p)
             }
-            print(table.render(color: printer.color) { r, c, text in
+            print(table.render(color: printer.color, headers: !tableOptions.noHeaders) { r, c, text in
                 guard let p = painted[r] else { return c == 0 ? printer.paint(text, "1") : text }
                 switch c {
                 case 0: return printer.paint(text, "1")
@@ -212,6 +236,7 @@ extension RBACGraphCommand.WhoCan {
                 default: return text
                 }
             }, terminator: "")
+            if tableOptions.noHeaders { return }
             if !order.isEmpty {
                 print("\nAlso, by being in these groups:")
                 for group in order {

@@ -1,0 +1,103 @@
+import ArgumentParser
+import RBACCore
+
+extension RBACGraphCommand {
+    /// `rbacgraph access-matrix --as/--sa/--group … [-n NS | -A]`: rakkess's view.
+    struct AccessMatrix: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "access-matrix",
+            abstract: "What an identity may do: resources × verbs, ✔ or ✖ per cell (as rakkess), from the same authorizer as can-i.",
+            discussion: """
+                One row per resource — the standard API resources, plus the custom resources the \
+                input's rules name — and one column per verb (rakkess's list, create, update, \
+                delete unless --verbs says otherwise). Each cell is one can-i answer.
+
+                -n NS (default: the namespace "default"): the namespaced resources, asked in NS. \
+                -A: every resource, asked cluster-wide (the request with no namespace, as \
+                kubectl's can-i -A and rakkess without --namespace).
+
+                Examples:
+                  rbacgraph access-matrix --sa prod/api -n prod -f cluster.yaml
+                  rbacgraph access-matrix --as alice --as-group devs -n dev -f manifests/
+                  rbacgraph access-matrix --group system:authenticated -A -f cluster.yaml -o json
+
+                Exit status: 0; 3 some input failed to load; 64 usage error.
+                """)
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var outputOptions: OutputOptions<TextFormats>
+        @OptionGroup var tableOptions: TableOptions
+        var output: OutputFormat { outputOptions.format }
+
+        @Option(name: .customLong("as"), help: ArgumentHelp(
+            "Who asks: a user name as kubectl's --as takes it, or user:NAME, group:NAME, sa:NAMESPACE/NAME.", valueName: "identity"))
+        var user: String?
+
+        @Option(name: .customLong("as-group"), help: ArgumentHelp("A group of the user (repeatable).", valueName: "group"))
+        var groups: [String] = []
+
+        @Option(name: .customLong("sa"), help: ArgumentHelp("A service account, as NAMESPACE/NAME.", valueName: "ns/name"))
+        var serviceAccount: String?
+
+        @Option(name: .customLong("group"), help: ArgumentHelp("A member of this group (the same as --as group:NAME).", valueName: "group"))
+        var group: String?
+
+        @Option(name: .shortAndLong, help: "The namespace: its namespaced resources (default: \"default\").")
+        var namespace: String?
+
+        @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Every resource, asked cluster-wide (no namespace).")
+        var allNamespaces = false
+
+        @Option(help: ArgumentHelp("The verbs, comma-separated (default: list,create,update,delete).", valueName: "verbs"))
+        var verbs: String?
+
+        var verbList: [String] {
+            verbs.map { $0.split(separator: ",").map(String.init) } ?? RBACCore.AccessMatrix.defaultVerbs
+        }
+
+        func validate() throws {
+            let given = [user, serviceAccount, group].compactMap { $0 }
+            if given.count != 1 { throw ValidationError("Give exactly one of --as IDENTITY, --sa NAMESPACE/NAME or --group NAME.") }
+            if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
+            if verbList.isEmpty || verbList.contains(where: \.isEmpty) { throw ValidationError("--verbs takes verbs separated by commas.") }
+            if tableOptions.noHeaders && output != .table { throw ValidationError("--no-headers goes with -o table.") }
+            do { _ = try identity() } catch let e as IdentityNotation.ParseError { throw ValidationError(e.message) }
+        }
+
+        func identity() throws -> Identity {
+            if let serviceAccount { return try Identity.impersonating("sa:" + serviceAccount) }
+            if let group { return try Identity.impersonating("group:" + group, groups: groups) }
+            return try Identity.impersonating(user ?? "", groups: groups)
+        }
+
+        func run() throws {
+            let (graph, result) = try input.loadGraph()
+            let id = try identity()
+            if !input.quiet {
+                for v in verbList where !RequestWords.resourceVerbs.contains(v) { Terminal.warn("verb '\(v)' is not a known verb") }
+            }
+            InputWarnings.serviceAccount(of: id, in: graph, quiet: input.quiet)
+            let ns: String? = allNamespaces ? nil : (namespace ?? "default")
+            InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
+            let matrix = RBACCore.AccessMatrix(graph: graph, identity: id, namespace: ns, verbs: verbList)
+            try outputOptions.redirectText()
+            switch output {
+            case .table:
+                let color = Terminal.colorStdout
+                var table = Table(["NAME"] + matrix.verbs.map { $0.uppercased() })
+                for row in matrix.rows { table.add([row.name] + row.allowed.map { $0 ? "✔" : "✖" }) }
+                if !tableOptions.noHeaders {
+                    let who = serviceAccount.map { "sa:" + $0 } ?? group.map { "group:" + $0 } ?? user ?? ""
+                    print("Access of \(who) \(ns.map { "in namespace \($0)" } ?? "cluster-wide"):")
+                }
+                print(table.render(color: color, headers: !tableOptions.noHeaders) { _, c, text in
+                    guard c > 0 else { return text }
+                    return Terminal.paint(text, text == "✔" ? "32" : "31", color: color)
+                }, terminator: "")
+            default:
+                output.emit(matrix.json)
+            }
+            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+        }
+    }
+}
