@@ -286,6 +286,7 @@ extension ManifestLoader {
         }
 
         private mutating func flushIssues(_ decoder: ManifestDecoder) throws(LoadError) {
+            decoder.reportDuplicateKeys()
             let issues = decoder.issues
             decoder.issues = []
             for d in issues { try add(d) }
