@@ -57,6 +57,12 @@ let package = Package(
             dependencies: ["RBACCore", "RBACLoading", "RBACGraphviz"],
             path: "Tools/docs-images"
         ),
+        // Fuzzing (`make fuzz`): the parsers' entry points, libFuzzer's driver (weakly linked: a
+        // normal build only replays inputs), the executable.
+        .target(name: "FuzzTargets", dependencies: ["RBACCore", "RBACLoading"], path: "Fuzz/FuzzTargets"),
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .executableTarget(
+            name: "rbacgraph-fuzz", dependencies: ["FuzzTargets", "CFuzzerDriver"], path: "Fuzz/rbacgraph-fuzz"),
         // What every test target shares: one golden-file check, where the fixtures, samples/
         // and ../shared are (found through #filePath: no resource bundles).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -68,6 +74,8 @@ let package = Package(
         .testTarget(
             name: "RBACGraphvizTests", dependencies: ["RBACGraphviz", "RBACCore", "RBACLoading", "TestSupport"],
             exclude: ["Fixtures"]),
+        // Replays Fuzz/corpus through the fuzz entry points (no sanitizer build needed).
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "TestSupport"]),
         // Runs the rbacgraph binary; CLIHarness builds it first, so it is never stale.
         .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACLoading", "TestSupport"], exclude: ["Fixtures"]),
     ]
