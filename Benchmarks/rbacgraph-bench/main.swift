@@ -3,6 +3,7 @@
 //   rbacgraph-bench [--data DIR] [--binary PATH] [--quick] [--sizes 10,100,500] [--seed N]
 //                   [--queries N] [--rbac-size MB] [--only-rbac] [--report FILE | --no-report]
 //   rbacgraph-bench generate --size MB [--seed N] [--rbac-only] [--out FILE]
+//   rbacgraph-bench aggregation [--chain N] [--leaves N] [--out FILE]
 //
 // Generates synthetic `kubectl get -A -o yaml` dumps (DIR/dump-<size>mb.yaml, only when
 // missing), then measures load throughput (bare libyaml against ManifestLoader), the peak
@@ -23,6 +24,7 @@ let usage = """
     usage: rbacgraph-bench [--data DIR] [--binary PATH] [--quick] [--sizes 10,100,500] [--seed N]
                            [--queries N] [--rbac-size MB] [--only-rbac] [--report FILE | --no-report]
            rbacgraph-bench generate --size MB [--seed N] [--rbac-only] [--out FILE]
+           rbacgraph-bench aggregation [--chain N] [--leaves N] [--out FILE]
 
       --data DIR      where the dumps are kept (default bench-data); missing ones are generated
       --binary PATH   the rbacgraph executable whose peak memory is measured (default .build/release/rbacgraph)
@@ -35,6 +37,8 @@ let usage = """
       --rbac-only     (generate) keep only Roles, ClusterRoles and their bindings
       --report FILE   the markdown report (default docs/benchmarks.md; none with --quick unless given)
       --no-report     print only
+      --chain N, --leaves N   the nested-aggregation input (default 210 chained ClusterRoles, 500 leaves);
+                      `aggregation` times building the graph of it (and writes it with --out)
 
     """
 
@@ -61,6 +65,10 @@ struct Options {
     var reportGiven = false
     // generate mode
     var generate = false
+    // aggregation mode
+    var aggregation = false
+    var chain = 210
+    var leaves = 500
     var size = 0
     var out: String?
 }
@@ -70,6 +78,9 @@ func parseOptions() -> Options {
     var args = Array(CommandLine.arguments.dropFirst())
     if args.first == "generate" {
         o.generate = true
+        args.removeFirst()
+    } else if args.first == "aggregation" {
+        o.aggregation = true
         args.removeFirst()
     }
     var i = 0
@@ -100,6 +111,8 @@ func parseOptions() -> Options {
             o.reportGiven = true
         case "--size": o.size = number(value(), "--size")
         case "--out": o.out = value()
+        case "--chain": o.chain = number(value(), "--chain")
+        case "--leaves": o.leaves = number(value(), "--leaves")
         case "-h", "--help":
             print(usage)
             exit(0)
@@ -142,6 +155,12 @@ if options.generate {
         fail("\(error)")
     }
     exit(0)
+}
+
+if options.aggregation {
+    let run = AggregationChain.measure(chain: options.chain, leaves: options.leaves, writeTo: options.out)
+    print(run.summary)
+    exit(run.ok ? 0 : 1)
 }
 
 // MARK: - Benchmark mode
@@ -458,6 +477,13 @@ if queryResult != nil {
         renderRows: renderRows)
     note("  escalation graph: \(e.nodes.count) nodes, \(e.edges.count) edges, \(escalationBytes >> 10) KiB (base graph \((m1 - m0) >> 10) KiB); build \(fmt(median(builds) * 1000)) ms; closure \(fmt(median(closures) * 1000)) ms; paths median \(fmt(pathsPhase!.pathQueries.median)) µs")
 }
+// MARK: Nested aggregation
+
+note("nested aggregation (\(options.chain) chained ClusterRoles, \(options.leaves) leaves)…")
+let aggregationRun = AggregationChain.measure(chain: options.chain, leaves: options.leaves, writeTo: nil)
+note("  " + aggregationRun.summary)
+failures += aggregationRun.problems.map { "nested aggregation: \($0)" }
+
 let totalSeconds = seconds(since: benchStart)
 
 // MARK: - Report
@@ -554,6 +580,14 @@ if let p = pathsPhase {
              p.reportCLISeconds.map { verdict($0 < 10) } ?? ""],
         ], rightAligned: [])
 }
+md += "\n## Nested aggregation\n\n"
+md += "`rbacgraph-bench aggregation`: \(aggregationRun.chain) aggregated ClusterRoles in a chain, each selecting the next by label and, by a second selector, \(aggregationRun.leaves) leaf roles labelled `team: x`; named so that each reads the next before it is synced (a pass-after-pass walk needs a pass per link). Each chain role ends with the leaves' \(aggregationRun.leaves) rules (checked). Target: the graph built in under 1 s.\n\n"
+md += markdownTable(
+    ["measure", "value", "target", ""],
+    [
+        ["`AccessGraph(cluster)` (aggregation and indexes)", "\(fmt(median(aggregationRun.builds) * 1000)) ms", "< 1 s", verdict(median(aggregationRun.builds) < 1)],
+        ["`Aggregation.apply` alone", "\(fmt(median(aggregationRun.aggregations) * 1000)) ms", "", ""],
+    ], rightAligned: [])
 md += "\nTotal bench time (after the build, including any dump generation): \(fmt(totalSeconds, 0)) s.\n"
 
 print("\nrbacgraph benchmarks — \(machine.date)\n\(machine.summary)\n")

@@ -123,7 +123,7 @@ struct AccessView {
             switch graph.resolutions[i] {
             case .role(let r):
                 if let sel = filter.role, !sel.matches(graph.roles[r]) { continue }
-                target = .role(r)
+                target = .role(r.index)
             case .error(let message):
                 if let sel = filter.role, !sel.matches(roleRef: b.roleRef, bindingNamespace: b.namespace) { continue }
                 target = .missing(message)

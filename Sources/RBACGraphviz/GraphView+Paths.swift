@@ -26,14 +26,14 @@ struct PathsView {
     let title: String?
     let maxNodes: Int
 
-    func nodeID(_ i: Int) -> String {
+    func nodeID(_ i: NodeID) -> String {
         switch esc.nodes[i] {
         case .holder(let r, let scope): return "hold:\(esc.access.roles[r].displayName)@\(scope)"
         default: return esc.nodes[i].description
         }
     }
 
-    func kind(_ i: Int) -> (kind: GraphNodeKind, dangerous: Bool, kindText: String) {
+    func kind(_ i: NodeID) -> (kind: GraphNodeKind, dangerous: Bool, kindText: String) {
         switch esc.nodes[i] {
         case .user: return (.user, false, "User")
         case .group: return (.group, false, "Group")
@@ -50,7 +50,7 @@ struct PathsView {
         }
     }
 
-    func name(_ i: Int) -> String {
+    func name(_ i: NodeID) -> String {
         switch esc.nodes[i] {
         case .user(let n), .group(let n): return n
         case .serviceAccount(let ns, let n): return "\(ns)/\(n)"

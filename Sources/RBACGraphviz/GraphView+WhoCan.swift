@@ -44,9 +44,9 @@ struct WhoCanView {
 
     /// Nodes drawn when the subjects of the given bindings are collapsed and only `limit` rows
     /// are drawn.
-    func count(collapsed: Set<Int>, limit: Int) -> Int {
+    func count(collapsed: Set<BindingID>, limit: Int) -> Int {
         var ids: Set<String> = [Self.requestID]
-        var groups = Set<Int>()
+        var groups = Set<BindingID>()
         for (scope: _, subject: s) in rows.prefix(limit) {
             guard let g = s.grant else {
                 ids.insert(AccessView.subjectID(s.subject.canonical))
@@ -60,9 +60,9 @@ struct WhoCanView {
         return ids.count + groups.count + (collapsed.isEmpty && limit >= rows.count ? 0 : 1)
     }
 
-    func plan() -> (collapsed: Set<Int>, limit: Int) {
+    func plan() -> (collapsed: Set<BindingID>, limit: Int) {
         if count(collapsed: [], limit: rows.count) <= maxNodes { return ([], rows.count) }
-        var perBinding: [Int: Int] = [:]
+        var perBinding: [BindingID: Int] = [:]
         for row in rows { if let g = row.subject.grant { perBinding[g.binding, default: 0] += 1 } }
         let order = perBinding.keys.filter { perBinding[$0]! > 1 }.sorted { (perBinding[$0]!, $1) > (perBinding[$1]!, $0) }
         if let k = AccessView.smallest(order.count, { count(collapsed: Set(order.prefix($0)), limit: rows.count) <= maxNodes }) {
@@ -101,8 +101,8 @@ struct WhoCanView {
         if dangerousRequest { legend.lines.insert(.dangerous) }
         let toRequest: DOTAttributes = dangerousRequest ? ["color": .text(GraphStyle.red), "penwidth": "1.4"] : [:]
 
-        var groupsOf: [Int: [String]] = [:]
-        var groupOrder: [Int] = []
+        var groupsOf: [BindingID: [String]] = [:]
+        var groupOrder: [BindingID] = []
         for (scope: _, subject: allowed) in rows.prefix(limit) {
             let s = allowed.subject
             let sid = AccessView.subjectID(s.canonical)

@@ -68,10 +68,10 @@ struct BindStepAdmissionTests {
 
         // 2. Every binding admitted through `bind` is a step (to the holder of that scope, or
         //    of every namespace).
-        for from in escalation.nodes.indices {
+        for from in escalation.nodes.ids {
             guard let identity = escalation.nodes[from].identity else { continue }
             let targets = Set(escalation.edges(from: from).filter { $0.kind == .bind }.map { escalation.nodes[$0.to] })
-            for (i, role) in graph.roles.enumerated() {
+            for (i, role) in zip(graph.roles.ids, graph.roles) {
                 var candidates: [(Binding, [PathNode])] = []
                 if role.kind == .clusterRole {
                     candidates.append((probe(role, kind: .clusterRoleBinding, in: nil), [.holder(role: i, in: .cluster)]))

@@ -130,7 +130,7 @@ struct EscalationBootstrapTests {
     func agreement() throws {
         let s = try Self.graph("v1.24")
         let reverse = Dictionary(uniqueKeysWithValues: s.esc.identitiesReaching(.fullAuthority).map { ($0.start, $0.cost) })
-        for (i, node) in s.esc.nodes.enumerated() where node.isIdentity {
+        for (i, node) in zip(s.esc.nodes.ids, s.esc.nodes) where node.isIdentity {
             let forward = s.esc.paths(from: node, to: .fullAuthority).first?.cost
             #expect(forward == reverse[i], "\(node)")
         }

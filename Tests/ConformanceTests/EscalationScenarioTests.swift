@@ -441,7 +441,7 @@ func scenarioAgreement(_ folder: String) throws {
     let s = try EscalationCorpus.scenario([folder])
     for target in ["cluster-admin", "secret:kube-system/*", "sa:default/default"] {
         let reverse = Dictionary(uniqueKeysWithValues: s.esc.identitiesReaching(Scenario.target(target)).map { ($0.start, $0.cost) })
-        for (i, node) in s.esc.nodes.enumerated() where node.isIdentity {
+        for (i, node) in zip(s.esc.nodes.ids, s.esc.nodes) where node.isIdentity {
             let forward = s.esc.paths(from: node, to: Scenario.target(target)).first?.cost
             #expect(forward == reverse[i], "\(folder): \(node) → \(target)")
             let all = s.esc.paths(from: node, to: Scenario.target(target), all: true, limit: 5).first?.cost

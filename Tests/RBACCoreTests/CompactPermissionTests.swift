@@ -12,11 +12,11 @@ struct CompactPermissionTests {
             rule(["get"], resources: ["pods"], names: ["web"]),
             // resourceNames do not apply to non-resource URLs.
             PolicyRule(verbs: ["get"], resourceNames: ["x"], nonResourceURLs: ["/metrics"]),
-        ].enumerated().map { RuleGrant(rule: $1, grant: Grant(subject: .user("u"), binding: 0, role: $0, ruleIndex: 0)) }
+        ].enumerated().map { RuleGrant(rule: $1, grant: Grant(subject: .user("u"), binding: BindingID(0), role: RoleID($0), ruleIndex: 0)) }
         let c = CompactPermission.compact(grants)
         #expect(c.map(\.resource) == ["pods", "pods.apps", "pods", "/metrics"])
-        #expect(c[0].verbs == ["get", "list", "watch"] && c[0].roles == [0, 1])
-        #expect(c[1].verbs == ["get", "list"] && c[1].roles == [0])
+        #expect(c[0].verbs == ["get", "list", "watch"] && c[0].roles == [RoleID(0), RoleID(1)])
+        #expect(c[1].verbs == ["get", "list"] && c[1].roles == [RoleID(0)])
         #expect(c[2].resourceNames == ["web"] && c[2].verbs == ["get"])
         #expect(c[3].isNonResourceURL && c[3].resourceNames.isEmpty)
     }

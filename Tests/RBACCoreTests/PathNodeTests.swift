@@ -51,8 +51,8 @@ struct PathNodeTests {
     /// Pairs of nodes that print alike (or that Swift's `==` on strings would merge) but are
     /// different nodes.
     static let distinct: [(PathNode, PathNode)] = [
-        (.holder(role: 0, in: .cluster), .holder(role: 0, in: .namespace("cluster"))),
-        (.holder(role: 0, in: .everyNamespace), .holder(role: 0, in: .namespace("*"))),
+        (.holder(role: RoleID(0), in: .cluster), .holder(role: RoleID(0), in: .namespace("cluster"))),
+        (.holder(role: RoleID(0), in: .everyNamespace), .holder(role: RoleID(0), in: .namespace("*"))),
         (.runPods(in: .everyNamespace), .runPods(in: .namespace("*"))),
         (.secrets(in: .everyNamespace), .secret(namespace: "*", name: "*")),
         (.user(nfc), .user(nfd)),

@@ -8,7 +8,7 @@ import Testing
 struct PathRankingTests {
     static func step(_ observed: Bool??) -> PathEdge {
         PathEdge(
-            from: 0, to: 1, kind: .privilegedPod, namespace: nil, evidence: [],
+            from: NodeID(0), to: NodeID(1), kind: .privilegedPod, namespace: nil, evidence: [],
             condition: observed.map { PathCondition("a fact", observed: $0) })
     }
 
@@ -23,7 +23,7 @@ struct PathRankingTests {
 
     @Test("a path is as certain as its least certain step", arguments: cases)
     func certainty(_ conditions: [Bool??], _ certainty: PathCertainty, _ label: String) {
-        let path = PrivilegePath(start: 0, steps: conditions.map(Self.step))
+        let path = PrivilegePath(start: NodeID(0), steps: conditions.map(Self.step))
         #expect(path.certainty == certainty)
         #expect(path.certaintyLabel == label)
     }

@@ -252,7 +252,7 @@ let agreementClusters: [(String, EscalationGraph)] =
 /// a path, at the same cost, and its path is a real chain of edges from it to the target.
 func checkAgreement(_ esc: EscalationGraph, _ target: PathTarget, maxSteps: Int = 8, _ name: String) {
     let reverse = Dictionary(uniqueKeysWithValues: esc.identitiesReaching(target, maxSteps: maxSteps).map { ($0.start, $0) })
-    for (i, node) in esc.nodes.enumerated() where node.isIdentity {
+    for (i, node) in zip(esc.nodes.ids, esc.nodes) where node.isIdentity {
         let forward = esc.paths(from: node, to: target, maxSteps: maxSteps).first
         let backward = reverse[i]
         #expect((forward == nil) == (backward == nil), "\(name): \(node) → \(target): forward \(esc.trail(forward)), reverse \(esc.trail(backward))")

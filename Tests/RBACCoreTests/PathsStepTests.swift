@@ -198,7 +198,7 @@ struct PathsStepTests {
                 [rule(["create"], groups: [rbacGroup], resources: ["clusterrolebindings"]),
                  rule(["bind"], groups: [rbacGroup], resources: ["clusterroles"], names: ["cluster-admin"])],
                 roles: [clusterAdmin]),
-            kind: .bind, to: .holder(role: 0, in: .cluster),
+            kind: .bind, to: .holder(role: RoleID(0), in: .cluster),
             because: [
                 "\(clusterWide) rule 0: create clusterrolebindings.rbac.authorization.k8s.io",
                 "\(clusterWide) rule 1: bind clusterroles.rbac.authorization.k8s.io cluster-admin",
@@ -208,7 +208,7 @@ struct PathsStepTests {
             cluster: grantedInDev(
                 [rule(["create"], groups: [rbacGroup], resources: ["rolebindings"]), rule(["bind"], groups: [rbacGroup], resources: ["roles"])],
                 roles: [devAdmin]),
-            kind: .bind, to: .holder(role: 0, in: .namespace("dev")),
+            kind: .bind, to: .holder(role: RoleID(0), in: .namespace("dev")),
             because: [
                 "\(inDev) rule 0: create rolebindings.rbac.authorization.k8s.io",
                 "\(inDev) rule 1: bind roles.rbac.authorization.k8s.io",
@@ -218,7 +218,7 @@ struct PathsStepTests {
             cluster: grantedInDev(
                 [rule(["create"], groups: [rbacGroup], resources: ["rolebindings"]), rule(["bind"], groups: [rbacGroup], resources: ["clusterroles"])],
                 roles: [clusterAdmin]),
-            kind: .bind, to: .holder(role: 0, in: .namespace("dev")),
+            kind: .bind, to: .holder(role: RoleID(0), in: .namespace("dev")),
             because: [
                 "\(inDev) rule 0: create rolebindings.rbac.authorization.k8s.io",
                 "\(inDev) rule 1: bind clusterroles.rbac.authorization.k8s.io",
@@ -279,6 +279,36 @@ struct PathsStepTests {
                 "\(clusterWide) rule 0: create roles.rbac.authorization.k8s.io",
                 "\(clusterWide) rule 1: create rolebindings.rbac.authorization.k8s.io",
                 "\(clusterWide) rule 2: bind roles.rbac.authorization.k8s.io",
+            ]),
+        StepCase(
+            testDescription: "bind limited to a name no Role has: create that Role with any rule and bind it",
+            cluster: grantedInDev([
+                rule(["escalate", "create"], groups: [rbacGroup], resources: ["roles"]),
+                rule(["create"], groups: [rbacGroup], resources: ["rolebindings"]),
+                rule(["bind"], groups: [rbacGroup], resources: ["roles"], names: ["mine"]),
+            ]),
+            kind: .escalate, to: .namespaceAuthority("dev"),
+            because: [
+                "\(inDev) rule 0: escalate roles.rbac.authorization.k8s.io",
+                "\(inDev) rule 0: create roles.rbac.authorization.k8s.io",
+                "\(inDev) rule 1: create rolebindings.rbac.authorization.k8s.io",
+                "\(inDev) rule 2: bind roles.rbac.authorization.k8s.io mine",
+            ]),
+        StepCase(
+            testDescription: "bind limited to the name of an existing ClusterRole one may escalate and update: fill it and bind it",
+            cluster: grantedClusterWide(
+                [
+                    rule(["escalate", "update"], groups: [rbacGroup], resources: ["clusterroles"], names: ["mine"]),
+                    rule(["create"], groups: [rbacGroup], resources: ["clusterrolebindings"]),
+                    rule(["bind"], groups: [rbacGroup], resources: ["clusterroles"], names: ["mine"]),
+                ],
+                roles: [clusterRole("mine", [])]),
+            kind: .escalate, to: .fullAuthority,
+            because: [
+                "\(clusterWide) rule 0: escalate clusterroles.rbac.authorization.k8s.io mine",
+                "\(clusterWide) rule 0: update clusterroles.rbac.authorization.k8s.io mine",
+                "\(clusterWide) rule 1: create clusterrolebindings.rbac.authorization.k8s.io",
+                "\(clusterWide) rule 2: bind clusterroles.rbac.authorization.k8s.io mine",
             ]),
         StepCase(
             testDescription: "escalate plus create clusterroles, create clusterrolebindings and bind: a new role with any rule",
@@ -473,6 +503,16 @@ struct PathsStepTests {
             cluster: grantedInDev([rule(["create", "patch"], resources: ["pods/*"])], workloads: [pod("dev", "api-0", as: "api")]),
             kind: nil, target: target("sa:dev/api")),
         MissCase(
+            testDescription: "bind limited to the name of an existing Role one may not update: a new Role cannot take that name",
+            cluster: grantedInDev(
+                [
+                    rule(["escalate", "create"], groups: [rbacGroup], resources: ["roles"]),
+                    rule(["create"], groups: [rbacGroup], resources: ["rolebindings"]),
+                    rule(["bind"], groups: [rbacGroup], resources: ["roles"], names: ["taken"]),
+                ],
+                roles: [role("dev", "taken", [rule(["get"], resources: ["configmaps"])])]),
+            kind: .escalate, target: .permission(req("delete", "pods", ns: "dev", name: "x"))),
+        MissCase(
             testDescription: "create rolebindings without bind",
             cluster: grantedInDev([rule(["create"], groups: [rbacGroup], resources: ["rolebindings"])], roles: [devAdmin]),
             kind: .bind, target: .permission(req("delete", "pods", ns: "dev", name: "x"))),
@@ -607,7 +647,7 @@ struct PathsStepTests {
         let graph = AccessGraph(cluster)
         let esc = EscalationGraph(graph)
         let held = esc.steps(from: aliceNode, .bind).map { esc.nodes[$0.to] }
-        let view = graph.roles.firstIndex { $0.name == "view" }!
+        let view = RoleID(graph.roles.firstIndex { $0.name == "view" }!)
         #expect(!held.isEmpty)
         #expect(held.allSatisfy { node in
             if case .holder(let role, _) = node { return role == view }

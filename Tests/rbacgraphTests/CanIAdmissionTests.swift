@@ -71,3 +71,28 @@ struct CanIAdmissionTests {
         #expect(r.stderr.contains(message), "\(r.stderr)")
     }
 }
+
+/// eval's `create-role`: the object is read by the manifest decoder, an aggregationRule included.
+@Suite("eval create-role")
+struct EvalCreateRoleTests {
+    static func query(_ id: Int, _ who: String, _ object: String) -> String {
+        #"{"id": \#(id), "op": "create-role", "user": "\#(who)", "authenticated": true, "object": \#(object)}"#
+    }
+
+    @Test("a Role of held rules, one of rules not held, and an aggregating ClusterRole")
+    func createRole() throws {
+        let held = #"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "r", "namespace": "dev"}, "rules": [{"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["rolebindings"], "verbs": ["get"]}]}"#
+        let notHeld = #"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "r", "namespace": "dev"}, "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}]}"#
+        let aggregating = #"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "agg"}, "aggregationRule": {"clusterRoleSelectors": [{"matchLabels": {"a": "b"}}]}, "rules": []}"#
+        let queries = [Self.query(1, "erin", held), Self.query(2, "erin", notHeld), Self.query(3, "erin", aggregating)].joined(separator: "\n")
+        let r = try CLI.run(["eval", "-f", "samples/", "--queries", "-"], stdin: queries)
+        #expect(r.status == 0, "\(r.stderr)")
+        let answers = r.stdout.split(separator: "\n").map(String.init)
+        #expect(answers.count == 3)
+        // erin may not create roles at all: every answer is no, and the first says its rules are held.
+        #expect(answers.allSatisfy { $0.contains(#""allowed":false"#) })
+        #expect(answers[0].contains("escalation check: already holds every rule granted (1 rule)"))
+        #expect(answers[1].contains("attempting to grant RBAC permissions not currently held: get secrets"))
+        #expect(answers[2].contains("create clusterroles: forbidden"))
+    }
+}

@@ -15,6 +15,11 @@ extension LabelSelector {
     ///   `LabelSelectorAsSelector` does.
     public func matches(_ labels: [String: String]) throws(SelectorError) -> Bool {
         try validate()
+        return matchesValidated(labels)
+    }
+
+    /// ``matches(_:)`` for a selector already validated (an invalid operator matches nothing).
+    func matchesValidated(_ labels: [String: String]) -> Bool {
         // Byte-exact lookups: a Swift dictionary would also find canonically equivalent keys.
         // Label maps are small; valid keys are ASCII anyway.
         func value(_ key: String) -> String? {
@@ -30,7 +35,7 @@ extension LabelSelector {
             case "NotIn": if let value, req.values.containsExactly(value) { return false }
             case "Exists": if value == nil { return false }
             case "DoesNotExist": if value != nil { return false }
-            default: throw SelectorError(message: "\"\(req.operator)\" is not a valid label selector operator")
+            default: return false
             }
         }
         return true

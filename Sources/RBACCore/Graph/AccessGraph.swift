@@ -27,16 +27,17 @@ public struct AccessGraph: Sendable {
     public let auditPolicies: [AuditPolicy]
     /// Aggregated ClusterRoles the controller could not sync (invalid selectors).
     public let aggregationFailures: [Aggregation.Failure]
+    /// What each aggregated ClusterRole's selectors select (indices into ``roles``).
+    public let aggregation: AggregationIndex
     /// Objects that replaced an earlier object of the same kind, namespace and name.
     public let duplicates: [String]
     /// The rules of unmodified built-in ClusterRoles that aggregate nothing: what an aggregated
     /// built-in role may hold without news from the input (``isBuiltInOnly(_:)``).
     let builtInRules: Set<PolicyRule>
 
-    /// How a binding's roleRef resolves: the index of a role in ``roles``, or the error
-    /// Kubernetes reports.
+    /// How a binding's roleRef resolves: a role of ``roles``, or the error Kubernetes reports.
     public enum RoleResolution: Hashable, Sendable {
-        case role(Int)
+        case role(RoleID)
         case error(String)
     }
     /// One entry per binding.
@@ -52,8 +53,8 @@ public struct AccessGraph: Sendable {
     let rbByUser: [NamespacedName: [Int]]
     let rbByGroup: [NamespacedName: [Int]]
     /// Bindings by the role they resolve to.
-    let crbsByRole: [Int: [Int]]
-    let rbsByRole: [NamespacedName: [Int]]  // (binding namespace, "\(roleIndex)")
+    let crbsByRole: [RoleID: [Int]]
+    let rbsByRole: [RoleInNamespace: [Int]]
     /// Rules by resource string, per scope: cluster roles under `""`, Roles under their namespace.
     let resourceRules: [NamespacedName: [RuleRef]]
     /// Rules with nonResourceURLs, per scope as above.
@@ -74,6 +75,19 @@ public struct AccessGraph: Sendable {
         func hash(into hasher: inout Hasher) {
             namespace.hashExactly(into: &hasher)
             name.hashExactly(into: &hasher)
+        }
+    }
+
+    /// A role bound in a namespace (by RoleBindings there): a byte-exact key.
+    struct RoleInNamespace: Hashable, Sendable {
+        var namespace: String
+        var role: RoleID
+
+        static func == (a: Self, b: Self) -> Bool { a.role == b.role && a.namespace.isExactly(b.namespace) }
+
+        func hash(into hasher: inout Hasher) {
+            namespace.hashExactly(into: &hasher)
+            hasher.combine(role)
         }
     }
 
@@ -114,7 +128,8 @@ public struct AccessGraph: Sendable {
                 }
             }
         }
-        aggregationFailures = Aggregation.apply(to: &roles)
+        aggregation = AggregationIndex(roles)
+        aggregationFailures = Aggregation.apply(to: &roles, index: aggregation)
         builtInRules = Self.builtInRules(of: roles)
 
         // Bindings, last one wins (keeping the position of the first).
@@ -140,13 +155,13 @@ public struct AccessGraph: Sendable {
             switch b.roleRef.kind {
             case _ where b.roleRef.kind.isExactly("ClusterRole"):
                 if let i = clusterRoleByName[NamespacedName(namespace: "", name: b.roleRef.name)] {
-                    resolutions.append(.role(i))
+                    resolutions.append(.role(RoleID(i)))
                 } else {
                     resolutions.append(.error("clusterrole.rbac.authorization.k8s.io \"\(b.roleRef.name)\" not found"))
                 }
             case _ where b.roleRef.kind.isExactly("Role"):
                 if !ns.isEmpty, let i = roleByKey[NamespacedName(namespace: ns, name: b.roleRef.name)] {
-                    resolutions.append(.role(i))
+                    resolutions.append(.role(RoleID(i)))
                 } else {
                     resolutions.append(.error("role.rbac.authorization.k8s.io \"\(b.roleRef.name)\" not found"))
                 }
@@ -160,8 +175,8 @@ public struct AccessGraph: Sendable {
         var crbByGroup: [NamespacedName: [Int]] = [:]
         var rbByUser: [NamespacedName: [Int]] = [:]
         var rbByGroup: [NamespacedName: [Int]] = [:]
-        var crbsByRole: [Int: [Int]] = [:]
-        var rbsByRole: [NamespacedName: [Int]] = [:]
+        var crbsByRole: [RoleID: [Int]] = [:]
+        var rbsByRole: [RoleInNamespace: [Int]] = [:]
         var roleBindingsByNamespace: [NamespacedName: [Int]] = [:]
         for (i, b) in bindings.enumerated() {
             let ns = b.namespace ?? ""
@@ -170,7 +185,7 @@ public struct AccessGraph: Sendable {
                 if b.kind == .clusterRoleBinding {
                     crbsByRole[r, default: []].append(i)
                 } else {
-                    rbsByRole[NamespacedName(namespace: ns, name: String(r)), default: []].append(i)
+                    rbsByRole[RoleInNamespace(namespace: ns, role: r), default: []].append(i)
                 }
             }
             for s in b.subjects {

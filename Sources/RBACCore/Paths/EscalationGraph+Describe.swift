@@ -1,6 +1,6 @@
 extension EscalationGraph {
     /// A node for people: `sa:prod/api`, `run pods in prod`, `hold ClusterRole/admin in dev`, …
-    public func describe(_ i: Int) -> String {
+    public func describe(_ i: NodeID) -> String {
         switch nodes[i] {
         case .fullAuthority: return "cluster-admin (full authority)"
         case .namespaceAuthority(let ns): return "full authority in namespace \(ns)"

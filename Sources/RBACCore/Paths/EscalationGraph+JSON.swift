@@ -1,12 +1,15 @@
 extension EscalationGraph {
     /// A path as JSON: the shape of `rbacgraph paths -o json` and of the eval op `paths`.
     public func json(_ path: PrivilegePath) -> JSONValue {
-        .object([
+        var pairs: [(String, JSONValue)] = [
             ("from", .string(nodes[path.start].description)),
             ("to", .string(nodes[path.end].description)),
             ("certain", .bool(path.isCertain)),
-            ("steps", .array(path.steps.map(json))),
-        ])
+        ]
+        // Only from unmodified built-in objects (see isBuiltInOnly(_:)): true, but not news.
+        if isBuiltInOnly(path) { pairs.append(("builtIn", .bool(true))) }
+        pairs.append(("steps", .array(path.steps.map(json))))
+        return .object(pairs)
     }
 
     /// A step as JSON.
@@ -32,6 +35,11 @@ extension EscalationGraph {
                 if let src = access.roles[ev.role].source { p.append(("roleSource", .string(src.description))) }
                 p.append(("ruleIndex", .number(Double(ev.ruleIndex))))
                 p.append(("rule", access.roles[ev.role].rules[ev.ruleIndex].json))
+                if let b = ev.binding, let s = ev.subject,
+                    access.isBuiltInOnly(Grant(subject: s, binding: b, role: ev.role, ruleIndex: ev.ruleIndex))
+                {
+                    p.append(("builtIn", .bool(true)))
+                }
                 return .object(p)
             })))
         }

@@ -54,10 +54,10 @@ public enum PathTarget: Hashable, Sendable, CustomStringConvertible {
 /// A chain of steps from an identity to a target.
 public struct PrivilegePath: Hashable, Sendable {
     /// The node the path starts at.
-    public var start: Int
+    public var start: NodeID
     public var steps: [PathEdge]
 
-    public init(start: Int, steps: [PathEdge]) {
+    public init(start: NodeID, steps: [PathEdge]) {
         self.start = start
         self.steps = steps
     }
@@ -65,7 +65,7 @@ public struct PrivilegePath: Hashable, Sendable {
     /// Whether every step is certain.
     public var isCertain: Bool { steps.allSatisfy(\.isCertain) }
     /// The node the path ends at.
-    public var end: Int { steps.last?.to ?? start }
+    public var end: NodeID { steps.last?.to ?? start }
     /// Ranking: conditions the input does not show true, then conditions it shows true, then steps.
     public var cost: Int { steps.reduce(0) { $0 + EscalationGraph.cost(of: $1) } }
 }
@@ -88,8 +88,8 @@ extension EscalationGraph {
     }
 
     /// Whether reaching node `i` achieves `target`.
-    public func satisfies(_ i: Int, _ target: PathTarget) -> Bool {
-        let n = nodes[i]
+    public func satisfies(_ id: NodeID, _ target: PathTarget) -> Bool {
+        let n = nodes[id]
         if case .fullAuthority = n { return true }
         switch target {
         case .fullAuthority:
@@ -103,16 +103,16 @@ extension EscalationGraph {
         case .identity(let id):
             return n == id
         case .permission(let request):
-            return node(i, allows: request)
+            return node(id, allows: request)
         }
     }
 
     /// Whether node `i` may itself make `request`.
-    func node(_ i: Int, allows request: Request) -> Bool {
-        switch nodes[i] {
+    func node(_ n: NodeID, allows request: Request) -> Bool {
+        switch nodes[n] {
         case .fullAuthority: return true
         case .user, .group, .serviceAccount:
-            guard let id = nodes[i].identity else { return false }
+            guard let id = nodes[n].identity else { return false }
             return access.authorize(id, request).allowed
         case .namespaceAuthority(let ns):
             if case .resource(let r) = request { return r.namespace.isExactly(ns) }
@@ -154,12 +154,13 @@ extension EscalationGraph {
     public func paths(from start: PathNode, to target: PathTarget, maxSteps: Int = 8, all: Bool = false, limit: Int = 100)
         -> [PrivilegePath]
     {
-        guard let s = index(of: start) else { return [] }
-        if satisfies(s, target) { return [PrivilegePath(start: s, steps: [])] }
+        guard let startID = index(of: start) else { return [] }
+        if satisfies(startID, target) { return [PrivilegePath(start: startID, steps: [])] }
+        let s = startID.index
         if all { return allPaths(from: s, to: target, maxSteps: maxSteps, limit: limit) }
         var isTarget = [Int8](repeating: -1, count: nodes.count)  // -1: not asked yet
         func reached(_ i: Int) -> Bool {
-            if isTarget[i] < 0 { isTarget[i] = satisfies(i, target) ? 1 : 0 }
+            if isTarget[i] < 0 { isTarget[i] = satisfies(NodeID(i), target) ? 1 : 0 }
             return isTarget[i] == 1
         }
         var best: (cost: Int, node: Int)? = nil
@@ -171,7 +172,7 @@ extension EscalationGraph {
             return best.map { cost + 1 < $0.cost } ?? true  // every step costs at least 1
         }
         guard let (_, end) = best else { return [] }
-        return [PrivilegePath(start: s, steps: search.chain(to: end, in: self, forward: true))]
+        return [PrivilegePath(start: startID, steps: search.chain(to: end, in: self, forward: true))]
     }
 
     /// Cheapest costs within a number of steps, layer by layer (Bellman-Ford bounded by
@@ -192,7 +193,7 @@ extension EscalationGraph {
                 while via[k - 1][at] < 0 { k -= 1 }
                 let e = graph.edge(Int(via[k - 1][at]))
                 steps.append(e)
-                at = forward ? e.from : e.to
+                at = forward ? e.from.index : e.to.index
                 k -= 1
             }
             return forward ? steps.reversed() : steps
@@ -246,7 +247,7 @@ extension EscalationGraph {
         let steps = max(0, min(maxSteps, nodes.count))
         var isTarget = [Bool](repeating: false, count: nodes.count)
         var targets: [Int] = []
-        for i in nodes.indices where satisfies(i, target) {
+        for i in nodes.indices where satisfies(NodeID(i), target) {
             isTarget[i] = true
             targets.append(i)
         }
@@ -297,7 +298,7 @@ extension EscalationGraph {
                     chain.append(edge(Int(partials[Int(at)].edge)))
                     at = partials[Int(at)].parent
                 }
-                found.append(PrivilegePath(start: s, steps: chain.reversed()))
+                found.append(PrivilegePath(start: NodeID(s), steps: chain.reversed()))
             } else {
                 extend(Int(p.node), parent: Int32(i), length: Int(p.length), cost: p.cost)
             }
@@ -310,11 +311,11 @@ extension EscalationGraph {
     /// - Complexity: O(maxSteps · E): one search backwards from every node that satisfies
     ///   the target.
     public func identitiesReaching(_ target: PathTarget, maxSteps: Int = 8) -> [PrivilegePath] {
-        let targets = nodes.indices.filter { satisfies($0, target) }
+        let targets = nodes.indices.filter { satisfies(NodeID($0), target) }
         let search = layered(from: targets, maxSteps: maxSteps, forward: false) { _, _ in true }
         var out: [PrivilegePath] = []
         for i in nodes.indices where nodes[i].isIdentity && search.cost[i] != Int.max {
-            out.append(PrivilegePath(start: i, steps: search.chain(to: i, in: self, forward: false)))
+            out.append(PrivilegePath(start: NodeID(i), steps: search.chain(to: i, in: self, forward: false)))
         }
         return out.sorted { a, b in
             (a.cost, nodes[a.start].description) < (b.cost, nodes[b.start].description)

@@ -1,13 +1,23 @@
 // The permission patterns of ESCALATION.md, each turned into steps.
 
 extension EscalationGraph.Builder {
+    /// A rule an identity holds through a binding, or a held role has (no binding yet).
+    struct SourcedRule {
+        var rule: PolicyRule
+        var role: RoleID
+        var ruleIndex: Int
+        /// The binding that grants it, and the subject of the binding that matched; `nil` for
+        /// a role one would bind oneself.
+        var binding: (id: BindingID, subject: Subject)?
+    }
+
     /// The rules an identity (or a held role) has, seen from one scope.
     struct RuleView {
         /// Rules that apply everywhere (ClusterRoleBindings): to cluster-scoped requests and
         /// to namespaced requests in any namespace.
-        var clusterRules: [RuleGrant]
+        var clusterRules: [SourcedRule]
         /// Rules that apply to namespaced requests in `namespace` only (RoleBindings).
-        var namespaceRules: [RuleGrant]
+        var namespaceRules: [SourcedRule]
         /// ``Scope/cluster``: the cluster-wide view (namespaced requests mean every namespace);
         /// ``Scope/everyNamespace``: the namespace rules hold in every namespace; otherwise one
         /// namespace.
@@ -15,7 +25,7 @@ extension EscalationGraph.Builder {
         /// The bindings behind the rules (an identity's own, not a held role's), with the role
         /// each resolves to: roles without rules included, as `escalate` can fill them. Those
         /// naming the identity itself come before those naming one of its groups.
-        var bound: [(binding: Int, role: Int)] = []
+        var bound: [(binding: BindingID, role: RoleID)] = []
 
         /// The scope of namespaced targets: every namespace, or one.
         var targetScope: Scope { scope == .cluster ? .everyNamespace : scope }
@@ -47,10 +57,8 @@ extension EscalationGraph.Builder {
         }
     }
 
-    func evidence(_ rg: RuleGrant, _ purpose: String) -> StepEvidence {
-        StepEvidence(
-            role: rg.grant.role, ruleIndex: rg.grant.ruleIndex, binding: rg.grant.binding >= 0 ? rg.grant.binding : nil,
-            subject: rg.grant.binding >= 0 ? rg.grant.subject : nil, purpose: purpose)
+    func evidence(_ rg: SourcedRule, _ purpose: String) -> StepEvidence {
+        StepEvidence(role: rg.role, ruleIndex: rg.ruleIndex, binding: rg.binding?.id, subject: rg.binding?.subject, purpose: purpose)
     }
 
     /// The first rule allowing a request (namespaced, or cluster-scoped), as evidence.
@@ -313,7 +321,7 @@ extension EscalationGraph.Builder {
         // ClusterRoleBindings (cluster view only).
         if clusterView, let create = find(scope, "create", rbac, "clusterrolebindings", clusterScoped: true) {
             let bindable = names(scope, ["bind"], rbac, "clusterroles", clusterScoped: true)
-            for (i, role) in g.roles.enumerated() where role.kind == .clusterRole {
+            for (i, role) in zip(g.roles.ids, g.roles) where role.kind == .clusterRole {
                 guard let e = bindable.covers(role.name), let h = holder(i, in: .cluster) else { continue }
                 add(Step(to: h, kind: .bind, namespace: nil, evidence: [create, e]))
             }
@@ -324,7 +332,7 @@ extension EscalationGraph.Builder {
         let bindableClusterRoles = names(scope, ["bind"], rbac, "clusterroles")
         let bindableRoles = names(scope, ["bind"], rbac, "roles")
         if bindableClusterRoles.isEmpty && bindableRoles.isEmpty { return }
-        for (i, role) in g.roles.enumerated() {
+        for (i, role) in zip(g.roles.ids, g.roles) {
             if role.kind == .clusterRole {
                 guard let e = bindableClusterRoles.covers(role.name), let h = holder(i, in: where_) else { continue }
                 add(Step(to: h, kind: .bind, namespace: scope.targetNamespace, evidence: [create, e]))
@@ -369,28 +377,63 @@ extension EscalationGraph.Builder {
                     ownRoleBinding: binding.kind == .roleBinding))
             }
         }
-        // A new role with any rules, bound by oneself.
+        // A new role with any rules, bound by oneself. `bind` limited by resourceNames still
+        // lets one bind a role of such a name: a new one (when none exists: creating needs
+        // no name), or an existing one one may escalate and update — as the API server's
+        // admission of the role write and of the binding decides (AccessGraph.admission).
         if scope.scope == .cluster,
-            let esc = find(scope, "escalate", rbac, "clusterroles", clusterScoped: true),
-            let create = find(scope, "create", rbac, "clusterroles", clusterScoped: true),
-            let bindingCreate = find(scope, "create", rbac, "clusterrolebindings", clusterScoped: true),
-            let bind = find(scope, "bind", rbac, "clusterroles", clusterScoped: true)
+            let bindingCreate = find(scope, "create", rbac, "clusterrolebindings", clusterScoped: true)
         {
-            add(Step(to: node(.fullAuthority), kind: .escalate, namespace: nil, evidence: [esc, create, bindingCreate, bind]))
-        }
-        if let esc = find(scope, "escalate", rbac, "roles"),
-            let create = find(scope, "create", rbac, "roles"),
-            let bindingCreate = find(scope, "create", rbac, "rolebindings"),
-            let bind = find(scope, "bind", rbac, "roles")
-        {
-            let evidence = [esc, create, bindingCreate, bind]
-            if let ns = scope.targetNamespace {
-                add(Step(to: node(.namespaceAuthority(ns)), kind: .escalate, namespace: ns, evidence: evidence))
-            } else {
-                // In every namespace: what everything in a namespace gives, everywhere.
-                add(Step(to: node(.runPods(in: .everyNamespace)), kind: .escalate, namespace: nil, evidence: evidence))
-                add(Step(to: node(.secrets(in: .everyNamespace)), kind: .escalate, namespace: nil, evidence: evidence))
+            let bindable = names(scope, ["bind"], rbac, "clusterroles", clusterScoped: true)
+            if let e = newOrEscalatedRole(scope, "clusterroles", bindable, clusterScoped: true, exists: { g.clusterRole(named: $0) != nil }) {
+                add(Step(to: node(.fullAuthority), kind: .escalate, namespace: nil, evidence: e.role + [bindingCreate, e.bind]))
             }
         }
+        if let bindingCreate = find(scope, "create", rbac, "rolebindings") {
+            let bindable = names(scope, ["bind"], rbac, "roles")
+            if let ns = scope.targetNamespace {
+                if let e = newOrEscalatedRole(scope, "roles", bindable, exists: { g.role(named: $0, in: ns) != nil }) {
+                    add(Step(to: node(.namespaceAuthority(ns)), kind: .escalate, namespace: ns, evidence: e.role + [bindingCreate, e.bind]))
+                }
+            } else if let e = newOrEscalatedRole(scope, "roles", bindable, exists: { name in namespaces.contains { g.role(named: name, in: $0) != nil } }) {
+                // In every namespace: what everything in a namespace gives, everywhere.
+                add(Step(to: node(.runPods(in: .everyNamespace)), kind: .escalate, namespace: nil, evidence: e.role + [bindingCreate, e.bind]))
+                add(Step(to: node(.secrets(in: .everyNamespace)), kind: .escalate, namespace: nil, evidence: e.role + [bindingCreate, e.bind]))
+            } else {
+                // Some namespaces hold a role of every bindable name: the others remain.
+                for ns in namespaces {
+                    if let e = newOrEscalatedRole(scope, "roles", bindable, exists: { g.role(named: $0, in: ns) != nil }) {
+                        add(Step(to: node(.namespaceAuthority(ns)), kind: .escalate, namespace: ns, evidence: e.role + [bindingCreate, e.bind]))
+                    }
+                }
+            }
+        }
+    }
+
+    /// How to end up bound to a role with any rules, given the names `bind` allows: the
+    /// evidence for the role (`escalate` and `create` of a new one, which carry no name, or
+    /// `escalate` and `update` of an existing one of a bindable name) and for binding it.
+    /// `exists` tells whether a role of a name is already there (then it must be updated).
+    func newOrEscalatedRole(
+        _ scope: RuleView, _ resource: String, _ bindable: Names, clusterScoped: Bool = false, exists: (String) -> Bool
+    ) -> (role: [StepEvidence], bind: StepEvidence)? {
+        let rbac = "rbac.authorization.k8s.io"
+        let createNew: [StepEvidence]? = {
+            guard let esc = find(scope, "escalate", rbac, resource, clusterScoped: clusterScoped),
+                let create = find(scope, "create", rbac, resource, clusterScoped: clusterScoped)
+            else { return nil }
+            return [esc, create]
+        }()
+        if let bind = bindable.all, let createNew { return (createNew, bind) }
+        for (name, bind) in bindable.named {
+            if !exists(name) {
+                if let createNew { return (createNew, bind) }
+            } else if let esc = find(scope, "escalate", rbac, resource, name: name, clusterScoped: clusterScoped),
+                let update = findAny(scope, ["update", "patch"], rbac, resource, name: name, clusterScoped: clusterScoped)
+            {
+                return ([esc, update], bind)
+            }
+        }
+        return nil
     }
 }

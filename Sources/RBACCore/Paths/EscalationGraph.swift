@@ -73,42 +73,43 @@ public struct EscalationGraph: Sendable {
         let evidence = (0..<Int(e.evidenceCount)).map { k -> StepEvidence in
             let s = store.evidence[Int(e.evidenceStart) + k]
             var subject: Subject? = nil
-            if s.binding >= 0, s.subject >= 0 {
+            if s.binding != StoredEvidence.none, s.subject != StoredEvidence.none {
                 let b = access.bindings[Int(s.binding)]
                 let raw = b.subjects[Int(s.subject)]
                 subject = raw.effective(bindingNamespace: b.namespace ?? "") ?? raw
             }
             return StepEvidence(
-                role: Int(s.role), ruleIndex: Int(s.ruleIndex), binding: s.binding >= 0 ? Int(s.binding) : nil,
+                role: RoleID(Int(s.role)), ruleIndex: Int(s.ruleIndex),
+                binding: s.binding != StoredEvidence.none ? BindingID(Int(s.binding)) : nil,
                 subject: subject, purpose: store.strings[Int(s.purpose)])
         }
         return PathEdge(
-            from: Int(e.from), to: Int(e.to), kind: e.kind, namespace: e.namespace >= 0 ? store.strings[Int(e.namespace)] : nil,
+            from: NodeID(Int(e.from)), to: NodeID(Int(e.to)), kind: e.kind, namespace: e.namespace >= 0 ? store.strings[Int(e.namespace)] : nil,
             evidence: evidence, condition: e.condition >= 0 ? store.conditions[Int(e.condition)] : nil)
     }
 
     /// Every edge (materialized: for tests and small graphs).
     public var edges: [PathEdge] { (0..<edgeCount).map(edge) }
 
-    /// The index of a node, if the graph has it.
+    /// The handle of a node, if the graph has it.
     /// - Complexity: O(1) expected.
-    public func index(of node: PathNode) -> Int? {
+    public func index(of node: PathNode) -> NodeID? {
         var i = firstByHash[node.hashValue] ?? -1
         while i >= 0 {
-            if nodes[Int(i)] == node { return Int(i) }
+            if nodes[Int(i)] == node { return NodeID(Int(i)) }
             i = nextSameHash[Int(i)]
         }
         return nil
     }
 
     /// The edges leaving a node.
-    public func edges(from node: Int) -> [PathEdge] {
-        outEdges[Int(outStart[node])..<Int(outStart[node + 1])].map { edge(Int($0)) }
+    public func edges(from node: NodeID) -> [PathEdge] {
+        outEdges[Int(outStart[node.index])..<Int(outStart[node.index + 1])].map { edge(Int($0)) }
     }
 
     /// The edges entering a node.
-    public func edges(into node: Int) -> [PathEdge] {
-        inEdges[Int(inStart[node])..<Int(inStart[node + 1])].map { edge(Int($0)) }
+    public func edges(into node: NodeID) -> [PathEdge] {
+        inEdges[Int(inStart[node.index])..<Int(inStart[node.index + 1])].map { edge(Int($0)) }
     }
 }
 
@@ -128,8 +129,10 @@ struct StoredEdge: Sendable {
 struct StoredEvidence: Sendable {
     var role: Int32
     var ruleIndex: Int32
-    var binding: Int32  // -1: a held role
-    var subject: Int32  // index into the binding's subjects; -1: none
+    var binding: Int32  // ``none``: a held role
+    var subject: Int32  // index into the binding's subjects; ``none``: none
+    /// No binding, or no subject (the stored form of `nil`).
+    static let none: Int32 = -1
     var purpose: Int32  // into strings
 }
 
@@ -231,7 +234,7 @@ extension EscalationGraph {
             }
             let start = Int32(store.evidence.count)
             for e in evidence {
-                var subject: Int32 = -1
+                var subject = StoredEvidence.none
                 if let b = e.binding, let s = e.subject {
                     let binding = g.bindings[b]
                     let ns = binding.namespace ?? ""
@@ -240,7 +243,8 @@ extension EscalationGraph {
                     }
                 }
                 store.evidence.append(StoredEvidence(
-                    role: Int32(e.role), ruleIndex: Int32(e.ruleIndex), binding: Int32(e.binding ?? -1), subject: subject,
+                    role: Int32(e.role.index), ruleIndex: Int32(e.ruleIndex), binding: e.binding.map { Int32($0.index) } ?? StoredEvidence.none,
+                    subject: subject,
                     purpose: intern(e.purpose)))
             }
             let stored = StoredEdge(
@@ -499,15 +503,15 @@ extension EscalationGraph {
         func principal(_ p: PathNode) {
             guard let identity = p.identity else { return }
             let from = node(p)
-            var clusterRules: [RuleGrant] = []
-            var clusterBound: [(binding: Int, role: Int)] = []
-            var groupBound: [(binding: Int, role: Int)] = []
+            var clusterRules: [SourcedRule] = []
+            var clusterBound: [(binding: BindingID, role: RoleID)] = []
+            var groupBound: [(binding: BindingID, role: RoleID)] = []
             for b in g.applicableBindings(for: identity, in: "") {
                 guard case .role(let r) = g.resolutions[b], let subject = g.firstMatchingSubject(ofBinding: b, for: identity)
                 else { continue }
                 if subject.kind.isExactly("Group") { groupBound.append((b, r)) } else { clusterBound.append((b, r)) }
                 for (j, rule) in g.roles[r].rules.enumerated() {
-                    clusterRules.append(RuleGrant(rule: rule, grant: Grant(subject: subject, binding: b, role: r, ruleIndex: j)))
+                    clusterRules.append(SourcedRule(rule: rule, role: r, ruleIndex: j, binding: (b, subject)))
                 }
             }
             clusterBound += groupBound
@@ -516,15 +520,15 @@ extension EscalationGraph {
                 steps += derive(RuleView(clusterRules: clusterRules, namespaceRules: [], scope: .cluster, bound: clusterBound))
             }
             for ns in g.roleBindingNamespaces(for: identity) {
-                var nsRules: [RuleGrant] = []
-                var nsBound: [(binding: Int, role: Int)] = []
-                var nsGroupBound: [(binding: Int, role: Int)] = []
+                var nsRules: [SourcedRule] = []
+                var nsBound: [(binding: BindingID, role: RoleID)] = []
+                var nsGroupBound: [(binding: BindingID, role: RoleID)] = []
                 for b in g.applicableBindings(for: identity, in: ns) where g.bindings[b].kind == .roleBinding {
                     guard case .role(let r) = g.resolutions[b], let subject = g.firstMatchingSubject(ofBinding: b, for: identity)
                     else { continue }
                     if subject.kind.isExactly("Group") { nsGroupBound.append((b, r)) } else { nsBound.append((b, r)) }
                     for (j, rule) in g.roles[r].rules.enumerated() {
-                        nsRules.append(RuleGrant(rule: rule, grant: Grant(subject: subject, binding: b, role: r, ruleIndex: j)))
+                        nsRules.append(SourcedRule(rule: rule, role: r, ruleIndex: j, binding: (b, subject)))
                     }
                 }
                 nsBound += nsGroupBound
@@ -604,11 +608,11 @@ extension EscalationGraph {
 
         /// Derives and adds the steps of a held role (reached by `bind`), once.
         /// - Returns: whether the holder reaches anything.
-        func holder(_ role: Int, in scope: Scope) -> Int? {
+        func holder(_ role: RoleID, in scope: Scope) -> Int? {
             let n = node(.holder(role: role, in: scope))
             if evaluatedHolders.insert(n).inserted {
                 let rules = g.roles[role].rules.enumerated().map { j, rule in
-                    RuleGrant(rule: rule, grant: Grant(subject: Subject(kind: "", name: ""), binding: -1, role: role, ruleIndex: j))
+                    SourcedRule(rule: rule, role: role, ruleIndex: j, binding: nil)
                 }
                 let view = scope == .cluster
                     ? RuleView(clusterRules: rules, namespaceRules: [], scope: .cluster)

@@ -35,7 +35,7 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
     /// Holding a role's permissions in a scope (cluster-wide, every namespace, or one
     /// namespace), as a binding one can create would grant them. `role` indexes
     /// ``AccessGraph/roles``.
-    case holder(role: Int, in: Scope)
+    case holder(role: RoleID, in: Scope)
 
     /// Byte-exact equality of the fields.
     public static func == (a: PathNode, b: PathNode) -> Bool {
@@ -96,7 +96,7 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
         case .secrets(let s): return "secret:\(s)/*"
         case .secret(let ns, let n): return "secret:\(ns)/\(n)"
         case .nodes: return "nodes"
-        case .holder(let r, let s): return "holder:role#\(r)@\(s)"
+        case .holder(let r, let s): return "holder:role#\(r.index)@\(s)"
         }
     }
 
@@ -216,11 +216,12 @@ public struct PathCondition: Hashable, Sendable {
 /// The RBAC grant behind a step: a rule of a role, and the binding that gives it (none for a
 /// role one would bind oneself, reached by `bind` or `escalate`).
 public struct StepEvidence: Hashable, Sendable {
-    /// Index into ``AccessGraph/roles``.
-    public var role: Int
+    /// The role (``AccessGraph/roles``).
+    public var role: RoleID
+    /// The rule's position in the role's (aggregated) rules.
     public var ruleIndex: Int
-    /// Index into ``AccessGraph/bindings``; `nil` for a held role (``PathNode/holder(role:namespace:)``).
-    public var binding: Int?
+    /// The binding; `nil` for a held role (``PathNode/holder(role:in:)``).
+    public var binding: BindingID?
     /// The binding's subject that matched.
     public var subject: Subject?
     /// What the rule was needed for, e.g. `create pods`.
@@ -229,9 +230,9 @@ public struct StepEvidence: Hashable, Sendable {
 
 /// One step of a privilege path.
 public struct PathEdge: Hashable, Sendable {
-    /// Node indices in ``EscalationGraph/nodes``.
-    public var from: Int
-    public var to: Int
+    /// The nodes it joins (``EscalationGraph/nodes``).
+    public var from: NodeID
+    public var to: NodeID
     public var kind: EscalationKind
     /// The namespace the step works in; `nil` when cluster-wide or not scoped.
     public var namespace: String?
@@ -241,7 +242,7 @@ public struct PathEdge: Hashable, Sendable {
     public var condition: PathCondition?
 
     public init(
-        from: Int, to: Int, kind: EscalationKind, namespace: String? = nil, evidence: [StepEvidence] = [],
+        from: NodeID, to: NodeID, kind: EscalationKind, namespace: String? = nil, evidence: [StepEvidence] = [],
         condition: PathCondition? = nil
     ) {
         self.from = from

@@ -3,7 +3,7 @@ extension AccessGraph {
     /// authorizer visits them: every matching ClusterRoleBinding in list order, then the
     /// matching RoleBindings of `namespace` in list order.
     /// - Complexity: O(k log k) for k candidate bindings of the identity's name and groups.
-    public func applicableBindings(for identity: Identity, in namespace: String) -> [Int] {
+    public func applicableBindings(for identity: Identity, in namespace: String) -> [BindingID] {
         var crbs: [Int] = crbByUser[NamespacedName(namespace: "", name: identity.name)] ?? []
         for g in identity.groups { if let l = crbByGroup[NamespacedName(namespace: "", name: g)] { crbs += l } }
         var result = Self.sortedUnique(crbs)
@@ -14,7 +14,7 @@ extension AccessGraph {
             }
             result += Self.sortedUnique(rbs)
         }
-        return result
+        return result.map(BindingID.init)
     }
 
     /// The namespaces in which some RoleBinding names `identity` (by name or group), sorted.
@@ -43,8 +43,8 @@ extension AccessGraph {
     }
 
     /// The first subject of binding `index` that names `identity` (the one a reason names).
-    func firstMatchingSubject(ofBinding index: Int, for identity: Identity) -> Subject? {
-        let b = bindings[index]
+    func firstMatchingSubject(ofBinding id: BindingID, for identity: Identity) -> Subject? {
+        let b = bindings[id]
         let ns = b.namespace ?? ""
         for s in b.subjects where s.applies(to: identity, bindingNamespace: ns) {
             return s.effective(bindingNamespace: ns) ?? s

@@ -17,12 +17,12 @@ extension AccessGraph {
     public func subjects(allowedTo request: Request) -> [AllowedSubject] {
         let namespace = request.namespace
         // 1. Roles with rules allowing the request (every such rule per role).
-        var clusterRoleRule: [Int: [Int]] = [:]
-        var roleRule: [Int: [Int]] = [:]
-        func consider(_ refs: [RuleRef]?, into map: inout [Int: [Int]]) {
+        var clusterRoleRule: [RoleID: [Int]] = [:]
+        var roleRule: [RoleID: [Int]] = [:]
+        func consider(_ refs: [RuleRef]?, into map: inout [RoleID: [Int]]) {
             guard let refs else { return }
             for ref in refs {
-                let r = Int(ref.role), j = Int(ref.rule)
+                let r = RoleID(Int(ref.role)), j = Int(ref.rule)
                 if map[r]?.contains(j) == true { continue }
                 if roles[r].rules[j].allows(request) { map[r, default: []].append(j) }
             }
@@ -43,22 +43,22 @@ extension AccessGraph {
         }
 
         // 2. Bindings that resolve to those roles.
-        var crbHits: [(binding: Int, role: Int, rule: Int)] = []
-        var rbHits: [(binding: Int, role: Int, rule: Int)] = []
+        var crbHits: [(binding: BindingID, role: RoleID, rule: Int)] = []
+        var rbHits: [(binding: BindingID, role: RoleID, rule: Int)] = []
         for (r, rules) in clusterRoleRule {
             for j in rules {
-                for b in crbsByRole[r] ?? [] { crbHits.append((b, r, j)) }
+                for b in crbsByRole[r] ?? [] { crbHits.append((BindingID(b), r, j)) }
                 if !namespace.isEmpty {
-                    for b in rbsByRole[NamespacedName(namespace: namespace, name: String(r))] ?? [] {
-                        rbHits.append((b, r, j))
+                    for b in rbsByRole[RoleInNamespace(namespace: namespace, role: r)] ?? [] {
+                        rbHits.append((BindingID(b), r, j))
                     }
                 }
             }
         }
         for (r, rules) in roleRule {
             for j in rules {
-                for b in rbsByRole[NamespacedName(namespace: namespace, name: String(r))] ?? [] {
-                    rbHits.append((b, r, j))
+                for b in rbsByRole[RoleInNamespace(namespace: namespace, role: r)] ?? [] {
+                    rbHits.append((BindingID(b), r, j))
                 }
             }
         }

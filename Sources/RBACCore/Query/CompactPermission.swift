@@ -8,8 +8,8 @@ public struct CompactPermission: Hashable, Sendable {
     /// Empty for non-resource URLs (resourceNames do not apply to them).
     public var resourceNames: [String]
     public var verbs: [String]
-    /// Indices into ``AccessGraph/roles``, first seen first.
-    public var roles: [Int]
+    /// The roles it comes from (``AccessGraph/roles``), first seen first.
+    public var roles: [RoleID]
 
     /// Compacts rules, in the order entries are first seen.
     /// - Complexity: O(n) in the number of (group × resource) and URL targets of the rules.
@@ -24,10 +24,10 @@ public struct CompactPermission: Hashable, Sendable {
         compact(rules, rule: { $0 }, role: { _ in nil })
     }
 
-    private static func compact<T>(_ items: [T], rule: (T) -> PolicyRule, role: (T) -> Int?) -> [CompactPermission] {
+    private static func compact<T>(_ items: [T], rule: (T) -> PolicyRule, role: (T) -> RoleID?) -> [CompactPermission] {
         var out: [CompactPermission] = []
         var index: [Key: Int] = [:]
-        func add(_ target: String, isURL: Bool, names: [String], _ r: PolicyRule, _ roleIndex: Int?) {
+        func add(_ target: String, isURL: Bool, names: [String], _ r: PolicyRule, _ roleIndex: RoleID?) {
             let key = Key(target: ExactKey(target), isURL: isURL, names: names.map(ExactKey.init))
             let i: Int
             if let existing = index[key] {

@@ -3,14 +3,14 @@ public struct Grant: Hashable, Sendable {
     /// The subject as written in the binding, with a ServiceAccount's namespace filled in from
     /// a RoleBinding when it was left empty.
     public var subject: Subject
-    /// Index into ``AccessGraph/bindings``.
-    public var binding: Int
-    /// Index into ``AccessGraph/roles``.
-    public var role: Int
+    /// The binding (``AccessGraph/bindings``).
+    public var binding: BindingID
+    /// The role it resolves to (``AccessGraph/roles``).
+    public var role: RoleID
     /// Index into the role's (aggregated) rules.
     public var ruleIndex: Int
 
-    public init(subject: Subject, binding: Int, role: Int, ruleIndex: Int) {
+    public init(subject: Subject, binding: BindingID, role: RoleID, ruleIndex: Int) {
         self.subject = subject
         self.binding = binding
         self.role = role

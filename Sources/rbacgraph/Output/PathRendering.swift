@@ -16,7 +16,7 @@ struct PathPrinter {
     // MARK: Names
 
     /// A node, short: `sa:prod/api`, `run-pods:dev`, `secret:prod/*`, `holder:ClusterRole/view@dev`.
-    func name(_ i: Int) -> String {
+    func name(_ i: NodeID) -> String {
         switch esc.nodes[i] {
         case .holder(let r, let scope): return "holder:\(esc.access.roles[r].displayName)@\(scope)"
         default: return esc.nodes[i].description
@@ -24,7 +24,7 @@ struct PathPrinter {
     }
 
     /// A node, for people: identities by name, others described (`run pods in dev`).
-    func describe(_ i: Int) -> String {
+    func describe(_ i: NodeID) -> String {
         esc.nodes[i].isIdentity ? esc.nodes[i].description : esc.describe(i)
     }
 
@@ -128,7 +128,7 @@ struct PathPrinter {
     }
 
     /// Whether a binding subject names the node itself (then it goes without saying).
-    private func subject(_ s: Subject, isNode i: Int) -> Bool {
+    private func subject(_ s: Subject, isNode i: NodeID) -> Bool {
         switch esc.nodes[i] {
         case .user(let n): return s.kind == "User" && s.name == n
         case .group(let n): return s.kind == "Group" && s.name == n
@@ -213,12 +213,12 @@ struct PathPrinter {
     /// Splits ranked paths into those shown as rows and those that only go through a group
     /// shown as a row (`member-of`/`public-binding` first, the rest the group's own path): the
     /// members are listed under the table instead of repeating the group's path.
-    func collapsingMembers(_ paths: [PrivilegePath]) -> (rows: [PrivilegePath], members: [(group: Int, members: [Int])]) {
-        var byStart: [Int: PrivilegePath] = [:]
+    func collapsingMembers(_ paths: [PrivilegePath]) -> (rows: [PrivilegePath], members: [(group: NodeID, members: [NodeID])]) {
+        var byStart: [NodeID: PrivilegePath] = [:]
         for p in paths { byStart[p.start] = p }
         var rows: [PrivilegePath] = []
-        var members: [Int: [Int]] = [:]
-        var groupOrder: [Int] = []
+        var members: [NodeID: [NodeID]] = [:]
+        var groupOrder: [NodeID] = []
         for p in paths {
             if let first = p.steps.first, first.kind == .memberOf || first.kind == .publicBinding,
                 case .group = esc.nodes[first.to], let groupPath = byStart[first.to],
@@ -234,7 +234,7 @@ struct PathPrinter {
     }
 
     /// `  through group:G: sa:a/b, sa:a/c, … (12 in all)` lines for collapsed members.
-    func memberLines(_ groups: [(group: Int, members: [Int])], limit: Int = 10) -> [String] {
+    func memberLines(_ groups: [(group: NodeID, members: [NodeID])], limit: Int = 10) -> [String] {
         groups.map { g in
             let names = g.members.map(name)
             let shown = names.prefix(limit).joined(separator: ", ") + (names.count > limit ? ", … (\(names.count) in all)" : "")

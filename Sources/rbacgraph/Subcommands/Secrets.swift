@@ -202,8 +202,10 @@ extension RBACGraphCommand {
                 for d in e.direct {
                     let s = d.subject
                     let name = PathNode(subject: s)?.description ?? "\(s.kind):\(s.name)"
-                    let via = d.grant.map { "\(esc.access.bindings[$0.binding].displayName) → \(esc.access.roles[$0.role].displayName)" }
-                        ?? "the API server allows system:masters everything"
+                    let via = d.grant.map {
+                        "\(esc.access.bindings[$0.binding].displayName) → \(esc.access.roles[$0.role].displayName)"
+                            + (esc.access.isBuiltInOnly($0) ? "  (built-in)" : "")
+                    } ?? "the API server allows system:masters everything"
                     rows.append([name, "direct: " + d.verbs.joined(separator: ","), "0", "certain", via])
                     kinds.append(0)
                 }
@@ -214,7 +216,8 @@ extension RBACGraphCommand {
                 let members = collapsed.members.map { g in (group: g.group, members: g.members.filter { !e.directNodes.contains(esc.nodes[$0].description) }) }
                     .filter { !$0.members.isEmpty }
                 for p in pathRows {
-                    rows.append([printer.name(p.start), PathPrinter.how(p), String(p.steps.count), p.certaintyLabel, printer.plainChain(p)])
+                    rows.append([printer.name(p.start), PathPrinter.how(p), String(p.steps.count), p.certaintyLabel,
+                                 printer.plainChain(p) + (esc.isBuiltInOnly(p) ? "  (built-in)" : "")])
                     kinds.append(1)
                 }
                 var table = Table(["READER", "HOW", "STEPS", "CERTAINTY", "GRANT OR PATH"])
@@ -224,7 +227,10 @@ extension RBACGraphCommand {
                     switch c {
                     case 0: return printer.paint(text, "1")
                     case 3: return kinds[r] == 1 ? printer.paintCertainty(text, pathRows[r - pathOffset]) : text
-                    case 4: return kinds[r] == 1 ? printer.chain(pathRows[r - pathOffset]) : text
+                    case 4:
+                        guard kinds[r] == 1 else { return text }
+                        let p = pathRows[r - pathOffset]
+                        return printer.chain(p) + (esc.isBuiltInOnly(p) ? "  (built-in)" : "")
                     default: return text
                     }
                 }

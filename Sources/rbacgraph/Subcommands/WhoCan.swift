@@ -190,6 +190,7 @@ extension RBACGraphCommand.WhoCan {
                 let name = PathNode(subject: s)?.description ?? "\(s.kind):\(s.name)"
                 let via = a.grant.map {
                     "\(graph.bindings[$0.binding].displayName) → \(graph.roles[$0.role].displayName) [\(graph.roles[$0.role].rules[$0.ruleIndex].summary)]"
+                        + (graph.isBuiltInOnly($0) ? "  (built-in)" : "")
                 } ?? "(API server) allowed everything"
                 table.add([name, "0", "certain", via])
                 painted.append(nil)
@@ -206,7 +207,7 @@ extension RBACGraphCommand.WhoCan {
                 member(group, m.node.description)
             }
             let collapsed = printer.collapsingMembers(answer.reaching)
-            var collapsedStarts = Set<Int>()
+            var collapsedStarts = Set<NodeID>()
             for g in collapsed.members {
                 for m in g.members {
                     if answer.paths.contains(where: { $0.start == m }) {
@@ -216,7 +217,8 @@ extension RBACGraphCommand.WhoCan {
                 }
             }
             for p in answer.paths where !collapsedStarts.contains(p.start) {
-                table.add([printer.name(p.start), String(p.steps.count), p.certaintyLabel, printer.plainChain(p)])
+                let note = esc.isBuiltInOnly(p) ? "  (built-in)" : ""
+                table.add([printer.name(p.start), String(p.steps.count), p.certaintyLabel, printer.plainChain(p) + note])
                 painted.append(p)
             }
             print(table.render(color: printer.color) { r, c, text in
@@ -224,7 +226,7 @@ extension RBACGraphCommand.WhoCan {
                 switch c {
                 case 0: return printer.paint(text, "1")
                 case 2: return printer.paintCertainty(text, p)
-                case 3: return printer.chain(p)
+                case 3: return printer.chain(p) + (esc.isBuiltInOnly(p) ? "  (built-in)" : "")
                 default: return text
                 }
             }, terminator: "")

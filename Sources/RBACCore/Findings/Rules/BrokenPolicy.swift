@@ -155,18 +155,10 @@ extension FindingRule {
         check: { ctx in
             let g = ctx.graph
             var bound = Set<Int>()
-            for r in g.resolutions { if case .role(let i) = r { bound.insert(i) } }
-            // ClusterRoles an aggregated role takes in are used through it.
-            var aggregatedIn = Set<Int>()
-            for (a, agg) in g.roles.enumerated() {
-                for selector in agg.aggregationRule?.clusterRoleSelectors ?? [] {
-                    for (i, r) in g.roles.enumerated() where r.kind == .clusterRole && i != a {
-                        if (try? selector.matches(r.labels)) == true { aggregatedIn.insert(i) }
-                    }
-                }
-            }
+            for r in g.resolutions { if case .role(let i) = r { bound.insert(i.index) } }
             return g.roles.enumerated().compactMap { i, role in
-                guard !bound.contains(i), !aggregatedIn.contains(i), !role.name.hasPrefix("system:") else { return nil }
+                // ClusterRoles an aggregated role takes in are used through it.
+                guard !bound.contains(i), !g.aggregation.isSelected(i), !role.name.hasPrefix("system:") else { return nil }
                 // Stock user-facing roles exist to be bound on demand.
                 if role.kind == .clusterRole && ["cluster-admin", "admin", "edit", "view"].contains(role.name) { return nil }
                 return Finding(ruleID: "unbound-role", severity: .info, message: "\(role.displayName) is bound by nothing", object: ObjectRef(role))
@@ -206,13 +198,9 @@ extension FindingRule {
         ],
         check: { ctx in
             let g = ctx.graph
-            return g.roles.enumerated().compactMap { i, role in
-                guard let rule = role.aggregationRule else { return nil }
-                let matched = g.roles.enumerated().contains { j, other in
-                    j != i && other.kind == .clusterRole
-                        && rule.clusterRoleSelectors.contains { (try? $0.matches(other.labels)) == true }
-                }
-                guard !matched else { return nil }
+            return g.aggregation.aggregatedRoles.sorted().compactMap { i in
+                guard g.aggregation.selections(of: i).allSatisfy(\.matches.isEmpty) else { return nil }
+                let role = g.roles[i]
                 return Finding(
                     ruleID: "empty-aggregation", severity: .low,
                     message: "\(role.displayName): its aggregation selectors match no ClusterRole, so it grants nothing",

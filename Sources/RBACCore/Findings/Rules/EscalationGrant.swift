@@ -39,7 +39,7 @@ extension FindingRule {
             let direct: Set<EscalationKind> = [.csrApprove, .webhookConfig, .awsAuth]
             var out: [Finding] = []
             var seen = Set<String>()
-            for (i, node) in esc.nodes.enumerated() where node.isIdentity {
+            for (i, node) in zip(esc.nodes.ids, esc.nodes) where node.isIdentity {
                 for e in esc.edges(from: i) where e.kind.isGranted && e.kind != .secretsRead && e.kind != .rbacWildcard {
                     let key = "\(node) \(e.kind.rawValue) \(e.namespace ?? "*")"
                     guard seen.insert(key).inserted else { continue }

@@ -51,7 +51,7 @@ extension FindingRule {
             let esc = ctx.escalation
             var out: [Finding] = []
             // system:masters has full authority by design (the API server's break-glass group).
-            for (i, node) in esc.nodes.enumerated() where node.isIdentity && node != .group(Identity.mastersGroup) {
+            for (i, node) in zip(esc.nodes.ids, esc.nodes) where node.isIdentity && node != .group(Identity.mastersGroup) {
                 for e in esc.edges(from: i) where e.kind == .rbacWildcard && esc.nodes[e.to] == .fullAuthority {
                     out.append(Finding(
                         ruleID: "full-authority", severity: .critical,

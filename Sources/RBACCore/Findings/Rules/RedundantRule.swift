@@ -41,7 +41,7 @@ extension FindingRule {
         check: { ctx in
             let g = ctx.graph
             var out: [Finding] = []
-            struct RuleKey: Hashable { var role: Int; var rule: Int }
+            struct RuleKey: Hashable { var role: RoleID; var rule: Int }
             var reported = Set<RuleKey>()
             // Per subject and scope: its ClusterRoleBinding rules, plus a namespace's RoleBinding rules.
             var subjects: [(Subject, String)] = []

@@ -37,7 +37,7 @@ extension FindingRule {
         check: { ctx in
             let esc = ctx.escalation
             var out: [Finding] = []
-            for (i, node) in esc.nodes.enumerated() where node.isIdentity {
+            for (i, node) in zip(esc.nodes.ids, esc.nodes) where node.isIdentity {
                 for e in esc.edges(from: i) where e.kind == .secretsRead {
                     let listing = e.condition == nil && { if case .secrets = esc.nodes[e.to] { return true } else { return false } }()
                     out.append(Finding(
