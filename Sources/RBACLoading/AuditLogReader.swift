@@ -19,6 +19,10 @@ public struct AuditLogReader: Sendable {
         /// Lines read, events kept, events left out (denied, or other stages of a request).
         public var lines = 0
         public var denied = 0
+
+        /// Whether anything failed to load (a file that cannot be read, a line that is not
+        /// JSON): the CLI exits 3 for it, as for manifests.
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
     public init() {}

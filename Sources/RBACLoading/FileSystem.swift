@@ -21,33 +21,111 @@ public enum FileSystem {
         return Int(st.st_size)
     }
 
-    /// Regular files under `dir` whose names end in one of `extensions` (case-insensitive),
-    /// recursively, hidden entries skipped, sorted by path. Paths start with `dir` as given.
-    static func files(under dir: String, extensions: [String]) -> [String] {
-        var out: [String] = []
-        let root = dir.hasSuffix("/") && dir.count > 1 ? String(dir.dropLast()) : dir
-        walk(root, extensions: extensions.map { "." + $0.lowercased() }, into: &out, depth: 0)
-        return out.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    /// What a walk of a folder found.
+    struct Walk {
+        /// Regular files with a wanted extension, sorted by path.
+        var files: [String] = []
+        /// Folders reached again: `path` is the same folder as `target`, read already (an
+        /// ancestor of `path` for a symlink loop, whose walk is not followed any further).
+        var revisits: [(path: String, target: String, loop: Bool)] = []
+        /// Files and folders left out by the exclusion test.
+        var excluded = 0
     }
 
-    private static func walk(_ dir: String, extensions: [String], into out: inout [String], depth: Int) {
-        guard depth < 64, let d = opendir(dir) else { return }
-        defer { closedir(d) }
+    /// Regular files under `dir` whose names end in one of `extensions` (case-insensitive),
+    /// recursively, hidden entries and entries `excluded` says yes to skipped, sorted by path.
+    /// Paths start with `dir` as given. Symbolic links are followed, each folder read once: a
+    /// link back to a folder being walked (a loop) or to one walked already is a revisit.
+    static func walk(_ dir: String, extensions: [String], excluded: (String) -> Bool = { _ in false }) -> Walk {
+        var walk = Walk()
+        let root = dir.hasSuffix("/") && dir.count > 1 ? String(dir.dropLast()) : dir
+        var seen: [FileID: (path: String, open: Bool)] = [:]
+        var st = stat()
+        if stat(root, &st) == 0 { seen[FileID(st)] = (root, true) }
+        visit(root, extensions: extensions.map { "." + $0.lowercased() }, excluded: excluded, seen: &seen, into: &walk)
+        walk.files.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        walk.revisits.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return walk
+    }
+
+    /// A file's identity: device and inode.
+    private struct FileID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ st: stat) {
+            device = UInt64(st.st_dev)
+            inode = UInt64(st.st_ino)
+        }
+    }
+
+    private static func visit(
+        _ dir: String, extensions: [String], excluded: (String) -> Bool,
+        seen: inout [FileID: (path: String, open: Bool)], into out: inout Walk
+    ) {
+        guard let d = opendir(dir) else { return }
+        var entries: [String] = []
         while let entry = readdir(d) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
-            if name.hasPrefix(".") { continue }
+            if !name.hasPrefix(".") { entries.append(name) }
+        }
+        closedir(d)
+        for name in entries.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let path = dir + "/" + name
             var st = stat()
             guard stat(path, &st) == 0 else { continue }
-            if (st.st_mode & S_IFMT) == S_IFDIR {
-                walk(path, extensions: extensions, into: &out, depth: depth + 1)
-            } else if (st.st_mode & S_IFMT) == S_IFREG {
+            let isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
+            let isFile = (st.st_mode & S_IFMT) == S_IFREG
+            guard isDirectory || isFile else { continue }
+            if isFile {
                 let lower = name.lowercased()
-                if extensions.contains(where: { lower.hasSuffix($0) }) { out.append(path) }
+                guard extensions.contains(where: { lower.hasSuffix($0) }) else { continue }
             }
+            if excluded(path) {
+                out.excluded += 1
+                continue
+            }
+            if isFile {
+                out.files.append(path)
+                continue
+            }
+            let id = FileID(st)
+            if let earlier = seen[id] {
+                out.revisits.append((path, earlier.path, earlier.open))
+                continue
+            }
+            seen[id] = (path, true)
+            visit(path, extensions: extensions, excluded: excluded, seen: &seen, into: &out)
+            seen[id]?.open = false
         }
+    }
+
+    /// Whether a file looks binary rather than text: its first 8 KiB hold a NUL or a control
+    /// character YAML forbids (as `git` and `grep` decide), with no UTF-16 or UTF-32
+    /// byte-order mark. Nil when it cannot be read.
+    static func looksBinary(path: String) -> Bool? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        var count = 0
+        while count < buffer.count {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            count += n
+        }
+        return looksBinary(buffer[0..<count])
+    }
+
+    /// See ``looksBinary(path:)``: the same test on bytes in memory.
+    static func looksBinary(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let head = bytes.prefix(8192)
+        let b = Array(head.prefix(4))
+        if b.count >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff)) { return false }
+        if b.count >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0xfe && b[3] == 0xff { return false }
+        return head.contains { c in c < 0x20 && c != 0x09 && c != 0x0a && c != 0x0d && c != 0x1b }
     }
 
     /// Everything readable from a file descriptor (standard input).

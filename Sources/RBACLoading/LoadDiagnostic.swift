@@ -7,6 +7,9 @@ public struct LoadDiagnostic: Error, Hashable, Sendable, CustomStringConvertible
     public enum Severity: String, Hashable, Sendable, Codable {
         case error
         case warning
+        /// Something left out on purpose, said so that nothing is left out silently (a
+        /// `Chart.yaml` or `values.yaml` document that is no Kubernetes object).
+        case note
     }
 
     public var severity: Severity

@@ -10,9 +10,15 @@ public struct LoadStatistics: Hashable, Sendable, Codable {
     public var loadedKinds: [String: Int] = [:]
     /// Objects skipped because rbacgraph does not use their kind, by kind.
     public var skippedKinds: [String: Int] = [:]
-    /// Diagnostics of severity error / warning.
+    /// Documents skipped because they are no Kubernetes object (no kind, no name: a
+    /// `Chart.yaml`, a `values.yaml`, a kustomization file).
+    public var skippedDocuments = 0
+    /// Files left out by ``ManifestLoader/Options/exclude``.
+    public var excludedFiles = 0
+    /// Diagnostics of severity error / warning / note.
     public var errors = 0
     public var warnings = 0
+    public var notes = 0
     /// Wall-clock seconds the load took.
     public var seconds = 0.0
 

@@ -19,7 +19,9 @@ public struct ManifestLoader: Sendable {
     public struct Options: Sendable {
         /// The namespace of namespaced objects that name none (as `kubectl apply` does).
         public var defaultNamespace = "default"
-        /// Stop at the first error (``LoadError/strict(_:)``).
+        /// Stop at the first error (``LoadError/strict(_:)``), and leave out the RBAC objects
+        /// the API server would refuse (``APIServerValidation``) instead of evaluating them as
+        /// written.
         public var strict = false
         /// The deepest nesting of mappings and sequences accepted.
         public var maxDepth = 256
@@ -27,6 +29,9 @@ public struct ManifestLoader: Sendable {
         public var maxAliasEvents = 1_000_000
         /// The largest single token (a scalar) in bytes.
         public var maxScalarBytes = 64 << 20
+        /// Globs of files and folders a folder walk leaves out (``PathExclusion``); files
+        /// named on their own are always read.
+        public var exclude: [String] = []
         /// Threads that parse one load (files, documents of a stream, items of a List) when
         /// the input is large enough; 1 parses on the calling thread alone. The result is the
         /// same either way. Default: the online processors, at most 8, or the environment
@@ -48,6 +53,9 @@ public struct ManifestLoader: Sendable {
         public var cluster: Cluster
         public var diagnostics: [LoadDiagnostic]
         public var statistics: LoadStatistics
+        /// The RBAC objects loaded that the API server would refuse (each also a warning):
+        /// answers that rest on them should say so. Empty in strict mode, which drops them.
+        public var refusals: [APIServerValidation.Refusal] = []
         /// What merging ``Options/builtinPolicy`` did; `nil` when none was asked for.
         public var builtinPolicy: BuiltinPolicyMerge? = nil
 
@@ -85,9 +93,19 @@ public struct ManifestLoader: Sendable {
             }
             switch FileSystem.kind(of: path) {
             case .missing:
-                try session.report(.error, SourceLocation(file: path, line: 0, column: 0), "no such file or directory")
+                try session.report(.error, SourceLocation(file: path), "no such file or directory")
             case .directory:
-                for file in Self.manifestFiles(under: path) { inputs.append((file, FileSystem.size(of: file))) }
+                let walk = FileSystem.walk(
+                    path, extensions: Self.manifestExtensions, excluded: PathExclusion(options.exclude).excludes)
+                for file in walk.files { inputs.append((file, FileSystem.size(of: file))) }
+                session.statistics.excludedFiles += walk.excluded
+                for r in walk.revisits {
+                    if r.loop {
+                        try session.report(.warning, SourceLocation(file: r.path), "symlink loop: leads back to \(r.target): not followed")
+                    } else {
+                        try session.report(.note, SourceLocation(file: r.path), "the same folder as \(r.target), read already: skipped")
+                    }
+                }
             case .file:
                 inputs.append((path, FileSystem.size(of: path)))
             }
@@ -130,11 +148,8 @@ public struct ManifestLoader: Sendable {
         return result
     }
 
-    /// The manifest files under a directory (`*.yaml`, `*.yml`, `*.json`), recursively,
-    /// sorted; hidden entries are skipped.
-    static func manifestFiles(under dir: String) -> [String] {
-        FileSystem.files(under: dir, extensions: ["yaml", "yml", "json"])
-    }
+    /// The extensions of manifest files a folder walk reads.
+    static let manifestExtensions = ["yaml", "yml", "json"]
 }
 
 // MARK: - One load
@@ -150,13 +165,19 @@ extension ManifestLoader {
         var bytesTotal = 0
         var bytesBefore = 0
         var lastProgress = 0
+        /// RBAC objects by kind, namespace and name: their index in the cluster's list.
+        var definitions: [[UInt8]: Int] = [:]
 
         init(options: Options, progress: ProgressHandler?) {
             self.options = options
             self.progress = progress
         }
 
-        var result: Result { Result(cluster: cluster, diagnostics: diagnostics, statistics: statistics) }
+        var refusals: [APIServerValidation.Refusal] = []
+
+        var result: Result {
+            Result(cluster: cluster, diagnostics: diagnostics, statistics: statistics, refusals: refusals)
+        }
 
         mutating func report(_ severity: LoadDiagnostic.Severity, _ loc: SourceLocation, _ message: String) throws(LoadError) {
             try add(LoadDiagnostic(severity: severity, location: loc, message: message))
@@ -165,11 +186,20 @@ extension ManifestLoader {
         mutating func add(_ d: LoadDiagnostic) throws(LoadError) {
             if let last = diagnostics.last, last == d { return }  // the same error seen again after a resync
             diagnostics.append(d)
-            if d.severity == .error { statistics.errors += 1 } else { statistics.warnings += 1 }
+            switch d.severity {
+            case .error: statistics.errors += 1
+            case .warning: statistics.warnings += 1
+            case .note: statistics.notes += 1
+            }
             if d.severity == .error && options.strict { throw .strict(d) }
         }
 
         mutating func load(file path: String) throws(LoadError) {
+            if FileSystem.looksBinary(path: path) == true {
+                statistics.files += 1
+                try report(.error, SourceLocation(file: path), Self.binaryMessage)
+                return
+            }
             let max = options.maxScalarBytes
             try load(name: path) { offset in
                 InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
@@ -178,7 +208,15 @@ extension ManifestLoader {
             }
         }
 
+        /// A binary file is one error: parsing it would report one per `---` its bytes hold.
+        static let binaryMessage = "binary file, not YAML or JSON text: skipped"
+
         mutating func load(memory bytes: [UInt8], name: String) throws(LoadError) {
+            if FileSystem.looksBinary(bytes[...]) {
+                statistics.files += 1
+                try report(.error, SourceLocation(file: name), Self.binaryMessage)
+                return
+            }
             let max = options.maxScalarBytes
             try load(name: name) { offset in
                 InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max)
@@ -199,7 +237,7 @@ extension ManifestLoader {
             while true {
                 guard let feeder = open(offset) else {
                     let reason = String(cString: strerror(errno))
-                    try report(.error, SourceLocation(file: name, line: 0, column: 0), "cannot read: \(reason)")
+                    try report(.error, SourceLocation(file: name), "cannot read: \(reason)")
                     return
                 }
                 let reader = YAMLEventReader(
@@ -246,9 +284,20 @@ extension ManifestLoader {
                         statistics.documents += 1
                         try reader.advance()
                         pending = []
+                        let issuesBefore = decoder.issues.count
                         let draft = try decoder.decodeObject(topLevel: true) { item in
                             pending.append(item)
                             issuesKept = decoder.issues.count
+                        }
+                        if let draft, Self.isNotAnObject(draft), pending.isEmpty {
+                            // A Chart.yaml, values.yaml, kustomization file: its fields mean
+                            // nothing to Kubernetes, so neither do their shapes.
+                            decoder.issues.removeLast(decoder.issues.count - issuesBefore)
+                            statistics.skippedDocuments += 1
+                            try report(.note, draft.location, "not a Kubernetes object (no kind): skipped")
+                            inDocument = false
+                            reportProgress(reader: decoder)
+                            continue
                         }
                         // Field errors first: the object errors below refer to them.
                         try flushIssues(decoder)
@@ -287,6 +336,13 @@ extension ManifestLoader {
             } catch {
                 fatalError("unexpected error \(error)")
             }
+        }
+
+        /// A document that has neither a kind nor a name is no Kubernetes object (one that
+        /// names itself but lacks its kind is a broken one: an error).
+        static func isNotAnObject(_ d: ObjectDraft) -> Bool {
+            (d.kind ?? "").isEmpty && d.name == nil && d.namespace == nil
+                && !(d.apiVersion ?? "").contains(".k8s.io/")
         }
 
         static func isList(_ kind: String?) -> Bool {
@@ -388,6 +444,11 @@ extension ManifestLoader {
                     kind: kind == "Role" ? .role : .clusterRole, name: name, namespace: ns, labels: d.labels,
                     rules: rules, aggregationRule: kind == "ClusterRole" ? d.aggregationRule : nil,
                     source: d.location, annotations: d.annotations)
+                let refusal = APIServerValidation.Refusal(
+                    object: role.displayName, namespace: role.namespace, source: d.location,
+                    problems: APIServerValidation.problems(in: role))
+                guard try admit(refusal, rules: d.rules ?? []) else { return }
+                try noteReplacement(kind: kind, namespace: role.namespace, name: name, at: d.location, in: \.roles, by: role)
                 cluster.roles.append(role)
             case "RoleBinding", "ClusterRoleBinding":
                 guard let ref = d.roleRef else {
@@ -399,10 +460,16 @@ extension ManifestLoader {
                     return
                 }
                 let apiGroup = (ref.apiGroup?.isEmpty == false) ? ref.apiGroup! : "rbac.authorization.k8s.io"
-                cluster.bindings.append(Binding(
+                let binding = Binding(
                     kind: kind == "RoleBinding" ? .roleBinding : .clusterRoleBinding, name: name, namespace: ns,
                     roleRef: RoleRef(apiGroup: apiGroup, kind: refKind, name: refName),
-                    subjects: d.subjects ?? [], source: d.location, labels: d.labels, annotations: d.annotations))
+                    subjects: d.subjects ?? [], source: d.location, labels: d.labels, annotations: d.annotations)
+                let refusal = APIServerValidation.Refusal(
+                    object: binding.displayName, namespace: binding.namespace, source: d.location,
+                    problems: APIServerValidation.problems(in: binding))
+                guard try admit(refusal, rules: []) else { return }
+                try noteReplacement(kind: kind, namespace: binding.namespace, name: name, at: d.location, in: \.bindings, by: binding)
+                cluster.bindings.append(binding)
             case "ServiceAccount":
                 cluster.serviceAccounts.append(ServiceAccount(
                     namespace: ns, name: name, automountServiceAccountToken: d.automountServiceAccountToken,
@@ -420,6 +487,61 @@ extension ManifestLoader {
             }
             statistics.loadedKinds[kind, default: 0] += 1
         }
+    }
+}
+
+
+// MARK: - What the API server would refuse
+
+extension ManifestLoader.Session {
+    /// Reports each problem the API server's validation finds in an RBAC object, located at
+    /// its rule when it has one; in strict mode the object is left out.
+    /// - Returns: whether to load the object.
+    mutating func admit(_ refusal: APIServerValidation.Refusal, rules: [RuleDraft]) throws(LoadError) -> Bool {
+        guard !refusal.problems.isEmpty else { return true }
+        let what = refusal.object.split(separator: "/", maxSplits: 1).map(String.init)
+        let name = what.count == 2 ? "\(what[0]) \"\(what[1])\"" : refusal.object
+        let outcome = options.strict ? "left out by --strict" : "evaluated as written"
+        for p in refusal.problems {
+            let at = p.ruleIndex.flatMap { $0 < rules.count ? rules[$0].location : nil } ?? refusal.source
+            try report(.warning, at ?? SourceLocation(file: "-"), "\(name): the API server would refuse it: \(p) (\(outcome))")
+        }
+        if options.strict { return false }
+        refusals.append(refusal)
+        return true
+    }
+}
+
+// MARK: - Replaced definitions
+
+/// An RBAC object the session loaded: a Role, ClusterRole or binding, with its source.
+protocol SourcedObject {
+    var source: SourceLocation? { get set }
+}
+
+extension Role: SourcedObject {}
+extension Binding: SourcedObject {}
+
+extension ManifestLoader.Session {
+    /// Warns when an RBAC object replaces an earlier one of the same kind, namespace and name
+    /// that says something else (the later one wins, as with `kubectl apply`; the same
+    /// object twice, say a base and a copy of it, is no news).
+    mutating func noteReplacement<T: SourcedObject & Equatable>(
+        kind: String, namespace: String?, name: String, at location: SourceLocation,
+        in list: KeyPath<Cluster, [T]>, by object: T
+    ) throws(LoadError) {
+        // Byte-exact key: Kubernetes names compare as bytes.
+        let key = Array("\(kind)\u{0}\(namespace ?? "")\u{0}\(name)".utf8)
+        let index = cluster[keyPath: list].count
+        guard let earlier = definitions.updateValue(index, forKey: key) else { return }
+        var before = cluster[keyPath: list][earlier], after = object
+        let earlierSource = before.source
+        before.source = nil
+        after.source = nil
+        guard before != after else { return }
+        let what = namespace.map { "\(kind) \"\($0)/\(name)\"" } ?? "\(kind) \"\(name)\""
+        let there = earlierSource.map { " at \($0)" } ?? ""
+        try report(.warning, location, "\(what) replaces a different definition\(there)")
     }
 }
 

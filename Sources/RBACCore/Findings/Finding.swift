@@ -71,9 +71,10 @@ public struct Finding: Hashable, Sendable {
     /// For escalation findings: the path, as JSON (the shape of `rbacgraph paths -o json`).
     public var path: JSONValue?
 
-    public init(
-        ruleID: String, severity: Severity, message: String, principal: String? = nil, object: ObjectRef,
-        related: [ObjectRef] = [], evidence: [String] = [], path: JSONValue? = nil
+    /// Made only by ``FindingRule/finding(severity:message:principal:object:related:evidence:path:)``.
+    fileprivate init(
+        ruleID: String, severity: Severity, message: String, principal: String?, object: ObjectRef,
+        related: [ObjectRef], evidence: [String], path: JSONValue?
     ) {
         self.ruleID = ruleID
         self.severity = severity
@@ -87,4 +88,16 @@ public struct Finding: Hashable, Sendable {
 
     /// The key a baseline entry (`--ignore`) matches: rule id and object.
     public var baselineKey: String { "\(ruleID) \(object)" + (principal.map { " \($0)" } ?? "") }
+}
+
+extension FindingRule {
+    /// A finding of this rule (its id), at `severity` (the rule's own unless lower).
+    public func finding(
+        severity: Severity, message: String, principal: String? = nil, object: ObjectRef,
+        related: [ObjectRef] = [], evidence: [String] = [], path: JSONValue? = nil
+    ) -> Finding {
+        Finding(
+            ruleID: id, severity: severity, message: message, principal: principal, object: object, related: related,
+            evidence: evidence, path: path)
+    }
 }

@@ -25,12 +25,15 @@ public struct FindingRule: Sendable {
     public let triggeringExamples: [String]
     /// Manifests that must produce none.
     public let nonTriggeringExamples: [String]
-    let check: @Sendable (ReportContext) -> [Finding]
+    /// The check: given the rule itself, whose ``finding(severity:message:principal:object:related:evidence:path:)``
+    /// is the only way to make a finding (`thisRule.finding(…)` in the rules), so a rule cannot
+    /// report under another rule's id.
+    let check: @Sendable (FindingRule, ReportContext) -> [Finding]
 
     public init(
         id: String, category: Category, severity: Severity, title: String, rationale: String, remediation: String,
         triggeringExamples: [String], nonTriggeringExamples: [String],
-        check: @escaping @Sendable (ReportContext) -> [Finding]
+        check: @escaping @Sendable (FindingRule, ReportContext) -> [Finding]
     ) {
         self.id = id
         self.category = category
@@ -44,5 +47,5 @@ public struct FindingRule: Sendable {
     }
 
     /// Runs the rule.
-    public func findings(in context: ReportContext) -> [Finding] { check(context) }
+    public func findings(in context: ReportContext) -> [Finding] { check(self, context) }
 }

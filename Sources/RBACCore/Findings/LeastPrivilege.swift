@@ -59,12 +59,9 @@ public struct LeastPrivilege: Sendable {
             .map { (request: $0.key, count: $0.value) }
         // Every rule the identity holds, in every scope it has rules in.
         var held: [RuleGrant] = []
-        var seen = Set<String>()
-        for ns in [""] + graph.roleBindingNamespaces(for: identity) {
-            for rg in graph.rules(for: identity, in: ns).rules {
-                let key = "\(rg.grant.binding)#\(rg.grant.role)#\(rg.grant.ruleIndex)"
-                if seen.insert(key).inserted { held.append(rg) }
-            }
+        graph.visitRules(for: identity, .everywhere) { visit in
+            if case .rule(let rg) = visit { held.append(rg) }
+            return true
         }
         var used: [RuleGrant] = []
         var unused: [RuleGrant] = []

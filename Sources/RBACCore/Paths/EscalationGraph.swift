@@ -503,35 +503,29 @@ extension EscalationGraph {
         func principal(_ p: PathNode) {
             guard let identity = p.identity else { return }
             let from = node(p)
-            var clusterRules: [SourcedRule] = []
-            var clusterBound: [(binding: BindingID, role: RoleID)] = []
-            var groupBound: [(binding: BindingID, role: RoleID)] = []
-            for b in g.applicableBindings(for: identity, in: "") {
-                guard case .role(let r) = g.resolutions[b], let subject = g.firstMatchingSubject(ofBinding: b, for: identity)
-                else { continue }
-                if subject.kind.isExactly("Group") { groupBound.append((b, r)) } else { clusterBound.append((b, r)) }
-                for (j, rule) in g.roles[r].rules.enumerated() {
-                    clusterRules.append(SourcedRule(rule: rule, role: r, ruleIndex: j, binding: (b, subject)))
+            // The rules of the bindings a walk visits, and the roles bound (through a group
+            // after the others).
+            func held(_ selection: BindingSelection) -> (rules: [SourcedRule], bound: [(binding: BindingID, role: RoleID)]) {
+                var rules: [SourcedRule] = []
+                var direct: [(binding: BindingID, role: RoleID)] = []
+                var viaGroup: [(binding: BindingID, role: RoleID)] = []
+                g.visitBindings(for: identity, selection) { visit in
+                    guard case .bound(let b, let r, let subject) = visit else { return true }
+                    if subject.kind.isExactly("Group") { viaGroup.append((b, r)) } else { direct.append((b, r)) }
+                    for (j, rule) in g.roles[r].rules.enumerated() {
+                        rules.append(SourcedRule(rule: rule, role: r, ruleIndex: j, binding: (b, subject)))
+                    }
+                    return true
                 }
+                return (rules, direct + viaGroup)
             }
-            clusterBound += groupBound
+            let (clusterRules, clusterBound) = held(.request(namespace: ""))
             var steps: [Step] = []
             if !clusterRules.isEmpty {
                 steps += derive(RuleView(clusterRules: clusterRules, namespaceRules: [], scope: .cluster, bound: clusterBound))
             }
             for ns in g.roleBindingNamespaces(for: identity) {
-                var nsRules: [SourcedRule] = []
-                var nsBound: [(binding: BindingID, role: RoleID)] = []
-                var nsGroupBound: [(binding: BindingID, role: RoleID)] = []
-                for b in g.applicableBindings(for: identity, in: ns) where g.bindings[b].kind == .roleBinding {
-                    guard case .role(let r) = g.resolutions[b], let subject = g.firstMatchingSubject(ofBinding: b, for: identity)
-                    else { continue }
-                    if subject.kind.isExactly("Group") { nsGroupBound.append((b, r)) } else { nsBound.append((b, r)) }
-                    for (j, rule) in g.roles[r].rules.enumerated() {
-                        nsRules.append(SourcedRule(rule: rule, role: r, ruleIndex: j, binding: (b, subject)))
-                    }
-                }
-                nsBound += nsGroupBound
+                let (nsRules, nsBound) = held(.roleBindings(namespace: ns))
                 if nsRules.isEmpty && nsBound.isEmpty { continue }
                 // Steps that the ClusterRoleBindings alone allow were found cluster-wide; the
                 // roles bound here are this namespace's own.

@@ -6,15 +6,7 @@ extension AccessGraph {
     public func applicableBindings(for identity: Identity, in namespace: String) -> [BindingID] {
         var crbs: [Int] = crbByUser[NamespacedName(namespace: "", name: identity.name)] ?? []
         for g in identity.groups { if let l = crbByGroup[NamespacedName(namespace: "", name: g)] { crbs += l } }
-        var result = Self.sortedUnique(crbs)
-        if !namespace.isEmpty {
-            var rbs: [Int] = rbByUser[NamespacedName(namespace: namespace, name: identity.name)] ?? []
-            for g in identity.groups {
-                if let l = rbByGroup[NamespacedName(namespace: namespace, name: g)] { rbs += l }
-            }
-            result += Self.sortedUnique(rbs)
-        }
-        return result.map(BindingID.init)
+        return Self.sortedUnique(crbs).map(BindingID.init) + applicableRoleBindings(for: identity, in: namespace)
     }
 
     /// The namespaces in which some RoleBinding names `identity` (by name or group), sorted.
@@ -66,17 +58,20 @@ extension AccessGraph {
                 reason: "allowed: member of group \"system:masters\" (the API server allows this group everything)")
         }
         var errors: [String] = []
-        for b in applicableBindings(for: identity, in: request.namespace) {
-            switch resolutions[b] {
+        var allowedBy: Grant?
+        visitRules(for: identity, .request(namespace: request.namespace)) { visit in
+            switch visit {
             case .error(let message):
                 if !errors.contains(message) { errors.append(message) }
-            case .role(let r):
-                for (j, rule) in roles[r].rules.enumerated() where rule.allows(request) {
-                    guard let subject = firstMatchingSubject(ofBinding: b, for: identity) else { break }
-                    let grant = Grant(subject: subject, binding: b, role: r, ruleIndex: j)
-                    return Decision(allowed: true, viaMasters: false, grant: grant, errors: [], reason: reason(for: grant))
-                }
+                return true
+            case .rule(let rg):
+                guard rg.rule.allows(request) else { return true }
+                allowedBy = rg.grant
+                return false
             }
+        }
+        if let grant = allowedBy {
+            return Decision(allowed: true, viaMasters: false, grant: grant, errors: [], reason: reason(for: grant))
         }
         let reason: String
         switch errors.count {
@@ -102,16 +97,12 @@ extension AccessGraph {
     public func rules(for identity: Identity, in namespace: String) -> (rules: [RuleGrant], errors: [String]) {
         var out: [RuleGrant] = []
         var errors: [String] = []
-        for b in applicableBindings(for: identity, in: namespace) {
-            switch resolutions[b] {
-            case .error(let message):
-                if !errors.contains(message) { errors.append(message) }
-            case .role(let r):
-                guard let subject = firstMatchingSubject(ofBinding: b, for: identity) else { continue }
-                for (j, rule) in roles[r].rules.enumerated() {
-                    out.append(RuleGrant(rule: rule, grant: Grant(subject: subject, binding: b, role: r, ruleIndex: j)))
-                }
+        visitRules(for: identity, .request(namespace: namespace)) { visit in
+            switch visit {
+            case .error(let message): if !errors.contains(message) { errors.append(message) }
+            case .rule(let rg): out.append(rg)
             }
+            return true
         }
         return (out, errors)
     }

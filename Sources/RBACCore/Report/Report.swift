@@ -125,18 +125,23 @@ public struct Report: Sendable {
             var permissions: [PermissionLine] = []
             var grants: [(String, String)] = []
             var seenGrants = Set<String>()
-            for ns in [""] + graph.roleBindingNamespaces(for: identity) {
-                // The namespace passes add only what its RoleBindings give.
-                let rules = graph.rules(for: identity, in: ns).rules.filter { rg in
-                    ns.isEmpty || graph.bindings[rg.grant.binding].kind == .roleBinding
-                }
+            // Its rules by where they hold: the ClusterRoleBindings' cluster-wide, then each
+            // namespace's RoleBindings'.
+            var scopes: [(scope: Scope, rules: [RuleGrant])] = []
+            graph.visitRules(for: identity, .everywhere) { visit in
+                guard case .rule(let rg) = visit else { return true }
+                let scope = graph.bindings[rg.grant.binding].scope
+                if scopes.last?.scope != scope { scopes.append((scope, [])) }
+                scopes[scopes.count - 1].rules.append(rg)
+                return true
+            }
+            for (scope, rules) in scopes {
                 for rg in rules {
                     let g = (graph.bindings[rg.grant.binding].displayName, graph.roles[rg.grant.role].displayName)
                     if seenGrants.insert(g.0 + g.1).inserted { grants.append(g) }
                 }
-                let scope = ns.isEmpty ? "cluster" : ns
                 permissions += CompactPermission.compact(rules).map {
-                    PermissionLine(scope: scope, resource: $0.resource, verbs: $0.verbs, resourceNames: $0.resourceNames)
+                    PermissionLine(scope: scope.description, resource: $0.resource, verbs: $0.verbs, resourceNames: $0.resourceNames)
                 }
             }
             let mine = findings.filter { $0.principal == name }

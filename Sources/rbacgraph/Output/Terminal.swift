@@ -56,8 +56,12 @@ enum Terminal {
 enum DiagnosticPrinter {
     static func print(_ d: LoadDiagnostic) {
         let color = Terminal.colorStderr
-        let label = d.severity == .error
-            ? Terminal.paint("error:", "1;31", color: color) : Terminal.paint("warning:", "1;33", color: color)
+        let label: String
+        switch d.severity {
+        case .error: label = Terminal.paint("error:", "1;31", color: color)
+        case .warning: label = Terminal.paint("warning:", "1;33", color: color)
+        case .note: label = Terminal.paint("note:", "1;36", color: color)
+        }
         var out = Terminal.paint("\(d.location):", "1", color: color) + " \(label) \(d.message)\n"
         if isatty(2) != 0, d.location.line > 0, let line = sourceLine(file: d.location.file, line: d.location.line) {
             let shown = line.count > 200 ? String(line.prefix(200)) + "…" : line

@@ -110,12 +110,12 @@ extension RBACGraphCommand {
             } else if list {
                 try runList(graph)
             } else {
-                try runCheck(graph)
+                try runCheck(graph, refusals: result.refusals)
             }
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
         }
 
-        private func runCheck(_ graph: AccessGraph) throws {
+        private func runCheck(_ graph: AccessGraph, refusals: [APIServerValidation.Refusal]) throws {
             let parsed = try requestWords.parse()
             if !input.quiet { parsed.warnings.forEach(Terminal.warn) }
             let req = parsed.request
@@ -147,6 +147,8 @@ extension RBACGraphCommand {
                 if !d.errors.isEmpty { pairs.append(("errors", .array(d.errors.map { .string($0) }))) }
                 output.emit(.object(pairs))
             }
+            let granting = d.grant.map { Set([graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName]) } ?? []
+            RefusalNotes.warn(refusals, request: req, granting: granting, quiet: input.quiet)
             if !d.allowed { throw ExitCode(ExitCodes.no) }
         }
 

@@ -13,6 +13,11 @@ struct InputOptions: ParsableArguments {
         help: ArgumentHelp("A manifest file, a directory (recursive: *.yaml, *.yml, *.json) or - for stdin.", valueName: "path"))
     var filenames: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Leave out of folders the files and folders this glob matches (repeatable): values.yaml, tests, 'templates/*-test.yaml'.",
+        valueName: "glob"))
+    var exclude: [String] = []
+
     @Option(help: "Namespace of namespaced objects that name none.")
     var defaultNamespace = "default"
 
@@ -55,6 +60,7 @@ struct InputOptions: ParsableArguments {
         var options = ManifestLoader.Options()
         options.defaultNamespace = defaultNamespace
         options.strict = strict
+        options.exclude = exclude
         options.builtinPolicy = try builtinPolicy()
         var progress: ManifestLoader.ProgressHandler? = nil
         if !quiet && isatty(2) != 0 {

@@ -95,8 +95,10 @@ extension RBACGraphCommand {
         func run() throws {
             let (graph, result) = try input.loadGraph()
             var events: [AuditEvent] = []
+            var auditFailed = false
             if !auditLogs.isEmpty {
                 let audit = AuditLogReader().read(paths: auditLogs)
+                auditFailed = audit.hasErrors
                 for d in audit.diagnostics where d.severity == .error || !input.quiet { DiagnosticPrinter.print(d) }
                 events = audit.events
                 if !input.quiet {
@@ -126,7 +128,7 @@ extension RBACGraphCommand {
             } else {
                 IO.writeStdout(text)
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            if result.hasErrors || auditFailed { throw ExitCode(ExitCodes.loadErrors) }
             if let f = failOn, let threshold = Severity(name: f), !report.findings(atLeast: threshold).isEmpty {
                 if !input.quiet {
                     Terminal.writeStderr("\(report.findings(atLeast: threshold).count) finding(s) at or above \(threshold)\n")

@@ -104,6 +104,8 @@ extension RBACGraphCommand {
                 }
                 output.emit(.object([("request", JSONForms.request(req)), ("subjects", .array(subjects))]))
             }
+            let granting = Set(rows.compactMap(\.subject.grant).flatMap { [graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName] })
+            RefusalNotes.warn(result.refusals, request: req, anyNamespace: allNamespaces, granting: granting, quiet: input.quiet)
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
         }
 

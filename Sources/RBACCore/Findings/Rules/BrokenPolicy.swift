@@ -28,10 +28,10 @@ extension FindingRule {
             subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             ctx.graph.bindings.enumerated().compactMap { i, b in
                 guard case .error(let message) = ctx.graph.resolutions[i] else { return nil }
-                return Finding(ruleID: "missing-role", severity: .medium, message: "\(b.displayName): \(message)", object: ObjectRef(b))
+                return thisRule.finding(severity: .medium, message: "\(b.displayName): \(message)", object: ObjectRef(b))
             }
         })
 
@@ -59,14 +59,14 @@ extension FindingRule {
             subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             var out: [Finding] = []
             for b in ctx.graph.bindings {
                 for s in b.subjects where s.effective(bindingNamespace: b.namespace ?? "") == nil {
                     let why = ["User", "Group", "ServiceAccount"].contains(s.kind)
                         ? "a ServiceAccount without namespace in a ClusterRoleBinding" : "kind \"\(s.kind)\" is not User, Group or ServiceAccount"
-                    out.append(Finding(
-                        ruleID: "subject-matches-nobody", severity: .low,
+                    out.append(thisRule.finding(
+                        severity: .low,
                         message: "\(b.displayName): subject \(s.kind) \"\(s.name)\" matches nobody (\(why))", object: ObjectRef(b)))
                 }
             }
@@ -105,7 +105,7 @@ extension FindingRule {
             subjects: [{kind: ServiceAccount, name: worker}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let g = ctx.graph
             let loadedNamespaces = Set(g.serviceAccounts.map(\.namespace))
             let loaded = Set(g.serviceAccounts.map { "\($0.namespace)/\($0.name)" })
@@ -115,8 +115,8 @@ extension FindingRule {
                     guard let e = s.effective(bindingNamespace: b.namespace ?? ""), e.kind == "ServiceAccount",
                         loadedNamespaces.contains(e.namespace), !e.name.isExactly("default"), !loaded.contains("\(e.namespace)/\(e.name)")
                     else { continue }
-                    out.append(Finding(
-                        ruleID: "absent-service-account", severity: .low,
+                    out.append(thisRule.finding(
+                        severity: .low,
                         message: "\(b.displayName) binds service account \(e.namespace)/\(e.name), which is not in the input",
                         principal: "sa:\(e.namespace)/\(e.name)", object: ObjectRef(b)))
                 }
@@ -152,7 +152,7 @@ extension FindingRule {
             subjects: [{kind: User, name: dana, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let g = ctx.graph
             var bound = Set<Int>()
             for r in g.resolutions { if case .role(let i) = r { bound.insert(i.index) } }
@@ -161,7 +161,7 @@ extension FindingRule {
                 guard !bound.contains(i), !g.aggregation.isSelected(i), !role.name.hasPrefix("system:") else { return nil }
                 // Stock user-facing roles exist to be bound on demand.
                 if role.kind == .clusterRole && ["cluster-admin", "admin", "edit", "view"].contains(role.name) { return nil }
-                return Finding(ruleID: "unbound-role", severity: .info, message: "\(role.displayName) is bound by nothing", object: ObjectRef(role))
+                return thisRule.finding(severity: .info, message: "\(role.displayName) is bound by nothing", object: ObjectRef(role))
             }
         })
 
@@ -196,13 +196,13 @@ extension FindingRule {
             rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let g = ctx.graph
             return g.aggregation.aggregatedRoles.sorted().compactMap { i in
                 guard g.aggregation.selections(of: i).allSatisfy(\.matches.isEmpty) else { return nil }
                 let role = g.roles[i]
-                return Finding(
-                    ruleID: "empty-aggregation", severity: .low,
+                return thisRule.finding(
+                    severity: .low,
                     message: "\(role.displayName): its aggregation selectors match no ClusterRole, so it grants nothing",
                     object: ObjectRef(role))
             }

@@ -33,7 +33,7 @@ extension FindingRule {
             subjects: [{kind: User, name: helpdesk, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let esc = ctx.escalation
             // Steps that reach full authority in one go are high; the others medium.
             let direct: Set<EscalationKind> = [.csrApprove, .webhookConfig, .awsAuth]
@@ -45,8 +45,8 @@ extension FindingRule {
                     guard seen.insert(key).inserted else { continue }
                     let toFull = esc.nodes[e.to] == .fullAuthority
                     let severity: Severity = (toFull || direct.contains(e.kind)) && e.isCertain ? .high : .medium
-                    out.append(Finding(
-                        ruleID: "escalation-grant", severity: severity,
+                    out.append(thisRule.finding(
+                        severity: severity,
                         message: "\(node) can \(e.kind.rawValue)\(e.namespace.map { " in \($0)" } ?? " cluster-wide") → \(esc.describe(e.to))",
                         principal: node.description, object: ctx.object(forPrincipal: node, edge: e),
                         related: ctx.related(e),

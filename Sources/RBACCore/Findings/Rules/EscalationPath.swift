@@ -44,7 +44,7 @@ extension FindingRule {
             subjects: [{kind: ServiceAccount, name: ci, namespace: ci}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let esc = ctx.escalation
             var out: [Finding] = []
             for path in ctx.reachingFullAuthority {
@@ -63,8 +63,8 @@ extension FindingRule {
                 case .shownTrue, .notShown: severity = .medium
                 case .shownFalse: severity = .low
                 }
-                out.append(Finding(
-                    ruleID: "escalation-path", severity: severity,
+                out.append(thisRule.finding(
+                    severity: severity,
                     message: "\(node) can reach cluster-admin in \(path.steps.count) step\(path.steps.count == 1 ? "" : "s")\(path.isCertain ? "" : " (conditional)"): first \(first.kind.rawValue) → \(esc.describe(first.to))",
                     principal: node.description, object: ctx.object(forPrincipal: node, edge: first),
                     related: path.steps.flatMap(ctx.related),

@@ -47,14 +47,14 @@ extension FindingRule {
             subjects: [{kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let esc = ctx.escalation
             var out: [Finding] = []
             // system:masters has full authority by design (the API server's break-glass group).
             for (i, node) in zip(esc.nodes.ids, esc.nodes) where node.isIdentity && node != .group(Identity.mastersGroup) {
                 for e in esc.edges(from: i) where e.kind == .rbacWildcard && esc.nodes[e.to] == .fullAuthority {
-                    out.append(Finding(
-                        ruleID: "full-authority", severity: .critical,
+                    out.append(thisRule.finding(
+                        severity: .critical,
                         message: "\(node) holds * on * cluster-wide (full authority)",
                         principal: node.description, object: ctx.object(forPrincipal: node, edge: e),
                         related: ctx.related(e), evidence: e.evidence.map { esc.describe($0) }))

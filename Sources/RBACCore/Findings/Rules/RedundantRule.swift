@@ -38,7 +38,7 @@ extension FindingRule {
             subjects: [{kind: User, name: erin, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let g = ctx.graph
             var out: [Finding] = []
             struct RuleKey: Hashable { var role: RoleID; var rule: Int }
@@ -98,8 +98,8 @@ extension FindingRule {
                         reported.insert(key)
                         let role = g.roles[rg.grant.role]
                         let byRole = g.roles[by.grant.role]
-                        out.append(Finding(
-                            ruleID: "redundant-rule", severity: .info,
+                        out.append(thisRule.finding(
+                            severity: .info,
                             message: "\(role.displayName) rule \(rg.grant.ruleIndex) is covered by \(byRole.displayName) rule \(by.grant.ruleIndex) for \(principal)\(ns.isEmpty ? "" : " in \(ns)")",
                             principal: principal, object: ObjectRef(role), related: [ObjectRef(byRole)],
                             evidence: [rule.compactDescription + " ⊆ " + by.rule.compactDescription]))

@@ -34,7 +34,7 @@ extension FindingRule {
             subjects: [{kind: Group, name: "system:authenticated", apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let g = ctx.graph
             var out: [Finding] = []
             for (i, b) in g.bindings.enumerated() {
@@ -59,8 +59,8 @@ extension FindingRule {
                     severity = .low  // a missing role grants nothing (yet)
                 }
                 let who = publics.map { "\($0.kind) \($0.name)" }.joined(separator: ", ")
-                out.append(Finding(
-                    ruleID: "public-binding", severity: severity,
+                out.append(thisRule.finding(
+                    severity: severity,
                     message: "\(b.displayName) grants \(b.roleRef.kind) \(b.roleRef.name)\(ns.isEmpty ? "" : " in \(ns)") to \(who)",
                     object: ObjectRef(b), related: related))
             }
@@ -91,15 +91,15 @@ extension FindingRule {
             subjects: [{kind: Group, name: "system:masters", apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             var out: [Finding] = []
             for b in ctx.graph.bindings where b.roleRef.kind.isExactly("ClusterRole") && b.roleRef.name.isExactly("cluster-admin") {
                 for s in b.subjects {
                     guard let e = s.effective(bindingNamespace: b.namespace ?? "") else { continue }
                     if e.kind == "Group" && e.name.isExactly(Identity.mastersGroup) { continue }
                     if e.kind == "ServiceAccount" && e.namespace.isExactly("kube-system") { continue }
-                    out.append(Finding(
-                        ruleID: "cluster-admin-binding", severity: b.kind == .clusterRoleBinding ? .high : .medium,
+                    out.append(thisRule.finding(
+                        severity: b.kind == .clusterRoleBinding ? .high : .medium,
                         message: "\(b.displayName) binds cluster-admin to \(ctx.principal(s, in: b) ?? e.description)" + (b.namespace.map { " (in \($0) only)" } ?? ""),
                         principal: ctx.principal(s, in: b), object: ObjectRef(b)))
                 }
@@ -132,15 +132,15 @@ extension FindingRule {
             subjects: [{kind: ServiceAccount, name: api}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             var out: [Finding] = []
             for b in ctx.graph.bindings {
                 for s in b.subjects {
                     guard let e = s.effective(bindingNamespace: b.namespace ?? ""), e.kind == "ServiceAccount",
                         e.name.isExactly("default")
                     else { continue }
-                    out.append(Finding(
-                        ruleID: "default-service-account-permissions", severity: .medium,
+                    out.append(thisRule.finding(
+                        severity: .medium,
                         message: "\(b.displayName) grants \(b.roleRef.kind) \(b.roleRef.name) to the default service account of \(e.namespace)",
                         principal: "sa:\(e.namespace)/default", object: ObjectRef(b)))
                 }

@@ -29,13 +29,13 @@ extension FindingRule {
               volumes: [{name: s, secret: {secretName: my-secret}}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             ctx.graph.workloads.compactMap { w in
                 let refs = w.template.secretReferences.filter { $0.usage == .env || $0.usage == .envFrom }
                 guard !refs.isEmpty else { return nil }
                 let list = refs.map { "\($0.name) (\($0.usage == .env ? "env" : "envFrom")\($0.container.map { " in \($0)" } ?? ""))" }
-                return Finding(
-                    ruleID: "secret-in-env", severity: .low,
+                return thisRule.finding(
+                    severity: .low,
                     message: "\(w.kind) \(w.namespace)/\(w.name) takes secrets through environment variables: \(list.joined(separator: ", "))",
                     object: ObjectRef(kind: w.kind, namespace: w.namespace, name: w.name, source: w.source))
             }
@@ -66,11 +66,11 @@ extension FindingRule {
             type: Opaque
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             ctx.graph.secrets.compactMap { s in
                 guard s.type == "kubernetes.io/service-account-token" else { return nil }
-                return Finding(
-                    ruleID: "legacy-token-secret", severity: .medium,
+                return thisRule.finding(
+                    severity: .medium,
                     message: "Secret \(s.namespace)/\(s.name) is a long-lived token of service account \(s.namespace)/\(s.tokenServiceAccount ?? "?")",
                     principal: s.tokenServiceAccount.map { "sa:\(s.namespace)/\($0)" },
                     object: ObjectRef(kind: "Secret", namespace: s.namespace, name: s.name, source: s.source))
@@ -121,7 +121,7 @@ extension FindingRule {
             subjects: [{kind: ServiceAccount, name: deployer, namespace: ci}]
             """,
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let g = ctx.graph
             /// Its own bindings (not its groups'), in any namespace or cluster-wide.
             func holdsPermissions(_ ns: String, _ name: String) -> Bool {
@@ -130,8 +130,8 @@ extension FindingRule {
             }
             var out: [Finding] = []
             for sa in g.serviceAccounts where sa.automountServiceAccountToken != false && !holdsPermissions(sa.namespace, sa.name) {
-                out.append(Finding(
-                    ruleID: "automount-unused-token", severity: .low,
+                out.append(thisRule.finding(
+                    severity: .low,
                     message: "ServiceAccount \(sa.namespace)/\(sa.name) holds no permissions but its token is mounted into its pods",
                     principal: "sa:\(sa.namespace)/\(sa.name)",
                     object: ObjectRef(kind: "ServiceAccount", namespace: sa.namespace, name: sa.name, source: sa.source)))

@@ -34,14 +34,14 @@ extension FindingRule {
             subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             let esc = ctx.escalation
             var out: [Finding] = []
             for (i, node) in zip(esc.nodes.ids, esc.nodes) where node.isIdentity {
                 for e in esc.edges(from: i) where e.kind == .secretsRead {
                     let listing = e.condition == nil && { if case .secrets = esc.nodes[e.to] { return true } else { return false } }()
-                    out.append(Finding(
-                        ruleID: "secrets-read", severity: listing ? .high : .medium,
+                    out.append(thisRule.finding(
+                        severity: listing ? .high : .medium,
                         message: "\(node) can read \(esc.describe(e.to))" + (listing ? " (list/watch return every value)" : ""),
                         principal: node.description, object: ctx.object(forPrincipal: node, edge: e),
                         related: ctx.related(e), evidence: e.evidence.map { esc.describe($0) }))

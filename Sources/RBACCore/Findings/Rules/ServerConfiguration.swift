@@ -26,11 +26,11 @@ extension FindingRule {
         remediation: "Put a KMS v2 provider first (then rewrite all secrets: `kubectl get secrets -A -o json | kubectl replace -f -`); keep `identity` last only to read old data.",
         triggeringExamples: [encryptionExampleIdentityFirst],
         nonTriggeringExamples: [encryptionExampleKMSv2],
-        check: { ctx in
+        check: { thisRule, ctx in
             ctx.graph.encryptionConfigurations.compactMap { c in
                 guard let entry = c.secretsEncryption, entry.providers.first?.type == "identity" else { return nil }
-                return Finding(
-                    ruleID: "encryption-identity-first", severity: .high,
+                return thisRule.finding(
+                    severity: .high,
                     message: "EncryptionConfiguration lists identity first for secrets: new secrets are stored unencrypted",
                     object: ObjectRef(kind: "EncryptionConfiguration", name: "encryption-config", source: c.source),
                     evidence: ["providers: " + entry.providers.map(\.type).joined(separator: ", ")])
@@ -53,11 +53,11 @@ extension FindingRule {
             """
         ],
         nonTriggeringExamples: [encryptionExampleKMSv2],
-        check: { ctx in
+        check: { thisRule, ctx in
             ctx.graph.encryptionConfigurations.compactMap { c in
                 guard c.secretsEncryption == nil else { return nil }
-                return Finding(
-                    ruleID: "encryption-missing-secrets", severity: .high,
+                return thisRule.finding(
+                    severity: .high,
                     message: "EncryptionConfiguration has no entry for secrets: they are stored unencrypted",
                     object: ObjectRef(kind: "EncryptionConfiguration", name: "encryption-config", source: c.source))
             }
@@ -71,15 +71,15 @@ extension FindingRule {
         remediation: "Use a KMS v2 provider first for secrets.",
         triggeringExamples: [encryptionExampleIdentityFirst],
         nonTriggeringExamples: [encryptionExampleKMSv2],
-        check: { ctx in
+        check: { thisRule, ctx in
             ctx.graph.encryptionConfigurations.compactMap { c in
                 guard let entry = c.secretsEncryption else { return nil }
                 let weak = entry.providers.filter {
                     ["aescbc", "aesgcm", "secretbox"].contains($0.type) || ($0.type == "kms" && $0.kmsAPIVersion != "v2")
                 }
                 guard !weak.isEmpty else { return nil }
-                return Finding(
-                    ruleID: "encryption-static-key", severity: .medium,
+                return thisRule.finding(
+                    severity: .medium,
                     message: "EncryptionConfiguration encrypts secrets with \(weak.map { $0.type == "kms" ? "kms v1" : $0.type }.joined(separator: ", ")) rather than KMS v2",
                     object: ObjectRef(kind: "EncryptionConfiguration", name: "encryption-config", source: c.source))
             }
@@ -124,12 +124,12 @@ extension FindingRule {
             """
         ],
         nonTriggeringExamples: [auditPolicySecretsMetadata],
-        check: { ctx in
+        check: { thisRule, ctx in
             ctx.graph.auditPolicies.compactMap { p in
                 guard let (level, i) = auditLevelForSecrets(p, allUsersOnly: false), level == "Request" || level == "RequestResponse"
                 else { return nil }
-                return Finding(
-                    ruleID: "audit-logs-secret-values", severity: .high,
+                return thisRule.finding(
+                    severity: .high,
                     message: "audit Policy rule \(i) logs secrets at \(level): their values end up in the audit log",
                     object: ObjectRef(kind: "Policy", name: "audit-policy", source: p.source))
             }
@@ -152,12 +152,12 @@ extension FindingRule {
             """
         ],
         nonTriggeringExamples: [auditPolicySecretsMetadata],
-        check: { ctx in
+        check: { thisRule, ctx in
             ctx.graph.auditPolicies.compactMap { p in
                 let found = auditLevelForSecrets(p, allUsersOnly: true)
                 guard found.map({ $0.level == "None" }) ?? true else { return nil }
-                return Finding(
-                    ruleID: "audit-ignores-secrets", severity: .medium,
+                return thisRule.finding(
+                    severity: .medium,
                     message: found.map { "audit Policy rule \($0.rule) logs secret access at None" } ?? "no audit Policy rule logs secret access",
                     object: ObjectRef(kind: "Policy", name: "audit-policy", source: p.source))
             }

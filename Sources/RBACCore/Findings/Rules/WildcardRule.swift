@@ -21,7 +21,7 @@ extension FindingRule {
             rules: [{apiGroups: [""], resources: [pods], verbs: [get, list, watch]}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             var out: [Finding] = []
             for role in ctx.graph.roles where !role.name.isExactly("cluster-admin") {
                 for (j, rule) in role.rules.enumerated() {
@@ -30,8 +30,8 @@ extension FindingRule {
                     if rule.resources.containsExactly("*") { fields.append("resources") }
                     if rule.apiGroups.containsExactly("*") { fields.append("apiGroups") }
                     guard !fields.isEmpty else { continue }
-                    out.append(Finding(
-                        ruleID: "wildcard-rule", severity: fields.count == 3 ? .high : .medium,
+                    out.append(thisRule.finding(
+                        severity: fields.count == 3 ? .high : .medium,
                         message: "\(role.displayName) rule \(j) has * in \(fields.joined(separator: ", ")): \(rule.compactDescription)",
                         object: ObjectRef(role), evidence: [rule.compactDescription]))
                 }
@@ -61,14 +61,14 @@ extension FindingRule {
             rules: [{nonResourceURLs: ["/healthz", "/version"], verbs: [get]}]
             """
         ],
-        check: { ctx in
+        check: { thisRule, ctx in
             var out: [Finding] = []
             for role in ctx.graph.roles where !role.name.isExactly("cluster-admin") {
                 for (j, rule) in role.rules.enumerated() {
                     let broad = rule.nonResourceURLs.filter { $0 == "*" || $0 == "/*" }
                     guard !broad.isEmpty else { continue }
-                    out.append(Finding(
-                        ruleID: "broad-nonresource-urls", severity: .low,
+                    out.append(thisRule.finding(
+                        severity: .low,
                         message: "\(role.displayName) rule \(j) grants \(rule.verbs.joined(separator: ",")) on every non-resource URL",
                         object: ObjectRef(role), evidence: [rule.compactDescription]))
                 }
