@@ -72,11 +72,12 @@ struct DuplicateKeyTracker {
     /// The innermost mapping or sequence ends.
     mutating func close() {
         guard let f = frames.popLast() else { return }
-        if f.keysStart < hashes.count {
-            bytes.removeSubrange(starts[f.keysStart]...)
-            hashes.removeSubrange(f.keysStart...)
-            lines.removeSubrange(f.keysStart...)
-            starts.removeSubrange(f.keysStart...)
+        let n = hashes.count - f.keysStart
+        if n > 0 {
+            bytes.removeLast(bytes.count - starts[f.keysStart])
+            hashes.removeLast(n)
+            lines.removeLast(n)
+            starts.removeLast(n)
         }
     }
 
@@ -155,15 +156,24 @@ struct DuplicateKeyTracker {
         if (c >= 0x30 && c <= 0x39) || c == 0x2B || c == 0x2D || c == 0x2E {  // digit + - .
             return v.allSatisfy { numberBytes.contains($0) } && v.contains { $0 >= 0x30 && $0 <= 0x39 || $0 == 0x69 || $0 == 0x49 || $0 == 0x6E || $0 == 0x4E }
         }
+        // Most keys (`kind`, `name`, `verbs`) fail on length or first letter without a lookup.
         guard v.count <= 5 else { return false }
-        let s = String(decoding: v, as: UTF8.self)
-        return nonStrings.contains(s)
+        switch c {
+        case 0x7E, 0x6E, 0x4E, 0x79, 0x59, 0x74, 0x54, 0x66, 0x46, 0x6F, 0x4F: break  // ~ n N y Y t T f F o O
+        default: return false
+        }
+        for word in nonStrings[v.count] where word.elementsEqual(v) { return true }
+        return false
     }
 
     private static let numberBytes: Set<UInt8> = Set("0123456789+-._:eExXoObBaAcCdDfFiInN".utf8)
 
-    private static let nonStrings: Set<String> = [
-        "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
-    ]
+    /// By length (0…5).
+    private static let nonStrings: [[[UInt8]]] = {
+        let words = [
+            "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+            "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        ]
+        return (0...5).map { n in words.filter { $0.utf8.count == n }.map { Array($0.utf8) } }
+    }()
 }
