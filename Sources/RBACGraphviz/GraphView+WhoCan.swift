@@ -245,7 +245,7 @@ struct WhoCanView {
         switch request {
         case .nonResource(let verb, let path): return verb == "*" || path == "*"
         case .resource(let r):
-            return Permissions.danger(verbs: [r.verb], group: r.apiGroup, resource: r.combinedResource) != nil
+            return EscalationPermission.danger(verbs: [r.verb], apiGroup: r.apiGroup, resource: r.combinedResource, resourceNames: r.name.isEmpty ? [] : [r.name]) != nil
         }
     }
 

@@ -1,7 +1,8 @@
 import RBACCore
 
 /// A role's permissions summarized for a picture: verbs grouped by resource, each line
-/// marked when it is dangerous.
+/// marked when it is dangerous (``EscalationPermission/danger(verbs:apiGroup:resource:resourceNames:)``,
+/// the core's escalation table).
 struct PermissionLine: Hashable, Sendable {
     /// `secrets`, `deployments.apps`, `*.*`, `pods [web-0]`, `/metrics`.
     var what: String
@@ -32,12 +33,13 @@ enum Permissions {
             var verbs: [String] = []
             var group: String
             var resource: String
+            var names: [String]
             var isURL: Bool
         }
         var entries: [String: Entry] = [:]
-        func add(_ what: String, group: String, resource: String, isURL: Bool, verbs: [String]) {
+        func add(_ what: String, group: String, resource: String, names: [String] = [], isURL: Bool, verbs: [String]) {
             let key = (isURL ? "U" : "R") + what
-            var e = entries[key] ?? Entry(what: what, group: group, resource: resource, isURL: isURL)
+            var e = entries[key] ?? Entry(what: what, group: group, resource: resource, names: names, isURL: isURL)
             for v in verbs where !e.verbs.contains(v) { e.verbs.append(v) }
             entries[key] = e
         }
@@ -54,7 +56,7 @@ enum Permissions {
                         case let g?: what = resource + "." + g
                         }
                         if !rule.resourceNames.isEmpty { what += " [" + rule.resourceNames.joined(separator: ", ") + "]" }
-                        add(what, group: group ?? "", resource: resource, isURL: false, verbs: rule.verbs)
+                        add(what, group: group ?? "", resource: resource, names: rule.resourceNames, isURL: false, verbs: rule.verbs)
                     }
                 }
             }
@@ -66,7 +68,9 @@ enum Permissions {
             let verbs = sortedVerbs(e.verbs)
             return PermissionLine(
                 what: e.what, verbs: verbs,
-                danger: e.isURL ? urlDanger(url: e.resource, verbs: verbs) : danger(verbs: verbs, group: e.group, resource: e.resource),
+                danger: e.isURL
+                    ? urlDanger(url: e.resource, verbs: verbs)
+                    : EscalationPermission.danger(verbs: verbs, apiGroup: e.group, resource: e.resource, resourceNames: e.names),
                 isURL: e.isURL)
         }.sorted { a, b in
             let au = a.isURL, bu = b.isURL
@@ -80,39 +84,6 @@ enum Permissions {
             let ia = verbOrder.firstIndex(of: a) ?? Int.max, ib = verbOrder.firstIndex(of: b) ?? Int.max
             return ia != ib ? ia < ib : a < b
         }
-    }
-
-    static let workloadResources: Set<String> = [
-        "pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs", "replicationcontrollers",
-    ]
-
-    /// Why a grant is dangerous (a wildcard, reading secrets, or a step of a privilege path),
-    /// or nil.
-    static func danger(verbs: [String], group: String, resource: String) -> String? {
-        let any = verbs.contains("*")
-        func has(_ vs: String...) -> Bool { any || vs.contains { verbs.contains($0) } }
-        if any || resource == "*" || resource.hasPrefix("*/") || group == "*" { return "wildcard" }
-        if resource == "secrets" && has("get", "list", "watch") { return "reads secrets" }
-        for v in ["bind", "escalate", "impersonate"] where verbs.contains(v) { return "escalation: \(v)" }
-        switch resource {
-        case "pods/exec", "pods/attach", "pods/ephemeralcontainers":
-            if has("create", "update", "patch", "get") { return "runs code in pods" }
-        case "serviceaccounts/token":
-            if has("create") { return "mints service account tokens" }
-        case "nodes/proxy":
-            return "kubelet API"
-        case "certificatesigningrequests/approval":
-            if has("update", "patch") { return "approves certificates" }
-        case "mutatingwebhookconfigurations", "validatingwebhookconfigurations":
-            if has("create", "update", "patch") { return "admission webhooks" }
-        case "persistentvolumes":
-            if has("create") { return "host volumes" }
-        default:
-            if workloadResources.contains(resource) && has("create", "update", "patch") && (resource != "pods" || has("create")) {
-                return "runs pods"
-            }
-        }
-        return nil
     }
 
     static func urlDanger(url: String, verbs: [String]) -> String? {

@@ -115,7 +115,10 @@ enum ConformanceCheck {
         guard let world = ["world.yaml", "policy.json"].map({ folder.appendingPathComponent($0) })
             .first(where: { fm.fileExists(atPath: $0.path) })
         else { throw CocoaError(.fileNoSuchFile) }
-        return try ManifestLoader().load(paths: [world.path])
+        // Exactly: no built-in policy added (as `rbacgraph eval --no-builtin-policy`).
+        var options = ManifestLoader.Options()
+        options.builtinPolicy = nil
+        return try ManifestLoader(options: options).load(paths: [world.path])
     }
 
     /// Loads the world of `folder`, answers every query and compares with the expected answers.

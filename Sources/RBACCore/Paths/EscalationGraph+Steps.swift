@@ -110,13 +110,6 @@ extension EscalationGraph.Builder {
         return out
     }
 
-    /// The workload resources whose pods a controller creates.
-    static let workloadResources: [(group: String, resource: String, kind: String)] = [
-        ("apps", "deployments", "Deployment"), ("apps", "replicasets", "ReplicaSet"), ("apps", "statefulsets", "StatefulSet"),
-        ("apps", "daemonsets", "DaemonSet"), ("batch", "jobs", "Job"), ("batch", "cronjobs", "CronJob"),
-        ("", "replicationcontrollers", "ReplicationController"),
-    ]
-
     /// Every step the rules of `scope` allow.
     func derive(_ scope: RuleView) -> [Step] {
         var steps: [Step] = []
@@ -162,7 +155,7 @@ extension EscalationGraph.Builder {
         let podCreate = find(scope, "create", "", "pods")
         if let e = podCreate { add(.runPods(in: here), .podCreate, [e]) }
         var workloadCreate: StepEvidence? = nil
-        for w in Self.workloadResources {
+        for w in KubernetesConventions.workloadResources {
             if let e = find(scope, "create", w.group, w.resource) {
                 workloadCreate = e
                 break
@@ -171,7 +164,7 @@ extension EscalationGraph.Builder {
         if let e = workloadCreate { add(.runPods(in: here), .workloadCreate, [e]) }
 
         // workload-update: change an existing workload's pod template.
-        for w in Self.workloadResources {
+        for w in KubernetesConventions.workloadResources {
             let allowed = names(scope, ["update", "patch"], w.group, w.resource)
             if let e = allowed.all {
                 add(.workloads(kind: w.kind, in: here), .workloadUpdate, [e])
@@ -306,7 +299,7 @@ extension EscalationGraph.Builder {
         }
 
         // aws-auth: map one's IAM identity to system:masters (EKS).
-        if ns == nil || ns == "kube-system",
+        if ns == nil || ns!.isExactly(KubernetesConventions.controlPlaneNamespace),
             let e = findAny(scope, ["update", "patch"], "", "configmaps", name: "aws-auth")
         {
             add(.fullAuthority, .awsAuth, [e], PathCondition("the cluster is EKS (aws-auth maps IAM identities)", observed: nil))

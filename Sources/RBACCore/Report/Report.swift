@@ -75,8 +75,15 @@ public struct Report: Sendable {
             ignoreSet.contains { f.baselineKey == $0 || f.baselineKey.hasPrefix($0 + " ") }
         }
         let origins = ObjectOrigins(graph)
-        self.builtIn = all.filter { !isIgnored($0) && origins.isBuiltInOnly($0) }
-        self.findings = all.filter { !isIgnored($0) && !origins.isBuiltInOnly($0) }
+        // An identity the built-in policy alone brings to full authority: its path is not news,
+        // whatever path of the input was found first (as `escalations --fail-if-any`).
+        let reachedByBuiltIns = all.contains { $0.ruleID == "escalation-path" }
+            ? context.escalation.identitiesReachingByBuiltInsAlone(.fullAuthority) : []
+        let notNews = { (f: Finding) in
+            origins.isBuiltInOnly(f) || (f.ruleID == "escalation-path" && f.principal.map(reachedByBuiltIns.contains) == true)
+        }
+        self.builtIn = all.filter { !isIgnored($0) && notNews($0) }
+        self.findings = all.filter { !isIgnored($0) && !notNews($0) }
         self.ignored = all.filter(isIgnored)
         self.rules = rules
         self.inputSummary = inputSummary
@@ -100,6 +107,15 @@ public struct Report: Sendable {
 
     /// Findings at or above `severity`.
     public func findings(atLeast severity: Severity) -> [Finding] { findings.filter { $0.severity >= severity } }
+
+    /// A baseline file accepting every finding of this report, those a baseline left out
+    /// already included (`report --write-baseline`): one ``Finding/baselineKey`` per line,
+    /// sorted, after `#` comment lines. Findings of the built-in policy alone are left out:
+    /// they never count.
+    public func baseline(header: [String] = []) -> String {
+        let keys = Set((findings + ignored).map(\.baselineKey)).sorted()
+        return (header.map { "# " + $0 } + keys).joined(separator: "\n") + "\n"
+    }
 
     /// Every principal named by a binding, plus those seen in audit logs.
     public static func principals(graph: AccessGraph, findings: [Finding], usages: [LeastPrivilege.Usage], namespace: String?) -> [Principal] {
