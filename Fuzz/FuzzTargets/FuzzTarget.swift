@@ -64,7 +64,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     static func evalQuery(_ line: String) {
         guard !line.contains("\n") else {
-            for l in line.split(separator: "\n") { evalQuery(String(l)) }
+            // One query a line, as `eval` reads them; the first 8 (a seed file of a hundred
+            // create-binding queries took over a second under address sanitizer as one input).
+            for l in line.split(separator: "\n").prefix(8) { evalQuery(String(l)) }
             return
         }
         let answer = World.evaluator.answer(line: line)
