@@ -73,5 +73,18 @@ docs-images: build
 builtin-policy:
 	scripts/embed-builtin-policy.sh BuiltinPolicy Sources/RBACLoading/BuiltinPolicy+Data.swift
 
+# Fuzzing: every parser of untrusted input under libFuzzer with address sanitizer, one target
+# after the other, FUZZ_SECONDS each (FUZZ_TARGETS to choose). Crashes land in Fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+FUZZ_BUILD := .build-fuzz
+FUZZER_LIB = $(firstword $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a))
+fuzz: deps
+	@test -n "$(FUZZER_LIB)" || { echo "libFuzzer (libclang_rt.fuzzer_no_main) not found next to swiftc"; exit 1; }
+	$(SWIFT) build -c release --build-path $(FUZZ_BUILD) --product rbacgraph-fuzz \
+	  -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
+	  -Xlinker -u -Xlinker LLVMFuzzerRunDriver -Xlinker $(FUZZER_LIB) -Xlinker -lstdc++
+	SHARED=$(SHARED) Fuzz/fuzz.sh $(FUZZ_BUILD)/release/rbacgraph-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
 	rm -rf .build

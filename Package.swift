@@ -41,7 +41,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "RBACLoading", dependencies: ["CYAML", "CZlib", "RBACCore"]),
+        // Release builds drop the dynamic exclusivity checks of the loader's per-event code
+        // (measured: 11% of the loader's instructions beyond libyaml's own, docs/benchmarks.md);
+        // debug builds and the tests keep them.
+        .target(
+            name: "RBACLoading", dependencies: ["CYAML", "CZlib", "RBACCore"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // Live clusters: kubeconfig, authentication, the API client and `snapshot`. The only
         // module that depends on the network stack; the core and the loader stay free of it.
         .target(
@@ -90,6 +95,12 @@ let package = Package(
         ),
         // README.md's library example, compiled (ReadmeTests checks the README shows this file).
         .executableTarget(name: "readme-example", dependencies: ["RBACCore", "RBACLoading"], path: "Tools/readme-example"),
+        // Fuzzing (`make fuzz`): the parsers' entry points, libFuzzer's driver (weakly linked: a
+        // normal build only replays inputs), the executable.
+        .target(name: "FuzzTargets", dependencies: ["RBACCore", "RBACLoading"], path: "Fuzz/FuzzTargets"),
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .executableTarget(
+            name: "rbacgraph-fuzz", dependencies: ["FuzzTargets", "CFuzzerDriver"], path: "Fuzz/rbacgraph-fuzz"),
         // What every test target shares: one golden-file check, where the fixtures, samples/
         // and ../shared are (found through #filePath: no resource bundles).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -101,6 +112,8 @@ let package = Package(
         .testTarget(
             name: "RBACGraphvizTests", dependencies: ["RBACGraphviz", "RBACCore", "RBACLoading", "TestSupport"],
             exclude: ["Fixtures"]),
+        // Replays Fuzz/corpus through the fuzz entry points (no sanitizer build needed).
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "TestSupport"]),
         // Runs the rbacgraph binary; CLIHarness builds it first, so it is never stale.
         .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACLoading", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(

@@ -147,6 +147,26 @@ func dumpPath(_ o: Options, _ sizeMB: Int) -> String { "\(o.data)/dump-\(sizeMB)
 
 // MARK: - Generate mode
 
+// `rbacgraph-bench load PATH [--bare] [--threads N]`: one load, timed (for profilers:
+// `valgrind --tool=callgrind` counts the same instructions on a busy machine).
+if CommandLine.arguments.count >= 3 && CommandLine.arguments[1] == "load" {
+    let path = CommandLine.arguments[2]
+    let rest = Array(CommandLine.arguments.dropFirst(3))
+    let threads = rest.firstIndex(of: "--threads").flatMap { i in i + 1 < rest.count ? Int(rest[i + 1]) : nil } ?? 1
+    do {
+        if rest.contains("--bare") {
+            let b = try bareLibyamlPass(path)
+            print("bare libyaml: \(b.events) events in \(fmt(b.seconds, 3)) s")
+        } else {
+            let l = try loaderPass(path, parallelism: threads)
+            print("loader (\(threads) thread(s)): \(l.statistics.loadedObjects) objects in \(fmt(l.seconds, 3)) s; errors: \(l.errors)")
+        }
+    } catch {
+        fail("\(error)")
+    }
+    exit(0)
+}
+
 let options = parseOptions()
 
 if options.generate {

@@ -103,6 +103,7 @@ extension ManifestDecoder {
                     try reader.skipNode()  // its value
                     continue
                 }
+                reportDuplicateKeys()
                 let key = reader.scalarString()
                 try reader.advance()
                 if key == "<<" {

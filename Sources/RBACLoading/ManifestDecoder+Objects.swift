@@ -73,6 +73,7 @@ extension ManifestDecoder {
                 try reader.skipNode()
             }
         }
+        reportDuplicateKeys()
         if errorCount != errorsBefore { d.invalid = true }
         return d
     }

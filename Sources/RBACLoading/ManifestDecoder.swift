@@ -38,11 +38,28 @@ final class ManifestDecoder {
     }
 
     func error(_ message: String, at loc: SourceLocation? = nil) {
+        reportDuplicateKeys()
         issues.append(LoadDiagnostic(severity: .error, location: loc ?? location, message: message))
         errorCount += 1
     }
 
     func warning(_ message: String, at loc: SourceLocation? = nil) {
+        reportDuplicateKeys()
         issues.append(LoadDiagnostic(severity: .warning, location: loc ?? location, message: message))
+    }
+
+    /// Reports the mapping keys defined twice that the reader found since the last call, as
+    /// kubectl words it (an error: the object is not loaded). Called before any other issue
+    /// (stream order), at each key read and at the end of each object (so the error counts
+    /// against the object that holds the mapping).
+    @inline(__always)
+    func reportDuplicateKeys() {
+        guard reader.hasDuplicateKeys else { return }
+        for d in reader.takeDuplicateKeys() {
+            issues.append(LoadDiagnostic(
+                severity: .error, location: SourceLocation(file: file, line: lineBase + d.line + 1, column: d.column + 1),
+                message: "mapping key \"\(d.key)\" already defined at line \(lineBase + d.firstLine + 1)"))
+            errorCount += 1
+        }
     }
 }

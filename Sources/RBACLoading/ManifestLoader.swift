@@ -135,6 +135,15 @@ public struct ManifestLoader: Sendable {
         return withBuiltinPolicy(session.result)
     }
 
+    /// Loads YAML or JSON bytes (a file's contents, read elsewhere); `name` is used in diagnostics.
+    public func load(bytes: [UInt8], name: String = "<input>") throws(LoadError) -> Result {
+        var session = Session(options: options, progress: progress)
+        let start = FileSystem.now()
+        try session.load(memory: bytes, name: name)
+        session.statistics.seconds = FileSystem.now() - start
+        return session.result
+    }
+
     /// Loads YAML or JSON text; `name` is used in diagnostics.
     public func load(yaml: String, name: String = "<input>") throws(LoadError) -> Result {
         var session = Session(options: options, progress: progress)
@@ -359,6 +368,7 @@ extension ManifestLoader {
         }
 
         private mutating func flushIssues(_ decoder: ManifestDecoder) throws(LoadError) {
+            decoder.reportDuplicateKeys()
             let issues = decoder.issues
             decoder.issues = []
             for d in issues { try add(d) }

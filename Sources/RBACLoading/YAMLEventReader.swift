@@ -84,6 +84,8 @@ final class YAMLEventReader {
     /// The anchor of the current scalar: recorded when the reader moves past the scalar,
     /// unless ``skipSensitiveNode()`` skipped it.
     private var pendingScalarAnchor: String?
+    /// Mapping keys of the document so far (through a pointer: no exclusivity check per event).
+    private let keys: UnsafeMutablePointer<DuplicateKeyTracker>
 
     init(feeder: InputFeeder, maxDepth: Int, maxAliasEvents: Int) {
         self.feeder = feeder
@@ -91,6 +93,8 @@ final class YAMLEventReader {
         self.maxAliasEvents = maxAliasEvents
         parser = .allocate(capacity: 1)
         event = .allocate(capacity: 1)
+        keys = .allocate(capacity: 1)
+        keys.initialize(to: DuplicateKeyTracker())
         yaml_parser_initialize(parser)
         yaml_parser_set_input(parser, inputFeederRead, Unmanaged.passUnretained(feeder).toOpaque())
     }
@@ -100,7 +104,15 @@ final class YAMLEventReader {
         yaml_parser_delete(parser)
         parser.deallocate()
         event.deallocate()
+        keys.deinitialize(count: 1)
+        keys.deallocate()
     }
+
+    /// Whether a mapping key defined twice was found since the last ``takeDuplicateKeys()``.
+    var hasDuplicateKeys: Bool { !keys.pointee.duplicates.isEmpty }
+
+    /// The keys defined twice found so far (each once), oldest first.
+    func takeDuplicateKeys() -> [DuplicateKeyTracker.Duplicate] { keys.pointee.takeDuplicates() }
 
     // MARK: Advancing
 
@@ -141,19 +153,31 @@ final class YAMLEventReader {
             replayedEvents = 0
             rawDepth = 0
             depth = 0
+            keys.pointee.reset()
         case YAML_DOCUMENT_END_EVENT: kind = .documentEnd
         case YAML_MAPPING_START_EVENT:
             kind = .mappingStart
             anchorName = e.data.mapping_start.anchor
+            keys.pointee.open(mapping: true)
         case YAML_SEQUENCE_START_EVENT:
             kind = .sequenceStart
             anchorName = e.data.sequence_start.anchor
-        case YAML_MAPPING_END_EVENT: kind = .mappingEnd
-        case YAML_SEQUENCE_END_EVENT: kind = .sequenceEnd
+            keys.pointee.open(mapping: false)
+        case YAML_MAPPING_END_EVENT:
+            kind = .mappingEnd
+            keys.pointee.close()
+        case YAML_SEQUENCE_END_EVENT:
+            kind = .sequenceEnd
+            keys.pointee.close()
         case YAML_SCALAR_EVENT:
             kind = .scalar
             anchorName = e.data.scalar.anchor
-        case YAML_ALIAS_EVENT: kind = .alias
+            keys.pointee.scalar(
+                UnsafeBufferPointer(start: e.data.scalar.value, count: e.data.scalar.length),
+                plain: e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE, line: line, column: column)
+        case YAML_ALIAS_EVENT:
+            kind = .alias
+            keys.pointee.node()
         default: kind = .streamEnd
         }
         if kind == .mappingStart || kind == .sequenceStart {
@@ -185,6 +209,13 @@ final class YAMLEventReader {
         kind = r.kind
         line = r.line
         column = r.column
+        // Replayed content was checked for duplicate keys when it was read.
+        switch kind {
+        case .mappingStart: keys.pointee.open(mapping: true)
+        case .sequenceStart: keys.pointee.open(mapping: false)
+        case .mappingEnd, .sequenceEnd: keys.pointee.close()
+        default: keys.pointee.node()
+        }
         if kind == .mappingStart || kind == .sequenceStart {
             depth += 1
             if depth > maxDepth {
@@ -299,6 +330,7 @@ final class YAMLEventReader {
         case nil: return .undefined(name)
         case .unavailable: return .unavailable(name)
         case .events(let events):
+            keys.pointee.uncount()  // the alias counted as a node: the replayed node takes its place
             replayStack.append((events, 0))
             try advanceReplay()
             return nil

@@ -106,9 +106,14 @@ struct JSONParser {
                 if (0xD800..<0xDC00).contains(scalar), i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"),
                     bytes[i + 1] == UInt8(ascii: "u")
                 {
+                    let afterHigh = i
                     i += 2
                     let low = try hex4()
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    if (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        i = afterHigh  // not a low surrogate: the lone high one is U+FFFD, the escape after it is read on its own
+                    }
                 }
                 let u = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                 out.append(contentsOf: Array(String(Character(u)).utf8))

@@ -201,8 +201,8 @@ public enum APIServerValidation {
     static func pathSegmentProblems(_ name: String) -> [String] {
         if name == "." || name == ".." { return ["may not be '\(name)'"] }
         var out: [String] = []
-        if name.contains("/") { out.append("may not contain '/'") }
-        if name.contains("%") { out.append("may not contain '%'") }
+        if name.utf8.contains(0x2F) { out.append("may not contain '/'") }  // bytes: no Character iteration
+        if name.utf8.contains(0x25) { out.append("may not contain '%'") }
         return out
     }
 

@@ -1,0 +1,150 @@
+import RBACCore
+import RBACLoading
+
+/// The parsers that read untrusted input, each as one fuzz entry point: `make fuzz` drives
+/// them with libFuzzer (`rbacgraph-fuzz TARGET`), and the tests replay every committed input
+/// of `Fuzz/corpus/TARGET/` through the same function.
+///
+/// An entry point returns normally for any input; a crash, a failed check (`fatalError` on a
+/// broken invariant), a hang or a leak is a finding. Kubeconfig files are not fuzzed yet: the
+/// live-cluster module that reads them is new (add a target when it lands).
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// YAML and JSON manifests through `ManifestLoader` (lenient and `--strict`).
+    case manifests
+    /// JSON documents through `JSONValue.parse`; what parses serialises and parses back equal.
+    case json
+    /// Audit logs (JSON lines) through `AuditLogReader`.
+    case auditLog = "audit-log"
+    /// `eval` queries (one JSON line) through `QueryEvaluator`; every answer is valid JSON.
+    case evalQuery = "eval-query"
+    /// Label selectors (aggregation rules): validation and matching.
+    case labelSelector = "label-selector"
+    /// Baseline files (`report --ignore`): the report filtered by the file's lines.
+    case baseline
+
+    /// Runs one input.
+    public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
+        switch self {
+        case .manifests: Self.manifests(Array(bytes))
+        case .json: Self.json(String(decoding: bytes, as: UTF8.self))
+        case .auditLog: _ = AuditLogReader().read(text: String(decoding: bytes, as: UTF8.self))
+        case .evalQuery: Self.evalQuery(String(decoding: bytes, as: UTF8.self))
+        case .labelSelector: Self.labelSelector(String(decoding: bytes, as: UTF8.self))
+        case .baseline: Self.baseline(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    public func run(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { run($0) }
+    }
+
+    // MARK: Targets
+
+    static func manifests(_ bytes: [UInt8]) {
+        let lenient = try! ManifestLoader().load(bytes: bytes, name: "fuzz.yaml")
+        for d in lenient.diagnostics where d.location.line < 0 || d.location.column < 0 {
+            fatalError("diagnostic with a negative position: \(d)")
+        }
+        var strict = ManifestLoader.Options()
+        strict.strict = true
+        do {
+            let r = try ManifestLoader(options: strict).load(bytes: bytes, name: "fuzz.yaml")
+            if r.hasErrors { fatalError("a strict load returned errors instead of throwing") }
+        } catch {
+            if !lenient.hasErrors { fatalError("a strict load threw (\(error)) where the lenient one found no error") }
+        }
+    }
+
+    static func json(_ text: String) {
+        guard let v = try? JSONValue.parse(text) else { return }
+        let again = v.serialized()
+        guard let w = try? JSONValue.parse(again) else { fatalError("serialised JSON does not parse: \(again.prefix(200))") }
+        if v != w { fatalError("JSON changes through serialisation: \(again.prefix(200))") }
+    }
+
+    static func evalQuery(_ line: String) {
+        guard !line.contains("\n") else {
+            // One query a line, as `eval` reads them; the first 8 (a seed file of a hundred
+            // create-binding queries took over a second under address sanitizer as one input).
+            for l in line.split(separator: "\n").prefix(8) { evalQuery(String(l)) }
+            return
+        }
+        let answer = World.evaluator.answer(line: line)
+        if (try? JSONValue.parse(answer)) == nil { fatalError("eval answer is not JSON: \(answer.prefix(200))") }
+    }
+
+    /// Lines: `L key=value` a label of the object, `M key=value` a matchLabels entry,
+    /// otherwise `key operator value…` a requirement.
+    static func labelSelector(_ text: String) {
+        var labels: [String: String] = [:]
+        var matchLabels: [(key: String, value: String)] = []
+        var requirements: [LabelSelector.Requirement] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            if parts.first == "L" || parts.first == "M" {
+                let pair = parts.dropFirst().joined(separator: " ")
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                let (k, v) = (kv.first ?? "", kv.count > 1 ? kv[1] : "")
+                if parts.first == "L" { labels[k] = v } else { matchLabels.append((k, v)) }
+            } else {
+                requirements.append(LabelSelector.Requirement(
+                    key: parts.first ?? "", operator: parts.count > 1 ? parts[1] : "", values: Array(parts.dropFirst(2))))
+            }
+        }
+        let selector = LabelSelector(matchLabels: matchLabels, matchExpressions: requirements)
+        let valid = (try? selector.validate()) != nil
+        let matched = try? selector.matches(labels)
+        if valid && matched == nil { fatalError("a valid selector failed to match") }
+    }
+
+    static func baseline(_ text: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let report = Report(graph: World.graph, ignore: lines)
+        if report.findings.count + report.ignored.count != World.findings {
+            fatalError("the baseline changed the findings: \(report.findings.count) + \(report.ignored.count) ignored, \(World.findings) in all")
+        }
+    }
+}
+
+/// A small cluster for the targets that need a graph (eval queries, baselines).
+enum World {
+    static let cluster: Cluster = {
+        let yaml = """
+            apiVersion: v1
+            kind: List
+            items:
+            - {apiVersion: v1, kind: Namespace, metadata: {name: prod}}
+            - {apiVersion: v1, kind: ServiceAccount, metadata: {name: ci, namespace: prod}}
+            - {apiVersion: v1, kind: Secret, metadata: {name: db, namespace: prod}, type: Opaque}
+            - apiVersion: rbac.authorization.k8s.io/v1
+              kind: ClusterRole
+              metadata: {name: admin}
+              rules:
+              - {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+              - {nonResourceURLs: ["/metrics", "/logs/*"], verbs: [get]}
+            - apiVersion: rbac.authorization.k8s.io/v1
+              kind: Role
+              metadata: {name: deployer, namespace: prod}
+              rules:
+              - {apiGroups: ["", apps], resources: [pods, deployments, secrets], verbs: [get, list, create]}
+              - {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create, bind]}
+              - {apiGroups: [""], resources: [serviceaccounts], resourceNames: [ci], verbs: [impersonate]}
+            - apiVersion: rbac.authorization.k8s.io/v1
+              kind: RoleBinding
+              metadata: {name: deployer, namespace: prod}
+              roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
+              subjects:
+              - {kind: ServiceAccount, name: ci, namespace: prod}
+              - {kind: Group, name: devs, apiGroup: rbac.authorization.k8s.io}
+            - apiVersion: rbac.authorization.k8s.io/v1
+              kind: ClusterRoleBinding
+              metadata: {name: admins}
+              roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
+              subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+            """
+        return try! ManifestLoader().load(yaml: yaml).cluster
+    }()
+    static let graph = AccessGraph(cluster)
+    static let evaluator = QueryEvaluator(graph: graph, decodeObject: ManifestLoader.decodeObject)
+    static let findings = Report(graph: graph).findings.count
+}
