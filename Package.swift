@@ -13,6 +13,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Live clusters: HTTPS with client certificates and custom CAs (RBACCluster only).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         .systemLibrary(
@@ -37,16 +42,42 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "RBACLoading", dependencies: ["CYAML", "CZlib", "RBACCore"]),
+        // Live clusters: kubeconfig, authentication, the API client and `snapshot`. The only
+        // module that depends on the network stack; the core and the loader stay free of it.
+        .target(
+            name: "RBACCluster",
+            dependencies: [
+                "RBACCore", "RBACLoading",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+            ]
+        ),
+        // A fake Kubernetes API server on loopback over TLS, for the tests and the bench.
+        .target(
+            name: "FakeAPIServer",
+            dependencies: [
+                "CZlib", "RBACCore", "RBACLoading",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Tests/Support/FakeAPIServer"
+        ),
         .executableTarget(
             name: "rbacgraph",
             dependencies: [
-                "RBACCore", "RBACLoading", "RBACGraphviz", "RBACPresentation",
+                "RBACCore", "RBACLoading", "RBACGraphviz", "RBACPresentation", "RBACCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "rbacgraph-bench",
-            dependencies: ["RBACCore", "RBACLoading", "RBACGraphviz", "RBACPresentation", "CYAML", "CBenchSupport"],
+            dependencies: ["RBACCore", "RBACLoading", "RBACGraphviz", "RBACPresentation", "CYAML", "CBenchSupport", "FakeAPIServer"],
             path: "Benchmarks/rbacgraph-bench"
         ),
         // glibc's mallinfo2, for the bench's memory figures.
@@ -70,5 +101,9 @@ let package = Package(
             exclude: ["Fixtures"]),
         // Runs the rbacgraph binary; CLIHarness builds it first, so it is never stale.
         .testTarget(name: "rbacgraphTests", dependencies: ["RBACCore", "RBACLoading", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "RBACClusterTests",
+            dependencies: ["RBACCluster", "FakeAPIServer", "RBACCore", "RBACLoading", "RBACPresentation", "TestSupport"]
+        ),
     ]
 )

@@ -24,6 +24,7 @@ let usage = """
     usage: rbacgraph-bench [--data DIR] [--binary PATH] [--quick] [--sizes 10,100,500] [--seed N]
                            [--queries N] [--rbac-size MB] [--only-rbac] [--report FILE | --no-report]
            rbacgraph-bench generate --size MB [--seed N] [--rbac-only] [--out FILE]
+           rbacgraph-bench live [--data DIR] [--binary PATH] [--size MB]   (a cluster of that dump, read over loopback)
            rbacgraph-bench aggregation [--chain N] [--leaves N] [--out FILE]
 
       --data DIR      where the dumps are kept (default bench-data); missing ones are generated
@@ -71,6 +72,8 @@ struct Options {
     var leaves = 500
     var size = 0
     var out: String?
+    // live mode
+    var live = false
 }
 
 func parseOptions() -> Options {
@@ -78,6 +81,9 @@ func parseOptions() -> Options {
     var args = Array(CommandLine.arguments.dropFirst())
     if args.first == "generate" {
         o.generate = true
+        args.removeFirst()
+    } else if args.first == "live" {
+        o.live = true
         args.removeFirst()
     } else if args.first == "aggregation" {
         o.aggregation = true
@@ -156,6 +162,33 @@ if options.generate {
     }
     exit(0)
 }
+
+// MARK: - Live mode
+
+if options.live {
+    let size = options.size > 0 ? options.size : 100
+    let dump = dumpPath(options, size)
+    try? FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
+    if !FileManager.default.fileExists(atPath: dump) {
+        note("generating \(dump)")
+        do { _ = try DumpGenerator.write(sizeMB: size, seed: options.seed, rbacOnly: false, to: dump) } catch { fail("\(error)") }
+    }
+    do {
+        let f = try runLiveBench(dump: dump, binary: options.binary, data: options.data)
+        print("""
+            ## Live read (\(size) MB dump served from loopback)
+            \(f.objects) objects, \(f.jsonBytes >> 20) MB as JSON
+            file  (stats -f world.json):   \(fmt(median(f.fileSeconds), 2)) s median, peak RSS \(f.filePeak >> 20) MB
+            live  (stats --kubeconfig):    \(fmt(median(f.liveSeconds), 2)) s median, peak RSS \(f.livePeak >> 20) MB
+            live / file time: \(fmt(f.timeRatio, 2))x (goal <= 1.5x); live peak RSS / JSON size: \(fmt(f.memoryRatio, 2))x (goal < 1.5x)
+            """)
+        exit(f.timeRatio <= 1.5 && f.memoryRatio < 1.5 ? 0 : 1)
+    } catch {
+        fail("\(error)")
+    }
+}
+
+// MARK: - Aggregation mode
 
 if options.aggregation {
     let run = AggregationChain.measure(chain: options.chain, leaves: options.leaves, writeTo: options.out)

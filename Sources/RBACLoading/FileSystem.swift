@@ -7,9 +7,10 @@ import Darwin
 /// The little file-system access the loader needs, straight from libc (no Foundation: it
 /// roughly doubles a process's resident memory). Public for the command-line tool.
 public enum FileSystem {
-    enum Kind { case file, directory, missing }
+    /// What a path names (symbolic links followed).
+    public enum Kind: Sendable { case file, directory, missing }
 
-    static func kind(of path: String) -> Kind {
+    public static func kind(of path: String) -> Kind {
         var st = stat()
         guard stat(path, &st) == 0 else { return .missing }
         return (st.st_mode & S_IFMT) == S_IFDIR ? .directory : .file

@@ -12,6 +12,8 @@ final class InputFeeder {
     enum Source {
         case file(UnsafeMutablePointer<FILE>)
         case memory([UInt8], position: Int)
+        /// Bytes as they arrive (a live API response): read once, front to back.
+        case stream(any ByteSource)
     }
 
     private var source: Source
@@ -68,6 +70,17 @@ final class InputFeeder {
             source = .memory(bytes, position: position + n)
             bytesFed += n
             return n
+        case .stream(let stream):
+            switch stream.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: size)) {
+            case .bytes(let n):
+                bytesFed += n
+                return n
+            case .end:
+                return 0
+            case .failed(let reason):
+                ioError = reason
+                return nil
+            }
         }
     }
 }

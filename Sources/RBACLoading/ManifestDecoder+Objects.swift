@@ -83,6 +83,7 @@ extension ManifestDecoder {
             case "name": d.name = try readString("metadata.name")
             case "namespace": d.namespace = try readString("metadata.namespace")
             case "labels": d.labels = try readStringMap("metadata.labels")
+            case "continue": d.listContinue = try readString("metadata.continue")
             case "annotations":
                 // Secrets (for their type's meaning) and RBAC objects (for the built-in
                 // policy's `rbac.authorization.kubernetes.io/autoupdate`).

@@ -58,6 +58,19 @@ public struct ManifestLoader: Sendable {
         public var refusals: [APIServerValidation.Refusal] = []
         /// What merging ``Options/builtinPolicy`` did; `nil` when none was asked for.
         public var builtinPolicy: BuiltinPolicyMerge? = nil
+        /// The `metadata.continue` of the last list read: an API server's next page, if any.
+        public var listContinue: String?
+
+        public init(
+            cluster: Cluster, diagnostics: [LoadDiagnostic], statistics: LoadStatistics,
+            refusals: [APIServerValidation.Refusal] = [], listContinue: String? = nil
+        ) {
+            self.cluster = cluster
+            self.diagnostics = diagnostics
+            self.statistics = statistics
+            self.refusals = refusals
+            self.listContinue = listContinue
+        }
 
         /// Whether anything failed to load (any diagnostic of severity error).
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -156,6 +169,8 @@ extension ManifestLoader {
         var bytesTotal = 0
         var bytesBefore = 0
         var lastProgress = 0
+        /// The kind of objects that name none (the items of a list an API server sent).
+        var defaultKind: String?
         /// RBAC objects by kind, namespace and name: their index in the cluster's list.
         var definitions: [[UInt8]: Int] = [:]
 
@@ -165,9 +180,10 @@ extension ManifestLoader {
         }
 
         var refusals: [APIServerValidation.Refusal] = []
+        var listContinue: String?
 
         var result: Result {
-            Result(cluster: cluster, diagnostics: diagnostics, statistics: statistics, refusals: refusals)
+            Result(cluster: cluster, diagnostics: diagnostics, statistics: statistics, refusals: refusals, listContinue: listContinue)
         }
 
         mutating func report(_ severity: LoadDiagnostic.Severity, _ loc: SourceLocation, _ message: String) throws(LoadError) {
@@ -294,6 +310,7 @@ extension ManifestLoader {
                         try flushIssues(decoder)
                         issuesKept = 0
                         if let draft {
+                            if let c = draft.listContinue, !c.isEmpty { listContinue = c }
                             if pending.isEmpty && !Self.isList(draft.kind) {
                                 try add(object: draft)
                             } else if let k = draft.kind, !Self.isList(k) {
@@ -360,7 +377,7 @@ extension ManifestLoader {
 
         /// Validates a draft and adds the object it describes.
         mutating func add(object d: ObjectDraft) throws(LoadError) {
-            guard let kind = d.kind, !kind.isEmpty else {
+            guard let kind = d.kind ?? defaultKind, !kind.isEmpty else {
                 try report(.error, d.location, "missing kind: not a Kubernetes object")
                 return
             }

@@ -22,6 +22,8 @@ struct ObjectDraft {
     var type: String?
     var serviceAccountSecrets: [String] = []
     var automountServiceAccountToken: Bool?
+    /// A list's `metadata.continue`: where the next page starts (API server lists).
+    var listContinue: String?
     /// Set when a field had the wrong shape: the object is rejected.
     var invalid = false
 }

@@ -248,7 +248,7 @@ final class YAMLEventReader {
 
     // MARK: Current event
 
-    private var isPlainScalar: Bool {
+    var isPlainScalar: Bool {
         if let current { return current.plain }
         return event.pointee.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
     }

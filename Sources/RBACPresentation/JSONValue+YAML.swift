@@ -48,7 +48,7 @@ extension JSONValue {
         let special: Set<String> = ["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False",
             "FALSE", "yes", "Yes", "no", "No", "on", "On", "off", "Off", "y", "n", "Y", "N"]
         let needsQuote = special.contains(s) || Double(s) != nil || s.first.map { "-?:,[]{}#&*!|>'\"%@` ".contains($0) } == true
-            || s.last == " " || s.contains(": ") || s.contains(" #") || s.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{7f}" }
+            || s.last == " " || s.last == ":" || s.contains(": ") || s.contains(":\t") || s.contains(" #") || s.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{7f}" }
         if !needsQuote { return s }
         return JSONValue.string(s).serialized()
     }

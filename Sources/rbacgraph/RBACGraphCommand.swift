@@ -15,7 +15,7 @@ struct RBACGraphCommand: ParsableCommand {
             load (answers are given for what loaded); 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [WhoCan.self, CanI.self, Paths.self, Escalations.self, Secrets.self, ReportCommand.self, Stats.self, Eval.self, Graph.self]
+        subcommands: [WhoCan.self, CanI.self, Paths.self, Escalations.self, Secrets.self, ReportCommand.self, Stats.self, Eval.self, Graph.self, SnapshotCommand.self]
     )
 }
 
@@ -29,4 +29,6 @@ enum ExitCodes {
     static let findings: Int32 = 2
     /// Some input failed to load.
     static let loadErrors: Int32 = 3
+    /// A usage error (EX_USAGE), as ArgumentParser exits for a bad flag.
+    static let usage: Int32 = 64
 }

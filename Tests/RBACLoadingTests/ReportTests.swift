@@ -130,8 +130,10 @@ struct FindingsDocTests {
         let path = URL(fileURLWithPath: Repository.samples.path).deletingLastPathComponent().appendingPathComponent("docs/findings.md")
         let doc = try String(contentsOf: path, encoding: .utf8)
         for rule in FindingRule.all {
-            #expect(doc.contains("#### `\(rule.id)` — \(rule.title)"), "\(rule.id)")
-            #expect(doc.contains("Severity: **\(rule.severity)**"))
+            let heading = "#### `\(rule.id)` — \(rule.title)\n\n"
+            #expect(doc.contains(heading), "\(rule.id)")
+            // The severity under the rule's own heading, not anywhere in the page.
+            #expect(doc.contains(heading + "Severity: **\(rule.severity)** (highest"), "severity of \(rule.id)")
             #expect(doc.contains(rule.rationale), "rationale of \(rule.id)")
             #expect(doc.contains(rule.remediation), "remediation of \(rule.id)")
         }

@@ -114,3 +114,37 @@ extension InputCLITests {
         #expect(strict.stderr.contains("(left out by --strict)"))
     }
 }
+
+/// `report` options for CI: severities, baselines.
+@Suite("report: gates and baselines")
+struct ReportGateTests {
+    @Test("--fail-on info is accepted: every finding counts")
+    func failOnInfo() throws {
+        let r = try CLI.run(["report", "-f", "samples/", "--fail-on", "info", "-q"])
+        #expect(r.status == 2, "stderr: \(r.stderr)")
+    }
+
+    @Test("a missing baseline is a clear error, exit 64 without the usage text, naming the command that makes one")
+    func missingBaseline() throws {
+        let r = try CLI.run(["report", "-f", "samples/", "--ignore", "no-such-baseline", "-q"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("no-such-baseline"))
+        #expect(r.stderr.contains("rbacgraph report -f samples/ --write-baseline no-such-baseline"), "stderr: \(r.stderr)")
+        #expect(!r.stderr.contains("USAGE:"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test("--write-baseline accepts today's findings: the next run with --ignore passes every gate")
+    func writeBaseline() throws {
+        let scratch = try InputCLITests.Scratch()
+        let baseline = scratch.url.appendingPathComponent("baseline").path
+        let w = try CLI.run(["report", "-f", "samples/", "--write-baseline", baseline, "-o", "json", "-q"])
+        #expect(w.status == 0, "stderr: \(w.stderr)")
+        let text = try String(contentsOfFile: baseline, encoding: .utf8)
+        #expect(text.hasPrefix("# "))
+        #expect(text.contains("\nescalation-path "))
+        let r = try CLI.run(["report", "-f", "samples/", "--ignore", baseline, "--fail-on", "info", "-o", "json", "-q"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("\"findings\": []"))
+    }
+}

@@ -111,7 +111,10 @@ extension APIResource {
     /// several groups share a name (`events`). With `apiGroup` given, only that group is
     /// searched. A name found nowhere is kept as typed, in the core group (or the group named
     /// after its first dot).
-    public static func resolve(_ typed: String, apiGroup: String? = nil) -> ResolvedResource {
+    ///
+    /// `table` is the built-in table for files; for a live cluster, the resources its API
+    /// discovery listed (so custom resources and their short names resolve as in kubectl).
+    public static func resolve(_ typed: String, apiGroup: String? = nil, in table: [APIResource] = standard) -> ResolvedResource {
         var base = Substring(typed)
         var sub = ""
         if let slash = typed.firstIndex(of: "/") {
@@ -120,7 +123,7 @@ extension APIResource {
         }
         let lower = base.lowercased()
         func find(_ name: String, inGroup group: String?) -> APIResource? {
-            standard.first { r in
+            table.first { r in
                 (group.map { r.group == $0 } ?? true) && (r.name == name || r.singular == name || r.shortNames.contains(name))
             }
         }

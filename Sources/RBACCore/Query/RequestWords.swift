@@ -21,6 +21,9 @@ public struct RequestWords: Sendable {
     public var subresource: String?
     /// The namespace when `-n` is not given.
     public var defaultNamespace: String
+    /// The resources TYPE resolves against: the built-in table for files, a cluster's API
+    /// discovery for a live cluster (its CRDs and their short names).
+    public var resources: [APIResource] = APIResource.standard
 
     public init(
         verb: String, target: String, name: String? = nil, namespace: String? = nil, clusterWide: Bool = false,
@@ -108,10 +111,11 @@ public struct RequestWords: Sendable {
             objectName = n
         }
         if objectName?.isEmpty == true { throw ParseError("the name is empty") }
-        let r = APIResource.resolve(String(typeText), apiGroup: apiGroup)
+        let r = APIResource.resolve(String(typeText), apiGroup: apiGroup, in: resources)
         if r.known == nil {
+            let table = resources == APIResource.standard ? "the built-in table" : "the cluster's API discovery"
             warnings.append(
-                "resource \"\(r.resource)\" is not in the built-in table: using it as typed in group \"\(r.apiGroup)\" (use --api-group to choose)")
+                "resource \"\(r.resource)\" is not in \(table): using it as typed in group \"\(r.apiGroup)\" (use --api-group to choose)")
         }
         if let n = objectName, subresource == nil, APIResource.subresources(of: r.resource, group: r.apiGroup).contains(n) {
             warnings.append("read as \(r.resource) named \"\(n)\"; for the subresource use --subresource \(n)")

@@ -108,6 +108,15 @@ public struct Report: Sendable {
     /// Findings at or above `severity`.
     public func findings(atLeast severity: Severity) -> [Finding] { findings.filter { $0.severity >= severity } }
 
+    /// A baseline file accepting every finding of this report, those a baseline left out
+    /// already included (`report --write-baseline`): one ``Finding/baselineKey`` per line,
+    /// sorted, after `#` comment lines. Findings of the built-in policy alone are left out:
+    /// they never count.
+    public func baseline(header: [String] = []) -> String {
+        let keys = Set((findings + ignored).map(\.baselineKey)).sorted()
+        return (header.map { "# " + $0 } + keys).joined(separator: "\n") + "\n"
+    }
+
     /// Every principal named by a binding, plus those seen in audit logs.
     public static func principals(graph: AccessGraph, findings: [Finding], usages: [LeastPrivilege.Usage], namespace: String?) -> [Principal] {
         var order: [(name: String, identity: Identity)] = []

@@ -36,6 +36,11 @@ enum Terminal {
         writeStderr(paint("warning:", "1;33", color: colorStderr) + " \(message)\n")
     }
 
+    /// `error: message` on stderr, for errors that need no usage text.
+    static func error(_ message: String) {
+        writeStderr(paint("error:", "1;31", color: colorStderr) + " \(message)\n")
+    }
+
     nonisolated(unsafe) static var progressShown = false
 
     /// A one-line progress message on stderr (terminal only), overwritten by the next.

@@ -104,19 +104,30 @@ extension RBACGraphCommand {
         }
 
         func run() throws {
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let graph = loaded.graph
             if isAdmissionQuestion {
                 try runAdmission(graph)
             } else if list {
                 try runList(graph)
             } else {
-                try runCheck(graph, refusals: result.refusals)
+                let allowed = try runCheck(graph, resources: loaded.resources, refusals: loaded.result.refusals)
+                // RBAC only adds: a "yes" from what was read stands, even when some of a
+                // cluster could not be read; a "no" on incomplete input is not a "no" (exit 3).
+                if loaded.cluster != nil {
+                    if allowed { return }
+                    if loaded.incomplete(rbacOnly: true) { throw ExitCode(ExitCodes.loadErrors) }
+                }
+                if !allowed { throw ExitCode(ExitCodes.no) }
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            if loaded.incomplete(rbacOnly: true) { throw ExitCode(ExitCodes.loadErrors) }
         }
 
-        private func runCheck(_ graph: AccessGraph, refusals: [APIServerValidation.Refusal]) throws {
-            let parsed = try requestWords.parse()
+        /// Prints the decision. - Returns: whether the request is allowed.
+        private func runCheck(_ graph: AccessGraph, resources: [APIResource], refusals: [APIServerValidation.Refusal]) throws -> Bool {
+            var words = requestWords
+            words.resources = resources
+            let parsed = try words.parse()
             if !input.quiet { parsed.warnings.forEach(Terminal.warn) }
             let req = parsed.request
             let identity = try identity()
@@ -149,7 +160,7 @@ extension RBACGraphCommand {
             }
             let granting = d.grant.map { Set([graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName]) } ?? []
             RefusalNotes.warn(refusals, request: req, granting: granting, quiet: input.quiet)
-            if !d.allowed { throw ExitCode(ExitCodes.no) }
+            return d.allowed
         }
 
         private func runList(_ graph: AccessGraph) throws {

@@ -6,12 +6,15 @@ import RBACLoading
 import Glibc
 #endif
 
-/// `-f` and the loading flags every subcommand shares.
+/// `-f` and the loading flags every subcommand shares. Without `-f`, the cluster of the
+/// current kubeconfig context is read (``LiveOptions``).
 struct InputOptions: ParsableArguments {
     @Option(
         name: [.customShort("f"), .customLong("filename")],
-        help: ArgumentHelp("A manifest file, a directory (recursive: *.yaml, *.yml, *.json) or - for stdin.", valueName: "path"))
+        help: ArgumentHelp("A manifest file, a directory (recursive: *.yaml, *.yml, *.json) or - for stdin. Without -f, the cluster of the current kubeconfig context is read.", valueName: "path"))
     var filenames: [String] = []
+
+    @OptionGroup var live: LiveOptions
 
     @Option(help: ArgumentHelp(
         "Leave out of folders the files and folders this glob matches (repeatable): values.yaml, tests, 'templates/*-test.yaml'.",
@@ -37,7 +40,13 @@ struct InputOptions: ParsableArguments {
     var noBuiltinPolicy = false
 
     func validate() throws {
-        if filenames.isEmpty { throw ValidationError("Give the manifests to load with -f PATH (repeatable; - for stdin).") }
+        if !filenames.isEmpty && live.isSet {
+            throw ValidationError("Give either -f PATH (files) or --kubeconfig/--context/--no-secrets (a cluster), not both.")
+        }
+        // A cluster serves its own bootstrap policy: the built-in one is added to files only.
+        if filenames.isEmpty && kubernetesVersion != nil {
+            throw ValidationError("--kubernetes-version applies to files (-f): a cluster's own built-in policy is read with the rest.")
+        }
         if noBuiltinPolicy && kubernetesVersion != nil {
             throw ValidationError("Give --kubernetes-version or --no-builtin-policy, not both.")
         }
@@ -54,9 +63,57 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// Loads the input, printing diagnostics to stderr.
-    /// - Returns: the graph, and whether anything failed to load.
+    /// Whether the cluster is read (no `-f`).
+    var readsCluster: Bool { filenames.isEmpty }
+
+    /// Loads the input (files, or the cluster without `-f`), printing diagnostics to stderr.
+    /// - Returns: the graph, and whether anything failed to load. For a cluster, each kind
+    ///   that could not be read is an error diagnostic: answers are given for what was read
+    ///   and the command exits 3.
     func loadGraph() throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
+        let loaded = try load()
+        return (loaded.graph, loaded.result)
+    }
+
+    /// What was loaded, and for a cluster, the read itself (its gaps and discovered resources).
+    struct Loaded {
+        var graph: AccessGraph
+        var result: ManifestLoader.Result
+        var cluster: LiveRead?
+
+        /// Whether answers rest on incomplete input: for files, anything failed to load; for a
+        /// cluster, anything could not be read — or, with `rbacOnly` (who-can, can-i, which
+        /// depend on RBAC objects alone), any RBAC object.
+        func incomplete(rbacOnly: Bool = false) -> Bool {
+            guard let live = cluster, rbacOnly else { return result.hasErrors }
+            return !live.read.rbacComplete || live.read.diagnostics.contains { $0.severity == .error }
+        }
+
+        /// The resources names resolve against: the cluster's (discovery) or the built-in table.
+        var resources: [APIResource] { cluster?.read.resources ?? APIResource.standard }
+    }
+
+    func load() throws -> Loaded {
+        if readsCluster {
+            let live = try LiveLoader.read(self.live, quiet: quiet)
+            var result = ManifestLoader.Result(
+                cluster: live.read.cluster, diagnostics: live.read.diagnostics + live.gapDiagnostics,
+                statistics: LoadStatistics(), listContinue: nil)
+            result.statistics.bytes = live.read.bytes
+            for d in live.read.diagnostics where d.severity == .error || !quiet { DiagnosticPrinter.print(d) }
+            let graph = AccessGraph(live.read.cluster)
+            if !quiet {
+                for f in graph.aggregationFailures {
+                    Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
+                }
+            }
+            return Loaded(graph: graph, result: result, cluster: live)
+        }
+        let (graph, result) = try loadFiles()
+        return Loaded(graph: graph, result: result, cluster: nil)
+    }
+
+    private func loadFiles() throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
         var options = ManifestLoader.Options()
         options.defaultNamespace = defaultNamespace
         options.strict = strict

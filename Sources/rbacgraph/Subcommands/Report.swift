@@ -40,11 +40,14 @@ extension RBACGraphCommand {
         @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
         var outputFile: String?
 
-        @Option(help: ArgumentHelp("Exit 2 when a finding at or above this severity exists: low, medium, high or critical.", valueName: "severity"))
+        @Option(help: ArgumentHelp("Exit 2 when a finding at or above this severity exists: info, low, medium, high or critical.", valueName: "severity"))
         var failOn: String?
 
         @Option(help: ArgumentHelp("A baseline: one accepted finding per line (its baselineKey, or `RULE-ID KIND/NS/NAME`); # comments.", valueName: "file"))
         var ignore: String?
+
+        @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Write a baseline accepting every finding of this report to this file (for --ignore).", valueName: "file"))
+        var writeBaseline: String?
 
         /// The most pictures one HTML report carries (each high finding's, in order).
         static let maxGraphics = 40
@@ -87,12 +90,19 @@ extension RBACGraphCommand {
 
         func validate() throws {
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
-            if let f = failOn, Severity(name: f) == nil || f == "info" {
-                throw ValidationError("--fail-on takes low, medium, high or critical.")
+            if let f = failOn, Severity(name: f) == nil {
+                throw ValidationError("--fail-on takes info, low, medium, high or critical.")
             }
         }
 
         func run() throws {
+            // A baseline that is not there is a mistake in the command: say so before loading,
+            // with the command that creates one.
+            if let path = ignore, FileSystem.kind(of: path) == .missing {
+                let files = input.filenames.map { "-f \($0)" }.joined(separator: " ")
+                Terminal.error("no baseline at \(path); to accept today's findings, create it with: rbacgraph report \(files) --write-baseline \(path)")
+                throw ExitCode(ExitCodes.usage)
+            }
             let (graph, result) = try input.loadGraph()
             var events: [AuditEvent] = []
             var auditFailed = false
@@ -116,6 +126,14 @@ extension RBACGraphCommand {
             let report = Report(
                 graph: graph, namespace: namespace, events: events, ignore: ignoreLines, inputSummary: summary,
                 builtinPolicy: result.builtinPolicy?.summary)
+            if let path = writeBaseline {
+                let header = ["rbacgraph baseline: accepted findings, one per line (report --ignore \(path))",
+                              "written by: rbacgraph report " + input.filenames.map { "-f \($0)" }.joined(separator: " ")]
+                try OutputFile.write(Array(report.baseline(header: header).utf8), to: path)
+                if !input.quiet {
+                    Terminal.writeStderr("wrote \(report.findings.count + report.ignored.count) accepted finding(s) to \(path)\n")
+                }
+            }
             let text: String
             switch format {
             case .md: text = report.markdown()

@@ -28,16 +28,19 @@ struct RequestArguments: ParsableArguments {
         do { _ = try words().parse() } catch { throw ValidationError(error.message) }
     }
 
-    func words(clusterWide: Bool = false) -> RequestWords {
-        RequestWords(
+    func words(clusterWide: Bool = false, resources: [APIResource] = APIResource.standard) -> RequestWords {
+        var w = RequestWords(
             verb: verb, target: resource, name: name, namespace: namespace, clusterWide: clusterWide, apiGroup: apiGroup,
             subresource: subresource)
+        w.resources = resources
+        return w
     }
 
-    /// The request, printing how it was read (unless quiet).
-    func request(quiet: Bool, clusterWide: Bool = false) throws -> Request {
+    /// The request, printing how it was read (unless quiet). `resources`: what TYPE resolves
+    /// against (a cluster's discovered resources, or the built-in table).
+    func request(quiet: Bool, clusterWide: Bool = false, resources: [APIResource] = APIResource.standard) throws -> Request {
         let parsed: RequestWords.Parsed
-        do { parsed = try words(clusterWide: clusterWide).parse() } catch { throw ValidationError(error.message) }
+        do { parsed = try words(clusterWide: clusterWide, resources: resources).parse() } catch { throw ValidationError(error.message) }
         if !quiet { parsed.warnings.forEach(Terminal.warn) }
         return parsed.request
     }

@@ -42,111 +42,19 @@ extension RBACGraphCommand {
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
         }
 
-        /// One subject allowed to read directly, with the verbs and the first grant.
-        struct DirectReader {
-            var subject: Subject
-            var verbs: [String]
-            var grant: Grant?
-        }
-
-        /// Secrets of a namespace with the same readers (none: every secret of the namespace,
-        /// when the input holds none there), and those readers.
-        struct Entry {
-            var namespace: String
-            var secrets: [SecretMetadata]
-            var direct: [DirectReader]
-            /// Every identity with a path, direct readers included, ranked.
-            var all: [PrivilegePath]
-            /// The direct readers, as node descriptions.
-            var directNodes: Set<String>
-            /// Every identity with a path, direct readers excluded, ranked.
-            var paths: [PrivilegePath]
-        }
+        /// The readers of secrets sharing them (``RBACCore/SecretReaders``).
+        typealias Entry = SecretReaders
 
         func run() throws {
             let (graph, result) = try input.loadGraph()
             let esc = EscalationGraph(graph)
             let printer = PathPrinter(esc)
-            let entries = Self.entries(esc, namespace: namespace, maxSteps: maxSteps, printer: printer)
+            let entries = esc.secretReaders(namespace: namespace, maxSteps: maxSteps)
             switch output {
             case .table: printTable(entries, printer: printer)
             default: output.emit(.object([("secrets", .array(entries.map { json($0, esc: esc) }))]))
             }
             if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
-        }
-
-        /// The readers of each secret, secrets of a namespace with the same readers together.
-        static func entries(_ esc: EscalationGraph, namespace: String?, maxSteps: Int, printer: PathPrinter) -> [Entry] {
-            let graph = esc.access
-            var namespaces = Set<String>()
-            for n in esc.nodes { if case .secrets(.namespace(let ns)) = n { namespaces.insert(ns) } }
-            for s in graph.secrets { namespaces.insert(s.namespace) }
-            if let namespace { namespaces = [namespace] }
-            var secretsByNamespace: [String: [SecretMetadata]] = [:]
-            for s in graph.secrets { secretsByNamespace[s.namespace, default: []].append(s) }
-
-            func direct(_ ns: String, _ name: String) -> [DirectReader] {
-                var out: [DirectReader] = []
-                var index: [Subject: Int] = [:]
-                for verb in ["get", "list", "watch"] {
-                    let request = Request.resource(ResourceRequest(
-                        verb: verb, resource: "secrets", namespace: ns, name: verb == "get" ? name : ""))
-                    for a in graph.subjects(allowedTo: request) {
-                        let key = a.subject.canonical
-                        if let k = index[key] {
-                            out[k].verbs.append(verb)
-                        } else {
-                            index[key] = out.count
-                            out.append(DirectReader(subject: a.subject, verbs: [verb], grant: a.grant))
-                        }
-                    }
-                }
-                return out
-            }
-            func signature(_ readers: [DirectReader]) -> String {
-                readers.map { r in
-                    let g = r.grant.map { "\($0.binding)/\($0.role)/\($0.ruleIndex)" } ?? "-"
-                    return "\(r.subject.canonical)|\(r.verbs.joined(separator: ","))|\(g)"
-                }.joined(separator: ";")
-            }
-            func entry(_ ns: String, _ secrets: [SecretMetadata], _ readers: [DirectReader], _ reaching: [PrivilegePath]) -> Entry {
-                let directNodes = Set(readers.compactMap { PathNode(subject: $0.subject)?.description })
-                let all = esc.ranked(reaching)
-                let others = all.filter { !directNodes.contains(esc.nodes[$0.start].description) }
-                return Entry(namespace: ns, secrets: secrets, direct: readers, all: all, directNodes: directNodes, paths: others)
-            }
-
-            var entries: [Entry] = []
-            for ns in namespaces.sorted() {
-                // Identities reaching every secret of the namespace: the answer for each secret
-                // that no step reaches except through the namespace's secrets.
-                let perNamespace = esc.identitiesReaching(.secret(namespace: ns, name: nil), maxSteps: maxSteps)
-                let secrets = (secretsByNamespace[ns] ?? []).sorted { $0.name < $1.name }
-                if secrets.isEmpty {
-                    entries.append(entry(ns, [], direct(ns, ""), perNamespace))
-                    continue
-                }
-                // Secrets with the namespace's answer and the same direct readers share an entry.
-                var shared: [String: Int] = [:]
-                for secret in secrets {
-                    let readers = direct(ns, secret.name)
-                    if let i = esc.index(of: .secret(namespace: ns, name: secret.name)),
-                        esc.edges(into: i).contains(where: { $0.kind != .containsSecret })
-                    {
-                        let own = esc.identitiesReaching(.secret(namespace: ns, name: secret.name), maxSteps: maxSteps)
-                        entries.append(entry(ns, [secret], readers, own))
-                        continue
-                    }
-                    let key = signature(readers)
-                    if let k = shared[key] {
-                        entries[k].secrets.append(secret)
-                    } else {
-                        shared[key] = entries.count
-                        entries.append(entry(ns, [secret], readers, perNamespace))
-                    }
-                }
-            }
-            return entries
         }
 
         private func json(_ e: Entry, esc: EscalationGraph) -> JSONValue {
@@ -211,9 +119,9 @@ extension RBACGraphCommand {
                 }
                 // Members of a group listed (directly or by a path) are named under the table.
                 let collapsed = printer.collapsingMembers(e.all)
-                let isDirect = { (p: PrivilegePath) in e.directNodes.contains(esc.nodes[p.start].description) }
+                let isDirect = { (p: PrivilegePath) in e.directNodes.contains(esc.nodes[p.start]) }
                 let pathRows = collapsed.rows.filter { !isDirect($0) }
-                let members = collapsed.members.map { g in (group: g.group, members: g.members.filter { !e.directNodes.contains(esc.nodes[$0].description) }) }
+                let members = collapsed.members.map { g in (group: g.group, members: g.members.filter { !e.directNodes.contains(esc.nodes[$0]) }) }
                     .filter { !$0.members.isEmpty }
                 for p in pathRows {
                     rows.append([printer.name(p.start), PathPrinter.how(p), String(p.steps.count), p.certaintyLabel,

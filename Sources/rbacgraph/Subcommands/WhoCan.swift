@@ -57,11 +57,13 @@ extension RBACGraphCommand {
         }
 
         func run() throws {
-            let (graph, result) = try input.loadGraph()
-            let req = try request.request(quiet: input.quiet)
+            let loaded = try input.load()
+            let graph = loaded.graph
+            let incomplete = loaded.incomplete(rbacOnly: !effective)
+            let req = try request.request(quiet: input.quiet, resources: loaded.resources)
             if effective {
                 runEffective(graph, request: req)
-                if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                if incomplete { throw ExitCode(ExitCodes.loadErrors) }
                 return
             }
             var rows: [(namespace: String?, subject: AllowedSubject)] = []
@@ -69,7 +71,7 @@ extension RBACGraphCommand {
                 let any = graph.subjectsInAnyNamespace(allowedTo: rr)
                 if output.isPicture {
                     try output.write(GraphView.whoCan(inAnyNamespace: any, request: rr, in: graph, maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
-                    if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                    if incomplete { throw ExitCode(ExitCodes.loadErrors) }
                     return
                 }
                 rows = any.map { (Optional($0.namespace), $0.subject) }
@@ -77,7 +79,7 @@ extension RBACGraphCommand {
                 let subjects = graph.subjects(allowedTo: req)
                 if output.isPicture {
                     try output.write(GraphView.whoCan(subjects, request: req, in: graph, maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
-                    if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                    if incomplete { throw ExitCode(ExitCodes.loadErrors) }
                     return
                 }
                 rows = subjects.map { (nil, $0) }
@@ -105,8 +107,8 @@ extension RBACGraphCommand {
                 output.emit(.object([("request", JSONForms.request(req)), ("subjects", .array(subjects))]))
             }
             let granting = Set(rows.compactMap(\.subject.grant).flatMap { [graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName] })
-            RefusalNotes.warn(result.refusals, request: req, anyNamespace: allNamespaces, granting: granting, quiet: input.quiet)
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            RefusalNotes.warn(loaded.result.refusals, request: req, anyNamespace: allNamespaces, granting: granting, quiet: input.quiet)
+            if incomplete { throw ExitCode(ExitCodes.loadErrors) }
         }
 
         private func printTable(_ rows: [(namespace: String?, subject: AllowedSubject)], graph: AccessGraph, request: Request) {
@@ -152,35 +154,9 @@ extension RBACGraphCommand {
 }
 
 extension RBACGraphCommand.WhoCan {
-    /// The `--effective` answer.
-    struct EffectiveAnswer {
-        /// The subjects of who-can's own answer (system:masters first).
-        var subjects: [AllowedSubject]
-        /// Identities the API server allows as they are, through a group among the subjects.
-        var members: [(node: PathNode, grant: Grant?)]
-        /// Every other identity, by a privilege path, ranked.
-        var paths: [PrivilegePath]
-        /// Every identity's best path (0 steps for those allowed as they are).
-        var reaching: [PrivilegePath]
-    }
-
-    func effectiveAnswer(_ esc: EscalationGraph, request: Request) -> EffectiveAnswer {
-        let graph = esc.access
-        let subjects = graph.subjects(allowedTo: request)
-        let direct = Set(subjects.compactMap { PathNode(subject: $0.subject)?.description })
-        let reaching = esc.identitiesReaching(.permission(request), maxSteps: maxSteps)
-        var members: [(node: PathNode, grant: Grant?)] = []
-        for p in reaching where p.steps.isEmpty && !direct.contains(esc.nodes[p.start].description) {
-            let node = esc.nodes[p.start]
-            members.append((node, node.identity.flatMap { graph.authorize($0, request).grant }))
-        }
-        let paths = reaching.filter { !$0.steps.isEmpty && !direct.contains(esc.nodes[$0.start].description) }
-        return EffectiveAnswer(subjects: subjects, members: members, paths: esc.ranked(paths), reaching: reaching)
-    }
-
     func runEffective(_ graph: AccessGraph, request req: Request) {
         let esc = EscalationGraph(graph)
-        let answer = effectiveAnswer(esc, request: req)
+        let answer = esc.effectiveAccess(to: req, maxSteps: maxSteps)
         let printer = PathPrinter(esc)
         switch output {
         case .table:

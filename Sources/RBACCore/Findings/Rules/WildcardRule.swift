@@ -1,7 +1,7 @@
 extension FindingRule {
     /// A rule with `*` in verbs, resources or apiGroups.
     public static let wildcardRule = FindingRule(
-        id: "wildcard-rule", category: .dangerousGrant, severity: .medium,
+        id: "wildcard-rule", category: .dangerousGrant, severity: .high,
         title: "Role rule uses wildcards",
         rationale: "`*` grants everything that exists now and everything added later (new resources, CRDs, subresources such as pods/exec, verbs such as escalate and impersonate). Wildcard rules are how least privilege erodes.",
         remediation: "List the verbs, API groups and resources the holder uses (the report's minimal role shows them when an audit log is given).",

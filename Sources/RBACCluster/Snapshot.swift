@@ -1,0 +1,203 @@
+public import RBACCore
+
+/// `rbacgraph snapshot`: what was read, as one `kind: List` that `-f` loads again with the
+/// same answers.
+///
+/// Every field the loader keeps is written back in the form the loader reads: rules and
+/// aggregation rules, role references and subjects, labels and RBAC objects' annotations
+/// (`rbac.authorization.kubernetes.io/autoupdate`; never `last-applied-configuration`, which the
+/// loader does not keep), service accounts' token settings,
+/// secrets' names, types and kept annotations (never values: there are none to write), and
+/// of each Pod or workload the pod-spec facts (service account, token mount, node, host
+/// namespaces, privileged containers, hostPath volumes, and every secret reference, in the
+/// order they were found). Fields the loader never keeps are not in the snapshot.
+public enum Snapshot {
+    /// The `kind: List`, objects in the order of the cluster's arrays.
+    public static func list(_ cluster: Cluster) -> JSONValue {
+        var items: [JSONValue] = []
+        for r in cluster.roles { items.append(role(r)) }
+        for b in cluster.bindings { items.append(binding(b)) }
+        for n in cluster.namespaces {
+            items.append(object("v1", "Namespace", name: n.name, namespace: nil, labels: n.labels))
+        }
+        for sa in cluster.serviceAccounts {
+            var o = fields(object("v1", "ServiceAccount", name: sa.name, namespace: sa.namespace))
+            if let a = sa.automountServiceAccountToken { o.append(("automountServiceAccountToken", .bool(a))) }
+            if !sa.secrets.isEmpty { o.append(("secrets", .array(sa.secrets.map { .object([("name", .string($0))]) }))) }
+            items.append(.object(o))
+        }
+        for s in cluster.secrets {
+            var o = fields(object("v1", "Secret", name: s.name, namespace: s.namespace, annotations: s.annotations))
+            o.append(("type", .string(s.type)))
+            items.append(.object(o))
+        }
+        for w in cluster.workloads { items.append(workload(w)) }
+        return .object([("apiVersion", .string("v1")), ("kind", .string("List")), ("items", .array(items))])
+    }
+
+    private static func fields(_ v: JSONValue) -> [(String, JSONValue)] {
+        if case .object(let f) = v { return f }
+        return []
+    }
+
+    private static func strings(_ a: [String]) -> JSONValue { .array(a.map { .string($0) }) }
+
+    private static func sortedMap(_ m: [String: String]) -> JSONValue {
+        .object(m.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+    }
+
+    private static func object(
+        _ apiVersion: String, _ kind: String, name: String, namespace: String?, labels: [String: String] = [:],
+        annotations: [String: String] = [:]
+    ) -> JSONValue {
+        var metadata: [(String, JSONValue)] = [("name", .string(name))]
+        if let namespace { metadata.append(("namespace", .string(namespace))) }
+        if !labels.isEmpty { metadata.append(("labels", sortedMap(labels))) }
+        if !annotations.isEmpty { metadata.append(("annotations", sortedMap(annotations))) }
+        return .object([("apiVersion", .string(apiVersion)), ("kind", .string(kind)), ("metadata", .object(metadata))])
+    }
+
+    static func rule(_ r: PolicyRule) -> JSONValue {
+        var o: [(String, JSONValue)] = []
+        if !r.apiGroups.isEmpty { o.append(("apiGroups", strings(r.apiGroups))) }
+        if !r.resources.isEmpty { o.append(("resources", strings(r.resources))) }
+        if !r.resourceNames.isEmpty { o.append(("resourceNames", strings(r.resourceNames))) }
+        if !r.nonResourceURLs.isEmpty { o.append(("nonResourceURLs", strings(r.nonResourceURLs))) }
+        o.append(("verbs", strings(r.verbs)))
+        return .object(o)
+    }
+
+    static func role(_ r: Role) -> JSONValue {
+        var o = fields(object(
+            "rbac.authorization.k8s.io/v1", r.kind.rawValue, name: r.name, namespace: r.namespace, labels: r.labels,
+            annotations: r.annotations))
+        if let agg = r.aggregationRule {
+            let selectors: [JSONValue] = agg.clusterRoleSelectors.map { s in
+                var sel: [(String, JSONValue)] = []
+                if !s.matchLabels.isEmpty { sel.append(("matchLabels", .object(s.matchLabels.map { ($0.key, .string($0.value)) }))) }
+                if !s.matchExpressions.isEmpty {
+                    sel.append(("matchExpressions", .array(s.matchExpressions.map { e in
+                        var x: [(String, JSONValue)] = [("key", .string(e.key)), ("operator", .string(e.operator))]
+                        if !e.values.isEmpty { x.append(("values", strings(e.values))) }
+                        return .object(x)
+                    })))
+                }
+                return .object(sel)
+            }
+            o.append(("aggregationRule", .object([("clusterRoleSelectors", .array(selectors))])))
+        }
+        o.append(("rules", .array(r.rules.map(rule))))
+        return .object(o)
+    }
+
+    static func binding(_ b: Binding) -> JSONValue {
+        var o = fields(object(
+            "rbac.authorization.k8s.io/v1", b.kind.rawValue, name: b.name, namespace: b.namespace, labels: b.labels,
+            annotations: b.annotations))
+        o.append(("roleRef", .object([
+            ("apiGroup", .string(b.roleRef.apiGroup)), ("kind", .string(b.roleRef.kind)), ("name", .string(b.roleRef.name)),
+        ])))
+        o.append(("subjects", .array(b.subjects.map { s in
+            var x: [(String, JSONValue)] = [("kind", .string(s.kind))]
+            if !s.apiGroup.isEmpty { x.append(("apiGroup", .string(s.apiGroup))) }
+            x.append(("name", .string(s.name)))
+            if !s.namespace.isEmpty { x.append(("namespace", .string(s.namespace))) }
+            return .object(x)
+        })))
+        return .object(o)
+    }
+
+    /// The pod spec that decodes to `t`, with the secret references in their order.
+    static func podSpec(_ t: PodTemplate) -> JSONValue {
+        var spec: [(String, JSONValue)] = [("serviceAccountName", .string(t.serviceAccountName))]
+        if let a = t.automountServiceAccountToken { spec.append(("automountServiceAccountToken", .bool(a))) }
+        if let n = t.nodeName { spec.append(("nodeName", .string(n))) }
+        if t.hostPID { spec.append(("hostPID", .bool(true))) }
+        if t.hostNetwork { spec.append(("hostNetwork", .bool(true))) }
+        if t.hostIPC { spec.append(("hostIPC", .bool(true))) }
+
+        // Sections in the order their first reference appears: the loader reads them in key order.
+        enum Section { case containers, volumes, pullSecrets }
+        func section(_ u: SecretReference.Usage) -> Section {
+            switch u {
+            case .env, .envFrom: return .containers
+            case .volume, .projectedVolume: return .volumes
+            case .imagePullSecret: return .pullSecrets
+            }
+        }
+        var order: [Section] = []
+        for r in t.secretReferences where !order.contains(section(r.usage)) { order.append(section(r.usage)) }
+        for s in [Section.containers, .volumes, .pullSecrets] where !order.contains(s) { order.append(s) }
+
+        for s in order {
+            switch s {
+            case .containers:
+                // Consecutive references of one container make one container entry.
+                var containers: [(name: String?, refs: [SecretReference])] = []
+                for r in t.secretReferences where section(r.usage) == .containers {
+                    if let last = containers.last, last.name == r.container {
+                        containers[containers.count - 1].refs.append(r)
+                    } else {
+                        containers.append((r.container, [r]))
+                    }
+                }
+                if containers.isEmpty && t.privileged { containers.append(("main", [])) }
+                if containers.isEmpty { continue }
+                var list: [JSONValue] = []
+                for (i, c) in containers.enumerated() {
+                    var o: [(String, JSONValue)] = []
+                    if let n = c.name { o.append(("name", .string(n))) }
+                    // env and envFrom, each run in order (a container's env refs come from one key).
+                    var keys: [(String, [JSONValue])] = []
+                    for r in c.refs {
+                        let key = r.usage == .env ? "env" : "envFrom"
+                        let entry: JSONValue = r.usage == .env
+                            ? .object([("name", .string("SECRET_\(keys.reduce(0) { $0 + $1.1.count })")),
+                                       ("valueFrom", .object([("secretKeyRef", .object([("name", .string(r.name)), ("key", .string("value"))]))]))])
+                            : .object([("secretRef", .object([("name", .string(r.name))]))])
+                        if let k = keys.firstIndex(where: { $0.0 == key }) { keys[k].1.append(entry) } else { keys.append((key, [entry])) }
+                    }
+                    for (k, v) in keys { o.append((k, .array(v))) }
+                    if i == 0 && t.privileged { o.append(("securityContext", .object([("privileged", .bool(true))]))) }
+                    list.append(.object(o))
+                }
+                spec.append(("containers", .array(list)))
+            case .volumes:
+                var list: [JSONValue] = []
+                for (i, r) in t.secretReferences.filter({ section($0.usage) == .volumes }).enumerated() {
+                    if r.usage == .volume {
+                        list.append(.object([("name", .string("secret-\(i)")), ("secret", .object([("secretName", .string(r.name))]))]))
+                    } else {
+                        list.append(.object([("name", .string("projected-\(i)")), ("projected", .object([
+                            ("sources", .array([.object([("secret", .object([("name", .string(r.name))]))])])),
+                        ]))]))
+                    }
+                }
+                if t.hostPathVolumes { list.append(.object([("name", .string("host")), ("hostPath", .object([("path", .string("/"))]))])) }
+                if !list.isEmpty { spec.append(("volumes", .array(list))) }
+            case .pullSecrets:
+                let pulls = t.secretReferences.filter { $0.usage == .imagePullSecret }
+                if !pulls.isEmpty { spec.append(("imagePullSecrets", .array(pulls.map { .object([("name", .string($0.name))]) }))) }
+            }
+        }
+        return .object(spec)
+    }
+
+    static func workload(_ w: Workload) -> JSONValue {
+        let apiVersion: String
+        switch w.kind {
+        case "Pod", "ReplicationController": apiVersion = "v1"
+        case "Job", "CronJob": apiVersion = "batch/v1"
+        default: apiVersion = "apps/v1"
+        }
+        var o = fields(object(apiVersion, w.kind, name: w.name, namespace: w.namespace))
+        let spec = podSpec(w.template)
+        switch w.kind {
+        case "Pod": o.append(("spec", spec))
+        case "CronJob":
+            o.append(("spec", .object([("jobTemplate", .object([("spec", .object([("template", .object([("spec", spec)]))]))]))])))
+        default: o.append(("spec", .object([("template", .object([("spec", spec)]))])))
+        }
+        return .object(o)
+    }
+}

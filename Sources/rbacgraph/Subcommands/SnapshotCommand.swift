@@ -1,0 +1,48 @@
+import ArgumentParser
+import RBACCluster
+import RBACCore
+
+/// `rbacgraph snapshot`: what was read, as one `kind: List` that `-f` loads again.
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Write what was read from the cluster as one kind: List that -f loads again with the same answers.",
+        discussion: """
+            For audits, offline work, diffs and bug reports: `rbacgraph snapshot --output-file cluster.yaml` \
+            then `rbacgraph who-can get secrets -n prod -f cluster.yaml`. Only what rbacgraph uses is \
+            written (no secret values: none were read). Exits 3 when something could not be read; \
+            the YAML form lists it in a comment at the top.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case yaml, json
+    }
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .shortAndLong, help: "yaml or json.")
+    var output: Format = .yaml
+
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var outputFile: String?
+
+    func run() throws {
+        let loaded = try input.load()
+        let list = Snapshot.list(loaded.result.cluster)
+        var text: String
+        switch output {
+        case .json:
+            text = list.prettySerialized() + "\n"
+        case .yaml:
+            text = ""
+            if let live = loaded.cluster?.read {
+                text += "# rbacgraph snapshot of \(live.origin) at \(live.server)\n"
+                if live.secretsSkipped { text += "# secrets were not read (--no-secrets)\n" }
+                for g in live.gaps { text += "# could not read \(g)\n" }
+            }
+            text += list.yamlSerialized()
+        }
+        try OutputFile.write(Array(text.utf8), to: outputFile)
+        if loaded.incomplete() { throw ExitCode(ExitCodes.loadErrors) }
+    }
+}
