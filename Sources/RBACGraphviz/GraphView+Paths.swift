@@ -71,55 +71,41 @@ struct PathsView {
     }
 
     func build() -> GraphView {
-        var doc = GraphStyle.document(name: "paths")
-        doc.attributes["nodesep"] = "0.35"  // room for the step labels between parallel paths
-        var legend = Legend()
-        var nodes: [DOTNode] = []
-        var drawn = Set<String>()
-        var edges: [DOTEdge] = []
-        var edgeKeys = Set<String>()
+        var view = ViewBuilder(name: "paths")
+        view.doc.attributes["nodesep"] = "0.35"  // room for the step labels between parallel paths
         var shown = 0
-        var warnings: [String] = []
 
         for path in paths {
             let ids = [path.start] + path.steps.map(\.to)
-            let new = Set(ids.map(nodeID)).subtracting(drawn)
-            if drawn.count + new.count > maxNodes - 1 { break }  // one node left for the note
+            let new = Set(ids.map(nodeID).filter { !view.isDrawn($0) })
+            if view.nodeCount + new.count > maxNodes - 1 { break }  // one node left for the note
             shown += 1
-            for i in ids where !drawn.contains(nodeID(i)) {
-                drawn.insert(nodeID(i))
+            for i in ids where !view.isDrawn(nodeID(i)) {
                 let k = kind(i)
                 var a = GraphStyle.attributes(k.kind, dangerous: k.dangerous)
                 a["label"] = k.kind == .fullAuthority
                     ? .html(.bold(.text(Label.short(name(i)))) + .lineBreak + .font(size: 8, .text("full authority")))
                     : GraphStyle.label(kind: k.kindText, name: name(i))
                 a["tooltip"] = Label.tooltip(esc.describe(i))
-                nodes.append(DOTNode(nodeID(i), a))
-                legend.kinds.insert(k.kind)
+                view.place(DOTNode(nodeID(i), a), namespace: nil)
+                view.legend.kinds.insert(k.kind)
             }
             for step in path.steps {
-                let key = "\(step.from)>\(step.to)>\(step.kind.rawValue)"
-                guard edgeKeys.insert(key).inserted else { continue }
-                edges.append(DOTEdge(from: nodeID(step.from), to: nodeID(step.to), attributes(step)))
-                if step.condition != nil { legend.lines.insert(.conditional) }
-                legend.lines.insert(isRed(step) ? .dangerous : .step)
+                view.connect(nodeID(step.from), nodeID(step.to), attributes(step), variant: step.kind.rawValue)
+                if step.condition != nil { view.legend.lines.insert(.conditional) }
+                view.legend.lines.insert(isRed(step) ? .dangerous : .step)
             }
         }
         if shown < paths.count {
             let message = "only \(shown) of \(paths.count) paths drawn: they fill the node budget of \(maxNodes)."
-            warnings.append(message)
-            legend.notes.append(message)
-            legend.kinds.insert(.collapsed)
+            view.warn(message)
+            view.legend.kinds.insert(.collapsed)
         }
         if paths.isEmpty {
             let message = "no privilege path to draw."
-            warnings.append(message)
-            legend.notes.append(message)
+            view.warn(message)
         }
-        doc.nodes = nodes
-        doc.edges = edges
-        legend.apply(to: &doc, title: title ?? defaultTitle())
-        return GraphView(graph: doc, warnings: warnings)
+        return view.finish(title: title ?? defaultTitle())
     }
 
     /// Steps granted by a permission, and every step into full authority, are red.

@@ -75,30 +75,15 @@ struct WhoCanView {
 
     func build() -> GraphView {
         let (collapsed, limit) = plan()
-        var doc = GraphStyle.document(name: "who_can")
-        var legend = Legend()
-        var warnings: [String] = []
-        var top: [DOTNode] = []
-        var inNamespace: [String: [DOTNode]] = [:]
-        var drawn = Set<String>()
-        var edges: [DOTEdge] = []
-        var edgeKeys = Set<String>()
-        func place(_ node: DOTNode, _ namespace: String?) {
-            guard drawn.insert(node.id).inserted else { return }
-            if let namespace { inNamespace[namespace, default: []].append(node) } else { top.append(node) }
-        }
-        func connect(_ from: String, _ to: String, _ a: DOTAttributes = [:]) {
-            guard edgeKeys.insert(from + "\u{0}" + to).inserted else { return }
-            edges.append(DOTEdge(from: from, to: to, a))
-        }
+        var view = ViewBuilder(name: "who_can")
 
         let dangerousRequest = isDangerous(request)
         var requestAttributes = GraphStyle.attributes(.request, dangerous: dangerousRequest)
         requestAttributes["label"] = GraphStyle.label(kind: "request", name: verbAndResource(), extra: [.font(size: 8, .text(scopeText()))])
         requestAttributes["tooltip"] = Label.tooltip(request.description)
-        legend.kinds.insert(.request)
-        legend.lines.insert(.grant)
-        if dangerousRequest { legend.lines.insert(.dangerous) }
+        view.legend.kinds.insert(.request)
+        view.legend.lines.insert(.grant)
+        if dangerousRequest { view.legend.lines.insert(.dangerous) }
         let toRequest: DOTAttributes = dangerousRequest ? ["color": .text(GraphStyle.red), "penwidth": "1.4"] : [:]
 
         var groupsOf: [BindingID: [String]] = [:]
@@ -112,10 +97,10 @@ struct WhoCanView {
                 var a = GraphStyle.attributes(kind, dangerous: true)
                 a["label"] = GraphStyle.label(kind: s.kind, name: s.name, extra: membersLine(s))
                 a["tooltip"] = Label.tooltip("\(Label.subject(s)): allowed everything by the API server, ahead of RBAC")
-                place(DOTNode(sid, a), nil)
-                legend.kinds.insert(kind)
-                legend.lines.insert(.dangerous)
-                connect(sid, Self.requestID, [
+                view.place(DOTNode(sid, a), namespace: nil)
+                view.legend.kinds.insert(kind)
+                view.legend.lines.insert(.dangerous)
+                view.connect(sid, Self.requestID, [
                     "color": .text(GraphStyle.red), "penwidth": "1.4",
                     "label": .html(.font(color: GraphStyle.redText, size: 8, .text("API server: allowed everything"))),
                 ])
@@ -130,7 +115,7 @@ struct WhoCanView {
             var ba = GraphStyle.attributes(.binding)
             ba["label"] = GraphStyle.label(kind: b.kind.rawValue, name: b.name)
             ba["tooltip"] = Label.tooltip(b.displayName + (b.source.map { "\n\($0)" } ?? ""))
-            place(DOTNode(bid, ba), b.namespace)
+            view.place(DOTNode(bid, ba), namespace: b.namespace)
 
             let full = Permissions.isFullAuthority(role)
             var ra = GraphStyle.attributes(role.kind == .clusterRole ? .clusterRole : .role, dangerous: full)
@@ -138,7 +123,7 @@ struct WhoCanView {
                 kind: role.kind.rawValue + (role.aggregationRule != nil ? " (aggregated)" : ""), name: role.name,
                 extra: full ? [.font(color: GraphStyle.redText, size: 8, .bold(.text("full authority")))] : [])
             ra["tooltip"] = Label.tooltip(role.displayName + (role.source.map { "\n\($0)" } ?? ""))
-            place(DOTNode(rid, ra), role.namespace)
+            view.place(DOTNode(rid, ra), namespace: role.namespace)
 
             let rule = role.rules[g.ruleIndex]
             let ruleDangerous = Permissions.lines(of: [rule]).contains { $0.danger != nil }
@@ -148,13 +133,13 @@ struct WhoCanView {
                 .font(color: GraphStyle.gray, size: 8, .text("rule \(g.ruleIndex)")) + .lineBreak
                     + (ruleDangerous ? .font(color: GraphStyle.redText, summary) : summary))
             rua["tooltip"] = Label.tooltip("\(role.displayName) rule \(g.ruleIndex): \(rule.compactDescription)")
-            place(DOTNode(ruleID, rua), role.namespace)
+            view.place(DOTNode(ruleID, rua), namespace: role.namespace)
 
-            legend.kinds.formUnion([.binding, role.kind == .clusterRole ? .clusterRole : .role, .rule, kind])
-            if ruleDangerous || full { legend.lines.insert(.dangerous) }
-            connect(bid, rid, full ? ["color": .text(GraphStyle.red), "penwidth": "1.4"] : [:])
-            connect(rid, ruleID)
-            connect(ruleID, Self.requestID, toRequest)
+            view.legend.kinds.formUnion([.binding, role.kind == .clusterRole ? .clusterRole : .role, .rule, kind])
+            if ruleDangerous || full { view.legend.lines.insert(.dangerous) }
+            view.connect(bid, rid, full ? ["color": .text(GraphStyle.red), "penwidth": "1.4"] : [:])
+            view.connect(rid, ruleID)
+            view.connect(ruleID, Self.requestID, toRequest)
 
             if collapsed.contains(g.binding) {
                 if groupsOf[g.binding] == nil { groupOrder.append(g.binding) }
@@ -163,8 +148,8 @@ struct WhoCanView {
                 var a = GraphStyle.attributes(kind)
                 a["label"] = GraphStyle.label(kind: s.kind, name: s.name, extra: membersLine(s))
                 a["tooltip"] = Label.tooltip(tooltip(for: s))
-                place(DOTNode(sid, a), s.kind == "ServiceAccount" ? s.namespace : nil)
-                connect(sid, bid)
+                view.place(DOTNode(sid, a), namespace: s.kind == "ServiceAccount" ? s.namespace : nil)
+                view.connect(sid, bid)
             }
         }
         for b in groupOrder {
@@ -176,11 +161,11 @@ struct WhoCanView {
                 .font(size: 8, .text(Label.short(Label.list(names, limit: 3), max: 60))),
             ], separator: .lineBreak))
             a["tooltip"] = Label.tooltip(names.joined(separator: "\n"))
-            place(DOTNode(id, a), graph.bindings[b].namespace)
-            legend.kinds.insert(.collapsed)
-            connect(id, "binding:" + graph.bindings[b].displayName)
+            view.place(DOTNode(id, a), namespace: graph.bindings[b].namespace)
+            view.legend.kinds.insert(.collapsed)
+            view.connect(id, "binding:" + graph.bindings[b].displayName)
         }
-        place(DOTNode(Self.requestID, requestAttributes), nil)
+        view.place(DOTNode(Self.requestID, requestAttributes), namespace: nil)
 
         var said: [String] = []
         if !groupOrder.isEmpty {
@@ -189,20 +174,11 @@ struct WhoCanView {
         if limit < rows.count { said.append("only the first \(limit) of \(rows.count) answers drawn") }
         if !said.isEmpty {
             let message = "the answer has more than \(maxNodes) nodes: " + said.joined(separator: "; ") + "."
-            warnings.append(message)
-            legend.notes.append(message)
-            legend.kinds.insert(.collapsed)
+            view.warn(message)
+            view.legend.kinds.insert(.collapsed)
         }
 
-        doc.nodes = top
-        for (i, ns) in inNamespace.keys.sorted().enumerated() {
-            var c = GraphStyle.namespaceCluster(ns, index: i)
-            c.nodes = inNamespace[ns]!
-            doc.subgraphs.append(c)
-        }
-        doc.edges = edges
-        legend.apply(to: &doc, title: "Who can " + requestText())
-        return GraphView(graph: doc, warnings: warnings)
+        return view.finish(title: "Who can " + requestText())
     }
 
     /// `N known members` for a group whose members the input shows.

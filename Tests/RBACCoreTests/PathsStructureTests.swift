@@ -215,6 +215,43 @@ struct PathsStructureTests {
         #expect(plain.best(aliceNode, target("cluster-admin")) == nil)
     }
 
+    /// (the pod template, the host namespaces the condition names)
+    static let hostNamespaces: [(PodTemplate, String)] = [
+        (PodTemplate(hostPID: true), "hostPID"),
+        (PodTemplate(hostNetwork: true), "hostNetwork"),
+        (PodTemplate(hostIPC: true), "hostIPC"),
+        (PodTemplate(hostPID: true, hostNetwork: true, hostIPC: true), "hostPID, hostNetwork, hostIPC"),
+    ]
+
+    @Test("running code in a pod that shares its node's PID, network or IPC namespace may reach the node", arguments: hostNamespaces)
+    func hostNamespacePods(_ template: PodTemplate, _ names: String) throws {
+        let esc = escalation(
+            [role("dev", "exec", [rule(["create"], resources: ["pods/exec"])])],
+            [roleBinding("dev", "exec", to: "exec", kind: "Role", [.user("alice")])],
+            workloads: [Workload(kind: "Pod", namespace: "dev", name: "agent", template: template)])
+        let path = try #require(esc.best(aliceNode, target("cluster-admin")))
+        #expect(path.steps.map(\.kind) == [.podExec, .hostNamespacePod, .controlPlaneNode])
+        let condition = try #require(path.steps[1].condition)
+        #expect(condition.text == "pod dev/agent shares its node's namespaces (\(names)) and that exposes the node (the input shows the setting, not what the node runs)")
+        #expect(condition.observed == nil)
+        #expect(path.certainty == .notShown)
+    }
+
+    @Test("a privileged pod is the way to its node before a host-namespace one")
+    func privilegedBeforeHostNamespace() throws {
+        let esc = escalation(
+            [role("dev", "exec", [rule(["create"], resources: ["pods/exec"])])],
+            [roleBinding("dev", "exec", to: "exec", kind: "Role", [.user("alice")])],
+            workloads: [
+                Workload(kind: "Pod", namespace: "dev", name: "net", template: PodTemplate(hostNetwork: true)),
+                Workload(kind: "Pod", namespace: "dev", name: "root", template: PodTemplate(privileged: true)),
+            ])
+        let path = try #require(esc.best(aliceNode, target("cluster-admin")))
+        #expect(path.steps.map(\.kind) == [.podExec, .privilegedPod, .controlPlaneNode])
+        // Both ways are there.
+        #expect(esc.step(.runningPods(in: .namespace("dev")), .hostNamespacePod, .nodes) != nil)
+    }
+
     @Test("an existing workload's pod template runs pods in its namespace; certain only when the input shows it")
     func workloadTemplates() throws {
         let grant = { (workloads: [Workload]) in

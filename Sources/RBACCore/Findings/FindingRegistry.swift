@@ -7,6 +7,8 @@ extension FindingRule {
         .secretInEnv, .legacyTokenSecret, .automountUnusedToken,
         .encryptionIdentityFirst, .encryptionMissingSecrets, .encryptionStaticKey,
         .auditLogsSecretValues, .auditIgnoresSecrets,
+        .portForward, .deleteEvents, .broadDelete, .heldBindEscalate, .namespaceAdministrator, .clusterConfigHijack,
+        .rbacInDefault, .dashboardAccess,
     ]
 
     /// The rule with this id.

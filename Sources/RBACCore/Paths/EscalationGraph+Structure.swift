@@ -91,6 +91,15 @@ extension EscalationGraph.Builder {
                     ? PathCondition("\(pod) is privileged (the input shows it)", observed: true)
                     : PathCondition("\(pod) mounts a hostPath volume that exposes its node (the input shows the mount, not the path)", observed: nil))
             }
+            // One that shares a namespace of its node (hostPID, hostNetwork, hostIPC) may reach
+            // the node too: its processes, its network and local services, its shared memory.
+            if let shared = here.first(where: { !KubernetesConventions.hostNamespaces($0.template).isEmpty }) {
+                let pod = "\(shared.kind == "Pod" ? "pod" : "a pod of \(shared.kind)") \(ns)/\(shared.name)"
+                let names = KubernetesConventions.hostNamespaces(shared.template).joined(separator: ", ")
+                edge(running, nodesNode, .hostNamespacePod, namespace: ns, condition: PathCondition(
+                    "\(pod) shares its node's namespaces (\(names)) and that exposes the node (the input shows the setting, not what the node runs)",
+                    observed: nil))
+            }
             // Code in a running pod reads the secrets it mounts or takes as environment
             // variables (not image-pull secrets, which only the kubelet sees).
             let running_ = (pods.isEmpty ? (workloadsByNamespace[ns] ?? []) : pods)

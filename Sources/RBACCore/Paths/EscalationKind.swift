@@ -33,6 +33,8 @@ public enum EscalationKind: String, CaseIterable, Hashable, Sendable, Codable {
     case mountSecrets = "mount-secrets"
     /// A privileged or hostPath pod takes over its node.
     case privilegedPod = "privileged-pod"
+    /// A running pod that shares its node's PID, network or IPC namespace may take over its node.
+    case hostNamespacePod = "host-namespace-pod"
     /// A legacy token Secret holds a service account's token.
     case readToken = "read-token"
     /// A node controlled holds the tokens of the pods running there.
@@ -57,7 +59,7 @@ public enum EscalationKind: String, CaseIterable, Hashable, Sendable, Codable {
     /// Whether the step comes from a permission (and so has RBAC evidence).
     public var isGranted: Bool {
         switch self {
-        case .memberOf, .systemMasters, .runAs, .mountSecrets, .privilegedPod, .readToken, .nodePods,
+        case .memberOf, .systemMasters, .runAs, .mountSecrets, .privilegedPod, .hostNamespacePod, .readToken, .nodePods,
             .controlPlaneNode, .everyNamespace, .eachServiceAccount, .podToken, .podSecret, .podTemplate, .namespaceAdmin,
             .containsSecret, .publicBinding:
             return false

@@ -103,6 +103,7 @@ struct PathPrinter {
         case .runAs: return "a pod may run as any service account of its namespace"
         case .mountSecrets: return "a pod may mount any secret of its namespace"
         case .privilegedPod: return "a privileged or hostPath pod takes over its node"
+        case .hostNamespacePod: return "a pod sharing its node's PID, network or IPC namespace reaches beyond its container into the node"
         case .readToken:
             if case .secret(let ns, let n) = from { return "secret \(ns)/\(n) is a legacy token of \(to.description)" }
             return "a legacy service-account token secret holds a token"
