@@ -153,6 +153,15 @@ struct InputOptions: ParsableArguments {
             for f in graph.aggregationFailures {
                 Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
             }
+            // What the API server's start-up reconciliation changes in the input, said aloud.
+            if let merge = result.builtinPolicy {
+                for name in merge.replaced {
+                    Terminal.warn("\(name): another roleRef than the built-in binding of that name; the API server replaces it with its own at start-up (annotate it rbac.authorization.kubernetes.io/autoupdate: \"false\" to keep it)")
+                }
+                for move in merge.migrated {
+                    Terminal.warn("\(move): the API server makes the role aggregated and moves its rules at start-up")
+                }
+            }
         }
         return (graph, result)
     }
