@@ -1,5 +1,5 @@
 import Foundation
-public import RBACCore
+import RBACCore
 import RBACLoading
 
 /// A kubeconfig file, or several merged: clusters, users and contexts by name.

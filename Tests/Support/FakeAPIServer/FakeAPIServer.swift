@@ -412,18 +412,19 @@ final class FakeAPIHandler: ChannelInboundHandler, @unchecked Sendable {
         headers.add(name: "Content-Length", value: "\(a.body.count)")
         if !a.truncate && !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: a.status, headers: headers))), promise: nil)
-        var chunks: [[UInt8]] = []
+        var pieces: [[UInt8]] = []
         var i = 0
         let size = server.chunkSize
         let limit = a.truncate ? a.body.count / 2 : a.body.count
         while i < limit {
-            chunks.append(Array(a.body[i..<min(limit, i + size)]))
+            pieces.append(Array(a.body[i..<min(limit, i + size)]))
             i += size
         }
+        let chunks = pieces
         let loop = context.eventLoop
         let ctx = NIOLoopBound(context, eventLoop: loop)
         let bound = NIOLoopBound(self, eventLoop: loop)
-        func send(_ index: Int) {
+        @Sendable func send(_ index: Int) {
             let context = ctx.value
             let me = bound.value
             if index == chunks.count {
