@@ -75,10 +75,9 @@ enum CommandSuggestions {
 enum ExitCodes {
     /// A negative answer (`can-i` says no).
     static let no: Int32 = 1
-    /// `escalations --fail-if-any`: an identity reaches full authority.
-    static let found: Int32 = 2
-    /// `report --fail-on`: a finding at or above the threshold.
-    static let findings: Int32 = 2
+    /// A gate was hit: `escalations --fail-if-any` (an identity reaches full authority),
+    /// `report --fail-on` (a finding at or above the threshold).
+    static let gateHit: Int32 = 2
     /// Some input failed to load.
     static let loadErrors: Int32 = 3
     /// A usage error (EX_USAGE), as ArgumentParser exits for a bad flag.

@@ -275,7 +275,4 @@ public struct AccessGraph: Sendable {
     public func role(named name: String, in namespace: String) -> Role? {
         roleByKey[NamespacedName(namespace: namespace, name: name)].map { roles[$0] }
     }
-
-    /// The role a binding resolves to, or the Kubernetes error for a missing one.
-    public func resolution(ofBinding index: Int) -> RoleResolution { resolutions[index] }
 }

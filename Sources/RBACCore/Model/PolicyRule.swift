@@ -43,8 +43,6 @@ public struct PolicyRule: Hashable, Sendable, Codable {
 
     /// Whether the rule grants anything for resource requests (it lists resources).
     public var isResourceRule: Bool { !resources.isEmpty }
-    /// Whether the rule grants anything for non-resource requests (it lists URLs).
-    public var isNonResourceRule: Bool { !nonResourceURLs.isEmpty }
 
     /// The rule in one line for people: `get,list secrets`, `* *.*`, `get /metrics`,
     /// `get pods [web]` (resources as `resource.group`, resourceNames in brackets).

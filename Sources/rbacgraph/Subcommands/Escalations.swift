@@ -152,7 +152,7 @@ extension RBACGraphCommand {
                 if !input.quiet {
                     Terminal.writeStderr("\(alarming.count) identit\(alarming.count == 1 ? "y reaches" : "ies reach") full authority (--fail-if-any)\n")
                 }
-                throw ExitCode(ExitCodes.found)
+                throw ExitCode(ExitCodes.gateHit)
             }
         }
 

@@ -161,7 +161,7 @@ extension RBACGraphCommand {
                 if !input.quiet {
                     Terminal.writeStderr("\(report.findings(atLeast: threshold).count) finding(s) at or above \(threshold)\n")
                 }
-                throw ExitCode(ExitCodes.findings)
+                throw ExitCode(ExitCodes.gateHit)
             }
         }
     }
