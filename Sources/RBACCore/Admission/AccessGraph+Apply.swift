@@ -43,9 +43,7 @@ extension AccessGraph {
     public func applyChecks(of objects: Cluster, by identity: Identity) -> [ApplyCheck] {
         var out: [ApplyCheck] = []
         for b in objects.bindings {
-            let existing = bindings.first {
-                $0.kind == b.kind && $0.name.isExactly(b.name) && ($0.namespace ?? "").isExactly(b.namespace ?? "")
-            }
+            let existing = binding(sameAs: b)
             let verdict = admission(
                 of: .binding(b), by: identity, verb: existing == nil ? .create : .patch, existing: existing.map { .binding($0) })
             out.append(ApplyCheck(
@@ -99,14 +97,20 @@ extension AccessGraph {
         }.map(\.element)
     }
 
-    /// The API group and resource of a workload kind.
+    /// The API group and resource of a workload kind: Pods, or the controllers of
+    /// ``KubernetesConventions/workloadResources``.
     static func workloadResource(_ kind: String) -> (group: String, resource: String) {
-        switch kind {
-        case "Pod": return ("", "pods")
-        case "ReplicationController": return ("", "replicationcontrollers")
-        case "Job": return ("batch", "jobs")
-        case "CronJob": return ("batch", "cronjobs")
-        default: return ("apps", kind.lowercased() + "s")
+        if kind == "Pod" { return ("", "pods") }
+        let w = KubernetesConventions.workloadResources.first { $0.kind == kind }
+        return w.map { ($0.group, $0.resource) } ?? ("", kind.lowercased() + "s")
+    }
+
+    /// The binding of the input with the kind, namespace and name of `other` (byte for byte),
+    /// if any: what an apply of `other` would update.
+    /// - Complexity: O(b) for b bindings.
+    public func binding(sameAs other: Binding) -> Binding? {
+        bindings.first {
+            $0.kind == other.kind && $0.name.isExactly(other.name) && ($0.namespace ?? "").isExactly(other.namespace ?? "")
         }
     }
 }

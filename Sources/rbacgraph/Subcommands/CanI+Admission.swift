@@ -74,9 +74,7 @@ extension RBACGraphCommand.CanI {
             binding = Binding(kind: .roleBinding, name: name, namespace: namespace ?? input.defaultNamespace,
                               roleRef: RoleRef(kind: ref.kind, name: ref.name), subjects: [])
         }
-        let existing = graph.bindings.first {
-            $0.kind == binding.kind && $0.name.isExactly(name) && ($0.namespace ?? "").isExactly(binding.namespace ?? "")
-        }
+        let existing = graph.binding(sameAs: binding)
         if verb != .create && existing == nil && !input.quiet {
             Terminal.warn("no \(binding.kind.rawValue) named \"\(name)\" in the input: checked as if it exists")
         }
