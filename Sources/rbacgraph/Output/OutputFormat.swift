@@ -136,10 +136,17 @@ struct OutputOptions<Formats: OutputFormats>: ParsableArguments {
     }
 }
 
-/// kubectl's `--no-headers`, for commands that print tables.
+/// kubectl's `--no-headers`, for commands that print tables (`-o table` and `-o wide`).
 struct TableOptions: ParsableArguments {
     @Flag(help: "Print table rows only: no title, no header line, no notes (as kubectl).")
     var noHeaders = false
+
+    /// A usage error when `--no-headers` comes with a format that is not a table.
+    func check(_ output: OutputFormat) throws {
+        if noHeaders && !output.isTable {
+            throw ValidationError("--no-headers goes with a table (-o table or wide), not -o \(output.rawValue).")
+        }
+    }
 }
 
 /// JSON forms of the model, shared by the subcommands.

@@ -52,7 +52,7 @@ extension RBACGraphCommand {
 
         func validate() throws {
             if effective && output == .wide { throw ValidationError("--effective has no wide table: give -o table, json, yaml, dot, svg, png or pdf.") }
-            if tableOptions.noHeaders && !output.isTable { throw ValidationError("--no-headers goes with a table (-o table or wide).") }
+            try tableOptions.check(output)
             if allNamespaces && request.namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if effective && allNamespaces { throw ValidationError("--effective answers for one namespace: give -n, not -A.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
