@@ -151,26 +151,6 @@ struct TableOptions: ParsableArguments {
 
 /// JSON forms of the model, shared by the subcommands.
 enum JSONForms {
-    static func grant(_ g: Grant, in graph: AccessGraph) -> JSONValue {
-        let b = graph.bindings[g.binding]
-        let r = graph.roles[g.role]
-        var binding: [(String, JSONValue)] = [("kind", .string(b.kind.rawValue)), ("name", .string(b.name))]
-        if let ns = b.namespace { binding.append(("namespace", .string(ns))) }
-        if let src = b.source { binding.append(("source", .string(src.description))) }
-        var role: [(String, JSONValue)] = [("kind", .string(r.kind.rawValue)), ("name", .string(r.name))]
-        if let ns = r.namespace { role.append(("namespace", .string(ns))) }
-        if let src = r.source { role.append(("source", .string(src.description))) }
-        if b.origin != .input { binding.append(("origin", .string(b.origin.rawValue))) }
-        if r.origin != .input { role.append(("origin", .string(r.origin.rawValue))) }
-        var pairs: [(String, JSONValue)] = [
-            ("subject", g.subject.json), ("binding", .object(binding)), ("role", .object(role)),
-            ("ruleIndex", .number(Double(g.ruleIndex))), ("rule", r.rules[g.ruleIndex].json),
-        ]
-        // Only from unmodified built-in objects: true, but not news.
-        if graph.isBuiltInOnly(g) { pairs.append(("builtIn", .bool(true))) }
-        return .object(pairs)
-    }
-
     static func request(_ r: Request) -> JSONValue {
         switch r {
         case .nonResource(let verb, let path):

@@ -186,7 +186,7 @@ extension RBACGraphCommand {
                     ("identity", .object([("user", .string(identity.name)), ("groups", .array(identity.groups.map { .string($0) }))])),
                     ("request", JSONForms.request(req)), ("allowed", .bool(d.allowed)), ("reason", .string(d.reason)),
                 ]
-                if let g = d.grant { pairs.append(("grant", JSONForms.grant(g, in: graph))) }
+                if let g = d.grant { pairs.append(("grant", graph.json(g))) }
                 if !d.errors.isEmpty { pairs.append(("errors", .array(d.errors.map { .string($0) }))) }
                 if !notRead.isEmpty { pairs.append(("notRead", .array(notRead.map { .string($0) }))) }
                 output.emit(.object(pairs))
@@ -231,7 +231,7 @@ extension RBACGraphCommand {
                     print(table.render(color: Terminal.colorStdout, headers: !tableOptions.noHeaders), terminator: "")
                 default:
                     let ruleItems: [JSONValue] = rules.map { rg in
-                        .object([("rule", rg.rule.json), ("grant", JSONForms.grant(rg.grant, in: graph))])
+                        .object([("rule", rg.rule.json), ("grant", graph.json(rg.grant))])
                     }
                     var pairs: [(String, JSONValue)] = [
                         ("identity", .object([("user", .string(id.name)), ("groups", .array(id.groups.map { .string($0) }))])),

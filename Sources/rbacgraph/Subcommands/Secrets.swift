@@ -97,7 +97,7 @@ extension RBACGraphCommand {
                     ("subject", d.subject.json), ("verbs", .array(d.verbs.map { .string($0) })),
                 ]
                 if let g = d.grant {
-                    item.append(("grant", JSONForms.grant(g, in: esc.access)))
+                    item.append(("grant", esc.access.json(g)))
                 } else {
                     item.append(("reason", .string("system:masters is allowed everything by the API server")))
                 }
