@@ -72,7 +72,7 @@ extension FindingRule {
                 return thisRule.finding(
                     severity: .medium,
                     message: "Secret \(s.namespace)/\(s.name) is a long-lived token of service account \(s.namespace)/\(s.tokenServiceAccount ?? "?")",
-                    principal: s.tokenServiceAccount.map { "sa:\(s.namespace)/\($0)" },
+                    principal: s.tokenServiceAccount.map { ServiceAccountName(namespace: s.namespace, name: $0).notation },
                     object: ObjectRef(kind: "Secret", namespace: s.namespace, name: s.name, source: s.source))
             }
         })
@@ -199,8 +199,8 @@ extension FindingRule {
                     : w.template.automountServiceAccountToken == true ? "the pod spec sets automountServiceAccountToken: true" : "automount is on"
                 out.append(thisRule.finding(
                     severity: .low,
-                    message: "\(w.kind) \(w.namespace)/\(w.name) mounts the token of sa:\(name.namespace)/\(name.name), which holds no permissions (\(how))",
-                    principal: "sa:\(name.namespace)/\(name.name)",
+                    message: "\(w.kind) \(w.namespace)/\(w.name) mounts the token of \(name.notation), which holds no permissions (\(how))",
+                    principal: name.notation,
                     object: ObjectRef(kind: w.kind, namespace: w.namespace, name: w.name, source: w.source)))
             }
             // Service accounts no pod of the input runs as: their pods follow their setting.
@@ -210,8 +210,8 @@ extension FindingRule {
                 out.append(thisRule.finding(
                     severity: .low,
                     message: "ServiceAccount \(sa.namespace)/\(sa.name) holds no permissions but its token is mounted into its pods",
-                    principal: "sa:\(sa.namespace)/\(sa.name)",
-                    object: ObjectRef(kind: "ServiceAccount", namespace: sa.namespace, name: sa.name, source: sa.source)))
+                    principal: sa.serviceAccountName.notation,
+                    object: ObjectRef(kind: SubjectKind.serviceAccount.rawValue, namespace: sa.namespace, name: sa.name, source: sa.source)))
             }
             return out
         })

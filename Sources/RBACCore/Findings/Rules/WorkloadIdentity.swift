@@ -222,8 +222,8 @@ extension FindingRule {
                 let how = w.template.projectsServiceAccountToken ? "a projected serviceAccountToken volume" : "automount"
                 out.append(thisRule.finding(
                     severity: severity,
-                    message: "\(w.kind) \(ns)/\(w.name) runs with the token of sa:\(ns)/\(name) (mounted by \(how)), which \(what.joined(separator: "; "))",
-                    principal: "sa:\(ns)/\(name)",
+                    message: "\(w.kind) \(ns)/\(w.name) runs with the token of \(key.notation) (mounted by \(how)), which \(what.joined(separator: "; "))",
+                    principal: key.notation,
                     object: ObjectRef(kind: w.kind, namespace: ns, name: w.name, source: w.source)))
             }
             return out
