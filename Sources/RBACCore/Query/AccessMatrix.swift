@@ -19,6 +19,9 @@ public struct AccessMatrix: Sendable {
 
     /// rakkess's default verbs.
     public static let defaultVerbs = ["list", "create", "update", "delete"]
+    /// Every verb of the standard resource API (rakkess's `--verbs` with all of them): the
+    /// columns of `access-matrix -o wide`.
+    public static let allStandardVerbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
     /// Resources that only exist for checks (impersonation, signing): not objects one lists.
     static let virtual: Set<GroupResource> = [
         GroupResource("", "users"), GroupResource("", "groups"), GroupResource("authentication.k8s.io", "userextras"),
