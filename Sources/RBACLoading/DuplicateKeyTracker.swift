@@ -118,7 +118,7 @@ struct DuplicateKeyTracker {
         bytes.append(contentsOf: value)
         let count = hashes.count - first
         if frames[top].index != nil {
-            if frames[top].index?[h] == nil { frames[top].index?[h] = hashes.count - 1 }
+            if frames[top].index![h] == nil { frames[top].index![h] = hashes.count - 1 }
         } else if count > Self.linearLimit {
             var index: [UInt64: Int] = [:]
             index.reserveCapacity(count * 2)

@@ -181,7 +181,7 @@ extension ManifestLoader {
         /// The kind of objects that name none (the items of a list an API server sent).
         var defaultKind: String?
         /// RBAC objects by kind, namespace and name: their index in the cluster's list.
-        var definitions: [ObjectKey: Int] = [:]
+        var definitions: [[UInt8]: Int] = [:]
 
         init(options: Options, progress: ProgressHandler?) {
             self.options = options
@@ -277,30 +277,6 @@ extension ManifestLoader {
             bytesBefore += max(fedTotal, 0)
         }
 
-        /// Why the document loop stops: the stream broke (reported; loading resumes at the next
-        /// document) or a load error ends the load (`--strict`).
-        private enum ParseStop: Error {
-            case stream(YAMLStreamError)
-            case load(LoadError)
-        }
-
-        // The loop's steps, their errors as a ParseStop.
-        private func advance(_ reader: YAMLEventReader) throws(ParseStop) {
-            do { try reader.advance() } catch { throw .stream(error) }
-        }
-
-        private mutating func flush(_ decoder: ManifestDecoder) throws(ParseStop) {
-            do { try flushIssues(decoder) } catch { throw .load(error) }
-        }
-
-        private mutating func adding(_ draft: ObjectDraft) throws(ParseStop) {
-            do { try add(object: draft) } catch { throw .load(error) }
-        }
-
-        private mutating func reporting(_ severity: LoadDiagnostic.Severity, _ loc: SourceLocation, _ message: String) throws(ParseStop) {
-            do { try report(severity, loc, message) } catch { throw .load(error) }
-        }
-
         /// Decodes documents until the end of the stream or a fatal error, which it returns.
         private mutating func parse(_ decoder: ManifestDecoder) throws(LoadError) -> YAMLStreamError? {
             let reader = decoder.reader
@@ -309,76 +285,73 @@ extension ManifestLoader {
             // Issues up to here belong to complete objects; those after it, to a document a
             // fatal error cut short, whose error explains them.
             var issuesKept = 0
-            do throws(ParseStop) {
-                try advance(reader)  // stream start
+            do {
+                try reader.advance()  // stream start
                 while true {
-                    try advance(reader)
+                    try reader.advance()
                     switch reader.kind {
                     case .streamEnd:
-                        try flush(decoder)
+                        try flushIssues(decoder)
                         return nil
                     case .documentStart:
                         inDocument = true
                         issuesKept = decoder.issues.count
                         decoder.topLevelKind = nil
                         statistics.documents += 1
-                        try advance(reader)
+                        try reader.advance()
                         pending = []
                         let issuesBefore = decoder.issues.count
-                        let draft: ObjectDraft?
-                        do {
-                            draft = try decoder.decodeObject(topLevel: true) { item in
-                                pending.append(item)
-                                issuesKept = decoder.issues.count
-                            }
-                        } catch { throw .stream(error) }
+                        let draft = try decoder.decodeObject(topLevel: true) { item in
+                            pending.append(item)
+                            issuesKept = decoder.issues.count
+                        }
                         if let draft, Self.isNotAnObject(draft), pending.isEmpty {
                             // A Chart.yaml, values.yaml, kustomization file: its fields mean
                             // nothing to Kubernetes, so neither do their shapes.
                             decoder.issues.removeLast(decoder.issues.count - issuesBefore)
                             statistics.skippedDocuments += 1
-                            try reporting(.note, draft.location, "not a Kubernetes object (no kind): skipped")
+                            try report(.note, draft.location, "not a Kubernetes object (no kind): skipped")
                             inDocument = false
                             reportProgress(reader: decoder)
                             continue
                         }
                         // Field errors first: the object errors below refer to them.
-                        try flush(decoder)
+                        try flushIssues(decoder)
                         issuesKept = 0
                         if let draft {
                             if let c = draft.listContinue, !c.isEmpty { listContinue = c }
                             if pending.isEmpty && !Self.isList(draft.kind) {
-                                try adding(draft)
+                                try add(object: draft)
                             } else if let k = draft.kind, !Self.isList(k) {
-                                try reporting(.warning, draft.location, "\(k) has items: loading them as a List too")
-                                try adding(draft)
+                                try report(.warning, draft.location, "\(k) has items: loading them as a List too")
+                                try add(object: draft)
                             }
                         }
-                        for item in pending { try adding(item) }
+                        for item in pending { try add(object: item) }
                         pending = []
                         // Now at the document end.
                         inDocument = false
-                        try flush(decoder)
+                        try flushIssues(decoder)
                         reportProgress(reader: decoder)
                     default:
                         break
                     }
                 }
-            } catch {
-                switch error {
-                case .load(let e): throw e
-                case .stream(let e):
-                    // Keep the complete items of a List cut short by the error.
-                    if inDocument {
-                        if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
-                        try flushIssues(decoder)
-                        if decoder.topLevelKind == nil || Self.isList(decoder.topLevelKind) {
-                            for item in pending { try add(object: item) }
-                        }
-                    }
+            } catch let e as YAMLStreamError {
+                // Keep the complete items of a List cut short by the error.
+                if inDocument {
+                    if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
                     try flushIssues(decoder)
-                    return e
+                    if decoder.topLevelKind == nil || Self.isList(decoder.topLevelKind) {
+                        for item in pending { try add(object: item) }
+                    }
                 }
+                try flushIssues(decoder)
+                return e
+            } catch let e as LoadError {
+                throw e
+            } catch {
+                fatalError("unexpected error \(error)")
             }
         }
 
@@ -472,7 +445,7 @@ extension ManifestLoader {
                     return
                 }
             }
-            let ns = d.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? options.defaultNamespace
+            let ns = (d.namespace?.isEmpty == false) ? d.namespace! : options.defaultNamespace
             switch kind {
             case "Role", "ClusterRole":
                 var rules: [PolicyRule] = []
@@ -503,7 +476,7 @@ extension ManifestLoader {
                     try report(.error, d.location, "\(what): roleRef needs kind and name")
                     return
                 }
-                let apiGroup = ref.apiGroup.flatMap { $0.isEmpty ? nil : $0 } ?? "rbac.authorization.k8s.io"
+                let apiGroup = (ref.apiGroup?.isEmpty == false) ? ref.apiGroup! : "rbac.authorization.k8s.io"
                 let binding = Binding(
                     kind: kind == "RoleBinding" ? .roleBinding : .clusterRoleBinding, name: name, namespace: ns,
                     roleRef: RoleRef(apiGroup: apiGroup, kind: refKind, name: refName),
@@ -574,7 +547,8 @@ extension ManifestLoader.Session {
         kind: String, namespace: String?, name: String, at location: SourceLocation,
         in list: KeyPath<Cluster, [T]>, by object: T
     ) throws(LoadError) {
-        let key = ObjectKey(kind: kind, namespace: namespace ?? "", name: name)
+        // Byte-exact key: Kubernetes names compare as bytes.
+        let key = Array("\(kind)\u{0}\(namespace ?? "")\u{0}\(name)".utf8)
         let index = cluster[keyPath: list].count
         guard let earlier = definitions.updateValue(index, forKey: key) else { return }
         var before = cluster[keyPath: list][earlier], after = object
