@@ -134,10 +134,10 @@ public struct AccessGraph: Sendable {
 
         // Bindings, last one wins (keeping the position of the first).
         var bindings: [Binding] = []
-        var bindingByKey: [NamespacedName: Int] = [:]
+        var bindingByKey: [ObjectKey: Int] = [:]
         bindings.reserveCapacity(cluster.bindings.count)
         for binding in cluster.bindings {
-            let key = NamespacedName(namespace: binding.kind.rawValue + "/" + (binding.namespace ?? ""), name: binding.name)
+            let key = ObjectKey(binding)
             if let i = bindingByKey[key] {
                 duplicates.append(binding.displayName)
                 bindings[i] = binding
@@ -191,12 +191,11 @@ public struct AccessGraph: Sendable {
             for s in b.subjects {
                 var user: String? = nil
                 var group: String? = nil
-                if s.kind.isExactly("User") {
-                    user = s.name
-                } else if s.kind.isExactly("Group") {
-                    group = s.name
-                } else if s.kind.isExactly("ServiceAccount") {
-                    user = s.serviceAccountUserName(bindingNamespace: ns)
+                switch s.knownKind {
+                case .user: user = s.name
+                case .group: group = s.name
+                case .serviceAccount: user = s.serviceAccountUserName(bindingNamespace: ns)
+                case nil: break
                 }
                 if let user {
                     if b.kind == .clusterRoleBinding {

@@ -60,7 +60,9 @@ struct InputOptions: ParsableArguments {
     func builtinPolicy() throws -> BuiltinPolicy? {
         if noBuiltinPolicy { return nil }
         do { return try BuiltinPolicy.shipped(kubernetesVersion ?? BuiltinPolicy.newestVersion) } catch {
-            throw ValidationError("--kubernetes-version: \(error)")
+            // A version not shipped is a usage error; damaged embedded data is not the user's.
+            if case .unknownVersion = error { throw ValidationError("--kubernetes-version: \(error)") }
+            throw error
         }
     }
 
@@ -162,7 +164,8 @@ struct InputOptions: ParsableArguments {
         return Loaded(graph: graph, result: result, cluster: nil)
     }
 
-    private func loadFiles() throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
+    /// Loads files: `-f`'s, or `paths` (each side of `diff`) with the same options.
+    func loadFiles(_ paths: [String]? = nil) throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
         var options = ManifestLoader.Options()
         options.defaultNamespace = defaultNamespace
         options.strict = strict
@@ -178,7 +181,7 @@ struct InputOptions: ParsableArguments {
         let loader = ManifestLoader(options: options, progress: progress)
         let result: ManifestLoader.Result
         do {
-            result = try loader.load(paths: filenames)
+            result = try loader.load(paths: paths ?? filenames)
         } catch {
             Terminal.clearProgress()
             if case .strict(let d) = error { DiagnosticPrinter.print(d) }
