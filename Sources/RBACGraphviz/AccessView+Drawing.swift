@@ -264,7 +264,7 @@ extension AccessView {
             a["tooltip"] = Label.tooltip(nobody)
         } else {
             a["label"] = GraphStyle.label(kind: e.subject.kind, name: e.subject.name)
-            a["tooltip"] = Label.tooltip(Label.subject(e.subject))
+            a["tooltip"] = Label.tooltip(e.subject.displayName)
         }
         view.place(DOTNode(e.id, a), namespace: e.namespace)
     }

@@ -49,11 +49,6 @@ public struct LeastPrivilege: Sendable {
         }
     }
 
-    static func principal(_ identity: Identity) -> String {
-        if let sa = identity.serviceAccount { return "sa:\(sa.namespace)/\(sa.name)" }
-        return "user:\(identity.name)"
-    }
-
     static func usage(graph: AccessGraph, identity: Identity, requests: [Request: Int]) -> Usage {
         let observed = requests.sorted { ($0.key.namespace, $0.key.description) < ($1.key.namespace, $1.key.description) }
             .map { (request: $0.key, count: $0.value) }
@@ -76,9 +71,9 @@ public struct LeastPrivilege: Sendable {
             if allowsOne { used.append(rg) } else if !graph.isBuiltInOnly(rg.grant) { unused.append(rg) }
         }
         let notAllowed = observed.map(\.request).filter { !graph.authorize(identity, $0).allowed }
-        let suggestion = MinimalPolicy(for: identity, principal: principal(identity), requests: observed.map(\.request))
+        let suggestion = MinimalPolicy(for: identity, principal: identity.principalNotation, requests: observed.map(\.request))
         return Usage(
-            principal: principal(identity), identity: identity, observed: observed, usedRules: used, unusedRules: unused,
+            principal: identity.principalNotation, identity: identity, observed: observed, usedRules: used, unusedRules: unused,
             notAllowedNow: notAllowed, suggestion: suggestion)
     }
 }

@@ -60,12 +60,12 @@ public final class ReportContext: Sendable {
         if case .serviceAccount(let ns, let name) = p,
             let sa = graph.serviceAccounts.first(where: { $0.namespace.isExactly(ns) && $0.name.isExactly(name) })
         {
-            return ObjectRef(kind: "ServiceAccount", namespace: ns, name: name, source: sa.source)
+            return ObjectRef(kind: SubjectKind.serviceAccount.rawValue, namespace: ns, name: name, source: sa.source)
         }
         switch p {
-        case .serviceAccount(let ns, let name): return ObjectRef(kind: "ServiceAccount", namespace: ns, name: name)
-        case .user(let n): return ObjectRef(kind: "User", name: n)
-        case .group(let n): return ObjectRef(kind: "Group", name: n)
+        case .serviceAccount(let ns, let name): return ObjectRef(kind: SubjectKind.serviceAccount.rawValue, namespace: ns, name: name)
+        case .user(let n): return ObjectRef(kind: SubjectKind.user.rawValue, name: n)
+        case .group(let n): return ObjectRef(kind: SubjectKind.group.rawValue, name: n)
         default: return ObjectRef(kind: "Cluster", name: p.description)
         }
     }

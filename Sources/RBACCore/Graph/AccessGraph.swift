@@ -193,12 +193,11 @@ public struct AccessGraph: Sendable {
             for s in b.subjects {
                 var user: String? = nil
                 var group: String? = nil
-                if s.kind.isExactly("User") {
-                    user = s.name
-                } else if s.kind.isExactly("Group") {
-                    group = s.name
-                } else if s.kind.isExactly("ServiceAccount") {
-                    user = s.serviceAccountUserName(bindingNamespace: ns)
+                switch s.knownKind {
+                case .user: user = s.name
+                case .group: group = s.name
+                case .serviceAccount: user = s.serviceAccountUserName(bindingNamespace: ns)
+                case nil: break
                 }
                 if let user {
                     if b.kind == .clusterRoleBinding {

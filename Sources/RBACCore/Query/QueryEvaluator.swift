@@ -117,8 +117,7 @@ public struct QueryEvaluator: Sendable {
     }
 
     private func subjectJSON(_ s: AllowedSubject) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("kind", .string(s.subject.kind)), ("name", .string(s.subject.name))]
-        if s.subject.kind == "ServiceAccount" { pairs.append(("namespace", .string(s.subject.namespace))) }
+        var pairs = s.subject.jsonFields
         if let g = s.grant {
             pairs.append(("binding", .string(graph.bindings[g.binding].displayName)))
             pairs.append(("role", .string(graph.roles[g.role].displayName)))

@@ -144,12 +144,6 @@ struct TableOptions: ParsableArguments {
 
 /// JSON forms of the model, shared by the subcommands.
 enum JSONForms {
-    static func subject(_ s: Subject) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("kind", .string(s.kind)), ("name", .string(s.name))]
-        if s.kind == "ServiceAccount" { pairs.append(("namespace", .string(s.namespace))) }
-        return .object(pairs)
-    }
-
     static func grant(_ g: Grant, in graph: AccessGraph) -> JSONValue {
         let b = graph.bindings[g.binding]
         let r = graph.roles[g.role]
@@ -162,7 +156,7 @@ enum JSONForms {
         if b.origin != .input { binding.append(("origin", .string(b.origin.rawValue))) }
         if r.origin != .input { role.append(("origin", .string(r.origin.rawValue))) }
         var pairs: [(String, JSONValue)] = [
-            ("subject", subject(g.subject)), ("binding", .object(binding)), ("role", .object(role)),
+            ("subject", g.subject.json), ("binding", .object(binding)), ("role", .object(role)),
             ("ruleIndex", .number(Double(g.ruleIndex))), ("rule", r.rules[g.ruleIndex].json),
         ]
         // Only from unmodified built-in objects: true, but not news.

@@ -130,12 +130,7 @@ struct PathPrinter {
 
     /// Whether a binding subject names the node itself (then it goes without saying).
     private func subject(_ s: Subject, isNode i: NodeID) -> Bool {
-        switch esc.nodes[i] {
-        case .user(let n): return s.kind == "User" && s.name == n
-        case .group(let n): return s.kind == "Group" && s.name == n
-        case .serviceAccount(let ns, let n): return s.kind == "ServiceAccount" && s.namespace == ns && s.name == n
-        default: return false
-        }
+        PathNode(subject: s) == esc.nodes[i]
     }
 
     static func location(_ s: SourceLocation?) -> String? {
@@ -155,7 +150,7 @@ struct PathPrinter {
                 let binding = esc.access.bindings[b]
                 line += binding.displayName
                 if let subj = e.subject, !subject(subj, isNode: s.from) {
-                    line += " (to \(subj.kind) \(subj.kind == "ServiceAccount" ? "\(subj.namespace)/\(subj.name)" : subj.name))"
+                    line += " (to \(subj.displayName))"
                 }
                 sources.append(Self.location(binding.source) ?? "?")
             } else {

@@ -87,7 +87,7 @@ extension RBACGraphCommand {
             }
             pairs.append(("direct", .array(e.direct.map { d in
                 var item: [(String, JSONValue)] = [
-                    ("subject", JSONForms.subject(d.subject)), ("verbs", .array(d.verbs.map { .string($0) })),
+                    ("subject", d.subject.json), ("verbs", .array(d.verbs.map { .string($0) })),
                 ]
                 if let g = d.grant {
                     item.append(("grant", JSONForms.grant(g, in: esc.access)))

@@ -99,14 +99,14 @@ extension RBACGraphCommand {
                 if let footer = loaded.notReadFooter { print(footer) }
             default:
                 let subjects: [JSONValue] = rows.map { row in
-                    var pairs: [(String, JSONValue)] = [("subject", JSONForms.subject(row.subject.subject))]
+                    var pairs: [(String, JSONValue)] = [("subject", row.subject.subject.json)]
                     if let ns = row.namespace { pairs.append(("scope", .string(ns.isEmpty ? "cluster" : ns))) }
                     if !row.subject.grants.isEmpty {
                         pairs.append(("grants", .array(row.subject.grants.map { JSONForms.grant($0, in: graph) })))
                     } else {
                         pairs.append(("reason", .string("system:masters is allowed everything by the API server")))
                     }
-                    if row.subject.subject.kind == "Group" {
+                    if row.subject.subject.isKind(.group) {
                         pairs.append(("members", .array(graph.knownMembers(ofGroup: row.subject.subject.name).map { .string($0) })))
                     }
                     return .object(pairs)
@@ -127,8 +127,7 @@ extension RBACGraphCommand {
             var groups: [String] = []
             for row in rows {
                 let s = row.subject.subject
-                let name = s.kind == "ServiceAccount" ? "\(s.namespace)/\(s.name)" : s.name
-                var cells = [s.kind, name]
+                var cells = [s.kind, s.qualifiedName]
                 if allNamespaces { cells.append(row.namespace.map { $0.isEmpty ? "(cluster)" : $0 } ?? "") }
                 if row.subject.grants.isEmpty {
                     table.add(cells + ["(API server)", "allowed everything", "*"] + (wide ? [""] : []))
@@ -145,7 +144,7 @@ extension RBACGraphCommand {
                     }
                     table.add(row)
                 }
-                if s.kind == "Group", !groups.contains(s.name) { groups.append(s.name) }
+                if s.isKind(.group), !groups.contains(s.name) { groups.append(s.name) }
             }
             let headers = !tableOptions.noHeaders
             if !headers {
@@ -193,7 +192,7 @@ extension RBACGraphCommand.WhoCan {
             var painted: [PrivilegePath?] = []
             for a in answer.subjects {
                 let s = a.subject
-                let name = PathNode(subject: s)?.description ?? "\(s.kind):\(s.name)"
+                let name = s.notation
                 let via = a.grant.map {
                     "\(graph.bindings[$0.binding].displayName) → \(graph.roles[$0.role].displayName) [\(graph.roles[$0.role].rules[$0.ruleIndex].summary)]"
                         + (graph.isBuiltInOnly($0) ? "  (built-in)" : "")
@@ -209,7 +208,7 @@ extension RBACGraphCommand.WhoCan {
                 membersOf[group, default: []].append(who)
             }
             for m in answer.members {
-                let group = m.grant.map { $0.subject.kind == "Group" ? "group:" + $0.subject.name : "\($0.subject.kind):\($0.subject.name)" } ?? "?"
+                let group = m.grant?.subject.notation ?? "?"
                 member(group, m.node.description)
             }
             let collapsed = printer.collapsingMembers(answer.reaching)
@@ -254,7 +253,7 @@ extension RBACGraphCommand.WhoCan {
             var items: [JSONValue] = answer.subjects.map { a in
                 var pairs: [(String, JSONValue)] = [
                     ("identity", .string(PathNode(subject: a.subject)?.description ?? "\(a.subject.kind):\(a.subject.name)")),
-                    ("direct", .bool(true)), ("subject", JSONForms.subject(a.subject)),
+                    ("direct", .bool(true)), ("subject", a.subject.json),
                 ]
                 if let g = a.grant {
                     pairs.append(("grant", JSONForms.grant(g, in: graph)))

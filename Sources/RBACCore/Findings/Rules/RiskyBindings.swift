@@ -40,8 +40,8 @@ extension FindingRule {
             for (i, b) in g.bindings.enumerated() {
                 let ns = b.namespace ?? ""
                 let publics = b.subjects.filter { s in
-                    (s.kind.isExactly("Group") && (s.name.isExactly(Identity.authenticatedGroup) || s.name.isExactly(Identity.unauthenticatedGroup)))
-                        || (s.kind.isExactly("User") && s.name.isExactly(Identity.anonymousUser))
+                    (s.isKind(.group) && (s.name.isExactly(Identity.authenticatedGroup) || s.name.isExactly(Identity.unauthenticatedGroup)))
+                        || (s.isKind(.user) && s.name.isExactly(Identity.anonymousUser))
                 }
                 guard !publics.isEmpty, !stockPublicRoles.contains(b.roleRef.name) else { continue }
                 var related: [ObjectRef] = []
@@ -96,8 +96,8 @@ extension FindingRule {
             for b in ctx.graph.bindings where b.roleRef.kind.isExactly("ClusterRole") && b.roleRef.name.isExactly("cluster-admin") {
                 for s in b.subjects {
                     guard let e = s.effective(bindingNamespace: b.namespace ?? "") else { continue }
-                    if e.kind == "Group" && e.name.isExactly(Identity.mastersGroup) { continue }
-                    if e.kind == "ServiceAccount" && e.namespace.isExactly("kube-system") { continue }
+                    if e.isKind(.group) && e.name.isExactly(Identity.mastersGroup) { continue }
+                    if e.isKind(.serviceAccount) && e.namespace.isExactly("kube-system") { continue }
                     out.append(thisRule.finding(
                         severity: b.kind == .clusterRoleBinding ? .high : .medium,
                         message: "\(b.displayName) binds cluster-admin to \(ctx.principal(s, in: b) ?? e.description)" + (b.namespace.map { " (in \($0) only)" } ?? ""),
@@ -136,13 +136,13 @@ extension FindingRule {
             var out: [Finding] = []
             for b in ctx.graph.bindings {
                 for s in b.subjects {
-                    guard let e = s.effective(bindingNamespace: b.namespace ?? ""), e.kind == "ServiceAccount",
+                    guard let e = s.effective(bindingNamespace: b.namespace ?? ""), e.isKind(.serviceAccount),
                         e.name.isExactly("default")
                     else { continue }
                     out.append(thisRule.finding(
                         severity: .medium,
                         message: "\(b.displayName) grants \(b.roleRef.kind) \(b.roleRef.name) to the default service account of \(e.namespace)",
-                        principal: "sa:\(e.namespace)/default", object: ObjectRef(b)))
+                        principal: e.notation, object: ObjectRef(b)))
                 }
             }
             return out

@@ -72,7 +72,7 @@ extension FindingRule {
                 return thisRule.finding(
                     severity: .medium,
                     message: "Secret \(s.namespace)/\(s.name) is a long-lived token of service account \(s.namespace)/\(s.tokenServiceAccount ?? "?")",
-                    principal: s.tokenServiceAccount.map { "sa:\(s.namespace)/\($0)" },
+                    principal: s.tokenServiceAccount.map { ServiceAccountName(namespace: s.namespace, name: $0).notation },
                     object: ObjectRef(kind: "Secret", namespace: s.namespace, name: s.name, source: s.source))
             }
         })
@@ -133,8 +133,8 @@ extension FindingRule {
                 out.append(thisRule.finding(
                     severity: .low,
                     message: "ServiceAccount \(sa.namespace)/\(sa.name) holds no permissions but its token is mounted into its pods",
-                    principal: "sa:\(sa.namespace)/\(sa.name)",
-                    object: ObjectRef(kind: "ServiceAccount", namespace: sa.namespace, name: sa.name, source: sa.source)))
+                    principal: sa.serviceAccountName.notation,
+                    object: ObjectRef(kind: SubjectKind.serviceAccount.rawValue, namespace: sa.namespace, name: sa.name, source: sa.source)))
             }
             return out
         })
