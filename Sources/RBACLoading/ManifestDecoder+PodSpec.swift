@@ -109,9 +109,16 @@ extension ManifestDecoder {
                     guard k == "sources" else { return try reader.skipNode() }
                     try readSequence("projected.sources") { () throws(YAMLStreamError) in
                         try readMapping("projected.sources[]") { (k2) throws(YAMLStreamError) in
-                            guard k2 == "secret" else { return try reader.skipNode() }
-                            if let n = try readNameField("projected.sources[].secret", key: "name") {
-                                pod.template.secretReferences.append(SecretReference(name: n, usage: .projectedVolume))
+                            switch k2 {
+                            case "secret":
+                                if let n = try readNameField("projected.sources[].secret", key: "name") {
+                                    pod.template.secretReferences.append(SecretReference(name: n, usage: .projectedVolume))
+                                }
+                            case "serviceAccountToken":
+                                // The kubelet mounts a token whatever automountServiceAccountToken says.
+                                pod.template.projectsServiceAccountToken = true
+                                try reader.skipNode()
+                            default: try reader.skipNode()
                             }
                         }
                     }

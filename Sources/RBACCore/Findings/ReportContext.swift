@@ -69,4 +69,12 @@ public final class ReportContext: Sendable {
         default: return ObjectRef(kind: "Cluster", name: p.description)
         }
     }
+
+    /// ` (labelled kubernetes.io/bootstrapping=rbac-defaults, …)` for a binding that carries the
+    /// built-in policy's label, else empty. The label makes nothing trusted: whoever may create
+    /// a binding may write it, so findings keep reporting such bindings and say the label is there.
+    public func bootstrappingLabelNote(_ b: Binding) -> String {
+        b.labels["kubernetes.io/bootstrapping"] == "rbac-defaults"
+            ? " (labelled kubernetes.io/bootstrapping=rbac-defaults, which anyone who may create bindings can write)" : ""
+    }
 }

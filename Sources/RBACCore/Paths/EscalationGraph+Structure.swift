@@ -63,6 +63,23 @@ extension EscalationGraph.Builder {
         // The running pods of a namespace hold their service accounts' tokens.
         let allRunning = node(.runningPods(in: .everyNamespace))
         let serviceAccountObjects = Dictionary(g.serviceAccounts.map { ($0.serviceAccountName, $0) }, uniquingKeysWith: { a, _ in a })
+        /// One pod or workload per service account of `ns`, in input order: the first that
+        /// mounts its token, else the first.
+        func tokenHolders(_ list: [Workload], _ ns: String) -> [Workload] {
+            var chosen: [String: Int] = [:]
+            var out: [Workload] = []
+            for w in list {
+                let sa = w.template.serviceAccountName
+                let mounts = w.template.mountsToken(serviceAccount: serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)])
+                if let i = chosen[sa] {
+                    if mounts && !out[i].template.mountsToken(serviceAccount: serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)]) { out[i] = w }
+                } else {
+                    chosen[sa] = out.count
+                    out.append(w)
+                }
+            }
+            return out
+        }
         for ns in namespaces {
             let running = node(.runningPods(in: .namespace(ns)))
             edge(allRunning, running, .everyNamespace)
@@ -71,11 +88,10 @@ extension EscalationGraph.Builder {
                 edge(running, node(.anyServiceAccount(in: .namespace(ns))), .podToken, namespace: ns, condition: PathCondition(
                     "a pod runs as the service account (the input has no pods in \(ns))", observed: nil))
                 // Workloads without their pods (manifests): each runs pods as its template says.
-                var seenTemplates = Set<String>()
-                for w in workloadsByNamespace[ns] ?? [] where seenTemplates.insert(w.template.serviceAccountName).inserted {
+                // One edge per service account, from a workload that mounts its token if any does.
+                for w in tokenHolders(workloadsByNamespace[ns] ?? [], ns) {
                     let sa = w.template.serviceAccountName
-                    let automount = w.template.automountServiceAccountToken
-                        ?? serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)]?.automountServiceAccountToken ?? true
+                    let automount = w.template.mountsToken(serviceAccount: serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)])
                     edge(running, node(.serviceAccount(namespace: ns, name: sa)), .podToken, namespace: ns,
                         condition: automount
                             ? PathCondition("a pod of \(w.kind) \(ns)/\(w.name) is running (the input shows the \(w.kind), not its pods)", observed: true)
@@ -111,11 +127,9 @@ extension EscalationGraph.Builder {
                             "a pod of \(w.kind) \(ns)/\(w.name) is running (the input shows the \(w.kind), not its pods)", observed: true))
                 }
             }
-            var seen = Set<String>()
-            for pod in pods where seen.insert(pod.template.serviceAccountName).inserted {
+            for pod in tokenHolders(pods, ns) {
                 let sa = pod.template.serviceAccountName
-                let automount = pod.template.automountServiceAccountToken
-                    ?? serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)]?.automountServiceAccountToken ?? true
+                let automount = pod.template.mountsToken(serviceAccount: serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)])
                 edge(running, node(.serviceAccount(namespace: ns, name: sa)), .podToken, namespace: ns,
                     condition: automount ? nil : PathCondition(
                         "pod \(ns)/\(pod.name) mounts its token (automountServiceAccountToken is false)", observed: false))
