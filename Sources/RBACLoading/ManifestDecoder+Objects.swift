@@ -46,7 +46,7 @@ extension ManifestDecoder {
             case "spec":
                 if let kind = d.kind, Self.externalKinds[kind] != nil {
                     d.externalSpec = try readTree("spec")
-                } else if d.kind == nil || Workload.kinds.contains(d.kind!) {
+                } else if d.kind.map(Workload.kinds.contains) ?? true {
                     if d.kind == nil { d.specBeforeKind = true }
                     try decodeSpec(&d.pod)
                 } else {
@@ -95,7 +95,7 @@ extension ManifestDecoder {
             case "annotations":
                 // Secrets (for their type's meaning) and RBAC objects (for the built-in
                 // policy's `rbac.authorization.kubernetes.io/autoupdate`).
-                if d.kind == nil || d.kind == "Secret" || d.kind == "Pod" || Self.rbacKinds.contains(d.kind!) {
+                if d.kind.map({ $0 == "Secret" || $0 == "Pod" || Self.rbacKinds.contains($0) }) ?? true {
                     d.annotations = try readStringMap("metadata.annotations", skipping: Self.lastAppliedAnnotation)
                 } else {
                     try reader.skipNode()

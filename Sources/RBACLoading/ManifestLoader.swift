@@ -530,7 +530,7 @@ extension ManifestLoader.Session {
             try report(.error, d.location, "\(kind) \"\(name)\" not loaded: \(why)")
             return
         }
-        let ns = (d.namespace?.isEmpty == false) ? d.namespace! : options.defaultNamespace
+        let ns = d.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? options.defaultNamespace
         do {
             switch kind {
             case "SecretStore", "ClusterSecretStore":

@@ -60,12 +60,13 @@ public struct VaultLoader: Sendable {
     /// Loads one file of a Vault folder, by its path relative to the folder.
     func loadFile(relative: String, path: String, bytes: [UInt8], into result: inout Result) throws(LoadDiagnostic) {
         let parts = relative.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if parts.count >= 4, parts[0] == "auth", parts[parts.count - 2] == "role", parts.last!.hasSuffix(".json") {
+        let last = parts.last ?? ""
+        if parts.count >= 4, parts[0] == "auth", parts[parts.count - 2] == "role", last.hasSuffix(".json") {
             let mount = parts[1..<(parts.count - 2)].joined(separator: "/")
-            let name = String(parts.last!.dropLast(5))
+            let name = String(last.dropLast(5))
             guard !mount.isEmpty, !name.isEmpty else { throw note(path) }
             result.inventory.roles.append(try Self.parseRole(bytes, mount: mount, name: name, file: path))
-        } else if parts.count >= 3, parts[0] == "sys", parts[1] == "policy", parts.last!.hasSuffix(".hcl") {
+        } else if parts.count >= 3, parts[0] == "sys", parts[1] == "policy", last.hasSuffix(".hcl") {
             let name = parts[2...].joined(separator: "/").dropLast(4)
             guard !name.isEmpty else { throw note(path) }
             guard !FileSystem.looksBinary(bytes[...]) else {

@@ -131,7 +131,7 @@ public struct VaultACL: Sendable {
         var best: (key: [UInt8], entry: Entry)? = nil
         for (k, e) in prefix {
             let kb = Array(k.utf8)
-            if bytes.starts(with: kb), best == nil || kb.count > best!.key.count { best = (kb, e) }
+            if bytes.starts(with: kb), kb.count > (best?.key.count ?? -1) { best = (kb, e) }
         }
         if let best {
             if segmented.isEmpty { return best.entry }
@@ -164,7 +164,7 @@ public struct VaultACL: Sendable {
             candidates.append(Candidate(firstWildcard: first, isPrefix: isPrefix, wildcards: wildcards, pattern: wc, entry: e))
         }
         var top: Candidate? = nil
-        for c in candidates where top == nil || top!.isLower(than: c) { top = c }
+        for c in candidates where top.map({ $0.isLower(than: c) }) ?? true { top = c }
         return top?.entry
     }
 }
