@@ -18,6 +18,11 @@ struct InputOptions: ParsableArguments {
     @OptionGroup var live: LiveOptions
 
     @Option(help: ArgumentHelp(
+        "A folder mirroring Vault's paths (repeatable): auth/MOUNT/role/NAME.json from `vault read -format=json`, sys/policy/NAME.hcl from `vault policy read` (docs/external-secrets.md).",
+        valueName: "dir"))
+    var vault: [String] = []
+
+    @Option(help: ArgumentHelp(
         "Leave out of folders the files and folders this glob matches (repeatable): values.yaml, tests, 'templates/*-test.yaml'.",
         valueName: "glob"))
     var exclude: [String] = []
@@ -152,7 +157,8 @@ struct InputOptions: ParsableArguments {
                 statistics: LoadStatistics(), listContinue: nil)
             result.statistics.bytes = live.read.bytes
             for d in live.read.diagnostics where d.severity == .error || !quiet { DiagnosticPrinter.print(d) }
-            let graph = AccessGraph(live.read.cluster)
+            try loadVault(into: &result)
+            let graph = AccessGraph(result.cluster)
             if !quiet {
                 for f in graph.aggregationFailures {
                     Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
@@ -162,6 +168,21 @@ struct InputOptions: ParsableArguments {
         }
         let (graph, result) = try loadFiles()
         return Loaded(graph: graph, result: result, cluster: nil)
+    }
+
+    /// Loads the `--vault` folders into `result` (their diagnostics printed and added).
+    private func loadVault(into result: inout ManifestLoader.Result) throws {
+        guard !vault.isEmpty else { return }
+        let loaded: VaultLoader.Result
+        do {
+            loaded = try VaultLoader(strict: strict).load(folders: vault)
+        } catch {
+            if case .strict(let d) = error { DiagnosticPrinter.print(d) }
+            throw ExitCode(ExitCodes.loadErrors)
+        }
+        for d in loaded.diagnostics where d.severity == .error || !quiet { DiagnosticPrinter.print(d) }
+        result.diagnostics += loaded.diagnostics
+        result.cluster.external.vault.append(contentsOf: loaded.inventory)
     }
 
     /// Loads files: `-f`'s, or `paths` (each side of `diff`) with the same options.
@@ -179,7 +200,7 @@ struct InputOptions: ParsableArguments {
             }
         }
         let loader = ManifestLoader(options: options, progress: progress)
-        let result: ManifestLoader.Result
+        var result: ManifestLoader.Result
         do {
             result = try loader.load(paths: paths ?? filenames)
         } catch {
@@ -191,6 +212,7 @@ struct InputOptions: ParsableArguments {
         for d in result.diagnostics where d.severity == .error || !quiet {
             DiagnosticPrinter.print(d)
         }
+        try loadVault(into: &result)
         let graph = AccessGraph(result.cluster)
         if !quiet {
             for f in graph.aggregationFailures {
