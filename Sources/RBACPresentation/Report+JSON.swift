@@ -45,7 +45,10 @@ extension Report {
                     ("observed", .array(u.observed.map { .object([("request", .string($0.request.description)), ("count", .number(Double($0.count)))]) })),
                     ("unusedRules", .array(u.unusedRules.map { $0.rule.json })),
                     ("notAllowedNow", .array(u.notAllowedNow.map { .string($0.description) })),
-                    ("minimalPolicy", .object([("verified", .bool(u.suggestion.verified)), ("yaml", .string(u.suggestion.yaml))])),
+                    ("minimalPolicy", .object([
+                        ("verified", .bool(u.suggestion.verified)), ("yaml", .string(u.suggestion.yaml)),
+                        ("notHeldToday", .array(u.suggestion.notHeldToday.map { .string($0.description) })),
+                    ])),
                 ])))
             }
             return .object(p)

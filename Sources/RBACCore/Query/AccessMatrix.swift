@@ -19,6 +19,9 @@ public struct AccessMatrix: Sendable {
 
     /// rakkess's default verbs.
     public static let defaultVerbs = ["list", "create", "update", "delete"]
+    /// Every verb of the standard resource API (rakkess's `--verbs` with all of them): the
+    /// columns of `access-matrix -o wide`.
+    public static let allStandardVerbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
     /// Resources that only exist for checks (impersonation, signing): not objects one lists.
     static let virtual: Set<String> = ["/users", "/groups", "authentication.k8s.io/userextras", "authentication.k8s.io/uids", "certificates.k8s.io/signers"]
 

@@ -116,13 +116,13 @@ public struct QueryEvaluator: Sendable {
         return .role(cluster.roles[0])
     }
 
+    /// A subject of a who-can answer: its kind, name and namespace (what the conformance suites
+    /// compare), and every grant that allows it, as `rbacgraph who-can -o json` gives them (none
+    /// for `Group system:masters`, which the API server allows everything ahead of RBAC).
     private func subjectJSON(_ s: AllowedSubject) -> JSONValue {
         var pairs = s.subject.jsonFields
-        if let g = s.grant {
-            pairs.append(("binding", .string(graph.bindings[g.binding].displayName)))
-            pairs.append(("role", .string(graph.roles[g.role].displayName)))
-            if graph.isBuiltInOnly(g) { pairs.append(("builtIn", .bool(true))) }
-        }
+        pairs.append(("grants", .array(s.grants.map(graph.json))))
+        if s.grants.isEmpty { pairs.append(("reason", .string("system:masters is allowed everything by the API server"))) }
         return .object(pairs)
     }
 

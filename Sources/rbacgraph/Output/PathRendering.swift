@@ -137,6 +137,20 @@ struct PathPrinter {
         s.map { "\($0.file):\($0.line)" }
     }
 
+    /// The `-o wide` columns of a path: the first grant behind it (`binding → role`) and where
+    /// that binding is written; "-" for a path with no grant (membership alone).
+    func firstGrant(_ p: PrivilegePath) -> (grant: String, source: String) {
+        for s in p.steps {
+            for e in s.evidence {
+                let role = esc.access.roles[e.role].displayName
+                guard let b = e.binding else { return ("(a binding one creates) → \(role)", "-") }
+                let binding = esc.access.bindings[b]
+                return ("\(binding.displayName) → \(role)", Self.location(binding.source) ?? "-")
+            }
+        }
+        return ("-", "-")
+    }
+
     /// The lines under a step: its grants (binding → role, rule, where they are written), why a
     /// structural step holds, and its condition.
     func details(_ s: PathEdge) -> [(label: String, text: String)] {

@@ -19,6 +19,9 @@ extension RBACGraphCommand {
                 -n NS: the identities of that namespace (its service accounts and the group \
                 system:serviceaccounts:NS); -A (the default): every identity.
 
+                -o wide adds FIRST GRANT (the binding → role behind the first step) and SOURCE \
+                (where that binding is written); --no-headers prints the rows only.
+
                 Examples:
                   rbacgraph escalations -f cluster.yaml
                   rbacgraph escalations -n ci -f manifests/ -o json
@@ -36,7 +39,7 @@ extension RBACGraphCommand {
 
         @OptionGroup var input: InputOptions
 
-        @OptionGroup var outputOptions: OutputOptions<DrawnFormats>
+        @OptionGroup var outputOptions: OutputOptions<WideDrawnFormats>
         @OptionGroup var tableOptions: TableOptions
 
         var output: OutputFormat { outputOptions.format }
@@ -62,7 +65,7 @@ extension RBACGraphCommand {
         var maxNodes = GraphView.defaultMaxNodes
 
         func validate() throws {
-            if tableOptions.noHeaders && !output.isTable { throw ValidationError("--no-headers goes with -o table.") }
+            try tableOptions.check(output)
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
             for i in ignore where PathNode.identity(parsing: i) == nil {
@@ -127,7 +130,7 @@ extension RBACGraphCommand {
             }
             switch output {
             case _ where output.isPicture: break
-            case .table: printTable(found, printer: printer, note: note)
+            case .table, .wide: printTable(found, printer: printer, note: note)
             default:
                 var pairs: [(String, JSONValue)] = [("target", .string("cluster-admin"))]
                 if let namespace { pairs.append(("namespace", .string(namespace))) }
@@ -165,10 +168,12 @@ extension RBACGraphCommand {
             }
             let (rows, members) = printer.collapsingMembers(found)
             if headers { print("Identities\(scope) that can reach cluster-admin (full authority), most dangerous first:") }
-            var table = Table(["#", "IDENTITY", "STEPS", "CERTAINTY", "PATH"])
+            let wide = output == .wide
+            var table = Table(["#", "IDENTITY", "STEPS", "CERTAINTY", "PATH"] + (wide ? ["FIRST GRANT", "SOURCE"] : []))
             for (k, p) in rows.enumerated() {
                 let path = printer.plainChain(p) + note(p)
-                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), p.certaintyLabel, path])
+                let first = printer.firstGrant(p)
+                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), p.certaintyLabel, path] + (wide ? [first.grant, first.source] : []))
             }
             print(table.render(color: printer.color, headers: headers) { r, c, text in
                 switch c {

@@ -27,6 +27,9 @@ extension RBACGraphCommand {
                   rbacgraph paths --from user:frank --to secret:prod/db-password -f manifests/
                   rbacgraph paths --from group:devs --to can:create:pods/exec:prod --all -f cluster.yaml
 
+                The text output lists each path step by step, not a table: there is no -o wide \
+                or --no-headers (escalations and secrets have them).
+
                 Exit status: 0 a path exists, 1 none within --max-steps, 3 some input failed to \
                 load (the answer covers what loaded), 64 usage error.
                 """)

@@ -141,6 +141,10 @@ extension RBACGraphCommand {
                 }
             }
             if !input.quiet {
+                for p in report.principals {
+                    guard let s = p.usage?.suggestion, !s.notHeldToday.isEmpty else { continue }
+                    Terminal.warn(s.widening(of: p.name) + ": " + s.notHeldToday.map(\.description).joined(separator: "; "))
+                }
                 for line in report.unmatchedBaseline { Terminal.warn("baseline \(ignore ?? ""): \"\(line)\" matches no finding") }
             }
             let text: String

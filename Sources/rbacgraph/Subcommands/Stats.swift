@@ -5,11 +5,18 @@ extension RBACGraphCommand {
     /// `rbacgraph stats -f …`: what was loaded.
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what was loaded: objects per kind, skipped kinds, load errors, time.")
+            abstract: "Show what was loaded: objects per kind, skipped kinds, load errors, time.",
+            discussion: """
+                -o wide adds, per kind, the objects the built-in policy added and the input \
+                objects it was united with. --no-headers prints the rows of the kinds table only.
+                """)
 
         @OptionGroup var input: InputOptions
 
-        @OptionGroup var outputOptions: OutputOptions<TextFormats>
+        @OptionGroup var outputOptions: OutputOptions<WideTextFormats>
+        @OptionGroup var tableOptions: TableOptions
+
+        func validate() throws { try tableOptions.check(output) }
 
         var output: OutputFormat { outputOptions.format }
         var outputFile: String? { outputOptions.outputFile }
@@ -24,10 +31,27 @@ extension RBACGraphCommand {
             let aggregated = graph.roles.filter { $0.aggregationRule != nil }.count
             try outputOptions.redirectText()
             switch output {
-            case .table:
+            case .table, .wide:
+                let headers = !tableOptions.noHeaders
+                let wide = output == .wide
+                // Per kind, what the built-in policy added and united (display names: KIND/NAME).
+                func perKind(_ names: [String]) -> [String: Int] {
+                    var counts: [String: Int] = [:]
+                    for n in names { counts[String(n.prefix { $0 != "/" }), default: 0] += 1 }
+                    return counts
+                }
+                let added = perKind(result.builtinPolicy?.added ?? [])
+                let united = perKind(result.builtinPolicy?.reconciled ?? [])
+                var t = Table(["KIND", "LOADED"] + (wide ? ["BUILT-IN ADDED", "UNITED WITH BUILT-IN"] : []))
+                let kinds = Set(s.loadedKinds.keys).union(wide ? Set(added.keys) : [])
+                for k in kinds.sorted() {
+                    t.add([k, String(s.loadedKinds[k] ?? 0)] + (wide ? [String(added[k] ?? 0), String(united[k] ?? 0)] : []))
+                }
+                if !headers {
+                    print(t.render(color: Terminal.colorStdout, headers: false), terminator: "")
+                    break
+                }
                 print("Loaded \(s.files) file(s), \(s.documents) document(s), \(IO.fixed(Double(s.bytes) / 1_048_576, 1)) MiB in \(IO.fixed(s.seconds, 2)) s (graph built in \(IO.fixed(graphSeconds, 2)) s).")
-                var t = Table(["KIND", "LOADED"])
-                for (k, n) in s.loadedKinds.sorted(by: { $0.key < $1.key }) { t.add([k, String(n)]) }
                 print(t.render(color: Terminal.colorStdout), terminator: "")
                 if !s.skippedKinds.isEmpty {
                     var sk = Table(["SKIPPED KIND", "COUNT"])

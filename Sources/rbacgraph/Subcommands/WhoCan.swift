@@ -52,7 +52,7 @@ extension RBACGraphCommand {
 
         func validate() throws {
             if effective && output == .wide { throw ValidationError("--effective has no wide table: give -o table, json, yaml, dot, svg, png or pdf.") }
-            if tableOptions.noHeaders && !output.isTable { throw ValidationError("--no-headers goes with a table (-o table or wide).") }
+            try tableOptions.check(output)
             if allNamespaces && request.namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if effective && allNamespaces { throw ValidationError("--effective answers for one namespace: give -n, not -A.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
@@ -102,7 +102,7 @@ extension RBACGraphCommand {
                     var pairs: [(String, JSONValue)] = [("subject", row.subject.subject.json)]
                     if let ns = row.namespace { pairs.append(("scope", .string(ns.isEmpty ? "cluster" : ns))) }
                     if !row.subject.grants.isEmpty {
-                        pairs.append(("grants", .array(row.subject.grants.map { JSONForms.grant($0, in: graph) })))
+                        pairs.append(("grants", .array(row.subject.grants.map { graph.json($0) })))
                     } else {
                         pairs.append(("reason", .string("system:masters is allowed everything by the API server")))
                     }
@@ -256,7 +256,7 @@ extension RBACGraphCommand.WhoCan {
                     ("direct", .bool(true)), ("subject", a.subject.json),
                 ]
                 if let g = a.grant {
-                    pairs.append(("grant", JSONForms.grant(g, in: graph)))
+                    pairs.append(("grant", graph.json(g)))
                 } else {
                     pairs.append(("reason", .string("system:masters is allowed everything by the API server")))
                 }
@@ -264,7 +264,7 @@ extension RBACGraphCommand.WhoCan {
             }
             items += answer.members.map { m in
                 var pairs: [(String, JSONValue)] = [("identity", .string(m.node.description)), ("direct", .bool(true))]
-                if let g = m.grant { pairs.append(("grant", JSONForms.grant(g, in: graph))) }
+                if let g = m.grant { pairs.append(("grant", graph.json(g))) }
                 return .object(pairs)
             }
             items += answer.paths.map { p in
