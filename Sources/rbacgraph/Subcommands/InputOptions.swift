@@ -124,7 +124,8 @@ struct InputOptions: ParsableArguments {
         return Loaded(graph: graph, result: result, cluster: nil)
     }
 
-    private func loadFiles() throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
+    /// Loads files: `-f`'s, or `paths` (each side of `diff`) with the same options.
+    func loadFiles(_ paths: [String]? = nil) throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
         var options = ManifestLoader.Options()
         options.defaultNamespace = defaultNamespace
         options.strict = strict
@@ -140,7 +141,7 @@ struct InputOptions: ParsableArguments {
         let loader = ManifestLoader(options: options, progress: progress)
         let result: ManifestLoader.Result
         do {
-            result = try loader.load(paths: filenames)
+            result = try loader.load(paths: paths ?? filenames)
         } catch {
             Terminal.clearProgress()
             if case .strict(let d) = error { DiagnosticPrinter.print(d) }
