@@ -17,6 +17,9 @@ public struct Cluster: Sendable {
     /// built-in policy). Some behaviour depends on it: before 1.35, `get` on pods/exec,
     /// pods/attach and pods/portforward opens the stream (a WebSocket upgrade).
     public var kubernetesVersion: String?
+    /// Secrets outside Kubernetes: Vault roles and policies, External Secrets Operator and
+    /// Secrets Store CSI objects (docs/external-secrets.md).
+    public var external = ExternalInventory()
 
     public init(
         roles: [Role] = [], bindings: [Binding] = [], serviceAccounts: [ServiceAccount] = [],
@@ -40,11 +43,12 @@ public struct Cluster: Sendable {
         workloads += other.workloads
         encryptionConfigurations += other.encryptionConfigurations
         auditPolicies += other.auditPolicies
+        external.append(contentsOf: other.external)
     }
 
     /// The number of objects of every kind.
     public var objectCount: Int {
         roles.count + bindings.count + serviceAccounts.count + namespaces.count + secrets.count
-            + workloads.count + encryptionConfigurations.count + auditPolicies.count
+            + workloads.count + encryptionConfigurations.count + auditPolicies.count + external.objectCount
     }
 }
