@@ -70,7 +70,7 @@ public final class HTTPTransport: APITransport {
 
     static func proxy(config: ConnectionConfig, host: String, environment: [String: String]) throws(ClusterError) -> HTTPClient.Configuration.Proxy? {
         var proxyURL = config.proxyURL
-        if proxyURL == nil || proxyURL!.isEmpty {
+        if proxyURL?.isEmpty ?? true {
             let noProxy = environment["NO_PROXY"] ?? environment["no_proxy"] ?? ""
             let excluded = noProxy.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains { entry in
                 entry == "*" || entry == host || (!entry.isEmpty && host.hasSuffix(entry.hasPrefix(".") ? entry : "." + entry))

@@ -64,7 +64,7 @@ struct WhoCanView {
         if count(collapsed: [], limit: rows.count) <= maxNodes { return ([], rows.count) }
         var perBinding: [BindingID: Int] = [:]
         for row in rows { if let g = row.subject.grant { perBinding[g.binding, default: 0] += 1 } }
-        let order = perBinding.keys.filter { perBinding[$0]! > 1 }.sorted { (perBinding[$0]!, $1) > (perBinding[$1]!, $0) }
+        let order = perBinding.filter { $0.value > 1 }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
         if let k = AccessView.smallest(order.count, { count(collapsed: Set(order.prefix($0)), limit: rows.count) <= maxNodes }) {
             return (Set(order.prefix(k)), rows.count)
         }
@@ -153,7 +153,7 @@ struct WhoCanView {
             }
         }
         for b in groupOrder {
-            let names = groupsOf[b]!
+            let names = groupsOf[b] ?? []
             let id = "collapsed-subjects:" + graph.bindings[b].displayName
             var a = GraphStyle.attributes(.collapsed)
             a["label"] = .html(.joined([

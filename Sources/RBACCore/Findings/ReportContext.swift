@@ -48,8 +48,8 @@ public final class ReportContext: Sendable {
             if let b = ev.binding { out.append(ObjectRef(graph.bindings[b])) }
             out.append(ObjectRef(graph.roles[ev.role]))
         }
-        var seen = Set<String>()
-        return out.filter { seen.insert($0.description).inserted }
+        var seen = Set<ObjectKey>()
+        return out.filter { seen.insert($0.key).inserted }
     }
 
     /// The object a principal's finding is located at: its first binding's object, else the

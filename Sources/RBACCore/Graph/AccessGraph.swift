@@ -134,10 +134,10 @@ public struct AccessGraph: Sendable {
 
         // Bindings, last one wins (keeping the position of the first).
         var bindings: [Binding] = []
-        var bindingByKey: [NamespacedName: Int] = [:]
+        var bindingByKey: [ObjectKey: Int] = [:]
         bindings.reserveCapacity(cluster.bindings.count)
         for binding in cluster.bindings {
-            let key = NamespacedName(namespace: binding.kind.rawValue + "/" + (binding.namespace ?? ""), name: binding.name)
+            let key = ObjectKey(binding)
             if let i = bindingByKey[key] {
                 duplicates.append(binding.displayName)
                 bindings[i] = binding

@@ -240,7 +240,7 @@ struct PathPrinter {
             }
             rows.append(p)
         }
-        return (rows, groupOrder.map { ($0, members[$0]!) })
+        return (rows, groupOrder.map { ($0, members[$0] ?? []) })
     }
 
     /// `  through group:G: sa:a/b, sa:a/c, … (12 in all)` lines for collapsed members.

@@ -89,18 +89,18 @@ extension RBACGraphCommand {
             let esc = EscalationGraph(graph)
             InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let printer = PathPrinter(esc)
-            let ignored = Set(ignore.compactMap { PathNode.identity(parsing: $0)?.description })
+            let ignored = Set(ignore.compactMap(PathNode.identity(parsing:)))
             let reaching = esc.identitiesReaching(.fullAuthority, maxSteps: maxSteps)
             if !input.quiet {
                 // An --ignore entry that matches nothing is a typo or a stale baseline: say so.
-                let starts = Set(reaching.map { esc.nodes[$0.start].description })
-                for i in ignore where !starts.contains(PathNode.identity(parsing: i)?.description ?? i) {
+                let starts = Set(reaching.map { esc.nodes[$0.start] })
+                for i in ignore where !(PathNode.identity(parsing: i).map(starts.contains) ?? false) {
                     Terminal.warn("--ignore \(i) matches no identity that reaches cluster-admin")
                 }
             }
             var found = reaching.filter { p in
                 let n = esc.nodes[p.start]
-                if ignored.contains(n.description) { return false }
+                if ignored.contains(n) { return false }
                 if let ns = namespace { return Self.belongs(n, to: ns) }
                 return true
             }
@@ -110,14 +110,14 @@ extension RBACGraphCommand {
             let masters = found.filter { Self.isMasters(esc.nodes[$0.start]) }
             let others = found.filter { !Self.isMasters(esc.nodes[$0.start]) }
             let byBuiltIns = esc.identitiesReachingByBuiltInsAlone(.fullAuthority, maxSteps: maxSteps)
-            let notNews = { (p: PrivilegePath) in esc.isBuiltInOnly(p) || byBuiltIns.contains(esc.nodes[p.start].description) }
+            let notNews = { (p: PrivilegePath) in esc.isBuiltInOnly(p) || byBuiltIns.contains(esc.nodes[p.start]) }
             found = esc.ranked(others.filter { !notNews($0) }) + esc.ranked(others.filter(notNews)) + masters
             let alarming = others.filter { !notNews($0) && $0.certainty != .shownFalse }
             /// The note after a path: why it does not count for --fail-if-any.
             func note(_ p: PrivilegePath) -> String {
                 if Self.isMasters(esc.nodes[p.start]) { return "  (by design)" }
                 if esc.isBuiltInOnly(p) { return "  (built-in)" }
-                if byBuiltIns.contains(esc.nodes[p.start].description) { return "  (built-in policy alone reaches it too)" }
+                if byBuiltIns.contains(esc.nodes[p.start]) { return "  (built-in policy alone reaches it too)" }
                 return ""
             }
 
@@ -144,7 +144,7 @@ extension RBACGraphCommand {
                     ]
                     if Self.isMasters(esc.nodes[p.start]) { item.append(("byDesign", .bool(true))) }
                     if esc.isBuiltInOnly(p) { item.append(("builtIn", .bool(true))) }
-                    if byBuiltIns.contains(esc.nodes[p.start].description) { item.append(("reachedByBuiltInsAlone", .bool(true))) }
+                    if byBuiltIns.contains(esc.nodes[p.start]) { item.append(("reachedByBuiltInsAlone", .bool(true))) }
                     item.append(("path", esc.json(p)))
                     return .object(item)
                 })))

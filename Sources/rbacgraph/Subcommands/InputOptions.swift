@@ -59,7 +59,9 @@ struct InputOptions: ParsableArguments {
     func builtinPolicy() throws -> BuiltinPolicy? {
         if noBuiltinPolicy { return nil }
         do { return try BuiltinPolicy.shipped(kubernetesVersion ?? BuiltinPolicy.newestVersion) } catch {
-            throw ValidationError("--kubernetes-version: \(error)")
+            // A version not shipped is a usage error; damaged embedded data is not the user's.
+            if case .unknownVersion = error { throw ValidationError("--kubernetes-version: \(error)") }
+            throw error
         }
     }
 

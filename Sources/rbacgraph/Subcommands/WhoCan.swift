@@ -239,7 +239,7 @@ extension RBACGraphCommand.WhoCan {
             if !order.isEmpty {
                 print("\nAlso, by being in these groups:")
                 for group in order {
-                    let members = membersOf[group]!
+                    let members = membersOf[group] ?? []
                     let shown = members.prefix(10).joined(separator: ", ") + (members.count > 10 ? ", … (\(members.count) in all)" : "")
                     print("  through \(group): \(shown)")
                 }

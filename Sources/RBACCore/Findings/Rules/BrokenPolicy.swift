@@ -108,12 +108,12 @@ extension FindingRule {
         check: { thisRule, ctx in
             let g = ctx.graph
             let loadedNamespaces = Set(g.serviceAccounts.map(\.namespace))
-            let loaded = Set(g.serviceAccounts.map { "\($0.namespace)/\($0.name)" })
+            let loaded = Set(g.serviceAccounts.map(\.serviceAccountName))
             var out: [Finding] = []
             for b in g.bindings {
                 for s in b.subjects {
                     guard let e = s.effective(bindingNamespace: b.namespace ?? ""), e.isKind(.serviceAccount),
-                        loadedNamespaces.contains(e.namespace), !e.name.isExactly("default"), !loaded.contains("\(e.namespace)/\(e.name)")
+                        loadedNamespaces.contains(e.namespace), !e.name.isExactly("default"), !loaded.contains(ServiceAccountName(namespace: e.namespace, name: e.name))
                     else { continue }
                     out.append(thisRule.finding(
                         severity: .low,
