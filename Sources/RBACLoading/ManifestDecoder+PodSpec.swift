@@ -28,7 +28,11 @@ extension ManifestDecoder {
                 }
             case "template", "jobTemplate":
                 try readMapping("spec.\(key)") { (k) throws(YAMLStreamError) in
-                    if k == "spec" { try decodeSpec(&pod) } else { try reader.skipNode() }
+                    switch k {
+                    case "spec": try decodeSpec(&pod)
+                    case "metadata": try decodeTemplateMetadata(&pod)
+                    default: try reader.skipNode()
+                    }
                 }
             default: try reader.skipNode()
             }
@@ -98,6 +102,8 @@ extension ManifestDecoder {
             case "hostPath":
                 pod.template.hostPathVolumes = true
                 try reader.skipNode()
+            case "csi":
+                if let c = try decodeCSIVolume() { pod.template.secretProviderClasses.append(c) }
             case "projected":
                 try readMapping("volumes[].projected") { (k) throws(YAMLStreamError) in
                     guard k == "sources" else { return try reader.skipNode() }

@@ -25,6 +25,8 @@ public struct AccessGraph: Sendable {
     /// API server configuration documents in the input.
     public let encryptionConfigurations: [EncryptionConfiguration]
     public let auditPolicies: [AuditPolicy]
+    /// Secrets outside Kubernetes (Vault, External Secrets Operator, Secrets Store CSI).
+    public let external: ExternalInventory
     /// Aggregated ClusterRoles the controller could not sync (invalid selectors).
     public let aggregationFailures: [Aggregation.Failure]
     /// What each aggregated ClusterRole's selectors select (indices into ``roles``).
@@ -246,6 +248,7 @@ public struct AccessGraph: Sendable {
         self.workloads = cluster.workloads
         self.encryptionConfigurations = cluster.encryptionConfigurations
         self.auditPolicies = cluster.auditPolicies
+        self.external = cluster.external
         self.duplicates = duplicates
         self.resolutions = resolutions
         self.clusterRoleByName = clusterRoleByName

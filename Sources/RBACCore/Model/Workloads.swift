@@ -112,6 +112,10 @@ public struct PodTemplate: Hashable, Sendable {
     public var privileged: Bool
     /// Whether any volume is a `hostPath`.
     public var hostPathVolumes: Bool
+    /// The SecretProviderClasses of its `secrets-store.csi.k8s.io` volumes.
+    public var secretProviderClasses: [String] = []
+    /// Its `vault.hashicorp.com/…` annotations (the Vault Agent injector's).
+    public var vaultAnnotations: [String: String] = [:]
 
     public init(
         serviceAccountName: String = "default", automountServiceAccountToken: Bool? = nil,
