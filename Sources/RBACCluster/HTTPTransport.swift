@@ -75,7 +75,11 @@ public final class HTTPTransport: APITransport {
             let excluded = noProxy.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains { entry in
                 entry == "*" || entry == host || (!entry.isEmpty && host.hasSuffix(entry.hasPrefix(".") ? entry : "." + entry))
             }
-            proxyURL = excluded ? nil : (environment["HTTPS_PROXY"] ?? environment["https_proxy"])
+            // As Go's ProxyFromEnvironment (kubectl): never for localhost or a loopback address.
+            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+            let loopback = host == "localhost" || host == "::1"
+                || (octets.count == 4 && octets.allSatisfy { UInt8($0) != nil } && octets[0] == "127")
+            proxyURL = excluded || loopback ? nil : (environment["HTTPS_PROXY"] ?? environment["https_proxy"])
         }
         guard let proxyURL, !proxyURL.isEmpty else { return nil }
         guard let p = ServerURL(proxyURL.contains("://") ? proxyURL : "http://" + proxyURL) else {

@@ -60,7 +60,9 @@ extension Report {
                     ("files", .array(i.files.map { .string($0) })), ("objects", .number(Double(i.objects))),
                     ("auditLogs", .array(i.auditLogs.map { .string($0) })),
                     ("auditRequests", i.auditRequests.map { .number(Double($0)) } ?? .null),
-                ])
+                ] + (i.cluster.map { [("cluster", JSONValue.string($0))] } ?? [])
+                  + (i.notRead.isEmpty ? [] : [("notRead", .array(i.notRead.map { .string($0) }))])
+                  + (i.unknown.isEmpty ? [] : [("unknown", .array(i.unknown.map { .string($0) }))]))
             } ?? .object([("summary", .string(inputSummary))])),
             ("summary", .object(summary.map { ($0.0.description, .number(Double($0.1))) })),
             ("findings", .array(findingsJSON)),

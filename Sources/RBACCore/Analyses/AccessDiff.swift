@@ -155,7 +155,7 @@ extension AccessDiff {
         let context = DiffContext(base: base, head: head)
         var names = Set(base.knownIdentities)
         names.formUnion(head.knownIdentities)
-        names.insert("group:" + Identity.authenticatedGroup)
+        names.insert(IdentityNotation.format(.group, name: Identity.authenticatedGroup))
         var changes: [IdentityChange] = []
         for text in names.sorted() {
             guard let identity = try? Identity.impersonating(text), !identity.isMaster else { continue }
@@ -181,7 +181,7 @@ extension AccessDiff {
             }
             guard !scopes.isEmpty else { continue }
             var members: [String] = []
-            if text.hasExactPrefix("group:") { members = head.knownMembers(ofGroup: String(text.dropFirst(6))) }
+            if let s = try? IdentityNotation.subject(parsing: text), s.isKind(.group) { members = head.knownMembers(ofGroup: s.name) }
             changes.append(IdentityChange(identity: text, scopes: scopes, members: members))
         }
         Self.markGroupChanges(&changes)
@@ -202,7 +202,7 @@ extension AccessDiff {
             for j in changes[i].scopes.indices {
                 let mine = changes[i].scopes[j].signature
                 for g in identity.groups {
-                    let name = "group:" + g
+                    let name = IdentityNotation.format(.group, name: g)
                     guard name != changes[i].identity, let k = byName[name] else { continue }
                     let ns = changes[i].scopes[j].namespace
                     // A namespace the group has no entry for changed as its cluster-wide entry.

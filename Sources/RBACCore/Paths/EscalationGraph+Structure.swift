@@ -25,6 +25,7 @@ extension EscalationGraph.Builder {
         edge(allPods, allServiceAccounts, .runAs)
         edge(allPods, allSecrets, .mountSecrets)
         let nodesNode = node(.nodes)
+        let controlPlaneNodes = controlPlanePodsByNode()
         for ns in namespaces {
             let pods = node(.runPods(in: .namespace(ns)))
             let secrets = node(.secrets(in: .namespace(ns)))
@@ -116,6 +117,11 @@ extension EscalationGraph.Builder {
                     "\(pod) shares its node's namespaces (\(names)) and that exposes the node (the input shows the setting, not what the node runs)",
                     observed: nil))
             }
+            // One of them pinned (spec.nodeName) to a node that runs a control-plane pod of the
+            // input holds the control plane itself: no need to control just any node.
+            if let (pinned, controlPlane) = hostPodOnControlPlaneNode(here, controlPlaneNodes) {
+                edge(running, full, .controlPlanePod, namespace: ns, condition: controlPlanePodCondition(pinned, on: controlPlane))
+            }
             // Code in a running pod reads the secrets it mounts or takes as environment
             // variables (not image-pull secrets, which only the kubelet sees).
             let running_ = (pods.isEmpty ? (workloadsByNamespace[ns] ?? []) : pods)
@@ -159,6 +165,47 @@ extension EscalationGraph.Builder {
                 controlPlane.map { "a node you control runs control-plane pods (kube-system/\($0.name) is in the input)" }
                     ?? "a node you control runs control-plane pods",
                 observed: controlPlane != nil ? true : nil))
+    }
+
+    /// The input's control-plane pods (``KubernetesConventions/isControlPlanePod(_:)``) by the
+    /// node they are pinned to (`spec.nodeName`), the first of each node.
+    func controlPlanePodsByNode() -> [String: Workload] {
+        var out: [String: Workload] = [:]
+        for pod in podsByNamespace[KubernetesConventions.controlPlaneNamespace] ?? [] where KubernetesConventions.isControlPlanePod(pod) {
+            guard let n = pod.template.nodeName, !n.isEmpty, out[n] == nil else { continue }
+            out[n] = pod
+        }
+        return out
+    }
+
+    /// The first pod or workload of `workloads` that reaches its node (privileged first, then
+    /// a hostPath volume or a host namespace) and is pinned to a node running a control-plane
+    /// pod, with that pod.
+    func hostPodOnControlPlaneNode(_ workloads: [Workload], _ controlPlane: [String: Workload]) -> (Workload, Workload)? {
+        func onControlPlane(_ w: Workload) -> Workload? { w.template.nodeName.flatMap { controlPlane[$0] } }
+        let reaching = workloads.filter { $0.template.privileged } + workloads.filter {
+            !$0.template.privileged && ($0.template.hostPathVolumes || !KubernetesConventions.hostNamespaces($0.template).isEmpty)
+        }
+        for w in reaching { if let cp = onControlPlane(w) { return (w, cp) } }
+        return nil
+    }
+
+    /// Why a pinned pod holds the control plane: shown true when it is privileged, not shown
+    /// when it mounts a hostPath volume or shares host namespaces (as for any node).
+    func controlPlanePodCondition(_ w: Workload, on controlPlane: Workload) -> PathCondition {
+        let pod = "\(w.kind == "Pod" ? "pod" : "a pod of \(w.kind)") \(w.namespace)/\(w.name)"
+        let node = w.template.nodeName ?? ""
+        let there = "\(pod) runs on node \(node) (spec.nodeName), as the control-plane pod \(controlPlane.namespace)/\(controlPlane.name) does,"
+        if w.template.privileged {
+            return PathCondition("\(there) and is privileged (the input shows both)", observed: true)
+        }
+        if w.template.hostPathVolumes {
+            return PathCondition("\(there) and mounts a hostPath volume that exposes the node (the input shows the mount, not the path)", observed: nil)
+        }
+        let names = KubernetesConventions.hostNamespaces(w.template).joined(separator: ", ")
+        return PathCondition(
+            "\(there) and shares its node's namespaces (\(names)) and that exposes the node (the input shows the setting, not what the node runs)",
+            observed: nil)
     }
 
     /// Pod Security admission decides whether privileged pods run in a namespace.

@@ -4,6 +4,10 @@
 public struct CompactPermission: Hashable, Sendable {
     /// `secrets`, `deployments.apps`, `pods/exec`, or a non-resource URL.
     public var resource: String
+    /// The API group of a resource entry (`""` for the core group and for URLs).
+    public var apiGroup: String
+    /// The resource without its group (`deployments`, `pods/exec`); the URL for URLs.
+    public var bareResource: String
     public var isNonResourceURL: Bool
     /// Empty for non-resource URLs (resourceNames do not apply to them).
     public var resourceNames: [String]
@@ -32,7 +36,10 @@ public struct CompactPermission: Hashable, Sendable {
     ) -> [CompactPermission] {
         var out: [CompactPermission] = []
         var index: [Key: Int] = [:]
-        func add(_ target: String, isURL: Bool, names: [String], _ r: PolicyRule, _ roleIndex: RoleID?, _ bindingIndex: BindingID?) {
+        func add(
+            _ target: String, group: String, bare: String, isURL: Bool, names: [String], _ r: PolicyRule, _ roleIndex: RoleID?,
+            _ bindingIndex: BindingID?
+        ) {
             let key = Key(target: ExactKey(target), isURL: isURL, names: names.map(ExactKey.init))
             let i: Int
             if let existing = index[key] {
@@ -40,7 +47,8 @@ public struct CompactPermission: Hashable, Sendable {
             } else {
                 i = out.count
                 index[key] = i
-                out.append(CompactPermission(resource: target, isNonResourceURL: isURL, resourceNames: names, verbs: [], roles: []))
+                out.append(CompactPermission(
+                    resource: target, apiGroup: group, bareResource: bare, isNonResourceURL: isURL, resourceNames: names, verbs: [], roles: []))
             }
             for v in r.verbs where !out[i].verbs.containsExactly(v) { out[i].verbs.append(v) }
             if let roleIndex, !out[i].roles.contains(roleIndex) { out[i].roles.append(roleIndex) }
@@ -51,9 +59,11 @@ public struct CompactPermission: Hashable, Sendable {
             let roleIndex = role(item)
             let bindingIndex = binding(item)
             for group in r.apiGroups {
-                for res in r.resources { add(group.isEmpty ? res : "\(res).\(group)", isURL: false, names: r.resourceNames, r, roleIndex, bindingIndex) }
+                for res in r.resources {
+                    add(group.isEmpty ? res : "\(res).\(group)", group: group, bare: res, isURL: false, names: r.resourceNames, r, roleIndex, bindingIndex)
+                }
             }
-            for url in r.nonResourceURLs { add(url, isURL: true, names: [], r, roleIndex, bindingIndex) }
+            for url in r.nonResourceURLs { add(url, group: "", bare: url, isURL: true, names: [], r, roleIndex, bindingIndex) }
         }
         return out
     }

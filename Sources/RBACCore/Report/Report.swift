@@ -35,17 +35,33 @@ public struct Report: Sendable {
         public var auditLogs: [String]
         public var auditRequests: Int?
 
-        public init(files: [String], objects: Int, auditLogs: [String] = [], auditRequests: Int? = nil) {
+        /// For a live cluster (no files): where it was read, `context "dev" (https://…)`.
+        public var cluster: String?
+        /// What could not be read from the cluster (`pods: forbidden …`), and what that leaves
+        /// unknown (`pod facts unknown, not false: …`): findings resting on it may be missing.
+        public var notRead: [String]
+        public var unknown: [String]
+
+        public init(
+            files: [String], objects: Int, auditLogs: [String] = [], auditRequests: Int? = nil,
+            cluster: String? = nil, notRead: [String] = [], unknown: [String] = []
+        ) {
             self.files = files
             self.objects = objects
             self.auditLogs = auditLogs
             self.auditRequests = auditRequests
+            self.cluster = cluster
+            self.notRead = notRead
+            self.unknown = unknown
         }
 
-        /// `Input: FILES — N objects; audit: LOGS (M requests)`.
+        /// `Input: FILES — N objects; audit: LOGS (M requests)`, then what could not be read
+        /// and what that leaves unknown.
         public var summary: String {
-            "Input: \(files.joined(separator: ", ")) — \(objects) objects"
+            "Input: \(cluster.map { "the cluster of \($0)" } ?? files.joined(separator: ", ")) — \(objects) objects"
                 + (auditLogs.isEmpty ? "" : "; audit: \(auditLogs.joined(separator: ", ")) (\(auditRequests ?? 0) requests)")
+                + (notRead.isEmpty ? "" : "; not read from the cluster (findings resting on it may be missing): \(notRead.joined(separator: "; "))")
+                + (unknown.isEmpty ? "" : "; " + unknown.joined(separator: "; "))
         }
     }
 

@@ -109,6 +109,7 @@ struct PathPrinter {
             return "a legacy service-account token secret holds a token"
         case .nodePods: return "a node's kubelet runs, and holds the tokens of, the pods scheduled there"
         case .controlPlaneNode: return "a control-plane node holds the cluster's own credentials"
+        case .controlPlanePod: return "a pod that reaches its node, on a node that runs the control plane, holds the cluster's own credentials"
         case .everyNamespace: return "what holds in every namespace holds in \(s.namespace ?? namespace(of: to) ?? "each")"
         case .eachServiceAccount: return "any service account includes \(to.description)"
         case .podToken: return "a running pod holds its service account's token"

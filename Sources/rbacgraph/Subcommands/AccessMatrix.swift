@@ -74,7 +74,8 @@ extension RBACGraphCommand {
         }
 
         func run() throws {
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let graph = loaded.graph
             let id = try identity()
             if !input.quiet {
                 for v in verbList where !RequestWords.resourceVerbs.contains(v) { Terminal.warn("verb '\(v)' is not a known verb") }
@@ -97,10 +98,15 @@ extension RBACGraphCommand {
                     guard c > 0 else { return text }
                     return Terminal.paint(text, text == "✔" ? "32" : "31", color: color)
                 }, terminator: "")
+                if let footer = loaded.notReadLines(heading: "not read from the cluster (a ✖ may be a ✔)") { print(footer) }
             default:
-                output.emit(matrix.json)
+                if case .object(let pairs) = matrix.json, !loaded.notReadFields.isEmpty {
+                    output.emit(.object(pairs + loaded.notReadFields))
+                } else {
+                    output.emit(matrix.json)
+                }
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            try loaded.exitIfIncomplete(rbacOnly: true)
         }
     }
 }

@@ -132,7 +132,7 @@ extension RBACGraphCommand {
             if isAdmissionQuestion {
                 try runAdmission(graph)
             } else if list {
-                try runList(graph)
+                try runList(graph, loaded: loaded)
             } else {
                 let allowed = try runCheck(graph, resources: loaded.resources, refusals: loaded.result.refusals, notRead: loaded.notRead)
                 // RBAC only adds: a "yes" from what was read stands, even when some of a
@@ -196,7 +196,7 @@ extension RBACGraphCommand {
             return d.allowed
         }
 
-        private func runList(_ graph: AccessGraph) throws {
+        private func runList(_ graph: AccessGraph, loaded: InputOptions.Loaded) throws {
             let ns = namespace ?? "default"
             InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             // One identity (--as/--sa), or every identity matching --subject.
@@ -247,11 +247,13 @@ extension RBACGraphCommand {
             }
             if !output.isTable {
                 // One identity: its object, as before; a pattern: every match, in order.
-                if subject == nil, let only = items.first {
-                    output.emit(only)
+                if subject == nil, case .object(let pairs)? = items.first {
+                    output.emit(.object(pairs + loaded.notReadFields))
                 } else {
-                    output.emit(.object([("subject", .string(subject ?? "")), ("namespace", .string(ns)), ("identities", .array(items))]))
+                    output.emit(.object([("subject", .string(subject ?? "")), ("namespace", .string(ns)), ("identities", .array(items))] + loaded.notReadFields))
                 }
+            } else if let footer = loaded.notReadLines(heading: "not read from the cluster (the list may be short)") {
+                print(footer)
             }
         }
     }

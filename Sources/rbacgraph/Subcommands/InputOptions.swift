@@ -1,4 +1,5 @@
 import ArgumentParser
+import RBACCluster
 import RBACCore
 import RBACLoading
 
@@ -100,9 +101,48 @@ struct InputOptions: ParsableArguments {
         /// footer of the table form and as `notRead` in JSON and YAML.
         var notRead: [String] { cluster?.read.gaps.map(\.description) ?? [] }
 
-        /// The footer line of a table answer, when something could not be read.
-        var notReadFooter: String? {
-            notRead.isEmpty ? nil : "not read from the cluster (the answer covers the rest): " + notRead.joined(separator: "; ")
+        /// What answers cannot know because of what was not read (empty for files).
+        var unknownFacts: [UnknownFact] { cluster?.read.unknownFacts ?? [] }
+
+        /// The footer of a table answer when something could not be read: the gaps, then one
+        /// line per fact they leave unknown (`pod facts unknown, not false: …`).
+        var notReadFooter: String? { notReadLines(heading: "not read from the cluster (the answer covers the rest)") }
+
+        /// `heading: gap; gap` and the unknown facts, indented; `nil` when the read was complete.
+        func notReadLines(heading: String) -> String? {
+            let facts = unknownFacts
+            guard !notRead.isEmpty || !facts.isEmpty else { return nil }
+            var lines: [String] = []
+            if !notRead.isEmpty { lines.append(heading + ": " + notRead.joined(separator: "; ")) }
+            if cluster?.read.secretsSkipped == true { lines.append("secrets not read (--no-secrets)") }
+            lines += facts.map { "  " + $0.statement }
+            return lines.joined(separator: "\n")
+        }
+
+        /// `notRead` (the gaps) and `unknown` (what they leave unknown) for a JSON or YAML
+        /// answer; nothing when the read was complete.
+        var notReadFields: [(String, JSONValue)] {
+            var pairs: [(String, JSONValue)] = []
+            if !notRead.isEmpty { pairs.append(("notRead", .array(notRead.map { .string($0) }))) }
+            let facts = unknownFacts
+            if !facts.isEmpty {
+                pairs.append(("unknown", .array(facts.map { .object([("fact", .string($0.rawValue)), ("statement", .string($0.statement))]) })))
+            }
+            return pairs
+        }
+
+        /// Exit 3 when an answer rests on incomplete input. From files, any load error. From a
+        /// cluster, a decode error, or a gap under a "no", an empty or possibly short list, or
+        /// a gate (`yes` false); RBAC only adds, so a "yes" from what was read stands. With
+        /// `rbacOnly` (who-can, can-i), only RBAC gaps count.
+        func exitIfIncomplete(yes: Bool = false, rbacOnly: Bool = false) throws {
+            guard let live = cluster else {
+                if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                return
+            }
+            if live.read.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(ExitCodes.loadErrors) }
+            let gaps = rbacOnly ? !live.read.rbacComplete : !live.read.gaps.isEmpty
+            if gaps && !yes { throw ExitCode(ExitCodes.loadErrors) }
         }
 
         /// The resources names resolve against: the cluster's (discovery) or the built-in table.

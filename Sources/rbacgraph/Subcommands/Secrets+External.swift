@@ -46,6 +46,6 @@ extension RBACGraphCommand.Secrets {
                 ])
             }))]))
         }
-        if loaded.incomplete() { throw ExitCode(ExitCodes.loadErrors) }
+        try loaded.exitIfIncomplete()
     }
 }

@@ -65,7 +65,8 @@ extension RBACGraphCommand {
 
         func run() throws {
             if external { return try runExternal() }
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let graph = loaded.graph
             let esc = EscalationGraph(graph)
             InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let printer = PathPrinter(esc)
@@ -76,15 +77,18 @@ extension RBACGraphCommand {
                 let paths = entries.flatMap(\.all).filter { seen.insert($0).inserted }
                 let scope = namespace.map { " of \($0)" } ?? ""
                 try output.write(GraphView.paths(paths, in: esc, title: "Who can read the secrets\(scope)", maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
-                if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                try loaded.exitIfIncomplete()
                 return
             }
             try outputOptions.redirectText()
             switch output {
-            case .table, .wide: printTable(entries, printer: printer)
-            default: output.emit(.object([("secrets", .array(entries.map { json($0, esc: esc) }))]))
+            case .table, .wide:
+                printTable(entries, printer: printer)
+                if let footer = loaded.notReadFooter { print(footer) }
+            default: output.emit(.object([("secrets", .array(entries.map { json($0, esc: esc) }))] + loaded.notReadFields))
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            // Readers missing from a partial read are possible: a list on a partial read exits 3.
+            try loaded.exitIfIncomplete()
         }
 
         private func json(_ e: Entry, esc: EscalationGraph) -> JSONValue {

@@ -24,7 +24,8 @@ extension RBACGraphCommand {
 
         func run() throws {
             let start = IO.nanoseconds()
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let (graph, result) = (loaded.graph, loaded.result)
             let graphSeconds = max(0, Double(IO.nanoseconds() - start) / 1e9 - result.statistics.seconds)
             let s = result.statistics
             let missing = graph.resolutions.filter { if case .error = $0 { return true } else { return false } }.count
@@ -66,6 +67,7 @@ extension RBACGraphCommand {
                 if let peak = IO.peakResidentBytes() {
                     print("Peak memory: \(IO.fixed(Double(peak) / 1_048_576, 1)) MiB")
                 }
+                if let footer = loaded.notReadFooter { print(footer) }
             default:
                 func counts(_ d: [String: Int]) -> JSONValue {
                     .object(d.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })
@@ -79,9 +81,10 @@ extension RBACGraphCommand {
                     ("bindingsToMissingRoles", .number(Double(missing))),
                     ("duplicates", .array(graph.duplicates.map { .string($0) })),
                     ("builtinPolicy", result.builtinPolicy.map(Self.json) ?? .null),
-                ] + (IO.peakResidentBytes().map { [("peakResidentBytes", JSONValue.number(Double($0)))] } ?? [])))
+                ] + (IO.peakResidentBytes().map { [("peakResidentBytes", JSONValue.number(Double($0)))] } ?? [])
+                  + loaded.notReadFields))
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            try loaded.exitIfIncomplete()
         }
 
         static func json(_ m: BuiltinPolicyMerge) -> JSONValue {

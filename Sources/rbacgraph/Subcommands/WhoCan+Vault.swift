@@ -46,7 +46,7 @@ extension RBACGraphCommand.WhoCan {
                 ("identities", .array(readers.map { Self.json($0, esc: esc) })),
             ]))
         }
-        if loaded.incomplete() { throw ExitCode(ExitCodes.loadErrors) }
+        try loaded.exitIfIncomplete()
     }
 
     /// The Vault side of a reader: role, policies, deciding pattern, and what is unknown.

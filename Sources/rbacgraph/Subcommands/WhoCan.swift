@@ -120,7 +120,7 @@ extension RBACGraphCommand {
                     return .object(pairs)
                 }
                 var answer: [(String, JSONValue)] = [("request", JSONForms.request(req)), ("subjects", .array(subjects))]
-                if !loaded.notRead.isEmpty { answer.append(("notRead", .array(loaded.notRead.map { .string($0) }))) }
+                answer += loaded.notReadFields
                 output.emit(.object(answer))
             }
             let granting = Set(rows.compactMap(\.subject.grant).flatMap { [graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName] })
