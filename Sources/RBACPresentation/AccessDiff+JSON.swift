@@ -50,20 +50,26 @@ extension AccessDiff {
             return .object(pairs)
         }
         let noEffect = Set(objectChangesWithoutAccessEffect.map(\.object))
-        return .object([
-            ("schema", .string("rbacgraph.diff/v1")),
-            ("summary", .string(summary)),
-            ("identities", .array(ids)),
-            ("objectChanges", .array(objectChanges.map { c in
-                guard case .object(var pairs) = c.json else { return c.json }
-                pairs.append(("accessEffect", .bool(!noEffect.contains(c.object))))
-                return .object(pairs)
-            })),
-        ])
+        var pairs: [(String, JSONValue)] = [
+            ("schema", .string("rbacgraph.diff/v1")), ("summary", .string(summary)), ("identities", .array(ids)),
+        ]
+        if let f = findings {
+            pairs += [
+                ("pathsGained", .array(f.pathsGained.map(\.json))), ("pathsLost", .array(f.pathsLost.map(\.json))),
+                ("findingsIntroduced", .array(f.introduced.map(\.json))), ("findingsResolved", .array(f.resolved.map(\.json))),
+            ]
+        }
+        pairs.append(("objectChanges", .array(objectChanges.map { c in
+            guard case .object(var pairs) = c.json else { return c.json }
+            pairs.append(("accessEffect", .bool(!noEffect.contains(c.object))))
+            return .object(pairs)
+        })))
+        return .object(pairs)
     }
 
     /// SARIF 2.1.0: one result per sensitive access gained, located at the head side's file
-    /// and line of its first cause that has one.
+    /// and line of its first cause that has one, and one per finding introduced (as the
+    /// report's SARIF has it).
     /// - Parameter baseURI: prefix stripped from file paths so they are repository-relative.
     public func sarif(version: String = "0.1.0", baseURI: String? = nil) -> JSONValue {
         let ruleID = "diff-sensitive-access-gained"
@@ -98,13 +104,23 @@ extension AccessDiff {
             ("defaultConfiguration", .object([("level", .string("error"))])),
             ("properties", .object([("security-severity", .string("8.0")), ("tags", .array([.string("security"), .string("kubernetes"), .string("rbac")]))])),
         ])
+        // The findings introduced, as the report writes them, after the sensitive gains.
+        var rules: [JSONValue] = [rule]
+        var ruleIndex: [String: Int] = [:]
+        for f in findings?.introduced ?? [] {
+            if ruleIndex[f.ruleID] == nil, let r = FindingRule.all.first(where: { $0.id == f.ruleID }) {
+                ruleIndex[f.ruleID] = rules.count
+                rules.append(Report.sarifRule(r))
+            }
+            results.append(Report.sarifResult(f, ruleIndex: ruleIndex[f.ruleID] ?? 0, baseURI: baseURI))
+        }
         return .object([
             ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
             ("version", .string("2.1.0")),
             ("runs", .array([.object([
                 ("tool", .object([("driver", .object([
                     ("name", .string("rbacgraph")), ("version", .string(version)),
-                    ("informationUri", .string("https://github.com/rbacgraph/rbacgraph")), ("rules", .array([rule])),
+                    ("informationUri", .string("https://github.com/rbacgraph/rbacgraph")), ("rules", .array(rules)),
                 ]))])),
                 ("results", .array(results)),
             ])])),

@@ -20,6 +20,7 @@ extension AccessDiff {
     public var summary: String {
         if identities.isEmpty {
             return "No access changes." + (objectChanges.isEmpty ? "" : " \(count(objectChanges.count, "object change")), none with an access effect.")
+                + findingsSummary
         }
         let gaining = identities.filter(\.gains)
         let sensitive = identities.filter(\.gainsSensitive)
@@ -32,7 +33,31 @@ extension AccessDiff {
         var s = parts.joined(separator: ", ")
         let noEffect = objectChangesWithoutAccessEffect.count
         s += "; \(count(objectChanges.count, "object change"))" + (noEffect > 0 ? ", \(noEffect) without access effect." : ".")
-        return s
+        return s + findingsSummary
+    }
+
+    /// ` 1 identity newly reaches cluster-admin; 2 findings introduced, 1 resolved.`, or empty.
+    private var findingsSummary: String {
+        guard let f = findings, !f.isEmpty else { return "" }
+        var parts: [String] = []
+        if !f.pathsGained.isEmpty { parts.append("\(count(f.pathsGained.count, "identity", "identities")) newly \(f.pathsGained.count == 1 ? "reaches" : "reach") cluster-admin") }
+        if !f.pathsLost.isEmpty { parts.append("\(count(f.pathsLost.count, "identity", "identities")) no longer \(f.pathsLost.count == 1 ? "reaches" : "reach") cluster-admin") }
+        parts.append("\(count(f.introduced.count, "finding")) introduced, \(f.resolved.count) resolved")
+        return " " + parts.joined(separator: "; ") + "."
+    }
+
+    /// The sections after the identities: paths to cluster-admin gained and lost, findings
+    /// introduced and resolved, each a title and lines.
+    func findingSections() -> [(title: String, lines: [String])] {
+        guard let f = findings else { return [] }
+        func line(_ x: Finding) -> String {
+            "\(x.severity) \(x.ruleID): \(x.message) (\(x.object)" + (x.object.source.map { " at \($0)" } ?? "") + ")"
+        }
+        let sections: [(String, [Finding])] = [
+            ("Privilege paths gained (to cluster-admin)", f.pathsGained), ("Privilege paths lost (to cluster-admin)", f.pathsLost),
+            ("Findings introduced", f.introduced), ("Findings resolved", f.resolved),
+        ]
+        return sections.filter { !$0.1.isEmpty }.map { ($0.0, $0.1.map(line)) }
     }
 
     private func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
@@ -112,6 +137,9 @@ extension AccessDiff {
             }
             out += indent + line.text + "\n"
         }
+        for section in findingSections() {
+            out += "\n\(section.title):\n" + section.lines.map { "  \($0)\n" }.joined()
+        }
         if let noEffect = noEffectLine { out += "\n" + noEffect + "\n" }
         return out
     }
@@ -168,6 +196,17 @@ extension AccessDiff {
             i += 1
         }
         close()
+        for section in findingSections() {
+            out += "\n### \(section.title)\n\n"
+            for l in section.lines {
+                if used >= maxLines {
+                    omitted += 1
+                    continue
+                }
+                out += "- \(l)\n"
+                used += 1
+            }
+        }
         if omitted > 0 { out += "\n… \(omitted) more lines not shown (see `rbacgraph diff -o json`).\n" }
         if let noEffect = noEffectLine { out += "\n" + noEffect + "\n" }
         return out

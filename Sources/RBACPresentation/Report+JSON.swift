@@ -2,33 +2,41 @@
 
 import RBACCore
 
+extension ObjectRef {
+    /// `{"kind", "name", "namespace"?, "location"?: {"file", "line", "column"}}`.
+    public var json: JSONValue {
+        var p: [(String, JSONValue)] = [("kind", .string(kind)), ("name", .string(name))]
+        if let ns = namespace { p.append(("namespace", .string(ns))) }
+        if let s = source {
+            p.append(("location", .object([
+                ("file", .string(s.file)), ("line", .number(Double(s.line))), ("column", .number(Double(s.column))),
+            ])))
+        }
+        return .object(p)
+    }
+}
+
+extension Finding {
+    /// A finding as the JSON report holds it (with its baselineKey).
+    public var json: JSONValue {
+        var p: [(String, JSONValue)] = [
+            ("ruleId", .string(ruleID)), ("severity", .string(severity.description)), ("message", .string(message)),
+        ]
+        if let pr = principal { p.append(("principal", .string(pr))) }
+        p.append(("object", object.json))
+        if !related.isEmpty { p.append(("related", .array(related.map(\.json)))) }
+        if !evidence.isEmpty { p.append(("evidence", .array(evidence.map { .string($0) }))) }
+        if let path { p.append(("path", path)) }
+        p.append(("baselineKey", .string(baselineKey)))
+        return .object(p)
+    }
+}
+
 extension Report {
 
     /// The report as JSON (schema `rbacgraph.report/v1`, documented in docs/findings.md).
     public func json() -> JSONValue {
-        func object(_ o: ObjectRef) -> JSONValue {
-            var p: [(String, JSONValue)] = [("kind", .string(o.kind)), ("name", .string(o.name))]
-            if let ns = o.namespace { p.append(("namespace", .string(ns))) }
-            if let s = o.source {
-                p.append(("location", .object([
-                    ("file", .string(s.file)), ("line", .number(Double(s.line))), ("column", .number(Double(s.column))),
-                ])))
-            }
-            return .object(p)
-        }
-        func findingJSON(_ f: Finding) -> JSONValue {
-            var p: [(String, JSONValue)] = [
-                ("ruleId", .string(f.ruleID)), ("severity", .string(f.severity.description)), ("message", .string(f.message)),
-            ]
-            if let pr = f.principal { p.append(("principal", .string(pr))) }
-            p.append(("object", object(f.object)))
-            if !f.related.isEmpty { p.append(("related", .array(f.related.map(object)))) }
-            if !f.evidence.isEmpty { p.append(("evidence", .array(f.evidence.map { .string($0) }))) }
-            if let path = f.path { p.append(("path", path)) }
-            p.append(("baselineKey", .string(f.baselineKey)))
-            return .object(p)
-        }
-        let findingsJSON = findings.map(findingJSON)
+        let findingsJSON = findings.map(\.json)
         let principalsJSON: [JSONValue] = principals.map { pr in
             var p: [(String, JSONValue)] = [("name", .string(pr.name))]
             if let w = pr.worst { p.append(("worst", .string(w.description))) }
@@ -68,7 +76,7 @@ extension Report {
             ("findings", .array(findingsJSON)),
             ("ignored", .number(Double(ignored.count))),
             ("builtinPolicy", builtinPolicy.map { .string($0) } ?? .null),
-            ("builtIn", .array(builtIn.map(findingJSON))),
+            ("builtIn", .array(builtIn.map(\.json))),
             ("builtInPrincipals", .array(builtInPrincipals.map { .string($0) })),
             ("principals", .array(principalsJSON)),
             ("rules", .array(rules.map { r in

@@ -101,3 +101,32 @@ struct AccessDiffTests {
         #expect(Self.lines(diff, "user:alice", "prod") == [])
     }
 }
+
+@Suite("Findings diff: introduced and resolved by baseline key, paths to cluster-admin by identity")
+struct FindingsDiffTests {
+    @Test("creating admission webhooks newly granted: a path to cluster-admin gained, and its finding introduced")
+    func pathGained() {
+        let impersonate = clusterRole("webhooks", [rule(["create"], groups: ["admissionregistration.k8s.io"], resources: ["mutatingwebhookconfigurations"])])
+        let binding = clusterRoleBinding("ci-webhooks", to: "webhooks", [.serviceAccount("ci", "x")])
+        let base = Report(graph: AccessGraph(roles: [impersonate], bindings: []))
+        let head = Report(graph: AccessGraph(roles: [impersonate], bindings: [binding]))
+        let diff = FindingsDiff(base: base.findings, head: head.findings)
+        #expect(diff.pathsGained.compactMap(\.principal) == ["sa:ci/x"])
+        #expect(diff.pathsLost.isEmpty)
+        #expect(diff.introduced.contains { $0.ruleID == FindingsDiff.pathRuleID })
+        // Reversed: lost and resolved; the role left unbound is a finding introduced.
+        let back = FindingsDiff(base: head.findings, head: base.findings)
+        #expect(back.pathsLost.compactMap(\.principal) == ["sa:ci/x"])
+        #expect(back.resolved.contains { $0.ruleID == FindingsDiff.pathRuleID })
+        #expect(back.introduced.map(\.ruleID) == ["unbound-role"])
+    }
+
+    @Test("the same findings on both sides: nothing introduced or resolved")
+    func same() {
+        let binding = clusterRoleBinding("all", to: "secret-reader", [.group("system:authenticated")])
+        let graph = AccessGraph(roles: [AccessDiffTests.secrets], bindings: [binding])
+        let report = Report(graph: graph)
+        #expect(!report.findings.isEmpty)
+        #expect(FindingsDiff(base: report.findings, head: Report(graph: graph).findings).isEmpty)
+    }
+}

@@ -28,6 +28,8 @@ struct DiffCLITests {
             (["gain"], false, 2), (["sensitive"], false, 2),
             // Reversed, the change only gives carol back pods she could read: a gain, not a sensitive one.
             (["gain"], true, 2), (["sensitive"], true, 0),
+            // A high finding (sa:ci/deployer reads every secret of shop) is introduced; no path to cluster-admin.
+            (["high"], false, 2), (["critical"], false, 0), (["path"], false, 0), (["path", "critical"], false, 0),
         ] as [([String], Bool, Int32)])
     func gates(_ gates: [String], reversed: Bool, status: Int32) throws {
         let sides = reversed ? ["--base", "examples/diff/head", "--head", "examples/diff/base"] : Self.sides
@@ -48,7 +50,7 @@ struct DiffCLITests {
         arguments: [
             (["diff", "--base", "examples/diff/base"], "Give both --base"),
             (["diff", "--base", "a", "--head", "b", "-f", "c"], "not -f"),
-            (["diff", "--base", "a", "--head", "b", "--fail-on", "critical"], "--fail-on takes gain, sensitive"),
+            (["diff", "--base", "a", "--head", "b", "--fail-on", "severe"], "--fail-on takes gain, sensitive, path, info"),
             (["diff", "--base", "a", "--head", "b", "-o", "html"], "allowed formats are: table,md,json,sarif"),
         ] as [([String], String)])
     func usage(_ args: [String], message: String) throws {

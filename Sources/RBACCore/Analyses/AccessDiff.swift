@@ -16,8 +16,12 @@ public struct AccessDiff: Sendable {
     /// or modified), sorted by object.
     public var objectChanges: [ObjectChange]
 
-    /// Whether no identity's access changed.
-    public var isEmpty: Bool { identities.isEmpty }
+    /// The report's findings introduced and resolved (paths to cluster-admin among them),
+    /// when the caller compared reports (``FindingsDiff``).
+    public var findings: FindingsDiff?
+
+    /// Whether no identity's access changed and no finding was introduced or resolved.
+    public var isEmpty: Bool { identities.isEmpty && (findings?.isEmpty ?? true) }
 
     /// Object changes that no access change names as its cause: reordered rules, reformatted
     /// or moved objects, bindings whose subjects are covered anyway.

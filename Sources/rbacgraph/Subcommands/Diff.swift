@@ -14,7 +14,7 @@ extension RBACGraphCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "diff",
-            abstract: "What a change does to access: access gained and lost per identity, with the object changes behind it.",
+            abstract: "What a change does to access: access gained and lost per identity with the object changes behind it, paths to cluster-admin and findings introduced and resolved.",
             discussion: """
                 Both sides are loaded with the same options and built-in policy. The diff is the \
                 authorizer's: a request is listed exactly when the base and the head answer it \
@@ -25,7 +25,7 @@ extension RBACGraphCommand {
 
                 Examples:
                   rbacgraph diff --base main/rbac/ --head pr/rbac/
-                  rbacgraph diff --base main/rbac/ --head pr/rbac/ -o md --output-file comment.md --fail-on sensitive
+                  rbacgraph diff --base main/rbac/ --head pr/rbac/ -o md --output-file comment.md --fail-on sensitive --fail-on path --fail-on high
                   rbacgraph diff --base release-1.yaml --head release-2.yaml -n prod -o json
                 """)
 
@@ -47,16 +47,28 @@ extension RBACGraphCommand {
         var format: OutputFormat { outputOptions.format }
 
         @Option(help: ArgumentHelp(
-            "Exit 2 when the change gains access: gain (any access gained), sensitive (sensitive access gained); repeatable.",
+            "Exit 2 when the change hits a gate: gain (any access gained), sensitive (sensitive access gained), path (an identity newly reaches cluster-admin), or a severity (info, low, medium, high, critical: a finding at or above it introduced); repeatable.",
             valueName: "gate"))
         var failOn: [String] = []
 
         @Option(help: ArgumentHelp("With -o md: at most this many lines of changes; a count of the rest.", valueName: "n"))
         var maxLines = 200
 
-        /// The gates of `--fail-on`.
-        enum Gate: String, CaseIterable {
-            case gain, sensitive
+        /// The gates of `--fail-on`: a kind of change, or a severity of findings introduced.
+        enum Gate {
+            case gain, sensitive, path
+            case severity(Severity)
+
+            init?(_ text: String) {
+                switch text {
+                case "gain": self = .gain
+                case "sensitive": self = .sensitive
+                case "path": self = .path
+                default:
+                    guard let s = Severity(name: text) else { return nil }
+                    self = .severity(s)
+                }
+            }
         }
 
         func validate() throws {
@@ -68,8 +80,8 @@ extension RBACGraphCommand {
                 throw ValidationError("Standard input (-) can be read by one side only.")
             }
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
-            for g in failOn where Gate(rawValue: g) == nil {
-                throw ValidationError("--fail-on takes \(Gate.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(g)\".")
+            for g in failOn where Gate(g) == nil {
+                throw ValidationError("--fail-on takes gain, sensitive, path, info, low, medium, high or critical, not \"\(g)\".")
             }
             if maxLines < 1 { throw ValidationError("--max-lines takes a positive number.") }
         }
@@ -78,6 +90,11 @@ extension RBACGraphCommand {
             let (baseGraph, baseResult) = try input.loadFiles(base)
             let (headGraph, headResult) = try input.loadFiles(head)
             var diff = AccessDiff(base: baseGraph, head: headGraph)
+            // The report's findings of each side (built-in-only ones left out), paths to
+            // cluster-admin among them.
+            let baseReport = Report(graph: baseGraph, namespace: namespace)
+            let headReport = Report(graph: headGraph, namespace: namespace)
+            diff.findings = FindingsDiff(base: baseReport.findings, head: headReport.findings)
             if let namespace {
                 InputWarnings.namespace(namespace, in: headGraph, quiet: input.quiet)
                 diff.identities = diff.identities.compactMap { change in
@@ -100,7 +117,7 @@ extension RBACGraphCommand {
             }
             if baseResult.hasErrors || headResult.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
             var hits: [String] = []
-            for gate in failOn.compactMap(Gate.init) {
+            for gate in failOn.compactMap({ Gate($0) }) {
                 switch gate {
                 case .gain:
                     let n = diff.identities.filter(\.gains).count
@@ -108,6 +125,12 @@ extension RBACGraphCommand {
                 case .sensitive:
                     let n = diff.identities.filter(\.gainsSensitive).count
                     if n > 0 { hits.append("\(n) identit\(n == 1 ? "y gains" : "ies gain") sensitive access") }
+                case .path:
+                    let n = diff.findings?.pathsGained.count ?? 0
+                    if n > 0 { hits.append("\(n) identit\(n == 1 ? "y newly reaches" : "ies newly reach") cluster-admin") }
+                case .severity(let threshold):
+                    let n = diff.findings?.introduced.filter { $0.severity >= threshold }.count ?? 0
+                    if n > 0 { hits.append("\(n) finding\(n == 1 ? "" : "s") at or above \(threshold) introduced") }
                 }
             }
             if !hits.isEmpty {
