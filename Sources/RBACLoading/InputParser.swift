@@ -60,7 +60,7 @@ struct InputParser {
             let errorLine = lineBase + failure.line
             try emit(.diagnostic(LoadDiagnostic(
                 severity: .error, location: SourceLocation(file: name, line: errorLine + 1, column: failure.column + 1),
-                message: failure.message)))
+                message: failure.message(lineBase: lineBase))))
             // Resynchronise at the next document start.
             guard var scanner = lines(offset),
                 let next = scanner.nextDocumentStart(firstLine: lineBase, atOrAfter: max(errorLine, lineBase + 1))

@@ -37,6 +37,10 @@ public struct ManifestLoader: Sendable {
         /// same either way. Default: the online processors, at most 8, or the environment
         /// variable `RBACGRAPH_LOAD_THREADS`.
         public var parallelism = ManifestLoader.defaultParallelism
+        /// With more than one thread, a multi-document file of at least twice this many
+        /// bytes is cut at document starts into parts of about this size, parsed on their own
+        /// (``parallelism``); the result is the same as parsing it in line.
+        public var parallelPartBytes = 1 << 20
         /// The API server's built-in policy to merge into the input as the API server does at
         /// start-up (``RBACCore/Cluster/mergeBuiltinPolicy(_:)``); `nil` (the default): the
         /// input alone. The CLI passes the newest shipped policy unless `--no-builtin-policy`.
@@ -124,13 +128,7 @@ public struct ManifestLoader: Sendable {
             }
         }
         session.bytesTotal = inputs.reduce(0) { $0 + $1.size }
-        for input in inputs {
-            if input.path == "-" {
-                try session.load(memory: FileSystem.readAll(fd: 0), name: "-")
-            } else {
-                try session.load(file: input.path)
-            }
-        }
+        try session.load(inputs: inputs)
         session.statistics.seconds = FileSystem.now() - start
         return withBuiltinPolicy(session.result)
     }
@@ -183,7 +181,7 @@ extension ManifestLoader {
         /// The kind of objects that name none (the items of a list an API server sent).
         var defaultKind: String?
         /// RBAC objects by kind, namespace and name: their index in the cluster's list.
-        var definitions: [[UInt8]: Int] = [:]
+        var definitions: [DefinitionKey: Int] = [:]
 
         init(options: Options, progress: ProgressHandler?) {
             self.options = options
@@ -431,6 +429,16 @@ extension ManifestLoader.Session {
 
 // MARK: - Replaced definitions
 
+/// An RBAC object's kind, namespace and name, as bytes (Kubernetes names compare as bytes),
+/// hashed in one call rather than byte by byte.
+struct DefinitionKey: Hashable {
+    var bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
 /// An RBAC object the session loaded: a Role, ClusterRole or binding, with its source.
 protocol SourcedObject {
     var source: SourceLocation? { get set }
@@ -448,13 +456,14 @@ extension ManifestLoader.Session {
         in list: KeyPath<Cluster, [T]>, by object: T
     ) throws(LoadError) {
         // Byte-exact key: Kubernetes names compare as bytes.
-        var key: [UInt8] = []
-        key.reserveCapacity(kind.utf8.count + (namespace?.utf8.count ?? 0) + name.utf8.count + 2)
-        key.append(contentsOf: kind.utf8)
-        key.append(0)
-        if let namespace { key.append(contentsOf: namespace.utf8) }
-        key.append(0)
-        key.append(contentsOf: name.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(kind.utf8.count + (namespace?.utf8.count ?? 0) + name.utf8.count + 2)
+        bytes.append(contentsOf: kind.utf8)
+        bytes.append(0)
+        if let namespace { bytes.append(contentsOf: namespace.utf8) }
+        bytes.append(0)
+        bytes.append(contentsOf: name.utf8)
+        let key = DefinitionKey(bytes: bytes)
         let index = cluster[keyPath: list].count
         guard let earlier = definitions.updateValue(index, forKey: key) else { return }
         var before = cluster[keyPath: list][earlier], after = object

@@ -204,9 +204,14 @@ public enum APIServerValidation {
     /// A name the REST path can carry: not `.` or `..`, no `/` or `%`.
     static func pathSegmentProblems(_ name: String) -> [String] {
         if name == "." || name == ".." { return ["may not be '\(name)'"] }
+        var slash = false, percent = false
+        for c in name.utf8 {  // bytes: no Character iteration
+            if c == 0x2F { slash = true } else if c == 0x25 { percent = true }
+        }
+        if !slash && !percent { return [] }
         var out: [String] = []
-        if name.utf8.contains(0x2F) { out.append("may not contain '/'") }  // bytes: no Character iteration
-        if name.utf8.contains(0x25) { out.append("may not contain '%'") }
+        if slash { out.append("may not contain '/'") }
+        if percent { out.append("may not contain '%'") }
         return out
     }
 
