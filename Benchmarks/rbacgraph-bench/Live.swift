@@ -91,3 +91,51 @@ func runLiveBench(dump: String, binary: String, data: String, runs: Int = 3) thr
     try? FileManager.default.removeItem(atPath: certs.directory)
     return figures
 }
+
+// MARK: - The generated section of docs/benchmarks.md
+
+/// The live-read section `make bench` writes between ``liveSectionBegin`` and
+/// ``liveSectionEnd`` (below the notes marker, so the main bench keeps it).
+func liveSection(_ runs: [(sizeMB: Int, figures: LiveBenchFigures)], machine: MachineInfo) -> String {
+    let rows = runs.map { r -> [String] in
+        let f = r.figures
+        return [
+            "\(r.sizeMB) MB", "\(f.objects)", "\(f.jsonBytes >> 20) MB",
+            "\(fmt(median(f.fileSeconds), 2)) s vs \(fmt(median(f.liveSeconds), 2)) s", "\(fmt(f.timeRatio, 2))×",
+            "\(f.filePeak >> 20) MB vs \(f.livePeak >> 20) MB", "\(fmt(f.memoryRatio, 2))×",
+        ]
+    }
+    return """
+        \(liveSectionBegin)
+        ### Live clusters (issue 10) — measured \(machine.date) by `make bench`
+
+        `rbacgraph-bench live` serves a dump as a cluster from a fake API server on loopback (TLS, pages
+        of 500, gzip, encoded ahead of time so that the client is what is measured) and compares
+        `rbacgraph stats` reading it (`--kubeconfig`) with `stats -f` on the same objects as one JSON
+        file, both without the built-in policy, median of 3 runs each, alternating, release build.
+        Machine: \(machine.cpuModel), \(machine.cores) cores; load average at start: \(machine.loadAverage).
+
+        \(markdownTable(
+            ["dump", "objects", "JSON size", "read + graph build, file vs live", "ratio (target ≤ 1.5×)",
+             "peak RSS, file vs live", "live RSS / JSON size (target < 1.5×)"],
+            rows, rightAligned: [1, 2, 4, 6]))
+        At 10 MB the memory ratio is the fixed start-up cost (runtime, TLS), as for files: the target
+        is for the 100 MB dump.
+        \(liveSectionEnd)
+        """
+}
+
+let liveSectionBegin = "<!-- bench:live -->"
+let liveSectionEnd = "<!-- bench:live:end -->"
+
+/// Replaces the live section of the report (or appends it at the end).
+func writeLiveSection(_ section: String, to path: String) throws {
+    var doc = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    if let begin = doc.range(of: liveSectionBegin), let end = doc.range(of: liveSectionEnd, range: begin.upperBound..<doc.endIndex) {
+        doc.replaceSubrange(begin.lowerBound..<end.upperBound, with: section)
+    } else {
+        if !doc.hasSuffix("\n") { doc += "\n" }
+        doc += "\n" + section + "\n"
+    }
+    try doc.write(toFile: path, atomically: true, encoding: .utf8)
+}

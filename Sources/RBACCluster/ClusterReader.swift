@@ -243,8 +243,8 @@ public struct ClusterReader: Sendable {
                     if combined == nil {
                         combined = r
                     } else {
-                        combined!.cluster.append(contentsOf: r.cluster)
-                        combined!.diagnostics += r.diagnostics
+                        combined?.cluster.append(contentsOf: r.cluster)
+                        combined?.diagnostics += r.diagnostics
                     }
                     guard let next = r.listContinue, !next.isEmpty else { return combined }
                     token = next

@@ -70,12 +70,16 @@ public final class HTTPTransport: APITransport {
 
     static func proxy(config: ConnectionConfig, host: String, environment: [String: String]) throws(ClusterError) -> HTTPClient.Configuration.Proxy? {
         var proxyURL = config.proxyURL
-        if proxyURL == nil || proxyURL!.isEmpty {
+        if proxyURL?.isEmpty ?? true {
             let noProxy = environment["NO_PROXY"] ?? environment["no_proxy"] ?? ""
             let excluded = noProxy.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains { entry in
                 entry == "*" || entry == host || (!entry.isEmpty && host.hasSuffix(entry.hasPrefix(".") ? entry : "." + entry))
             }
-            proxyURL = excluded ? nil : (environment["HTTPS_PROXY"] ?? environment["https_proxy"])
+            // As Go's ProxyFromEnvironment (kubectl): never for localhost or a loopback address.
+            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+            let loopback = host == "localhost" || host == "::1"
+                || (octets.count == 4 && octets.allSatisfy { UInt8($0) != nil } && octets[0] == "127")
+            proxyURL = excluded || loopback ? nil : (environment["HTTPS_PROXY"] ?? environment["https_proxy"])
         }
         guard let proxyURL, !proxyURL.isEmpty else { return nil }
         guard let p = ServerURL(proxyURL.contains("://") ? proxyURL : "http://" + proxyURL) else {

@@ -154,7 +154,7 @@ public struct Kubeconfig: Sendable, Equatable {
                 }
                 var exec = ExecConfig(
                     apiVersion: e["apiVersion"]?.stringValue ?? "",
-                    command: command.contains("/") ? resolve(command)! : command)
+                    command: command.contains("/") ? resolve(command) ?? command : command)
                 exec.args = (e["args"]?.arrayValue ?? []).compactMap(\.stringValue)
                 exec.env = (e["env"]?.arrayValue ?? []).compactMap { v in
                     guard let n = v["name"]?.stringValue else { return nil }

@@ -173,6 +173,11 @@ public enum Snapshot {
                         ]))]))
                     }
                 }
+                if t.projectsServiceAccountToken {
+                    list.append(.object([("name", .string("token")), ("projected", .object([
+                        ("sources", .array([.object([("serviceAccountToken", .object([("path", .string("token"))]))])])),
+                    ]))]))
+                }
                 if t.hostPathVolumes { list.append(.object([("name", .string("host")), ("hostPath", .object([("path", .string("/"))]))])) }
                 if !list.isEmpty { spec.append(("volumes", .array(list))) }
             case .pullSecrets:

@@ -66,7 +66,7 @@ final class ByteQueue: ByteSource, @unchecked Sendable {
         }
         let n = min(buffer.count, chunks[0].readableBytes)
         chunks[0].withUnsafeReadableBytes { src in
-            buffer.baseAddress!.copyMemory(from: src.baseAddress!, byteCount: n)
+            if n > 0, let to = buffer.baseAddress, let from = src.baseAddress { to.copyMemory(from: from, byteCount: n) }
         }
         chunks[0].moveReaderIndex(forwardBy: n)
         if chunks[0].readableBytes == 0 { chunks.removeFirst() }

@@ -19,7 +19,9 @@ extension AccessView {
     /// The nodes and edges a plan draws.
     func measure(_ rows: [Row], _ plan: Plan, extraRoles: [Int]) -> (nodes: Int, edges: Int) {
         var ids = Set<String>()
-        var edges = Set<String>()
+        // An edge by its two ends; a summarized role's one edge by the role alone.
+        struct Edge: Hashable { var from: String; var to: String }
+        var edges = Set<Edge>()
         var namespaces = Set<String>()
         var summaries = Set<String>()
         var hidden = false
@@ -35,18 +37,18 @@ extension AccessView {
             }
             let target = targetID(row)
             if plan.summarizedRoles.contains(key) {
-                if summaries.insert(key).inserted { edges.insert(key) }
+                if summaries.insert(key).inserted { edges.insert(Edge(from: key, to: "")) }
             } else {
                 let b = bindingID(row.binding)
                 ids.insert(b)
-                edges.insert(b + "\u{0}" + target)
+                edges.insert(Edge(from: b, to: target))
                 for s in row.subjects {
                     ids.insert(s.id)
-                    edges.insert(s.id + "\u{0}" + b)
+                    edges.insert(Edge(from: s.id, to: b))
                 }
             }
             ids.insert(target)
-            if case .role(let r) = row.target, ids.insert(permissionsID(r)).inserted { edges.insert(target + "\u{0}p") }
+            if case .role(let r) = row.target, ids.insert(permissionsID(r)).inserted { edges.insert(Edge(from: target, to: permissionsID(r))) }
         }
         var nodes = ids.count + summaries.count + extraRoles.count * 2 + (hidden ? 1 : 0)
         nodes += plan.mergeNamespaces ? min(1, namespaces.count) : namespaces.count
@@ -115,15 +117,13 @@ extension AccessView {
 
         // 2. Bindings and subjects per role, most-bound first (roles with at least two
         //    bindings and subjects: one would save nothing).
-        var size: [String: Int] = [:]
-        var level: [String: Int] = [:]
+        var roles: [String: (size: Int, level: Int)] = [:]
         for row in rows {
             if let ns = graph.bindings[row.binding].namespace, plan.collapsedNamespaces.contains(ns) { continue }
             let key = roleKey(row)
-            size[key, default: 0] += 1 + row.subjects.count
-            if level[key] == nil { level[key] = dangerLevel(row) }
+            roles[key, default: (0, dangerLevel(row))].size += 1 + row.subjects.count
         }
-        let bySize = size.keys.filter { size[$0]! > 2 }.sorted { (size[$0]!, $1) > (size[$1]!, $0) }
+        let bySize = roles.filter { $0.value.size > 2 }.sorted { ($0.value.size, $1.key) > ($1.value.size, $0.key) }.map(\.key)
         func summarizing(_ k: Int, _ base: Plan) -> Plan {
             var p = base
             p.summarizedRoles = Set(bySize.prefix(k))
@@ -133,7 +133,7 @@ extension AccessView {
 
         // 3. Whole roles, least dangerous first, then largest first; then as few summaries as
         //    still fit.
-        let byDanger = size.keys.sorted { (level[$0]!, -size[$0]!, $0) < (level[$1]!, -size[$1]!, $1) }
+        let byDanger = roles.sorted { ($0.value.level, -$0.value.size, $0.key) < ($1.value.level, -$1.value.size, $1.key) }.map(\.key)
         let summarizedAll = summarizing(bySize.count, plan)
         func hiding(_ k: Int, _ base: Plan) -> Plan {
             var p = base
@@ -156,7 +156,7 @@ extension AccessView {
             if let only = filter.namespace, ns.isExactlyEqual(to: only) { continue }
             size[ns, default: 0] += 2 + row.subjects.count
         }
-        return size.keys.sorted { (size[$0]!, $1) > (size[$1]!, $0) }
+        return size.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
     }
 
     /// The collapsed namespaces, in the order they were collapsed.

@@ -67,12 +67,11 @@ extension AccessView {
             }
 
             if plan.summarizedRoles.contains(key) {
-                if roleGroups[key] == nil {
-                    roleGroupOrder.append(key)
-                    roleGroups[key] = ([], [], target, targetNamespace(row))
-                }
-                roleGroups[key]!.bindings.append(row.binding)
-                for e in row.subjects where !roleGroups[key]!.subjects.contains(e.id) { roleGroups[key]!.subjects.append(e.id) }
+                if roleGroups[key] == nil { roleGroupOrder.append(key) }
+                var group = roleGroups[key] ?? ([], [], target, targetNamespace(row))
+                group.bindings.append(row.binding)
+                for e in row.subjects where !group.subjects.contains(e.id) { group.subjects.append(e.id) }
+                roleGroups[key] = group
                 continue
             }
 
@@ -118,7 +117,7 @@ extension AccessView {
 
         // Role groups: their bindings and subjects as one node.
         for key in roleGroupOrder {
-            let g = roleGroups[key]!
+            guard let g = roleGroups[key] else { continue }
             let id = "collapsed-bindings:" + key
             var a = GraphStyle.attributes(.collapsed)
             let names = g.subjects  // subject IDs read as names: user:alice, sa:prod/api
@@ -169,7 +168,7 @@ extension AccessView {
                 view.place(DOTNode("collapsed-namespaces", a), namespace: nil)
             } else {
                 for ns in collapsedNamespaces {
-                    let s = nsSummaries[ns]!
+                    guard let s = nsSummaries[ns] else { continue }
                     var lines: [DOTHTML] = [
                         .font(color: GraphStyle.gray, size: 8, .text("collapsed")),
                         .bold(.text(Label.count(s.bindings, "RoleBinding"))),
@@ -264,7 +263,7 @@ extension AccessView {
             a["tooltip"] = Label.tooltip(nobody)
         } else {
             a["label"] = GraphStyle.label(kind: e.subject.kind, name: e.subject.name)
-            a["tooltip"] = Label.tooltip(Label.subject(e.subject))
+            a["tooltip"] = Label.tooltip(e.subject.displayName)
         }
         view.place(DOTNode(e.id, a), namespace: e.namespace)
     }

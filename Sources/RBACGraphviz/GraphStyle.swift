@@ -1,3 +1,5 @@
+import RBACCore
+
 /// The kinds of node the views draw. Each has one shape and one color, the same in every
 /// view (see `docs/rendering.md`).
 public enum GraphNodeKind: String, CaseIterable, Hashable, Sendable {
@@ -25,9 +27,9 @@ public enum GraphNodeKind: String, CaseIterable, Hashable, Sendable {
     /// The name shown in legends.
     public var title: String {
         switch self {
-        case .user: return "User"
-        case .group: return "Group"
-        case .serviceAccount: return "ServiceAccount"
+        case .user: return SubjectKind.user.rawValue
+        case .group: return SubjectKind.group.rawValue
+        case .serviceAccount: return SubjectKind.serviceAccount.rawValue
         case .binding: return "RoleBinding / ClusterRoleBinding"
         case .role: return "Role"
         case .clusterRole: return "ClusterRole"

@@ -88,19 +88,12 @@ struct AccessView {
         }
     }
 
-    static func subjectID(_ s: Subject) -> String {
-        switch s.kind {
-        case "User": return "user:" + s.name
-        case "Group": return "group:" + s.name
-        default: return "sa:" + s.namespace + "/" + s.name
-        }
-    }
-
-    static func subjectKind(_ kind: String) -> GraphNodeKind {
-        switch kind {
-        case "Group": return .group
-        case "ServiceAccount": return .serviceAccount
-        default: return .user
+    /// The node kind a subject is drawn as: one of an unknown kind (which matches nobody) as a user.
+    static func subjectKind(_ s: Subject) -> GraphNodeKind {
+        switch s.knownKind {
+        case .group: return .group
+        case .serviceAccount: return .serviceAccount
+        case .user, nil: return .user
         }
     }
 
@@ -108,7 +101,7 @@ struct AccessView {
     func matchesFilter(_ s: Subject, bindingNamespace: String) -> Bool {
         guard let node = filter.subject else { return true }
         switch node {
-        case .group(let g): return s.kind == "Group" && s.name.isExactlyEqual(to: g)
+        case .group(let g): return s.isKind(.group) && s.name.isExactlyEqual(to: g)
         default:
             guard let identity = node.identity else { return false }
             return s.applies(to: identity, bindingNamespace: bindingNamespace)
@@ -133,14 +126,14 @@ struct AccessView {
             for (j, s) in b.subjects.enumerated() where matchesFilter(s, bindingNamespace: ns) {
                 if let e = s.effective(bindingNamespace: ns) {
                     subjects.append(SubjectEntry(
-                        id: Self.subjectID(e.canonical), kind: Self.subjectKind(e.kind), subject: e,
-                        namespace: e.kind == "ServiceAccount" ? e.namespace : nil, nobody: nil))
+                        id: e.canonical.notation, kind: Self.subjectKind(e), subject: e,
+                        namespace: e.isKind(.serviceAccount) ? e.namespace : nil, nobody: nil))
                 } else {
-                    let reason = s.kind == "ServiceAccount"
+                    let reason = s.isKind(.serviceAccount)
                         ? "a ServiceAccount without namespace in a ClusterRoleBinding matches nobody"
                         : "kind \"\(s.kind)\" matches nobody (User, Group or ServiceAccount)"
                     subjects.append(SubjectEntry(
-                        id: "nobody:\(b.displayName)#\(j)", kind: Self.subjectKind(s.kind), subject: s, namespace: b.namespace,
+                        id: "nobody:\(b.displayName)#\(j)", kind: Self.subjectKind(s), subject: s, namespace: b.namespace,
                         nobody: reason))
                 }
             }

@@ -35,9 +35,9 @@ struct PathsView {
 
     func kind(_ i: NodeID) -> (kind: GraphNodeKind, dangerous: Bool, kindText: String) {
         switch esc.nodes[i] {
-        case .user: return (.user, false, "User")
-        case .group: return (.group, false, "Group")
-        case .serviceAccount: return (.serviceAccount, false, "ServiceAccount")
+        case .user: return (.user, false, SubjectKind.user.rawValue)
+        case .group: return (.group, false, SubjectKind.group.rawValue)
+        case .serviceAccount: return (.serviceAccount, false, SubjectKind.serviceAccount.rawValue)
         case .fullAuthority: return (.fullAuthority, false, "")
         case .namespaceAuthority: return (.capability, true, "namespace authority")
         case .secrets: return (.secret, false, "Secrets")

@@ -49,10 +49,10 @@ struct WhoCanView {
         var groups = Set<BindingID>()
         for (scope: _, subject: s) in rows.prefix(limit) {
             guard let g = s.grant else {
-                ids.insert(AccessView.subjectID(s.subject.canonical))
+                ids.insert(s.subject.canonical.notation)
                 continue
             }
-            if collapsed.contains(g.binding) { groups.insert(g.binding) } else { ids.insert(AccessView.subjectID(s.subject.canonical)) }
+            if collapsed.contains(g.binding) { groups.insert(g.binding) } else { ids.insert(s.subject.canonical.notation) }
             ids.insert("binding:" + graph.bindings[g.binding].displayName)
             ids.insert("role:" + graph.roles[g.role].displayName)
             ids.insert(ruleID(g))
@@ -64,7 +64,7 @@ struct WhoCanView {
         if count(collapsed: [], limit: rows.count) <= maxNodes { return ([], rows.count) }
         var perBinding: [BindingID: Int] = [:]
         for row in rows { if let g = row.subject.grant { perBinding[g.binding, default: 0] += 1 } }
-        let order = perBinding.keys.filter { perBinding[$0]! > 1 }.sorted { (perBinding[$0]!, $1) > (perBinding[$1]!, $0) }
+        let order = perBinding.filter { $0.value > 1 }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
         if let k = AccessView.smallest(order.count, { count(collapsed: Set(order.prefix($0)), limit: rows.count) <= maxNodes }) {
             return (Set(order.prefix(k)), rows.count)
         }
@@ -90,13 +90,13 @@ struct WhoCanView {
         var groupOrder: [BindingID] = []
         for (scope: _, subject: allowed) in rows.prefix(limit) {
             let s = allowed.subject
-            let sid = AccessView.subjectID(s.canonical)
-            let kind = AccessView.subjectKind(s.kind)
+            let sid = s.canonical.notation
+            let kind = AccessView.subjectKind(s)
             guard let g = allowed.grant else {
                 // system:masters, ahead of RBAC.
                 var a = GraphStyle.attributes(kind, dangerous: true)
                 a["label"] = GraphStyle.label(kind: s.kind, name: s.name, extra: membersLine(s))
-                a["tooltip"] = Label.tooltip("\(Label.subject(s)): allowed everything by the API server, ahead of RBAC")
+                a["tooltip"] = Label.tooltip("\(s.displayName): allowed everything by the API server, ahead of RBAC")
                 view.place(DOTNode(sid, a), namespace: nil)
                 view.legend.kinds.insert(kind)
                 view.legend.lines.insert(.dangerous)
@@ -143,17 +143,17 @@ struct WhoCanView {
 
             if collapsed.contains(g.binding) {
                 if groupsOf[g.binding] == nil { groupOrder.append(g.binding) }
-                groupsOf[g.binding, default: []].append(Label.subject(s))
+                groupsOf[g.binding, default: []].append(s.displayName)
             } else {
                 var a = GraphStyle.attributes(kind)
                 a["label"] = GraphStyle.label(kind: s.kind, name: s.name, extra: membersLine(s))
                 a["tooltip"] = Label.tooltip(tooltip(for: s))
-                view.place(DOTNode(sid, a), namespace: s.kind == "ServiceAccount" ? s.namespace : nil)
+                view.place(DOTNode(sid, a), namespace: s.isKind(.serviceAccount) ? s.namespace : nil)
                 view.connect(sid, bid)
             }
         }
         for b in groupOrder {
-            let names = groupsOf[b]!
+            let names = groupsOf[b] ?? []
             let id = "collapsed-subjects:" + graph.bindings[b].displayName
             var a = GraphStyle.attributes(.collapsed)
             a["label"] = .html(.joined([
@@ -183,15 +183,15 @@ struct WhoCanView {
 
     /// `N known members` for a group whose members the input shows.
     func membersLine(_ s: Subject) -> [DOTHTML] {
-        guard s.kind == "Group" else { return [] }
+        guard s.isKind(.group) else { return [] }
         let n = graph.knownMembers(ofGroup: s.name).count
         return n == 0 ? [] : [.font(color: GraphStyle.gray, size: 8, .text(Label.count(n, "known member")))]
     }
 
     func tooltip(for s: Subject) -> String {
-        guard s.kind == "Group" else { return Label.subject(s) }
+        guard s.isKind(.group) else { return s.displayName }
         let members = graph.knownMembers(ofGroup: s.name)
-        return members.isEmpty ? Label.subject(s) : Label.subject(s) + "\nknown members:\n" + members.joined(separator: "\n")
+        return members.isEmpty ? s.displayName : s.displayName + "\nknown members:\n" + members.joined(separator: "\n")
     }
 
     /// `get secrets`, `create pods/exec`, `get /metrics`.

@@ -20,11 +20,6 @@ enum Label {
         .text(s.count > 1000 ? String(s.prefix(999)) + "…" : s)
     }
 
-    /// `ServiceAccount prod/api`, `User alice`, `Group devs`.
-    static func subject(_ s: Subject) -> String {
-        s.kind == "ServiceAccount" ? "ServiceAccount \(s.namespace)/\(s.name)" : "\(s.kind) \(s.name)"
-    }
-
     /// `1 RoleBinding`, `2 RoleBindings`.
     static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(n) " + (n == 1 ? singular : (plural ?? singular + "s"))

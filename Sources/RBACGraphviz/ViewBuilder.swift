@@ -50,9 +50,9 @@ struct ViewBuilder {
     /// legend with `title`.
     func finish(title: String) -> GraphView {
         var doc = doc
-        for (i, ns) in inNamespace.keys.sorted().enumerated() {
+        for (i, (ns, nodes)) in inNamespace.sorted(by: { $0.key < $1.key }).enumerated() {
             var cluster = GraphStyle.namespaceCluster(ns, index: i)
-            cluster.nodes = inNamespace[ns]!
+            cluster.nodes = nodes
             doc.subgraphs.append(cluster)
         }
         doc.nodes = topLevel

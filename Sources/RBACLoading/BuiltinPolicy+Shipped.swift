@@ -11,6 +11,21 @@ extension BuiltinPolicy {
         }
     }
 
+    /// Why a shipped policy cannot be had: no such version, or its embedded data does not
+    /// load (a packaging bug the tests catch: the data is checked file by file).
+    public enum ShippedPolicyError: Error, Hashable, Sendable, CustomStringConvertible {
+        case unknownVersion(UnknownVersion)
+        /// `VERSION/FILE` and what loading it said.
+        case damaged(file: String, problem: String)
+
+        public var description: String {
+            switch self {
+            case .unknownVersion(let e): return e.description
+            case .damaged(let file, let problem): return "the embedded built-in policy \(file) does not load: \(problem)"
+            }
+        }
+    }
+
     /// The Kubernetes versions shipped, oldest first (`v1.24.0-alpha.1`, …).
     public static var shippedVersions: [String] {
         var seen: [String] = []
@@ -26,8 +41,8 @@ extension BuiltinPolicy {
         embeddedFiles.first { $0.version == version && $0.file == file }?.text
     }
 
-    /// The newest version shipped: the default.
-    public static var newestVersion: String { shippedVersions.last! }
+    /// The newest version shipped: the default (`""`, which resolves to no version, if none is).
+    public static var newestVersion: String { shippedVersions.last ?? "" }
 
     /// The shipped version `requested` names: exactly (`v1.24.0-alpha.1`, the `v` optional), or
     /// by a prefix of whole components (`1.24`) that names one version only.
@@ -45,14 +60,22 @@ extension BuiltinPolicy {
 
     /// The shipped policy of a version (see ``resolveVersion(_:)``), parsed from its data files.
     /// Its objects' sources read `builtin:VERSION/FILE:LINE`.
-    public static func shipped(_ requested: String) throws(UnknownVersion) -> BuiltinPolicy {
-        let version = try resolveVersion(requested)
+    ///
+    /// - Throws: ``ShippedPolicyError/unknownVersion(_:)`` for a version not shipped;
+    ///   ``ShippedPolicyError/damaged(file:problem:)`` if its data does not load.
+    public static func shipped(_ requested: String) throws(ShippedPolicyError) -> BuiltinPolicy {
+        let version: String
+        do { version = try resolveVersion(requested) } catch { throw .unknownVersion(error) }
         var cluster = Cluster()
         for f in embeddedFiles where f.version == version {
-            // The data is checked by the tests: a load problem here is a packaging bug.
-            guard let loaded = try? ManifestLoader().load(yaml: f.text, name: "builtin:\(version)/\(f.file)"),
-                !loaded.hasErrors
-            else { fatalError("the embedded built-in policy \(version)/\(f.file) does not load") }
+            let name = "\(version)/\(f.file)"
+            let loaded: ManifestLoader.Result
+            do { loaded = try ManifestLoader().load(yaml: f.text, name: "builtin:" + name) } catch {
+                throw .damaged(file: name, problem: error.description)
+            }
+            if let first = loaded.diagnostics.first(where: { $0.severity == .error }) {
+                throw .damaged(file: name, problem: first.description)
+            }
             cluster.append(contentsOf: loaded.cluster)
         }
         return BuiltinPolicy(version: version, roles: cluster.roles, bindings: cluster.bindings)

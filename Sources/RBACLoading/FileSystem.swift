@@ -112,7 +112,7 @@ public enum FileSystem {
         var buffer = [UInt8](repeating: 0, count: 8192)
         var count = 0
         while count < buffer.count {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            let n = buffer[count...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             count += n

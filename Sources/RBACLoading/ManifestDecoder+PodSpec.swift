@@ -28,7 +28,11 @@ extension ManifestDecoder {
                 }
             case "template", "jobTemplate":
                 try readMapping("spec.\(key)") { (k) throws(YAMLStreamError) in
-                    if k == "spec" { try decodeSpec(&pod) } else { try reader.skipNode() }
+                    switch k {
+                    case "spec": try decodeSpec(&pod)
+                    case "metadata": try decodeTemplateMetadata(&pod)
+                    default: try reader.skipNode()
+                    }
                 }
             default: try reader.skipNode()
             }
@@ -98,14 +102,23 @@ extension ManifestDecoder {
             case "hostPath":
                 pod.template.hostPathVolumes = true
                 try reader.skipNode()
+            case "csi":
+                if let c = try decodeCSIVolume() { pod.template.secretProviderClasses.append(c) }
             case "projected":
                 try readMapping("volumes[].projected") { (k) throws(YAMLStreamError) in
                     guard k == "sources" else { return try reader.skipNode() }
                     try readSequence("projected.sources") { () throws(YAMLStreamError) in
                         try readMapping("projected.sources[]") { (k2) throws(YAMLStreamError) in
-                            guard k2 == "secret" else { return try reader.skipNode() }
-                            if let n = try readNameField("projected.sources[].secret", key: "name") {
-                                pod.template.secretReferences.append(SecretReference(name: n, usage: .projectedVolume))
+                            switch k2 {
+                            case "secret":
+                                if let n = try readNameField("projected.sources[].secret", key: "name") {
+                                    pod.template.secretReferences.append(SecretReference(name: n, usage: .projectedVolume))
+                                }
+                            case "serviceAccountToken":
+                                // The kubelet mounts a token whatever automountServiceAccountToken says.
+                                pod.template.projectsServiceAccountToken = true
+                                try reader.skipNode()
+                            default: try reader.skipNode()
                             }
                         }
                     }

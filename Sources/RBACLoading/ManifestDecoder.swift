@@ -19,7 +19,7 @@ final class ManifestDecoder {
     static let keptKinds: Set<String> = Set([
         "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "Namespace",
         "Secret", "EncryptionConfiguration", "EncryptionConfig", "Policy",
-    ]).union(Workload.kinds)
+    ]).union(Workload.kinds).union(externalKinds.keys)
 
     /// The RBAC kinds (`rbac.authorization.k8s.io`).
     static let rbacKinds: Set<String> = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]

@@ -332,6 +332,10 @@ extension ManifestLoader {
                 try report(.error, d.location, "\(kind) has no metadata.name")
                 return
             }
+            if let group = ManifestDecoder.externalKinds[kind] {
+                try addExternal(d, kind: kind, group: group, name: name)
+                return
+            }
             if ManifestDecoder.rbacKinds.contains(kind) {
                 if let v = d.apiVersion, !v.hasPrefix("rbac.authorization.k8s.io/") {
                     try report(.warning, d.location, "\(what) has apiVersion \(v), not rbac.authorization.k8s.io: skipped")
@@ -398,6 +402,9 @@ extension ManifestLoader {
             default:
                 var template = d.pod.template
                 template.serviceAccountName = d.pod.serviceAccountName ?? d.pod.serviceAccount ?? "default"
+                if kind == "Pod" {
+                    template.vaultAnnotations = d.annotations.filter { $0.key.hasPrefix(ManifestDecoder.vaultAnnotationPrefix) }
+                }
                 cluster.workloads.append(Workload(kind: kind, namespace: ns, name: name, template: template, source: d.location))
             }
             statistics.loadedKinds[kind, default: 0] += 1
@@ -405,6 +412,43 @@ extension ManifestLoader {
     }
 }
 
+
+// MARK: - External Secrets Operator and Secrets Store CSI
+
+extension ManifestLoader.Session {
+    /// Adds a SecretStore, ClusterSecretStore, ExternalSecret, ClusterExternalSecret,
+    /// PushSecret or SecretProviderClass (another API group's kind of the same name is skipped).
+    mutating func addExternal(_ d: ObjectDraft, kind: String, group: String, name: String) throws(LoadError) {
+        if let v = d.apiVersion, !v.hasPrefix(group) {
+            statistics.skippedKinds[kind, default: 0] += 1
+            return
+        }
+        guard let spec = d.externalSpec else {
+            let why = d.specBeforeKind ? "its spec comes before its kind, which rbacgraph needs first" : "it has no spec"
+            try report(.error, d.location, "\(kind) \"\(name)\" not loaded: \(why)")
+            return
+        }
+        let ns = d.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? options.defaultNamespace
+        do {
+            switch kind {
+            case "SecretStore", "ClusterSecretStore":
+                let k = SecretStore.Kind(rawValue: kind) ?? .secretStore
+                cluster.external.stores.append(try ExternalObjects.store(
+                    kind: k, namespace: k == .secretStore ? ns : nil, name: name, spec: spec, at: d.location))
+            case "SecretProviderClass":
+                cluster.external.providerClasses.append(try ExternalObjects.providerClass(namespace: ns, name: name, spec: spec, at: d.location))
+            default:
+                let k = ExternalSecret.Kind(rawValue: kind) ?? .externalSecret
+                cluster.external.externalSecrets.append(try ExternalObjects.externalSecret(
+                    kind: k, namespace: k == .clusterExternalSecret ? nil : ns, name: name, spec: spec, at: d.location))
+            }
+        } catch {
+            try report(.error, d.location, "\(kind) \"\(name)\" not loaded: \(error.message)")
+            return
+        }
+        statistics.loadedKinds[kind, default: 0] += 1
+    }
+}
 
 // MARK: - What the API server would refuse
 

@@ -24,6 +24,10 @@ struct ObjectDraft {
     var automountServiceAccountToken: Bool?
     /// A list's `metadata.continue`: where the next page starts (API server lists).
     var listContinue: String?
+    /// The `spec` of an External Secrets or Secrets Store CSI object, as a tree.
+    var externalSpec: JSONValue?
+    /// Whether `spec` came before `kind` (then an external object's spec was not read).
+    var specBeforeKind = false
     /// Set when a field had the wrong shape: the object is rejected.
     var invalid = false
 }

@@ -29,7 +29,7 @@ extension MinimalPolicy {
             b += "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: \(binding.roleRef.kind)\n  name: \(y(binding.roleRef.name))\nsubjects:\n"
             for s in binding.subjects {
                 b += "- kind: \(s.kind)\n  name: \(y(s.name))\n"
-                if s.kind == "ServiceAccount" { b += "  namespace: \(y(s.namespace))\n" } else { b += "  apiGroup: rbac.authorization.k8s.io\n" }
+                if s.isKind(.serviceAccount) { b += "  namespace: \(y(s.namespace))\n" } else { b += "  apiGroup: rbac.authorization.k8s.io\n" }
             }
             docs.append(b)
         }

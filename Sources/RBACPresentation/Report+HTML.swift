@@ -28,6 +28,7 @@ extension Report {
             body{font:14px/1.45 -apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
             header{background:#24292f;color:#fff;padding:18px 32px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;color:#d0d7de}
             main{padding:16px 32px;max-width:1200px}
+            p.warning{background:#fff8c5;border:1px solid #d4a72c;padding:6px 10px;border-radius:6px}
             .cards{display:flex;gap:12px;margin:12px 0 20px}.card{flex:1;background:#fff;border-radius:8px;padding:12px 16px;border-top:4px solid}
             .card b{font-size:26px;display:block}
             .critical{border-color:#8b0000}.high{border-color:#cf222e}.medium{border-color:#bf8700}.low{border-color:#0969da}.info{border-color:#8c959f}
@@ -81,6 +82,11 @@ extension Report {
             if let u = p.usage {
                 h += "<p><b>Audit log:</b> \(u.observed.count) distinct request(s); \(u.unusedRules.count) held rule(s) never used.</p>"
                 h += "<p>Minimal policy (\(u.suggestion.verified ? "verified" : "not verified")):</p><pre>\(esc(u.suggestion.yaml))</pre>"
+                if !u.suggestion.notHeldToday.isEmpty {
+                    h += "<p class=\"warning\"><b>Warning:</b> \(esc(u.suggestion.widening(of: p.name))):</p><ul>"
+                    for r in u.suggestion.notHeldToday { h += "<li><code>\(esc(r.description))</code></li>" }
+                    h += "</ul>"
+                }
             }
             h += "</details>\n"
         }

@@ -2,33 +2,41 @@
 
 import RBACCore
 
+extension ObjectRef {
+    /// `{"kind", "name", "namespace"?, "location"?: {"file", "line", "column"}}`.
+    public var json: JSONValue {
+        var p: [(String, JSONValue)] = [("kind", .string(kind)), ("name", .string(name))]
+        if let ns = namespace { p.append(("namespace", .string(ns))) }
+        if let s = source {
+            p.append(("location", .object([
+                ("file", .string(s.file)), ("line", .number(Double(s.line))), ("column", .number(Double(s.column))),
+            ])))
+        }
+        return .object(p)
+    }
+}
+
+extension Finding {
+    /// A finding as the JSON report holds it (with its baselineKey).
+    public var json: JSONValue {
+        var p: [(String, JSONValue)] = [
+            ("ruleId", .string(ruleID)), ("severity", .string(severity.description)), ("message", .string(message)),
+        ]
+        if let pr = principal { p.append(("principal", .string(pr))) }
+        p.append(("object", object.json))
+        if !related.isEmpty { p.append(("related", .array(related.map(\.json)))) }
+        if !evidence.isEmpty { p.append(("evidence", .array(evidence.map { .string($0) }))) }
+        if let path { p.append(("path", path)) }
+        p.append(("baselineKey", .string(baselineKey)))
+        return .object(p)
+    }
+}
+
 extension Report {
 
     /// The report as JSON (schema `rbacgraph.report/v1`, documented in docs/findings.md).
     public func json() -> JSONValue {
-        func object(_ o: ObjectRef) -> JSONValue {
-            var p: [(String, JSONValue)] = [("kind", .string(o.kind)), ("name", .string(o.name))]
-            if let ns = o.namespace { p.append(("namespace", .string(ns))) }
-            if let s = o.source {
-                p.append(("location", .object([
-                    ("file", .string(s.file)), ("line", .number(Double(s.line))), ("column", .number(Double(s.column))),
-                ])))
-            }
-            return .object(p)
-        }
-        func findingJSON(_ f: Finding) -> JSONValue {
-            var p: [(String, JSONValue)] = [
-                ("ruleId", .string(f.ruleID)), ("severity", .string(f.severity.description)), ("message", .string(f.message)),
-            ]
-            if let pr = f.principal { p.append(("principal", .string(pr))) }
-            p.append(("object", object(f.object)))
-            if !f.related.isEmpty { p.append(("related", .array(f.related.map(object)))) }
-            if !f.evidence.isEmpty { p.append(("evidence", .array(f.evidence.map { .string($0) }))) }
-            if let path = f.path { p.append(("path", path)) }
-            p.append(("baselineKey", .string(f.baselineKey)))
-            return .object(p)
-        }
-        let findingsJSON = findings.map(findingJSON)
+        let findingsJSON = findings.map(\.json)
         let principalsJSON: [JSONValue] = principals.map { pr in
             var p: [(String, JSONValue)] = [("name", .string(pr.name))]
             if let w = pr.worst { p.append(("worst", .string(w.description))) }
@@ -45,7 +53,10 @@ extension Report {
                     ("observed", .array(u.observed.map { .object([("request", .string($0.request.description)), ("count", .number(Double($0.count)))]) })),
                     ("unusedRules", .array(u.unusedRules.map { $0.rule.json })),
                     ("notAllowedNow", .array(u.notAllowedNow.map { .string($0.description) })),
-                    ("minimalPolicy", .object([("verified", .bool(u.suggestion.verified)), ("yaml", .string(u.suggestion.yaml))])),
+                    ("minimalPolicy", .object([
+                        ("verified", .bool(u.suggestion.verified)), ("yaml", .string(u.suggestion.yaml)),
+                        ("notHeldToday", .array(u.suggestion.notHeldToday.map { .string($0.description) })),
+                    ])),
                 ])))
             }
             return .object(p)
@@ -57,13 +68,15 @@ extension Report {
                     ("files", .array(i.files.map { .string($0) })), ("objects", .number(Double(i.objects))),
                     ("auditLogs", .array(i.auditLogs.map { .string($0) })),
                     ("auditRequests", i.auditRequests.map { .number(Double($0)) } ?? .null),
-                ])
+                ] + (i.cluster.map { [("cluster", JSONValue.string($0))] } ?? [])
+                  + (i.notRead.isEmpty ? [] : [("notRead", .array(i.notRead.map { .string($0) }))])
+                  + (i.unknown.isEmpty ? [] : [("unknown", .array(i.unknown.map { .string($0) }))]))
             } ?? .object([("summary", .string(inputSummary))])),
             ("summary", .object(summary.map { ($0.0.description, .number(Double($0.1))) })),
             ("findings", .array(findingsJSON)),
             ("ignored", .number(Double(ignored.count))),
             ("builtinPolicy", builtinPolicy.map { .string($0) } ?? .null),
-            ("builtIn", .array(builtIn.map(findingJSON))),
+            ("builtIn", .array(builtIn.map(\.json))),
             ("builtInPrincipals", .array(builtInPrincipals.map { .string($0) })),
             ("principals", .array(principalsJSON)),
             ("rules", .array(rules.map { r in

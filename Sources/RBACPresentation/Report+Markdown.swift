@@ -59,6 +59,10 @@ extension Report {
                     md += "\n\(u.notAllowedNow.count) observed request(s) are not allowed by these manifests (the log comes from another policy).\n"
                 }
                 md += "\nMinimal policy (\(u.suggestion.verified ? "verified: it allows every observed request" : "NOT verified")):\n\n```yaml\n\(u.suggestion.yaml)```\n"
+                if !u.suggestion.notHeldToday.isEmpty {
+                    md += "\n**Warning:** \(u.suggestion.widening(of: p.name)):\n\n"
+                    for r in u.suggestion.notHeldToday { md += "- `\(r)`\n" }
+                }
             }
         }
         md += "\n## Rules\n\n| id | severity | category | title |\n|---|---|---|---|\n"

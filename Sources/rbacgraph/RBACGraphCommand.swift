@@ -11,11 +11,11 @@ struct RBACGraphCommand: ParsableCommand {
             `kubectl get -o yaml|json` dumps, then ask questions.
 
             Exit codes: 0 success (or "yes"); 1 "no" (can-i), no path (paths) or an error; 2 \
-            something found (escalations --fail-if-any, report --fail-on); 3 some input failed to \
+            something found (escalations --fail-if-any, report --fail-on, diff --fail-on); 3 some input failed to \
             load (answers are given for what loaded); 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [WhoCan.self, CanI.self, AccessMatrix.self, Paths.self, Escalations.self, Secrets.self, ReportCommand.self, Stats.self, Eval.self, Graph.self, SnapshotCommand.self]
+        subcommands: [WhoCan.self, CanI.self, AccessMatrix.self, Paths.self, Escalations.self, Secrets.self, ReportCommand.self, Diff.self, Stats.self, Eval.self, Graph.self, SnapshotCommand.self]
     )
 
     /// Runs the command line; a first word that is no subcommand gets cobra's (kubectl's)

@@ -83,6 +83,54 @@ struct LiveCLITests {
         #expect(complete.status == 1 && complete.stdout.hasPrefix("no"))
     }
 
+    @Test("pods not read: every answer says pod facts are unknown, not false; a path found stands, a list exits 3")
+    func podFactsUnknown() throws {
+        let fx = try LiveFixture(world: try LiveFixture.world(smallWorld))
+        fx.server.faults.forbidden = ["pods"]
+        let kc = try fx.tokenKubeconfig()
+        let podsUnknown = "pod facts unknown, not false"
+
+        // A path found in what was read stands (exit 0), and the answer names what is unknown.
+        let path = try Binary.run(["paths", "--from", "user:alice", "--to", "secret:prod/*", "--kubeconfig", kc])
+        #expect(path.status == 0, "\(path.stdout)\(path.stderr)")
+        #expect(path.stdout.contains("not read from the cluster (a shorter path may exist): pods: forbidden"))
+        #expect(path.stdout.contains(podsUnknown))
+        // No path on a partial read is not a "no" (exit 3), and says a path may exist.
+        let none = try Binary.run(["paths", "--from", "user:nobody", "--to", "cluster-admin", "--kubeconfig", kc])
+        #expect(none.status == 3, "\(none.stdout)\(none.stderr)")
+        #expect(none.stdout.contains("not read from the cluster (a path may exist)") && none.stdout.contains(podsUnknown))
+
+        // Lists (readers, identities reaching cluster-admin, findings) may be short: exit 3,
+        // with a footer in tables and `notRead` + `unknown` in JSON.
+        let secrets = try Binary.run(["secrets", "-n", "prod", "--kubeconfig", kc])
+        #expect(secrets.status == 3 && secrets.stdout.contains(podsUnknown), "\(secrets.stdout)\(secrets.stderr)")
+        for args in [["secrets", "-n", "prod"], ["escalations"], ["stats"]] {
+            let json = try Binary.run(args + ["-o", "json", "--kubeconfig", kc])
+            #expect(json.status == 3, "\(args): \(json.stderr)")
+            let answer = try JSONValue.parse(json.stdout)
+            #expect(answer["notRead"]?.arrayValue?.first?.stringValue?.hasPrefix("pods: forbidden") == true, "\(args)")
+            let facts = answer["unknown"]?.arrayValue?.compactMap { $0["fact"]?.stringValue } ?? []
+            #expect(facts == ["pods"], "\(args): \(facts)")
+        }
+        let report = try Binary.run(["report", "-o", "json", "--kubeconfig", kc])
+        #expect(report.status == 3)
+        let input = try JSONValue.parse(report.stdout)["input"]
+        #expect(input?["cluster"]?.stringValue?.contains(fx.server.url) == true)
+        #expect(input?["unknown"]?.arrayValue?.first?.stringValue?.hasPrefix(podsUnknown) == true)
+        let markdown = try Binary.run(["report", "-o", "md", "--kubeconfig", kc])
+        #expect(markdown.stdout.contains("not read from the cluster (findings resting on it may be missing): pods: forbidden"))
+
+        // RBAC answers do not depend on pods: complete, exit 0 or 1 as usual, no footer.
+        let canI = try Binary.run(["can-i", "get", "secrets", "-n", "prod", "--as", "alice", "--kubeconfig", kc])
+        #expect(canI.status == 0 && !canI.stdout.contains("not read"))
+
+        // --no-secrets: nothing failed, but the secret views say what they do not know.
+        fx.server.faults.forbidden = []
+        let noSecrets = try Binary.run(["secrets", "-n", "prod", "--no-secrets", "--kubeconfig", kc])
+        #expect(noSecrets.stdout.contains("secrets not read (--no-secrets)"))
+        #expect(noSecrets.stdout.contains("secret names and types unknown, not absent"))
+    }
+
     @Test("CRD names from discovery resolve as in kubectl")
     func crdNames() throws {
         let fx = try LiveFixture(world: try LiveFixture.world(smallWorld))

@@ -237,6 +237,48 @@ struct PathsStructureTests {
         #expect(path.certainty == .notShown)
     }
 
+    /// (a pod of the input in dev, its node, the steps of alice's best path to cluster-admin,
+    /// whether the input shows the pinned step's condition)
+    static let pinnedPods: [(PodTemplate, [EscalationKind], Bool?)] = [
+        // Privileged on the node the API server runs on: that node's host is the control plane.
+        (PodTemplate(nodeName: "cp-1", privileged: true), [.podExec, .controlPlanePod], true),
+        (PodTemplate(nodeName: "cp-1", hostNetwork: true), [.podExec, .controlPlanePod], nil),
+        (PodTemplate(nodeName: "cp-1", hostPathVolumes: true), [.podExec, .controlPlanePod], nil),
+        // On another node, or not pinned: holding a node, then one that runs the control plane.
+        (PodTemplate(nodeName: "worker-1", privileged: true), [.podExec, .privilegedPod, .controlPlaneNode], true),
+        (PodTemplate(privileged: true), [.podExec, .privilegedPod, .controlPlaneNode], true),
+    ]
+
+    @Test("a pod that reaches its node, pinned by nodeName to a control-plane node, holds the control plane", arguments: pinnedPods)
+    func pinnedToControlPlaneNode(_ template: PodTemplate, _ kinds: [EscalationKind], _ observed: Bool?) throws {
+        let esc = escalation(
+            [role("dev", "exec", [rule(["create"], resources: ["pods/exec"])])],
+            [roleBinding("dev", "exec", to: "exec", kind: "Role", [.user("alice")])],
+            workloads: [
+                Workload(kind: "Pod", namespace: "dev", name: "agent", template: template),
+                Workload(kind: "Pod", namespace: "kube-system", name: "kube-apiserver-cp-1", template: PodTemplate(nodeName: "cp-1")),
+            ])
+        let path = try #require(esc.best(aliceNode, target("cluster-admin")))
+        #expect(path.steps.map(\.kind) == kinds)
+        #expect(path.steps[1].condition?.observed == observed)
+        if kinds.contains(.controlPlanePod) {
+            #expect(path.steps[1].condition?.text.hasPrefix(
+                "pod dev/agent runs on node cp-1 (spec.nodeName), as the control-plane pod kube-system/kube-apiserver-cp-1 does, and ") == true)
+        }
+    }
+
+    @Test("a pinned pod that does not reach its node is no way to the control plane")
+    func pinnedButPlain() {
+        let esc = escalation(
+            [role("dev", "exec", [rule(["create"], resources: ["pods/exec"])])],
+            [roleBinding("dev", "exec", to: "exec", kind: "Role", [.user("alice")])],
+            workloads: [
+                Workload(kind: "Pod", namespace: "dev", name: "agent", template: PodTemplate(nodeName: "cp-1")),
+                Workload(kind: "Pod", namespace: "kube-system", name: "etcd-cp-1", template: PodTemplate(nodeName: "cp-1")),
+            ])
+        #expect(esc.best(aliceNode, target("cluster-admin")) == nil)
+    }
+
     @Test("a privileged pod is the way to its node before a host-namespace one")
     func privilegedBeforeHostNamespace() throws {
         let esc = escalation(

@@ -163,6 +163,27 @@ struct ViewTests {
         ])
     }
 
+    /// The picture shows what `can-i --list` and the report show (the core's compaction), in
+    /// reading order; a rule without apiGroups, which matches nothing, is shown as such.
+    @Test("Permission lines are the core's compaction; rules without apiGroups are named")
+    func permissionLinesFromTheCore() {
+        let rules = [
+            PolicyRule(verbs: ["get"], apiGroups: ["", "apps"], resources: ["deployments"]),
+            PolicyRule(verbs: ["list"], apiGroups: ["apps"], resources: ["deployments"]),
+            PolicyRule(verbs: ["get"], resources: ["secrets"]),
+            PolicyRule(verbs: ["list"], resources: ["secrets"]),
+            PolicyRule(verbs: ["get"], nonResourceURLs: ["*"]),
+        ]
+        let lines = Permissions.lines(of: rules)
+        #expect(lines.map(\.text) == [
+            "deployments: get", "deployments.apps: get, list", "secrets (no apiGroups): get, list", "all URLs (*): get",
+        ])
+        #expect(lines.map(\.danger) == [nil, nil, "reads secrets", "wildcard"])
+        let core = CompactPermission.compact(rules)
+        #expect(Set(core.map(\.resource)) == ["deployments", "deployments.apps", "*"])
+        #expect(core.first { $0.resource == "deployments.apps" }.map { [$0.apiGroup, $0.bareResource] } == ["apps", "deployments"])
+    }
+
     @Test("Role selectors", arguments: [
         ("ClusterRole/view", nil, RoleSelector(kind: .clusterRole, name: "view")),
         ("clusterrole/view", nil, RoleSelector(kind: .clusterRole, name: "view")),

@@ -68,6 +68,12 @@ struct AuditLogTests {
         #expect(alice.suggestion.verified)
         // alice may not impersonate in samples/: the log comes from another policy.
         #expect(alice.notAllowedNow.count == 1)
+        // …so the suggestion would give alice a permission she does not hold today, and says so.
+        #expect(alice.suggestion.notHeldToday == [
+            .resource(ResourceRequest(verb: "impersonate", resource: "serviceaccounts", namespace: "prod", name: "api"))
+        ])
+        #expect(api.suggestion.notHeldToday.isEmpty)
+        #expect(deployer.suggestion.notHeldToday.isEmpty)
         #expect(alice.suggestion.yaml.contains("kind: RoleBinding"))
     }
 }

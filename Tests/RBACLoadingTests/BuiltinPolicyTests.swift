@@ -281,6 +281,16 @@ struct BuiltinPolicyDataTests {
         #expect((try? BuiltinPolicy.resolveVersion(requested)) == expected)
     }
 
+    @Test("a version not shipped is a typed error naming what was asked for, not a crash")
+    func unknownShippedVersion() {
+        #expect {
+            try BuiltinPolicy.shipped("1.99")
+        } throws: { error in
+            guard case .unknownVersion(let e) = error as? BuiltinPolicy.ShippedPolicyError else { return false }
+            return e.requested == "1.99"
+        }
+    }
+
     @Test("the newest version is the default")
     func newest() {
         #expect(BuiltinPolicy.newestVersion == BuiltinPolicy.shippedVersions.last)

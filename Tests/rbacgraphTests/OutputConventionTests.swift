@@ -45,7 +45,9 @@ struct OutputConventionTests {
         ["can-i", "get", "secrets", "--sa", "prod/api", "-f", "samples/", "-o", "dot"],
         ["report", "-f", "samples/", "-o", "yaml"],
         ["graph", "-f", "samples/", "-o", "json"],
-        ["escalations", "-f", "samples/", "-o", "wide"],
+        ["paths", "--from", "sa:ci/runner", "-f", "samples/", "-o", "wide"],
+        ["report", "-f", "samples/", "-o", "wide"],
+        ["eval", "--queries", "/dev/null", "-f", "samples/", "-o", "wide"],
         ["who-can", "get", "secrets", "-f", "samples/", "-o", "md"],
     ]
 
@@ -111,6 +113,53 @@ struct OutputConventionTests {
         #expect(!list.stdout.contains("RESOURCES"))
         // kubectl: --no-headers only with --list.
         #expect(try CLI.run(["can-i", "get", "pods", "--sa", "prod/api", "-f", "samples/", "--no-headers"]).status == 64)
+    }
+
+    /// A command that prints a table, as kubectl's printers do.
+    struct TableCommand: CustomTestStringConvertible, Sendable {
+        var args: [String]
+        /// A column header of the table (gone with --no-headers).
+        var header: String
+        /// A column only `-o wide` has.
+        var wideColumn: String
+        /// Text of a wide row (nil: the column header says enough).
+        var wideCell: String?
+        var testDescription: String { args.joined(separator: " ") }
+    }
+
+    static let tables: [TableCommand] = [
+        TableCommand(args: ["who-can", "get", "secrets", "-n", "prod"], header: "BINDING", wideColumn: "SOURCE", wideCell: "samples/secrets-management.yaml:"),
+        TableCommand(args: ["can-i", "--list", "--sa", "prod/api", "-n", "prod"], header: "RESOURCES", wideColumn: "THROUGH", wideCell: "RoleBinding/prod/read-secrets"),
+        TableCommand(args: ["access-matrix", "--sa", "prod/api", "-n", "prod"], header: "CREATE", wideColumn: "DELETECOLLECTION"),
+        TableCommand(args: ["escalations"], header: "IDENTITY", wideColumn: "FIRST GRANT", wideCell: "ClusterRoleBinding/ops-admins → ClusterRole/cluster-admin"),
+        TableCommand(args: ["secrets", "-n", "prod"], header: "READER", wideColumn: "SOURCE", wideCell: "samples/secrets-management.yaml:"),
+        TableCommand(args: ["stats"], header: "LOADED", wideColumn: "BUILT-IN ADDED"),
+    ]
+
+    @Test("--no-headers and -o wide on every command that prints a table", arguments: tables)
+    func everyTable(_ t: TableCommand) throws {
+        let args = t.args + ["-f", "samples/"]
+        let plain = try CLI.run(args)
+        #expect(plain.status == 0, "stderr: \(plain.stderr)")
+        #expect(plain.stdout.contains(t.header))
+        #expect(!plain.stdout.contains(t.wideColumn))
+        // Rows only: no title, no header line, no notes; every row is a row of the table.
+        let bare = try CLI.run(args + ["--no-headers"])
+        #expect(bare.status == 0, "stderr: \(bare.stderr)")
+        #expect(!bare.stdout.isEmpty)
+        #expect(!bare.stdout.contains(t.header), "stdout: \(bare.stdout.prefix(300))")
+        #expect(!bare.stdout.contains("\n\n"), "a blank line: a note or a second table")
+        let wide = try CLI.run(args + ["-o", "wide"])
+        #expect(wide.status == 0, "stderr: \(wide.stderr)")
+        #expect(wide.stdout.contains(t.wideColumn))
+        if let cell = t.wideCell { #expect(wide.stdout.contains(cell), "stdout: \(wide.stdout.prefix(600))") }
+        let wideBare = try CLI.run(args + ["-o", "wide", "--no-headers"])
+        #expect(wideBare.status == 0)
+        #expect(!wideBare.stdout.contains(t.wideColumn) && !wideBare.stdout.contains(t.header))
+        // --no-headers with a format that is not a table is a usage error.
+        let json = try CLI.run(args + ["-o", "json", "--no-headers"])
+        #expect(json.status == 64)
+        #expect(json.stderr.contains("--no-headers goes with a table"), "stderr: \(json.stderr)")
     }
 
     @Test("-o wide adds where each binding and role are written")

@@ -107,12 +107,14 @@ struct ReadmeTests {
         return out
     }
 
-    /// A scratch folder where `samples` is the repository's samples/, docs/images exists, and
+    /// A scratch folder where `samples` and `examples` are the repository's, docs/images exists, and
     /// so does a baseline.
     static func scratchFolder() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-docs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("docs/images"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("samples"), withDestinationURL: CLI.packageRoot.appendingPathComponent("samples"))
+        // Two sides of a change for `rbacgraph diff` (not in samples/, which examples load whole).
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("examples"), withDestinationURL: CLI.packageRoot.appendingPathComponent("examples"))
         // The baseline the examples name (`report --ignore .rbacgraph-baseline`): one the
         // reader has written.
         try "# accepted findings\n".write(to: dir.appendingPathComponent(".rbacgraph-baseline"), atomically: true, encoding: .utf8)

@@ -75,7 +75,7 @@ extension AccessGraph {
         }
         for sa in objects.serviceAccounts {
             let exists = serviceAccounts.contains { $0.namespace.isExactly(sa.namespace) && $0.name.isExactly(sa.name) }
-            write("ServiceAccount", "", "serviceaccounts", sa.namespace, sa.name, sa.source, exists: exists)
+            write(SubjectKind.serviceAccount.rawValue, "", "serviceaccounts", sa.namespace, sa.name, sa.source, exists: exists)
         }
         for s in objects.secrets {
             let exists = secrets.contains { $0.namespace.isExactly(s.namespace) && $0.name.isExactly(s.name) }

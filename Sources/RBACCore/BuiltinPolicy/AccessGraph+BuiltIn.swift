@@ -62,11 +62,12 @@ extension AccessGraph {
 }
 
 extension EscalationGraph {
-    /// The identities (``PathNode/description``) that reach `target` by the built-in policy
-    /// alone: for them, reaching it is not news, whatever path the input adds.
-    public func identitiesReachingByBuiltInsAlone(_ target: PathTarget, maxSteps: Int = 8) -> Set<String> {
+    /// The identities that reach `target` by the built-in policy alone: for them, reaching it
+    /// is not news, whatever path the input adds. (Nodes compare by their fields, so they
+    /// answer for this graph's nodes too.)
+    public func identitiesReachingByBuiltInsAlone(_ target: PathTarget, maxSteps: Int = 8) -> Set<PathNode> {
         guard access.hasBuiltInObjects else { return [] }
         let builtIn = EscalationGraph(access.builtInOnly)
-        return Set(builtIn.identitiesReaching(target, maxSteps: maxSteps).map { builtIn.nodes[$0.start].description })
+        return Set(builtIn.identitiesReaching(target, maxSteps: maxSteps).map { builtIn.nodes[$0.start] })
     }
 }

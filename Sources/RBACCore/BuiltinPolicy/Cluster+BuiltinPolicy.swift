@@ -159,29 +159,3 @@ extension Cluster {
         return labels(a) == labels(b) && a.matchExpressions == b.matchExpressions
     }
 }
-
-/// Kind, namespace and name, compared byte for byte (Kubernetes names are bytes).
-private struct ObjectKey: Hashable {
-    var kind: String
-    var namespace: String
-    var name: String
-
-    init(kind: String, namespace: String, name: String) {
-        self.kind = kind
-        self.namespace = namespace
-        self.name = name
-    }
-
-    init(_ r: Role) { self.init(kind: r.kind.rawValue, namespace: r.namespace ?? "", name: r.name) }
-    init(_ b: Binding) { self.init(kind: b.kind.rawValue, namespace: b.namespace ?? "", name: b.name) }
-
-    static func == (a: Self, b: Self) -> Bool {
-        a.kind == b.kind && a.namespace.isExactly(b.namespace) && a.name.isExactly(b.name)
-    }
-
-    func hash(into hasher: inout Hasher) {
-        kind.hashExactly(into: &hasher)
-        namespace.hashExactly(into: &hasher)
-        name.hashExactly(into: &hasher)
-    }
-}

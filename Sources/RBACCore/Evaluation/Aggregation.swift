@@ -369,13 +369,13 @@ public struct AggregationIndex: Sendable {
         var selected = Set<Int>()
         for target in aggregated {
             let name = roles[target].name
-            selections[target] = roles[target].aggregationRule!.clusterRoleSelectors.map { selector in
+            selections[target] = (roles[target].aggregationRule?.clusterRoleSelectors ?? []).map { selector in
                 do throws(SelectorError) { try selector.validate() } catch {
                     return Selection(selector: selector, error: error, matches: [])
                 }
                 // The roles that can match: those with the selector's rarest required label.
                 var candidates: [Int]?
-                func offer(_ list: [Int]) { if candidates == nil || list.count < candidates!.count { candidates = list } }
+                func offer(_ list: [Int]) { if list.count < candidates?.count ?? Int.max { candidates = list } }
                 for pair in selector.matchLabelPairs { offer(byPair[Pair(key: ExactKey(pair.key), value: ExactKey(pair.value))] ?? []) }
                 for requirement in selector.matchExpressions {
                     switch requirement.operator {

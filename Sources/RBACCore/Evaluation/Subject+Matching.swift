@@ -9,19 +9,19 @@ extension Subject {
     ///   subject's namespace or, when empty, the binding's; never matches with both empty.
     /// - Any other kind (even `user`): never.
     public func applies(to identity: Identity, bindingNamespace: String) -> Bool {
-        switch kind {
-        case "User": return identity.name.isExactly(name)
-        case "Group": return identity.groups.containsExactly(name)
-        case "ServiceAccount":
+        switch knownKind {
+        case .user: return identity.name.isExactly(name)
+        case .group: return identity.groups.containsExactly(name)
+        case .serviceAccount:
             guard let user = serviceAccountUserName(bindingNamespace: bindingNamespace) else { return false }
             return identity.name.isExactly(user)
-        default: return false
+        case nil: return false
         }
     }
 
     /// The user name a ServiceAccount subject stands for, or `nil` if it can match no one.
     public func serviceAccountUserName(bindingNamespace: String) -> String? {
-        guard kind == "ServiceAccount" else { return nil }
+        guard isKind(.serviceAccount) else { return nil }
         let ns = namespace.isEmpty ? bindingNamespace : namespace
         if ns.isEmpty { return nil }
         return ServiceAccountName(namespace: ns, name: name).userName
@@ -31,15 +31,15 @@ extension Subject {
     /// the binding's; `nil` when the subject can match no one (unknown kind, or a
     /// ServiceAccount without namespace in a ClusterRoleBinding).
     public func effective(bindingNamespace: String) -> Subject? {
-        switch kind {
-        case "User", "Group": return self
-        case "ServiceAccount":
+        switch knownKind {
+        case .user, .group: return self
+        case .serviceAccount:
             if !namespace.isEmpty { return self }
             if bindingNamespace.isEmpty { return nil }
             var s = self
             s.namespace = bindingNamespace
             return s
-        default: return nil
+        case nil: return nil
         }
     }
 }

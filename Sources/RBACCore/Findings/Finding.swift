@@ -39,6 +39,10 @@ public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
         self.source = source
     }
 
+    /// The object's kind, namespace and name as a byte-exact key (a cluster-scoped object's
+    /// namespace `""`).
+    public var key: ObjectKey { ObjectKey(kind: kind, namespace: namespace ?? "", name: name) }
+
     /// `Kind/name` or `Kind/namespace/name`: the form baselines (`--ignore`) use.
     public var description: String {
         namespace.map { "\(kind)/\($0)/\(name)" } ?? "\(kind)/\(name)"

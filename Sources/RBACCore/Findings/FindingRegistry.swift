@@ -8,7 +8,7 @@ extension FindingRule {
         .encryptionIdentityFirst, .encryptionMissingSecrets, .encryptionStaticKey,
         .auditLogsSecretValues, .auditIgnoresSecrets,
         .portForward, .deleteEvents, .broadDelete, .heldBindEscalate, .namespaceAdministrator, .clusterConfigHijack,
-        .rbacInDefault, .dashboardAccess,
+        .rbacInDefault, .dashboardAccess, .workloadDangerousIdentity,
     ]
 
     /// The rule with this id.

@@ -49,11 +49,6 @@ public struct LeastPrivilege: Sendable {
         }
     }
 
-    static func principal(_ identity: Identity) -> String {
-        if let sa = identity.serviceAccount { return "sa:\(sa.namespace)/\(sa.name)" }
-        return "user:\(identity.name)"
-    }
-
     static func usage(graph: AccessGraph, identity: Identity, requests: [Request: Int]) -> Usage {
         let observed = requests.sorted { ($0.key.namespace, $0.key.description) < ($1.key.namespace, $1.key.description) }
             .map { (request: $0.key, count: $0.value) }
@@ -76,9 +71,11 @@ public struct LeastPrivilege: Sendable {
             if allowsOne { used.append(rg) } else if !graph.isBuiltInOnly(rg.grant) { unused.append(rg) }
         }
         let notAllowed = observed.map(\.request).filter { !graph.authorize(identity, $0).allowed }
-        let suggestion = MinimalPolicy(for: identity, principal: principal(identity), requests: observed.map(\.request))
+        var suggestion = MinimalPolicy(for: identity, principal: identity.principalNotation, requests: observed.map(\.request))
+        // What the suggestion would add: the identity as the log saw it (with its groups) today.
+        suggestion.notHeldToday = suggestion.permissions.filter { !graph.authorize(identity, $0).allowed }
         return Usage(
-            principal: principal(identity), identity: identity, observed: observed, usedRules: used, unusedRules: unused,
+            principal: identity.principalNotation, identity: identity, observed: observed, usedRules: used, unusedRules: unused,
             notAllowedNow: notAllowed, suggestion: suggestion)
     }
 }
@@ -93,6 +90,12 @@ public struct MinimalPolicy: Sendable {
     public var verified: Bool
     /// The requests it was made from.
     public var requests: [Request]
+    /// The permissions of the policy (see ``permissions``) that the principal does not hold
+    /// today: applying the policy instead of what it holds would widen its access by these.
+    /// A verb used on two named objects becomes a rule without names (every object of that
+    /// resource); a log from another policy shows requests the loaded input does not allow.
+    /// Filled in by ``LeastPrivilege`` (which knows the loaded policy); empty otherwise.
+    public var notHeldToday: [Request] = []
 
     /// Builds the policy and checks it.
     public init(for identity: Identity, principal: String, requests: [Request]) {
@@ -128,6 +131,43 @@ public struct MinimalPolicy: Sendable {
         let bare = identity.serviceAccount.map { Identity.serviceAccount(namespace: $0.namespace, name: $0.name) }
             ?? Identity(name: identity.name)
         self.verified = requests.allSatisfy { check.authorize(bare, $0).allowed }
+    }
+
+    /// The sentence that introduces ``notHeldToday``: "this minimal policy grants 2
+    /// permission(s) sa:ci/builder does not hold today; applying it widens its access".
+    public func widening(of principal: String) -> String {
+        "this minimal policy grants \(notHeldToday.count) permission(s) \(principal) does not hold today; applying it widens its access"
+    }
+
+    /// Every permission the policy grants, as the request that needs exactly it: one per
+    /// verb, API group, resource and name in the scope of its role; a request without a name
+    /// for a rule without `resourceNames` (allowed only by rules that name no object, so it
+    /// stands for every object of the resource). Non-resource URLs: one per verb and path.
+    public var permissions: [Request] {
+        var out: [Request] = []
+        for role in roles {
+            for rule in role.rules {
+                if !rule.nonResourceURLs.isEmpty {
+                    for verb in rule.verbs { for path in rule.nonResourceURLs { out.append(.nonResource(verb: verb, path: path)) } }
+                    continue
+                }
+                for group in rule.apiGroups {
+                    for combined in rule.resources {
+                        let slash = combined.firstIndex(of: "/")
+                        let resource = String(combined[..<(slash ?? combined.endIndex)])
+                        let subresource = slash.map { String(combined[combined.index(after: $0)...]) } ?? ""
+                        for verb in rule.verbs {
+                            for name in rule.resourceNames.isEmpty ? [""] : rule.resourceNames {
+                                out.append(.resource(ResourceRequest(
+                                    verb: verb, apiGroup: group, resource: resource, subresource: subresource,
+                                    namespace: role.namespace ?? "", name: name)))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// `NAME-minimal`, from `sa:ns/name` or `user:name` (made a valid object name).

@@ -48,8 +48,8 @@ public final class ReportContext: Sendable {
             if let b = ev.binding { out.append(ObjectRef(graph.bindings[b])) }
             out.append(ObjectRef(graph.roles[ev.role]))
         }
-        var seen = Set<String>()
-        return out.filter { seen.insert($0.description).inserted }
+        var seen = Set<ObjectKey>()
+        return out.filter { seen.insert($0.key).inserted }
     }
 
     /// The object a principal's finding is located at: its first binding's object, else the
@@ -60,13 +60,21 @@ public final class ReportContext: Sendable {
         if case .serviceAccount(let ns, let name) = p,
             let sa = graph.serviceAccounts.first(where: { $0.namespace.isExactly(ns) && $0.name.isExactly(name) })
         {
-            return ObjectRef(kind: "ServiceAccount", namespace: ns, name: name, source: sa.source)
+            return ObjectRef(kind: SubjectKind.serviceAccount.rawValue, namespace: ns, name: name, source: sa.source)
         }
         switch p {
-        case .serviceAccount(let ns, let name): return ObjectRef(kind: "ServiceAccount", namespace: ns, name: name)
-        case .user(let n): return ObjectRef(kind: "User", name: n)
-        case .group(let n): return ObjectRef(kind: "Group", name: n)
+        case .serviceAccount(let ns, let name): return ObjectRef(kind: SubjectKind.serviceAccount.rawValue, namespace: ns, name: name)
+        case .user(let n): return ObjectRef(kind: SubjectKind.user.rawValue, name: n)
+        case .group(let n): return ObjectRef(kind: SubjectKind.group.rawValue, name: n)
         default: return ObjectRef(kind: "Cluster", name: p.description)
         }
+    }
+
+    /// ` (labelled kubernetes.io/bootstrapping=rbac-defaults, …)` for a binding that carries the
+    /// built-in policy's label, else empty. The label makes nothing trusted: whoever may create
+    /// a binding may write it, so findings keep reporting such bindings and say the label is there.
+    public func bootstrappingLabelNote(_ b: Binding) -> String {
+        b.labels["kubernetes.io/bootstrapping"] == "rbac-defaults"
+            ? " (labelled kubernetes.io/bootstrapping=rbac-defaults, which anyone who may create bindings can write)" : ""
     }
 }

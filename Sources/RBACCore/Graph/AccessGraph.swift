@@ -25,6 +25,8 @@ public struct AccessGraph: Sendable {
     /// API server configuration documents in the input.
     public let encryptionConfigurations: [EncryptionConfiguration]
     public let auditPolicies: [AuditPolicy]
+    /// Secrets outside Kubernetes (Vault, External Secrets Operator, Secrets Store CSI).
+    public let external: ExternalInventory
     /// Aggregated ClusterRoles the controller could not sync (invalid selectors).
     public let aggregationFailures: [Aggregation.Failure]
     /// What each aggregated ClusterRole's selectors select (indices into ``roles``).
@@ -134,10 +136,10 @@ public struct AccessGraph: Sendable {
 
         // Bindings, last one wins (keeping the position of the first).
         var bindings: [Binding] = []
-        var bindingByKey: [NamespacedName: Int] = [:]
+        var bindingByKey: [ObjectKey: Int] = [:]
         bindings.reserveCapacity(cluster.bindings.count)
         for binding in cluster.bindings {
-            let key = NamespacedName(namespace: binding.kind.rawValue + "/" + (binding.namespace ?? ""), name: binding.name)
+            let key = ObjectKey(binding)
             if let i = bindingByKey[key] {
                 duplicates.append(binding.displayName)
                 bindings[i] = binding
@@ -191,12 +193,11 @@ public struct AccessGraph: Sendable {
             for s in b.subjects {
                 var user: String? = nil
                 var group: String? = nil
-                if s.kind.isExactly("User") {
-                    user = s.name
-                } else if s.kind.isExactly("Group") {
-                    group = s.name
-                } else if s.kind.isExactly("ServiceAccount") {
-                    user = s.serviceAccountUserName(bindingNamespace: ns)
+                switch s.knownKind {
+                case .user: user = s.name
+                case .group: group = s.name
+                case .serviceAccount: user = s.serviceAccountUserName(bindingNamespace: ns)
+                case nil: break
                 }
                 if let user {
                     if b.kind == .clusterRoleBinding {
@@ -247,6 +248,7 @@ public struct AccessGraph: Sendable {
         self.workloads = cluster.workloads
         self.encryptionConfigurations = cluster.encryptionConfigurations
         self.auditPolicies = cluster.auditPolicies
+        self.external = cluster.external
         self.duplicates = duplicates
         self.resolutions = resolutions
         self.clusterRoleByName = clusterRoleByName

@@ -41,23 +41,16 @@ public struct Subject: Hashable, Sendable, Codable, CustomStringConvertible {
         namespace.hashExactly(into: &hasher)
     }
 
-    public static func user(_ name: String) -> Subject {
-        Subject(kind: "User", name: name, apiGroup: "rbac.authorization.k8s.io")
-    }
-    public static func group(_ name: String) -> Subject {
-        Subject(kind: "Group", name: name, apiGroup: "rbac.authorization.k8s.io")
-    }
+    public static func user(_ name: String) -> Subject { Subject(.user, name: name) }
+    public static func group(_ name: String) -> Subject { Subject(.group, name: name) }
     public static func serviceAccount(_ namespace: String, _ name: String) -> Subject {
-        Subject(kind: "ServiceAccount", name: name, namespace: namespace)
+        Subject(.serviceAccount, name: name, namespace: namespace)
     }
 
     /// The form Kubernetes uses in authorizer reasons: `User "alice"`, `Group "g"`,
     /// `ServiceAccount "name/ns"`.
     public var description: String {
-        switch kind {
-        case "ServiceAccount": return "ServiceAccount \"\(name)/\(namespace)\""
-        default: return "\(kind) \"\(name)\""
-        }
+        isKind(.serviceAccount) ? "ServiceAccount \"\(name)/\(namespace)\"" : "\(kind) \"\(name)\""
     }
 }
 

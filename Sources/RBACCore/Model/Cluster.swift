@@ -12,6 +12,9 @@ public struct Cluster: Sendable {
     /// API server configuration documents found among the manifests.
     public var encryptionConfigurations: [EncryptionConfiguration] = []
     public var auditPolicies: [AuditPolicy] = []
+    /// Secrets outside Kubernetes: Vault roles and policies, External Secrets Operator and
+    /// Secrets Store CSI objects (docs/external-secrets.md).
+    public var external = ExternalInventory()
 
     public init(
         roles: [Role] = [], bindings: [Binding] = [], serviceAccounts: [ServiceAccount] = [],
@@ -35,11 +38,12 @@ public struct Cluster: Sendable {
         workloads += other.workloads
         encryptionConfigurations += other.encryptionConfigurations
         auditPolicies += other.auditPolicies
+        external.append(contentsOf: other.external)
     }
 
     /// The number of objects of every kind.
     public var objectCount: Int {
         roles.count + bindings.count + serviceAccounts.count + namespaces.count + secrets.count
-            + workloads.count + encryptionConfigurations.count + auditPolicies.count
+            + workloads.count + encryptionConfigurations.count + auditPolicies.count + external.objectCount
     }
 }

@@ -50,6 +50,16 @@ public enum IdentityNotation {
         throw ParseError("\"\(text)\" is not user:NAME, group:NAME or sa:NAMESPACE/NAME")
     }
 
+    /// The one formatter of the notation: `user:NAME`, `group:NAME`, `sa:NAMESPACE/NAME`
+    /// (the namespace is used by service accounts only). What ``subject(parsing:)`` reads back.
+    public static func format(_ kind: SubjectKind, namespace: String = "", name: String) -> String {
+        switch kind {
+        case .user: return "user:" + name
+        case .group: return "group:" + name
+        case .serviceAccount: return "sa:" + namespace + "/" + name
+        }
+    }
+
     /// Whether `text` parses.
     public static func isValid(_ text: String) -> Bool {
         (try? subject(parsing: text)) != nil
@@ -75,15 +85,15 @@ extension Identity {
             throw IdentityNotation.ParseError("--as needs a value: a user name, user:NAME, group:NAME or sa:NAMESPACE/NAME")
         }
         let subject: Subject = IdentityNotation.hasPrefix(value) ? try IdentityNotation.subject(parsing: value) : .user(value)
-        switch subject.kind {
-        case "ServiceAccount":
+        switch subject.knownKind {
+        case .serviceAccount:
             if !groups.isEmpty {
                 throw IdentityNotation.ParseError("--as-group goes with a user or a group, not a service account (its groups come from its token)")
             }
             return .serviceAccount(namespace: subject.namespace, name: subject.name)
-        case "Group":
+        case .group:
             return .authenticatedUser("", groups: [subject.name] + groups)
-        default:
+        case .user, nil:
             if let sa = Identity(name: subject.name).serviceAccount, groups.isEmpty {
                 return .serviceAccount(namespace: sa.namespace, name: sa.name)
             }
@@ -92,5 +102,36 @@ extension Identity {
             }
             return .authenticatedUser(subject.name, groups: groups)
         }
+    }
+}
+
+extension Subject {
+    /// The subject in rbacgraph's notation (``IdentityNotation/format(_:namespace:name:)``):
+    /// `user:NAME`, `group:NAME`, `sa:NAMESPACE/NAME`; a subject of an unknown kind, which
+    /// matches no one, as `KIND:NAME` with its kind verbatim.
+    public var notation: String {
+        guard let known = knownKind else { return kind + ":" + name }
+        return IdentityNotation.format(known, namespace: namespace, name: name)
+    }
+
+    /// The name a table shows beside the kind: `NAMESPACE/NAME` for a service account, the
+    /// name for any other kind.
+    public var qualifiedName: String { isKind(.serviceAccount) ? namespace + "/" + name : name }
+
+    /// `User alice`, `Group devs`, `ServiceAccount prod/api`: the kind verbatim and the
+    /// ``qualifiedName``, as pictures and path JSON print a subject.
+    public var displayName: String { kind + " " + qualifiedName }
+}
+
+extension ServiceAccountName {
+    /// `sa:NAMESPACE/NAME`, rbacgraph's notation.
+    public var notation: String { IdentityNotation.format(.serviceAccount, namespace: namespace, name: name) }
+}
+
+extension Identity {
+    /// The identity in rbacgraph's notation as a principal: `sa:NAMESPACE/NAME` for a
+    /// service account's token, `user:NAME` otherwise (its groups are not part of it).
+    public var principalNotation: String {
+        serviceAccount?.notation ?? IdentityNotation.format(.user, name: name)
     }
 }

@@ -13,3 +13,16 @@ extension PolicyRule {
         return .object(pairs)
     }
 }
+
+extension Subject {
+    /// The subject's fields as JSON shows them: `kind` (verbatim), `name`, and `namespace`
+    /// for a service account.
+    public var jsonFields: [(String, JSONValue)] {
+        var pairs: [(String, JSONValue)] = [("kind", .string(kind)), ("name", .string(name))]
+        if isKind(.serviceAccount) { pairs.append(("namespace", .string(namespace))) }
+        return pairs
+    }
+
+    /// ``jsonFields`` as an object: how who-can answers and grants show a subject.
+    public var json: JSONValue { .object(jsonFields) }
+}

@@ -100,6 +100,9 @@ public struct PodTemplate: Hashable, Sendable {
     /// `serviceAccountName` (or the deprecated `serviceAccount`); `default` when neither is written.
     public var serviceAccountName: String
     public var automountServiceAccountToken: Bool?
+    /// Whether a volume projects a `serviceAccountToken` source: the pod then holds a token
+    /// of its service account whatever `automountServiceAccountToken` says.
+    public var projectsServiceAccountToken: Bool
     public var secretReferences: [SecretReference]
     public var nodeName: String?
     public var hostPID: Bool
@@ -109,15 +112,20 @@ public struct PodTemplate: Hashable, Sendable {
     public var privileged: Bool
     /// Whether any volume is a `hostPath`.
     public var hostPathVolumes: Bool
+    /// The SecretProviderClasses of its `secrets-store.csi.k8s.io` volumes.
+    public var secretProviderClasses: [String] = []
+    /// Its `vault.hashicorp.com/…` annotations (the Vault Agent injector's).
+    public var vaultAnnotations: [String: String] = [:]
 
     public init(
         serviceAccountName: String = "default", automountServiceAccountToken: Bool? = nil,
         secretReferences: [SecretReference] = [], nodeName: String? = nil, hostPID: Bool = false,
         hostNetwork: Bool = false, hostIPC: Bool = false, privileged: Bool = false,
-        hostPathVolumes: Bool = false
+        hostPathVolumes: Bool = false, projectsServiceAccountToken: Bool = false
     ) {
         self.serviceAccountName = serviceAccountName
         self.automountServiceAccountToken = automountServiceAccountToken
+        self.projectsServiceAccountToken = projectsServiceAccountToken
         self.secretReferences = secretReferences
         self.nodeName = nodeName
         self.hostPID = hostPID
@@ -125,6 +133,16 @@ public struct PodTemplate: Hashable, Sendable {
         self.hostIPC = hostIPC
         self.privileged = privileged
         self.hostPathVolumes = hostPathVolumes
+    }
+
+    /// Whether a pod of this template holds an API token of its service account, as the
+    /// ServiceAccount admission plugin and the kubelet decide: a projected
+    /// `serviceAccountToken` volume always mounts one; otherwise the pod's own
+    /// `automountServiceAccountToken` wins over the ServiceAccount's, in both directions; when
+    /// neither is written, the token is mounted.
+    /// - Parameter serviceAccount: the pod's ServiceAccount object, when the input has it.
+    public func mountsToken(serviceAccount: ServiceAccount?) -> Bool {
+        projectsServiceAccountToken || (automountServiceAccountToken ?? serviceAccount?.automountServiceAccountToken ?? true)
     }
 }
 

@@ -71,7 +71,7 @@ extension EscalationGraph.Builder {
         for ns in namespaces { addGroup(ServiceAccountName.namespaceGroup(ns)) }
         extraGroups.forEach(addGroup)
         for b in g.bindings {
-            for s in b.subjects where s.kind.isExactly("Group") { addGroup(s.name) }
+            for s in b.subjects where s.isKind(.group) { addGroup(s.name) }
         }
         groups = groupList.sorted()
     }

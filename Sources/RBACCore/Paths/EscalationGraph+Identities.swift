@@ -15,7 +15,7 @@ extension EscalationGraph.Builder {
             var viaGroup: [(binding: BindingID, role: RoleID)] = []
             g.visitBindings(for: identity, selection) { visit in
                 guard case .bound(let b, let r, let subject) = visit else { return true }
-                if subject.kind.isExactly("Group") { viaGroup.append((b, r)) } else { direct.append((b, r)) }
+                if subject.isKind(.group) { viaGroup.append((b, r)) } else { direct.append((b, r)) }
                 for (j, rule) in g.roles[r].rules.enumerated() {
                     rules.append(SourcedRule(rule: rule, role: r, ruleIndex: j, binding: (b, subject)))
                 }

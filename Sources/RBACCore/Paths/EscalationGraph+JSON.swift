@@ -29,7 +29,7 @@ extension EscalationGraph {
                     if let src = access.bindings[b].source { p.append(("bindingSource", .string(src.description))) }
                 }
                 if let s = ev.subject {
-                    p.append(("subject", .string(s.kind == "ServiceAccount" ? "ServiceAccount \(s.namespace)/\(s.name)" : "\(s.kind) \(s.name)")))
+                    p.append(("subject", .string(s.displayName)))
                 }
                 p.append(("role", .string(access.roles[ev.role].displayName)))
                 if let src = access.roles[ev.role].source { p.append(("roleSource", .string(src.description))) }

@@ -25,7 +25,7 @@ extension EscalationGraph {
         var best: (cost: Int, node: Int)? = nil
         let search = layered(from: [s], maxSteps: maxSteps, forward: true) { i, cost in
             if reached(i) {
-                if best == nil || cost < best!.cost { best = (cost, i) }
+                if cost < best?.cost ?? Int.max { best = (cost, i) }
                 return false  // a path ends at its target
             }
             return best.map { cost + 1 < $0.cost } ?? true  // every step costs at least 1

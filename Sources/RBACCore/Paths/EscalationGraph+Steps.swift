@@ -299,7 +299,7 @@ extension EscalationGraph.Builder {
         }
 
         // aws-auth: map one's IAM identity to system:masters (EKS).
-        if ns == nil || ns!.isExactly(KubernetesConventions.controlPlaneNamespace),
+        if ns.map({ $0.isExactly(KubernetesConventions.controlPlaneNamespace) }) ?? true,
             let e = findAny(scope, ["update", "patch"], "", "configmaps", name: "aws-auth")
         {
             add(.fullAuthority, .awsAuth, [e], PathCondition("the cluster is EKS (aws-auth maps IAM identities)", observed: nil))

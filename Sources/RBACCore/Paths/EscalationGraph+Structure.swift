@@ -25,6 +25,7 @@ extension EscalationGraph.Builder {
         edge(allPods, allServiceAccounts, .runAs)
         edge(allPods, allSecrets, .mountSecrets)
         let nodesNode = node(.nodes)
+        let controlPlaneNodes = controlPlanePodsByNode()
         for ns in namespaces {
             let pods = node(.runPods(in: .namespace(ns)))
             let secrets = node(.secrets(in: .namespace(ns)))
@@ -63,6 +64,23 @@ extension EscalationGraph.Builder {
         // The running pods of a namespace hold their service accounts' tokens.
         let allRunning = node(.runningPods(in: .everyNamespace))
         let serviceAccountObjects = Dictionary(g.serviceAccounts.map { ($0.serviceAccountName, $0) }, uniquingKeysWith: { a, _ in a })
+        /// One pod or workload per service account of `ns`, in input order: the first that
+        /// mounts its token, else the first.
+        func tokenHolders(_ list: [Workload], _ ns: String) -> [Workload] {
+            var chosen: [String: Int] = [:]
+            var out: [Workload] = []
+            for w in list {
+                let sa = w.template.serviceAccountName
+                let mounts = w.template.mountsToken(serviceAccount: serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)])
+                if let i = chosen[sa] {
+                    if mounts && !out[i].template.mountsToken(serviceAccount: serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)]) { out[i] = w }
+                } else {
+                    chosen[sa] = out.count
+                    out.append(w)
+                }
+            }
+            return out
+        }
         for ns in namespaces {
             let running = node(.runningPods(in: .namespace(ns)))
             edge(allRunning, running, .everyNamespace)
@@ -71,11 +89,10 @@ extension EscalationGraph.Builder {
                 edge(running, node(.anyServiceAccount(in: .namespace(ns))), .podToken, namespace: ns, condition: PathCondition(
                     "a pod runs as the service account (the input has no pods in \(ns))", observed: nil))
                 // Workloads without their pods (manifests): each runs pods as its template says.
-                var seenTemplates = Set<String>()
-                for w in workloadsByNamespace[ns] ?? [] where seenTemplates.insert(w.template.serviceAccountName).inserted {
+                // One edge per service account, from a workload that mounts its token if any does.
+                for w in tokenHolders(workloadsByNamespace[ns] ?? [], ns) {
                     let sa = w.template.serviceAccountName
-                    let automount = w.template.automountServiceAccountToken
-                        ?? serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)]?.automountServiceAccountToken ?? true
+                    let automount = w.template.mountsToken(serviceAccount: serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)])
                     edge(running, node(.serviceAccount(namespace: ns, name: sa)), .podToken, namespace: ns,
                         condition: automount
                             ? PathCondition("a pod of \(w.kind) \(ns)/\(w.name) is running (the input shows the \(w.kind), not its pods)", observed: true)
@@ -100,6 +117,11 @@ extension EscalationGraph.Builder {
                     "\(pod) shares its node's namespaces (\(names)) and that exposes the node (the input shows the setting, not what the node runs)",
                     observed: nil))
             }
+            // One of them pinned (spec.nodeName) to a node that runs a control-plane pod of the
+            // input holds the control plane itself: no need to control just any node.
+            if let (pinned, controlPlane) = hostPodOnControlPlaneNode(here, controlPlaneNodes) {
+                edge(running, full, .controlPlanePod, namespace: ns, condition: controlPlanePodCondition(pinned, on: controlPlane))
+            }
             // Code in a running pod reads the secrets it mounts or takes as environment
             // variables (not image-pull secrets, which only the kubelet sees).
             let running_ = (pods.isEmpty ? (workloadsByNamespace[ns] ?? []) : pods)
@@ -111,11 +133,9 @@ extension EscalationGraph.Builder {
                             "a pod of \(w.kind) \(ns)/\(w.name) is running (the input shows the \(w.kind), not its pods)", observed: true))
                 }
             }
-            var seen = Set<String>()
-            for pod in pods where seen.insert(pod.template.serviceAccountName).inserted {
+            for pod in tokenHolders(pods, ns) {
                 let sa = pod.template.serviceAccountName
-                let automount = pod.template.automountServiceAccountToken
-                    ?? serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)]?.automountServiceAccountToken ?? true
+                let automount = pod.template.mountsToken(serviceAccount: serviceAccountObjects[ServiceAccountName(namespace: ns, name: sa)])
                 edge(running, node(.serviceAccount(namespace: ns, name: sa)), .podToken, namespace: ns,
                     condition: automount ? nil : PathCondition(
                         "pod \(ns)/\(pod.name) mounts its token (automountServiceAccountToken is false)", observed: false))
@@ -145,6 +165,47 @@ extension EscalationGraph.Builder {
                 controlPlane.map { "a node you control runs control-plane pods (kube-system/\($0.name) is in the input)" }
                     ?? "a node you control runs control-plane pods",
                 observed: controlPlane != nil ? true : nil))
+    }
+
+    /// The input's control-plane pods (``KubernetesConventions/isControlPlanePod(_:)``) by the
+    /// node they are pinned to (`spec.nodeName`), the first of each node.
+    func controlPlanePodsByNode() -> [String: Workload] {
+        var out: [String: Workload] = [:]
+        for pod in podsByNamespace[KubernetesConventions.controlPlaneNamespace] ?? [] where KubernetesConventions.isControlPlanePod(pod) {
+            guard let n = pod.template.nodeName, !n.isEmpty, out[n] == nil else { continue }
+            out[n] = pod
+        }
+        return out
+    }
+
+    /// The first pod or workload of `workloads` that reaches its node (privileged first, then
+    /// a hostPath volume or a host namespace) and is pinned to a node running a control-plane
+    /// pod, with that pod.
+    func hostPodOnControlPlaneNode(_ workloads: [Workload], _ controlPlane: [String: Workload]) -> (Workload, Workload)? {
+        func onControlPlane(_ w: Workload) -> Workload? { w.template.nodeName.flatMap { controlPlane[$0] } }
+        let reaching = workloads.filter { $0.template.privileged } + workloads.filter {
+            !$0.template.privileged && ($0.template.hostPathVolumes || !KubernetesConventions.hostNamespaces($0.template).isEmpty)
+        }
+        for w in reaching { if let cp = onControlPlane(w) { return (w, cp) } }
+        return nil
+    }
+
+    /// Why a pinned pod holds the control plane: shown true when it is privileged, not shown
+    /// when it mounts a hostPath volume or shares host namespaces (as for any node).
+    func controlPlanePodCondition(_ w: Workload, on controlPlane: Workload) -> PathCondition {
+        let pod = "\(w.kind == "Pod" ? "pod" : "a pod of \(w.kind)") \(w.namespace)/\(w.name)"
+        let node = w.template.nodeName ?? ""
+        let there = "\(pod) runs on node \(node) (spec.nodeName), as the control-plane pod \(controlPlane.namespace)/\(controlPlane.name) does,"
+        if w.template.privileged {
+            return PathCondition("\(there) and is privileged (the input shows both)", observed: true)
+        }
+        if w.template.hostPathVolumes {
+            return PathCondition("\(there) and mounts a hostPath volume that exposes the node (the input shows the mount, not the path)", observed: nil)
+        }
+        let names = KubernetesConventions.hostNamespaces(w.template).joined(separator: ", ")
+        return PathCondition(
+            "\(there) and shares its node's namespaces (\(names)) and that exposes the node (the input shows the setting, not what the node runs)",
+            observed: nil)
     }
 
     /// Pod Security admission decides whether privileged pods run in a namespace.

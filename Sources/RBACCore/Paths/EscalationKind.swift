@@ -41,6 +41,9 @@ public enum EscalationKind: String, CaseIterable, Hashable, Sendable, Codable {
     case nodePods = "node-pods"
     /// A node that runs control-plane pods gives full authority.
     case controlPlaneNode = "control-plane-node"
+    /// A running pod that reaches its node (privileged, hostPath, host namespaces) and is
+    /// pinned by `spec.nodeName` to a node running a control-plane pod gives full authority.
+    case controlPlanePod = "control-plane-pod"
     /// What holds in every namespace holds in each.
     case everyNamespace = "every-namespace"
     /// Any service account of a namespace includes each one.
@@ -60,7 +63,7 @@ public enum EscalationKind: String, CaseIterable, Hashable, Sendable, Codable {
     public var isGranted: Bool {
         switch self {
         case .memberOf, .systemMasters, .runAs, .mountSecrets, .privilegedPod, .hostNamespacePod, .readToken, .nodePods,
-            .controlPlaneNode, .everyNamespace, .eachServiceAccount, .podToken, .podSecret, .podTemplate, .namespaceAdmin,
+            .controlPlaneNode, .controlPlanePod, .everyNamespace, .eachServiceAccount, .podToken, .podSecret, .podTemplate, .namespaceAdmin,
             .containsSecret, .publicBinding:
             return false
         default: return true

@@ -84,9 +84,9 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
     /// Not unique (a namespace may be named `cluster` or `*`): compare nodes, not descriptions.
     public var description: String {
         switch self {
-        case .user(let n): return "user:\(n)"
-        case .group(let n): return "group:\(n)"
-        case .serviceAccount(let ns, let n): return "sa:\(ns)/\(n)"
+        case .user(let n): return IdentityNotation.format(.user, name: n)
+        case .group(let n): return IdentityNotation.format(.group, name: n)
+        case .serviceAccount(let ns, let n): return IdentityNotation.format(.serviceAccount, namespace: ns, name: n)
         case .fullAuthority: return "cluster-admin"
         case .namespaceAuthority(let ns): return "namespace-admin:\(ns)"
         case .runPods(let s): return "run-pods:\(s)"
@@ -103,11 +103,11 @@ public enum PathNode: Hashable, Sendable, CustomStringConvertible {
     /// The node of a binding subject already made effective (``Subject/effective(bindingNamespace:)``):
     /// `User`, `Group` or `ServiceAccount`; nil for any other kind.
     public init?(subject s: Subject) {
-        switch s.kind {
-        case "User": self = .user(s.name)
-        case "Group": self = .group(s.name)
-        case "ServiceAccount": self = .serviceAccount(namespace: s.namespace, name: s.name)
-        default: return nil
+        switch s.knownKind {
+        case .user: self = .user(s.name)
+        case .group: self = .group(s.name)
+        case .serviceAccount: self = .serviceAccount(namespace: s.namespace, name: s.name)
+        case nil: return nil
         }
     }
 

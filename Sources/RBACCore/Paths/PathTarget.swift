@@ -62,7 +62,7 @@ extension EscalationGraph {
         case .secret(let ns, let name):
             switch n {
             case .secrets(let scope): return scope.contains(namespace: ns)
-            case .secret(let sns, let sname): return name != nil && sns.isExactly(ns) && sname.isExactly(name!)
+            case .secret(let sns, let sname): return name.map { sns.isExactly(ns) && sname.isExactly($0) } ?? false
             default: return false
             }
         case .identity(let id):

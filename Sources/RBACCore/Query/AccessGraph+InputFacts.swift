@@ -8,7 +8,7 @@ extension AccessGraph {
         for r in roles { if let ns = r.namespace { set.insert(ns) } }
         for b in bindings {
             if let ns = b.namespace { set.insert(ns) }
-            for s in b.subjects where s.kind == "ServiceAccount" && !s.namespace.isEmpty { set.insert(s.namespace) }
+            for s in b.subjects where s.isKind(.serviceAccount) && !s.namespace.isEmpty { set.insert(s.namespace) }
         }
         for sa in serviceAccounts { set.insert(sa.namespace) }
         for s in secrets { set.insert(s.namespace) }
@@ -26,15 +26,9 @@ extension AccessGraph {
     public var knownIdentities: [String] {
         var set = Set<String>()
         for b in bindings {
-            for s in b.subjects {
-                switch s.kind {
-                case "User": set.insert("user:" + s.name)
-                case "Group": set.insert("group:" + s.name)
-                default: break
-                }
-            }
+            for s in b.subjects where s.isKind(.user) || s.isKind(.group) { set.insert(s.notation) }
         }
-        for sa in knownServiceAccounts { set.insert("sa:\(sa)") }
+        for sa in knownServiceAccounts { set.insert(sa.notation) }
         return set.sorted()
     }
 }

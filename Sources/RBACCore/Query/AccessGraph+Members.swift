@@ -31,7 +31,7 @@ extension AccessGraph {
         for sa in serviceAccounts { set.insert(sa.serviceAccountName) }
         for b in bindings {
             for s in b.subjects {
-                if let e = s.effective(bindingNamespace: b.namespace ?? ""), e.kind == "ServiceAccount" {
+                if let e = s.effective(bindingNamespace: b.namespace ?? ""), e.isKind(.serviceAccount) {
                     set.insert(ServiceAccountName(namespace: e.namespace, name: e.name))
                 }
             }
@@ -43,7 +43,7 @@ extension AccessGraph {
     /// Every user named by a `User` subject, sorted.
     public var knownUsers: [String] {
         var seen = Set<ExactKey>()
-        return bindings.flatMap { $0.subjects.filter { $0.kind.isExactly("User") && seen.insert(ExactKey($0.name)).inserted }.map(\.name) }
+        return bindings.flatMap { $0.subjects.filter { $0.isKind(.user) && seen.insert(ExactKey($0.name)).inserted }.map(\.name) }
             .sorted()
     }
 
@@ -55,14 +55,14 @@ extension AccessGraph {
     public func knownMembers(ofGroup group: String) -> [String] {
         let sas = knownServiceAccounts
         switch group {
-        case ServiceAccountName.allServiceAccountsGroup: return sas.map { "sa:\($0)" }
+        case ServiceAccountName.allServiceAccountsGroup: return sas.map(\.notation)
         case Identity.authenticatedGroup:
-            return knownUsers.filter { $0 != Identity.anonymousUser }.map { "user:" + $0 } + sas.map { "sa:\($0)" }
-        case Identity.unauthenticatedGroup: return ["user:" + Identity.anonymousUser]
+            return knownUsers.filter { $0 != Identity.anonymousUser }.map { IdentityNotation.format(.user, name: $0) } + sas.map(\.notation)
+        case Identity.unauthenticatedGroup: return [IdentityNotation.format(.user, name: Identity.anonymousUser)]
         default:
             if group.hasPrefix("system:serviceaccounts:") {
                 let ns = String(group.dropFirst("system:serviceaccounts:".count))
-                return sas.filter { $0.namespace.isExactly(ns) }.map { "sa:\($0)" }
+                return sas.filter { $0.namespace.isExactly(ns) }.map(\.notation)
             }
             return []
         }

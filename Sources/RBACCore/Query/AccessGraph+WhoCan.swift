@@ -108,7 +108,7 @@ extension Subject {
     /// subjects that name the same principal are equal in this form.
     public var canonical: Subject {
         var s = self
-        if kind == "ServiceAccount" { s.apiGroup = "" } else { s.apiGroup = "rbac.authorization.k8s.io"; s.namespace = "" }
+        if isKind(.serviceAccount) { s.apiGroup = "" } else { s.apiGroup = "rbac.authorization.k8s.io"; s.namespace = "" }
         return s
     }
 }

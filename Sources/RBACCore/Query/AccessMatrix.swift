@@ -19,8 +19,24 @@ public struct AccessMatrix: Sendable {
 
     /// rakkess's default verbs.
     public static let defaultVerbs = ["list", "create", "update", "delete"]
+    /// Every verb of the standard resource API (rakkess's `--verbs` with all of them): the
+    /// columns of `access-matrix -o wide`.
+    public static let allStandardVerbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
     /// Resources that only exist for checks (impersonation, signing): not objects one lists.
-    static let virtual: Set<String> = ["/users", "/groups", "authentication.k8s.io/userextras", "authentication.k8s.io/uids", "certificates.k8s.io/signers"]
+    static let virtual: Set<GroupResource> = [
+        GroupResource("", "users"), GroupResource("", "groups"), GroupResource("authentication.k8s.io", "userextras"),
+        GroupResource("authentication.k8s.io", "uids"), GroupResource("certificates.k8s.io", "signers"),
+    ]
+
+    /// A resource by API group and name.
+    struct GroupResource: Hashable {
+        var group: String
+        var resource: String
+        init(_ group: String, _ resource: String) {
+            self.group = group
+            self.resource = resource
+        }
+    }
 
     public var identity: Identity
     /// `nil`: cluster-wide.
@@ -33,16 +49,16 @@ public struct AccessMatrix: Sendable {
         self.namespace = namespace
         self.verbs = verbs
         var resources: [(group: String, name: String, namespaced: Bool)] = APIResource.standard
-            .filter { !Self.virtual.contains("\($0.group)/\($0.name)") }
+            .filter { !Self.virtual.contains(GroupResource($0.group, $0.name)) }
             .map { ($0.group, $0.name, $0.namespaced) }
-        var known = Set(resources.map { "\($0.group)/\($0.name)" })
+        var known = Set(resources.map { GroupResource($0.group, $0.name) })
         let knownGroups = Set(APIResource.standard.map(\.group))
         // Custom resources the input's rules name (scope unknown: listed as namespaced).
         for role in graph.roles {
             // The built-in policy's own rules name retired groups (extensions): not the input's.
             for rule in role.rules where !graph.builtInRules.contains(rule) {
                 for group in rule.apiGroups where group != "*" && !knownGroups.contains(group) {
-                    for r in rule.resources where r != "*" && !r.contains("/") && known.insert("\(group)/\(r)").inserted {
+                    for r in rule.resources where r != "*" && !r.contains("/") && known.insert(GroupResource(group, r)).inserted {
                         resources.append((group, r, true))
                     }
                 }

@@ -42,13 +42,55 @@ public struct QueryEvaluator: Sendable {
         }
     }
 
-    /// A query that cannot be answered.
-    public struct QueryError: Error, Hashable, Sendable {
-        public var message: String
+    /// Why a query cannot be answered; its ``message`` is the answer's `error`.
+    public enum QueryError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// No `op` field.
+        case missingOp
+        /// An `op` that is none of the ops.
+        case unknownOp(String)
+        /// No `verb` field (authorize, who-can).
+        case missingVerb
+        /// An op without a field it needs: `role-rules` without `name`, `create-role` without `object`.
+        case missingField(op: String, field: String)
+        /// `paths` without a `from` identity in the notation.
+        case missingPathStart
+        /// A `to` that is no path target.
+        case unreadableTarget(String)
+        /// `serviceAccount` is not `NAMESPACE/NAME`.
+        case malformedServiceAccount
+        /// `role-rules` names a role the input does not have.
+        case roleNotFound(kind: String, name: String)
+        /// `create-binding`/`create-role` without an object decoder (see ``ObjectDecoder``).
+        case noObjectDecoder(op: String)
+        /// The object could not be read; what the decoder said.
+        case unreadableObject(String)
+        /// The object is not one binding (`create-binding`) or one role (`create-role`).
+        case wrongObject(op: String)
+
+        public var message: String {
+            switch self {
+            case .missingOp: return "missing op"
+            case .unknownOp(let op): return "unknown op \"\(op)\""
+            case .missingVerb: return "missing verb"
+            case .missingField(let op, let field): return "\(op) needs \(field)"
+            case .missingPathStart: return "paths needs from: user:NAME, group:NAME or sa:NS/NAME"
+            case .unreadableTarget(let text): return "cannot read the target \"\(text)\""
+            case .malformedServiceAccount: return "serviceAccount must be NAMESPACE/NAME"
+            case .roleNotFound(let kind, let name): return "\(kind.lowercased()) \"\(name)\" not found"
+            case .noObjectDecoder(let op): return "\(op) is not available: no object decoder"
+            case .unreadableObject(let why): return "cannot read object: \(why)"
+            case .wrongObject(let op):
+                return op == "create-binding"
+                    ? "create-binding needs one RoleBinding or ClusterRoleBinding as object"
+                    : "create-role needs one Role or ClusterRole as object"
+            }
+        }
+
+        public var description: String { message }
     }
 
     private func fields(for q: JSONValue) throws(QueryError) -> [(String, JSONValue)] {
-        guard let op = q["op"]?.stringValue else { throw QueryError(message: "missing op") }
+        guard let op = q["op"]?.stringValue else { throw .missingOp }
         switch op {
         case "authorize":
             let d = graph.authorize(try Self.identity(q), try Self.request(q))
@@ -65,7 +107,7 @@ public struct QueryEvaluator: Sendable {
             if !result.errors.isEmpty { out.append(("evaluationError", .string(result.errors.joined(separator: ", ")))) }
             return out
         case "role-rules":
-            guard let name = q["name"]?.stringValue else { throw QueryError(message: "role-rules needs name") }
+            guard let name = q["name"]?.stringValue else { throw .missingField(op: "role-rules", field: "name") }
             let kind = q["kind"]?.stringValue ?? "ClusterRole"
             let role: Role?
             if kind == "Role" {
@@ -73,14 +115,14 @@ public struct QueryEvaluator: Sendable {
             } else {
                 role = graph.clusterRole(named: name)
             }
-            guard let role else { throw QueryError(message: "\(kind.lowercased()) \"\(name)\" not found") }
+            guard let role else { throw .roleNotFound(kind: kind, name: name) }
             return [("rules", .array(role.rules.map(\.json)))]
         case "paths":
             guard let fromText = q["from"]?.stringValue, let from = PathNode.identity(parsing: fromText) else {
-                throw QueryError(message: "paths needs from: user:NAME, group:NAME or sa:NS/NAME")
+                throw .missingPathStart
             }
             let toText = q["to"]?.stringValue ?? "cluster-admin"
-            guard let target = PathTarget.parse(toText) else { throw QueryError(message: "cannot read the target \"\(toText)\"") }
+            guard let target = PathTarget.parse(toText) else { throw .unreadableTarget(toText) }
             var maxSteps = 8
             if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
             let answer = paths.answer(PathQuery(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true))
@@ -90,40 +132,39 @@ public struct QueryEvaluator: Sendable {
             let verdict = graph.admission(of: object, by: try Self.identity(q), verb: .create)
             return [("allowed", .bool(verdict.allowed)), ("reasons", .array(verdict.reasons.map { .string($0) }))]
         default:
-            throw QueryError(message: "unknown op \"\(op)\"")
+            throw .unknownOp(op)
         }
     }
 
     /// The single binding (for `create-binding`) or role (`create-role`) in a query's `object`.
     private func object(of q: JSONValue, op: String) throws(QueryError) -> Admission.Object {
-        guard let json = q["object"], case .object = json else { throw QueryError(message: "\(op) needs object") }
-        guard let decodeObject else { throw QueryError(message: "\(op) is not available: no object decoder") }
+        guard let json = q["object"], case .object = json else { throw .missingField(op: op, field: "object") }
+        guard let decodeObject else { throw .noObjectDecoder(op: op) }
         let cluster: Cluster
         do {
             cluster = try decodeObject(json.serialized())
         } catch {
-            throw QueryError(message: "cannot read object: \(error)")
+            throw .unreadableObject("\(error)")
         }
         if op == "create-binding" {
             guard cluster.bindings.count == 1, cluster.roles.isEmpty else {
-                throw QueryError(message: "create-binding needs one RoleBinding or ClusterRoleBinding as object")
+                throw .wrongObject(op: op)
             }
             return .binding(cluster.bindings[0])
         }
         guard cluster.roles.count == 1, cluster.bindings.isEmpty else {
-            throw QueryError(message: "create-role needs one Role or ClusterRole as object")
+            throw .wrongObject(op: op)
         }
         return .role(cluster.roles[0])
     }
 
+    /// A subject of a who-can answer: its kind, name and namespace (what the conformance suites
+    /// compare), and every grant that allows it, as `rbacgraph who-can -o json` gives them (none
+    /// for `Group system:masters`, which the API server allows everything ahead of RBAC).
     private func subjectJSON(_ s: AllowedSubject) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("kind", .string(s.subject.kind)), ("name", .string(s.subject.name))]
-        if s.subject.kind == "ServiceAccount" { pairs.append(("namespace", .string(s.subject.namespace))) }
-        if let g = s.grant {
-            pairs.append(("binding", .string(graph.bindings[g.binding].displayName)))
-            pairs.append(("role", .string(graph.roles[g.role].displayName)))
-            if graph.isBuiltInOnly(g) { pairs.append(("builtIn", .bool(true))) }
-        }
+        var pairs = s.subject.jsonFields
+        pairs.append(("grants", .array(s.grants.map(graph.json))))
+        if s.grants.isEmpty { pairs.append(("reason", .string("system:masters is allowed everything by the API server"))) }
         return .object(pairs)
     }
 
@@ -132,7 +173,7 @@ public struct QueryEvaluator: Sendable {
     static func identity(_ q: JSONValue) throws(QueryError) -> Identity {
         if let sa = q["serviceAccount"]?.stringValue, !sa.isEmpty {
             guard let slash = sa.firstIndex(of: "/") else {
-                throw QueryError(message: "serviceAccount must be NAMESPACE/NAME")
+                throw .malformedServiceAccount
             }
             return .serviceAccount(namespace: String(sa[..<slash]), name: String(sa[sa.index(after: slash)...]))
         }
@@ -146,7 +187,7 @@ public struct QueryEvaluator: Sendable {
 
     /// The request of a query: `path` makes it a non-resource request.
     static func request(_ q: JSONValue) throws(QueryError) -> Request {
-        guard let verb = q["verb"]?.stringValue else { throw QueryError(message: "missing verb") }
+        guard let verb = q["verb"]?.stringValue else { throw .missingVerb }
         if let path = q["path"]?.stringValue, q["resourceRequest"]?.boolValue != true {
             return .nonResource(verb: verb, path: path)
         }

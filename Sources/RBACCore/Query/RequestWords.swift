@@ -157,10 +157,10 @@ public struct RequestWords: Sendable {
         } else {
             let subject: Subject
             do { subject = try IdentityNotation.subject(parsing: target) } catch { throw ParseError(error.message) }
-            switch subject.kind {
-            case "ServiceAccount": rr = ResourceRequest(verb: verb, resource: "serviceaccounts", namespace: subject.namespace, name: subject.name)
-            case "Group": rr = ResourceRequest(verb: verb, resource: "groups", namespace: "", name: subject.name)
-            default: rr = ResourceRequest(verb: verb, resource: "users", namespace: "", name: subject.name)
+            switch subject.knownKind {
+            case .serviceAccount: rr = ResourceRequest(verb: verb, resource: "serviceaccounts", namespace: subject.namespace, name: subject.name)
+            case .group: rr = ResourceRequest(verb: verb, resource: "groups", namespace: "", name: subject.name)
+            case .user, nil: rr = ResourceRequest(verb: verb, resource: "users", namespace: "", name: subject.name)
             }
         }
         if let namespace, !clusterWide, rr.namespace != namespace, !rr.namespace.isEmpty {

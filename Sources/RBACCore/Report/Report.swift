@@ -8,13 +8,21 @@ public struct Report: Sendable {
         public var name: String
         /// What it can do, compacted: one line per scope and resource.
         public var permissions: [PermissionLine]
-        /// The bindings (and roles) it holds permissions through.
+        /// The bindings (and roles) it holds permissions through, by display name.
         public var grants: [(binding: String, role: String)]
+        /// The same bindings and roles, by handle in the report's graph.
+        public var grantHandles: [BindingAndRole]
         /// Its most severe finding.
         public var worst: Severity?
         public var findingCount: Int
         /// From audit logs, when given.
         public var usage: LeastPrivilege.Usage?
+    }
+
+    /// A binding and the role it binds, by handle.
+    public struct BindingAndRole: Hashable, Sendable {
+        public var binding: BindingID
+        public var role: RoleID
     }
 
     /// What was analysed: the report's header, and its `input` in JSON.
@@ -27,17 +35,33 @@ public struct Report: Sendable {
         public var auditLogs: [String]
         public var auditRequests: Int?
 
-        public init(files: [String], objects: Int, auditLogs: [String] = [], auditRequests: Int? = nil) {
+        /// For a live cluster (no files): where it was read, `context "dev" (https://…)`.
+        public var cluster: String?
+        /// What could not be read from the cluster (`pods: forbidden …`), and what that leaves
+        /// unknown (`pod facts unknown, not false: …`): findings resting on it may be missing.
+        public var notRead: [String]
+        public var unknown: [String]
+
+        public init(
+            files: [String], objects: Int, auditLogs: [String] = [], auditRequests: Int? = nil,
+            cluster: String? = nil, notRead: [String] = [], unknown: [String] = []
+        ) {
             self.files = files
             self.objects = objects
             self.auditLogs = auditLogs
             self.auditRequests = auditRequests
+            self.cluster = cluster
+            self.notRead = notRead
+            self.unknown = unknown
         }
 
-        /// `Input: FILES — N objects; audit: LOGS (M requests)`.
+        /// `Input: FILES — N objects; audit: LOGS (M requests)`, then what could not be read
+        /// and what that leaves unknown.
         public var summary: String {
-            "Input: \(files.joined(separator: ", ")) — \(objects) objects"
+            "Input: \(cluster.map { "the cluster of \($0)" } ?? files.joined(separator: ", ")) — \(objects) objects"
                 + (auditLogs.isEmpty ? "" : "; audit: \(auditLogs.joined(separator: ", ")) (\(auditRequests ?? 0) requests)")
+                + (notRead.isEmpty ? "" : "; not read from the cluster (findings resting on it may be missing): \(notRead.joined(separator: "; "))")
+                + (unknown.isEmpty ? "" : "; " + unknown.joined(separator: "; "))
         }
     }
 
@@ -113,8 +137,9 @@ public struct Report: Sendable {
         let origins = ObjectOrigins(graph)
         // An identity the built-in policy alone brings to full authority: its path is not news,
         // whatever path of the input was found first (as `escalations --fail-if-any`).
+        // A finding names its principal in the notation: compare with the nodes' printed form.
         let reachedByBuiltIns = all.contains { $0.ruleID == "escalation-path" }
-            ? context.escalation.identitiesReachingByBuiltInsAlone(.fullAuthority) : []
+            ? Set(context.escalation.identitiesReachingByBuiltInsAlone(.fullAuthority).map(\.description)) : []
         let notNews = { (f: Finding) in
             origins.isBuiltInOnly(f) || (f.ruleID == "escalation-path" && f.principal.map(reachedByBuiltIns.contains) == true)
         }
@@ -129,7 +154,7 @@ public struct Report: Sendable {
         let everyone = Self.principals(graph: graph, findings: findings, usages: usages, namespace: namespace)
             .filter { p in subject.map { $0.matches(p.name) } ?? true }
         let onlyBuiltIn = { (p: Principal) in
-            p.usage == nil && !p.grants.isEmpty && p.findingCount == 0 && p.grants.allSatisfy { origins.isBuiltIn($0.binding) }
+            p.usage == nil && !p.grants.isEmpty && p.findingCount == 0 && p.grantHandles.allSatisfy { graph.bindings[$0.binding].origin.isBuiltIn }
         }
         self.principals = everyone.filter { !onlyBuiltIn($0) }
         self.builtInPrincipals = everyone.filter(onlyBuiltIn).map(\.name).sorted()
@@ -178,7 +203,7 @@ public struct Report: Sendable {
         for (name, identity) in order {
             var permissions: [PermissionLine] = []
             var grants: [(String, String)] = []
-            var seenGrants = Set<String>()
+            var handles: [BindingAndRole] = []
             // Its rules by where they hold: the ClusterRoleBindings' cluster-wide, then each
             // namespace's RoleBindings'.
             var scopes: [(scope: Scope, rules: [RuleGrant])] = []
@@ -191,8 +216,11 @@ public struct Report: Sendable {
             }
             for (scope, rules) in scopes {
                 for rg in rules {
-                    let g = (graph.bindings[rg.grant.binding].displayName, graph.roles[rg.grant.role].displayName)
-                    if seenGrants.insert(g.0 + g.1).inserted { grants.append(g) }
+                    let h = BindingAndRole(binding: rg.grant.binding, role: rg.grant.role)
+                    if !handles.contains(h) {
+                        handles.append(h)
+                        grants.append((graph.bindings[h.binding].displayName, graph.roles[h.role].displayName))
+                    }
                 }
                 permissions += CompactPermission.compact(rules).map {
                     PermissionLine(
@@ -202,7 +230,7 @@ public struct Report: Sendable {
             }
             let mine = findings.filter { $0.principal == name }
             out.append(Principal(
-                name: name, permissions: permissions, grants: grants,
+                name: name, permissions: permissions, grants: grants, grantHandles: handles,
                 worst: mine.map(\.severity).max(), findingCount: mine.count, usage: usageByName[name]))
         }
         return out.sorted { a, b in
@@ -221,23 +249,20 @@ extension String {
     }
 }
 
-/// The origin of the RBAC objects of a graph by display name, to tell findings that rest only on
-/// the built-in policy.
+/// The origin of the RBAC objects of a graph by kind, namespace and name, to tell findings that
+/// rest only on the built-in policy.
 struct ObjectOrigins {
-    private var byName: [String: ObjectOrigin] = [:]
-    private var inputObjects = Set<String>()
+    private var rbacObjects: [ObjectKey: ObjectOrigin] = [:]
+    private var inputObjects = Set<ObjectKey>()
 
     init(_ graph: AccessGraph) {
-        for r in graph.roles { byName[r.displayName] = r.origin }
-        for b in graph.bindings { byName[b.displayName] = b.origin }
-        for sa in graph.serviceAccounts { inputObjects.insert("ServiceAccount/\(sa.namespace)/\(sa.name)") }
-        for n in graph.namespaces { inputObjects.insert("Namespace/\(n.name)") }
-        for s in graph.secrets { inputObjects.insert("Secret/\(s.namespace)/\(s.name)") }
-        for w in graph.workloads { inputObjects.insert("\(w.kind)/\(w.namespace)/\(w.name)") }
+        for r in graph.roles { rbacObjects[ObjectKey(r)] = r.origin }
+        for b in graph.bindings { rbacObjects[ObjectKey(b)] = b.origin }
+        for sa in graph.serviceAccounts { inputObjects.insert(ObjectKey(kind: "ServiceAccount", namespace: sa.namespace, name: sa.name)) }
+        for n in graph.namespaces { inputObjects.insert(ObjectKey(kind: "Namespace", name: n.name)) }
+        for s in graph.secrets { inputObjects.insert(ObjectKey(kind: "Secret", namespace: s.namespace, name: s.name)) }
+        for w in graph.workloads { inputObjects.insert(ObjectKey(kind: w.kind, namespace: w.namespace, name: w.name)) }
     }
-
-    /// Whether the role or binding of that display name is an unmodified built-in object.
-    func isBuiltIn(_ displayName: String) -> Bool { byName[displayName]?.isBuiltIn == true }
 
     /// Whether a finding is about built-in objects only: at least one RBAC object it names is an
     /// unmodified built-in one, and none it names is the input's (an RBAC object written or
@@ -245,8 +270,8 @@ struct ObjectOrigins {
     func isBuiltInOnly(_ f: Finding) -> Bool {
         var sawBuiltIn = false
         for ref in [f.object] + f.related {
-            let key = ref.description
-            if let origin = byName[key] {
+            let key = ref.key
+            if let origin = rbacObjects[key] {
                 if !origin.isBuiltIn { return false }
                 sawBuiltIn = true
             } else if inputObjects.contains(key) {

@@ -183,17 +183,17 @@ public enum APIServerValidation {
         var path: String { "subjects[\(index)]" }
         let group = "rbac.authorization.k8s.io"
         if s.name.isEmpty { out.append(.required("\(path).name")) }
-        switch s.kind {
-        case "ServiceAccount":
+        switch s.knownKind {
+        case .serviceAccount:
             if !s.name.isEmpty {
                 for m in dns1123SubdomainProblems(s.name) { out.append(.invalid("\(path).name", goQuote(s.name), m)) }
             }
             if !s.apiGroup.isEmpty { out.append(.notSupported("\(path).apiGroup", s.apiGroup, [""])) }
             if !namespaced && s.namespace.isEmpty { out.append(.required("\(path).namespace")) }
-        case "User", "Group":
+        case .user, .group:
             let apiGroup = s.apiGroup.isEmpty ? group : s.apiGroup  // defaulted
             if apiGroup != group { out.append(.notSupported("\(path).apiGroup", apiGroup, [group])) }
-        default:
+        case nil:
             out.append(.notSupported("\(path).kind", s.kind, ["ServiceAccount", "User", "Group"]))
         }
         return out

@@ -136,40 +136,21 @@ struct OutputOptions<Formats: OutputFormats>: ParsableArguments {
     }
 }
 
-/// kubectl's `--no-headers`, for commands that print tables.
+/// kubectl's `--no-headers`, for commands that print tables (`-o table` and `-o wide`).
 struct TableOptions: ParsableArguments {
     @Flag(help: "Print table rows only: no title, no header line, no notes (as kubectl).")
     var noHeaders = false
+
+    /// A usage error when `--no-headers` comes with a format that is not a table.
+    func check(_ output: OutputFormat) throws {
+        if noHeaders && !output.isTable {
+            throw ValidationError("--no-headers goes with a table (-o table or wide), not -o \(output.rawValue).")
+        }
+    }
 }
 
 /// JSON forms of the model, shared by the subcommands.
 enum JSONForms {
-    static func subject(_ s: Subject) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("kind", .string(s.kind)), ("name", .string(s.name))]
-        if s.kind == "ServiceAccount" { pairs.append(("namespace", .string(s.namespace))) }
-        return .object(pairs)
-    }
-
-    static func grant(_ g: Grant, in graph: AccessGraph) -> JSONValue {
-        let b = graph.bindings[g.binding]
-        let r = graph.roles[g.role]
-        var binding: [(String, JSONValue)] = [("kind", .string(b.kind.rawValue)), ("name", .string(b.name))]
-        if let ns = b.namespace { binding.append(("namespace", .string(ns))) }
-        if let src = b.source { binding.append(("source", .string(src.description))) }
-        var role: [(String, JSONValue)] = [("kind", .string(r.kind.rawValue)), ("name", .string(r.name))]
-        if let ns = r.namespace { role.append(("namespace", .string(ns))) }
-        if let src = r.source { role.append(("source", .string(src.description))) }
-        if b.origin != .input { binding.append(("origin", .string(b.origin.rawValue))) }
-        if r.origin != .input { role.append(("origin", .string(r.origin.rawValue))) }
-        var pairs: [(String, JSONValue)] = [
-            ("subject", subject(g.subject)), ("binding", .object(binding)), ("role", .object(role)),
-            ("ruleIndex", .number(Double(g.ruleIndex))), ("rule", r.rules[g.ruleIndex].json),
-        ]
-        // Only from unmodified built-in objects: true, but not news.
-        if graph.isBuiltInOnly(g) { pairs.append(("builtIn", .bool(true))) }
-        return .object(pairs)
-    }
-
     static func request(_ r: Request) -> JSONValue {
         switch r {
         case .nonResource(let verb, let path):

@@ -109,6 +109,7 @@ struct PathPrinter {
             return "a legacy service-account token secret holds a token"
         case .nodePods: return "a node's kubelet runs, and holds the tokens of, the pods scheduled there"
         case .controlPlaneNode: return "a control-plane node holds the cluster's own credentials"
+        case .controlPlanePod: return "a pod that reaches its node, on a node that runs the control plane, holds the cluster's own credentials"
         case .everyNamespace: return "what holds in every namespace holds in \(s.namespace ?? namespace(of: to) ?? "each")"
         case .eachServiceAccount: return "any service account includes \(to.description)"
         case .podToken: return "a running pod holds its service account's token"
@@ -130,16 +131,25 @@ struct PathPrinter {
 
     /// Whether a binding subject names the node itself (then it goes without saying).
     private func subject(_ s: Subject, isNode i: NodeID) -> Bool {
-        switch esc.nodes[i] {
-        case .user(let n): return s.kind == "User" && s.name == n
-        case .group(let n): return s.kind == "Group" && s.name == n
-        case .serviceAccount(let ns, let n): return s.kind == "ServiceAccount" && s.namespace == ns && s.name == n
-        default: return false
-        }
+        PathNode(subject: s) == esc.nodes[i]
     }
 
     static func location(_ s: SourceLocation?) -> String? {
         s.map { "\($0.file):\($0.line)" }
+    }
+
+    /// The `-o wide` columns of a path: the first grant behind it (`binding → role`) and where
+    /// that binding is written; "-" for a path with no grant (membership alone).
+    func firstGrant(_ p: PrivilegePath) -> (grant: String, source: String) {
+        for s in p.steps {
+            for e in s.evidence {
+                let role = esc.access.roles[e.role].displayName
+                guard let b = e.binding else { return ("(a binding one creates) → \(role)", "-") }
+                let binding = esc.access.bindings[b]
+                return ("\(binding.displayName) → \(role)", Self.location(binding.source) ?? "-")
+            }
+        }
+        return ("-", "-")
     }
 
     /// The lines under a step: its grants (binding → role, rule, where they are written), why a
@@ -155,7 +165,7 @@ struct PathPrinter {
                 let binding = esc.access.bindings[b]
                 line += binding.displayName
                 if let subj = e.subject, !subject(subj, isNode: s.from) {
-                    line += " (to \(subj.kind) \(subj.kind == "ServiceAccount" ? "\(subj.namespace)/\(subj.name)" : subj.name))"
+                    line += " (to \(subj.displayName))"
                 }
                 sources.append(Self.location(binding.source) ?? "?")
             } else {
@@ -231,7 +241,7 @@ struct PathPrinter {
             }
             rows.append(p)
         }
-        return (rows, groupOrder.map { ($0, members[$0]!) })
+        return (rows, groupOrder.map { ($0, members[$0] ?? []) })
     }
 
     /// `  through group:G: sa:a/b, sa:a/c, … (12 in all)` lines for collapsed members.

@@ -10,7 +10,9 @@ extension RBACGraphCommand {
             discussion: """
                 One row per resource — the standard API resources, plus the custom resources the \
                 input's rules name — and one column per verb (rakkess's list, create, update, \
-                delete unless --verbs says otherwise). Each cell is one can-i answer.
+                delete unless --verbs says otherwise; with -o wide every standard verb: get, \
+                list, watch, create, update, patch, delete, deletecollection). Each cell is one \
+                can-i answer. --no-headers prints the rows only.
 
                 -n NS (default: the namespace "default"): the namespaced resources, asked in NS. \
                 -A: every resource, asked cluster-wide (the request with no namespace, as \
@@ -25,7 +27,7 @@ extension RBACGraphCommand {
                 """)
 
         @OptionGroup var input: InputOptions
-        @OptionGroup var outputOptions: OutputOptions<TextFormats>
+        @OptionGroup var outputOptions: OutputOptions<WideTextFormats>
         @OptionGroup var tableOptions: TableOptions
         var output: OutputFormat { outputOptions.format }
 
@@ -48,11 +50,12 @@ extension RBACGraphCommand {
         @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Every resource, asked cluster-wide (no namespace).")
         var allNamespaces = false
 
-        @Option(help: ArgumentHelp("The verbs, comma-separated (default: list,create,update,delete).", valueName: "verbs"))
+        @Option(help: ArgumentHelp("The verbs, comma-separated (default: list,create,update,delete; with -o wide every standard verb).", valueName: "verbs"))
         var verbs: String?
 
         var verbList: [String] {
-            verbs.map { $0.split(separator: ",").map(String.init) } ?? RBACCore.AccessMatrix.defaultVerbs
+            verbs.map { $0.split(separator: ",").map(String.init) }
+                ?? (output == .wide ? RBACCore.AccessMatrix.allStandardVerbs : RBACCore.AccessMatrix.defaultVerbs)
         }
 
         func validate() throws {
@@ -60,7 +63,7 @@ extension RBACGraphCommand {
             if given.count != 1 { throw ValidationError("Give exactly one of --as IDENTITY, --sa NAMESPACE/NAME or --group NAME.") }
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if verbList.isEmpty || verbList.contains(where: \.isEmpty) { throw ValidationError("--verbs takes verbs separated by commas.") }
-            if tableOptions.noHeaders && output != .table { throw ValidationError("--no-headers goes with -o table.") }
+            try tableOptions.check(output)
             do { _ = try identity() } catch let e as IdentityNotation.ParseError { throw ValidationError(e.message) }
         }
 
@@ -71,7 +74,8 @@ extension RBACGraphCommand {
         }
 
         func run() throws {
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let graph = loaded.graph
             let id = try identity()
             if !input.quiet {
                 for v in verbList where !RequestWords.resourceVerbs.contains(v) { Terminal.warn("verb '\(v)' is not a known verb") }
@@ -82,7 +86,7 @@ extension RBACGraphCommand {
             let matrix = RBACCore.AccessMatrix(graph: graph, identity: id, namespace: ns, verbs: verbList)
             try outputOptions.redirectText()
             switch output {
-            case .table:
+            case .table, .wide:
                 let color = Terminal.colorStdout
                 var table = Table(["NAME"] + matrix.verbs.map { $0.uppercased() })
                 for row in matrix.rows { table.add([row.name] + row.allowed.map { $0 ? "✔" : "✖" }) }
@@ -94,10 +98,15 @@ extension RBACGraphCommand {
                     guard c > 0 else { return text }
                     return Terminal.paint(text, text == "✔" ? "32" : "31", color: color)
                 }, terminator: "")
+                if let footer = loaded.notReadLines(heading: "not read from the cluster (a ✖ may be a ✔)") { print(footer) }
             default:
-                output.emit(matrix.json)
+                if case .object(let pairs) = matrix.json, !loaded.notReadFields.isEmpty {
+                    output.emit(.object(pairs + loaded.notReadFields))
+                } else {
+                    output.emit(matrix.json)
+                }
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            try loaded.exitIfIncomplete(rbacOnly: true)
         }
     }
 }

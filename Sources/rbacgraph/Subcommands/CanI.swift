@@ -16,6 +16,10 @@ extension RBACGraphCommand {
                   rbacgraph can-i create pods --as alice --as-group devs -n dev -f manifests/
                   rbacgraph can-i --list --sa kube-system/default -n kube-system -f cluster.yaml
 
+                --list prints kubectl's table (RESOURCES, NON-RESOURCE URLS, RESOURCE NAMES, \
+                VERBS) and the roles each row comes FROM; -o wide adds THROUGH, the bindings; \
+                --no-headers prints the rows only.
+
                 Writing RBAC objects: the API server also runs its escalation check (bind on the \
                 role, escalate, or holding every rule granted). These check both:
                   rbacgraph can-i create rolebinding ops -n dev --clusterrole admin --as alice -f manifests/
@@ -24,7 +28,7 @@ extension RBACGraphCommand {
 
         @OptionGroup var input: InputOptions
 
-        @OptionGroup var outputOptions: OutputOptions<TextFormats>
+        @OptionGroup var outputOptions: OutputOptions<WideTextFormats>
         @OptionGroup var tableOptions: TableOptions
 
         var output: OutputFormat { outputOptions.format }
@@ -88,7 +92,9 @@ extension RBACGraphCommand {
             } else if (user == nil) == (serviceAccount == nil) {
                 throw ValidationError("Give exactly one of --as IDENTITY or --sa NAMESPACE/NAME.")
             }
-            if tableOptions.noHeaders && (!list || output != .table) { throw ValidationError("--no-headers cannot be set without --list specified (and -o table).") }
+            if tableOptions.noHeaders && !list { throw ValidationError("--no-headers cannot be set without --list specified.") }
+            try tableOptions.check(output)
+            if output == .wide && !list { throw ValidationError("-o wide goes with --list (its table gets a THROUGH column: the bindings); a single answer is -o table, json or yaml.") }
             if serviceAccount != nil && !groups.isEmpty { throw ValidationError("--as-group goes with --as, not --sa.") }
             if let sa = serviceAccount, !IdentityNotation.isValid("sa:" + sa) { throw ValidationError("--sa takes NAMESPACE/NAME.") }
             if subject == nil {
@@ -126,7 +132,7 @@ extension RBACGraphCommand {
             if isAdmissionQuestion {
                 try runAdmission(graph)
             } else if list {
-                try runList(graph)
+                try runList(graph, loaded: loaded)
             } else {
                 let allowed = try runCheck(graph, resources: loaded.resources, refusals: loaded.result.refusals, notRead: loaded.notRead)
                 // RBAC only adds: a "yes" from what was read stands, even when some of a
@@ -180,7 +186,7 @@ extension RBACGraphCommand {
                     ("identity", .object([("user", .string(identity.name)), ("groups", .array(identity.groups.map { .string($0) }))])),
                     ("request", JSONForms.request(req)), ("allowed", .bool(d.allowed)), ("reason", .string(d.reason)),
                 ]
-                if let g = d.grant { pairs.append(("grant", JSONForms.grant(g, in: graph))) }
+                if let g = d.grant { pairs.append(("grant", graph.json(g))) }
                 if !d.errors.isEmpty { pairs.append(("errors", .array(d.errors.map { .string($0) }))) }
                 if !notRead.isEmpty { pairs.append(("notRead", .array(notRead.map { .string($0) }))) }
                 output.emit(.object(pairs))
@@ -190,7 +196,7 @@ extension RBACGraphCommand {
             return d.allowed
         }
 
-        private func runList(_ graph: AccessGraph) throws {
+        private func runList(_ graph: AccessGraph, loaded: InputOptions.Loaded) throws {
             let ns = namespace ?? "default"
             InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             // One identity (--as/--sa), or every identity matching --subject.
@@ -210,9 +216,10 @@ extension RBACGraphCommand {
                 let id = entry.identity
                 let (rules, errors) = graph.rules(for: id, in: ns)
                 switch output {
-                case .table:
-                    let rows = CompactRules(rules, graph: graph)
-                    var table = Table(["RESOURCES", "NON-RESOURCE URLS", "RESOURCE NAMES", "VERBS", "FROM"])
+                case .table, .wide:
+                    let wide = output == .wide
+                    let rows = CompactRules(rules, graph: graph, wide: wide)
+                    var table = Table(["RESOURCES", "NON-RESOURCE URLS", "RESOURCE NAMES", "VERBS", "FROM"] + (wide ? ["THROUGH"] : []))
                     for r in rows.rows { table.add(r) }
                     if subject != nil && !tableOptions.noHeaders {
                         if k > 0 { print() }
@@ -224,7 +231,7 @@ extension RBACGraphCommand {
                     print(table.render(color: Terminal.colorStdout, headers: !tableOptions.noHeaders), terminator: "")
                 default:
                     let ruleItems: [JSONValue] = rules.map { rg in
-                        .object([("rule", rg.rule.json), ("grant", JSONForms.grant(rg.grant, in: graph))])
+                        .object([("rule", rg.rule.json), ("grant", graph.json(rg.grant))])
                     }
                     var pairs: [(String, JSONValue)] = [
                         ("identity", .object([("user", .string(id.name)), ("groups", .array(id.groups.map { .string($0) }))])),
@@ -238,24 +245,26 @@ extension RBACGraphCommand {
                     Terminal.warn("while resolving the bindings of \(entry.text): " + errors.joined(separator: ", "))
                 }
             }
-            if output != .table {
+            if !output.isTable {
                 // One identity: its object, as before; a pattern: every match, in order.
-                if subject == nil, let only = items.first {
-                    output.emit(only)
+                if subject == nil, case .object(let pairs)? = items.first {
+                    output.emit(.object(pairs + loaded.notReadFields))
                 } else {
-                    output.emit(.object([("subject", .string(subject ?? "")), ("namespace", .string(ns)), ("identities", .array(items))]))
+                    output.emit(.object([("subject", .string(subject ?? "")), ("namespace", .string(ns)), ("identities", .array(items))] + loaded.notReadFields))
                 }
+            } else if let footer = loaded.notReadLines(heading: "not read from the cluster (the list may be short)") {
+                print(footer)
             }
         }
     }
 }
 
 /// The `kubectl auth can-i --list` view: one row per resource (as `resource.group`) and
-/// resource names, verbs merged; one row per non-resource URL.
+/// resource names, verbs merged; one row per non-resource URL. `wide` adds the bindings.
 struct CompactRules {
     var rows: [[String]]
 
-    init(_ rules: [RuleGrant], graph: AccessGraph) {
+    init(_ rules: [RuleGrant], graph: AccessGraph, wide: Bool = false) {
         // kubectl's columns: resources, non-resource URLs, resource names, verbs (sorted by
         // resource, then URL, then names, as shown; URLs after resources).
         let rows = CompactPermission.compact(rules).map { e in
@@ -263,7 +272,7 @@ struct CompactRules {
                 e.isNonResourceURL ? "" : e.resource, e.isNonResourceURL ? "[\(e.resource)]" : "[]",
                 "[" + e.resourceNames.joined(separator: " ") + "]", "[" + e.verbs.joined(separator: " ") + "]",
                 e.roles.map { graph.roles[$0].displayName }.joined(separator: ", "),
-            ]
+            ] + (wide ? [e.bindings.map { graph.bindings[$0].displayName }.joined(separator: ", ")] : [])
         }
         self.rows = rows.sorted { a, b in (a[0].isEmpty ? 1 : 0, a[0], a[1], a[2]) < (b[0].isEmpty ? 1 : 0, b[0], b[1], b[2]) }
     }

@@ -19,6 +19,9 @@ extension RBACGraphCommand {
                 -n NS: the identities of that namespace (its service accounts and the group \
                 system:serviceaccounts:NS); -A (the default): every identity.
 
+                -o wide adds FIRST GRANT (the binding → role behind the first step) and SOURCE \
+                (where that binding is written); --no-headers prints the rows only.
+
                 Examples:
                   rbacgraph escalations -f cluster.yaml
                   rbacgraph escalations -n ci -f manifests/ -o json
@@ -36,7 +39,7 @@ extension RBACGraphCommand {
 
         @OptionGroup var input: InputOptions
 
-        @OptionGroup var outputOptions: OutputOptions<DrawnFormats>
+        @OptionGroup var outputOptions: OutputOptions<WideDrawnFormats>
         @OptionGroup var tableOptions: TableOptions
 
         var output: OutputFormat { outputOptions.format }
@@ -62,7 +65,7 @@ extension RBACGraphCommand {
         var maxNodes = GraphView.defaultMaxNodes
 
         func validate() throws {
-            if tableOptions.noHeaders && !output.isTable { throw ValidationError("--no-headers goes with -o table.") }
+            try tableOptions.check(output)
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
             for i in ignore where PathNode.identity(parsing: i) == nil {
@@ -82,22 +85,23 @@ extension RBACGraphCommand {
         static func isMasters(_ n: PathNode) -> Bool { n == .group(Identity.mastersGroup) }
 
         func run() throws {
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let graph = loaded.graph
             let esc = EscalationGraph(graph)
             InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let printer = PathPrinter(esc)
-            let ignored = Set(ignore.compactMap { PathNode.identity(parsing: $0)?.description })
+            let ignored = Set(ignore.compactMap(PathNode.identity(parsing:)))
             let reaching = esc.identitiesReaching(.fullAuthority, maxSteps: maxSteps)
             if !input.quiet {
                 // An --ignore entry that matches nothing is a typo or a stale baseline: say so.
-                let starts = Set(reaching.map { esc.nodes[$0.start].description })
-                for i in ignore where !starts.contains(PathNode.identity(parsing: i)?.description ?? i) {
+                let starts = Set(reaching.map { esc.nodes[$0.start] })
+                for i in ignore where !(PathNode.identity(parsing: i).map(starts.contains) ?? false) {
                     Terminal.warn("--ignore \(i) matches no identity that reaches cluster-admin")
                 }
             }
             var found = reaching.filter { p in
                 let n = esc.nodes[p.start]
-                if ignored.contains(n.description) { return false }
+                if ignored.contains(n) { return false }
                 if let ns = namespace { return Self.belongs(n, to: ns) }
                 return true
             }
@@ -107,14 +111,14 @@ extension RBACGraphCommand {
             let masters = found.filter { Self.isMasters(esc.nodes[$0.start]) }
             let others = found.filter { !Self.isMasters(esc.nodes[$0.start]) }
             let byBuiltIns = esc.identitiesReachingByBuiltInsAlone(.fullAuthority, maxSteps: maxSteps)
-            let notNews = { (p: PrivilegePath) in esc.isBuiltInOnly(p) || byBuiltIns.contains(esc.nodes[p.start].description) }
+            let notNews = { (p: PrivilegePath) in esc.isBuiltInOnly(p) || byBuiltIns.contains(esc.nodes[p.start]) }
             found = esc.ranked(others.filter { !notNews($0) }) + esc.ranked(others.filter(notNews)) + masters
             let alarming = others.filter { !notNews($0) && $0.certainty != .shownFalse }
             /// The note after a path: why it does not count for --fail-if-any.
             func note(_ p: PrivilegePath) -> String {
                 if Self.isMasters(esc.nodes[p.start]) { return "  (by design)" }
                 if esc.isBuiltInOnly(p) { return "  (built-in)" }
-                if byBuiltIns.contains(esc.nodes[p.start].description) { return "  (built-in policy alone reaches it too)" }
+                if byBuiltIns.contains(esc.nodes[p.start]) { return "  (built-in policy alone reaches it too)" }
                 return ""
             }
 
@@ -127,7 +131,9 @@ extension RBACGraphCommand {
             }
             switch output {
             case _ where output.isPicture: break
-            case .table: printTable(found, printer: printer, note: note)
+            case .table, .wide:
+                printTable(found, printer: printer, note: note)
+                if let footer = loaded.notReadFooter { print(footer) }
             default:
                 var pairs: [(String, JSONValue)] = [("target", .string("cluster-admin"))]
                 if let namespace { pairs.append(("namespace", .string(namespace))) }
@@ -141,13 +147,14 @@ extension RBACGraphCommand {
                     ]
                     if Self.isMasters(esc.nodes[p.start]) { item.append(("byDesign", .bool(true))) }
                     if esc.isBuiltInOnly(p) { item.append(("builtIn", .bool(true))) }
-                    if byBuiltIns.contains(esc.nodes[p.start].description) { item.append(("reachedByBuiltInsAlone", .bool(true))) }
+                    if byBuiltIns.contains(esc.nodes[p.start]) { item.append(("reachedByBuiltInsAlone", .bool(true))) }
                     item.append(("path", esc.json(p)))
                     return .object(item)
                 })))
-                output.emit(.object(pairs))
+                output.emit(.object(pairs + loaded.notReadFields))
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            // A gate hit on what was read stands; a list or a passed gate on a partial read does not.
+            try loaded.exitIfIncomplete(yes: failIfAny && !alarming.isEmpty)
             if failIfAny && !alarming.isEmpty {
                 if !input.quiet {
                     Terminal.writeStderr("\(alarming.count) identit\(alarming.count == 1 ? "y reaches" : "ies reach") full authority (--fail-if-any)\n")
@@ -165,10 +172,12 @@ extension RBACGraphCommand {
             }
             let (rows, members) = printer.collapsingMembers(found)
             if headers { print("Identities\(scope) that can reach cluster-admin (full authority), most dangerous first:") }
-            var table = Table(["#", "IDENTITY", "STEPS", "CERTAINTY", "PATH"])
+            let wide = output == .wide
+            var table = Table(["#", "IDENTITY", "STEPS", "CERTAINTY", "PATH"] + (wide ? ["FIRST GRANT", "SOURCE"] : []))
             for (k, p) in rows.enumerated() {
                 let path = printer.plainChain(p) + note(p)
-                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), p.certaintyLabel, path])
+                let first = printer.firstGrant(p)
+                table.add([String(k + 1), printer.name(p.start), String(p.steps.count), p.certaintyLabel, path] + (wide ? [first.grant, first.source] : []))
             }
             print(table.render(color: printer.color, headers: headers) { r, c, text in
                 switch c {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RBACCluster
 import RBACCore
 import RBACLoading
 
@@ -15,6 +16,11 @@ struct InputOptions: ParsableArguments {
     var filenames: [String] = []
 
     @OptionGroup var live: LiveOptions
+
+    @Option(help: ArgumentHelp(
+        "A folder mirroring Vault's paths (repeatable): auth/MOUNT/role/NAME.json from `vault read -format=json`, sys/policy/NAME.hcl from `vault policy read` (docs/external-secrets.md).",
+        valueName: "dir"))
+    var vault: [String] = []
 
     @Option(help: ArgumentHelp(
         "Leave out of folders the files and folders this glob matches (repeatable): values.yaml, tests, 'templates/*-test.yaml'.",
@@ -59,7 +65,9 @@ struct InputOptions: ParsableArguments {
     func builtinPolicy() throws -> BuiltinPolicy? {
         if noBuiltinPolicy { return nil }
         do { return try BuiltinPolicy.shipped(kubernetesVersion ?? BuiltinPolicy.newestVersion) } catch {
-            throw ValidationError("--kubernetes-version: \(error)")
+            // A version not shipped is a usage error; damaged embedded data is not the user's.
+            if case .unknownVersion = error { throw ValidationError("--kubernetes-version: \(error)") }
+            throw error
         }
     }
 
@@ -93,9 +101,48 @@ struct InputOptions: ParsableArguments {
         /// footer of the table form and as `notRead` in JSON and YAML.
         var notRead: [String] { cluster?.read.gaps.map(\.description) ?? [] }
 
-        /// The footer line of a table answer, when something could not be read.
-        var notReadFooter: String? {
-            notRead.isEmpty ? nil : "not read from the cluster (the answer covers the rest): " + notRead.joined(separator: "; ")
+        /// What answers cannot know because of what was not read (empty for files).
+        var unknownFacts: [UnknownFact] { cluster?.read.unknownFacts ?? [] }
+
+        /// The footer of a table answer when something could not be read: the gaps, then one
+        /// line per fact they leave unknown (`pod facts unknown, not false: …`).
+        var notReadFooter: String? { notReadLines(heading: "not read from the cluster (the answer covers the rest)") }
+
+        /// `heading: gap; gap` and the unknown facts, indented; `nil` when the read was complete.
+        func notReadLines(heading: String) -> String? {
+            let facts = unknownFacts
+            guard !notRead.isEmpty || !facts.isEmpty else { return nil }
+            var lines: [String] = []
+            if !notRead.isEmpty { lines.append(heading + ": " + notRead.joined(separator: "; ")) }
+            if cluster?.read.secretsSkipped == true { lines.append("secrets not read (--no-secrets)") }
+            lines += facts.map { "  " + $0.statement }
+            return lines.joined(separator: "\n")
+        }
+
+        /// `notRead` (the gaps) and `unknown` (what they leave unknown) for a JSON or YAML
+        /// answer; nothing when the read was complete.
+        var notReadFields: [(String, JSONValue)] {
+            var pairs: [(String, JSONValue)] = []
+            if !notRead.isEmpty { pairs.append(("notRead", .array(notRead.map { .string($0) }))) }
+            let facts = unknownFacts
+            if !facts.isEmpty {
+                pairs.append(("unknown", .array(facts.map { .object([("fact", .string($0.rawValue)), ("statement", .string($0.statement))]) })))
+            }
+            return pairs
+        }
+
+        /// Exit 3 when an answer rests on incomplete input. From files, any load error. From a
+        /// cluster, a decode error, or a gap under a "no", an empty or possibly short list, or
+        /// a gate (`yes` false); RBAC only adds, so a "yes" from what was read stands. With
+        /// `rbacOnly` (who-can, can-i), only RBAC gaps count.
+        func exitIfIncomplete(yes: Bool = false, rbacOnly: Bool = false) throws {
+            guard let live = cluster else {
+                if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                return
+            }
+            if live.read.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(ExitCodes.loadErrors) }
+            let gaps = rbacOnly ? !live.read.rbacComplete : !live.read.gaps.isEmpty
+            if gaps && !yes { throw ExitCode(ExitCodes.loadErrors) }
         }
 
         /// The resources names resolve against: the cluster's (discovery) or the built-in table.
@@ -110,7 +157,8 @@ struct InputOptions: ParsableArguments {
                 statistics: LoadStatistics(), listContinue: nil)
             result.statistics.bytes = live.read.bytes
             for d in live.read.diagnostics where d.severity == .error || !quiet { DiagnosticPrinter.print(d) }
-            let graph = AccessGraph(live.read.cluster)
+            try loadVault(into: &result)
+            let graph = AccessGraph(result.cluster)
             if !quiet {
                 for f in graph.aggregationFailures {
                     Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
@@ -122,7 +170,23 @@ struct InputOptions: ParsableArguments {
         return Loaded(graph: graph, result: result, cluster: nil)
     }
 
-    private func loadFiles() throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
+    /// Loads the `--vault` folders into `result` (their diagnostics printed and added).
+    private func loadVault(into result: inout ManifestLoader.Result) throws {
+        guard !vault.isEmpty else { return }
+        let loaded: VaultLoader.Result
+        do {
+            loaded = try VaultLoader(strict: strict).load(folders: vault)
+        } catch {
+            if case .strict(let d) = error { DiagnosticPrinter.print(d) }
+            throw ExitCode(ExitCodes.loadErrors)
+        }
+        for d in loaded.diagnostics where d.severity == .error || !quiet { DiagnosticPrinter.print(d) }
+        result.diagnostics += loaded.diagnostics
+        result.cluster.external.vault.append(contentsOf: loaded.inventory)
+    }
+
+    /// Loads files: `-f`'s, or `paths` (each side of `diff`) with the same options.
+    func loadFiles(_ paths: [String]? = nil) throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
         var options = ManifestLoader.Options()
         options.defaultNamespace = defaultNamespace
         options.strict = strict
@@ -136,9 +200,9 @@ struct InputOptions: ParsableArguments {
             }
         }
         let loader = ManifestLoader(options: options, progress: progress)
-        let result: ManifestLoader.Result
+        var result: ManifestLoader.Result
         do {
-            result = try loader.load(paths: filenames)
+            result = try loader.load(paths: paths ?? filenames)
         } catch {
             Terminal.clearProgress()
             if case .strict(let d) = error { DiagnosticPrinter.print(d) }
@@ -148,6 +212,7 @@ struct InputOptions: ParsableArguments {
         for d in result.diagnostics where d.severity == .error || !quiet {
             DiagnosticPrinter.print(d)
         }
+        try loadVault(into: &result)
         let graph = AccessGraph(result.cluster)
         if !quiet {
             for f in graph.aggregationFailures {

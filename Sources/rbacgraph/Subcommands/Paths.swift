@@ -27,6 +27,9 @@ extension RBACGraphCommand {
                   rbacgraph paths --from user:frank --to secret:prod/db-password -f manifests/
                   rbacgraph paths --from group:devs --to can:create:pods/exec:prod --all -f cluster.yaml
 
+                The text output lists each path step by step, not a table: there is no -o wide \
+                or --no-headers (escalations and secrets have them).
+
                 Exit status: 0 a path exists, 1 none within --max-steps, 3 some input failed to \
                 load (the answer covers what loaded), 64 usage error.
                 """)
@@ -68,20 +71,25 @@ extension RBACGraphCommand {
         func run() throws {
             let start = PathNode.identity(parsing: from)!
             let target = PathTarget.parse(to)!
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let graph = loaded.graph
             InputWarnings.identity(start, in: graph, quiet: input.quiet)
             let answer = PathFinder(graph).answer(PathQuery(from: start, to: target, maxSteps: maxSteps, all: all))
             let esc = answer.graph, found = answer.paths
             if output.isPicture {
                 let title = "Paths from \(start) to \(target)"
                 try output.write(GraphView.paths(found, in: esc, title: title), to: outputFile, quiet: input.quiet)
-                if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                try loaded.exitIfIncomplete(yes: !found.isEmpty && !all)
                 if found.isEmpty { throw ExitCode(ExitCodes.no) }
                 return
             }
             try outputOptions.redirectText()
             switch output {
-            case .table: printTable(esc, start: start, target: target, found: found)
+            case .table:
+                printTable(esc, start: start, target: target, found: found)
+                if let footer = loaded.notReadLines(heading: found.isEmpty ? "not read from the cluster (a path may exist)" : "not read from the cluster (a shorter path may exist)") {
+                    print(footer)
+                }
             default:
                 var pairs: [(String, JSONValue)] = [
                     ("from", .string(start.description)), ("to", .string(to)),
@@ -89,9 +97,11 @@ extension RBACGraphCommand {
                 ]
                 if all { pairs.append(("all", .bool(true))) }
                 pairs.append(("paths", answer.pathsJSON))
-                output.emit(.object(pairs))
+                output.emit(.object(pairs + loaded.notReadFields))
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            // A path found in what was read stands; "no path", or every path (--all), on a
+            // partial read does not.
+            try loaded.exitIfIncomplete(yes: !found.isEmpty && !all)
             if found.isEmpty { throw ExitCode(ExitCodes.no) }
         }
 

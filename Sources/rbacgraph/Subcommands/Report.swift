@@ -104,7 +104,8 @@ extension RBACGraphCommand {
                 Terminal.error("no baseline at \(path); to accept today's findings, create it with: rbacgraph report \(files) --write-baseline \(path)")
                 throw ExitCode(ExitCodes.usage)
             }
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let (graph, result) = (loaded.graph, loaded.result)
             var events: [AuditEvent] = []
             var auditFailed = false
             if !auditLogs.isEmpty {
@@ -122,8 +123,10 @@ extension RBACGraphCommand {
                 ignoreLines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
             }
             let analysed = Report.Input(
-                files: input.filenames, objects: result.statistics.loadedObjects, auditLogs: auditLogs,
-                auditRequests: auditLogs.isEmpty ? nil : events.count)
+                files: input.filenames, objects: loaded.cluster?.read.objects ?? result.statistics.loadedObjects,
+                auditLogs: auditLogs, auditRequests: auditLogs.isEmpty ? nil : events.count,
+                cluster: loaded.cluster.map { "\($0.read.origin) at \($0.read.server)" },
+                notRead: loaded.notRead, unknown: loaded.unknownFacts.map(\.statement))
             InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let pattern = try subject.map { try IdentityPattern($0) }
             if let pattern, pattern.matches(in: graph).isEmpty, !input.quiet {
@@ -141,6 +144,10 @@ extension RBACGraphCommand {
                 }
             }
             if !input.quiet {
+                for p in report.principals {
+                    guard let s = p.usage?.suggestion, !s.notHeldToday.isEmpty else { continue }
+                    Terminal.warn(s.widening(of: p.name) + ": " + s.notHeldToday.map(\.description).joined(separator: "; "))
+                }
                 for line in report.unmatchedBaseline { Terminal.warn("baseline \(ignore ?? ""): \"\(line)\" matches no finding") }
             }
             let text: String
@@ -156,7 +163,10 @@ extension RBACGraphCommand {
             } else {
                 IO.writeStdout(text)
             }
-            if result.hasErrors || auditFailed { throw ExitCode(ExitCodes.loadErrors) }
+            if auditFailed { throw ExitCode(ExitCodes.loadErrors) }
+            // A gate hit on what was read stands; a passed gate on a partial read does not.
+            let gateHit = failOn.flatMap(Severity.init(name:)).map { !report.findings(atLeast: $0).isEmpty } ?? false
+            try loaded.exitIfIncomplete(yes: gateHit)
             if let f = failOn, let threshold = Severity(name: f), !report.findings(atLeast: threshold).isEmpty {
                 if !input.quiet {
                     Terminal.writeStderr("\(report.findings(atLeast: threshold).count) finding(s) at or above \(threshold)\n")

@@ -17,6 +17,11 @@ extension RBACGraphCommand {
 
                 -n NS: the secrets of that namespace; -A (the default): of every namespace.
 
+                -o wide adds SOURCE: where the grant (or the first grant of the path) is \
+                written. --no-headers prints the rows only, each with the SECRET it is about \
+                first (NS/NAME, or NS/* for any secret of a namespace whose secrets the input \
+                does not hold).
+
                 Examples:
                   rbacgraph secrets -f cluster.yaml
                   rbacgraph secrets -n prod -f manifests/ -o json
@@ -26,7 +31,8 @@ extension RBACGraphCommand {
 
         @OptionGroup var input: InputOptions
 
-        @OptionGroup var outputOptions: OutputOptions<DrawnFormats>
+        @OptionGroup var outputOptions: OutputOptions<WideDrawnFormats>
+        @OptionGroup var tableOptions: TableOptions
 
         var output: OutputFormat { outputOptions.format }
         var outputFile: String? { outputOptions.outputFile }
@@ -45,6 +51,7 @@ extension RBACGraphCommand {
         var maxNodes = GraphView.defaultMaxNodes
 
         func validate() throws {
+            try tableOptions.check(output)
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
         }
@@ -53,7 +60,8 @@ extension RBACGraphCommand {
         typealias Entry = SecretReaders
 
         func run() throws {
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let graph = loaded.graph
             let esc = EscalationGraph(graph)
             InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let printer = PathPrinter(esc)
@@ -64,15 +72,18 @@ extension RBACGraphCommand {
                 let paths = entries.flatMap(\.all).filter { seen.insert($0).inserted }
                 let scope = namespace.map { " of \($0)" } ?? ""
                 try output.write(GraphView.paths(paths, in: esc, title: "Who can read the secrets\(scope)", maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
-                if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+                try loaded.exitIfIncomplete()
                 return
             }
             try outputOptions.redirectText()
             switch output {
-            case .table: printTable(entries, printer: printer)
-            default: output.emit(.object([("secrets", .array(entries.map { json($0, esc: esc) }))]))
+            case .table, .wide:
+                printTable(entries, printer: printer)
+                if let footer = loaded.notReadFooter { print(footer) }
+            default: output.emit(.object([("secrets", .array(entries.map { json($0, esc: esc) }))] + loaded.notReadFields))
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            // Readers missing from a partial read are possible: a list on a partial read exits 3.
+            try loaded.exitIfIncomplete()
         }
 
         private func json(_ e: Entry, esc: EscalationGraph) -> JSONValue {
@@ -87,10 +98,10 @@ extension RBACGraphCommand {
             }
             pairs.append(("direct", .array(e.direct.map { d in
                 var item: [(String, JSONValue)] = [
-                    ("subject", JSONForms.subject(d.subject)), ("verbs", .array(d.verbs.map { .string($0) })),
+                    ("subject", d.subject.json), ("verbs", .array(d.verbs.map { .string($0) })),
                 ]
                 if let g = d.grant {
-                    item.append(("grant", JSONForms.grant(g, in: esc.access)))
+                    item.append(("grant", esc.access.json(g)))
                 } else {
                     item.append(("reason", .string("system:masters is allowed everything by the API server")))
                 }
@@ -108,8 +119,12 @@ extension RBACGraphCommand {
 
         private func printTable(_ entries: [Entry], printer: PathPrinter) {
             let esc = printer.esc
+            let wide = output == .wide
+            let headers = !tableOptions.noHeaders
+            // Without headers: the rows of every entry in one table, the secret first.
+            var bare = Table(["SECRET", "READER", "HOW", "STEPS", "CERTAINTY", "GRANT OR PATH"] + (wide ? ["SOURCE"] : []))
             for (k, e) in entries.enumerated() {
-                if k > 0 { print() }
+                if k > 0 && headers { print() }
                 var title: String
                 if e.secrets.count == 1, let s = e.secrets.first {
                     title = printer.paint("Secret \(e.namespace)/\(s.name)", "1") + " (\(s.type)"
@@ -122,7 +137,7 @@ extension RBACGraphCommand {
                     let shown = names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : "")
                     title = printer.paint("Secrets \(shown)", "1") + " (\(names.count) with the same readers)"
                 }
-                print(title)
+                if headers { print(title) }
                 var rows: [[String]] = []
                 var kinds: [Int] = []  // 0 direct, 1 path
                 for d in e.direct {
@@ -132,7 +147,8 @@ extension RBACGraphCommand {
                         "\(esc.access.bindings[$0.binding].displayName) → \(esc.access.roles[$0.role].displayName)"
                             + (esc.access.isBuiltInOnly($0) ? "  (built-in)" : "")
                     } ?? "the API server allows system:masters everything"
-                    rows.append([name, "direct: " + d.verbs.joined(separator: ","), "0", "certain", via])
+                    let source = d.grant.map { PathPrinter.location(esc.access.bindings[$0.binding].source) ?? "-" } ?? "-"
+                    rows.append([name, "direct: " + d.verbs.joined(separator: ","), "0", "certain", via] + (wide ? [source] : []))
                     kinds.append(0)
                 }
                 // Members of a group listed (directly or by a path) are named under the table.
@@ -143,10 +159,15 @@ extension RBACGraphCommand {
                     .filter { !$0.members.isEmpty }
                 for p in pathRows {
                     rows.append([printer.name(p.start), PathPrinter.how(p), String(p.steps.count), p.certaintyLabel,
-                                 printer.plainChain(p) + (esc.isBuiltInOnly(p) ? "  (built-in)" : "")])
+                                 printer.plainChain(p) + (esc.isBuiltInOnly(p) ? "  (built-in)" : "")] + (wide ? [printer.firstGrant(p).source] : []))
                     kinds.append(1)
                 }
-                var table = Table(["READER", "HOW", "STEPS", "CERTAINTY", "GRANT OR PATH"])
+                if !headers {
+                    let secrets = e.secrets.isEmpty ? ["\(e.namespace)/*"] : e.secrets.map { "\(e.namespace)/\($0.name)" }
+                    for s in secrets { rows.forEach { bare.add([s] + $0) } }
+                    continue
+                }
+                var table = Table(["READER", "HOW", "STEPS", "CERTAINTY", "GRANT OR PATH"] + (wide ? ["SOURCE"] : []))
                 rows.forEach { table.add($0) }
                 let pathOffset = e.direct.count
                 let rendered = table.render(color: printer.color) { r, c, text in
@@ -167,6 +188,10 @@ extension RBACGraphCommand {
                     print("  Also, by being in these groups:")
                     lines.forEach { print("  " + $0) }
                 }
+            }
+            if !headers {
+                print(bare.render(color: printer.color, headers: false) { _, c, text in c == 1 ? printer.paint(text, "1") : text }, terminator: "")
+                return
             }
             if !entries.isEmpty {
                 print()

@@ -5,11 +5,18 @@ extension RBACGraphCommand {
     /// `rbacgraph stats -f …`: what was loaded.
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what was loaded: objects per kind, skipped kinds, load errors, time.")
+            abstract: "Show what was loaded: objects per kind, skipped kinds, load errors, time.",
+            discussion: """
+                -o wide adds, per kind, the objects the built-in policy added and the input \
+                objects it was united with. --no-headers prints the rows of the kinds table only.
+                """)
 
         @OptionGroup var input: InputOptions
 
-        @OptionGroup var outputOptions: OutputOptions<TextFormats>
+        @OptionGroup var outputOptions: OutputOptions<WideTextFormats>
+        @OptionGroup var tableOptions: TableOptions
+
+        func validate() throws { try tableOptions.check(output) }
 
         var output: OutputFormat { outputOptions.format }
         var outputFile: String? { outputOptions.outputFile }
@@ -17,17 +24,35 @@ extension RBACGraphCommand {
 
         func run() throws {
             let start = IO.nanoseconds()
-            let (graph, result) = try input.loadGraph()
+            let loaded = try input.load()
+            let (graph, result) = (loaded.graph, loaded.result)
             let graphSeconds = max(0, Double(IO.nanoseconds() - start) / 1e9 - result.statistics.seconds)
             let s = result.statistics
             let missing = graph.resolutions.filter { if case .error = $0 { return true } else { return false } }.count
             let aggregated = graph.roles.filter { $0.aggregationRule != nil }.count
             try outputOptions.redirectText()
             switch output {
-            case .table:
+            case .table, .wide:
+                let headers = !tableOptions.noHeaders
+                let wide = output == .wide
+                // Per kind, what the built-in policy added and united (display names: KIND/NAME).
+                func perKind(_ names: [String]) -> [String: Int] {
+                    var counts: [String: Int] = [:]
+                    for n in names { counts[String(n.prefix { $0 != "/" }), default: 0] += 1 }
+                    return counts
+                }
+                let added = perKind(result.builtinPolicy?.added ?? [])
+                let united = perKind(result.builtinPolicy?.reconciled ?? [])
+                var t = Table(["KIND", "LOADED"] + (wide ? ["BUILT-IN ADDED", "UNITED WITH BUILT-IN"] : []))
+                let kinds = Set(s.loadedKinds.keys).union(wide ? Set(added.keys) : [])
+                for k in kinds.sorted() {
+                    t.add([k, String(s.loadedKinds[k] ?? 0)] + (wide ? [String(added[k] ?? 0), String(united[k] ?? 0)] : []))
+                }
+                if !headers {
+                    print(t.render(color: Terminal.colorStdout, headers: false), terminator: "")
+                    break
+                }
                 print("Loaded \(s.files) file(s), \(s.documents) document(s), \(IO.fixed(Double(s.bytes) / 1_048_576, 1)) MiB in \(IO.fixed(s.seconds, 2)) s (graph built in \(IO.fixed(graphSeconds, 2)) s).")
-                var t = Table(["KIND", "LOADED"])
-                for (k, n) in s.loadedKinds.sorted(by: { $0.key < $1.key }) { t.add([k, String(n)]) }
                 print(t.render(color: Terminal.colorStdout), terminator: "")
                 if !s.skippedKinds.isEmpty {
                     var sk = Table(["SKIPPED KIND", "COUNT"])
@@ -42,6 +67,7 @@ extension RBACGraphCommand {
                 if let peak = IO.peakResidentBytes() {
                     print("Peak memory: \(IO.fixed(Double(peak) / 1_048_576, 1)) MiB")
                 }
+                if let footer = loaded.notReadFooter { print(footer) }
             default:
                 func counts(_ d: [String: Int]) -> JSONValue {
                     .object(d.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })
@@ -55,9 +81,10 @@ extension RBACGraphCommand {
                     ("bindingsToMissingRoles", .number(Double(missing))),
                     ("duplicates", .array(graph.duplicates.map { .string($0) })),
                     ("builtinPolicy", result.builtinPolicy.map(Self.json) ?? .null),
-                ] + (IO.peakResidentBytes().map { [("peakResidentBytes", JSONValue.number(Double($0)))] } ?? [])))
+                ] + (IO.peakResidentBytes().map { [("peakResidentBytes", JSONValue.number(Double($0)))] } ?? [])
+                  + loaded.notReadFields))
             }
-            if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            try loaded.exitIfIncomplete()
         }
 
         static func json(_ m: BuiltinPolicyMerge) -> JSONValue {

@@ -52,7 +52,7 @@ extension RBACGraphCommand {
 
         func validate() throws {
             if effective && output == .wide { throw ValidationError("--effective has no wide table: give -o table, json, yaml, dot, svg, png or pdf.") }
-            if tableOptions.noHeaders && !output.isTable { throw ValidationError("--no-headers goes with a table (-o table or wide).") }
+            try tableOptions.check(output)
             if allNamespaces && request.namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if effective && allNamespaces { throw ValidationError("--effective answers for one namespace: give -n, not -A.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
@@ -99,20 +99,20 @@ extension RBACGraphCommand {
                 if let footer = loaded.notReadFooter { print(footer) }
             default:
                 let subjects: [JSONValue] = rows.map { row in
-                    var pairs: [(String, JSONValue)] = [("subject", JSONForms.subject(row.subject.subject))]
+                    var pairs: [(String, JSONValue)] = [("subject", row.subject.subject.json)]
                     if let ns = row.namespace { pairs.append(("scope", .string(ns.isEmpty ? "cluster" : ns))) }
                     if !row.subject.grants.isEmpty {
-                        pairs.append(("grants", .array(row.subject.grants.map { JSONForms.grant($0, in: graph) })))
+                        pairs.append(("grants", .array(row.subject.grants.map { graph.json($0) })))
                     } else {
                         pairs.append(("reason", .string("system:masters is allowed everything by the API server")))
                     }
-                    if row.subject.subject.kind == "Group" {
+                    if row.subject.subject.isKind(.group) {
                         pairs.append(("members", .array(graph.knownMembers(ofGroup: row.subject.subject.name).map { .string($0) })))
                     }
                     return .object(pairs)
                 }
                 var answer: [(String, JSONValue)] = [("request", JSONForms.request(req)), ("subjects", .array(subjects))]
-                if !loaded.notRead.isEmpty { answer.append(("notRead", .array(loaded.notRead.map { .string($0) }))) }
+                answer += loaded.notReadFields
                 output.emit(.object(answer))
             }
             let granting = Set(rows.compactMap(\.subject.grant).flatMap { [graph.bindings[$0.binding].displayName, graph.roles[$0.role].displayName] })
@@ -127,8 +127,7 @@ extension RBACGraphCommand {
             var groups: [String] = []
             for row in rows {
                 let s = row.subject.subject
-                let name = s.kind == "ServiceAccount" ? "\(s.namespace)/\(s.name)" : s.name
-                var cells = [s.kind, name]
+                var cells = [s.kind, s.qualifiedName]
                 if allNamespaces { cells.append(row.namespace.map { $0.isEmpty ? "(cluster)" : $0 } ?? "") }
                 if row.subject.grants.isEmpty {
                     table.add(cells + ["(API server)", "allowed everything", "*"] + (wide ? [""] : []))
@@ -145,7 +144,7 @@ extension RBACGraphCommand {
                     }
                     table.add(row)
                 }
-                if s.kind == "Group", !groups.contains(s.name) { groups.append(s.name) }
+                if s.isKind(.group), !groups.contains(s.name) { groups.append(s.name) }
             }
             let headers = !tableOptions.noHeaders
             if !headers {
@@ -193,7 +192,7 @@ extension RBACGraphCommand.WhoCan {
             var painted: [PrivilegePath?] = []
             for a in answer.subjects {
                 let s = a.subject
-                let name = PathNode(subject: s)?.description ?? "\(s.kind):\(s.name)"
+                let name = s.notation
                 let via = a.grant.map {
                     "\(graph.bindings[$0.binding].displayName) → \(graph.roles[$0.role].displayName) [\(graph.roles[$0.role].rules[$0.ruleIndex].summary)]"
                         + (graph.isBuiltInOnly($0) ? "  (built-in)" : "")
@@ -209,7 +208,7 @@ extension RBACGraphCommand.WhoCan {
                 membersOf[group, default: []].append(who)
             }
             for m in answer.members {
-                let group = m.grant.map { $0.subject.kind == "Group" ? "group:" + $0.subject.name : "\($0.subject.kind):\($0.subject.name)" } ?? "?"
+                let group = m.grant?.subject.notation ?? "?"
                 member(group, m.node.description)
             }
             let collapsed = printer.collapsingMembers(answer.reaching)
@@ -240,7 +239,7 @@ extension RBACGraphCommand.WhoCan {
             if !order.isEmpty {
                 print("\nAlso, by being in these groups:")
                 for group in order {
-                    let members = membersOf[group]!
+                    let members = membersOf[group] ?? []
                     let shown = members.prefix(10).joined(separator: ", ") + (members.count > 10 ? ", … (\(members.count) in all)" : "")
                     print("  through \(group): \(shown)")
                 }
@@ -254,10 +253,10 @@ extension RBACGraphCommand.WhoCan {
             var items: [JSONValue] = answer.subjects.map { a in
                 var pairs: [(String, JSONValue)] = [
                     ("identity", .string(PathNode(subject: a.subject)?.description ?? "\(a.subject.kind):\(a.subject.name)")),
-                    ("direct", .bool(true)), ("subject", JSONForms.subject(a.subject)),
+                    ("direct", .bool(true)), ("subject", a.subject.json),
                 ]
                 if let g = a.grant {
-                    pairs.append(("grant", JSONForms.grant(g, in: graph)))
+                    pairs.append(("grant", graph.json(g)))
                 } else {
                     pairs.append(("reason", .string("system:masters is allowed everything by the API server")))
                 }
@@ -265,7 +264,7 @@ extension RBACGraphCommand.WhoCan {
             }
             items += answer.members.map { m in
                 var pairs: [(String, JSONValue)] = [("identity", .string(m.node.description)), ("direct", .bool(true))]
-                if let g = m.grant { pairs.append(("grant", JSONForms.grant(g, in: graph))) }
+                if let g = m.grant { pairs.append(("grant", graph.json(g))) }
                 return .object(pairs)
             }
             items += answer.paths.map { p in

@@ -63,7 +63,7 @@ extension FindingRule {
             var out: [Finding] = []
             for b in ctx.graph.bindings {
                 for s in b.subjects where s.effective(bindingNamespace: b.namespace ?? "") == nil {
-                    let why = ["User", "Group", "ServiceAccount"].contains(s.kind)
+                    let why = s.knownKind != nil
                         ? "a ServiceAccount without namespace in a ClusterRoleBinding" : "kind \"\(s.kind)\" is not User, Group or ServiceAccount"
                     out.append(thisRule.finding(
                         severity: .low,
@@ -108,17 +108,17 @@ extension FindingRule {
         check: { thisRule, ctx in
             let g = ctx.graph
             let loadedNamespaces = Set(g.serviceAccounts.map(\.namespace))
-            let loaded = Set(g.serviceAccounts.map { "\($0.namespace)/\($0.name)" })
+            let loaded = Set(g.serviceAccounts.map(\.serviceAccountName))
             var out: [Finding] = []
             for b in g.bindings {
                 for s in b.subjects {
-                    guard let e = s.effective(bindingNamespace: b.namespace ?? ""), e.kind == "ServiceAccount",
-                        loadedNamespaces.contains(e.namespace), !e.name.isExactly("default"), !loaded.contains("\(e.namespace)/\(e.name)")
+                    guard let e = s.effective(bindingNamespace: b.namespace ?? ""), e.isKind(.serviceAccount),
+                        loadedNamespaces.contains(e.namespace), !e.name.isExactly("default"), !loaded.contains(ServiceAccountName(namespace: e.namespace, name: e.name))
                     else { continue }
                     out.append(thisRule.finding(
                         severity: .low,
                         message: "\(b.displayName) binds service account \(e.namespace)/\(e.name), which is not in the input",
-                        principal: "sa:\(e.namespace)/\(e.name)", object: ObjectRef(b)))
+                        principal: e.notation, object: ObjectRef(b)))
                 }
             }
             return out

@@ -38,11 +38,12 @@ extension FindingRule {
             // Steps that reach full authority in one go are high; the others medium.
             let direct: Set<EscalationKind> = [.csrApprove, .webhookConfig, .awsAuth]
             var out: [Finding] = []
-            var seen = Set<String>()
+            // One finding per identity, kind of step and namespace.
+            struct Seen: Hashable { var node: NodeID; var kind: EscalationKind; var namespace: String? }
+            var seen = Set<Seen>()
             for (i, node) in zip(esc.nodes.ids, esc.nodes) where node.isIdentity {
                 for e in esc.edges(from: i) where e.kind.isGranted && e.kind != .secretsRead && e.kind != .rbacWildcard {
-                    let key = "\(node) \(e.kind.rawValue) \(e.namespace ?? "*")"
-                    guard seen.insert(key).inserted else { continue }
+                    guard seen.insert(Seen(node: i, kind: e.kind, namespace: e.namespace)).inserted else { continue }
                     let toFull = esc.nodes[e.to] == .fullAuthority
                     let severity: Severity = (toFull || direct.contains(e.kind)) && e.isCertain ? .high : .medium
                     out.append(thisRule.finding(

@@ -207,7 +207,7 @@ extension FindingRule {
     public static let namespaceAdministrator = FindingRule(
         id: "namespace-administrator", category: .dangerousGrant, severity: .critical,
         title: "Identity administers a namespace",
-        rationale: "`*` verbs on `*` resources through a RoleBinding is everything in that namespace: every secret, every service account's token, pods as any of them. In kube-system that is the control plane's credentials, hence the cluster.",
+        rationale: "`*` verbs on `*` resources (in every API group, or in the core group alone) through a RoleBinding is everything in that namespace: every secret, every service account's token, pods as any of them. In kube-system that is the control plane's credentials, hence the cluster.",
         remediation: "Bind the built-in `admin` or `edit` ClusterRole in the namespace instead (they exclude RBAC escalation and are updated with Kubernetes), or list what is needed.",
         triggeringExamples: [
             """
@@ -241,11 +241,18 @@ extension FindingRule {
             var out: [Finding] = []
             for (id, b) in zip(ctx.graph.bindings.ids, ctx.graph.bindings) where b.kind == .roleBinding {
                 guard case .role(let r) = ctx.graph.resolutions[id], let ns = b.namespace else { continue }
+                // `*` in every group, or in the core group: its secrets, pods and service accounts
+                // are what administering a namespace means.
                 for (j, rule) in ctx.graph.roles[r].rules.enumerated()
-                where rule.verbs.containsExactly("*") && rule.resources.containsExactly("*") && rule.apiGroups.containsExactly("*") {
+                where rule.verbs.containsExactly("*") && rule.resources.containsExactly("*")
+                    && (rule.apiGroups.containsExactly("*") || rule.apiGroups.containsExactly(""))
+                {
+                    let everyGroup = rule.apiGroups.containsExactly("*")
                     let g = PermissionGrant(binding: id, role: r, ruleIndex: j, namespace: ns, request: ResourceRequest(verb: "*", resource: "*"))
                     out.append(ctx.finding(thisRule, g, severity: ns == "kube-system" ? .critical : .high) { who, _ in
-                        "\(who) can do everything in namespace \(ns)" + (ns == "kube-system" ? ": the control plane's credentials" : "")
+                        (everyGroup ? "\(who) can do everything in namespace \(ns)"
+                            : "\(who) can do everything with the core API group (secrets, pods, service accounts, config maps) in namespace \(ns)")
+                            + (ns == "kube-system" ? ": the control plane's credentials" : "")
                     })
                     break
                 }

@@ -76,7 +76,7 @@ extension FindingRule {
         check: { thisRule, ctx in
             var out: [Finding] = []
             for b in ctx.graph.bindings where isDashboard(b.roleRef.name) {
-                let others = b.subjects.filter { s in !(s.kind.isExactly("ServiceAccount") && isDashboard(s.name)) }
+                let others = b.subjects.filter { s in !(s.isKind(.serviceAccount) && isDashboard(s.name)) }
                     .compactMap { ctx.principal($0, in: b) }
                 guard !others.isEmpty else { continue }
                 out.append(thisRule.finding(severity: .medium,

@@ -54,10 +54,10 @@ extension FindingRule {
             }
             for (subject, principal) in subjects {
                 let identity: Identity
-                switch subject.kind {
-                case "User": identity = Identity(name: subject.name)
-                case "Group": identity = Identity(name: "", groups: [subject.name])
-                default: identity = Identity(name: ServiceAccountName(namespace: subject.namespace, name: subject.name).userName)
+                switch subject.knownKind {
+                case .user: identity = Identity(name: subject.name)
+                case .group: identity = Identity(name: "", groups: [subject.name])
+                case .serviceAccount, nil: identity = Identity(name: ServiceAccountName(namespace: subject.namespace, name: subject.name).userName)
                 }
                 for ns in [""] + g.roleBindingNamespaces(for: identity) {
                     let grants = g.rules(for: identity, in: ns).rules

@@ -4,11 +4,37 @@ extension FindingRule {
         "system:basic-user", "system:discovery", "system:public-info-viewer", "system:service-account-issuer-discovery",
     ]
 
+    /// What a role grants, in the scope of a binding, that can take over a cluster or read its
+    /// credentials: the escalation table's steps it allows (cluster-scoped ones only through a
+    /// ClusterRoleBinding, as the authorizer grants them), and whether it writes at all.
+    static func publicGrantRisk(of role: Role, through binding: Binding) -> (takeover: [String], writes: Bool) {
+        var takeover: [String] = []
+        for row in EscalationPermission.table {
+            let parts = row.resource.split(separator: "/", maxSplits: 1).map(String.init)
+            let resource = parts[0], sub = parts.count > 1 ? parts[1] : ""
+            let namespaced = APIResource.standard.first { $0.group == row.apiGroup && $0.name == resource }?.namespaced ?? true
+            if binding.kind == .roleBinding && !namespaced { continue }
+            let names = row.names.isEmpty ? [""] : row.names
+            let allowed = role.rules.contains { rule in
+                row.verbs.contains { v in
+                    names.contains { n in
+                        rule.allows(ResourceRequest(
+                            verb: v, apiGroup: row.apiGroup, resource: resource, subresource: sub,
+                            namespace: namespaced ? (binding.namespace ?? "any") : "", name: n))
+                    }
+                }
+            }
+            if allowed && !takeover.contains(row.kind.rawValue) { takeover.append(row.kind.rawValue) }
+        }
+        let writes = role.rules.contains { r in r.verbs.contains { !["get", "list", "watch"].contains($0) } && !r.resources.isEmpty }
+        return (takeover, writes)
+    }
+
     /// A grant to everybody: system:anonymous, system:unauthenticated or system:authenticated.
     public static let publicBinding = FindingRule(
-        id: "public-binding", category: .riskyBinding, severity: .high,
+        id: "public-binding", category: .riskyBinding, severity: .critical,
         title: "Permissions granted to everyone",
-        rationale: "A binding to system:authenticated gives its role to every user and every service account of every namespace; system:unauthenticated and system:anonymous give it to anyone who can reach the API server.",
+        rationale: "A binding to system:authenticated gives its role to every user and every service account of every namespace; system:unauthenticated and system:anonymous give it to anyone who can reach the API server. Severity follows what the role grants: a step to cluster takeover or secret reads (the escalation table of docs/paths.md) is high, critical for anonymous users; other writes medium; reads low (medium for anonymous users). The stock discovery roles bound by the built-in policy are public by design; bound in the input to system:unauthenticated they are reported as info (anonymous requests are served). A `kubernetes.io/bootstrapping: rbac-defaults` label does not make a binding trusted: anyone who can create bindings can set it; the finding says when it is present.",
         remediation: "Bind the role to the groups or service accounts that need it.",
         triggeringExamples: [
             """
@@ -22,7 +48,22 @@ extension FindingRule {
             metadata: {name: everyone-reads-pods}
             roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-reader}
             subjects: [{kind: Group, name: "system:authenticated", apiGroup: rbac.authorization.k8s.io}]
+            """,
+            // Takeover-capable, and labelled as if it were built in: still reported.
             """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: pod-maker}
+            rules: [{apiGroups: [""], resources: [pods], verbs: [create]}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: system:basic-user-extra
+              labels: {kubernetes.io/bootstrapping: rbac-defaults}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-maker}
+            subjects: [{kind: Group, name: "system:authenticated", apiGroup: rbac.authorization.k8s.io}]
+            """,
         ],
         nonTriggeringExamples: [
             // The stock discovery roles are public by design.
@@ -40,28 +81,43 @@ extension FindingRule {
             for (i, b) in g.bindings.enumerated() {
                 let ns = b.namespace ?? ""
                 let publics = b.subjects.filter { s in
-                    (s.kind.isExactly("Group") && (s.name.isExactly(Identity.authenticatedGroup) || s.name.isExactly(Identity.unauthenticatedGroup)))
-                        || (s.kind.isExactly("User") && s.name.isExactly(Identity.anonymousUser))
+                    (s.isKind(.group) && (s.name.isExactly(Identity.authenticatedGroup) || s.name.isExactly(Identity.unauthenticatedGroup)))
+                        || (s.isKind(.user) && s.name.isExactly(Identity.anonymousUser))
                 }
-                guard !publics.isEmpty, !stockPublicRoles.contains(b.roleRef.name) else { continue }
+                guard !publics.isEmpty else { continue }
+                let anonymous = publics.contains { !$0.name.isExactly(Identity.authenticatedGroup) }
+                let labelled = ctx.bootstrappingLabelNote(b)
                 var related: [ObjectRef] = []
-                var severity: Severity = .medium
+                var severity: Severity
+                var what: String
                 if case .role(let r) = g.resolutions[i] {
                     related.append(ObjectRef(g.roles[r]))
-                    let rules = g.roles[r].rules
-                    // Secrets, writes or anything at all unauthenticated: high.
-                    let writes = rules.contains { r in r.verbs.contains { !["get", "list", "watch"].contains($0) } }
-                    let secrets = rules.contains { $0.resources.contains("secrets") || $0.resources.contains("*") }
-                    if writes || secrets || publics.contains(where: { !$0.name.isExactly(Identity.authenticatedGroup) }) {
-                        severity = .high
+                    let (takeover, writes) = publicGrantRisk(of: g.roles[r], through: b)
+                    if !takeover.isEmpty {
+                        severity = anonymous ? .critical : .high
+                        what = "takeover-capable: \(takeover.joined(separator: ", "))"
+                    } else if writes {
+                        severity = .medium
+                        what = "writes"
+                    } else {
+                        severity = anonymous ? .medium : .low
+                        what = "read-only"
                     }
                 } else {
                     severity = .low  // a missing role grants nothing (yet)
+                    what = "role missing: grants nothing yet"
+                }
+                // The stock public roles: by design when built in; bound to anonymous users in
+                // the input, anonymous requests are served (info).
+                if stockPublicRoles.contains(b.roleRef.name) && severity < .high {
+                    guard anonymous && !b.origin.isBuiltIn else { continue }
+                    severity = .info
+                    what = "a stock public role: anonymous requests are served"
                 }
                 let who = publics.map { "\($0.kind) \($0.name)" }.joined(separator: ", ")
                 out.append(thisRule.finding(
                     severity: severity,
-                    message: "\(b.displayName) grants \(b.roleRef.kind) \(b.roleRef.name)\(ns.isEmpty ? "" : " in \(ns)") to \(who)",
+                    message: "\(b.displayName) grants \(b.roleRef.kind) \(b.roleRef.name)\(ns.isEmpty ? "" : " in \(ns)") to \(who) (\(what))\(labelled)",
                     object: ObjectRef(b), related: related))
             }
             return out
@@ -96,8 +152,8 @@ extension FindingRule {
             for b in ctx.graph.bindings where b.roleRef.kind.isExactly("ClusterRole") && b.roleRef.name.isExactly("cluster-admin") {
                 for s in b.subjects {
                     guard let e = s.effective(bindingNamespace: b.namespace ?? "") else { continue }
-                    if e.kind == "Group" && e.name.isExactly(Identity.mastersGroup) { continue }
-                    if e.kind == "ServiceAccount" && e.namespace.isExactly("kube-system") { continue }
+                    if e.isKind(.group) && e.name.isExactly(Identity.mastersGroup) { continue }
+                    if e.isKind(.serviceAccount) && e.namespace.isExactly("kube-system") { continue }
                     out.append(thisRule.finding(
                         severity: b.kind == .clusterRoleBinding ? .high : .medium,
                         message: "\(b.displayName) binds cluster-admin to \(ctx.principal(s, in: b) ?? e.description)" + (b.namespace.map { " (in \($0) only)" } ?? ""),
@@ -136,13 +192,14 @@ extension FindingRule {
             var out: [Finding] = []
             for b in ctx.graph.bindings {
                 for s in b.subjects {
-                    guard let e = s.effective(bindingNamespace: b.namespace ?? ""), e.kind == "ServiceAccount",
+                    guard let e = s.effective(bindingNamespace: b.namespace ?? ""), e.isKind(.serviceAccount),
                         e.name.isExactly("default")
                     else { continue }
                     out.append(thisRule.finding(
                         severity: .medium,
-                        message: "\(b.displayName) grants \(b.roleRef.kind) \(b.roleRef.name) to the default service account of \(e.namespace)",
-                        principal: "sa:\(e.namespace)/default", object: ObjectRef(b)))
+                        message: "\(b.displayName) grants \(b.roleRef.kind) \(b.roleRef.name) to the default service account of \(e.namespace)"
+                            + ctx.bootstrappingLabelNote(b),
+                        principal: e.notation, object: ObjectRef(b)))
                 }
             }
             return out

@@ -72,7 +72,7 @@ extension FindingRule {
                 return thisRule.finding(
                     severity: .medium,
                     message: "Secret \(s.namespace)/\(s.name) is a long-lived token of service account \(s.namespace)/\(s.tokenServiceAccount ?? "?")",
-                    principal: s.tokenServiceAccount.map { "sa:\(s.namespace)/\($0)" },
+                    principal: s.tokenServiceAccount.map { ServiceAccountName(namespace: s.namespace, name: $0).notation },
                     object: ObjectRef(kind: "Secret", namespace: s.namespace, name: s.name, source: s.source))
             }
         })
@@ -81,14 +81,39 @@ extension FindingRule {
     public static let automountUnusedToken = FindingRule(
         id: "automount-unused-token", category: .secretsHygiene, severity: .low,
         title: "API token mounted but no permissions held",
-        rationale: "A pod whose service account holds no permissions still gets a token mounted by default: it only helps an attacker who gets into the pod (discovery, and whatever system:authenticated is granted).",
-        remediation: "Set `automountServiceAccountToken: false` on the service account or the pod spec.",
+        rationale: "A pod whose service account holds no permissions still gets a token mounted by default: it only helps an attacker who gets into the pod (discovery, and whatever system:authenticated is granted). The pod's own `automountServiceAccountToken` overrides the ServiceAccount's, in both directions, and a projected `serviceAccountToken` volume mounts a token whatever either says.",
+        remediation: "Set `automountServiceAccountToken: false` on the pod spec (or on the service account, for pods that do not set it) and remove projected serviceAccountToken volumes.",
         triggeringExamples: [
             """
             apiVersion: v1
             kind: ServiceAccount
             metadata: {name: web, namespace: prod}
+            """,
+            // The pod turns automount back on.
             """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: web, namespace: prod}
+            automountServiceAccountToken: false
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: prod}
+            spec:
+              serviceAccountName: web
+              automountServiceAccountToken: true
+              containers: [{name: app, image: web}]
+            """,
+            // A projected token volume mounts one whatever automount says.
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: prod}
+            spec:
+              automountServiceAccountToken: false
+              containers: [{name: app, image: web}]
+              volumes: [{name: t, projected: {sources: [{serviceAccountToken: {path: token, expirationSeconds: 3600}}]}}]
+            """,
         ],
         nonTriggeringExamples: [
             """
@@ -96,6 +121,36 @@ extension FindingRule {
             kind: ServiceAccount
             metadata: {name: web, namespace: prod}
             automountServiceAccountToken: false
+            """,
+            // The pod turns automount off although its ServiceAccount leaves it on.
+            """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: web, namespace: prod}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: prod}
+            spec:
+              template:
+                spec:
+                  serviceAccountName: web
+                  automountServiceAccountToken: false
+                  containers: [{name: app, image: web}]
+            """,
+            // The ServiceAccount turns it off and the pod says nothing.
+            """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: web, namespace: prod}
+            automountServiceAccountToken: false
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: prod}
+            spec:
+              serviceAccountName: web
+              containers: [{name: app, image: web}]
             """,
             """
             apiVersion: v1
@@ -129,12 +184,34 @@ extension FindingRule {
                 return !g.applicableBindings(for: id, in: "").isEmpty || !g.roleBindingNamespaces(for: id).isEmpty
             }
             var out: [Finding] = []
-            for sa in g.serviceAccounts where sa.automountServiceAccountToken != false && !holdsPermissions(sa.namespace, sa.name) {
+            var used = Set<ServiceAccountName>()
+            var holds: [ServiceAccountName: Bool] = [:]
+            // The pods and workloads of the input: each decides for itself.
+            for w in g.workloads {
+                let name = ServiceAccountName(namespace: w.namespace, name: w.template.serviceAccountName)
+                used.insert(name)
+                guard w.template.mountsToken(serviceAccount: ctx.serviceAccount(name.namespace, name.name)) else { continue }
+                let has = holds[name] ?? holdsPermissions(name.namespace, name.name)
+                holds[name] = has
+                guard !has else { continue }
+                let how = w.template.projectsServiceAccountToken
+                    ? "a projected serviceAccountToken volume mounts it"
+                    : w.template.automountServiceAccountToken == true ? "the pod spec sets automountServiceAccountToken: true" : "automount is on"
+                out.append(thisRule.finding(
+                    severity: .low,
+                    message: "\(w.kind) \(w.namespace)/\(w.name) mounts the token of \(name.notation), which holds no permissions (\(how))",
+                    principal: name.notation,
+                    object: ObjectRef(kind: w.kind, namespace: w.namespace, name: w.name, source: w.source)))
+            }
+            // Service accounts no pod of the input runs as: their pods follow their setting.
+            for sa in g.serviceAccounts where !used.contains(sa.serviceAccountName) && sa.automountServiceAccountToken != false
+                && !holdsPermissions(sa.namespace, sa.name)
+            {
                 out.append(thisRule.finding(
                     severity: .low,
                     message: "ServiceAccount \(sa.namespace)/\(sa.name) holds no permissions but its token is mounted into its pods",
-                    principal: "sa:\(sa.namespace)/\(sa.name)",
-                    object: ObjectRef(kind: "ServiceAccount", namespace: sa.namespace, name: sa.name, source: sa.source)))
+                    principal: sa.serviceAccountName.notation,
+                    object: ObjectRef(kind: SubjectKind.serviceAccount.rawValue, namespace: sa.namespace, name: sa.name, source: sa.source)))
             }
             return out
         })

@@ -1,0 +1,222 @@
+/// What a change does to access: `rbacgraph diff --base … --head …`.
+///
+/// The diff is defined by the authorizer's answers, not by the text of the objects: for every
+/// identity and request it lists, ``AccessGraph/authorize(_:_:)`` on the base and the head
+/// disagree, and for every request it does not list they agree.
+///
+/// ```swift
+/// let diff = AccessDiff(base: AccessGraph(baseCluster), head: AccessGraph(headCluster))
+/// for change in diff.identities { print(change.identity, change.scopes) }
+/// ```
+public struct AccessDiff: Sendable {
+    /// Identities whose access changed, most dangerous first: sensitive access gained, any
+    /// access gained, access lost only; then by name.
+    public var identities: [IdentityChange]
+    /// Every Role, ClusterRole and binding that differs between the two sides (added, deleted
+    /// or modified), sorted by object.
+    public var objectChanges: [ObjectChange]
+
+    /// The report's findings introduced and resolved (paths to cluster-admin among them),
+    /// when the caller compared reports (``FindingsDiff``).
+    public var findings: FindingsDiff?
+
+    /// Whether no identity's access changed and no finding was introduced or resolved.
+    public var isEmpty: Bool { identities.isEmpty && (findings?.isEmpty ?? true) }
+
+    /// Object changes that no access change names as its cause: reordered rules, reformatted
+    /// or moved objects, bindings whose subjects are covered anyway.
+    public var objectChangesWithoutAccessEffect: [ObjectChange] {
+        var cited = Set<String>()
+        for i in identities {
+            for s in i.scopes {
+                for c in s.gained + s.lost { for cause in c.causes { cited.insert(cause.object) } }
+            }
+        }
+        return objectChanges.filter { !cited.contains($0.object) }
+    }
+}
+
+/// The access of one identity that changed, per scope.
+public struct IdentityChange: Sendable {
+    /// In rbacgraph's notation: `user:alice`, `group:devs`, `sa:ci/deployer`.
+    public var identity: String
+    /// The cluster-wide scope first (when it changed), then namespaces by name. Requests in a
+    /// namespace with no entry of its own changed as the cluster-wide entry says.
+    public var scopes: [ScopeChange]
+    /// For a group, its members the input knows (service accounts of a namespace, …), from
+    /// the head side.
+    public var members: [String]
+
+    /// Whether some gained access is sensitive.
+    public var gainsSensitive: Bool { scopes.contains { $0.gained.contains { $0.sensitivity != nil } } }
+    /// Whether some access is gained.
+    public var gains: Bool { scopes.contains { !$0.gained.isEmpty } }
+}
+
+/// The access of an identity gained and lost in one scope.
+public struct ScopeChange: Sendable {
+    /// The namespace of the requests, `nil` for cluster-wide requests (no namespace), whose
+    /// answer comes from ClusterRoleBindings alone.
+    public var namespace: String?
+    public var gained: [AccessChange]
+    public var lost: [AccessChange]
+    /// When the change is exactly that of a group of the identity (listed on its own):
+    /// `group:system:authenticated`. The entries are kept, for completeness.
+    public var sameAsGroup: String?
+
+    /// The claim in a comparable form: two scopes with the same signature change the same
+    /// requests the same way.
+    var signature: Set<SignatureEntry> {
+        Set(gained.map { SignatureEntry(gained: true, atom: $0.atom, except: Set($0.except)) }
+            + lost.map { SignatureEntry(gained: false, atom: $0.atom, except: Set($0.except)) })
+    }
+
+    struct SignatureEntry: Hashable {
+        var gained: Bool
+        var atom: PermissionAtom
+        var except: Set<PermissionAtom>
+    }
+}
+
+/// Requests one side allows and the other does not: those ``atom`` allows, except those one
+/// of ``except`` allows (the other side allows them too).
+public struct AccessChange: Sendable {
+    public var atom: PermissionAtom
+    /// What the other side already allows inside ``atom``.
+    public var except: [PermissionAtom]
+    /// Why the access is dangerous (the escalation table's reason, `wildcard`), or `nil`.
+    public var sensitivity: String?
+    /// The object changes behind it.
+    public var causes: [ObjectChange]
+
+    /// Whether the change covers `request` (allowed on one side only, by this entry's claim).
+    public func covers(_ request: Request) -> Bool {
+        atom.rule.allows(request) && !except.contains { $0.rule.allows(request) }
+    }
+}
+
+/// A difference in one RBAC object between the two sides, with where it is on each.
+public struct ObjectChange: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Hashable, Sendable, Codable {
+        /// The object exists on the head side only.
+        case added
+        /// The object exists on the base side only (a binding to it is left dangling).
+        case deleted
+        /// A binding names a subject it did not.
+        case subjectAdded = "subject added"
+        case subjectRemoved = "subject removed"
+        /// A binding refers to another role.
+        case roleRefChanged = "roleRef changed"
+        /// A role holds a rule it did not.
+        case ruleAdded = "rule added"
+        case ruleRemoved = "rule removed"
+        /// A ClusterRole's labels now make it aggregate into another.
+        case aggregatesInto = "labels aggregate it into"
+        /// A ClusterRole's labels no longer make it aggregate into another.
+        case noLongerAggregatesInto = "labels no longer aggregate it into"
+        /// Any other difference (rules reordered, labels, annotations, aggregation selectors).
+        case modified
+        /// The same object, now in another file or at another line.
+        case moved
+    }
+
+    public var kind: Kind
+    /// `ClusterRoleBinding/name`, `Role/ns/name`.
+    public var object: String
+    /// What changed, for people: the subject, the rule, `ClusterRole/view → ClusterRole/admin`.
+    public var detail: String
+    public var base: SourceLocation?
+    public var head: SourceLocation?
+
+    public init(kind: Kind, object: String, detail: String = "", base: SourceLocation? = nil, head: SourceLocation? = nil) {
+        self.kind = kind
+        self.object = object
+        self.detail = detail
+        self.base = base
+        self.head = head
+    }
+
+    /// `ClusterRole/edit-widgets labels aggregate it into ClusterRole/edit (base a.yaml:1:1, head b.yaml:1:1)`.
+    public var description: String {
+        var s = "\(object) \(kind.rawValue)"
+        if !detail.isEmpty { s += (kind == .added || kind == .deleted || kind == .modified || kind == .moved ? " (\(detail))" : " " + detail) }
+        let places = [base.map { "base \($0)" }, head.map { "head \($0)" }].compactMap { $0 }
+        if !places.isEmpty { s += " [" + places.joined(separator: ", ") + "]" }
+        return s
+    }
+}
+
+extension AccessDiff {
+    /// Compares what every identity may do on two sides.
+    ///
+    /// The identities are those either side names (binding subjects, known service accounts)
+    /// and `group:system:authenticated`, which stands for every user neither side names. For
+    /// each, the rules that apply cluster-wide and in every namespace with a RoleBinding naming
+    /// it (on either side) are compared atom by atom (``PermissionAtom``).
+    /// - Complexity: O(i · s · r²) for i identities, s scopes each and r atoms of their rules,
+    ///   scopes with the same rules on both sides skipped in O(r).
+    public init(base: AccessGraph, head: AccessGraph) {
+        let context = DiffContext(base: base, head: head)
+        var names = Set(base.knownIdentities)
+        names.formUnion(head.knownIdentities)
+        names.insert(IdentityNotation.format(.group, name: Identity.authenticatedGroup))
+        var changes: [IdentityChange] = []
+        for text in names.sorted() {
+            guard let identity = try? Identity.impersonating(text), !identity.isMaster else { continue }
+            var namespaces = Set(base.roleBindingNamespaces(for: identity))
+            namespaces.formUnion(head.roleBindingNamespaces(for: identity))
+            // Cluster-wide first: a namespace is listed when its change differs from it.
+            var scopes: [ScopeChange] = []
+            var clusterWide: ScopeChange?
+            for ns in [""] + namespaces.sorted() {
+                var scope = ScopeChange(namespace: ns.isEmpty ? nil : ns, gained: [], lost: [])
+                let (baseRules, _) = base.rules(for: identity, in: ns)
+                let (headRules, _) = head.rules(for: identity, in: ns)
+                if Set(baseRules.map(\.rule)) != Set(headRules.map(\.rule)) {
+                    scope.gained = context.changes(from: baseRules, to: headRules, for: identity, in: ns, gaining: true)
+                    scope.lost = context.changes(from: headRules, to: baseRules, for: identity, in: ns, gaining: false)
+                }
+                if ns.isEmpty {
+                    clusterWide = scope
+                    if !scope.gained.isEmpty || !scope.lost.isEmpty { scopes.append(scope) }
+                } else if scope.signature != clusterWide?.signature {
+                    scopes.append(scope)
+                }
+            }
+            guard !scopes.isEmpty else { continue }
+            var members: [String] = []
+            if let s = try? IdentityNotation.subject(parsing: text), s.isKind(.group) { members = head.knownMembers(ofGroup: s.name) }
+            changes.append(IdentityChange(identity: text, scopes: scopes, members: members))
+        }
+        Self.markGroupChanges(&changes)
+        identities = changes.enumerated().sorted { a, b in
+            let ra = a.element.gainsSensitive ? 0 : a.element.gains ? 1 : 2
+            let rb = b.element.gainsSensitive ? 0 : b.element.gains ? 1 : 2
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
+        objectChanges = context.objectChanges()
+    }
+
+    /// Marks each scope whose change is exactly that of one of the identity's groups.
+    private static func markGroupChanges(_ changes: inout [IdentityChange]) {
+        var byName: [String: Int] = [:]
+        for (i, c) in changes.enumerated() { byName[c.identity] = i }
+        for i in changes.indices {
+            guard let identity = try? Identity.impersonating(changes[i].identity) else { continue }
+            for j in changes[i].scopes.indices {
+                let mine = changes[i].scopes[j].signature
+                for g in identity.groups {
+                    let name = IdentityNotation.format(.group, name: g)
+                    guard name != changes[i].identity, let k = byName[name] else { continue }
+                    let ns = changes[i].scopes[j].namespace
+                    // A namespace the group has no entry for changed as its cluster-wide entry.
+                    let theirs = changes[k].scopes.first { $0.namespace == ns } ?? changes[k].scopes.first { $0.namespace == nil }
+                    if let theirs, theirs.signature == mine {
+                        changes[i].scopes[j].sameAsGroup = name
+                        break
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import RBACCore
+
+/// The specs of External Secrets Operator and Secrets Store CSI objects, read as small trees
+/// (their providers are many and nested), with every field that may hold a literal value
+/// (`value`, `valueMap`, templates, webhook headers and bodies) skipped unread.
+extension ManifestDecoder {
+    /// The kinds read this way, with the API group each must belong to.
+    static let externalKinds: [String: String] = [
+        "SecretStore": "external-secrets.io/", "ClusterSecretStore": "external-secrets.io/",
+        "ExternalSecret": "external-secrets.io/", "ClusterExternalSecret": "external-secrets.io/",
+        "PushSecret": "external-secrets.io/", "SecretProviderClass": "secrets-store.csi.x-k8s.io/",
+    ]
+
+    /// Keys whose values may be literal secrets: never read.
+    static let literalKeys: Set<String> = ["value", "valueMap", "stringData", "template", "headers", "body", "literal"]
+
+    /// Reads the node at the reader into a tree; `nil` for an alias that cannot be followed.
+    func readTree(_ field: String, depth: Int = 0) throws(YAMLStreamError) -> JSONValue? {
+        guard let k = try node() else { return nil }
+        switch k {
+        case .null:
+            try reader.advance()
+            return .null
+        case .scalar:
+            let s = reader.scalarString()
+            try reader.advance()
+            return .string(s)
+        case .sequence:
+            var items: [JSONValue] = []
+            try readSequence(field) { () throws(YAMLStreamError) in
+                if let v = try readTree(field + "[]", depth: depth + 1) { items.append(v) }
+            }
+            return .array(items)
+        case .mapping:
+            var pairs: [(String, JSONValue)] = []
+            try readMapping(field) { (key) throws(YAMLStreamError) in
+                if Self.literalKeys.contains(key) {
+                    try reader.skipSensitiveNode()
+                } else if let v = try readTree("\(field).\(key)", depth: depth + 1) {
+                    pairs.append((key, v))
+                }
+            }
+            return .object(pairs)
+        }
+    }
+}
+
+/// What pods say about secrets outside Kubernetes: Secrets Store CSI volumes and the Vault
+/// Agent injector's annotations.
+extension ManifestDecoder {
+    /// The prefix of the Vault Agent injector's annotations.
+    static let vaultAnnotationPrefix = "vault.hashicorp.com/"
+
+    /// A `volumes[].csi` of the Secrets Store CSI driver: its SecretProviderClass.
+    func decodeCSIVolume() throws(YAMLStreamError) -> String? {
+        var driver: String? = nil
+        var providerClass: String? = nil
+        try readMapping("volumes[].csi") { (k) throws(YAMLStreamError) in
+            switch k {
+            case "driver": driver = try readString("volumes[].csi.driver")
+            case "volumeAttributes":
+                try readMapping("volumes[].csi.volumeAttributes") { (a) throws(YAMLStreamError) in
+                    if a == "secretProviderClass" {
+                        providerClass = try readString("volumeAttributes.secretProviderClass")
+                    } else {
+                        try reader.skipNode()
+                    }
+                }
+            default: try reader.skipNode()
+            }
+        }
+        guard driver == "secrets-store.csi.k8s.io" else { return nil }
+        return providerClass
+    }
+
+    /// A pod template's `metadata`: the Vault Agent injector's annotations.
+    func decodeTemplateMetadata(_ pod: inout PodDraft) throws(YAMLStreamError) {
+        try readMapping("template.metadata") { (k) throws(YAMLStreamError) in
+            guard k == "annotations" else { return try reader.skipNode() }
+            let all = try readStringMap("template.metadata.annotations")
+            pod.template.vaultAnnotations = all.filter { $0.key.hasPrefix(Self.vaultAnnotationPrefix) }
+        }
+    }
+}

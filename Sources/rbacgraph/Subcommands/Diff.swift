@@ -1,0 +1,142 @@
+import ArgumentParser
+import RBACCore
+import RBACLoading
+import RBACPresentation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum DiffFormats: OutputFormats { static let formats: [OutputFormat] = [.table, .md, .json, .sarif] }
+
+extension RBACGraphCommand {
+    /// `rbacgraph diff --base INPUT... --head INPUT...`: what a change does to access.
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "diff",
+            abstract: "What a change does to access: access gained and lost per identity with the object changes behind it, paths to cluster-admin and findings introduced and resolved.",
+            discussion: """
+                Both sides are loaded with the same options and built-in policy. The diff is the \
+                authorizer's: a request is listed exactly when the base and the head answer it \
+                differently (see docs/diff.md).
+
+                Exit codes: 0 no gate hit (or no --fail-on); 2 a --fail-on gate hit; 3 an input \
+                failed to load; 64 usage error.
+
+                Examples:
+                  rbacgraph diff --base main/rbac/ --head pr/rbac/
+                  rbacgraph diff --base main/rbac/ --head pr/rbac/ -o md --output-file comment.md --fail-on sensitive --fail-on path --fail-on high
+                  rbacgraph diff --base release-1.yaml --head release-2.yaml -n prod -o json
+                """)
+
+        @Option(parsing: .upToNextOption, help: ArgumentHelp("The base side: files, folders or - (anything -f takes); repeatable.", valueName: "input"))
+        var base: [String] = []
+
+        @Option(parsing: .upToNextOption, help: ArgumentHelp("The head side (the change applied), as --base.", valueName: "input"))
+        var head: [String] = []
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: .shortAndLong, help: "Only changes of requests in this namespace (and cluster-wide ones).")
+        var namespace: String?
+
+        @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Every namespace (the default).")
+        var allNamespaces = false
+
+        @OptionGroup var outputOptions: OutputOptions<DiffFormats>
+        var format: OutputFormat { outputOptions.format }
+
+        @Option(help: ArgumentHelp(
+            "Exit 2 when the change hits a gate: gain (any access gained), sensitive (sensitive access gained), path (an identity newly reaches cluster-admin), or a severity (info, low, medium, high, critical: a finding at or above it introduced); repeatable.",
+            valueName: "gate"))
+        var failOn: [String] = []
+
+        @Option(help: ArgumentHelp("With -o md: at most this many lines of changes; a count of the rest.", valueName: "n"))
+        var maxLines = 200
+
+        /// The gates of `--fail-on`: a kind of change, or a severity of findings introduced.
+        enum Gate {
+            case gain, sensitive, path
+            case severity(Severity)
+
+            init?(_ text: String) {
+                switch text {
+                case "gain": self = .gain
+                case "sensitive": self = .sensitive
+                case "path": self = .path
+                default:
+                    guard let s = Severity(name: text) else { return nil }
+                    self = .severity(s)
+                }
+            }
+        }
+
+        func validate() throws {
+            if base.isEmpty || head.isEmpty { throw ValidationError("Give both --base INPUT... and --head INPUT....") }
+            if !input.filenames.isEmpty || input.live.isSet {
+                throw ValidationError("diff reads --base and --head, not -f or a cluster.")
+            }
+            if base.filter({ $0 == "-" }).count + head.filter({ $0 == "-" }).count > 1 {
+                throw ValidationError("Standard input (-) can be read by one side only.")
+            }
+            if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
+            for g in failOn where Gate(g) == nil {
+                throw ValidationError("--fail-on takes gain, sensitive, path, info, low, medium, high or critical, not \"\(g)\".")
+            }
+            if maxLines < 1 { throw ValidationError("--max-lines takes a positive number.") }
+        }
+
+        func run() throws {
+            let (baseGraph, baseResult) = try input.loadFiles(base)
+            let (headGraph, headResult) = try input.loadFiles(head)
+            var diff = AccessDiff(base: baseGraph, head: headGraph)
+            // The report's findings of each side (built-in-only ones left out), paths to
+            // cluster-admin among them.
+            let baseReport = Report(graph: baseGraph, namespace: namespace)
+            let headReport = Report(graph: headGraph, namespace: namespace)
+            diff.findings = FindingsDiff(base: baseReport.findings, head: headReport.findings)
+            if let namespace {
+                InputWarnings.namespace(namespace, in: headGraph, quiet: input.quiet)
+                diff.identities = diff.identities.compactMap { change in
+                    var c = change
+                    c.scopes = c.scopes.filter { $0.namespace == nil || $0.namespace == namespace }
+                    return c.scopes.isEmpty ? nil : c
+                }
+            }
+            let text: String
+            switch format {
+            case .md: text = diff.markdown(maxLines: maxLines)
+            case .json: text = diff.json.prettySerialized() + "\n"
+            case .sarif: text = diff.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
+            default: text = diff.text()
+            }
+            if let path = outputOptions.outputFile {
+                try OutputFile.write(Array(text.utf8), to: path)
+            } else {
+                IO.writeStdout(text)
+            }
+            if baseResult.hasErrors || headResult.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            var hits: [String] = []
+            for gate in failOn.compactMap({ Gate($0) }) {
+                switch gate {
+                case .gain:
+                    let n = diff.identities.filter(\.gains).count
+                    if n > 0 { hits.append("\(n) identit\(n == 1 ? "y gains" : "ies gain") access") }
+                case .sensitive:
+                    let n = diff.identities.filter(\.gainsSensitive).count
+                    if n > 0 { hits.append("\(n) identit\(n == 1 ? "y gains" : "ies gain") sensitive access") }
+                case .path:
+                    let n = diff.findings?.pathsGained.count ?? 0
+                    if n > 0 { hits.append("\(n) identit\(n == 1 ? "y newly reaches" : "ies newly reach") cluster-admin") }
+                case .severity(let threshold):
+                    let n = diff.findings?.introduced.filter { $0.severity >= threshold }.count ?? 0
+                    if n > 0 { hits.append("\(n) finding\(n == 1 ? "" : "s") at or above \(threshold) introduced") }
+                }
+            }
+            if !hits.isEmpty {
+                if !input.quiet { Terminal.writeStderr("--fail-on: " + hits.joined(separator: "; ") + "\n") }
+                throw ExitCode(ExitCodes.gateHit)
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+// The defining property of `rbacgraph diff` (issue 12): access gained and lost is what the
+// authorizer says, not what the text says. Random worlds are mutated the ways a pull request
+// changes RBAC, and every request of a grid is asked of both sides by brute force: a request is
+// listed as gained (lost) exactly when the head allows it and the base does not (or the reverse).
+
+import Foundation
+import RBACCore
+import Testing
+
+@Suite("Access diff: the engine's answers, request by request")
+struct AccessDiffPropertyTests {
+    /// The mutations a change makes to RBAC objects.
+    enum Mutation: String, CaseIterable, CustomStringConvertible {
+        case addBinding, removeBinding, addSubject, removeSubject, addRule, removeRule, changeRoleRef
+        case addAggregationLabel, removeAggregationLabel, deleteRole, addRole, reorderRules
+        var description: String { rawValue }
+    }
+
+    /// Worlds per mutation: 6 in `make test`; RBACGRAPH_DIFF_SEEDS=N for a longer run.
+    static let seeds = ProcessInfo.processInfo.environment["RBACGRAPH_DIFF_SEEDS"].flatMap { Int($0) } ?? 6
+
+    @Test("every listed request changes its answer and every other keeps it", arguments: Mutation.allCases)
+    func property(_ mutation: Mutation) {
+        var checked = 0
+        for seed in 1...Self.seeds {
+            var rng = SplitMix(seed: UInt64(seed) &* 7919 &+ UInt64(Mutation.allCases.firstIndex(of: mutation) ?? 0))
+            let base = DiffWorld.random(&rng)
+            var head = base
+            // Two mutations of the kind, then one of any kind: changes come in groups.
+            head.mutate(mutation, &rng)
+            head.mutate(mutation, &rng)
+            head.mutate(Mutation.allCases[rng.below(Mutation.allCases.count)], &rng)
+            checked += Self.check(base: base, head: head, seed: seed, mutation: mutation)
+        }
+        #expect(checked > 0, "no request changed its answer in any world: the mutations test nothing")
+    }
+
+    @Test("identical inputs give an empty diff", arguments: 1...10)
+    func identical(seed: Int) {
+        var rng = SplitMix(seed: UInt64(seed))
+        let world = DiffWorld.random(&rng)
+        let diff = AccessDiff(base: AccessGraph(world.cluster), head: AccessGraph(world.cluster))
+        #expect(diff.isEmpty)
+        #expect(diff.objectChanges.isEmpty)
+    }
+
+    /// Compares the diff's claims with brute force over the grid; returns how many requests
+    /// changed their answer.
+    static func check(base: DiffWorld, head: DiffWorld, seed: Int, mutation: Mutation) -> Int {
+        let b = AccessGraph(base.cluster), h = AccessGraph(head.cluster)
+        let diff = AccessDiff(base: b, head: h)
+        var identities = Set(b.knownIdentities).union(h.knownIdentities)
+        identities.insert("group:system:authenticated")
+        var changed = 0
+        var failures = 0
+        for text in identities.sorted() + ["user:nobody-names-me"] {
+            guard let identity = try? Identity.impersonating(text) else { continue }
+            // A user no side names is allowed what system:authenticated is.
+            let claimedAs = text == "user:nobody-names-me" ? "group:system:authenticated" : text
+            for request in DiffGrid.requests {
+                let before = b.authorize(identity, request).allowed
+                let after = h.authorize(identity, request).allowed
+                let (gained, lost) = claims(of: diff, claimedAs, request)
+                if before != after { changed += 1 }
+                if gained != (after && !before) || lost != (before && !after) {
+                    failures += 1
+                    if failures <= 3 {
+                        Issue.record("""
+                            seed \(seed), \(mutation): \(text) \(request) in \(request.namespace.isEmpty ? "cluster" : request.namespace): \
+                            base \(before), head \(after), diff claims gained \(gained) lost \(lost)
+                            base: \(base)
+                            head: \(head)
+                            """)
+                    }
+                }
+            }
+        }
+        return changed
+    }
+
+    /// What the diff says about a request: the identity's scope for the request's namespace,
+    /// or its cluster-wide scope when the namespace has no entry of its own.
+    static func claims(of diff: AccessDiff, _ identity: String, _ request: Request) -> (gained: Bool, lost: Bool) {
+        guard let change = diff.identities.first(where: { $0.identity == identity }) else { return (false, false) }
+        let ns = request.namespace
+        let scope = change.scopes.first { $0.namespace == (ns.isEmpty ? nil : ns) }
+            ?? (ns.isEmpty ? nil : change.scopes.first { $0.namespace == nil })
+        guard let scope else { return (false, false) }
+        return (scope.gained.contains { $0.covers(request) }, scope.lost.contains { $0.covers(request) })
+    }
+}
+
+/// The requests asked of both sides: every combination of a few verbs, groups, resources,
+/// names and namespaces (some no rule mentions), and non-resource URLs.
+enum DiffGrid {
+    static let requests: [Request] = {
+        var out: [Request] = []
+        let resources = [("pods", ""), ("secrets", ""), ("pods", "exec"), ("deployments", ""), ("nodes", ""), ("deployments", "exec"), ("pods", "log")]
+        for ns in ["", "a", "b", "c"] {
+            for verb in ["get", "delete", "create", "escalate"] {
+                for group in ["", "apps", "other"] {
+                    for (resource, sub) in resources {
+                        for name in ["", "x"] {
+                            out.append(.resource(ResourceRequest(verb: verb, apiGroup: group, resource: resource, subresource: sub, namespace: ns, name: name)))
+                        }
+                    }
+                }
+            }
+        }
+        for verb in ["get", "post"] {
+            for path in ["/healthz", "/api", "/api/v1", "/apis", "/other"] { out.append(.nonResource(verb: verb, path: path)) }
+        }
+        return out
+    }()
+}
+
+/// A small random cluster over a vocabulary that makes wildcards, subresources, resource
+/// names, URL prefixes and aggregation meet.
+struct DiffWorld: CustomStringConvertible {
+    var roles: [Role] = []
+    var bindings: [Binding] = []
+    private var serial = 0
+
+    static let verbs = ["get", "list", "delete", "*", "create"]
+    static let groups = ["", "apps", "*"]
+    static let resources = ["pods", "secrets", "pods/exec", "*", "*/exec", "deployments", "nodes"]
+    static let names: [[String]] = [[], [], ["x"], ["x", "y"]]
+    static let urls = ["/healthz", "/api/*", "*", "/api"]
+    static let namespaces = ["a", "b"]
+    static let subjects: [Subject] = [
+        .user("alice"), .user("bob"), .group("devs"), .group("system:authenticated"),
+        .serviceAccount("a", "s1"), .serviceAccount("b", "s2"), .group("system:serviceaccounts:a"),
+    ]
+    static let aggregationLabel = ("agg", "yes")
+
+    var cluster: Cluster { Cluster(roles: roles, bindings: bindings) }
+
+    static func random(_ rng: inout SplitMix) -> DiffWorld {
+        var w = DiffWorld()
+        w.roles.append(Role(
+            kind: .clusterRole, name: "aggregate",
+            aggregationRule: AggregationRule(clusterRoleSelectors: [LabelSelector(matchLabels: [aggregationLabel])])))
+        for _ in 0..<3 { w.addRole(&rng) }
+        for _ in 0..<4 { w.addBinding(&rng) }
+        return w
+    }
+
+    mutating func name(_ prefix: String) -> String {
+        serial += 1
+        return "\(prefix)\(serial)"
+    }
+
+    static func randomRule(_ rng: inout SplitMix) -> PolicyRule {
+        if rng.below(6) == 0 {
+            return PolicyRule(verbs: pick(verbs, &rng, max: 2), nonResourceURLs: pick(urls, &rng, max: 2))
+        }
+        return PolicyRule(
+            verbs: pick(verbs, &rng, max: 2), apiGroups: pick(groups, &rng, max: 2), resources: pick(resources, &rng, max: 2),
+            resourceNames: names[rng.below(names.count)])
+    }
+
+    static func pick(_ list: [String], _ rng: inout SplitMix, max: Int) -> [String] {
+        var out: [String] = []
+        for _ in 0...rng.below(max) {
+            let v = list[rng.below(list.count)]
+            if !out.contains(v) { out.append(v) }
+        }
+        return out
+    }
+
+    mutating func addRole(_ rng: inout SplitMix) {
+        let rules = (0...rng.below(3)).map { _ in Self.randomRule(&rng) }
+        if rng.below(3) == 0 {
+            roles.append(Role(kind: .role, name: name("r"), namespace: Self.namespaces[rng.below(2)], rules: rules))
+        } else {
+            let labels = rng.below(3) == 0 ? [Self.aggregationLabel.0: Self.aggregationLabel.1] : [:]
+            roles.append(Role(kind: .clusterRole, name: name("cr"), labels: labels, rules: rules))
+        }
+    }
+
+    mutating func addBinding(_ rng: inout SplitMix) {
+        let role = roles[rng.below(roles.count)]
+        let subjects = (0...rng.below(2)).map { _ in Self.subjects[rng.below(Self.subjects.count)] }
+        let ref = RoleRef(kind: role.kind.rawValue, name: role.name)
+        if role.kind == .clusterRole && rng.below(2) == 0 {
+            bindings.append(Binding(kind: .clusterRoleBinding, name: name("crb"), roleRef: ref, subjects: subjects))
+        } else {
+            let ns = role.namespace ?? Self.namespaces[rng.below(2)]
+            bindings.append(Binding(kind: .roleBinding, name: name("rb"), namespace: ns, roleRef: ref, subjects: subjects))
+        }
+    }
+
+    mutating func mutate(_ mutation: AccessDiffPropertyTests.Mutation, _ rng: inout SplitMix) {
+        switch mutation {
+        case .addBinding: addBinding(&rng)
+        case .removeBinding: if !bindings.isEmpty { bindings.remove(at: rng.below(bindings.count)) }
+        case .addSubject:
+            if !bindings.isEmpty { bindings[rng.below(bindings.count)].subjects.append(Self.subjects[rng.below(Self.subjects.count)]) }
+        case .removeSubject:
+            let i = rng.below(max(bindings.count, 1))
+            if i < bindings.count, !bindings[i].subjects.isEmpty { bindings[i].subjects.remove(at: rng.below(bindings[i].subjects.count)) }
+        case .addRule:
+            let i = rng.below(roles.count)
+            if roles[i].aggregationRule == nil { roles[i].rules.append(Self.randomRule(&rng)) }
+        case .removeRule:
+            let i = rng.below(roles.count)
+            if !roles[i].rules.isEmpty && roles[i].aggregationRule == nil { roles[i].rules.remove(at: rng.below(roles[i].rules.count)) }
+        case .changeRoleRef:
+            if !bindings.isEmpty {
+                let i = rng.below(bindings.count)
+                let candidates = roles.filter { $0.kind == .clusterRole || $0.namespace == bindings[i].namespace }
+                if !candidates.isEmpty {
+                    let r = candidates[rng.below(candidates.count)]
+                    bindings[i].roleRef = RoleRef(kind: r.kind.rawValue, name: r.name)
+                }
+            }
+        case .addAggregationLabel:
+            let i = rng.below(roles.count)
+            if roles[i].kind == .clusterRole && roles[i].aggregationRule == nil { roles[i].labels[Self.aggregationLabel.0] = Self.aggregationLabel.1 }
+        case .removeAggregationLabel:
+            if let i = roles.firstIndex(where: { !$0.labels.isEmpty }) { roles[i].labels = [:] }
+        case .deleteRole:
+            let i = rng.below(roles.count)
+            if roles[i].aggregationRule == nil { roles.remove(at: i) }
+        case .addRole:
+            addRole(&rng)
+            addBinding(&rng)
+        case .reorderRules:
+            let i = rng.below(roles.count)
+            roles[i].rules.reverse()
+        }
+    }
+
+    var description: String {
+        let r = roles.map { "\($0.displayName)\($0.labels.isEmpty ? "" : " \($0.labels)"): \($0.rules.map(\.summary))" }
+        let b = bindings.map { "\($0.displayName) → \($0.roleRef.kind)/\($0.roleRef.name): \($0.subjects.map(\.description))" }
+        return (r + b).joined(separator: "; ")
+    }
+}
+
+/// A deterministic generator, so that a failure names the seed that reproduces it.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+}
