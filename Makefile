@@ -15,7 +15,7 @@ SHARED ?= ../shared
 # with the same flags (RBACGRAPH_SWIFT_BUILD_FLAGS), so that it is neither stale nor rebuilt.
 WERROR_FLAGS := -Xswiftc -warnings-as-errors
 
-.PHONY: all deps build release test demo bench conformance docs-images builtin-policy clean
+.PHONY: all deps build release test demo bench conformance docs-images check-pictures builtin-policy clean
 
 all: build
 
@@ -67,6 +67,22 @@ docs-images: build
 	$$B/rbacgraph who-can get secrets -n prod -f samples/ -q -o svg --output-file docs/images/who-can-get-secrets-prod.svg && \
 	$$B/rbacgraph paths --from sa:ci/runner -f samples/ -q -o svg --output-file docs/images/paths-sa-ci-runner.svg && \
 	$$B/docs-images docs/images/paths-to-cluster-admin.svg
+
+# The pictures as browsers show them (not part of `make test`): the docs and README SVGs, a
+# privilege path and the HTML report of samples/ rendered in headless Chromium (installed when
+# missing: Debian's `chromium`); every node and cluster label must lie inside its shape, and a
+# screenshot of each page lands in .build/check-pictures/ to look at.
+PICTURES_OUT := .build/check-pictures
+check-pictures: deps
+	@command -v chromium >/dev/null || { \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "installing: chromium"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	$(SWIFT) build $(WERROR_FLAGS)
+	B=$$($(SWIFT) build --show-bin-path) && mkdir -p $(PICTURES_OUT) && \
+	$$B/rbacgraph paths --from sa:ci/runner -f samples/ -q -o svg --output-file $(PICTURES_OUT)/path-sa-ci-runner.svg && \
+	$$B/rbacgraph escalations -f samples/ -q -o svg --output-file $(PICTURES_OUT)/escalations.svg && \
+	scripts/check-pictures.sh $$B/rbacgraph $(PICTURES_OUT) docs/images/*.svg $(PICTURES_OUT)/path-sa-ci-runner.svg $(PICTURES_OUT)/escalations.svg
 
 # Regenerate the Swift embedding of the built-in policy data (BuiltinPolicy/*/*.yaml) after
 # changing the data; a test checks that the embedding equals the files.

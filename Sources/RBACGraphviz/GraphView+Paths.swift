@@ -4,7 +4,9 @@ extension GraphView {
     /// Privilege paths, step by step: identities, what each step reaches, and every step
     /// labelled with its kind, its certainty and the grant behind it (the full evidence is in
     /// the SVG tooltips). Steps that come from a permission are red, structural ones gray;
-    /// conditional steps are dashed. Paths sharing nodes are drawn once.
+    /// conditional steps are dashed. Paths sharing nodes are drawn once. Left to right, but
+    /// top to bottom when a path is long (4 steps or more) and there are fewer paths than
+    /// its steps, so that the picture stays readable shrunk to a page.
     ///
     /// ```swift
     /// let esc = EscalationGraph(graph)
@@ -96,6 +98,7 @@ struct PathsView {
                 view.legend.lines.insert(isRed(step) ? .dangerous : .step)
             }
         }
+        if Self.drawsTopToBottom(paths.prefix(shown)) { view.doc.attributes["rankdir"] = "TB" }
         if shown < paths.count {
             let message = "only \(shown) of \(paths.count) paths drawn: they fill the node budget of \(maxNodes)."
             view.warn(message)
@@ -106,6 +109,18 @@ struct PathsView {
             view.warn(message)
         }
         return view.finish(title: title ?? defaultTitle())
+    }
+
+    /// A path of this many steps or more is drawn top to bottom (`rankdir=TB`): left to right,
+    /// its nodes and step labels make a picture too wide to read where it is shrunk to the page
+    /// (the HTML report, a README).
+    static let topToBottomSteps = 4
+
+    /// Top to bottom when the longest path drawn is long and longer than the number of paths
+    /// drawn (many short paths side by side stay left to right: each is a row).
+    static func drawsTopToBottom(_ drawn: ArraySlice<PrivilegePath>) -> Bool {
+        let longest = drawn.map(\.steps.count).max() ?? 0
+        return longest >= topToBottomSteps && longest > drawn.count
     }
 
     /// Steps granted by a permission, and every step into full authority, are red.

@@ -76,6 +76,46 @@ struct WorkloadTests {
         #expect(!t.hostIPC)
         #expect(t.nodeName == "node-1")
         #expect(t.automountServiceAccountToken == nil)
+        #expect(t.projectsServiceAccountToken)
+    }
+
+    /// Whether a pod holds its service account's token: a projected `serviceAccountToken`
+    /// volume always mounts one; otherwise the pod's `automountServiceAccountToken` wins over
+    /// the ServiceAccount's, in both directions; neither written: mounted.
+    @Test(
+        "a pod's token: the pod's automount over the ServiceAccount's, a projected token always",
+        arguments: [
+            // (ServiceAccount's setting, pod's setting, projected token volume, mounted)
+            (nil, nil, false, true),
+            ("false", nil, false, false),
+            ("true", nil, false, true),
+            ("false", "true", false, true),
+            ("true", "false", false, false),
+            (nil, "false", false, false),
+            ("false", "false", true, true),
+            (nil, "false", true, true),
+        ] as [(String?, String?, Bool, Bool)])
+    func tokenMounted(_ sa: String?, _ pod: String?, _ projected: Bool, _ mounted: Bool) throws {
+        let result = load("""
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: builder, namespace: ci}
+            \(sa.map { "automountServiceAccountToken: \($0)" } ?? "")
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: build, namespace: ci}
+            spec:
+              serviceAccountName: builder
+              \(pod.map { "automountServiceAccountToken: \($0)" } ?? "")
+              containers: [{name: app, image: builder}]
+              \(projected ? "volumes: [{name: t, projected: {sources: [{serviceAccountToken: {path: token}}]}}]" : "")
+            """)
+        #expect(result.diagnostics.isEmpty)
+        let w = try #require(result.cluster.workloads.first)
+        let account = try #require(result.cluster.serviceAccounts.first)
+        #expect(w.template.projectsServiceAccountToken == projected)
+        #expect(w.template.mountsToken(serviceAccount: account) == mounted)
     }
 
     /// `serviceAccountName`, else the deprecated `serviceAccount`, else `default`.

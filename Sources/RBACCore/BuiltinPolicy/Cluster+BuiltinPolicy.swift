@@ -30,6 +30,7 @@ extension Cluster {
     @discardableResult
     public mutating func mergeBuiltinPolicy(_ policy: BuiltinPolicy) -> BuiltinPolicyMerge {
         let label = BuiltinPolicy.bootstrappingLabel
+        kubernetesVersion = policy.version
         if roles.contains(where: { $0.labels[label.key] == label.value }) {
             return BuiltinPolicyMerge(version: policy.version, mode: .alreadyInInput)
         }

@@ -22,6 +22,8 @@ public struct AccessGraph: Sendable {
     public let namespaces: [Namespace]
     public let secrets: [SecretMetadata]
     public let workloads: [Workload]
+    /// The Kubernetes version the answers assume, `nil` when unknown (``Cluster/kubernetesVersion``).
+    public let kubernetesVersion: String?
     /// API server configuration documents in the input.
     public let encryptionConfigurations: [EncryptionConfiguration]
     public let auditPolicies: [AuditPolicy]
@@ -246,6 +248,7 @@ public struct AccessGraph: Sendable {
         self.namespaces = cluster.namespaces
         self.secrets = cluster.secrets
         self.workloads = cluster.workloads
+        self.kubernetesVersion = cluster.kubernetesVersion
         self.encryptionConfigurations = cluster.encryptionConfigurations
         self.auditPolicies = cluster.auditPolicies
         self.external = cluster.external

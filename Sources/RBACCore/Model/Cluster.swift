@@ -12,6 +12,11 @@ public struct Cluster: Sendable {
     /// API server configuration documents found among the manifests.
     public var encryptionConfigurations: [EncryptionConfiguration] = []
     public var auditPolicies: [AuditPolicy] = []
+    /// The Kubernetes version the answers assume (`v1.24.0-alpha.1`): the built-in policy's
+    /// version merged into the input (``mergeBuiltinPolicy(_:)``); `nil` when unknown (no
+    /// built-in policy). Some behaviour depends on it: before 1.35, `get` on pods/exec,
+    /// pods/attach and pods/portforward opens the stream (a WebSocket upgrade).
+    public var kubernetesVersion: String?
     /// Secrets outside Kubernetes: Vault roles and policies, External Secrets Operator and
     /// Secrets Store CSI objects (docs/external-secrets.md).
     public var external = ExternalInventory()

@@ -181,21 +181,30 @@ extension EscalationGraph.Builder {
         }
 
         // pod-update, pod-exec, ephemeral-container: act as a running pod's service account.
-        let podSteps: [(EscalationKind, [String], String)] = [
+        // Before Kubernetes 1.35 a WebSocket exec or attach (a GET) needs only `get`: counted
+        // when the version is older, as a condition when it is unknown (after `create`, so a
+        // `create` step wins).
+        var podSteps: [(EscalationKind, [String], String)] = [
             (.podUpdate, ["update", "patch"], ""), (.podExec, ["create"], "exec"), (.podExec, ["create"], "attach"),
             (.ephemeralContainer, ["update", "patch"], "ephemeralcontainers"),
         ]
+        let getOpensStreams = KubernetesConventions.getOpensPodStreams(kubernetesVersion: g.kubernetesVersion)
+        if getOpensStreams != false { podSteps += [(.podExec, ["get"], "exec"), (.podExec, ["get"], "attach")] }
+        let versionUnknown = PathCondition(
+            "the cluster runs Kubernetes before 1.35, where a WebSocket exec or attach needs only get (the version is unknown)", observed: nil)
         for (kind, verbs, sub) in podSteps {
             let allowed = names(scope, verbs, "", "pods", sub: sub)
+            let byGet = verbs == ["get"] && getOpensStreams == nil
             if let e = allowed.all {
-                add(.runningPods(in: here), kind, [e])
+                add(.runningPods(in: here), kind, [e], byGet ? versionUnknown : nil)
                 continue
             }
             for (name, e) in allowed.named {
                 for n in scopeNamespaces {
                     for pod in podsByNamespace[n] ?? [] where pod.name.isExactly(name) {
+                        let runsAs = "pod \(n)/\(pod.name) runs as \(pod.template.serviceAccountName)"
                         add(.serviceAccount(namespace: n, name: pod.template.serviceAccountName), kind, [e],
-                            PathCondition("pod \(n)/\(pod.name) runs as \(pod.template.serviceAccountName)", observed: true))
+                            PathCondition(byGet ? "\(runsAs); \(versionUnknown.text)" : runsAs, observed: byGet ? nil : true))
                     }
                 }
             }

@@ -48,6 +48,18 @@ enum KubernetesConventions {
     /// `hostIPC`), as the pod spec names them: each lets the pod's code reach beyond its
     /// container into the node (its processes, its network and local services, its shared
     /// memory), which the baseline Pod Security level forbids for that reason.
+    /// Whether `get` on pods/exec, pods/attach and pods/portforward opens the stream, as a
+    /// WebSocket upgrade (a GET) did before Kubernetes 1.35, which asks for `create` on both
+    /// kinds of request; `nil` when the version is unknown or unreadable.
+    /// - Parameter version: `v1.24.0-alpha.1`, `1.35`, …
+    static func getOpensPodStreams(kubernetesVersion version: String?) -> Bool? {
+        guard var v = version else { return nil }
+        if v.hasPrefix("v") { v.removeFirst() }
+        let parts = v.split(whereSeparator: { $0 == "." || $0 == "-" || $0 == "+" })
+        guard parts.count >= 2, let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
+        return (major, minor) < (1, 35)
+    }
+
     static func hostNamespaces(_ t: PodTemplate) -> [String] {
         var out: [String] = []
         if t.hostPID { out.append("hostPID") }

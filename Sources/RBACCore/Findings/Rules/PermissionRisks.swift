@@ -13,7 +13,7 @@ extension FindingRule {
     public static let portForward = FindingRule(
         id: "port-forward", category: .dangerousGrant, severity: .high,
         title: "Identity can port-forward into pods",
-        rationale: "pods/portforward opens a tunnel from the caller to any port of any pod in the scope, past NetworkPolicies and Services: databases, admin ports and sidecars that trust local traffic become reachable. Before Kubernetes 1.35 a WebSocket upgrade needs only `get` on pods/portforward.",
+        rationale: "pods/portforward opens a tunnel from the caller to any port of any pod in the scope, past NetworkPolicies and Services: databases, admin ports and sidecars that trust local traffic become reachable. Before Kubernetes 1.35 a WebSocket upgrade needs only `get` on pods/portforward: `get` counts as much as `create` when the built-in policy in use (`--kubernetes-version`, default the newest shipped) is older than 1.35, not at all from 1.35 on, and when the version is unknown (`--no-builtin-policy`, or a live cluster) it is reported as low, conditional on the version.",
         remediation: "Grant pods/portforward to the people who debug the namespace, by group, in that namespace only; never to workloads.",
         triggeringExamples: [
             """
@@ -45,13 +45,22 @@ extension FindingRule {
             """
         ],
         check: { thisRule, ctx in
-            ctx.grants(allowingAny: requests(["create", "get"], [("", "pods")], sub: "portforward")).map { g in
+            // `get` counts before 1.35 (the version of the built-in policy in use); with the
+            // version unknown (--no-builtin-policy, a live cluster) it is reported, low, as a
+            // condition.
+            let version = ctx.graph.kubernetesVersion
+            let getOpens = KubernetesConventions.getOpensPodStreams(kubernetesVersion: version)
+            let verbs = getOpens == false ? ["create"] : ["create", "get"]
+            return ctx.grants(allowingAny: requests(verbs, [("", "pods")], sub: "portforward")).map { g in
                 let create = g.request.verb == "create"
-                let severity: Severity = create ? (g.namespace == nil || g.namespace == "kube-system" ? .high : .medium) : .low
+                let full: Severity = g.namespace == nil || g.namespace == "kube-system" ? .high : .medium
+                let severity: Severity = create || getOpens == true ? full : .low
                 return ctx.finding(thisRule, g, severity: severity) { who, scope in
-                    create
-                        ? "\(who) can port-forward into every pod \(scope)"
-                        : "\(who) can get pods/portforward \(scope): a WebSocket port-forward before Kubernetes 1.35"
+                    if create { return "\(who) can port-forward into every pod \(scope)" }
+                    if getOpens == true, let version {
+                        return "\(who) can port-forward into every pod \(scope): get pods/portforward opens a WebSocket port-forward in Kubernetes \(version) (before 1.35)"
+                    }
+                    return "\(who) can get pods/portforward \(scope): a WebSocket port-forward if the cluster runs Kubernetes before 1.35 (the version is unknown)"
                 }
             }
         })

@@ -1,0 +1,67 @@
+import RBACCore
+import RBACLoading
+import Testing
+
+/// Before Kubernetes 1.35 a WebSocket upgrade (a GET) opens pods/exec, pods/attach and
+/// pods/portforward with `get` alone; from 1.35 both ask for `create`. The version is the
+/// built-in policy's in use (`--kubernetes-version`); unknown without one.
+@Suite("Kubernetes version: get on pod streams")
+struct KubernetesVersionTests {
+    static let world = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: streams, namespace: kube-system}
+        rules: [{apiGroups: [""], resources: [pods/portforward, pods/exec], verbs: [get]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: jane, namespace: kube-system}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: streams}
+        subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
+        """
+
+    static func graph(_ version: String?) -> AccessGraph {
+        var cluster = load(world).cluster
+        cluster.kubernetesVersion = version
+        return AccessGraph(cluster)
+    }
+
+    @Test(
+        "port-forward: get counts before 1.35, not from 1.35, conditionally when unknown",
+        arguments: [
+            ("v1.24.0-alpha.1", Severity.high, "can port-forward into every pod in kube-system"),
+            ("v1.34.2", .high, "can port-forward into every pod in kube-system"),
+            ("v1.35.0", nil, ""),
+            ("1.36", nil, ""),
+            (nil, .low, "if the cluster runs Kubernetes before 1.35 (the version is unknown)"),
+        ] as [(String?, Severity?, String)])
+    func portForward(_ version: String?, _ severity: Severity?, _ says: String) {
+        let found = FindingRule.portForward.findings(in: ReportContext(graph: Self.graph(version)))
+        #expect(found.map(\.severity) == (severity.map { [$0] } ?? []))
+        #expect(found.allSatisfy { $0.message.contains(says) })
+    }
+
+    @Test(
+        "pod-exec step: get counts before 1.35, not from 1.35, conditionally when unknown",
+        arguments: [
+            ("v1.24.0-alpha.1", true, true), ("v1.35.0", false, true), (nil, true, false),
+        ] as [(String?, Bool, Bool)])
+    func podExec(_ version: String?, _ step: Bool, _ certain: Bool) throws {
+        let esc = EscalationGraph(Self.graph(version))
+        let jane = try #require(esc.index(of: .user("jane")))
+        let exec = esc.edges(from: jane).filter { $0.kind == .podExec }
+        #expect(exec.isEmpty == !step)
+        if step {
+            #expect(exec.allSatisfy { $0.isCertain == certain })
+            #expect(certain || exec.allSatisfy { $0.condition?.text.contains("before 1.35") == true })
+        }
+    }
+
+    @Test("the version merged with the built-in policy is the one assumed")
+    func merged() throws {
+        var cluster = load(Self.world).cluster
+        #expect(cluster.kubernetesVersion == nil)
+        cluster.mergeBuiltinPolicy(try BuiltinPolicy.shipped("v1.24.0-alpha.1"))
+        #expect(AccessGraph(cluster).kubernetesVersion == "v1.24.0-alpha.1")
+    }
+}
