@@ -145,3 +145,16 @@ import RBACCore
         #expect(login.access("secret/data/x").allows(.read) == .unknown)
     }
 }
+
+extension VaultACLTests {
+    /// A `default` policy missing from the folder is Vault's shipped one: it matters only for
+    /// the paths it grants (its token, cubbyhole, sys, identity), never for a secret engine.
+    @Test func aMissingDefaultPolicyMattersOnlyWhereTheShippedOneGrants() {
+        let role = VaultRole(mount: "kubernetes", name: "r", boundNames: ["web"], boundNamespaces: ["prod"], policies: ["web"])
+        let web = VaultPolicy(name: "web", rules: [VaultPathRule(path: "secret/data/prod/*", capabilities: .read)])
+        let login = VaultInventory(roles: [role], policies: [web]).logins(for: ServiceAccountName(namespace: "prod", name: "web"), namespaceLabels: nil)[0]
+        #expect(login.missingPolicies == ["default"])
+        #expect(login.access("secret/data/dev/db").allows(.read) == .no)
+        #expect(login.access("cubbyhole/notes").allows(.read) == .unknown)
+    }
+}

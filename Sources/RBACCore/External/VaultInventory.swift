@@ -21,6 +21,11 @@ public struct VaultInventory: Sendable, Hashable {
         accessors.merge(other.accessors) { a, _ in a }
     }
 
+    /// Where Vault's shipped `default` policy grants anything (its own token, cubbyhole,
+    /// response wrapping, leases, tools, the entity's own identity): a `default` policy not
+    /// in the input is assumed unmodified, and so unknown only for paths under these.
+    public static let defaultPolicyPrefixes = ["auth/token/", "cubbyhole/", "identity/", "sys/"]
+
     /// The policy called `name` (the last loaded wins, as a later write does in Vault).
     public func policy(named name: String) -> VaultPolicy? {
         policies.last { $0.name.isExactly(name) }
@@ -59,7 +64,12 @@ public struct VaultLogin: Sendable {
     public func access(_ path: String, list: Bool = false) -> VaultAccess {
         let decision = acl.decide(path, list: list)
         let maybe = unresolved.filter { VaultTemplate.mayMatch(rulePath: $0.rule.path, path: path) }
-        return VaultAccess(login: self, decision: decision, unresolved: maybe, missingPolicies: missingPolicies)
+        // Vault's shipped `default` policy, when the folder lacks it, is taken as unmodified:
+        // it grants paths under these prefixes only, so it matters for no other path.
+        let missing = missingPolicies.filter { name in
+            !name.isExactly("default") || VaultInventory.defaultPolicyPrefixes.contains { path.hasPrefix($0) }
+        }
+        return VaultAccess(login: self, decision: decision, unresolved: maybe, missingPolicies: missing)
     }
 }
 

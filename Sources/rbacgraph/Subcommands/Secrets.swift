@@ -50,7 +50,11 @@ extension RBACGraphCommand {
         @Option(help: "With a picture format: the node budget (beyond it, parts are collapsed and a note says so).")
         var maxNodes = GraphView.defaultMaxNodes
 
+        @Flag(help: "Secrets outside Kubernetes instead: every Vault path (and other provider key) the input names, who reaches it and how.")
+        var external = false
+
         func validate() throws {
+            if external && output.isPicture { throw ValidationError("--external has no picture yet: give -o table, json or yaml.") }
             try tableOptions.check(output)
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
@@ -60,6 +64,7 @@ extension RBACGraphCommand {
         typealias Entry = SecretReaders
 
         func run() throws {
+            if external { return try runExternal() }
             let loaded = try input.load()
             let graph = loaded.graph
             let esc = EscalationGraph(graph)

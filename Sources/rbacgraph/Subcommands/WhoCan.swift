@@ -25,6 +25,13 @@ extension RBACGraphCommand {
                   rbacgraph who-can get secrets/db-password -n prod -f cluster.yaml
                   rbacgraph who-can get /metrics -f cluster.yaml -o json
                   rbacgraph who-can get secrets -n prod --effective -f cluster.yaml
+                  rbacgraph who-can read vault:secret/data/prod/db --effective -f cluster.yaml --vault vault/
+
+                For a vault:MOUNT/PATH target (with --vault DIR), the verb is a Vault capability \
+                (read, list, create, update, patch, delete, sudo): the service accounts whose Vault \
+                login allows it, whoever may create an ExternalSecret (or a PushSecret) in a \
+                namespace a Vault store serves, and with --effective every identity that can \
+                become one of them (docs/external-secrets.md).
                 """)
 
         @OptionGroup var input: InputOptions
@@ -59,6 +66,7 @@ extension RBACGraphCommand {
         }
 
         func run() throws {
+            if let path = Self.vaultPath(request.resource) { return try runVault(path: path) }
             let loaded = try input.load()
             let graph = loaded.graph
             let incomplete = loaded.incomplete(rbacOnly: !effective)

@@ -1,0 +1,119 @@
+import ArgumentParser
+import RBACCore
+
+/// `who-can CAPABILITY vault:PATH`: who may use a Vault capability on a path, through Vault
+/// logins of service accounts and External Secrets stores (docs/external-secrets.md).
+extension RBACGraphCommand.WhoCan {
+    /// The Vault path of a `vault:` target, `nil` for any other resource.
+    static func vaultPath(_ resource: String) -> String? {
+        guard resource.hasPrefix("vault:") else { return nil }
+        var p = Substring(resource.dropFirst(6))
+        while p.first == "/" { p = p.dropFirst() }
+        return String(p)
+    }
+
+    func runVault(path: String) throws {
+        guard let capability = VaultCapabilities(name: request.verb), capability != .deny else {
+            throw ValidationError("For vault: targets the verb is a Vault capability: read, list, create, update, patch, delete or sudo (not \"\(request.verb)\").")
+        }
+        if path.isEmpty { throw ValidationError("vault: needs a path: vault:MOUNT/PATH, e.g. vault:secret/data/prod/db.") }
+        if output.isPicture || output == .wide {
+            throw ValidationError("vault: targets have no picture or wide table yet: give -o table, json or yaml.")
+        }
+        let loaded = try input.load()
+        let graph = loaded.graph
+        if graph.external.vault.isEmpty && !input.quiet {
+            Terminal.warn("no Vault roles or policies in the input: give --vault DIR (docs/external-secrets.md)")
+        }
+        let esc = EscalationGraph(graph)
+        let readers = esc.vaultReaders(of: path, capability: capability, effective: effective, maxSteps: maxSteps)
+        let printer = PathPrinter(esc)
+        try outputOptions.redirectText()
+        switch output {
+        case .table:
+            if !tableOptions.noHeaders {
+                print("Identities allowed to \(request.verb) vault:\(path)\(effective ? ", directly or by a privilege path" : ""):")
+            }
+            var table = Table(["IDENTITY", "CERTAINTY", "HOW"])
+            for r in readers {
+                table.add([r.identity.description, r.certainty == .yes ? "certain" : "unknown", Self.how(r, printer: printer)])
+            }
+            print(table.render(color: printer.color, headers: !tableOptions.noHeaders), terminator: "")
+            if readers.isEmpty && !tableOptions.noHeaders { print("(none)") }
+        default:
+            output.emit(.object([
+                ("target", .string("vault:\(path)")), ("capability", .string(request.verb)), ("effective", .bool(effective)),
+                ("identities", .array(readers.map { Self.json($0, esc: esc) })),
+            ]))
+        }
+        try loaded.exitIfIncomplete()
+    }
+
+    /// The Vault side of a reader: role, policies, deciding pattern, and what is unknown.
+    static func vaultChain(_ a: VaultAccess) -> String {
+        let l = a.login
+        var s = "Vault \(l.role.path) [\(l.policies.joined(separator: ","))]"
+        if let e = a.decision.entry {
+            let at = e.grants.first?.rule.source.map { " at \($0)" } ?? ""
+            s += " → path \"\(e.pattern)\" {\(e.capabilities)}\(at)"
+            if e.isConditional { s += " (with parameter or wrapping limits)" }
+        }
+        if l.admitted == .unknown { s += "; the role admits the namespace only by its selector, and the input has no labels for it" }
+        for u in a.unresolved { s += "; may match \"\(u.rule.path)\" of policy \(u.policy): \(u.reason)" }
+        if !a.missingPolicies.isEmpty { s += "; policies not in --vault: \(a.missingPolicies.joined(separator: ","))" }
+        return s
+    }
+
+    static func how(_ r: VaultReader, printer: PathPrinter) -> String {
+        var parts: [String] = []
+        if let p = r.path { parts.append(printer.plainChain(p)) }
+        switch r.route {
+        case .login(let a):
+            parts.append("\(a.login.serviceAccount.notation) logs in: " + vaultChain(a))
+        case .store(let store, let ns, let kind, let a):
+            var s = "create \(kind.rawValue) in \(ns) → \(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
+            if let g = r.grant {
+                let graph = printer.esc.access
+                s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
+            }
+            s += " logs in as \(a.login.serviceAccount.notation): " + vaultChain(a)
+            parts.append(s)
+        }
+        return parts.joined(separator: " ⇒ ")
+    }
+
+    static func json(_ r: VaultReader, esc: EscalationGraph) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("identity", .string(r.identity.description)), ("certainty", .string(r.certainty == .yes ? "certain" : "unknown"))]
+        func access(_ a: VaultAccess) -> JSONValue {
+            var v: [(String, JSONValue)] = [
+                ("serviceAccount", .string(a.login.serviceAccount.notation)), ("role", .string(a.login.role.path)),
+                ("policies", .array(a.login.policies.map { .string($0) })),
+            ]
+            if let e = a.decision.entry {
+                v.append(("pattern", .string(e.pattern)))
+                v.append(("capabilities", .array(e.capabilities.names.map { .string($0) })))
+                v.append(("grantedBy", .array(e.grants.map { g in
+                    .object([("policy", .string(g.policy)), ("source", g.rule.source.map { .string($0.description) } ?? .null)])
+                })))
+            }
+            if !a.unresolved.isEmpty {
+                v.append(("unresolved", .array(a.unresolved.map { .object([("policy", .string($0.policy)), ("path", .string($0.rule.path)), ("reason", .string($0.reason))]) })))
+            }
+            if !a.missingPolicies.isEmpty { v.append(("missingPolicies", .array(a.missingPolicies.map { .string($0) }))) }
+            return .object(v)
+        }
+        switch r.route {
+        case .login(let a):
+            pairs.append(("route", .string("login")))
+            pairs.append(("vault", access(a)))
+        case .store(let store, let ns, let kind, let a):
+            pairs.append(("route", .string("store")))
+            pairs.append(("store", .string(store.targetName)))
+            pairs.append(("create", .object([("kind", .string(kind.rawValue)), ("namespace", .string(ns))])))
+            if let g = r.grant { pairs.append(("grant", esc.access.json(g))) }
+            pairs.append(("vault", access(a)))
+        }
+        if let p = r.path { pairs.append(("path", esc.json(p))) }
+        return .object(pairs)
+    }
+}

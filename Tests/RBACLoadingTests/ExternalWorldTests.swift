@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+import RBACCore
+import RBACLoading
+
+/// A world built from the projects' documented examples (Vault's Kubernetes auth tutorial,
+/// ESO's Vault provider page, the Secrets Store CSI Vault provider page): who reaches which
+/// Vault path, and the near misses that must not.
+@Suite struct ExternalWorldTests {
+    static let manifests = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: prod, labels: {team: web}}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: dev}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: web, namespace: prod}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: web, namespace: dev}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: eso-reader, namespace: prod}
+        ---
+        # alice may run pods in prod: she can become prod/web.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: deployer, namespace: prod}
+        rules:
+        - apiGroups: [""]
+          resources: [pods]
+          verbs: [create]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: deployer, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
+        subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        # bob may create ExternalSecrets in prod and dev.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: eso-author}
+        rules:
+        - apiGroups: [external-secrets.io]
+          resources: [externalsecrets]
+          verbs: [create]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: eso-author, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: eso-author}
+        subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: eso-author, namespace: dev}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: eso-author}
+        subjects: [{kind: User, name: carol, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: vault-backend, namespace: prod}
+        spec:
+          provider:
+            vault:
+              server: "http://vault.vault:8200"
+              path: secret
+              version: v2
+              auth:
+                kubernetes:
+                  mountPath: kubernetes
+                  role: eso
+                  serviceAccountRef: {name: eso-reader}
+        ---
+        # Serves only namespaces matching ^team- : not dev.
+        apiVersion: external-secrets.io/v1
+        kind: ClusterSecretStore
+        metadata: {name: teams}
+        spec:
+          conditions:
+          - namespaceRegexes: ["^team-"]
+          provider:
+            vault:
+              server: "http://vault.vault:8200"
+              path: secret
+              auth:
+                kubernetes: {role: eso, serviceAccountRef: {name: eso-reader, namespace: prod}}
+        """
+
+    static let vault: [String: String] = [
+        "auth/kubernetes/role/web.json": #"{"data": {"bound_service_account_names": ["web"], "bound_service_account_namespaces": ["prod"], "token_policies": ["web"]}}"#,
+        "auth/kubernetes/role/eso.json": #"{"data": {"bound_service_account_names": ["eso-reader"], "bound_service_account_namespaces": ["prod"], "token_policies": ["eso"], "token_no_default_policy": true}}"#,
+        "sys/policy/web.hcl": """
+            path "secret/data/prod/*" {
+              capabilities = ["read"]
+            }
+            path "secret/data/prod/admin/*" {
+              capabilities = ["deny"]
+            }
+            """,
+        "sys/policy/eso.hcl": "path \"secret/data/shared/*\" { capabilities = [\"read\", \"list\"] }\n",
+        "sys/policy/default.hcl": "path \"cubbyhole/*\" { capabilities = [\"create\", \"read\", \"update\", \"delete\", \"list\"] }\n",
+    ]
+
+    static func world() throws -> EscalationGraph {
+        var cluster = try ManifestLoader().load(yaml: manifests, name: "world.yaml").cluster
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-world-\(UUID().uuidString)")
+        for (path, text) in vault {
+            let url = dir.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let loaded = try VaultLoader().load(folders: [dir.path])
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
+        cluster.external.vault = loaded.inventory
+        return EscalationGraph(AccessGraph(cluster))
+    }
+
+    static func names(_ readers: [VaultReader]) -> [String] { readers.map(\.identity.description) }
+
+    @Test func theBoundServiceAccountReadsAndWhoeverCanBecomeIt() throws {
+        let esc = try Self.world()
+        let direct = esc.vaultReaders(of: "secret/data/prod/db", capability: .read)
+        #expect(Self.names(direct) == ["sa:prod/web"])
+        #expect(direct.first?.certainty == .yes)
+        let effective = esc.vaultReaders(of: "secret/data/prod/db", capability: .read, effective: true)
+        #expect(Self.names(effective).contains("user:alice"))
+        #expect(!Self.names(effective).contains("user:bob"))
+    }
+
+    /// Near misses: a deny on the subpath, a glob that does not match, a role bound to another
+    /// namespace (dev/web has the same name), a capability the policy does not grant.
+    @Test(arguments: [
+        ("secret/data/prod/admin/root", VaultCapabilities.read),
+        ("secret/data/production/db", .read),
+        ("secret/data/dev/db", .read),
+        ("secret/data/prod/db", .update),
+    ])
+    func nearMissesReachNothing(path: String, capability: VaultCapabilities) throws {
+        let esc = try Self.world()
+        let readers = esc.vaultReaders(of: path, capability: capability, effective: true)
+        #expect(!Self.names(readers).contains("sa:prod/web"))
+        #expect(!Self.names(readers).contains("sa:dev/web"))
+        #expect(!Self.names(readers).contains("user:alice"))
+    }
+
+    @Test func creatingAnExternalSecretInAServedNamespaceReadsWhatTheStoreReaches() throws {
+        let esc = try Self.world()
+        let readers = esc.vaultReaders(of: "secret/data/shared/api-key", capability: .read)
+        // The store's own service account, and bob (and system:masters, allowed everything)
+        // through the prod SecretStore; carol's dev
+        // is served by neither store (the ClusterSecretStore's condition excludes it).
+        #expect(Self.names(readers).sorted() == ["group:system:masters", "sa:prod/eso-reader", "user:bob"])
+        guard case .store(let store, let ns, let kind, _) = readers.first(where: { $0.identity.description == "user:bob" })?.route else {
+            Issue.record("bob reads through a store")
+            return
+        }
+        #expect(store.targetName == "store:prod/vault-backend" && ns == "prod" && kind == .externalSecret)
+        // ExternalSecrets read; they do not write.
+        #expect(!Self.names(esc.vaultReaders(of: "secret/data/shared/api-key", capability: .update)).contains("user:bob"))
+    }
+
+    @Test func externalSecretPathsAreListed() throws {
+        var cluster = try ManifestLoader().load(yaml: Self.manifests + """
+
+            ---
+            apiVersion: external-secrets.io/v1
+            kind: ExternalSecret
+            metadata: {name: db, namespace: prod}
+            spec:
+              secretStoreRef: {name: vault-backend}
+              data: [{secretKey: password, remoteRef: {key: prod/db, property: password}}]
+            """, name: "w.yaml").cluster
+        cluster.external.vault = VaultInventory()
+        let paths = EscalationGraph(AccessGraph(cluster)).externalSecretPaths()
+        #expect(paths.map(\.target) == ["vault:secret/data/prod/db"])
+        #expect(paths.first?.namedBy == ["ExternalSecret prod/db"])
+    }
+}

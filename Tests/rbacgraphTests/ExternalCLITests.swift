@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// `--vault DIR`, `who-can CAPABILITY vault:PATH` and `secrets --external` as a user meets them:
+/// exit codes, bad input, JSON shape (the answers themselves: docs/external-secrets.md, run by
+/// the README test, and ExternalWorldTests).
+@Suite("secrets outside Kubernetes on the command line")
+struct ExternalCLITests {
+    static let world = ["-f", "examples/external/cluster.yaml", "--vault", "examples/external/vault", "--no-builtin-policy"]
+
+    @Test("a verb that is no Vault capability, or a picture, is a usage error", arguments: [
+        ["who-can", "get", "vault:secret/data/prod/db"],
+        ["who-can", "deny", "vault:secret/data/prod/db"],
+        ["who-can", "read", "vault:"],
+        ["who-can", "read", "vault:secret/data/prod/db", "-o", "svg"],
+        ["secrets", "--external", "-o", "svg"],
+    ])
+    func usageErrors(_ args: [String]) throws {
+        let r = try CLI.run(args + Self.world)
+        #expect(r.status == 64, "\(r.stderr)")
+    }
+
+    @Test func aMissingVaultFolderExits3AndStillAnswers() throws {
+        let r = try CLI.run(["who-can", "read", "vault:secret/data/prod/db", "-f", "examples/external/cluster.yaml", "--vault", "no/such/folder"])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("no/such/folder: error: --vault needs a folder"))
+        #expect(r.stdout.contains("Identities allowed to read vault:secret/data/prod/db"))
+    }
+
+    @Test func aBrokenPolicyIsLocatedAndTheRestLoads() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-vault-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sys/policy"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("auth/kubernetes/role"), withIntermediateDirectories: true)
+        try "path \"secret/*\" {\n  capabilities = [\"reed\"]\n}\n".write(to: dir.appendingPathComponent("sys/policy/bad.hcl"), atomically: true, encoding: .utf8)
+        try "path \"secret/data/prod/*\" { capabilities = [\"read\"] }\n".write(to: dir.appendingPathComponent("sys/policy/web.hcl"), atomically: true, encoding: .utf8)
+        try #"{"bound_service_account_names": ["web"], "bound_service_account_namespaces": ["prod"], "token_policies": ["web", "bad"]}"#
+            .write(to: dir.appendingPathComponent("auth/kubernetes/role/web.json"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["who-can", "read", "vault:secret/data/prod/db", "-f", "examples/external/cluster.yaml", "--vault", dir.path, "--no-builtin-policy", "-o", "json"])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("sys/policy/bad.hcl:2:19: error: path \"secret/*\": invalid capability \"reed\""), "\(r.stderr)")
+        // The web policy still loads and grants; the broken one is a policy the token holds
+        // that the input lacks, said in the answer.
+        #expect(r.stdout.contains("\"identity\" : \"sa:prod/web\"") || r.stdout.contains("\"identity\": \"sa:prod/web\""), "\(r.stdout)")
+        let strict = try CLI.run(["who-can", "read", "vault:secret/data/prod/db", "-f", "examples/external/cluster.yaml", "--vault", dir.path, "--strict"])
+        #expect(strict.status == 3)
+        #expect(strict.stdout.isEmpty)
+    }
+
+    @Test func jsonNamesTheRoute() throws {
+        let r = try CLI.run(["who-can", "read", "vault:secret/data/shared/db", "-o", "json"] + Self.world)
+        #expect(r.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let ids = (json?["identities"] as? [[String: Any]])?.compactMap { $0["identity"] as? String }
+        #expect(ids?.contains("user:bob") == true)
+        let bob = (json?["identities"] as? [[String: Any]])?.first { $0["identity"] as? String == "user:bob" }
+        #expect(bob?["route"] as? String == "store")
+        #expect(bob?["store"] as? String == "store:prod/vault-backend")
+        #expect((bob?["vault"] as? [String: Any])?["pattern"] as? String == "secret/data/shared/*")
+    }
+
+    @Test func inputsWithoutTheseKindsAnswerAsBefore() throws {
+        // No --vault: a warning, and no identity (no silent guess).
+        let r = try CLI.run(["who-can", "read", "vault:secret/data/prod/db", "-f", "samples/"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("no Vault roles or policies in the input"))
+        #expect(r.stdout.contains("(none)"))
+    }
+}
