@@ -1,6 +1,6 @@
 // `make docs-images` draws the pictures of docs/ with the CLI; this tool draws the one the
 // CLI has no command for: every identity's best path to cluster-admin on samples/ (a library
-// view). Run from the package root: `docs-images OUTPUT.svg`.
+// view). Run from the package root: `docs-images OUTPUT.svg` (or `.png`, to look at it).
 
 import Foundation
 import RBACCore
@@ -14,13 +14,14 @@ func fail(_ message: String, status: Int32) -> Never {
 
 let arguments = CommandLine.arguments.dropFirst()
 guard arguments.count == 1, let output = arguments.first else {
-    fail("usage: docs-images OUTPUT.svg (from the package root)", status: 64)
+    fail("usage: docs-images OUTPUT.svg|OUTPUT.png (from the package root)", status: 64)
 }
 do {
     let loaded = try ManifestLoader().load(paths: ["samples"])
     let escalation = EscalationGraph(AccessGraph(loaded.cluster))
     let view = GraphView.paths(escalation.identitiesReaching(.fullAuthority), in: escalation)
-    try Data(try view.rendered(as: .svg)).write(to: URL(fileURLWithPath: output))
+    let format: RenderFormat = output.hasSuffix(".png") ? .png : .svg
+    try Data(try view.rendered(as: format)).write(to: URL(fileURLWithPath: output))
 } catch {
     fail("\(error)", status: 1)
 }

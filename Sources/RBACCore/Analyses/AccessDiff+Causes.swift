@@ -123,9 +123,9 @@ struct DiffContext {
             gaining ? (theirs, mine) : (mine, theirs)
         }
         let aggregated = side.roles[roleID]
-        let otherSelected = Set(other.aggregation.selections(of: otherRole).flatMap(\.matches))
+        let otherSelected = Set(other.aggregation.selections(of: RoleID(otherRole)).flatMap(\.matches))
         var out: [ObjectChange] = []
-        for source in Set(side.aggregation.selections(of: roleID.index).flatMap(\.matches)).sorted() {
+        for source in Set(side.aggregation.selections(of: roleID).flatMap(\.matches)).sorted() {
             let src = side.roles[source]
             guard src.rules.contains(rule) else { continue }
             guard let o = otherRoles[Self.key(src)] else {
@@ -134,7 +134,7 @@ struct DiffContext {
                 continue
             }
             let (b, h) = places(src.source, other.roles[o].source)
-            if !otherSelected.contains(o) {
+            if !otherSelected.contains(RoleID(o)) {
                 out.append(ObjectChange(kind: gaining ? .aggregatesInto : .noLongerAggregatesInto, object: src.displayName, detail: aggregated.displayName, base: b, head: h))
             } else if !other.roles[o].rules.contains(rule) {
                 out.append(ObjectChange(kind: gaining ? .ruleAdded : .ruleRemoved, object: src.displayName, detail: "\(rule.summary) (aggregated into \(aggregated.displayName))", base: b, head: h))

@@ -58,7 +58,7 @@ public enum Aggregation {
         var failures: [String: String] = [:]
         var active: [Int] = []
         for r in order {
-            if let error = index.error(of: r) { failures[roles[r].name] = error.message } else { active.append(r) }
+            if let error = index.error(of: r) { failures[roles[r.index].name] = error.message } else { active.append(r.index) }
         }
         var solver = Solver(roles: roles, index: index, active: active, passLimit: order.count + 2)
         solver.solve()
@@ -119,7 +119,7 @@ public enum Aggregation {
             dependencies.reserveCapacity(active.count)
             for (s, r) in active.enumerated() {
                 number(r)
-                let read = index.selections(of: r).flatMap(\.matches)
+                let read = index.selections(of: RoleID(r)).flatMap { $0.matches.map(\.index) }
                 for x in read { number(x) }
                 inputs.append(read)
                 var deps: [Int] = []
@@ -308,31 +308,30 @@ public struct AggregationIndex: Sendable {
         public var selector: LabelSelector
         /// Why the selector is invalid, as the controller reports it; `nil` when valid.
         public var error: SelectorError?
-        /// The ClusterRoles it matches, as indices into the roles, in name order (Go's byte
-        /// order), the aggregated role itself excluded. Empty when the selector is invalid.
-        public var matches: [Int]
+        /// The ClusterRoles it matches, in name order (Go's byte order), the aggregated role
+        /// itself excluded. Empty when the selector is invalid.
+        public var matches: [RoleID]
     }
 
-    /// The ClusterRoles with an `aggregationRule`, as indices into the roles, in name order:
-    /// the order the controller syncs them in.
-    public let aggregatedRoles: [Int]
+    /// The ClusterRoles with an `aggregationRule`, in name order: the order the controller
+    /// syncs them in.
+    public let aggregatedRoles: [RoleID]
     private let selectionsByRole: [Int: [Selection]]
     /// ClusterRoles that a valid selector of another aggregated ClusterRole matches.
     private let selectedRoles: Set<Int>
 
-    /// The selectors of an aggregated ClusterRole (index into the roles), in order; empty for
-    /// other roles.
-    public func selections(of role: Int) -> [Selection] { selectionsByRole[role] ?? [] }
+    /// The selectors of an aggregated ClusterRole, in order; empty for other roles.
+    public func selections(of role: RoleID) -> [Selection] { selectionsByRole[role.index] ?? [] }
 
     /// The error of the first invalid selector of an aggregated ClusterRole: the controller
     /// leaves such a role as it is.
-    public func error(of role: Int) -> SelectorError? {
+    public func error(of role: RoleID) -> SelectorError? {
         selections(of: role).lazy.compactMap(\.error).first
     }
 
     /// Whether a valid selector of some aggregated ClusterRole (not the role itself) matches
     /// this role: its rules are then used through the aggregated role.
-    public func isSelected(_ role: Int) -> Bool { selectedRoles.contains(role) }
+    public func isSelected(_ role: RoleID) -> Bool { selectedRoles.contains(role.index) }
 
     /// Resolves every selector of every aggregated ClusterRole in `roles`.
     /// - Complexity: O(c log c + l + Σ k) for c ClusterRoles, l labels, and k the roles
@@ -344,7 +343,7 @@ public struct AggregationIndex: Sendable {
         var rank = [Int](repeating: 0, count: roles.count)
         for (position, r) in byName.enumerated() { rank[r] = position }
         let aggregated = byName.filter { roles[$0].aggregationRule != nil }
-        aggregatedRoles = aggregated
+        aggregatedRoles = aggregated.map(RoleID.init)
         guard !aggregated.isEmpty else {
             selectionsByRole = [:]
             selectedRoles = []
@@ -393,7 +392,7 @@ public struct AggregationIndex: Sendable {
                     !roles[$0].name.isExactly(name) && selector.matchesValidated(roles[$0].labels)
                 }
                 selected.formUnion(matches)
-                return Selection(selector: selector, error: nil, matches: matches)
+                return Selection(selector: selector, error: nil, matches: matches.map(RoleID.init))
             }
         }
         selectionsByRole = selections

@@ -158,7 +158,7 @@ extension FindingRule {
             for r in g.resolutions { if case .role(let i) = r { bound.insert(i.index) } }
             return g.roles.enumerated().compactMap { i, role in
                 // ClusterRoles an aggregated role takes in are used through it.
-                guard !bound.contains(i), !g.aggregation.isSelected(i), !role.name.hasPrefix("system:") else { return nil }
+                guard !bound.contains(i), !g.aggregation.isSelected(RoleID(i)), !role.name.hasPrefix("system:") else { return nil }
                 // Stock user-facing roles exist to be bound on demand.
                 if role.kind == .clusterRole && ["cluster-admin", "admin", "edit", "view"].contains(role.name) { return nil }
                 return thisRule.finding(severity: .info, message: "\(role.displayName) is bound by nothing", object: ObjectRef(role))
