@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(name: "readme-example", dependencies: ["RBACCore", "RBACLoading"], path: "Tools/readme-example"),
         // Fuzzing (`make fuzz`): the parsers' entry points, libFuzzer's driver (weakly linked: a
         // normal build only replays inputs), the executable.
-        .target(name: "FuzzTargets", dependencies: ["RBACCore", "RBACLoading"], path: "Fuzz/FuzzTargets"),
+        .target(name: "FuzzTargets", dependencies: ["RBACCore", "RBACLoading", "RBACCluster"], path: "Fuzz/FuzzTargets"),
         .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
         .executableTarget(
             name: "rbacgraph-fuzz", dependencies: ["FuzzTargets", "CFuzzerDriver"], path: "Fuzz/rbacgraph-fuzz"),

@@ -10,7 +10,7 @@ set -u
 bin=$1
 seconds=$2
 shift 2
-targets=${*:-manifests json audit-log eval-query label-selector baseline}
+targets=${*:-manifests json audit-log eval-query label-selector baseline kubeconfig}
 shared=${SHARED:-../shared}
 work=.build-fuzz/work
 mkdir -p "$work" Fuzz/crashes

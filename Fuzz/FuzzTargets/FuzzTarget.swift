@@ -1,3 +1,4 @@
+import RBACCluster
 import RBACCore
 import RBACLoading
 
@@ -6,8 +7,7 @@ import RBACLoading
 /// of `Fuzz/corpus/TARGET/` through the same function.
 ///
 /// An entry point returns normally for any input; a crash, a failed check (`fatalError` on a
-/// broken invariant), a hang or a leak is a finding. Kubeconfig files are not fuzzed yet: the
-/// live-cluster module that reads them is new (add a target when it lands).
+/// broken invariant), a hang or a leak is a finding.
 public enum FuzzTarget: String, CaseIterable, Sendable {
     /// YAML and JSON manifests through `ManifestLoader` (lenient and `--strict`).
     case manifests
@@ -21,6 +21,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case labelSelector = "label-selector"
     /// Baseline files (`report --ignore`): the report filtered by the file's lines.
     case baseline
+    /// Kubeconfig files (YAML or JSON) through `Kubeconfig.read(bytes:file:)`, kubectl's
+    /// merge, and the connection of every context.
+    case kubeconfig
 
     /// Runs one input.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -31,6 +34,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .evalQuery: Self.evalQuery(String(decoding: bytes, as: UTF8.self))
         case .labelSelector: Self.labelSelector(String(decoding: bytes, as: UTF8.self))
         case .baseline: Self.baseline(String(decoding: bytes, as: UTF8.self))
+        case .kubeconfig: Self.kubeconfig(Array(bytes))
         }
     }
 
@@ -102,6 +106,26 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let report = Report(graph: World.graph, ignore: lines)
         if report.findings.count + report.ignored.count != World.findings {
             fatalError("the baseline changed the findings: \(report.findings.count) + \(report.ignored.count) ignored, \(World.findings) in all")
+        }
+    }
+}
+
+extension FuzzTarget {
+    /// Parses, merges the file with itself (the first file wins: nothing may change but the
+    /// list of files) and resolves the connection of every context. Contexts whose cluster
+    /// or user names certificate or key files are not resolved: that would read whatever
+    /// path the input names (`/dev/zero` included).
+    static func kubeconfig(_ bytes: [UInt8]) {
+        guard let config = try? Kubeconfig.read(bytes: bytes, file: "fuzz/kubeconfig") else { return }
+        var merged = Kubeconfig.merge([config, config])
+        if merged.files != ["fuzz/kubeconfig", "fuzz/kubeconfig"] { fatalError("merge lost a file: \(merged.files)") }
+        merged.files = config.files
+        if merged != config { fatalError("a kubeconfig merged with itself changed") }
+        for (name, context) in config.contexts {
+            let cluster = config.clusters[context.cluster]
+            let user = config.users[context.user]
+            if cluster?.certificateAuthority != nil || user?.clientCertificate != nil || user?.clientKey != nil { continue }
+            _ = try? KubeconfigLoader.connection(config, context: name)
         }
     }
 }

@@ -77,13 +77,19 @@ public struct Kubeconfig: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .kubeconfig("\(path): cannot read the kubeconfig file")
         }
+        return try read(bytes: Array(data), file: path)
+    }
+
+    /// Reads one kubeconfig from its bytes (YAML or JSON); `file` names it in errors and
+    /// anchors its relative paths. Nothing is read from disk.
+    public static func read(bytes: [UInt8], file: String) throws(ClusterError) -> Kubeconfig {
         let tree: JSONValue
         do {
-            tree = try YAMLTree.parse(Array(data))
+            tree = try YAMLTree.parse(bytes)
         } catch {
-            throw .kubeconfig("\(path):\(error.line):\(error.column): error: \(error.message)")
+            throw .kubeconfig("\(file):\(error.line):\(error.column): error: \(error.message)")
         }
-        return try parse(tree, file: path)
+        return try parse(tree, file: file)
     }
 
     /// Merges files by kubectl's rules: the first file to set a name or `current-context` wins.

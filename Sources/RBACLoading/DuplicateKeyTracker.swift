@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The keys of the open mappings of a YAML document, to find a key defined twice in one
 /// mapping: kubectl refuses such a document (`line 9: mapping key "subjects" already defined
 /// at line 5`), so an object that has one never reaches a cluster, and the value a lenient
@@ -21,30 +25,42 @@ struct DuplicateKeyTracker {
         var isMapping: Bool
         /// Nodes so far: in a mapping, even counts are at a key.
         var children: Int
-        /// Where this mapping's keys start in the arrays below.
+        /// Where this mapping's keys start in `keys`.
         var keysStart: Int
         /// Hash to key index, built once the mapping has many keys.
         var index: [UInt64: Int]?
     }
 
+    /// A key of an open mapping: its text is `bytes[start..<start + count]`.
+    private struct Key {
+        var hash: UInt64
+        var line: Int
+        var start: Int
+        var count: Int
+    }
+
+    // The open mappings' keys and their bytes live in buffers that only grow: a mapping's end
+    // just moves the counts back (no per-key allocation, no array bookkeeping per event).
     private var frames: [Frame] = []
-    private var hashes: [UInt64] = []
-    private var lines: [Int] = []
-    private var starts: [Int] = []
-    private var bytes: [UInt8] = []
+    private var keys = GrowingBuffer<Key>()
+    private var bytes = GrowingBuffer<UInt8>()
     /// Found since the last ``takeDuplicates()``.
     private(set) var duplicates: [Duplicate] = []
 
     /// Beyond this many keys a mapping is searched through a hash table.
     private static let linearLimit = 16
 
+    /// Frees the buffers (the tracker's owner calls it once).
+    mutating func deallocate() {
+        keys.deallocate()
+        bytes.deallocate()
+    }
+
     /// A new document.
     mutating func reset() {
         frames.removeAll(keepingCapacity: true)
-        hashes.removeAll(keepingCapacity: true)
-        lines.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        bytes.removeAll(keepingCapacity: true)
+        keys.count = 0
+        bytes.count = 0
     }
 
     mutating func takeDuplicates() -> [Duplicate] {
@@ -64,20 +80,19 @@ struct DuplicateKeyTracker {
     }
 
     /// A mapping or a sequence starts.
+    @inline(__always)
     mutating func open(mapping: Bool) {
         node()
-        frames.append(Frame(isMapping: mapping, children: 0, keysStart: hashes.count, index: nil))
+        frames.append(Frame(isMapping: mapping, children: 0, keysStart: keys.count, index: nil))
     }
 
     /// The innermost mapping or sequence ends.
+    @inline(__always)
     mutating func close() {
         guard let f = frames.popLast() else { return }
-        let n = hashes.count - f.keysStart
-        if n > 0 {
-            bytes.removeLast(bytes.count - starts[f.keysStart])
-            hashes.removeLast(n)
-            lines.removeLast(n)
-            starts.removeLast(n)
+        if keys.count > f.keysStart {
+            bytes.count = keys[f.keysStart].start
+            keys.count = f.keysStart
         }
     }
 
@@ -99,53 +114,44 @@ struct DuplicateKeyTracker {
         let first = frames[top].keysStart
         var match: Int? = nil
         if let index = frames[top].index {
-            if let j = index[h], equal(j, value) {
-                match = j
-            } else if index[h] != nil {
-                match = linearSearch(h, value, from: first)  // a hash collision: look at every key
+            if let j = index[h] {
+                match = equal(j, value) ? j : linearSearch(h, value, from: first)  // a collision: look at every key
             }
         } else {
             match = linearSearch(h, value, from: first)
         }
         if let j = match {
             duplicates.append(Duplicate(
-                key: String(decoding: value, as: UTF8.self), line: line, column: column, firstLine: lines[j]))
+                key: String(decoding: value, as: UTF8.self), line: line, column: column, firstLine: keys[j].line))
             return
         }
-        hashes.append(h)
-        lines.append(line)
-        starts.append(bytes.count)
-        bytes.append(contentsOf: value)
-        let count = hashes.count - first
+        keys.append(Key(hash: h, line: line, start: bytes.count, count: value.count))
+        bytes.append(value)
+        let count = keys.count - first
         if frames[top].index != nil {
-            if frames[top].index![h] == nil { frames[top].index![h] = hashes.count - 1 }
+            if frames[top].index![h] == nil { frames[top].index![h] = keys.count - 1 }
         } else if count > Self.linearLimit {
             var index: [UInt64: Int] = [:]
             index.reserveCapacity(count * 2)
-            for j in first..<hashes.count where index[hashes[j]] == nil { index[hashes[j]] = j }
+            for j in first..<keys.count where index[keys[j].hash] == nil { index[keys[j].hash] = j }
             frames[top].index = index
         }
     }
 
     private func linearSearch(_ h: UInt64, _ value: UnsafeBufferPointer<UInt8>, from first: Int) -> Int? {
         var j = first
-        while j < hashes.count {
-            if hashes[j] == h && equal(j, value) { return j }
+        while j < keys.count {
+            if keys[j].hash == h && equal(j, value) { return j }
             j += 1
         }
         return nil
     }
 
     private func equal(_ j: Int, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[j]
-        let end = j + 1 < starts.count ? starts[j + 1] : bytes.count
-        guard end - start == value.count else { return false }
-        var i = 0
-        while i < value.count {
-            if bytes[start + i] != value[i] { return false }
-            i += 1
-        }
-        return true
+        let k = keys[j]
+        guard k.count == value.count else { return false }
+        guard let base = value.baseAddress, k.count > 0 else { return true }
+        return memcmp(bytes.pointer + k.start, base, k.count) == 0
     }
 
     /// Whether a plain scalar resolves to null, a boolean or a number (YAML 1.1, as the Go
@@ -154,7 +160,12 @@ struct DuplicateKeyTracker {
         if v.isEmpty { return true }
         let c = v[0]
         if (c >= 0x30 && c <= 0x39) || c == 0x2B || c == 0x2D || c == 0x2E {  // digit + - .
-            return v.allSatisfy { numberBytes.contains($0) } && v.contains { $0 >= 0x30 && $0 <= 0x39 || $0 == 0x69 || $0 == 0x49 || $0 == 0x6E || $0 == 0x4E }
+            var digitOrInfNaN = false
+            for b in v {
+                guard isNumberByte(b) else { return false }
+                if (b >= 0x30 && b <= 0x39) || b == 0x69 || b == 0x49 || b == 0x6E || b == 0x4E { digitOrInfNaN = true }
+            }
+            return digitOrInfNaN
         }
         // Most keys (`kind`, `name`, `verbs`) fail on length or first letter without a lookup.
         guard v.count <= 5 else { return false }
@@ -166,7 +177,16 @@ struct DuplicateKeyTracker {
         return false
     }
 
-    private static let numberBytes: Set<UInt8> = Set("0123456789+-._:eExXoObBaAcCdDfFiInN".utf8)
+    /// The bytes a number can be written with: `0123456789+-._:eExXoObBaAcCdDfFiInN`.
+    @inline(__always)
+    private static func isNumberByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x2B, 0x2D, 0x2E, 0x5F, 0x3A: return true  // digits + - . _ :
+        case 0x65, 0x45, 0x78, 0x58, 0x6F, 0x4F, 0x62, 0x42, 0x61, 0x41, 0x63, 0x43, 0x64, 0x44, 0x66, 0x46, 0x69, 0x49, 0x6E, 0x4E:
+            return true  // e E x X o O b B a A c C d D f F i I n N
+        default: return false
+        }
+    }
 
     /// By length (0…5).
     private static let nonStrings: [[[UInt8]]] = {
@@ -176,4 +196,47 @@ struct DuplicateKeyTracker {
         ]
         return (0...5).map { n in words.filter { $0.utf8.count == n }.map { Array($0.utf8) } }
     }()
+}
+
+/// A buffer of trivial values that only grows: `count` may be set back freely.
+struct GrowingBuffer<Element: BitwiseCopyable> {
+    private(set) var pointer: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    var count = 0
+
+    init() {
+        capacity = 64
+        pointer = .allocate(capacity: capacity)
+    }
+
+    func deallocate() { pointer.deallocate() }
+
+    subscript(i: Int) -> Element {
+        @inline(__always) get { pointer[i] }
+    }
+
+    @inline(__always)
+    mutating func append(_ e: Element) {
+        if count == capacity { grow(to: count + 1) }
+        (pointer + count).initialize(to: e)
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ elements: UnsafeBufferPointer<Element>) {
+        guard let base = elements.baseAddress, !elements.isEmpty else { return }
+        if count + elements.count > capacity { grow(to: count + elements.count) }
+        (pointer + count).initialize(from: base, count: elements.count)
+        count += elements.count
+    }
+
+    private mutating func grow(to minimum: Int) {
+        var c = capacity * 2
+        while c < minimum { c *= 2 }
+        let p = UnsafeMutablePointer<Element>.allocate(capacity: c)
+        p.initialize(from: pointer, count: count)
+        pointer.deallocate()
+        pointer = p
+        capacity = c
+    }
 }

@@ -142,6 +142,24 @@ public enum FileSystem {
         return out
     }
 
+    /// `count` bytes of a file from offset `from` (fewer at its end), or nil.
+    static func readRange(_ path: String, from offset: Int, count: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: max(count, 0))
+        var done = 0
+        while done < out.count {
+            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            done += n
+        }
+        out.removeLast(out.count - done)
+        return out
+    }
+
     /// The bytes of a file (or of any path the kernel can read, such as `/dev/null`), or nil.
     public static func readFile(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY)

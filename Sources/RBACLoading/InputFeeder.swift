@@ -26,10 +26,13 @@ final class InputFeeder {
     /// Set when the handler refused to read more because one token grew past the bound.
     private(set) var tokenTooLarge = false
     private(set) var ioError: String?
+    /// Bytes that may still be handed out: the input ends there (a part of a file).
+    private var remaining: Int
 
-    init(source: Source, maxEventBytes: Int) {
+    init(source: Source, maxEventBytes: Int, limit: Int = .max) {
         self.source = source
         self.maxEventBytes = maxEventBytes
+        remaining = max(limit, 0)
     }
 
     deinit {
@@ -37,20 +40,25 @@ final class InputFeeder {
     }
 
     /// Opens `path` at byte `offset`.
-    static func open(path: String, offset: Int, maxEventBytes: Int) -> InputFeeder? {
+    /// Opens `path` at byte `offset`; with a `limit`, the input ends after that many bytes.
+    static func open(path: String, offset: Int, maxEventBytes: Int, limit: Int = .max) -> InputFeeder? {
         guard let f = fopen(path, "rb") else { return nil }
         if offset > 0, fseeko(f, off_t(offset), SEEK_SET) != 0 {
             fclose(f)
             return nil
         }
-        return InputFeeder(source: .file(f), maxEventBytes: maxEventBytes)
+        return InputFeeder(source: .file(f), maxEventBytes: maxEventBytes, limit: limit)
     }
 
-    func read(into buffer: UnsafeMutablePointer<UInt8>, size: Int) -> Int? {
+    func read(into buffer: UnsafeMutablePointer<UInt8>, size wanted: Int) -> Int? {
         if bytesFed - bytesAtEventStart > maxEventBytes {
             tokenTooLarge = true
             return nil
         }
+        let size = min(wanted, remaining)
+        if size <= 0 { return 0 }
+        let fedBefore = bytesFed
+        defer { remaining -= bytesFed - fedBefore }
         switch source {
         case .file(let f):
             let n = fread(buffer, 1, size, f)

@@ -37,6 +37,10 @@ public struct ManifestLoader: Sendable {
         /// same either way. Default: the online processors, at most 8, or the environment
         /// variable `RBACGRAPH_LOAD_THREADS`.
         public var parallelism = ManifestLoader.defaultParallelism
+        /// With more than one thread, a multi-document file of at least twice this many
+        /// bytes is cut at document starts into parts of about this size, parsed on their own
+        /// (``parallelism``); the result is the same as parsing it in line.
+        public var parallelPartBytes = 1 << 20
         /// The API server's built-in policy to merge into the input as the API server does at
         /// start-up (``RBACCore/Cluster/mergeBuiltinPolicy(_:)``); `nil` (the default): the
         /// input alone. The CLI passes the newest shipped policy unless `--no-builtin-policy`.
@@ -124,13 +128,7 @@ public struct ManifestLoader: Sendable {
             }
         }
         session.bytesTotal = inputs.reduce(0) { $0 + $1.size }
-        for input in inputs {
-            if input.path == "-" {
-                try session.load(memory: FileSystem.readAll(fd: 0), name: "-")
-            } else {
-                try session.load(file: input.path)
-            }
-        }
+        try session.load(inputs: inputs)
         session.statistics.seconds = FileSystem.now() - start
         return withBuiltinPolicy(session.result)
     }
@@ -178,10 +176,12 @@ extension ManifestLoader {
         var bytesTotal = 0
         var bytesBefore = 0
         var lastProgress = 0
+        /// The input being applied (for the progress handler).
+        var currentFile = ""
         /// The kind of objects that name none (the items of a list an API server sent).
         var defaultKind: String?
         /// RBAC objects by kind, namespace and name: their index in the cluster's list.
-        var definitions: [[UInt8]: Int] = [:]
+        var definitions: [DefinitionKey: Int] = [:]
 
         init(options: Options, progress: ProgressHandler?) {
             self.options = options
@@ -241,147 +241,41 @@ extension ManifestLoader {
             }
         }
 
-        /// Parses one input from its start; after a fatal YAML error, starts again at the next
-        /// `---` line after the error.
+        /// Parses one input from its start and applies what it finds.
         mutating func load(
             name: String, open: (Int) -> InputFeeder?, lines: (Int) -> LineScanner?
         ) throws(LoadError) {
             statistics.files += 1
-            var offset = 0
-            var lineBase = 0
-            var fedTotal = 0
-            while true {
-                guard let feeder = open(offset) else {
-                    let reason = String(cString: strerror(errno))
-                    try report(.error, SourceLocation(file: name), "cannot read: \(reason)")
-                    return
-                }
-                let reader = YAMLEventReader(
-                    feeder: feeder, maxDepth: options.maxDepth, maxAliasEvents: options.maxAliasEvents)
-                let decoder = ManifestDecoder(reader: reader, file: name, lineBase: lineBase)
-                let failure = try parse(decoder)
-                fedTotal = offset + feeder.bytesFed
-                guard let failure else { break }
-                let errorLine = lineBase + failure.line
-                try report(
-                    .error, SourceLocation(file: name, line: errorLine + 1, column: failure.column + 1),
-                    failure.message)
-                // Resynchronise at the next document start.
-                guard var scanner = lines(offset),
-                    let next = scanner.nextDocumentStart(firstLine: lineBase, atOrAfter: max(errorLine, lineBase + 1))
-                else { break }
-                offset = next.offset
-                lineBase = next.line
+            currentFile = name
+            let end = try InputParser(name: name, options: options).parse(open: open, lines: lines) {
+                (item) throws(LoadError) in try apply(item)
             }
-            statistics.bytes += max(fedTotal, 0)
-            bytesBefore += max(fedTotal, 0)
+            statistics.bytes += max(end.fedTotal, 0)
+            bytesBefore += max(end.fedTotal, 0)
         }
 
-        /// Decodes documents until the end of the stream or a fatal error, which it returns.
-        private mutating func parse(_ decoder: ManifestDecoder) throws(LoadError) -> YAMLStreamError? {
-            let reader = decoder.reader
-            var pending: [ObjectDraft] = []
-            var inDocument = false
-            // Issues up to here belong to complete objects; those after it, to a document a
-            // fatal error cut short, whose error explains them.
-            var issuesKept = 0
-            do {
-                try reader.advance()  // stream start
-                while true {
-                    try reader.advance()
-                    switch reader.kind {
-                    case .streamEnd:
-                        try flushIssues(decoder)
-                        return nil
-                    case .documentStart:
-                        inDocument = true
-                        issuesKept = decoder.issues.count
-                        decoder.topLevelKind = nil
-                        statistics.documents += 1
-                        try reader.advance()
-                        pending = []
-                        let issuesBefore = decoder.issues.count
-                        let draft = try decoder.decodeObject(topLevel: true) { item in
-                            pending.append(item)
-                            issuesKept = decoder.issues.count
-                        }
-                        if let draft, Self.isNotAnObject(draft), pending.isEmpty {
-                            // A Chart.yaml, values.yaml, kustomization file: its fields mean
-                            // nothing to Kubernetes, so neither do their shapes.
-                            decoder.issues.removeLast(decoder.issues.count - issuesBefore)
-                            statistics.skippedDocuments += 1
-                            try report(.note, draft.location, "not a Kubernetes object (no kind): skipped")
-                            inDocument = false
-                            reportProgress(reader: decoder)
-                            continue
-                        }
-                        // Field errors first: the object errors below refer to them.
-                        try flushIssues(decoder)
-                        issuesKept = 0
-                        if let draft {
-                            if let c = draft.listContinue, !c.isEmpty { listContinue = c }
-                            if pending.isEmpty && !Self.isList(draft.kind) {
-                                try add(object: draft)
-                            } else if let k = draft.kind, !Self.isList(k) {
-                                try report(.warning, draft.location, "\(k) has items: loading them as a List too")
-                                try add(object: draft)
-                            }
-                        }
-                        for item in pending { try add(object: item) }
-                        pending = []
-                        // Now at the document end.
-                        inDocument = false
-                        try flushIssues(decoder)
-                        reportProgress(reader: decoder)
-                    default:
-                        break
-                    }
-                }
-            } catch let e as YAMLStreamError {
-                // Keep the complete items of a List cut short by the error.
-                if inDocument {
-                    if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
-                    try flushIssues(decoder)
-                    if decoder.topLevelKind == nil || Self.isList(decoder.topLevelKind) {
-                        for item in pending { try add(object: item) }
-                    }
-                }
-                try flushIssues(decoder)
-                return e
-            } catch let e as LoadError {
-                throw e
-            } catch {
-                fatalError("unexpected error \(error)")
+        /// Applies one thing a parse found, in stream order.
+        mutating func apply(_ item: ParsedItem) throws(LoadError) {
+            switch item {
+            case .diagnostic(let d): try add(d)
+            case .object(let draft): try add(object: draft)
+            case .document: statistics.documents += 1
+            case .skippedDocument: statistics.skippedDocuments += 1
+            case .listContinue(let c): listContinue = c
+            case .progress(let fed): reportProgress(file: currentFile, bytesFed: fed)
             }
         }
 
-        /// A document that has neither a kind nor a name is no Kubernetes object (one that
-        /// names itself but lacks its kind is a broken one: an error).
-        static func isNotAnObject(_ d: ObjectDraft) -> Bool {
-            (d.kind ?? "").isEmpty && d.name == nil && d.namespace == nil
-                && !(d.apiVersion ?? "").contains(".k8s.io/")
-        }
-
-        static func isList(_ kind: String?) -> Bool {
-            guard let kind else { return false }
-            return kind.hasSuffix("List")
-        }
-
-        private mutating func flushIssues(_ decoder: ManifestDecoder) throws(LoadError) {
-            decoder.reportDuplicateKeys()
-            let issues = decoder.issues
-            decoder.issues = []
-            for d in issues { try add(d) }
-        }
-
-        private mutating func reportProgress(reader decoder: ManifestDecoder) {
+        private mutating func reportProgress(file: String, bytesFed: Int) {
             guard let progress else { return }
-            let done = bytesBefore + decoder.reader.bytesFed
+            let done = bytesBefore + bytesFed
             if done - lastProgress >= 4 << 20 {
                 lastProgress = done
-                progress(decoder.file, done, bytesTotal)
+                progress(file, done, bytesTotal)
             }
         }
+
+        static func isList(_ kind: String?) -> Bool { InputParser.isList(kind) }
 
         // MARK: Drafts to objects
 
@@ -465,10 +359,12 @@ extension ManifestLoader {
                     kind: kind == "Role" ? .role : .clusterRole, name: name, namespace: ns, labels: d.labels,
                     rules: rules, aggregationRule: kind == "ClusterRole" ? d.aggregationRule : nil,
                     source: d.location, annotations: d.annotations)
-                let refusal = APIServerValidation.Refusal(
-                    object: role.displayName, namespace: role.namespace, source: d.location,
-                    problems: APIServerValidation.problems(in: role))
-                guard try admit(refusal, rules: d.rules ?? []) else { return }
+                let problems = APIServerValidation.problems(in: role)
+                if !problems.isEmpty {
+                    let refusal = APIServerValidation.Refusal(
+                        object: role.displayName, namespace: role.namespace, source: d.location, problems: problems)
+                    guard try admit(refusal, rules: d.rules ?? []) else { return }
+                }
                 try noteReplacement(kind: kind, namespace: role.namespace, name: name, at: d.location, in: \.roles, by: role)
                 cluster.roles.append(role)
             case "RoleBinding", "ClusterRoleBinding":
@@ -485,10 +381,12 @@ extension ManifestLoader {
                     kind: kind == "RoleBinding" ? .roleBinding : .clusterRoleBinding, name: name, namespace: ns,
                     roleRef: RoleRef(apiGroup: apiGroup, kind: refKind, name: refName),
                     subjects: d.subjects ?? [], source: d.location, labels: d.labels, annotations: d.annotations)
-                let refusal = APIServerValidation.Refusal(
-                    object: binding.displayName, namespace: binding.namespace, source: d.location,
-                    problems: APIServerValidation.problems(in: binding))
-                guard try admit(refusal, rules: []) else { return }
+                let problems = APIServerValidation.problems(in: binding)
+                if !problems.isEmpty {
+                    let refusal = APIServerValidation.Refusal(
+                        object: binding.displayName, namespace: binding.namespace, source: d.location, problems: problems)
+                    guard try admit(refusal, rules: []) else { return }
+                }
                 try noteReplacement(kind: kind, namespace: binding.namespace, name: name, at: d.location, in: \.bindings, by: binding)
                 cluster.bindings.append(binding)
             case "ServiceAccount":
@@ -575,6 +473,16 @@ extension ManifestLoader.Session {
 
 // MARK: - Replaced definitions
 
+/// An RBAC object's kind, namespace and name, as bytes (Kubernetes names compare as bytes),
+/// hashed in one call rather than byte by byte.
+struct DefinitionKey: Hashable {
+    var bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
 /// An RBAC object the session loaded: a Role, ClusterRole or binding, with its source.
 protocol SourcedObject {
     var source: SourceLocation? { get set }
@@ -592,7 +500,14 @@ extension ManifestLoader.Session {
         in list: KeyPath<Cluster, [T]>, by object: T
     ) throws(LoadError) {
         // Byte-exact key: Kubernetes names compare as bytes.
-        let key = Array("\(kind)\u{0}\(namespace ?? "")\u{0}\(name)".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(kind.utf8.count + (namespace?.utf8.count ?? 0) + name.utf8.count + 2)
+        bytes.append(contentsOf: kind.utf8)
+        bytes.append(0)
+        if let namespace { bytes.append(contentsOf: namespace.utf8) }
+        bytes.append(0)
+        bytes.append(contentsOf: name.utf8)
+        let key = DefinitionKey(bytes: bytes)
         let index = cluster[keyPath: list].count
         guard let earlier = definitions.updateValue(index, forKey: key) else { return }
         var before = cluster[keyPath: list][earlier], after = object

@@ -10,10 +10,31 @@ struct YAMLStreamError: Error {
         case io
     }
     var kind: Kind
-    var message: String
+    var problem: String
     /// 0-based, relative to the start of the parse.
     var line: Int
     var column: Int
+    /// libyaml's context of a syntax error (`while parsing a flow sequence`) and where it
+    /// started (0-based, relative to the start of the parse).
+    var context: (text: String, line: Int, column: Int)?
+
+    init(kind: Kind, message: String, line: Int, column: Int, context: (text: String, line: Int, column: Int)? = nil) {
+        self.kind = kind
+        problem = message
+        self.line = line
+        self.column = column
+        self.context = context
+    }
+
+    /// The message, with the context's line counted from the start of the input when the
+    /// parse started at line `lineBase` of it.
+    func message(lineBase: Int) -> String {
+        guard let context else { return problem }
+        return "\(problem) (\(context.text) at line \(lineBase + context.line + 1), column \(context.column + 1))"
+    }
+
+    /// The message of a parse that started at the input's start.
+    var message: String { message(lineBase: 0) }
 }
 
 /// Pull-based access to libyaml's events, with alias replay and the safety bounds.
@@ -65,6 +86,9 @@ final class YAMLEventReader {
     let maxAliasEvents: Int
 
     private(set) var kind: Kind = .streamStart
+    /// Whether an anchor or an alias was read (the parse of a part of a document is only
+    /// the parse in line when none was).
+    private(set) var sawAnchorOrAlias = false
     /// Bytes handed to libyaml so far.
     var bytesFed: Int { feeder.bytesFed }
     /// 0-based position of the current event's start, relative to the parse start.
@@ -104,6 +128,7 @@ final class YAMLEventReader {
         yaml_parser_delete(parser)
         parser.deallocate()
         event.deallocate()
+        keys.pointee.deallocate()
         keys.deinitialize(count: 1)
         keys.deallocate()
     }
@@ -159,16 +184,20 @@ final class YAMLEventReader {
             kind = .mappingStart
             anchorName = e.data.mapping_start.anchor
             keys.pointee.open(mapping: true)
+            try opened()
         case YAML_SEQUENCE_START_EVENT:
             kind = .sequenceStart
             anchorName = e.data.sequence_start.anchor
             keys.pointee.open(mapping: false)
+            try opened()
         case YAML_MAPPING_END_EVENT:
             kind = .mappingEnd
             keys.pointee.close()
+            depth -= 1
         case YAML_SEQUENCE_END_EVENT:
             kind = .sequenceEnd
             keys.pointee.close()
+            depth -= 1
         case YAML_SCALAR_EVENT:
             kind = .scalar
             anchorName = e.data.scalar.anchor
@@ -177,19 +206,27 @@ final class YAMLEventReader {
                 plain: e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE, line: line, column: column)
         case YAML_ALIAS_EVENT:
             kind = .alias
+            sawAnchorOrAlias = true
             keys.pointee.node()
         default: kind = .streamEnd
         }
-        if kind == .mappingStart || kind == .sequenceStart {
-            depth += 1
-            if depth > maxDepth {
-                throw YAMLStreamError(
-                    kind: .tooDeep, message: "nesting deeper than \(maxDepth) levels", line: line, column: column)
-            }
-        } else if kind == .mappingEnd || kind == .sequenceEnd {
-            depth -= 1
+        // The common case, inline: no anchor here and none being recorded.
+        if anchorName == nil && recordings.isEmpty {
+            if kind == .mappingEnd || kind == .sequenceEnd { rawDepth -= 1 }
+            return
         }
         try record(anchorName: anchorName)
+    }
+
+    /// A mapping or sequence was parsed (not replayed): one level deeper.
+    @inline(__always)
+    private func opened() throws(YAMLStreamError) {
+        depth += 1
+        rawDepth += 1
+        if depth > maxDepth {
+            throw YAMLStreamError(
+                kind: .tooDeep, message: "nesting deeper than \(maxDepth) levels", line: line, column: column)
+        }
     }
 
     private func advanceReplay() throws(YAMLStreamError) {
@@ -229,15 +266,10 @@ final class YAMLEventReader {
     }
 
     /// Keeps the events of anchored nodes, so that aliases to them can be replayed.
+    /// Called after `rawDepth` counted an opening event, before it counts a closing one.
     private func record(anchorName: UnsafeMutablePointer<yaml_char_t>?) throws(YAMLStreamError) {
         let opens = kind == .mappingStart || kind == .sequenceStart
         let closes = kind == .mappingEnd || kind == .sequenceEnd
-        if opens { rawDepth += 1 }
-        // The common case: no anchor here and none being recorded.
-        if anchorName == nil && recordings.isEmpty {
-            if closes { rawDepth -= 1 }
-            return
-        }
         if !recordings.isEmpty && skipping == 0 {
             let r = snapshot()
             for i in recordings.indices where !recordings[i].poisoned {
@@ -251,6 +283,7 @@ final class YAMLEventReader {
             }
         }
         if let anchorName {
+            sawAnchorOrAlias = true
             let name = String(cString: anchorName)
             if skipping > 0 {
                 anchors[name] = .unavailable
@@ -403,11 +436,9 @@ final class YAMLEventReader {
             return YAMLStreamError(kind: .io, message: "read error: \(io)", line: 0, column: 0)
         }
         let p = parser.pointee
-        var message = p.problem.map { String(cString: $0) } ?? "invalid YAML"
-        if let ctx = p.context {
-            message = "\(message) (\(String(cString: ctx)) at line \(p.context_mark.line + 1), column \(p.context_mark.column + 1))"
-        }
+        let message = p.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let context = p.context.map { (text: String(cString: $0), line: Int(p.context_mark.line), column: Int(p.context_mark.column)) }
         let mark = p.error == YAML_READER_ERROR ? p.mark : p.problem_mark
-        return YAMLStreamError(kind: .syntax, message: message, line: Int(mark.line), column: Int(mark.column))
+        return YAMLStreamError(kind: .syntax, message: message, line: Int(mark.line), column: Int(mark.column), context: context)
     }
 }

@@ -83,6 +83,21 @@ struct APIServerValidationTests {
         #expect(APIServerValidation.problems(in: c.binding).map(\.description) == c.problems, "\(c.name)")
     }
 
+    /// ServiceAccount names must be DNS-1123 subdomains: dot-separated labels of lower-case
+    /// letters, digits and inner '-'.
+    static let serviceAccountNames: [(String, Bool)] = [
+        ("a", true), ("api", true), ("a-b", true), ("a--b", true), ("a.b", true), ("a-1.b-2.c3", true), ("0", true),
+        ("9.9", true), ("", false), ("A", false), ("api-", false), ("-api", false), (".a", false), ("a.", false),
+        ("a..b", false), ("a.-b", false), ("a-.b", false), ("a_b", false), ("a b", false), ("ä", false), ("a.B", false),
+    ]
+
+    @Test("ServiceAccount subject names are DNS-1123 subdomains", arguments: serviceAccountNames)
+    func serviceAccountName(_ c: (name: String, valid: Bool)) {
+        let b = Self.binding(.roleBinding, [Subject(kind: "ServiceAccount", name: c.name, namespace: "dev")])
+        let nameProblems = APIServerValidation.problems(in: b).filter { $0.field == "subjects[0].name" }
+        #expect(nameProblems.isEmpty == c.valid, "\(c.name): \(nameProblems)")
+    }
+
     @Test("rule problems name their rule")
     func ruleIndex() {
         let role = Role(kind: .role, name: "r", namespace: "dev", rules: [

@@ -65,3 +65,37 @@ struct KubernetesVersionTests {
         #expect(AccessGraph(cluster).kubernetesVersion == "v1.24.0-alpha.1")
     }
 }
+
+/// `escalation-grant`: one digest per identity and kind by default, each scope with `detail`.
+@Suite("escalation-grant: digest and detail")
+struct EscalationGrantDigestTests {
+    static let world = ["dev", "prod", "stage"].map { ns in
+        """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: ci, namespace: \(ns)}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-maker}
+        subjects: [{kind: User, name: ci, apiGroup: rbac.authorization.k8s.io}]
+        """
+    }.joined(separator: "\n---\n") + """
+
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: pod-maker}
+        rules: [{apiGroups: [""], resources: [pods], verbs: [create]}]
+        """
+
+    @Test("three namespaces: one digest naming them, or three findings with detail")
+    func digest() {
+        let graph = AccessGraph(load(Self.world).cluster)
+        let digest = FindingRule.escalationGrant.findings(in: ReportContext(graph: graph))
+        #expect(digest.count == 1)
+        #expect(digest.first?.message == "user:ci can pod-create in 3 scopes: in dev, in prod, in stage (report --detail lists each)")
+        #expect(digest.first?.evidence.count == 3)
+        let related = Set(digest.first?.related.map(\.description) ?? [])
+        #expect(related.isSuperset(of: ["RoleBinding/dev/ci", "RoleBinding/prod/ci", "RoleBinding/stage/ci"]))
+        let detail = FindingRule.escalationGrant.findings(in: ReportContext(graph: graph, detail: true))
+        #expect(detail.map(\.message) == ["dev", "prod", "stage"].map { "user:ci can pod-create in \($0) → run pods in \($0)" })
+    }
+}

@@ -11,8 +11,13 @@ public final class ReportContext: Sendable {
         var reaching: [PrivilegePath]?
     }
 
-    public init(graph: AccessGraph) {
+    /// Every finding rather than digests: `escalation-grant` once per identity, kind and scope
+    /// instead of once per identity and kind (`report --detail`).
+    public let detail: Bool
+
+    public init(graph: AccessGraph, detail: Bool = false) {
         self.graph = graph
+        self.detail = detail
     }
 
     /// The privilege-escalation graph.

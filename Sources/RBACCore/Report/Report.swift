@@ -113,12 +113,13 @@ public struct Report: Sendable {
     ///   - events: audit events, for usage and minimal policies.
     ///   - ignore: baseline keys (``Finding/baselineKey``, or `RULE OBJECT` prefixes) to leave out.
     ///   - subject: only findings and principals of the identities matching this pattern.
+    ///   - detail: every finding instead of digests (``ReportContext/detail``).
     public init(
         graph: AccessGraph, rules: [FindingRule] = FindingRule.all, namespace: String? = nil, events: [AuditEvent] = [],
         ignore: [String] = [], inputSummary: String = "", input: Input? = nil, builtinPolicy: String? = nil,
-        subject: IdentityPattern? = nil
+        subject: IdentityPattern? = nil, detail: Bool = false
     ) {
-        let context = ReportContext(graph: graph)
+        let context = ReportContext(graph: graph, detail: detail)
         self.context = context
         var all = FindingEngine.run(context, rules: rules)
         if let ns = namespace {

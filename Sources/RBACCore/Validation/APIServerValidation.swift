@@ -103,7 +103,7 @@ public enum APIServerValidation {
         var out = metadata(name: role.name, namespace: role.namespace)
         let namespaced = role.kind == .role
         for (i, rule) in role.rules.enumerated() {
-            out += problems(in: rule, namespaced: namespaced, path: "rules[\(i)]", index: i)
+            out += problems(in: rule, namespaced: namespaced, index: i)
         }
         if let aggregation = role.aggregationRule, aggregation.clusterRoleSelectors.isEmpty {
             out.append(.required(
@@ -129,7 +129,7 @@ public enum APIServerValidation {
             }
         }
         for (i, s) in binding.subjects.enumerated() {
-            out += problems(in: s, namespaced: namespaced, path: "subjects[\(i)]")
+            out += problems(in: s, namespaced: namespaced, index: i)
         }
         return out
     }
@@ -153,8 +153,10 @@ public enum APIServerValidation {
         return out
     }
 
-    static func problems(in rule: PolicyRule, namespaced: Bool, path: String, index: Int) -> [Problem] {
+    /// The problems of `rules[index]` (its field path is built only for a problem).
+    static func problems(in rule: PolicyRule, namespaced: Bool, index: Int) -> [Problem] {
         var out: [Problem] = []
+        var path: String { "rules[\(index)]" }
         if rule.verbs.isEmpty { out.append(.required("\(path).verbs", "verbs must contain at least one value", rule: index)) }
         if !rule.nonResourceURLs.isEmpty {
             let value = goStringSlice(rule.nonResourceURLs)
@@ -175,8 +177,10 @@ public enum APIServerValidation {
         return out
     }
 
-    static func problems(in s: Subject, namespaced: Bool, path: String) -> [Problem] {
+    /// The problems of `subjects[index]` (its field path is built only for a problem).
+    static func problems(in s: Subject, namespaced: Bool, index: Int) -> [Problem] {
         var out: [Problem] = []
+        var path: String { "subjects[\(index)]" }
         let group = "rbac.authorization.k8s.io"
         if s.name.isEmpty { out.append(.required("\(path).name")) }
         switch s.knownKind {
@@ -200,9 +204,14 @@ public enum APIServerValidation {
     /// A name the REST path can carry: not `.` or `..`, no `/` or `%`.
     static func pathSegmentProblems(_ name: String) -> [String] {
         if name == "." || name == ".." { return ["may not be '\(name)'"] }
+        var slash = false, percent = false
+        for c in name.utf8 {  // bytes: no Character iteration
+            if c == 0x2F { slash = true } else if c == 0x25 { percent = true }
+        }
+        if !slash && !percent { return [] }
         var out: [String] = []
-        if name.utf8.contains(0x2F) { out.append("may not contain '/'") }  // bytes: no Character iteration
-        if name.utf8.contains(0x25) { out.append("may not contain '%'") }
+        if slash { out.append("may not contain '/'") }
+        if percent { out.append("may not contain '%'") }
         return out
     }
 
@@ -214,8 +223,21 @@ public enum APIServerValidation {
         return alnum(first) && alnum(last) && s.allSatisfy { alnum($0) || $0 == 0x2d }
     }
 
+    /// Dot-separated DNS-1123 labels (one pass over the bytes: no substrings).
     static func isDNS1123Subdomain(_ s: String) -> Bool {
-        s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNS1123Label($0.utf8) }
+        func alnum(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) }
+        var previous: UInt8 = 0x2e  // a label starts: as after a dot
+        for c in s.utf8 {
+            if c == 0x2e {
+                if !alnum(previous) { return false }  // an empty label, or one ending in '-'
+            } else if c == 0x2d {
+                if previous == 0x2e { return false }  // a label starting with '-'
+            } else if !alnum(c) {
+                return false
+            }
+            previous = c
+        }
+        return alnum(previous)
     }
 
     static func dns1123LabelProblems(_ s: String) -> [String] {

@@ -44,6 +44,9 @@ extension RBACGraphCommand {
             valueName: "pattern"))
         var subject: String?
 
+        @Flag(help: "Every finding: escalation-grant once per identity, kind and namespace (default: one digest per identity and kind).")
+        var detail = false
+
         @Option(help: ArgumentHelp("Exit 2 when a finding at or above this severity exists: info, low, medium, high or critical.", valueName: "severity"))
         var failOn: String?
 
@@ -134,7 +137,7 @@ extension RBACGraphCommand {
             }
             let report = Report(
                 graph: graph, namespace: namespace, events: events, ignore: ignoreLines, input: analysed,
-                builtinPolicy: result.builtinPolicy?.summary, subject: pattern)
+                builtinPolicy: result.builtinPolicy?.summary, subject: pattern, detail: detail)
             if let path = writeBaseline {
                 let header = ["rbacgraph baseline: accepted findings, one per line (report --ignore \(path))",
                               "written by: rbacgraph report " + input.filenames.map { "-f \($0)" }.joined(separator: " ")]

@@ -19,6 +19,10 @@ extension RBACGraphCommand {
                 role, reading a token…), each with its shortest path, most dangerous first (see \
                 `rbacgraph paths` and docs/paths.md).
 
+                One row per grant (a subject bound twice is listed twice). -o wide adds SOURCE: \
+                where each binding and role (with --effective: the grant, or the first grant of \
+                the path) are written. --no-headers prints the rows only.
+
                 Examples:
                   rbacgraph who-can get secrets -n prod -f cluster.yaml
                   rbacgraph who-can create pods --subresource exec -A -f manifests/
@@ -58,7 +62,6 @@ extension RBACGraphCommand {
         var maxNodes = GraphView.defaultMaxNodes
 
         func validate() throws {
-            if effective && output == .wide { throw ValidationError("--effective has no wide table: give -o table, json, yaml, dot, svg, png or pdf.") }
             try tableOptions.check(output)
             if allNamespaces && request.namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if effective && allNamespaces { throw ValidationError("--effective answers for one namespace: give -n, not -A.") }
@@ -194,9 +197,11 @@ extension RBACGraphCommand.WhoCan {
         }
         try outputOptions.redirectText()
         switch output {
-        case .table:
+        case .table, .wide:
+            let wide = output == .wide
             if !tableOptions.noHeaders { print("Identities allowed to \(req), directly or by a privilege path:") }
-            var table = Table(["IDENTITY", "STEPS", "CERTAINTY", "GRANT OR PATH"])
+            // -o wide: where the grant (or the first grant of the path) is written.
+            var table = Table(["IDENTITY", "STEPS", "CERTAINTY", "GRANT OR PATH"] + (wide ? ["SOURCE"] : []))
             var painted: [PrivilegePath?] = []
             for a in answer.subjects {
                 let s = a.subject
@@ -205,7 +210,8 @@ extension RBACGraphCommand.WhoCan {
                     "\(graph.bindings[$0.binding].displayName) → \(graph.roles[$0.role].displayName) [\(graph.roles[$0.role].rules[$0.ruleIndex].summary)]"
                         + (graph.isBuiltInOnly($0) ? "  (built-in)" : "")
                 } ?? "(API server) allowed everything"
-                table.add([name, "0", "certain", via])
+                let source = a.grant.map { PathPrinter.location(graph.bindings[$0.binding].source) ?? "-" } ?? "-"
+                table.add([name, "0", "certain", via] + (wide ? [source] : []))
                 painted.append(nil)
             }
             // Identities whose only way is being in a group listed: named under the table.
@@ -231,7 +237,8 @@ extension RBACGraphCommand.WhoCan {
             }
             for p in answer.paths where !collapsedStarts.contains(p.start) {
                 let note = esc.isBuiltInOnly(p) ? "  (built-in)" : ""
-                table.add([printer.name(p.start), String(p.steps.count), p.certaintyLabel, printer.plainChain(p) + note])
+                table.add([printer.name(p.start), String(p.steps.count), p.certaintyLabel, printer.plainChain(p) + note]
+                    + (wide ? [printer.firstGrant(p).source] : []))
                 painted.append(p)
             }
             print(table.render(color: printer.color, headers: !tableOptions.noHeaders) { r, c, text in
