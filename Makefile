@@ -66,6 +66,8 @@ docs-images: build
 	$$B/rbacgraph graph -f samples/ --max-nodes 25 -q --output-file docs/images/access-max-nodes-25.svg && \
 	$$B/rbacgraph who-can get secrets -n prod -f samples/ -q -o svg --output-file docs/images/who-can-get-secrets-prod.svg && \
 	$$B/rbacgraph paths --from sa:ci/runner -f samples/ -q -o svg --output-file docs/images/paths-sa-ci-runner.svg && \
+	$$B/rbacgraph who-can read vault:secret/data/shared/db --effective -f examples/external/cluster.yaml \
+	  --vault examples/external/vault --no-builtin-policy -q -o svg --output-file docs/images/who-can-read-vault-shared-db.svg && \
 	$$B/docs-images docs/images/paths-to-cluster-admin.svg
 
 # The pictures as browsers show them (not part of `make test`): the docs and README SVGs, a

@@ -19,8 +19,10 @@ extension AccessDiff {
     /// access effect.`
     public var summary: String {
         if identities.isEmpty {
-            return "No access changes." + (objectChanges.isEmpty ? "" : " \(count(objectChanges.count, "object change")), none with an access effect.")
-                + findingsSummary
+            let moved = objectChanges.filter { $0.kind == .moved }.count
+            let changed = objectChanges.count - moved
+            return "No access changes." + (changed == 0 ? "" : " \(count(changed, "object change")), none with an access effect.")
+                + (moved == 0 ? "" : " \(count(moved, "object")) only in a file of another name.") + findingsSummary
         }
         let gaining = identities.filter(\.gains)
         let sensitive = identities.filter(\.gainsSensitive)
@@ -31,8 +33,12 @@ extension AccessDiff {
         }
         if !losing.isEmpty { parts.append("\(count(losing.count, "identity", "identities")) \(losing.count == 1 ? "loses" : "lose") access") }
         var s = parts.joined(separator: ", ")
-        let noEffect = objectChangesWithoutAccessEffect.count
-        s += "; \(count(objectChanges.count, "object change"))" + (noEffect > 0 ? ", \(noEffect) without access effect." : ".")
+        // Objects only in a file of another name (both sides' files named differently) are
+        // counted apart: they are not changes.
+        let moved = objectChanges.filter { $0.kind == .moved }.count
+        let noEffect = objectChangesWithoutAccessEffect.filter { $0.kind != .moved }.count
+        s += "; \(count(objectChanges.count - moved, "object change"))" + (noEffect > 0 ? ", \(noEffect) without access effect" : "")
+        s += (moved > 0 ? " (\(count(moved, "object")) only in a file of another name)." : ".")
         return s + findingsSummary
     }
 
@@ -117,11 +123,16 @@ extension AccessDiff {
     }
 
     /// The one line that summarizes object changes without access effect, or `nil`.
+    /// Objects that only moved to a file of another name are counted, not listed.
     public var noEffectLine: String? {
-        let list = objectChangesWithoutAccessEffect
-        guard !list.isEmpty else { return nil }
-        let shown = list.prefix(8).map { c in "\(c.object) \(c.kind.rawValue)" + (c.detail.isEmpty ? "" : " (\(c.detail))") }
-        return "Object changes with no access effect (\(list.count)): " + shown.joined(separator: "; ") + (list.count > 8 ? "; \(list.count - 8) more" : "")
+        let all = objectChangesWithoutAccessEffect
+        let moved = all.filter { $0.kind == .moved }.count
+        let list = all.filter { $0.kind != .moved }
+        guard !all.isEmpty else { return nil }
+        var shown = list.prefix(8).map { c in "\(c.object) \(c.kind.rawValue)" + (c.detail.isEmpty ? "" : " (\(c.detail))") }
+        if list.count > 8 { shown.append("\(list.count - 8) more") }
+        if moved > 0 { shown.append("\(count(moved, "object")) only in a file of another name") }
+        return "Object changes with no access effect (\(all.count)): " + shown.joined(separator: "; ")
     }
 
     /// The listing for a terminal.

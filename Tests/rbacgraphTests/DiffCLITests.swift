@@ -22,6 +22,16 @@ struct DiffCLITests {
         #expect(r.stdout == "No access changes.\n")
     }
 
+    @Test("the same objects in a file of another name: no access change, counted in one line")
+    func renamedFile() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-diff-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("examples/diff/base/rbac.yaml"), to: copy)
+        let r = try CLI.run(["diff", "--base", "examples/diff/base", "--head", copy.path, "--fail-on", "gain", "-q"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout == "No access changes. 4 objects only in a file of another name.\n\nObject changes with no access effect (4): 4 objects only in a file of another name\n")
+    }
+
     @Test(
         "--fail-on: exit 2 when the gate is hit, 0 when not",
         arguments: [

@@ -12,7 +12,7 @@ struct ExternalCLITests {
         ["who-can", "get", "vault:secret/data/prod/db"],
         ["who-can", "deny", "vault:secret/data/prod/db"],
         ["who-can", "read", "vault:"],
-        ["who-can", "read", "vault:secret/data/prod/db", "-o", "svg"],
+        ["who-can", "read", "vault:secret/data/prod/db", "-o", "wide"],
         ["secrets", "--external", "-o", "svg"],
     ])
     func usageErrors(_ args: [String]) throws {
@@ -57,6 +57,14 @@ struct ExternalCLITests {
         #expect(bob?["route"] as? String == "store")
         #expect(bob?["store"] as? String == "store:prod/vault-backend")
         #expect((bob?["vault"] as? [String: Any])?["pattern"] as? String == "secret/data/shared/*")
+    }
+
+    @Test func thePictureDrawsEveryRoute() throws {
+        let r = try CLI.run(["who-can", "read", "vault:secret/data/shared/db", "-o", "dot"] + Self.world)
+        #expect(r.status == 0)
+        for label in ["user:bob", "SecretStore\\nprod/vault-backend", "Vault auth/kubernetes/role/eso", "path \\\"secret/data/shared/*\\\"", "vault:secret/data/shared/db"] {
+            #expect(r.stdout.contains(label), "\(label) in \(r.stdout)")
+        }
     }
 
     @Test func inputsWithoutTheseKindsAnswerAsBefore() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RBACCore
+import RBACGraphviz
 
 /// `who-can CAPABILITY vault:PATH`: who may use a Vault capability on a path, through Vault
 /// logins of service accounts and External Secrets stores (docs/external-secrets.md).
@@ -17,9 +18,7 @@ extension RBACGraphCommand.WhoCan {
             throw ValidationError("For vault: targets the verb is a Vault capability: read, list, create, update, patch, delete or sudo (not \"\(request.verb)\").")
         }
         if path.isEmpty { throw ValidationError("vault: needs a path: vault:MOUNT/PATH, e.g. vault:secret/data/prod/db.") }
-        if output.isPicture || output == .wide {
-            throw ValidationError("vault: targets have no picture or wide table yet: give -o table, json or yaml.")
-        }
+        if output == .wide { throw ValidationError("vault: targets have no wide table: give -o table, json, yaml, dot, svg, png or pdf.") }
         let loaded = try input.load()
         let graph = loaded.graph
         if graph.external.vault.isEmpty && !input.quiet {
@@ -27,6 +26,11 @@ extension RBACGraphCommand.WhoCan {
         }
         let esc = EscalationGraph(graph)
         let readers = esc.vaultReaders(of: path, capability: capability, effective: effective, maxSteps: maxSteps)
+        if output.isPicture {
+            try output.write(GraphView.vaultReaders(readers, target: path, capability: request.verb), to: outputFile, quiet: input.quiet)
+            try loaded.exitIfIncomplete()
+            return
+        }
         let printer = PathPrinter(esc)
         try outputOptions.redirectText()
         switch output {
