@@ -71,6 +71,13 @@ struct InputParser {
         return InputParseEnd(fedTotal: fedTotal, fatalErrors: fatalErrors)
     }
 
+    /// Why the document loop stops: the stream broke (reported; loading resumes at the next
+    /// document) or a load error ends the load (`--strict`).
+    private enum ParseStop: Error {
+        case stream(YAMLStreamError)
+        case load(LoadError)
+    }
+
     /// Decodes documents until the end of the stream or a fatal error, which it returns.
     private func parseStream(
         _ decoder: ManifestDecoder, offset: Int, emit: (ParsedItem) throws(LoadError) -> Void
@@ -81,75 +88,88 @@ struct InputParser {
         // Issues up to here belong to complete objects; those after it, to a document a
         // fatal error cut short, whose error explains them.
         var issuesKept = 0
-        do {
-            try reader.advance()  // stream start
+        // The loop's steps, their errors as a ParseStop.
+        func advance() throws(ParseStop) {
+            do throws(YAMLStreamError) { try reader.advance() } catch { throw .stream(error) }
+        }
+        func put(_ item: ParsedItem) throws(ParseStop) {
+            do throws(LoadError) { try emit(item) } catch { throw .load(error) }
+        }
+        func flush() throws(ParseStop) {
+            do throws(LoadError) { try flushIssues(decoder, emit) } catch { throw .load(error) }
+        }
+        do throws(ParseStop) {
+            try advance()  // stream start
             while true {
-                try reader.advance()
+                try advance()
                 switch reader.kind {
                 case .streamEnd:
-                    try flushIssues(decoder, emit)
+                    try flush()
                     return nil
                 case .documentStart:
                     inDocument = true
                     issuesKept = decoder.issues.count
                     decoder.topLevelKind = nil
-                    try emit(.document)
-                    try reader.advance()
+                    try put(.document)
+                    try advance()
                     pending = []
                     let issuesBefore = decoder.issues.count
-                    let draft = try decoder.decodeObject(topLevel: true) { item in
-                        pending.append(item)
-                        issuesKept = decoder.issues.count
-                    }
+                    let draft: ObjectDraft?
+                    do throws(YAMLStreamError) {
+                        draft = try decoder.decodeObject(topLevel: true) { item in
+                            pending.append(item)
+                            issuesKept = decoder.issues.count
+                        }
+                    } catch { throw .stream(error) }
                     if let draft, Self.isNotAnObject(draft), pending.isEmpty {
                         // A Chart.yaml, values.yaml, kustomization file: its fields mean
                         // nothing to Kubernetes, so neither do their shapes.
                         decoder.issues.removeLast(decoder.issues.count - issuesBefore)
-                        try emit(.skippedDocument)
-                        try emit(.diagnostic(LoadDiagnostic(
+                        try put(.skippedDocument)
+                        try put(.diagnostic(LoadDiagnostic(
                             severity: .note, location: draft.location, message: "not a Kubernetes object (no kind): skipped")))
                         inDocument = false
-                        try emit(.progress(offset + reader.bytesFed))
+                        try put(.progress(offset + reader.bytesFed))
                         continue
                     }
                     // Field errors first: the object errors below refer to them.
-                    try flushIssues(decoder, emit)
+                    try flush()
                     issuesKept = 0
                     if let draft {
-                        if let c = draft.listContinue, !c.isEmpty { try emit(.listContinue(c)) }
+                        if let c = draft.listContinue, !c.isEmpty { try put(.listContinue(c)) }
                         if pending.isEmpty && !Self.isList(draft.kind) {
-                            try emit(.object(draft))
+                            try put(.object(draft))
                         } else if let k = draft.kind, !Self.isList(k) {
-                            try emit(.diagnostic(LoadDiagnostic(
+                            try put(.diagnostic(LoadDiagnostic(
                                 severity: .warning, location: draft.location, message: "\(k) has items: loading them as a List too")))
-                            try emit(.object(draft))
+                            try put(.object(draft))
                         }
                     }
-                    for item in pending { try emit(.object(item)) }
+                    for item in pending { try put(.object(item)) }
                     pending = []
                     // Now at the document end.
                     inDocument = false
-                    try flushIssues(decoder, emit)
-                    try emit(.progress(offset + reader.bytesFed))
+                    try flush()
+                    try put(.progress(offset + reader.bytesFed))
                 default:
                     break
                 }
             }
-        } catch let e as YAMLStreamError {
-            // Keep the complete items of a List cut short by the error.
-            if inDocument {
-                if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
-                try flushIssues(decoder, emit)
-                if decoder.topLevelKind == nil || Self.isList(decoder.topLevelKind) {
-                    for item in pending { try emit(.object(item)) }
-                }
-            }
-            try flushIssues(decoder, emit)
-            return e
-        } catch let e as LoadError {
-            throw e
         } catch {
-            fatalError("unexpected error \(error)")
+            switch error {
+            case .load(let e): throw e
+            case .stream(let e):
+                // Keep the complete items of a List cut short by the error.
+                if inDocument {
+                    if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
+                    try flushIssues(decoder, emit)
+                    if decoder.topLevelKind == nil || Self.isList(decoder.topLevelKind) {
+                        for item in pending { try emit(.object(item)) }
+                    }
+                }
+                try flushIssues(decoder, emit)
+                return e
+            }
         }
     }
 

@@ -164,11 +164,11 @@ final class YAMLEventReader {
             throw streamError()
         }
         hasEvent = true
-        let e = event.pointee
-        line = Int(e.start_mark.line)
-        column = Int(e.start_mark.column)
+        let e = event  // read through the pointer: no copy of the whole event
+        line = Int(e.pointee.start_mark.line)
+        column = Int(e.pointee.start_mark.column)
         var anchorName: UnsafeMutablePointer<yaml_char_t>? = nil
-        switch e.type {
+        switch e.pointee.type {
         case YAML_STREAM_START_EVENT: kind = .streamStart
         case YAML_STREAM_END_EVENT: kind = .streamEnd
         case YAML_DOCUMENT_START_EVENT:
@@ -182,12 +182,12 @@ final class YAMLEventReader {
         case YAML_DOCUMENT_END_EVENT: kind = .documentEnd
         case YAML_MAPPING_START_EVENT:
             kind = .mappingStart
-            anchorName = e.data.mapping_start.anchor
+            anchorName = e.pointee.data.mapping_start.anchor
             keys.pointee.open(mapping: true)
             try opened()
         case YAML_SEQUENCE_START_EVENT:
             kind = .sequenceStart
-            anchorName = e.data.sequence_start.anchor
+            anchorName = e.pointee.data.sequence_start.anchor
             keys.pointee.open(mapping: false)
             try opened()
         case YAML_MAPPING_END_EVENT:
@@ -200,10 +200,10 @@ final class YAMLEventReader {
             depth -= 1
         case YAML_SCALAR_EVENT:
             kind = .scalar
-            anchorName = e.data.scalar.anchor
+            anchorName = e.pointee.data.scalar.anchor
             keys.pointee.scalar(
-                UnsafeBufferPointer(start: e.data.scalar.value, count: e.data.scalar.length),
-                plain: e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE, line: line, column: column)
+                UnsafeBufferPointer(start: e.pointee.data.scalar.value, count: e.pointee.data.scalar.length),
+                plain: e.pointee.data.scalar.style == YAML_PLAIN_SCALAR_STYLE, line: line, column: column)
         case YAML_ALIAS_EVENT:
             kind = .alias
             sawAnchorOrAlias = true

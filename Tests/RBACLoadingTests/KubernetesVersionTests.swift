@@ -99,3 +99,24 @@ struct EscalationGrantDigestTests {
         #expect(detail.map(\.message) == ["dev", "prod", "stage"].map { "user:ci can pod-create in \($0) → run pods in \($0)" })
     }
 }
+
+/// `automount-unused-token`: one finding per service account, its workloads related.
+@Suite("automount-unused-token: one finding per service account")
+struct AutomountDigestTests {
+    @Test("two pods of one service account that holds nothing: one finding naming both")
+    func twoPods() {
+        let yaml = ["a", "b"].map { name in
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: \(name), namespace: web}
+            spec:
+              containers: [{name: app, image: web}]
+            """
+        }.joined(separator: "\n---\n")
+        let found = FindingRule.automountUnusedToken.findings(in: ReportContext(graph: AccessGraph(load(yaml).cluster)))
+        #expect(found.map(\.message) == ["sa:web/default holds no permissions but 2 pods and workloads of web mount its token: Pod a, Pod b"])
+        #expect(found.first?.object.description == "Pod/web/a")
+        #expect(found.first?.related.map(\.description) == ["Pod/web/b"])
+    }
+}

@@ -192,32 +192,20 @@ public struct AccessGraph: Sendable {
                     rbsByRole[RoleInNamespace(namespace: ns, role: r), default: []].append(i)
                 }
             }
+            // The binding under the name it matches, in its namespace ("" for a ClusterRoleBinding).
+            func index(_ name: String, in byName: inout [NamespacedName: [Int]]) {
+                let k = NamespacedName(namespace: ns, name: name)
+                if byName[k]?.last != i { byName[k, default: []].append(i) }
+            }
+            let isCluster = b.kind == .clusterRoleBinding
             for s in b.subjects {
-                var user: String? = nil
-                var group: String? = nil
                 switch s.knownKind {
-                case .user: user = s.name
-                case .group: group = s.name
-                case .serviceAccount: user = s.serviceAccountUserName(bindingNamespace: ns)
-                case nil: break
-                }
-                if let user {
-                    if b.kind == .clusterRoleBinding {
-                        let k = NamespacedName(namespace: "", name: user)
-                        if crbByUser[k]?.last != i { crbByUser[k, default: []].append(i) }
-                    } else {
-                        let k = NamespacedName(namespace: ns, name: user)
-                        if rbByUser[k]?.last != i { rbByUser[k, default: []].append(i) }
-                    }
-                }
-                if let group {
-                    if b.kind == .clusterRoleBinding {
-                        let k = NamespacedName(namespace: "", name: group)
-                        if crbByGroup[k]?.last != i { crbByGroup[k, default: []].append(i) }
-                    } else {
-                        let k = NamespacedName(namespace: ns, name: group)
-                        if rbByGroup[k]?.last != i { rbByGroup[k, default: []].append(i) }
-                    }
+                case .user: isCluster ? index(s.name, in: &crbByUser) : index(s.name, in: &rbByUser)
+                case .group: isCluster ? index(s.name, in: &crbByGroup) : index(s.name, in: &rbByGroup)
+                case .serviceAccount:
+                    guard let user = s.serviceAccountUserName(bindingNamespace: ns) else { continue }
+                    isCluster ? index(user, in: &crbByUser) : index(user, in: &rbByUser)
+                case nil: continue
                 }
             }
         }

@@ -12,17 +12,19 @@ enum IO {
     static func readAll(_ fd: Int32) -> [UInt8] { FileSystem.readAll(fd: fd) }
 
     /// Writes a string to standard output, unbuffered.
-    static func writeStdout(_ s: String) {
-        var bytes = Array(s.utf8)
-        bytes.withUnsafeMutableBytes { buf in
-            var off = 0
-            while off < buf.count {
-                let n = write(1, buf.baseAddress! + off, buf.count - off)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                off += n
-            }
+    static func writeStdout(_ s: String) { _ = writeAll(Array(s.utf8), to: 1) }
+
+    /// Writes every byte to `fd`, again after an interruption: the one write loop of the CLI.
+    /// - Returns: `nil` when all was written, else the `errno` of the write that failed.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return errno }
+            offset += n
         }
+        return nil
     }
 
     /// The bytes of a file; `what` names it in the error ("the baseline").

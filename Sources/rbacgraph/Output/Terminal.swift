@@ -20,17 +20,7 @@ enum Terminal {
         color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
     }
 
-    static func writeStderr(_ s: String) {
-        var bytes = Array(s.utf8)
-        bytes.withUnsafeMutableBytes { buf in
-            var off = 0
-            while off < buf.count {
-                let n = write(2, buf.baseAddress! + off, buf.count - off)
-                if n <= 0 { break }
-                off += n
-            }
-        }
-    }
+    static func writeStderr(_ s: String) { _ = IO.writeAll(Array(s.utf8), to: 2) }
 
     static func warn(_ message: String) {
         writeStderr(paint("warning:", "1;33", color: colorStderr) + " \(message)\n")

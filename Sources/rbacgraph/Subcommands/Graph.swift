@@ -105,12 +105,8 @@ enum OutputFile {
         let fd = path.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } ?? 1
         guard fd >= 0 else { throw .cannotWrite(path: path ?? "-", reason: RuntimeError.reason(errno)) }
         defer { if path != nil { close(fd) } }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw .cannotWrite(path: path ?? "standard output", reason: RuntimeError.reason(errno)) }
-            offset += n
+        if let failure = IO.writeAll(bytes, to: fd) {
+            throw .cannotWrite(path: path ?? "standard output", reason: RuntimeError.reason(failure))
         }
     }
 }

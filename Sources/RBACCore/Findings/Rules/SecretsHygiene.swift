@@ -185,23 +185,36 @@ extension FindingRule {
             }
             var out: [Finding] = []
             var used = Set<ServiceAccountName>()
-            var holds: [ServiceAccountName: Bool] = [:]
-            // The pods and workloads of the input: each decides for itself.
+            // The pods and workloads of the input: each decides for itself; one finding per
+            // service account (its workloads related), not one per workload.
+            var mounting: [(account: ServiceAccountName, workloads: [Workload])] = []
+            var at: [ServiceAccountName: Int] = [:]
             for w in g.workloads {
                 let name = ServiceAccountName(namespace: w.namespace, name: w.template.serviceAccountName)
                 used.insert(name)
                 guard w.template.mountsToken(serviceAccount: ctx.serviceAccount(name.namespace, name.name)) else { continue }
-                let has = holds[name] ?? holdsPermissions(name.namespace, name.name)
-                holds[name] = has
-                guard !has else { continue }
-                let how = w.template.projectsServiceAccountToken
-                    ? "a projected serviceAccountToken volume mounts it"
-                    : w.template.automountServiceAccountToken == true ? "the pod spec sets automountServiceAccountToken: true" : "automount is on"
-                out.append(thisRule.finding(
-                    severity: .low,
-                    message: "\(w.kind) \(w.namespace)/\(w.name) mounts the token of \(name.notation), which holds no permissions (\(how))",
-                    principal: name.notation,
-                    object: ObjectRef(kind: w.kind, namespace: w.namespace, name: w.name, source: w.source)))
+                if let i = at[name] { mounting[i].workloads.append(w) } else { at[name] = mounting.count; mounting.append((name, [w])) }
+            }
+            for (name, workloads) in mounting where !holdsPermissions(name.namespace, name.name) {
+                let w = workloads[0]
+                let object = ObjectRef(kind: w.kind, namespace: w.namespace, name: w.name, source: w.source)
+                if workloads.count == 1 {
+                    let how = w.template.projectsServiceAccountToken
+                        ? "a projected serviceAccountToken volume mounts it"
+                        : w.template.automountServiceAccountToken == true ? "the pod spec sets automountServiceAccountToken: true" : "automount is on"
+                    out.append(thisRule.finding(
+                        severity: .low,
+                        message: "\(w.kind) \(w.namespace)/\(w.name) mounts the token of \(name.notation), which holds no permissions (\(how))",
+                        principal: name.notation, object: object))
+                } else {
+                    let listed = workloads.prefix(3).map { "\($0.kind) \($0.name)" }.joined(separator: ", ")
+                        + (workloads.count > 3 ? ", … (\(workloads.count - 3) more)" : "")
+                    out.append(thisRule.finding(
+                        severity: .low,
+                        message: "\(name.notation) holds no permissions but \(workloads.count) pods and workloads of \(name.namespace) mount its token: \(listed)",
+                        principal: name.notation, object: object,
+                        related: workloads.dropFirst().map { ObjectRef(kind: $0.kind, namespace: $0.namespace, name: $0.name, source: $0.source) }))
+                }
             }
             // Service accounts no pod of the input runs as: their pods follow their setting.
             for sa in g.serviceAccounts where !used.contains(sa.serviceAccountName) && sa.automountServiceAccountToken != false
