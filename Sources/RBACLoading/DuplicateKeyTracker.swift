@@ -141,7 +141,7 @@ struct DuplicateKeyTracker {
         bytes.append(value)
         let count = keys.count - first
         if frames[top].index != nil {
-            if frames[top].index![h] == nil { frames[top].index![h] = keys.count - 1 }
+            if frames[top].index?[h] == nil { frames[top].index?[h] = keys.count - 1 }
         } else if count > Self.linearLimit {
             var index: [UInt64: Int] = [:]
             index.reserveCapacity(count * 2)

@@ -150,7 +150,10 @@ public enum FileSystem {
         var out = [UInt8](repeating: 0, count: max(count, 0))
         var done = 0
         while done < out.count {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
+            let n = out.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return pread(fd, base + done, buffer.count - done, off_t(offset + done))
+            }
             if n < 0 && errno == EINTR { continue }
             if n < 0 { return nil }
             if n == 0 { break }

@@ -343,7 +343,7 @@ extension ManifestLoader {
                     return
                 }
             }
-            let ns = (d.namespace?.isEmpty == false) ? d.namespace! : options.defaultNamespace
+            let ns = d.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? options.defaultNamespace
             switch kind {
             case "Role", "ClusterRole":
                 var rules: [PolicyRule] = []
@@ -376,7 +376,7 @@ extension ManifestLoader {
                     try report(.error, d.location, "\(what): roleRef needs kind and name")
                     return
                 }
-                let apiGroup = (ref.apiGroup?.isEmpty == false) ? ref.apiGroup! : "rbac.authorization.k8s.io"
+                let apiGroup = ref.apiGroup.flatMap { $0.isEmpty ? nil : $0 } ?? "rbac.authorization.k8s.io"
                 let binding = Binding(
                     kind: kind == "RoleBinding" ? .roleBinding : .clusterRoleBinding, name: name, namespace: ns,
                     roleRef: RoleRef(apiGroup: apiGroup, kind: refKind, name: refName),
