@@ -155,7 +155,7 @@ public struct ClusterReader: Sendable {
         // Lists, bounded.
         var targets: [Target] = []
         for t in Self.targets {
-            if let served = discovery.served, !served.contains(t.groupVersion + "/" + t.resource) {
+            if let served = discovery.served, !served.contains(Discovery.Served(groupVersion: t.groupVersion, resource: t.resource)) {
                 await state.gap(ReadGap(resource: t.resource, reason: "not served by this cluster (\(t.groupVersion))"))
                 continue
             }

@@ -4,15 +4,20 @@ import RBACCore
 /// names and scope, so that what users type (`widgets.example.com`, a CRD's short name)
 /// resolves as kubectl resolves it.
 struct Discovery {
-    /// `group/version/resource` (`v1/pods` for the core group), or `nil` when discovery failed
-    /// and every kind is tried.
-    var served: Set<String>?
+    /// A resource a group-version serves (`v1` and `pods` for the core group's pods).
+    struct Served: Hashable {
+        var groupVersion: String
+        var resource: String
+    }
+
+    /// What the cluster serves, or `nil` when discovery failed and every kind is tried.
+    var served: Set<Served>?
     /// Discovered resources first, then the built-in table's entries the cluster did not list
     /// (the virtual resources RBAC names: `users`, `groups`, `signers`, …).
     var resources: [APIResource]
 
     static func read(using reader: ClusterReader, state: ReadState) async -> Discovery {
-        var served = Set<String>()
+        var served = Set<Served>()
         var found: [APIResource] = []
         var failed: [String] = []
 
@@ -21,7 +26,7 @@ struct Discovery {
             case .success(let list):
                 for r in list["resources"]?.arrayValue ?? [] {
                     guard let name = r["name"]?.stringValue else { continue }
-                    served.insert("\(groupVersion)/\(name)")
+                    served.insert(Served(groupVersion: groupVersion, resource: name))
                     if name.contains("/") { continue }  // subresources
                     let kind = r["kind"]?.stringValue ?? ""
                     let singular = r["singularName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? kind.lowercased()
