@@ -3,32 +3,30 @@
 struct DiffContext {
     let base: AccessGraph
     let head: AccessGraph
-    private let baseBindings: [AccessGraph.NamespacedName: Int]
-    private let headBindings: [AccessGraph.NamespacedName: Int]
-    private let baseRoles: [AccessGraph.NamespacedName: Int]
-    private let headRoles: [AccessGraph.NamespacedName: Int]
+    private let baseBindings: [ObjectKey: Int]
+    private let headBindings: [ObjectKey: Int]
+    private let baseRoles: [ObjectKey: Int]
+    private let headRoles: [ObjectKey: Int]
 
     init(base: AccessGraph, head: AccessGraph) {
         self.base = base
         self.head = head
-        baseBindings = Self.index(base.bindings.map(Self.key))
-        headBindings = Self.index(head.bindings.map(Self.key))
-        baseRoles = Self.index(base.roles.map(Self.key))
-        headRoles = Self.index(head.roles.map(Self.key))
+        baseBindings = Self.index(base.bindings.map(ObjectKey.init))
+        headBindings = Self.index(head.bindings.map(ObjectKey.init))
+        baseRoles = Self.index(base.roles.map(ObjectKey.init))
+        headRoles = Self.index(head.roles.map(ObjectKey.init))
     }
 
-    private static func index(_ keys: [AccessGraph.NamespacedName]) -> [AccessGraph.NamespacedName: Int] {
-        var out: [AccessGraph.NamespacedName: Int] = [:]
+    /// Each object's index by kind, namespace and name (the first of duplicates).
+    private static func index(_ keys: [ObjectKey]) -> [ObjectKey: Int] {
+        var out: [ObjectKey: Int] = [:]
         for (i, k) in keys.enumerated() where out[k] == nil { out[k] = i }
         return out
     }
 
-    static func key(_ b: Binding) -> AccessGraph.NamespacedName {
-        AccessGraph.NamespacedName(namespace: b.kind.rawValue + "/" + (b.namespace ?? ""), name: b.name)
-    }
-
-    static func key(_ r: Role) -> AccessGraph.NamespacedName {
-        AccessGraph.NamespacedName(namespace: r.kind.rawValue + "/" + (r.namespace ?? ""), name: r.name)
+    /// A change's two locations, `mine` on the side that holds the grant.
+    private static func places(_ mine: SourceLocation?, _ theirs: SourceLocation?, gaining: Bool) -> (base: SourceLocation?, head: SourceLocation?) {
+        gaining ? (theirs, mine) : (mine, theirs)
     }
 
     /// The requests `to` allows and `from` does not, as access changes with their causes.
@@ -70,15 +68,15 @@ struct DiffContext {
         let otherBindings = gaining ? baseBindings : headBindings
         let otherRoles = gaining ? baseRoles : headRoles
         func places(_ mine: SourceLocation?, _ theirs: SourceLocation?) -> (base: SourceLocation?, head: SourceLocation?) {
-            gaining ? (theirs, mine) : (mine, theirs)
+            Self.places(mine, theirs, gaining: gaining)
         }
         let binding = side.bindings[grant.binding]
-        guard let ob = otherBindings[Self.key(binding)] else {
+        guard let ob = otherBindings[ObjectKey(binding)] else {
             let (b, h) = places(binding.source, nil)
             var out = [ObjectChange(kind: gaining ? .added : .deleted, object: binding.displayName, base: b, head: h)]
             // A role added (deleted) with its binding is part of the change.
             let role = side.roles[grant.role]
-            if otherRoles[Self.key(role)] == nil && !role.origin.isBuiltIn {
+            if otherRoles[ObjectKey(role)] == nil && !role.origin.isBuiltIn {
                 let (rb, rh) = places(role.source, nil)
                 out.append(ObjectChange(kind: gaining ? .added : .deleted, object: role.displayName, base: rb, head: rh))
             }
@@ -96,7 +94,7 @@ struct DiffContext {
             return [ObjectChange(kind: .roleRefChanged, object: binding.displayName, detail: "\(from.kind)/\(from.name) → \(to.kind)/\(to.name)", base: b, head: h)]
         }
         let role = side.roles[grant.role]
-        guard let orIndex = otherRoles[Self.key(role)], case .role = other.resolutions[ob] else {
+        guard let orIndex = otherRoles[ObjectKey(role)], case .role = other.resolutions[ob] else {
             let (b, h) = places(role.source, nil)
             let detail = gaining ? "\(binding.displayName) dangled without it" : "\(binding.displayName) now dangling"
             return [ObjectChange(kind: gaining ? .added : .deleted, object: role.displayName, detail: detail, base: b, head: h)]
@@ -120,7 +118,7 @@ struct DiffContext {
         let other = gaining ? base : head
         let otherRoles = gaining ? baseRoles : headRoles
         func places(_ mine: SourceLocation?, _ theirs: SourceLocation?) -> (base: SourceLocation?, head: SourceLocation?) {
-            gaining ? (theirs, mine) : (mine, theirs)
+            Self.places(mine, theirs, gaining: gaining)
         }
         let aggregated = side.roles[roleID]
         let otherSelected = Set(other.aggregation.selections(of: RoleID(otherRole)).flatMap(\.matches))
@@ -128,7 +126,7 @@ struct DiffContext {
         for source in Set(side.aggregation.selections(of: roleID).flatMap(\.matches)).sorted() {
             let src = side.roles[source]
             guard src.rules.contains(rule) else { continue }
-            guard let o = otherRoles[Self.key(src)] else {
+            guard let o = otherRoles[ObjectKey(src)] else {
                 let (b, h) = places(src.source, nil)
                 out.append(ObjectChange(kind: gaining ? .added : .deleted, object: src.displayName, detail: "aggregated into \(aggregated.displayName)", base: b, head: h))
                 continue
@@ -158,52 +156,65 @@ struct DiffContext {
 
     /// Every binding and role that differs between the sides, sorted by object name.
     func objectChanges() -> [ObjectChange] {
-        var out: [ObjectChange] = []
-        for (key, i) in baseBindings {
-            let b = base.bindings[i]
-            guard let j = headBindings[key] else {
-                out.append(ObjectChange(kind: .deleted, object: b.displayName, base: b.source))
-                continue
-            }
-            let h = head.bindings[j]
-            var what: [String] = []
-            if h.roleRef != b.roleRef { what.append("roleRef") }
-            if Set(h.subjects) != Set(b.subjects) { what.append("subjects") } else if h.subjects != b.subjects { what.append("subjects reordered") }
-            if h.labels != b.labels { what.append("labels") }
-            if h.annotations != b.annotations { what.append("annotations") }
-            if !what.isEmpty {
-                out.append(ObjectChange(kind: .modified, object: b.displayName, detail: what.joined(separator: ", "), base: b.source, head: h.source))
-            } else if Self.renamed(b.source, h.source) {
-                out.append(ObjectChange(kind: .moved, object: b.displayName, detail: "another file", base: b.source, head: h.source))
-            }
+        let bindings = Self.changes(base.bindings, baseBindings, head.bindings, headBindings) { b, h in
+            (h.roleRef != b.roleRef ? ["roleRef"] : []) + [Self.listChange("subjects", b.subjects, h.subjects)].compactMap { $0 }
         }
-        for (key, j) in headBindings where baseBindings[key] == nil {
-            out.append(ObjectChange(kind: .added, object: head.bindings[j].displayName, head: head.bindings[j].source))
-        }
-        for (key, i) in baseRoles {
-            let b = base.roles[i]
-            guard let j = headRoles[key] else {
-                out.append(ObjectChange(kind: .deleted, object: b.displayName, base: b.source))
-                continue
-            }
-            let h = head.roles[j]
+        let roles = Self.changes(base.roles, baseRoles, head.roles, headRoles) { b, h in
             var what: [String] = []
             if b.aggregationRule != h.aggregationRule { what.append("aggregationRule") }
             // An aggregated role's rules are its sources' (their changes are listed there).
-            if b.aggregationRule == nil && h.aggregationRule == nil {
-                if Set(h.rules) != Set(b.rules) { what.append("rules") } else if h.rules != b.rules { what.append("rules reordered") }
+            if b.aggregationRule == nil && h.aggregationRule == nil, let rules = Self.listChange("rules", b.rules, h.rules) {
+                what.append(rules)
             }
+            return what
+        }
+        return (bindings + roles).sorted { $0.object.utf8.lexicographicallyPrecedes($1.object.utf8) }
+    }
+
+    /// One kind's object changes: deleted, modified (the kind's own `differences`, then labels
+    /// and annotations), moved to a file of another name, added.
+    private static func changes<Object: DiffedObject>(
+        _ base: [Object], _ baseIndex: [ObjectKey: Int], _ head: [Object], _ headIndex: [ObjectKey: Int],
+        differences: (_ base: Object, _ head: Object) -> [String]
+    ) -> [ObjectChange] {
+        var out: [ObjectChange] = []
+        for (key, i) in baseIndex {
+            let b = base[i]
+            guard let j = headIndex[key] else {
+                out.append(ObjectChange(kind: .deleted, object: b.displayName, base: b.source))
+                continue
+            }
+            let h = head[j]
+            var what = differences(b, h)
             if h.labels != b.labels { what.append("labels") }
             if h.annotations != b.annotations { what.append("annotations") }
             if !what.isEmpty {
                 out.append(ObjectChange(kind: .modified, object: b.displayName, detail: what.joined(separator: ", "), base: b.source, head: h.source))
-            } else if Self.renamed(b.source, h.source) {
+            } else if renamed(b.source, h.source) {
                 out.append(ObjectChange(kind: .moved, object: b.displayName, detail: "another file", base: b.source, head: h.source))
             }
         }
-        for (key, j) in headRoles where baseRoles[key] == nil {
-            out.append(ObjectChange(kind: .added, object: head.roles[j].displayName, head: head.roles[j].source))
+        for (key, j) in headIndex where baseIndex[key] == nil {
+            out.append(ObjectChange(kind: .added, object: head[j].displayName, head: head[j].source))
         }
-        return out.sorted { $0.object.utf8.lexicographicallyPrecedes($1.object.utf8) }
+        return out
+    }
+
+    /// `field` when a list holds other elements, `field reordered` when only their order
+    /// changed, nil when equal.
+    private static func listChange<Element: Hashable>(_ field: String, _ base: [Element], _ head: [Element]) -> String? {
+        if Set(head) != Set(base) { return field }
+        return head != base ? field + " reordered" : nil
     }
 }
+
+/// What the diff compares of every RBAC object besides its kind's own fields.
+private protocol DiffedObject {
+    var displayName: String { get }
+    var source: SourceLocation? { get }
+    var labels: [String: String] { get }
+    var annotations: [String: String] { get }
+}
+
+extension Binding: DiffedObject {}
+extension Role: DiffedObject {}
