@@ -136,13 +136,10 @@ struct InputOptions: ParsableArguments {
         /// a gate (`yes` false); RBAC only adds, so a "yes" from what was read stands. With
         /// `rbacOnly` (who-can, can-i), only RBAC gaps count.
         func exitIfIncomplete(yes: Bool = false, rbacOnly: Bool = false) throws {
-            guard let live = cluster else {
-                if result.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
-                return
-            }
-            if live.read.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(ExitCodes.loadErrors) }
-            let gaps = rbacOnly ? !live.read.rbacComplete : !live.read.gaps.isEmpty
-            if gaps && !yes { throw ExitCode(ExitCodes.loadErrors) }
+            guard incomplete(rbacOnly: rbacOnly) else { return }
+            // A "yes" stands over what was not read, never over a file or object that failed to load.
+            let loadErrors = cluster.map { $0.read.diagnostics.contains { $0.severity == .error } } ?? true
+            if !yes || loadErrors { throw ExitCode(ExitCodes.loadErrors) }
         }
 
         /// The resources names resolve against: the cluster's (discovery) or the built-in table.
