@@ -8,20 +8,6 @@ import Testing
 /// server: through a `proxy-url`, and from inside a pod (in-cluster configuration).
 @Suite("Reaching the API server: proxies and in-cluster", .enabled(if: Certs.available, "openssl is not installed (make deps)"))
 struct ConnectionRouteTests {
-    /// Reads with a resolved configuration, as the CLI does.
-    func readCluster(_ config: ConnectionConfig, environment: [String: String] = [:]) async throws -> ClusterRead {
-        let transport = try HTTPTransport(config, timeout: .seconds(10), environment: environment)
-        let reader = ClusterReader(transport: transport, server: config.server, origin: config.origin, contextNamespace: config.namespace)
-        do {
-            let r = try await reader.read()
-            await transport.shutdown()
-            return r
-        } catch {
-            await transport.shutdown()
-            throw error
-        }
-    }
-
     @Test("proxy-url: every request goes through the proxy's CONNECT tunnel, and the read is complete")
     func proxyURL() async throws {
         let fx = try LiveFixture(world: try LiveFixture.world(smallWorld))
@@ -31,7 +17,7 @@ struct ConnectionRouteTests {
         let kc = try fx.kubeconfig(user: "token: \(LiveFixture.token)", cluster: "proxy-url: http://127.0.0.1:\(proxy.port)")
         let config = try KubeconfigLoader(explicitPath: kc, environment: [:]).resolve()
         #expect(config.proxyURL == "http://127.0.0.1:\(proxy.port)")
-        let read = try await readCluster(config)
+        let read = try await LiveFixture.read(config)
         #expect(read.gaps.isEmpty, "\(read.gaps)")
         #expect(read.cluster.bindings.count == 2 && read.cluster.namespaces.count == 2)
         #expect(!proxy.tunnels.isEmpty)
@@ -57,7 +43,7 @@ struct ConnectionRouteTests {
         try proxy.start()
         defer { proxy.stop() }
         let config = try KubeconfigLoader(explicitPath: try fx.tokenKubeconfig(), environment: [:]).resolve()
-        let read = try await readCluster(config, environment: ["HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)"])
+        let read = try await LiveFixture.read(config, environment: ["HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)"])
         #expect(read.gaps.isEmpty && read.cluster.bindings.count == 2)
         #expect(proxy.tunnels.isEmpty, "\(proxy.tunnels)")
     }

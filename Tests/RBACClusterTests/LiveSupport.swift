@@ -89,8 +89,15 @@ final class LiveFixture: @unchecked Sendable {
     func read(kubeconfig: String, options: ClusterReader.Options = ClusterReader.Options(), timeout: TimeAmount = .seconds(10))
         async throws -> ClusterRead
     {
-        let config = try KubeconfigLoader(explicitPath: kubeconfig, environment: [:]).resolve()
-        let transport = try HTTPTransport(config, timeout: timeout, environment: [:])
+        try await Self.read(KubeconfigLoader(explicitPath: kubeconfig, environment: [:]).resolve(), options: options, timeout: timeout)
+    }
+
+    /// Reads the cluster a resolved configuration names, through one transport, as the CLI does.
+    static func read(
+        _ config: ConnectionConfig, options: ClusterReader.Options = ClusterReader.Options(), timeout: TimeAmount = .seconds(10),
+        environment: [String: String] = [:]
+    ) async throws -> ClusterRead {
+        let transport = try HTTPTransport(config, timeout: timeout, environment: environment)
         let reader = ClusterReader(transport: transport, server: config.server, origin: config.origin, contextNamespace: config.namespace, options: options)
         do {
             let r = try await reader.read()
