@@ -95,6 +95,8 @@ extension RBACGraphCommand {
             let baseReport = Report(graph: baseGraph, namespace: namespace)
             let headReport = Report(graph: headGraph, namespace: namespace)
             diff.findings = FindingsDiff(base: baseReport.findings, head: headReport.findings)
+            // Paths to cluster-admin, secrets and identities, and the readers of secrets.
+            diff.compareReach(base: baseReport.context.escalation, head: headReport.context.escalation)
             if let namespace {
                 InputWarnings.namespace(namespace, in: headGraph, quiet: input.quiet)
                 diff.identities = diff.identities.compactMap { change in
@@ -102,6 +104,8 @@ extension RBACGraphCommand {
                     c.scopes = c.scopes.filter { $0.namespace == nil || $0.namespace == namespace }
                     return c.scopes.isEmpty ? nil : c
                 }
+                diff.secretExposure = diff.secretExposure.filter { $0.namespace == nil || $0.namespace == namespace }
+                diff.paths = diff.paths.filter { $0.namespace == nil || $0.namespace == namespace }
             }
             let text: String
             switch format {
@@ -125,9 +129,13 @@ extension RBACGraphCommand {
                 case .sensitive:
                     let n = diff.identities.filter(\.gainsSensitive).count
                     if n > 0 { hits.append("\(n) identit\(n == 1 ? "y gains" : "ies gain") sensitive access") }
+                    let exposed = diff.secretExposure.filter(\.gains).count
+                    if exposed > 0 { hits.append("\(exposed) secret scope\(exposed == 1 ? " gains" : "s gain") readers") }
                 case .path:
                     let n = diff.findings?.pathsGained.count ?? 0
                     if n > 0 { hits.append("\(n) identit\(n == 1 ? "y newly reaches" : "ies newly reach") cluster-admin") }
+                    let opened = diff.paths.filter(\.isGain).count
+                    if opened > 0 { hits.append("\(opened) privilege path\(opened == 1 ? "" : "s") gained or more certain") }
                 case .severity(let threshold):
                     let n = diff.findings?.introduced.filter { $0.severity >= threshold }.count ?? 0
                     if n > 0 { hits.append("\(n) finding\(n == 1 ? "" : "s") at or above \(threshold) introduced") }
