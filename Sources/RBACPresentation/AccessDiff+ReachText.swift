@@ -10,7 +10,8 @@ extension AccessDiff {
         var items: [(text: String, causes: [String])]
     }
 
-    /// `2 privilege paths gained, 1 lost; readers of 1 secret scope gained, 1 lost`, or empty.
+    /// `privilege paths: 2 gained, 1 lost; secrets: 1 gains readers, 2 lose readers` (counting
+    /// the entries of the secret exposure), or empty.
     var reachSummary: String {
         var parts: [String] = []
         let gained = paths.filter { $0.kind == .gained }.count, lost = paths.filter { $0.kind == .lost }.count

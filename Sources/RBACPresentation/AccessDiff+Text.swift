@@ -223,7 +223,7 @@ extension AccessDiff {
                 }
                 used += 1
                 if item.text.hasSuffix(":") {
-                    out += "\n**\(item.text.dropLast())**\n\n"
+                    out += (out.hasSuffix("\n\n") ? "" : "\n") + "**\(item.text.dropLast())**\n\n"
                     continue
                 }
                 let text = item.text.drop { $0 == " " }

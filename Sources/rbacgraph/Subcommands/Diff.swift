@@ -14,7 +14,7 @@ extension RBACGraphCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "diff",
-            abstract: "What a change does to access: access gained and lost per identity with the object changes behind it, paths to cluster-admin and findings introduced and resolved.",
+            abstract: "What a change does to access: access gained and lost per identity with the object changes behind it, readers of secrets, privilege paths and findings introduced and resolved.",
             discussion: """
                 Both sides are loaded with the same options and built-in policy. The diff is the \
                 authorizer's: a request is listed exactly when the base and the head answer it \
@@ -47,7 +47,7 @@ extension RBACGraphCommand {
         var format: OutputFormat { outputOptions.format }
 
         @Option(help: ArgumentHelp(
-            "Exit 2 when the change hits a gate: gain (any access gained), sensitive (sensitive access gained), path (an identity newly reaches cluster-admin), or a severity (info, low, medium, high, critical: a finding at or above it introduced); repeatable.",
+            "Exit 2 when the change hits a gate: gain (any access gained), sensitive (sensitive access or readers of secrets gained), path (a privilege path to cluster-admin, secrets or an identity gained or made more certain), or a severity (info, low, medium, high, critical: a finding at or above it introduced); repeatable.",
             valueName: "gate"))
         var failOn: [String] = []
 
