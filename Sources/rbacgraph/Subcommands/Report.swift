@@ -129,7 +129,9 @@ extension RBACGraphCommand {
                 files: input.filenames, objects: loaded.cluster?.read.objects ?? result.statistics.loadedObjects,
                 auditLogs: auditLogs, auditRequests: auditLogs.isEmpty ? nil : events.count,
                 cluster: loaded.cluster.map { "\($0.read.origin) at \($0.read.server)" },
-                notRead: loaded.notRead, unknown: loaded.unknownFacts.map(\.statement))
+                notRead: loaded.notRead, unknown: loaded.unknownFacts.map(\.statement),
+                vault: input.vault.isEmpty ? nil : Report.Input.VaultFolders(
+                    folders: input.vault, roles: graph.external.vault.roles.count, policies: graph.external.vault.policies.count))
             InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let pattern = try subject.map { try IdentityPattern($0) }
             if let pattern, pattern.matches(in: graph).isEmpty, !input.quiet {
@@ -138,6 +140,9 @@ extension RBACGraphCommand {
             let report = Report(
                 graph: graph, namespace: namespace, events: events, ignore: ignoreLines, input: analysed,
                 builtinPolicy: result.builtinPolicy?.summary, subject: pattern, detail: detail)
+            if !input.quiet {
+                for n in report.notChecked { Terminal.warn("not checked: \(n.ruleIDs.joined(separator: ", ")): \(n.reason)") }
+            }
             if let path = writeBaseline {
                 let header = ["rbacgraph baseline: accepted findings, one per line (report --ignore \(path))",
                               "written by: rbacgraph report " + input.filenames.map { "-f \($0)" }.joined(separator: " ")]
