@@ -82,7 +82,10 @@ import RBACLoading
         if let f = found.first {
             #expect(f.object.description == "SecretStore/prod/vault")
             #expect(f.baselineKey == "store-credentials-readable SecretStore/prod/vault")
-            #expect(f.evidence.allSatisfy { $0.contains("may read Secret prod/vault-token: RoleBinding/prod/readers → ClusterRole/secret-reader rule 0") })
+            #expect(f.evidence.first == "Secret prod/vault-token is named by spec.provider.vault.auth.tokenSecretRef")
+            let readers = f.evidence.dropFirst()
+            #expect(readers.count == c.subjects.count)
+            #expect(readers.allSatisfy { $0.contains("may read Secret prod/vault-token: RoleBinding/prod/readers → ClusterRole/secret-reader rule 0: get secrets") })
         }
     }
 

@@ -56,7 +56,10 @@ extension ReportContext {
                 if !objects.contains(r) { objects.append(r) }
             }
             let how = grants.map { g in
-                "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName) rule \(g.ruleIndex): \(graph.roles[g.role].rules[g.ruleIndex].compactDescription)"
+                let rule = graph.roles[g.role].rules[g.ruleIndex]
+                let names = rule.resourceNames.isEmpty ? "" : " [\(rule.resourceNames.joined(separator: ", "))]"
+                return "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName) rule \(g.ruleIndex): "
+                    + "\(rule.verbs.joined(separator: ", ")) \(rule.resources.joined(separator: ", "))\(names)"
             }.joined(separator: "; ")
             return SecretReader(principal: key, isGroup: isGroup, isEveryone: isEveryone, how: how, objects: objects)
         }

@@ -91,6 +91,11 @@ extension RBACGraphCommand {
             }
         }
 
+        /// The input as arguments (`-f FILE… --vault DIR…`), for the commands the report suggests.
+        var inputArguments: String {
+            (input.filenames.map { "-f \($0)" } + input.vault.map { "--vault \($0)" }).joined(separator: " ")
+        }
+
         func validate() throws {
             if let subject { do { _ = try IdentityPattern(subject) } catch { throw ValidationError(error.message) } }
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
@@ -103,7 +108,7 @@ extension RBACGraphCommand {
             // A baseline that is not there is a mistake in the command: say so before loading,
             // with the command that creates one.
             if let path = ignore, FileSystem.kind(of: path) == .missing {
-                let files = input.filenames.map { "-f \($0)" }.joined(separator: " ")
+                let files = inputArguments
                 Terminal.error("no baseline at \(path); to accept today's findings, create it with: rbacgraph report \(files) --write-baseline \(path)")
                 throw ExitCode(ExitCodes.usage)
             }
@@ -145,7 +150,7 @@ extension RBACGraphCommand {
             }
             if let path = writeBaseline {
                 let header = ["rbacgraph baseline: accepted findings, one per line (report --ignore \(path))",
-                              "written by: rbacgraph report " + input.filenames.map { "-f \($0)" }.joined(separator: " ")]
+                              "written by: rbacgraph report " + inputArguments]
                 try OutputFile.write(Array(report.baseline(header: header).utf8), to: path)
                 if !input.quiet {
                     Terminal.writeStderr("wrote \(report.findings.count + report.ignored.count) accepted finding(s) to \(path)\n")

@@ -335,10 +335,20 @@ extension FindingRule {
                 var related: [ObjectRef] = []
                 var severity: Severity?
                 var named: [String] = []
+                // Each Secret once, with every field naming it (AWS keys: two fields, one Secret).
+                var secrets: [(namespace: String, name: String, fields: [String])] = []
                 for c in store.credentials where c.kind == .secret {
                     // A ClusterSecretStore's reference without a namespace is read in each
                     // user's namespace: not one Secret, not checked here.
                     guard let ns = store.kind == .secretStore ? store.namespace : c.namespace else { continue }
+                    if let i = secrets.firstIndex(where: { $0.namespace.isExactly(ns) && $0.name.isExactly(c.name) }) {
+                        secrets[i].fields.append(c.field)
+                    } else {
+                        secrets.append((ns, c.name, [c.field]))
+                    }
+                }
+                for c in secrets {
+                    let ns = c.namespace
                     let readers = ctx.secretReaders(namespace: ns, name: c.name)
                     let everyone = readers.filter(\.isEveryone)
                     let groups = readers.filter { !$0.isEveryone && $0.isGroup }
@@ -347,7 +357,9 @@ extension FindingRule {
                         : (!groups.isEmpty || individuals.count > ReportContext.manyIndividualReaders) ? .medium : nil
                     guard let level else { continue }
                     severity = max(severity ?? level, level)
-                    named.append("Secret \(ns)/\(c.name) (\(c.field))")
+                    let fields = c.fields.map { $0.split(separator: ".").last.map(String.init) ?? $0 }
+                    named.append("Secret \(ns)/\(c.name) (\(fields.joined(separator: ", ")))")
+                    evidence.append("Secret \(ns)/\(c.name) is named by \(c.fields.joined(separator: ", "))")
                     for r in readers { evidence.append("\(r.principal) may read Secret \(ns)/\(c.name): \(r.how)") }
                     if let s = g.secrets.last(where: { $0.namespace.isExactly(ns) && $0.name.isExactly(c.name) }) {
                         related.append(ObjectRef(kind: "Secret", namespace: ns, name: c.name, source: s.source))
