@@ -381,7 +381,7 @@ extension FindingRule {
     public static let externalSecretInEnv = FindingRule(
         id: "external-secret-in-env", category: .externalSecrets, severity: .medium,
         title: "External secret passed through environment variables",
-        rationale: "An ExternalSecret (or a ClusterExternalSecret, or a SecretProviderClass's `secretObjects`) copies a credential from an external manager into a Kubernetes Secret; a pod taking that Secret through `env` or `envFrom` holds it in its environment: it leaks into crash dumps, child processes and logs, and never sees the rotation the external manager and the operator's refresh exist for, until the pod restarts. `secret-in-env` reports the same pods as hygiene; this rule names the external source.",
+        rationale: "An ExternalSecret (or a ClusterExternalSecret, or a SecretProviderClass's `secretObjects`) copies a credential from an external manager into a Kubernetes Secret; a pod taking that Secret through `env` or `envFrom` holds it in its environment: it leaks into crash dumps, child processes and logs, and never sees the rotation the external manager and the operator's refresh exist for, until the pod restarts. `secret-in-env` reports the same pods as hygiene; this rule names the external source. A ClusterExternalSecret whose selectors would need a Namespace's labels the input does not hold makes it low, as a possibility.",
         remediation: "Mount the Secret as a volume and read the file (it follows the refresh), or mount the external secret directly with the Secrets Store CSI driver or the Vault Agent injector.",
         triggeringExamples: [
             """
@@ -474,9 +474,11 @@ extension FindingRule {
                 var evidence: [String] = []
                 var related: [ObjectRef] = []
                 var names: [String] = []
+                var certain = false
                 for ref in refs {
                     let sources = ctx.externalSources(ofSecret: ref.name, in: w.namespace)
                     guard !sources.isEmpty else { continue }
+                    if sources.contains(where: { !$0.isConditional }) { certain = true }
                     let usage = "\(ref.usage == .env ? "env" : "envFrom")\(ref.container.map { " in \($0)" } ?? "")"
                     if !names.contains(ref.name) { names.append(ref.name) }
                     for s in sources {
@@ -485,9 +487,10 @@ extension FindingRule {
                     }
                 }
                 guard !names.isEmpty else { continue }
+                // Resting only on labels the input lacks: reported, lower, as a possibility.
                 out.append(thisRule.finding(
-                    severity: .medium,
-                    message: "\(w.kind) \(w.namespace)/\(w.name) takes external secrets through environment variables: \(names.joined(separator: ", "))",
+                    severity: certain ? .medium : .low,
+                    message: "\(w.kind) \(w.namespace)/\(w.name) \(certain ? "takes" : "may take") external secrets through environment variables: \(names.joined(separator: ", "))",
                     object: ObjectRef(kind: w.kind, namespace: w.namespace, name: w.name, source: w.source),
                     related: related, evidence: evidence))
             }
