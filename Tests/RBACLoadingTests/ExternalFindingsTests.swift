@@ -126,9 +126,20 @@ import RBACLoading
         let role = #"{"bound_service_account_names": ["ci"], "bound_service_account_namespaces": ["ci"], "token_policies": ["ci"]}"#
         let found = try Self.findings(.vaultPolicyBroadWrite, "", vault: ["sys/policy/ci.hcl": policy, "auth/kubernetes/role/ci.json": role])
         try #require(found.count == 1)
-        #expect(found[0].message == "Vault policy ci grants secret/* {sudo} on whole mounts")
+        #expect(found[0].message == "Vault policy ci grants writes or sudo on broad paths: secret/* {sudo}")
         #expect(found[0].object.source?.description == "vault/sys/policy/ci.hcl:5:1")
-        #expect(found[0].evidence == ["path \"secret/*\" {sudo} at vault/sys/policy/ci.hcl:5:1", "issued by: auth/kubernetes/role/ci"])
+        #expect(found[0].evidence == ["path \"secret/*\" {sudo}: every secret of the secret mount at vault/sys/policy/ci.hcl:5:1", "issued by: auth/kubernetes/role/ci"])
+    }
+
+    @Test("what a broad pattern covers", arguments: [
+        ("*", "every mount"), ("+/data/config", "every mount"), ("secret/data/*", "every secret of the secret mount"),
+        ("sys/policy/*", "every ACL policy"), ("sys/policies/acl/+", "every acl policy"), ("sys/auth/*", "every auth method"),
+        ("sys/mounts/*", "every secrets engine mount"), ("auth/kubernetes/role/*", "every role of auth/kubernetes"),
+        ("auth/+/role/+", "every role of every auth mount"), ("sys/*", "every path under sys/"),
+        ("sys/policy/team-*", nil), ("auth/kubernetes/role/ci-*", nil), ("auth/kubernetes/role/web", nil), ("secret/data/prod/*", nil),
+    ] as [(String, String?)])
+    func breadth(_ c: (path: String, covers: String?)) {
+        #expect(VaultPathRule.breadth(c.path) == c.covers, "\(c.path)")
     }
 
     @Test func aModifiedDefaultPolicyIsEveryTokens() throws {
