@@ -9,19 +9,19 @@ extension ManifestDecoder {
         var rules: [RuleDraft] = []
         try readSequence("rules") { () throws(YAMLStreamError) in
             var draft = RuleDraft(location: location)
-            try readMapping("rules[]") { (key) throws(YAMLStreamError) in
+            try readFields("rules[]") { (key) throws(YAMLStreamError) in
                 switch key {
-                case "verbs": draft.rule.verbs = try readStringList("rules[].verbs")
-                case "apiGroups": draft.rule.apiGroups = try readStringList("rules[].apiGroups")
-                case "resources": try decodeRuleResources(&draft)
-                case "resourceNames": draft.rule.resourceNames = try readStringList("rules[].resourceNames")
-                case "nonResourceURLs": draft.rule.nonResourceURLs = try readStringList("rules[].nonResourceURLs")
+                case .verbs: draft.rule.verbs = try readStringList("rules[].verbs")
+                case .apiGroups: draft.rule.apiGroups = try readStringList("rules[].apiGroups")
+                case .resources: try decodeRuleResources(&draft)
+                case .resourceNames: draft.rule.resourceNames = try readStringList("rules[].resourceNames")
+                case .nonResourceURLs: draft.rule.nonResourceURLs = try readStringList("rules[].nonResourceURLs")
                 // Audit Policy rules.
-                case "level": draft.level = try readString("rules[].level")
-                case "users": draft.users = try readStringList("rules[].users")
-                case "userGroups": draft.userGroups = try readStringList("rules[].userGroups")
-                case "namespaces": draft.namespaces = try readStringList("rules[].namespaces")
-                case "omitStages": draft.omitStages = try readStringList("rules[].omitStages")
+                case .level: draft.level = try readString("rules[].level")
+                case .users: draft.users = try readStringList("rules[].users")
+                case .userGroups: draft.userGroups = try readStringList("rules[].userGroups")
+                case .namespaces: draft.namespaces = try readStringList("rules[].namespaces")
+                case .omitStages: draft.omitStages = try readStringList("rules[].omitStages")
                 default: try reader.skipNode()
                 }
             }
@@ -38,11 +38,11 @@ extension ManifestDecoder {
             if k == .mapping {
                 draft.resourcesWereMappings = true
                 var gr = AuditPolicy.GroupResources()
-                try readMapping("rules[].resources[]") { (key) throws(YAMLStreamError) in
+                try readFields("rules[].resources[]") { (key) throws(YAMLStreamError) in
                     switch key {
-                    case "group": gr.group = try readString("rules[].resources[].group") ?? ""
-                    case "resources": gr.resources = try readStringList("rules[].resources[].resources")
-                    case "resourceNames": gr.resourceNames = try readStringList("rules[].resources[].resourceNames")
+                    case .group: gr.group = try readString("rules[].resources[].group") ?? ""
+                    case .resources: gr.resources = try readStringList("rules[].resources[].resources")
+                    case .resourceNames: gr.resourceNames = try readStringList("rules[].resources[].resourceNames")
                     default: try reader.skipNode()
                     }
                 }
@@ -60,28 +60,28 @@ extension ManifestDecoder {
             return nil
         }
         var selectors: [LabelSelector] = []
-        try readMapping("aggregationRule") { (key) throws(YAMLStreamError) in
-            guard key == "clusterRoleSelectors" else { return try reader.skipNode() }
+        try readFields("aggregationRule") { (key) throws(YAMLStreamError) in
+            guard key == .clusterRoleSelectors else { return try reader.skipNode() }
             try readSequence("aggregationRule.clusterRoleSelectors") { () throws(YAMLStreamError) in
                 var labels: [(key: String, value: String)] = []
                 var expressions: [LabelSelector.Requirement] = []
-                try readMapping("clusterRoleSelectors[]") { (key) throws(YAMLStreamError) in
+                try readFields("clusterRoleSelectors[]") { (key) throws(YAMLStreamError) in
                     switch key {
-                    case "matchLabels":
+                    case .matchLabels:
                         try readMapping("matchLabels") { (k) throws(YAMLStreamError) in
                             if let v = try readString("matchLabels.\(k)") {
                                 labels.removeAll { $0.key == k }
                                 labels.append((k, v))
                             }
                         }
-                    case "matchExpressions":
+                    case .matchExpressions:
                         try readSequence("matchExpressions") { () throws(YAMLStreamError) in
                             var req = LabelSelector.Requirement(key: "", operator: "")
-                            try readMapping("matchExpressions[]") { (k) throws(YAMLStreamError) in
+                            try readFields("matchExpressions[]") { (k) throws(YAMLStreamError) in
                                 switch k {
-                                case "key": req.key = try readString("matchExpressions[].key") ?? ""
-                                case "operator": req.operator = try readString("matchExpressions[].operator") ?? ""
-                                case "values": req.values = try readStringList("matchExpressions[].values")
+                                case .key: req.key = try readString("matchExpressions[].key") ?? ""
+                                case .operator: req.operator = try readString("matchExpressions[].operator") ?? ""
+                                case .values: req.values = try readStringList("matchExpressions[].values")
                                 default: try reader.skipNode()
                                 }
                             }
@@ -99,12 +99,12 @@ extension ManifestDecoder {
     func decodeRoleRef(_ d: inout ObjectDraft) throws(YAMLStreamError) {
         var ref: (apiGroup: String?, kind: String?, name: String?) = (nil, nil, nil)
         var present = false
-        try readMapping("roleRef") { (key) throws(YAMLStreamError) in
+        try readFields("roleRef") { (key) throws(YAMLStreamError) in
             present = true
             switch key {
-            case "apiGroup": ref.apiGroup = try readString("roleRef.apiGroup")
-            case "kind": ref.kind = try readString("roleRef.kind")
-            case "name": ref.name = try readString("roleRef.name")
+            case .apiGroup: ref.apiGroup = try readString("roleRef.apiGroup")
+            case .kind: ref.kind = try readString("roleRef.kind")
+            case .name: ref.name = try readString("roleRef.name")
             default: try reader.skipNode()
             }
         }
@@ -118,17 +118,17 @@ extension ManifestDecoder {
             var s = Subject(kind: "", name: "")
             var apiVersion: String? = nil
             var hasName = false
-            try readMapping("subjects[]") { (key) throws(YAMLStreamError) in
+            try readFields("subjects[]") { (key) throws(YAMLStreamError) in
                 switch key {
-                case "kind": s.kind = try readString("subjects[].kind") ?? ""
-                case "apiGroup": s.apiGroup = try readString("subjects[].apiGroup") ?? ""
-                case "apiVersion": apiVersion = try readString("subjects[].apiVersion")  // v1alpha1
-                case "name":
+                case .kind: s.kind = try readString("subjects[].kind") ?? ""
+                case .apiGroup: s.apiGroup = try readString("subjects[].apiGroup") ?? ""
+                case .apiVersion: apiVersion = try readString("subjects[].apiVersion")  // v1alpha1
+                case .name:
                     if let n = try readString("subjects[].name") {
                         s.name = n
                         hasName = true
                     }
-                case "namespace": s.namespace = try readString("subjects[].namespace") ?? ""
+                case .namespace: s.namespace = try readString("subjects[].namespace") ?? ""
                 default: try reader.skipNode()
                 }
             }

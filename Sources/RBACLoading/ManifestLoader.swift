@@ -292,7 +292,8 @@ extension ManifestLoader {
                 statistics.skippedKinds[kind, default: 0] += 1
                 return
             }
-            let what = d.name.map { "\(kind) \"\($0)\"" } ?? kind
+            // For messages only: built when one is reported.
+            var what: String { d.name.map { "\(kind) \"\($0)\"" } ?? kind }
             if d.invalid {
                 try report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
                 return
