@@ -149,11 +149,36 @@ extension ManifestDecoder {
 
     /// Reads a sequence of strings.
     func readStringList(_ field: @autoclosure () -> String) throws(YAMLStreamError) -> [String] {
+        let start = scratch.count
+        defer { dropScratch(from: start) }
+        try readStrings(field(), into: &scratch)
+        return scratchStrings(from: start)
+    }
+
+    /// The strings of ``scratch`` from `start` on, as an array of exactly their size (never
+    /// sharing the scratch's buffer, as `Array(scratch[start...])` would).
+    func scratchStrings(from start: Int) -> [String] {
+        let n = scratch.count - start
+        guard n > 0 else { return [] }
         var out: [String] = []
+        out.reserveCapacity(n)
+        for i in start..<scratch.count { out.append(scratch[i]) }
+        return out
+    }
+
+    /// Ends the use of ``scratch`` from `start` on.
+    func dropScratch(from start: Int) {
+        while scratch.count > start { scratch.removeLast() }
+    }
+
+    /// Appends the strings of a sequence to `out`.
+    ///
+    /// ``readStringList(_:)`` collects them in ``scratch`` (kept between lists) and makes the
+    /// list in one allocation of the right size: no array grows item by item.
+    func readStrings(_ field: @autoclosure () -> String, into out: inout [String]) throws(YAMLStreamError) {
         try readSequence(field()) { () throws(YAMLStreamError) in
             if let s = try readString(field() + "[]") { out.append(s) }
         }
-        return out
     }
 
     /// Reads a mapping of strings to strings, skipping the values of `skipping` unread.

@@ -17,11 +17,11 @@ extension ManifestDecoder {
                 case .resourceNames: draft.rule.resourceNames = try readStringList("rules[].resourceNames")
                 case .nonResourceURLs: draft.rule.nonResourceURLs = try readStringList("rules[].nonResourceURLs")
                 // Audit Policy rules.
-                case .level: draft.level = try readString("rules[].level")
-                case .users: draft.users = try readStringList("rules[].users")
-                case .userGroups: draft.userGroups = try readStringList("rules[].userGroups")
-                case .namespaces: draft.namespaces = try readStringList("rules[].namespaces")
-                case .omitStages: draft.omitStages = try readStringList("rules[].omitStages")
+                case .level: draft.audit.level = try readString("rules[].level")
+                case .users: draft.audit.users = try readStringList("rules[].users")
+                case .userGroups: draft.audit.userGroups = try readStringList("rules[].userGroups")
+                case .namespaces: draft.audit.namespaces = try readStringList("rules[].namespaces")
+                case .omitStages: draft.audit.omitStages = try readStringList("rules[].omitStages")
                 default: try reader.skipNode()
                 }
             }
@@ -33,6 +33,9 @@ extension ManifestDecoder {
     /// `resources`: strings in an RBAC rule, `{group, resources, resourceNames}` mappings in an
     /// audit rule.
     func decodeRuleResources(_ draft: inout RuleDraft) throws(YAMLStreamError) {
+        // The strings, collected as readStringList does.
+        let start = scratch.count
+        defer { dropScratch(from: start) }
         try readSequence("rules[].resources") { () throws(YAMLStreamError) in
             guard let k = try node() else { return }
             if k == .mapping {
@@ -46,10 +49,15 @@ extension ManifestDecoder {
                     default: try reader.skipNode()
                     }
                 }
-                draft.groupResources.append(gr)
+                draft.audit.groupResources.append(gr)
             } else if let s = try readString("rules[].resources[]") {
-                draft.rule.resources.append(s)
+                scratch.append(s)
             }
+        }
+        if draft.rule.resources.isEmpty {
+            draft.rule.resources = scratchStrings(from: start)
+        } else {
+            draft.rule.resources.append(contentsOf: scratch[start...])  // `resources` twice (an error)
         }
     }
 
