@@ -38,6 +38,8 @@ struct DuplicateKeyTracker {
         var line: Int
         var start: Int
         var count: Int
+        /// Whether the key was a plain scalar (`1` and `"1"` are different keys).
+        var plain: Bool
     }
 
     // The open mappings, their keys and the keys' bytes live in buffers that only grow: a
@@ -115,7 +117,8 @@ struct DuplicateKeyTracker {
     }
 
     private mutating func key(_ value: UnsafeBufferPointer<UInt8>, plain: Bool, line: Int, column: Int, frame top: Int) {
-        // FNV-1a over the text, 8 bytes at a time, then whether it is a plain non-string.
+        // FNV-1a over the text, 8 bytes at a time. A plain `1` and a quoted `"1"` hash alike:
+        // `same` tells them apart, only for keys of equal text (nearly never).
         var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(value.count)
         if let base = value.baseAddress {
             let raw = UnsafeRawPointer(base)
@@ -130,23 +133,23 @@ struct DuplicateKeyTracker {
                 i += 1
             }
         }
-        if plain && Self.resolvesToNonString(value) { h = (h ^ 0xff) &* 0x100_0000_01b3 }
         let first = frames[top].keysStart
         let indexSlot = frames[top].index
         var match: Int? = nil
         if indexSlot >= 0 {
             if let j = indexes[indexSlot][h] {
-                match = equal(j, value) ? j : linearSearch(h, value, from: first)  // a collision: look at every key
+                // Another key of the same hash (a collision, or `1` against `"1"`): look at every key.
+                match = same(j, value, plain: plain) ? j : linearSearch(h, value, plain: plain, from: first)
             }
         } else {
-            match = linearSearch(h, value, from: first)
+            match = linearSearch(h, value, plain: plain, from: first)
         }
         if let j = match {
             duplicates.append(Duplicate(
                 key: String(decoding: value, as: UTF8.self), line: line, column: column, firstLine: keys[j].line))
             return
         }
-        keys.append(Key(hash: h, line: line, start: bytes.count, count: value.count))
+        keys.append(Key(hash: h, line: line, start: bytes.count, count: value.count, plain: plain))
         bytes.append(value)
         let count = keys.count - first
         if indexSlot >= 0 {
@@ -160,20 +163,23 @@ struct DuplicateKeyTracker {
         }
     }
 
-    private func linearSearch(_ h: UInt64, _ value: UnsafeBufferPointer<UInt8>, from first: Int) -> Int? {
+    private func linearSearch(_ h: UInt64, _ value: UnsafeBufferPointer<UInt8>, plain: Bool, from first: Int) -> Int? {
         var j = first
         while j < keys.count {
-            if keys[j].hash == h && equal(j, value) { return j }
+            if keys[j].hash == h && same(j, value, plain: plain) { return j }
             j += 1
         }
         return nil
     }
 
-    private func equal(_ j: Int, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether key `j` is the same key as `value`: the same text, and not one a plain scalar
+    /// that resolves to null, a boolean or a number while the other is a string.
+    private func same(_ j: Int, _ value: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
         let k = keys[j]
         guard k.count == value.count else { return false }
-        guard let base = value.baseAddress, k.count > 0 else { return true }
-        return memcmp(bytes.pointer + k.start, base, k.count) == 0
+        if let base = value.baseAddress, k.count > 0, memcmp(bytes.pointer + k.start, base, k.count) != 0 { return false }
+        let stored = UnsafeBufferPointer(start: bytes.pointer + k.start, count: k.count)
+        return (k.plain && Self.resolvesToNonString(stored)) == (plain && Self.resolvesToNonString(value))
     }
 
     /// Whether a plain scalar resolves to null, a boolean or a number (YAML 1.1, as the Go

@@ -102,7 +102,11 @@ public enum APIServerValidation {
     public static func problems(in role: Role) -> [Problem] {
         var out = metadata(name: role.name, namespace: role.namespace)
         let namespaced = role.kind == .role
-        for i in role.rules.indices {  // by index: no copy of each rule
+        for i in role.rules.indices {
+            // Most rules have verbs, apiGroups and resources and no nonResourceURLs: nothing
+            // to report, known from the counts alone (no copy of the rule).
+            if !role.rules[i].verbs.isEmpty && role.rules[i].nonResourceURLs.isEmpty
+                && !role.rules[i].apiGroups.isEmpty && !role.rules[i].resources.isEmpty { continue }
             let p = problems(in: role.rules[i], namespaced: namespaced, index: i)
             if !p.isEmpty { out += p }
         }
@@ -211,9 +215,12 @@ public enum APIServerValidation {
 
     /// Whether ``pathSegmentProblems(_:)`` finds something (without building the messages).
     static func hasPathSegmentProblems(_ name: String) -> Bool {
-        if name == "." || name == ".." { return true }
-        for c in name.utf8 where c == 0x2F || c == 0x25 { return true }
-        return false
+        var name = name
+        return name.withUTF8 { b in
+            if b.count <= 2 && !b.isEmpty && b.allSatisfy({ $0 == 0x2E }) { return true }  // "." or ".."
+            for c in b where c == 0x2F || c == 0x25 { return true }
+            return false
+        }
     }
 
     /// A name the REST path can carry: not `.` or `..`, no `/` or `%`.
@@ -259,15 +266,12 @@ public enum APIServerValidation {
     /// bytes (one pass over the bytes).
     static func isDNS1123LabelOfValidLength(_ s: String) -> Bool {
         func alnum(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) }
-        var count = 0
-        var last: UInt8 = 0
-        for c in s.utf8 {
-            if count == 0 && !alnum(c) { return false }
-            if !alnum(c) && c != 0x2d { return false }
-            last = c
-            count += 1
+        var s = s
+        return s.withUTF8 { b in
+            guard let first = b.first, let last = b.last, b.count <= 63, alnum(first), alnum(last) else { return false }
+            for c in b where !alnum(c) && c != 0x2d { return false }
+            return true
         }
-        return count > 0 && count <= 63 && alnum(last)
     }
 
     static func dns1123LabelProblems(_ s: String) -> [String] {
