@@ -292,8 +292,7 @@ extension ManifestLoader {
                 statistics.skippedKinds[kind, default: 0] += 1
                 return
             }
-            // For messages only: built when one is reported.
-            var what: String { d.name.map { "\(kind) \"\($0)\"" } ?? kind }
+            let what = d.name.map { "\(kind) \"\($0)\"" } ?? kind
             if d.invalid {
                 try report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
                 return
@@ -311,8 +310,7 @@ extension ManifestLoader {
                 }
                 var rules: [AuditPolicy.Rule] = []
                 for r in d.rules ?? [] {
-                    let audit = r.audit
-                    guard let level = audit.level else {
+                    guard let level = r.level else {
                         try report(.error, r.location, "audit Policy rule has no level")
                         return
                     }
@@ -321,9 +319,8 @@ extension ManifestLoader {
                         return
                     }
                     rules.append(AuditPolicy.Rule(
-                        level: level, users: audit.users, userGroups: audit.userGroups, verbs: r.rule.verbs,
-                        resources: audit.groupResources, namespaces: audit.namespaces, nonResourceURLs: r.rule.nonResourceURLs,
-                        omitStages: audit.omitStages))
+                        level: level, users: r.users, userGroups: r.userGroups, verbs: r.rule.verbs, resources: r.groupResources,
+                        namespaces: r.namespaces, nonResourceURLs: r.rule.nonResourceURLs, omitStages: r.omitStages))
                 }
                 cluster.auditPolicies.append(AuditPolicy(rules: rules, omitStages: d.omitStages, source: d.location))
                 statistics.loadedKinds[kind, default: 0] += 1
@@ -349,16 +346,14 @@ extension ManifestLoader {
             let ns = d.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? options.defaultNamespace
             switch kind {
             case "Role", "ClusterRole":
-                let drafts = d.rules ?? []
                 var rules: [PolicyRule] = []
-                rules.reserveCapacity(drafts.count)
-                for i in drafts.indices {
-                    if drafts[i].resourcesWereMappings {
-                        try report(.error, drafts[i].location, "rules[].resources[] must be strings")
+                for r in d.rules ?? [] {
+                    if r.resourcesWereMappings {
+                        try report(.error, r.location, "rules[].resources[] must be strings")
                         try report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
                         return
                     }
-                    rules.append(drafts[i].rule)
+                    rules.append(r.rule)
                 }
                 let role = Role(
                     kind: kind == "Role" ? .role : .clusterRole, name: name, namespace: ns, labels: d.labels,

@@ -52,6 +52,14 @@ struct RuleDraft {
         set { auditFields = newValue }
     }
 
+    // The audit fields, read through `audit`.
+    var level: String? { audit.level }
+    var users: [String] { audit.users }
+    var userGroups: [String] { audit.userGroups }
+    var namespaces: [String] { audit.namespaces }
+    var omitStages: [String] { audit.omitStages }
+    var groupResources: [AuditPolicy.GroupResources] { audit.groupResources }
+
     struct AuditFields {
         var level: String?
         var users: [String] = []
