@@ -2,9 +2,11 @@
 // authorizer says, not what the text says. Random worlds are mutated the ways a pull request
 // changes RBAC, and every request of a grid is asked of both sides by brute force: a request is
 // listed as gained (lost) exactly when the head allows it and the base does not (or the reverse).
+// The diff skips identities no changed binding names (ChangeReach): the same worlds check that
+// skipping them gives the very diff that comparing every identity gives.
 
 import Foundation
-import RBACCore
+@testable import RBACCore
 import Testing
 
 @Suite("Access diff: the engine's answers, request by request")
@@ -13,6 +15,11 @@ struct AccessDiffPropertyTests {
     enum Mutation: String, CaseIterable, CustomStringConvertible {
         case addBinding, removeBinding, addSubject, removeSubject, addRule, removeRule, changeRoleRef
         case addAggregationLabel, removeAggregationLabel, deleteRole, addRole, reorderRules
+        /// A binding refers to a copy of its role under another name: other text, same rules.
+        case roleRefToTwin
+        /// A subject's name respelled in another Unicode normalization (`zoë` as `zoe` and a
+        /// combining diaeresis): equal as Swift Strings, another identity to the authorizer.
+        case respellSubject
         var description: String { rawValue }
     }
 
@@ -33,6 +40,37 @@ struct AccessDiffPropertyTests {
             checked += Self.check(base: base, head: head, seed: seed, mutation: mutation)
         }
         #expect(checked > 0, "no request changed its answer in any world: the mutations test nothing")
+    }
+
+    @Test("skipping identities no changed binding names gives the same diff", arguments: Mutation.allCases)
+    func skipping(_ mutation: Mutation) {
+        var skippedSome = false
+        for seed in 1...Self.seeds {
+            var rng = SplitMix(seed: UInt64(seed) &* 104_729 &+ UInt64(Mutation.allCases.firstIndex(of: mutation) ?? 0))
+            let base = DiffWorld.random(&rng)
+            var head = base
+            head.mutate(mutation, &rng)
+            head.mutate(mutation, &rng)
+            let b = AccessGraph(base.cluster), h = AccessGraph(head.cluster)
+            let skipping = AccessDiff(base: b, head: h)
+            let full = AccessDiff(base: b, head: h, skipUnreached: false)
+            #expect(Self.claims(skipping) == Self.claims(full), "seed \(seed), \(mutation)\nbase: \(base)\nhead: \(head)")
+            let reach = ChangeReach(base: b, head: h)
+            let names = Set(b.knownIdentities).union(h.knownIdentities)
+            if names.contains(where: { (try? Identity.impersonating($0)).map { !reach.reaches($0) } ?? false }) { skippedSome = true }
+        }
+        #expect(skippedSome, "no identity was skipped: the test compares nothing")
+    }
+
+    /// Every claim of a diff, comparable: identity, scope, group and each change with its causes.
+    static func claims(_ diff: AccessDiff) -> [String] {
+        diff.identities.flatMap { i in
+            i.scopes.flatMap { s in
+                let head = "\(i.identity) \(s.namespace ?? "*") \(s.sameAsGroup ?? "-") \(i.members)"
+                return s.gained.map { "\(head) + \($0.atom) except \($0.except) \($0.causes)" }
+                    + s.lost.map { "\(head) - \($0.atom) except \($0.except) \($0.causes)" }
+            }
+        }
     }
 
     @Test("identical inputs give an empty diff", arguments: 1...10)
@@ -130,6 +168,7 @@ struct DiffWorld: CustomStringConvertible {
     static let subjects: [Subject] = [
         .user("alice"), .user("bob"), .group("devs"), .group("system:authenticated"),
         .serviceAccount("a", "s1"), .serviceAccount("b", "s2"), .group("system:serviceaccounts:a"),
+        .user("zo\u{EB}"),
     ]
     static let aggregationLabel = ("agg", "yes")
 
@@ -228,6 +267,27 @@ struct DiffWorld: CustomStringConvertible {
         case .reorderRules:
             let i = rng.below(roles.count)
             roles[i].rules.reverse()
+        case .roleRefToTwin:
+            guard !bindings.isEmpty else { return }
+            let i = rng.below(bindings.count)
+            let ref = bindings[i].roleRef
+            guard let role = roles.first(where: { $0.kind.rawValue == ref.kind && $0.name == ref.name && ($0.namespace == nil || $0.namespace == bindings[i].namespace) }),
+                role.aggregationRule == nil
+            else { return }
+            var twin = role
+            twin.name = name(role.name + "-twin")
+            twin.labels = [:]
+            roles.append(twin)
+            bindings[i].roleRef = RoleRef(kind: twin.kind.rawValue, name: twin.name)
+        case .respellSubject:
+            // Bind the precomposed spelling somewhere, then respell one of its subjects.
+            if let i = bindings.indices.randomElement(using: &rng) { bindings[i].subjects.append(.user("zo\u{EB}")) }
+            for i in bindings.indices {
+                if let j = bindings[i].subjects.firstIndex(where: { $0.name == "zo\u{EB}" && $0.name.isExactly("zo\u{EB}") }), rng.below(2) == 0 {
+                    bindings[i].subjects[j] = .user("zoe\u{308}")
+                    return
+                }
+            }
         }
     }
 
