@@ -87,8 +87,10 @@ public struct VaultLoader: Sendable {
             message: "not a Vault file rbacgraph reads (auth/MOUNT/role/NAME.json, sys/policy/NAME.hcl, sys/auth.json): skipped")
     }
 
-    /// The fields of a Kubernetes auth role (under `data` or bare).
-    static func parseRole(_ bytes: [UInt8], mount: String, name: String, file: String) throws(LoadDiagnostic) -> VaultRole {
+    /// The fields of a Kubernetes auth role (under `data` or bare), from the bytes of `file`
+    /// (what `vault read -format=json auth/MOUNT/role/NAME` prints).
+    /// - Throws: the first problem, located in `file`.
+    public static func parseRole(_ bytes: [UInt8], mount: String, name: String, file: String) throws(LoadDiagnostic) -> VaultRole {
         let tree: JSONValue
         do {
             tree = try YAMLTree.parseDocuments(bytes, maxDepth: 64, typed: true, limit: 1).first ?? .null

@@ -74,4 +74,56 @@ struct ExternalCLITests {
         #expect(r.stderr.contains("no Vault roles or policies in the input"))
         #expect(r.stdout.contains("(none)"))
     }
+
+    @Test("paths --to vault: usage errors", arguments: [
+        ["paths", "--from", "user:alice", "--to", "vault:"],
+        ["paths", "--from", "user:alice", "--to", "vault:secret/data/prod/db", "--capability", "get"],
+        ["paths", "--from", "user:alice", "--to", "vault:secret/data/prod/db", "--capability", "deny"],
+        ["paths", "--from", "user:alice", "--to", "cluster-admin", "--capability", "read"],
+    ])
+    func pathsUsageErrors(_ args: [String]) throws {
+        let r = try CLI.run(args + Self.world)
+        #expect(r.status == 64, "\(r.stderr)")
+    }
+
+    /// `paths --to vault:` in every output: exit 0 with a path, 1 without; the JSON steps
+    /// go on past the Kubernetes ones; the picture draws the store, the login and the path.
+    @Test func pathsToVaultInEveryOutput() throws {
+        let table = try CLI.run(["paths", "--from", "user:bob", "--to", "vault:secret/data/shared/db"] + Self.world)
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("externalsecret-write  in prod  → SecretStore prod/vault-backend"), "\(table.stdout)")
+        let none = try CLI.run(["paths", "--from", "user:carol", "--to", "vault:secret/data/shared/db"] + Self.world)
+        #expect(none.status == 1)
+        #expect(none.stdout.contains("No path from user:carol to vault:secret/data/shared/db"))
+
+        let json = try CLI.run(["paths", "--from", "user:alice", "--to", "vault:secret/data/prod/*", "--all", "-o", "json"] + Self.world)
+        #expect(json.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let paths = object?["paths"] as? [[String: Any]] ?? []
+        #expect(paths.count >= 2)
+        let kinds = paths.map { ($0["steps"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String } }
+        #expect(kinds.contains(["pod-create", "run-as", "each-service-account", "vault-login", "vault-policy"]), "\(kinds)")
+        #expect(kinds.allSatisfy { $0.last == "vault-policy" })
+
+        let dot = try CLI.run(["paths", "--from", "user:bob", "--to", "vault:secret/data/shared/db", "-o", "dot"] + Self.world)
+        #expect(dot.status == 0)
+        for label in ["externalsecret-write", "store-login", "vault-policy", "secret/data/shared/db"] {
+            #expect(dot.stdout.contains(label), "\(label) in \(dot.stdout)")
+        }
+    }
+
+    @Test func evalAnswersVaultTargets() throws {
+        let queries = [
+            #"{"id":"w","op":"who-can","verb":"read","resource":"vault:secret/data/prod/db"}"#,
+            #"{"id":"p","op":"paths","from":"user:bob","to":"vault:secret/data/shared/*"}"#,
+            #"{"id":"x","op":"who-can","verb":"get","resource":"vault:secret/data/prod/db"}"#,
+        ].joined(separator: "\n") + "\n"
+        let r = try CLI.run(["eval", "--queries", "-"] + Self.world, stdin: queries)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 3)
+        #expect(lines[0].contains(#""identity":"sa:prod/web""#))
+        #expect(lines[1].contains(#""kind":"externalsecret-write""#))
+        #expect(lines[2].contains("the verb is a Vault capability"))
+    }
 }
