@@ -75,6 +75,61 @@ struct ExternalCLITests {
         #expect(r.stdout.contains("(none)"))
     }
 
+    static let externalRules = ["clusterstore-all-namespaces", "vault-role-wildcard", "store-credentials-readable", "external-secret-in-env", "vault-policy-broad-write"]
+
+    @Test func theReportFindsEachExternalRuleOnTheExampleWorldWithLocations() throws {
+        let r = try CLI.run(["report", "-o", "sarif", "-q"] + Self.world)
+        #expect(r.status == 0, "\(r.stderr)")
+        let sarif = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        var located: [String: String] = [:]
+        for result in results {
+            guard let id = result["ruleId"] as? String, Self.externalRules.contains(id),
+                let location = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any],
+                let uri = (location["artifactLocation"] as? [String: Any])?["uri"] as? String,
+                let line = (location["region"] as? [String: Any])?["startLine"] as? Int
+            else { continue }
+            located[id] = "\(uri):\(line)"
+        }
+        #expect(located == [
+            "clusterstore-all-namespaces": "examples/external/cluster.yaml:160",
+            "vault-role-wildcard": "examples/external/vault/auth/kubernetes/role/tenant.json:1",
+            "store-credentials-readable": "examples/external/cluster.yaml:160",
+            "external-secret-in-env": "examples/external/cluster.yaml:143",
+            "vault-policy-broad-write": "examples/external/vault/sys/policy/ops.hcl:2",
+        ])
+        #expect(run["properties"].map { "\($0)" }?.contains("notChecked") == false)
+    }
+
+    @Test func withoutTheVaultFolderTheVaultRulesAreSaidNotChecked() throws {
+        let r = try CLI.run(["report", "-f", "examples/external/cluster.yaml", "--no-builtin-policy", "-o", "json"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("warning: not checked: vault-role-wildcard, vault-policy-broad-write: SecretStore prod/vault-backend and 3 more use Vault"))
+        #expect(r.stdout.contains("\"notChecked\": ["))
+        // An input that does not use Vault has nothing to say about it.
+        let plain = try CLI.run(["report", "-f", "samples/", "-o", "json"])
+        #expect(!plain.stderr.contains("not checked") && !plain.stdout.contains("notChecked"))
+    }
+
+    @Test func aBaselineAcceptsExternalFindingsByTheirKeys() throws {
+        let baseline = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-ext-baseline-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: baseline) }
+        let written = try CLI.run(["report", "-q", "--write-baseline", baseline.path] + Self.world)
+        #expect(written.status == 0)
+        let lines = try String(contentsOf: baseline, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.contains("# written by: rbacgraph report -f examples/external/cluster.yaml --vault examples/external/vault"))
+        #expect(lines.contains("vault-policy-broad-write VaultPolicy/ops"))
+        #expect(lines.contains("vault-role-wildcard VaultRole/auth/kubernetes/role/tenant"))
+        // Accepting two of them leaves the others failing the gate; accepting all passes it.
+        try "vault-policy-broad-write VaultPolicy/ops\nclusterstore-all-namespaces ClusterSecretStore/aws-shared\n".write(to: baseline, atomically: true, encoding: .utf8)
+        let some = try CLI.run(["report", "-q", "--ignore", baseline.path, "--fail-on", "medium", "-o", "json"] + Self.world)
+        #expect(some.status == 2)
+        #expect(some.stdout.contains("\"ignored\": 2"))
+        #expect(!some.stdout.contains("\"ruleId\": \"vault-policy-broad-write\""))
+        #expect(some.stdout.contains("\"ruleId\": \"vault-role-wildcard\""))
+    }
+
     @Test("paths --to vault: usage errors", arguments: [
         ["paths", "--from", "user:alice", "--to", "vault:"],
         ["paths", "--from", "user:alice", "--to", "vault:secret/data/prod/db", "--capability", "get"],
