@@ -13,8 +13,15 @@ extension RBACGraphCommand.Diff {
 
     /// Reads both sides at once, each on a thread of its own, with one built-in policy for
     /// both; then prints the base side's messages and the head side's, in that order, and
-    /// builds the graphs.
+    /// builds the graphs. A side that is a cluster (`context:NAME`) prints as it reads: then
+    /// the sides are read one after the other (``load(_:)``).
     func loadSides() throws -> (base: Side, head: Side) {
+        if [base, head].contains(where: { $0.contains { $0.hasPrefix(Self.contextPrefix) } }) {
+            let b = try load(base)
+            let baseSide = Side(graph: b.graph, hasErrors: b.result.hasErrors)
+            let h = try load(head)
+            return (baseSide, Side(graph: h.graph, hasErrors: h.result.hasErrors))
+        }
         let policy = try input.builtinPolicy()
         let input = self.input, basePaths = base, headPaths = head
         var reads: [InputOptions.FileRead?] = Concurrently.both(
