@@ -10,11 +10,13 @@
 # FUZZ_RUNS=N (environment) stops each target after N executions instead of after SECONDS (the
 # time limit still applies as a ceiling); FUZZ_MAX_LEN caps the size of generated inputs
 # (65536 by default); FUZZ_TIMEOUT=S raises the 1 s limit a single input may take, for runs
-# on a loaded machine (the report then names the slowest input, to be rerun alone). Each
-# target's line reports its executions, its speed and its memory: the resident size once the seeds have run, and the peak. Then the target's whole working
-# corpus (up to 3,000 inputs) runs 5 times over in one process with the sanitizer's quarantine
-# off (`--repeat`): the resident size after the first and the last pass shows whether memory
-# grows across inputs (more than 10% and 8 MB more after pass 5 than after pass 1 fails).
+# on a loaded machine (the report then names the slowest input, to be rerun alone).
+#
+# Each target's line reports its executions, its speed and its memory: the resident size once
+# the seeds have run, and the peak. Then the target's whole working corpus (up to 3,000 inputs)
+# runs 5 times over in one process with the sanitizer's quarantine off (`--repeat`): the
+# resident size after the first and the last pass shows whether memory grows across inputs
+# (more than 10% and 8 MB more after pass 5 than after pass 1 fails).
 set -u
 bin=$1
 seconds=$2
