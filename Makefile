@@ -92,9 +92,13 @@ builtin-policy:
 	scripts/embed-builtin-policy.sh BuiltinPolicy Sources/RBACLoading/BuiltinPolicy+Data.swift
 
 # Fuzzing: every parser of untrusted input under libFuzzer with address sanitizer, one target
-# after the other, FUZZ_SECONDS each (FUZZ_TARGETS to choose). Crashes land in Fuzz/crashes/.
+# after the other, FUZZ_SECONDS each (FUZZ_TARGETS to choose; FUZZ_RUNS=N to stop a target after
+# N executions, FUZZ_MAX_LEN to cap input sizes), then a check that memory does not grow across
+# inputs. Crashes land in Fuzz/crashes/.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
+FUZZ_RUNS ?= -1
+FUZZ_MAX_LEN ?= 65536
 FUZZ_BUILD := .build-fuzz
 FUZZER_LIB = $(firstword $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a))
 fuzz: deps
@@ -102,7 +106,7 @@ fuzz: deps
 	$(SWIFT) build -c release --build-path $(FUZZ_BUILD) --product rbacgraph-fuzz \
 	  -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
 	  -Xlinker -u -Xlinker LLVMFuzzerRunDriver -Xlinker $(FUZZER_LIB) -Xlinker -lstdc++
-	SHARED=$(SHARED) Fuzz/fuzz.sh $(FUZZ_BUILD)/release/rbacgraph-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	SHARED=$(SHARED) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) Fuzz/fuzz.sh $(FUZZ_BUILD)/release/rbacgraph-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build

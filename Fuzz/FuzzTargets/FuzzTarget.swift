@@ -24,6 +24,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// Kubeconfig files (YAML or JSON) through `Kubeconfig.read(bytes:file:)`, kubectl's
     /// merge, and the connection of every context.
     case kubeconfig
+    /// Vault files as `--vault DIR` reads them: an ACL policy in HCL (`vault policy read`)
+    /// through `VaultPolicyParser` and Vault's path decision, or — input starting with `{` —
+    /// a Kubernetes auth role (`vault read -format=json auth/MOUNT/role/NAME`).
+    case vault
 
     /// Runs one input.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -35,6 +39,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .labelSelector: Self.labelSelector(String(decoding: bytes, as: UTF8.self))
         case .baseline: Self.baseline(String(decoding: bytes, as: UTF8.self))
         case .kubeconfig: Self.kubeconfig(Array(bytes))
+        case .vault: Self.vault(Array(bytes))
         }
     }
 
@@ -126,6 +131,38 @@ extension FuzzTarget {
             let user = config.users[context.user]
             if cluster?.certificateAuthority != nil || user?.clientCertificate != nil || user?.clientKey != nil { continue }
             _ = try? KubeconfigLoader.connection(config, context: name)
+        }
+    }
+}
+
+extension FuzzTarget {
+    /// A role file is parsed and asked about one service account; a policy is parsed, and
+    /// every rule's own path (wildcards filled in) is decided: an exact path must be decided
+    /// by its own entry, and a decision never allows what its entry does not grant.
+    static func vault(_ bytes: [UInt8]) {
+        if bytes.first == UInt8(ascii: "{") {
+            guard let role = try? VaultLoader.parseRole(bytes, mount: "kubernetes", name: "fuzz", file: "fuzz.json") else { return }
+            _ = role.admits(ServiceAccountName(namespace: "prod", name: "ci"), namespaceLabels: ["team": "a"])
+            _ = role.admits(ServiceAccountName(namespace: "prod", name: "ci"), namespaceLabels: nil)
+            return
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let policy = try? VaultPolicyParser().parse(text, name: "fuzz", file: "fuzz.hcl") else { return }
+        let acl = VaultACL([(name: policy.name, rules: policy.rules)])
+        for rule in policy.rules {
+            let filled = String(decoding: rule.path.utf8.map { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "*") ? UInt8(ascii: "x") : $0 }, as: UTF8.self)
+            let isExact = !rule.path.contains("+") && !rule.path.contains("*") && !rule.path.hasPrefix("/")
+            for list in [false, true] {
+                let decision = acl.decide(filled, list: list)
+                if isExact, !list, decision.entry?.pattern != rule.path {
+                    fatalError("the exact path \(rule.path) is decided by \(decision.entry?.pattern ?? "nothing")")
+                }
+                for (_, capability) in VaultCapabilities.named where decision.allows(capability) {
+                    guard let entry = decision.entry, entry.capabilities.contains(capability) else {
+                        fatalError("\(filled) allows a capability its entry does not grant")
+                    }
+                }
+            }
         }
     }
 }

@@ -19,6 +19,15 @@ extension GraphView {
     ) -> GraphView {
         PathsView(esc: esc, paths: paths, title: title, maxNodes: max(1, maxNodes)).build()
     }
+
+    /// Privilege paths to Vault (``RBACCore/VaultPath``): the Kubernetes steps as
+    /// ``paths(_:in:title:maxNodes:)`` draws them, then the steps beyond the API server (the
+    /// store, the Vault login, the policy path) to the Vault path reached.
+    public static func vaultPaths(
+        _ paths: [VaultPath], in esc: EscalationGraph, title: String? = nil, maxNodes: Int = defaultMaxNodes
+    ) -> GraphView {
+        PathsView(esc: esc, paths: paths.map(\.kubernetes), title: title, maxNodes: max(1, maxNodes), tails: paths.map(\.external)).build()
+    }
 }
 
 /// Builds ``GraphView/paths(_:in:title:maxNodes:)``.
@@ -27,6 +36,9 @@ struct PathsView {
     let paths: [PrivilegePath]
     let title: String?
     let maxNodes: Int
+    /// For paths that go on beyond the Kubernetes API (to Vault), their external steps, by
+    /// path; empty for Kubernetes paths.
+    var tails: [[ExternalStep]] = []
 
     func nodeID(_ i: NodeID) -> String {
         switch esc.nodes[i] {
@@ -77,9 +89,10 @@ struct PathsView {
         view.doc.attributes["nodesep"] = "0.35"  // room for the step labels between parallel paths
         var shown = 0
 
-        for path in paths {
+        for (index, path) in paths.enumerated() {
             let ids = [path.start] + path.steps.map(\.to)
-            let new = Set(ids.map(nodeID).filter { !view.isDrawn($0) })
+            let tail = index < tails.count ? tails[index] : []
+            let new = Set((ids.map(nodeID) + tail.map { "ext:" + $0.to }).filter { !view.isDrawn($0) })
             if view.nodeCount + new.count > maxNodes - 1 { break }  // one node left for the note
             shown += 1
             for i in ids where !view.isDrawn(nodeID(i)) {
@@ -97,6 +110,7 @@ struct PathsView {
                 if step.condition != nil { view.legend.lines.insert(.conditional) }
                 view.legend.lines.insert(isRed(step) ? .dangerous : .step)
             }
+            drawTail(tail, after: nodeID(path.end), into: &view)
         }
         if Self.drawsTopToBottom(paths.prefix(shown)) { view.doc.attributes["rankdir"] = "TB" }
         if shown < paths.count {
@@ -109,6 +123,47 @@ struct PathsView {
             view.warn(message)
         }
         return view.finish(title: title ?? defaultTitle())
+    }
+
+    /// The external steps of a path to Vault: a node for what each reaches (the Vault path
+    /// last, drawn as a secret), an edge labelled with the step's kind, dashed when it rests
+    /// on what the input does not show.
+    func drawTail(_ tail: [ExternalStep], after start: String, into view: inout ViewBuilder) {
+        var previous = start
+        for (k, step) in tail.enumerated() {
+            let id = "ext:" + step.to
+            if !view.isDrawn(id) {
+                let last = k == tail.count - 1
+                var a = GraphStyle.attributes(last ? .secret : .capability, dangerous: false)
+                var kindText = last ? "Vault path" : "External Secrets"
+                var name = last ? String(step.to.dropFirst("vault:".count)) : step.to
+                // `Vault ROLE as SA`: the role is the name, the service account in the kind line.
+                if !last, name.hasPrefix("Vault "), let r = name.firstRange(of: " as ") {
+                    kindText = "Vault login as " + name[r.upperBound...]
+                    name = String(name[name.index(name.startIndex, offsetBy: 6)..<r.lowerBound])
+                }
+                a["label"] = GraphStyle.label(kind: kindText, name: name)
+                a["tooltip"] = Label.tooltip(([step.to, step.why] + step.evidence).joined(separator: "\n"))
+                view.place(DOTNode(id, a), namespace: nil)
+                view.legend.kinds.insert(last ? .secret : .capability)
+            }
+            var lines: [DOTHTML] = [.bold(.text(step.kind.rawValue + (step.condition == nil ? "" : "?") + (step.namespace.map { " in \($0)" } ?? "")))]
+            lines += GraphStyle.wrap(Self.certainty(step.condition), width: 34).prefix(3).map { DOTHTML.text(Label.short($0, max: 40)) }
+            if let g = step.grant { lines.append(.italic(.text("via " + Label.short(esc.access.bindings[g.binding].displayName, max: 40)))) }
+            var a: DOTAttributes = [
+                "label": .html(.font(color: GraphStyle.redText, size: 8, .joined(lines, separator: .lineBreak))),
+                "color": .text(GraphStyle.red), "penwidth": "1.4",
+            ]
+            if step.condition != nil {
+                a["style"] = "dashed"
+                view.legend.lines.insert(.conditional)
+            }
+            view.legend.lines.insert(.dangerous)
+            a["tooltip"] = Label.tooltip(([step.kind.rawValue + ": " + step.why] + step.evidence + [Self.certainty(step.condition)]).joined(separator: "\n"))
+            a["labeltooltip"] = a["tooltip"]
+            view.connect(previous, id, a, variant: step.kind.rawValue)
+            previous = id
+        }
     }
 
     /// A path of this many steps or more is drawn top to bottom (`rankdir=TB`): left to right,

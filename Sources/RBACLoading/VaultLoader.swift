@@ -52,6 +52,22 @@ public struct VaultLoader: Sendable {
         return result
     }
 
+    /// Loads the files of one Vault folder given in memory (a report rule's examples), by
+    /// their path in the folder (`sys/policy/admin.hcl`), in path order; diagnostics name
+    /// them `ROOT/PATH`.
+    /// - Throws: ``LoadError/strict(_:)`` at the first error with ``strict``.
+    public func load(files: [String: String], root: String) throws(LoadError) -> Result {
+        var result = Result()
+        for (relative, text) in files.sorted(by: { $0.key < $1.key }) {
+            do {
+                try loadFile(relative: relative, path: "\(root)/\(relative)", bytes: Array(text.utf8), into: &result)
+            } catch let d {
+                try add(d, to: &result)
+            }
+        }
+        return result
+    }
+
     private func add(_ d: LoadDiagnostic, to result: inout Result) throws(LoadError) {
         result.diagnostics.append(d)
         if strict && d.severity == .error { throw .strict(d) }
@@ -87,8 +103,10 @@ public struct VaultLoader: Sendable {
             message: "not a Vault file rbacgraph reads (auth/MOUNT/role/NAME.json, sys/policy/NAME.hcl, sys/auth.json): skipped")
     }
 
-    /// The fields of a Kubernetes auth role (under `data` or bare).
-    static func parseRole(_ bytes: [UInt8], mount: String, name: String, file: String) throws(LoadDiagnostic) -> VaultRole {
+    /// The fields of a Kubernetes auth role (under `data` or bare), from the bytes of `file`
+    /// (what `vault read -format=json auth/MOUNT/role/NAME` prints).
+    /// - Throws: the first problem, located in `file`.
+    public static func parseRole(_ bytes: [UInt8], mount: String, name: String, file: String) throws(LoadDiagnostic) -> VaultRole {
         let tree: JSONValue
         do {
             tree = try YAMLTree.parseDocuments(bytes, maxDepth: 64, typed: true, limit: 1).first ?? .null

@@ -26,6 +26,18 @@ extension ObjectChange {
     }
 }
 
+extension PathChange {
+    /// `identity`, `target`, `namespace`, `change`, `base` and `head` (reach), `steps` (for
+    /// people), `path` (as `rbacgraph paths -o json`), `causes`.
+    public var json: JSONValue {
+        .object([
+            ("identity", .string(identity)), ("target", .string(target)), ("namespace", namespace.map { .string($0) } ?? .null),
+            ("change", .string(kind.rawValue)), ("base", .string(base.id)), ("head", .string(head.id)),
+            ("steps", .array(steps.map { .string($0) })), ("path", path), ("causes", .array(causes.map(\.json))),
+        ])
+    }
+}
+
 extension AccessDiff {
     /// The JSON form, schema `rbacgraph.diff/v1`: every change atom by atom (one verb each)
     /// with its exceptions, sensitivity and causes.
@@ -59,6 +71,19 @@ extension AccessDiff {
                 ("findingsIntroduced", .array(f.introduced.map(\.json))), ("findingsResolved", .array(f.resolved.map(\.json))),
             ]
         }
+        pairs.append(("privilegePaths", .array(paths.map(\.json))))
+        pairs.append(("secretExposure", .array(secretExposure.map { e in
+            func reader(_ r: SecretReaderChange) -> JSONValue {
+                var p: [(String, JSONValue)] = [("reader", .string(r.reader)), ("verbs", .array(r.verbs.map { .string($0) }))]
+                if let path = r.path { p.append(("byPath", .object([("target", .string(path.target)), ("change", .string(path.kind.rawValue))]))) }
+                p.append(("causes", .array(r.causes.map(\.json))))
+                return .object(p)
+            }
+            return .object([
+                ("namespace", e.namespace.map { .string($0) } ?? .null), ("secret", e.secret.map { .string($0) } ?? .null),
+                ("gained", .array(e.gained.map(reader))), ("lost", .array(e.lost.map(reader))),
+            ])
+        })))
         pairs.append(("objectChanges", .array(objectChanges.map { c in
             guard case .object(var pairs) = c.json else { return c.json }
             pairs.append(("accessEffect", .bool(!noEffect.contains(c.object))))
@@ -67,8 +92,19 @@ extension AccessDiff {
         return .object(pairs)
     }
 
+    /// A SARIF location: the file (relative to `baseURI`), line and column.
+    static func sarifLocation(_ at: SourceLocation, baseURI: String?) -> JSONValue {
+        var file = at.file
+        if let base = baseURI, file.hasPrefix(base) { file = String(file.dropFirst(base.count)) }
+        return .object([("physicalLocation", .object([
+            ("artifactLocation", .object([("uri", .string(file))])),
+            ("region", .object([("startLine", .number(Double(max(1, at.line)))), ("startColumn", .number(Double(max(1, at.column))))])),
+        ]))])
+    }
+
     /// SARIF 2.1.0: one result per sensitive access gained, located at the head side's file
-    /// and line of its first cause that has one, and one per finding introduced (as the
+    /// and line of its first cause that has one, one per privilege path gained or made more
+    /// certain (rule `diff-privilege-path-gained`), and one per finding introduced (as the
     /// report's SARIF has it).
     /// - Parameter baseURI: prefix stripped from file paths so they are repository-relative.
     public func sarif(version: String = "0.1.0", baseURI: String? = nil) -> JSONValue {
@@ -84,19 +120,31 @@ extension AccessDiff {
                         ("ruleId", .string(ruleID)), ("ruleIndex", .number(0)), ("level", .string("error")),
                         ("message", .object([("text", .string(message))])),
                     ]
-                    if let at = c.causes.compactMap(\.head).first {
-                        var file = at.file
-                        if let base = baseURI, file.hasPrefix(base) { file = String(file.dropFirst(base.count)) }
-                        result.append(("locations", .array([.object([("physicalLocation", .object([
-                            ("artifactLocation", .object([("uri", .string(file))])),
-                            ("region", .object([("startLine", .number(Double(max(1, at.line)))), ("startColumn", .number(Double(max(1, at.column))))])),
-                        ]))])])))
-                    }
+                    if let at = c.causes.compactMap(\.head).first { result.append(("locations", .array([Self.sarifLocation(at, baseURI: baseURI)]))) }
                     result.append(("partialFingerprints", .object([("rbacgraph/v1", .string(Report.fingerprint("\(ruleID) \(i.identity) \(scope) \(c.text)")))])))
                     results.append(.object(result))
                 }
             }
         }
+        let pathRuleID = "diff-privilege-path-gained"
+        for p in paths where p.isGain {
+            let message = "\(p.identity) \(p.kind == .gained ? "newly reaches" : "reaches more certainly") \(p.target) (\(p.head.text)): "
+                + p.steps.joined(separator: "; ") + (p.causes.isEmpty ? "" : " — because " + p.causes.map(\.description).joined(separator: "; "))
+            var result: [(String, JSONValue)] = [
+                ("ruleId", .string(pathRuleID)), ("ruleIndex", .number(1)), ("level", .string(p.head == .certain ? "error" : "warning")),
+                ("message", .object([("text", .string(message))])),
+            ]
+            if let at = p.causes.compactMap(\.head).first { result.append(("locations", .array([Self.sarifLocation(at, baseURI: baseURI)]))) }
+            result.append(("partialFingerprints", .object([("rbacgraph/v1", .string(Report.fingerprint("\(pathRuleID) \(p.identity) \(p.target)")))])))
+            results.append(.object(result))
+        }
+        let pathRule: JSONValue = .object([
+            ("id", .string(pathRuleID)), ("name", .string("PrivilegePathGained")),
+            ("shortDescription", .object([("text", .string("A change opens a privilege path"))])),
+            ("fullDescription", .object([("text", .string("On the head side an identity reaches cluster-admin, the secrets of a namespace, a service account or another identity by a privilege path that the base side does not open (or opens less certainly)."))])),
+            ("defaultConfiguration", .object([("level", .string("error"))])),
+            ("properties", .object([("security-severity", .string("8.0")), ("tags", .array([.string("security"), .string("kubernetes"), .string("rbac")]))])),
+        ])
         let rule: JSONValue = .object([
             ("id", .string(ruleID)), ("name", .string("SensitiveAccessGained")),
             ("shortDescription", .object([("text", .string("A change gives an identity sensitive access"))])),
@@ -105,7 +153,7 @@ extension AccessDiff {
             ("properties", .object([("security-severity", .string("8.0")), ("tags", .array([.string("security"), .string("kubernetes"), .string("rbac")]))])),
         ])
         // The findings introduced, as the report writes them, after the sensitive gains.
-        var rules: [JSONValue] = [rule]
+        var rules: [JSONValue] = [rule, pathRule]
         var ruleIndex: [String: Int] = [:]
         for f in findings?.introduced ?? [] {
             if ruleIndex[f.ruleID] == nil, let r = FindingRule.all.first(where: { $0.id == f.ruleID }) {

@@ -42,25 +42,24 @@ extension AccessDiff {
         return s + findingsSummary
     }
 
-    /// ` 1 identity newly reaches cluster-admin; 2 findings introduced, 1 resolved.`, or empty.
+    /// ` privilege paths: 1 gained; secrets: 1 gains readers; 2 findings introduced, 1 resolved.`, or empty.
     private var findingsSummary: String {
-        guard let f = findings, !f.isEmpty else { return "" }
         var parts: [String] = []
-        if !f.pathsGained.isEmpty { parts.append("\(count(f.pathsGained.count, "identity", "identities")) newly \(f.pathsGained.count == 1 ? "reaches" : "reach") cluster-admin") }
-        if !f.pathsLost.isEmpty { parts.append("\(count(f.pathsLost.count, "identity", "identities")) no longer \(f.pathsLost.count == 1 ? "reaches" : "reach") cluster-admin") }
-        parts.append("\(count(f.introduced.count, "finding")) introduced, \(f.resolved.count) resolved")
-        return " " + parts.joined(separator: "; ") + "."
+        let reach = reachSummary
+        if !reach.isEmpty { parts.append(reach) }
+        if let f = findings, !f.isEmpty { parts.append("\(count(f.introduced.count, "finding")) introduced, \(f.resolved.count) resolved") }
+        return parts.isEmpty ? "" : " " + parts.joined(separator: "; ") + "."
     }
 
-    /// The sections after the identities: paths to cluster-admin gained and lost, findings
-    /// introduced and resolved, each a title and lines.
+    /// The sections after the secret exposure and the privilege paths: findings introduced and
+    /// resolved, each a title and lines (the paths to cluster-admin among them are listed
+    /// with the privilege paths).
     func findingSections() -> [(title: String, lines: [String])] {
         guard let f = findings else { return [] }
         func line(_ x: Finding) -> String {
             "\(x.severity) \(x.ruleID): \(x.message) (\(x.object)" + (x.object.source.map { " at \($0)" } ?? "") + ")"
         }
         let sections: [(String, [Finding])] = [
-            ("Privilege paths gained (to cluster-admin)", f.pathsGained), ("Privilege paths lost (to cluster-admin)", f.pathsLost),
             ("Findings introduced", f.introduced), ("Findings resolved", f.resolved),
         ]
         return sections.filter { !$0.1.isEmpty }.map { ($0.0, $0.1.map(line)) }
@@ -148,6 +147,14 @@ extension AccessDiff {
             }
             out += indent + line.text + "\n"
         }
+        for section in reachSections() {
+            out += "\n\(section.title):\n"
+            for item in section.items {
+                out += "  \(item.text)\n"
+                let indent = String(repeating: " ", count: 6 + item.text.prefix { $0 == " " }.count)
+                for c in item.causes { out += indent + c + "\n" }
+            }
+        }
         for section in findingSections() {
             out += "\n\(section.title):\n" + section.lines.map { "  \($0)\n" }.joined()
         }
@@ -207,6 +214,27 @@ extension AccessDiff {
             i += 1
         }
         close()
+        for section in reachSections() {
+            out += "\n### \(section.title)\n\n"
+            for item in section.items {
+                if used >= maxLines {
+                    omitted += 1
+                    continue
+                }
+                used += 1
+                if item.text.hasSuffix(":") {
+                    out += (out.hasSuffix("\n\n") ? "" : "\n") + "**\(item.text.dropLast())**\n\n"
+                    continue
+                }
+                let text = item.text.drop { $0 == " " }
+                out += "- `\(text)`\n"
+                if !item.causes.isEmpty {
+                    out += "  <details><summary>why</summary>\n\n"
+                    for c in item.causes { out += "  - \(c)\n" }
+                    out += "\n  </details>\n"
+                }
+            }
+        }
         for section in findingSections() {
             out += "\n### \(section.title)\n\n"
             for l in section.lines {

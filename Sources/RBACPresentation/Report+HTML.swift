@@ -48,6 +48,9 @@ extension Report {
         h += "</div>\n"
         if !ignored.isEmpty { h += "<p>\(ignored.count) finding(s) left out by the baseline.</p>\n" }
         h += "<p>Built-in policy: \(esc(builtinPolicy ?? "none (the input alone)"))</p>\n"
+        for n in notChecked {
+            h += "<p class=\"notchecked\">Not checked: \(esc(n.ruleIDs.joined(separator: ", "))) — \(esc(n.reason))</p>\n"
+        }
         if !builtIn.isEmpty {
             h += "<details><summary>\(builtIn.count) finding(s) rest only on the API server's built-in policy (every cluster has it; not counted by --fail-on)</summary><ul class=\"evidence\">"
             h += builtIn.map { "<li>\($0.severity) <code>\(esc($0.ruleID))</code> \(esc($0.message))</li>" }.joined() + "</ul></details>\n"

@@ -61,18 +61,29 @@ extension Report {
             }
             return .object(p)
         }
-        return .object([
-            ("schema", .string("rbacgraph.report/v1")),
-            ("input", input.map { i in
-                JSONValue.object([
-                    ("files", .array(i.files.map { .string($0) })), ("objects", .number(Double(i.objects))),
-                    ("auditLogs", .array(i.auditLogs.map { .string($0) })),
-                    ("auditRequests", i.auditRequests.map { .number(Double($0)) } ?? .null),
-                ] + (i.cluster.map { [("cluster", JSONValue.string($0))] } ?? [])
-                  + (i.notRead.isEmpty ? [] : [("notRead", .array(i.notRead.map { .string($0) }))])
-                  + (i.unknown.isEmpty ? [] : [("unknown", .array(i.unknown.map { .string($0) }))]))
-            } ?? .object([("summary", .string(inputSummary))])),
+        let inputJSON: JSONValue = input.map { i in
+            var fields: [(String, JSONValue)] = [
+                ("files", .array(i.files.map { .string($0) })), ("objects", .number(Double(i.objects))),
+                ("auditLogs", .array(i.auditLogs.map { .string($0) })),
+                ("auditRequests", i.auditRequests.map { .number(Double($0)) } ?? .null),
+            ]
+            if let c = i.cluster { fields.append(("cluster", .string(c))) }
+            if !i.notRead.isEmpty { fields.append(("notRead", .array(i.notRead.map { .string($0) }))) }
+            if !i.unknown.isEmpty { fields.append(("unknown", .array(i.unknown.map { .string($0) }))) }
+            if let v = i.vault {
+                fields.append(("vault", .object([
+                    ("folders", .array(v.folders.map { .string($0) })), ("roles", .number(Double(v.roles))),
+                    ("policies", .number(Double(v.policies))),
+                ])))
+            }
+            return .object(fields)
+        } ?? .object([("summary", .string(inputSummary))])
+        var head: [(String, JSONValue)] = [
+            ("schema", .string("rbacgraph.report/v1")), ("input", inputJSON),
             ("summary", .object(summary.map { ($0.0.description, .number(Double($0.1))) })),
+        ]
+        if !notChecked.isEmpty { head.append(("notChecked", Self.notCheckedJSON(notChecked))) }
+        return .object(head + [
             ("findings", .array(findingsJSON)),
             ("ignored", .number(Double(ignored.count))),
             ("builtinPolicy", builtinPolicy.map { .string($0) } ?? .null),
@@ -86,5 +97,12 @@ extension Report {
                 ])
             })),
         ])
+    }
+
+    /// `[{"rules": [IDS], "reason": "…"}]`.
+    static func notCheckedJSON(_ list: [NotChecked]) -> JSONValue {
+        .array(list.map { n in
+            .object([("rules", .array(n.ruleIDs.map { .string($0) })), ("reason", .string(n.reason))])
+        })
     }
 }

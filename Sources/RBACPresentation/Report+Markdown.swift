@@ -10,6 +10,9 @@ extension Report {
         var md = "# rbacgraph report\n\n"
         if !inputSummary.isEmpty { md += inputSummary + "\n\n" }
         md += "Built-in policy: \(builtinPolicy ?? "none (the input alone)")\n\n"
+        for n in notChecked {
+            md += "Not checked: " + n.ruleIDs.map { "`\($0)`" }.joined(separator: ", ") + " — \(Self.escapeMarkdown(n.reason))\n\n"
+        }
         md += "| severity | findings |\n|---|---:|\n"
         for (s, n) in summary { md += "| \(s) | \(n) |\n" }
         if !ignored.isEmpty { md += "\n\(ignored.count) finding(s) left out by the baseline.\n" }

@@ -42,7 +42,7 @@ extension Report {
                 ("properties", .object([
                     ("builtinPolicy", builtinPolicy.map { .string($0) } ?? .null),
                     ("builtInFindings", .number(Double(builtIn.count))),
-                ])),
+                ] + (notChecked.isEmpty ? [] : [("notChecked", Self.notCheckedJSON(notChecked))]))),
             ])])),
         ])
     }

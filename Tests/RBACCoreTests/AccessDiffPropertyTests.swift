@@ -35,6 +35,86 @@ struct AccessDiffPropertyTests {
         #expect(checked > 0, "no request changed its answer in any world: the mutations test nothing")
     }
 
+    @Test(
+        "secret exposure: a reader listed gained (lost) reads on the head and not the base (the reverse); any other reader changes only as a group it is in that is listed",
+        arguments: Mutation.allCases)
+    func secretExposure(_ mutation: Mutation) {
+        var changed = 0
+        for seed in 1...Self.seeds {
+            var rng = SplitMix(seed: UInt64(seed) &* 7919 &+ UInt64(Mutation.allCases.firstIndex(of: mutation) ?? 0))
+            let base = DiffWorld.random(&rng)
+            var head = base
+            head.mutate(mutation, &rng)
+            head.mutate(mutation, &rng)
+            head.mutate(Mutation.allCases[rng.below(Mutation.allCases.count)], &rng)
+            changed += Self.checkSecrets(base: base, head: head, seed: seed, mutation: mutation)
+        }
+        // Reordering rules changes no answer; every other kind of change reaches secrets in some world.
+        if mutation != .reorderRules { #expect(changed > 0, "no secret read changed its answer: the worlds test nothing") }
+    }
+
+    /// Asks every identity every secret read of a grid on both sides and compares with the
+    /// diff's secret exposure; returns how many answers changed.
+    static func checkSecrets(base: DiffWorld, head: DiffWorld, seed: Int, mutation: Mutation) -> Int {
+        let b = AccessGraph(base.cluster), h = AccessGraph(head.cluster)
+        var diff = AccessDiff(base: b, head: h)
+        diff.compareReach(base: EscalationGraph(b), head: EscalationGraph(h))
+        var identities = Set(b.knownIdentities).union(h.knownIdentities)
+        identities.insert("group:system:authenticated")
+        var changed = 0, failures = 0
+        let reads: [(String, String?)] = [("get", nil), ("list", nil), ("watch", nil), ("get", "x"), ("get", "y"), ("get", "z")]
+        for text in identities.sorted() + ["user:nobody-names-me"] {
+            guard let identity = try? Identity.impersonating(text) else { continue }
+            for ns in ["", "a", "b", "c"] {
+                for (verb, name) in reads {
+                    let request = Request.resource(ResourceRequest(verb: verb, resource: "secrets", namespace: ns, name: name ?? ""))
+                    let before = b.authorize(identity, request).allowed, after = h.authorize(identity, request).allowed
+                    if before != after { changed += 1 }
+                    let readers = exposureClaims(diff, ns, verb, name)
+                    let ok: Bool
+                    if let own = readers[text] {
+                        ok = own.gained == (after && !before) && own.lost == (before && !after)
+                    } else if before != after {
+                        // Not listed: it changed as a group of it that is listed.
+                        ok = identity.groups.contains { g in
+                            readers[IdentityNotation.format(.group, name: g)].map { $0.gained == after && $0.lost == before } ?? false
+                        }
+                    } else {
+                        ok = true
+                    }
+                    if !ok {
+                        failures += 1
+                        if failures <= 3 {
+                            Issue.record("""
+                                seed \(seed), \(mutation): \(text) \(verb) secrets \(name ?? "") in \(ns.isEmpty ? "every namespace" : ns): \
+                                base \(before), head \(after), exposure \(readers)
+                                base: \(base)
+                                head: \(head)
+                                """)
+                        }
+                    }
+                }
+            }
+        }
+        return changed
+    }
+
+    /// The direct readers the secret exposure lists for a read: the entry of the secret, else
+    /// of its namespace, else of every namespace; with whether each gained or lost the verb.
+    static func exposureClaims(_ diff: AccessDiff, _ ns: String, _ verb: String, _ name: String?) -> [String: (gained: Bool, lost: Bool)] {
+        let entries = diff.secretExposure
+        let scope: String? = ns.isEmpty ? nil : ns
+        let own = ns.isEmpty ? nil : entries.first { $0.namespace == ns && $0.secret == nil }
+        let every = entries.first { $0.namespace == nil && $0.secret == nil }
+        // The secret's own entry; else its namespace's; else the name's in every namespace; else every secret's.
+        let entry = name.flatMap { n in entries.first { $0.namespace == scope && $0.secret == n } }
+            ?? own ?? name.flatMap { n in entries.first { $0.namespace == nil && $0.secret == n } } ?? every
+        var out: [String: (gained: Bool, lost: Bool)] = [:]
+        for r in entry?.gained ?? [] where r.path == nil && r.verbs.contains(verb) { out[r.reader, default: (false, false)].gained = true }
+        for r in entry?.lost ?? [] where r.path == nil && r.verbs.contains(verb) { out[r.reader, default: (false, false)].lost = true }
+        return out
+    }
+
     @Test("identical inputs give an empty diff", arguments: 1...10)
     func identical(seed: Int) {
         var rng = SplitMix(seed: UInt64(seed))

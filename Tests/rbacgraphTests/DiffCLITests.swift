@@ -38,8 +38,10 @@ struct DiffCLITests {
             (["gain"], false, 2), (["sensitive"], false, 2),
             // Reversed, the change only gives carol back pods she could read: a gain, not a sensitive one.
             (["gain"], true, 2), (["sensitive"], true, 0),
-            // A high finding (sa:ci/deployer reads every secret of shop) is introduced; no path to cluster-admin.
-            (["high"], false, 2), (["critical"], false, 0), (["path"], false, 0), (["path", "critical"], false, 0),
+            // A high finding (sa:ci/deployer reads every secret of shop) is introduced.
+            (["high"], false, 2), (["critical"], false, 0),
+            // shop's Pod Security label relaxed opens group:devs a path to cluster-admin; reversed, it closes it.
+            (["path"], false, 2), (["path", "critical"], false, 2), (["path"], true, 0),
         ] as [([String], Bool, Int32)])
     func gates(_ gates: [String], reversed: Bool, status: Int32) throws {
         let sides = reversed ? ["--base", "examples/diff/head", "--head", "examples/diff/base"] : Self.sides

@@ -74,4 +74,111 @@ struct ExternalCLITests {
         #expect(r.stderr.contains("no Vault roles or policies in the input"))
         #expect(r.stdout.contains("(none)"))
     }
+
+    static let externalRules = ["clusterstore-all-namespaces", "vault-role-wildcard", "store-credentials-readable", "external-secret-in-env", "vault-policy-broad-write"]
+
+    @Test func theReportFindsEachExternalRuleOnTheExampleWorldWithLocations() throws {
+        let r = try CLI.run(["report", "-o", "sarif", "-q"] + Self.world)
+        #expect(r.status == 0, "\(r.stderr)")
+        let sarif = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        var located: [String: String] = [:]
+        for result in results {
+            guard let id = result["ruleId"] as? String, Self.externalRules.contains(id),
+                let location = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any],
+                let uri = (location["artifactLocation"] as? [String: Any])?["uri"] as? String,
+                let line = (location["region"] as? [String: Any])?["startLine"] as? Int
+            else { continue }
+            located[id] = "\(uri):\(line)"
+        }
+        #expect(located == [
+            "clusterstore-all-namespaces": "examples/external/cluster.yaml:160",
+            "vault-role-wildcard": "examples/external/vault/auth/kubernetes/role/tenant.json:1",
+            "store-credentials-readable": "examples/external/cluster.yaml:160",
+            "external-secret-in-env": "examples/external/cluster.yaml:143",
+            "vault-policy-broad-write": "examples/external/vault/sys/policy/ops.hcl:2",
+        ])
+        #expect(run["properties"].map { "\($0)" }?.contains("notChecked") == false)
+    }
+
+    @Test func withoutTheVaultFolderTheVaultRulesAreSaidNotChecked() throws {
+        let r = try CLI.run(["report", "-f", "examples/external/cluster.yaml", "--no-builtin-policy", "-o", "json"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("warning: not checked: vault-role-wildcard, vault-policy-broad-write: SecretStore prod/vault-backend and 3 more use Vault"))
+        #expect(r.stdout.contains("\"notChecked\": ["))
+        // An input that does not use Vault has nothing to say about it.
+        let plain = try CLI.run(["report", "-f", "samples/", "-o", "json"])
+        #expect(!plain.stderr.contains("not checked") && !plain.stdout.contains("notChecked"))
+    }
+
+    @Test func aBaselineAcceptsExternalFindingsByTheirKeys() throws {
+        let baseline = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-ext-baseline-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: baseline) }
+        let written = try CLI.run(["report", "-q", "--write-baseline", baseline.path] + Self.world)
+        #expect(written.status == 0)
+        let lines = try String(contentsOf: baseline, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.contains("# written by: rbacgraph report -f examples/external/cluster.yaml --vault examples/external/vault"))
+        #expect(lines.contains("vault-policy-broad-write VaultPolicy/ops"))
+        #expect(lines.contains("vault-role-wildcard VaultRole/auth/kubernetes/role/tenant"))
+        // Accepting two of them leaves the others failing the gate; accepting all passes it.
+        try "vault-policy-broad-write VaultPolicy/ops\nclusterstore-all-namespaces ClusterSecretStore/aws-shared\n".write(to: baseline, atomically: true, encoding: .utf8)
+        let some = try CLI.run(["report", "-q", "--ignore", baseline.path, "--fail-on", "medium", "-o", "json"] + Self.world)
+        #expect(some.status == 2)
+        #expect(some.stdout.contains("\"ignored\": 2"))
+        #expect(!some.stdout.contains("\"ruleId\": \"vault-policy-broad-write\""))
+        #expect(some.stdout.contains("\"ruleId\": \"vault-role-wildcard\""))
+    }
+
+    @Test("paths --to vault: usage errors", arguments: [
+        ["paths", "--from", "user:alice", "--to", "vault:"],
+        ["paths", "--from", "user:alice", "--to", "vault:secret/data/prod/db", "--capability", "get"],
+        ["paths", "--from", "user:alice", "--to", "vault:secret/data/prod/db", "--capability", "deny"],
+        ["paths", "--from", "user:alice", "--to", "cluster-admin", "--capability", "read"],
+    ])
+    func pathsUsageErrors(_ args: [String]) throws {
+        let r = try CLI.run(args + Self.world)
+        #expect(r.status == 64, "\(r.stderr)")
+    }
+
+    /// `paths --to vault:` in every output: exit 0 with a path, 1 without; the JSON steps
+    /// go on past the Kubernetes ones; the picture draws the store, the login and the path.
+    @Test func pathsToVaultInEveryOutput() throws {
+        let table = try CLI.run(["paths", "--from", "user:bob", "--to", "vault:secret/data/shared/db"] + Self.world)
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("externalsecret-write  in prod  → SecretStore prod/vault-backend"), "\(table.stdout)")
+        let none = try CLI.run(["paths", "--from", "user:carol", "--to", "vault:secret/data/shared/db"] + Self.world)
+        #expect(none.status == 1)
+        #expect(none.stdout.contains("No path from user:carol to vault:secret/data/shared/db"))
+
+        let json = try CLI.run(["paths", "--from", "user:alice", "--to", "vault:secret/data/prod/*", "--all", "-o", "json"] + Self.world)
+        #expect(json.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let paths = object?["paths"] as? [[String: Any]] ?? []
+        #expect(paths.count >= 2)
+        let kinds = paths.map { ($0["steps"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String } }
+        #expect(kinds.contains(["pod-create", "run-as", "each-service-account", "vault-login", "vault-policy"]), "\(kinds)")
+        #expect(kinds.allSatisfy { $0.last == "vault-policy" })
+
+        let dot = try CLI.run(["paths", "--from", "user:bob", "--to", "vault:secret/data/shared/db", "-o", "dot"] + Self.world)
+        #expect(dot.status == 0)
+        for label in ["externalsecret-write", "store-login", "vault-policy", "secret/data/shared/db"] {
+            #expect(dot.stdout.contains(label), "\(label) in \(dot.stdout)")
+        }
+    }
+
+    @Test func evalAnswersVaultTargets() throws {
+        let queries = [
+            #"{"id":"w","op":"who-can","verb":"read","resource":"vault:secret/data/prod/db"}"#,
+            #"{"id":"p","op":"paths","from":"user:bob","to":"vault:secret/data/shared/*"}"#,
+            #"{"id":"x","op":"who-can","verb":"get","resource":"vault:secret/data/prod/db"}"#,
+        ].joined(separator: "\n") + "\n"
+        let r = try CLI.run(["eval", "--queries", "-"] + Self.world, stdin: queries)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 3)
+        #expect(lines[0].contains(#""identity":"sa:prod/web""#))
+        #expect(lines[1].contains(#""kind":"externalsecret-write""#))
+        #expect(lines[2].contains("the verb is a Vault capability"))
+    }
 }

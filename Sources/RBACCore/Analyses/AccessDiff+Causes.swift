@@ -62,7 +62,7 @@ struct DiffContext {
 
     /// Why a grant of one side has no counterpart on the other: the binding, its subject or
     /// roleRef, the role, its rule, or what aggregates into it.
-    private func causes(of grant: Grant, for identity: Identity, gaining: Bool) -> [ObjectChange] {
+    func causes(of grant: Grant, for identity: Identity, gaining: Bool) -> [ObjectChange] {
         let side = gaining ? head : base
         let other = gaining ? base : head
         let otherBindings = gaining ? baseBindings : headBindings

@@ -20,8 +20,17 @@ public struct AccessDiff: Sendable {
     /// when the caller compared reports (``FindingsDiff``).
     public var findings: FindingsDiff?
 
+    /// Identities that newly reach (or no longer reach) cluster-admin, the secrets of a
+    /// namespace, service accounts or other identities by a privilege path, or reach them more
+    /// or less certainly, when the caller compared the escalation graphs
+    /// (``compareReach(base:head:maxSteps:)``). Gains first.
+    public var paths: [PathChange] = []
+    /// Secrets with readers gained and lost, directly and by a privilege path (filled by
+    /// ``compareReach(base:head:maxSteps:)``).
+    public var secretExposure: [SecretExposure] = []
+
     /// Whether no identity's access changed and no finding was introduced or resolved.
-    public var isEmpty: Bool { identities.isEmpty && (findings?.isEmpty ?? true) }
+    public var isEmpty: Bool { identities.isEmpty && (findings?.isEmpty ?? true) && paths.isEmpty && secretExposure.isEmpty }
 
     /// Object changes that no access change names as its cause: reordered rules, reformatted
     /// or moved objects, bindings whose subjects are covered anyway.
@@ -32,6 +41,8 @@ public struct AccessDiff: Sendable {
                 for c in s.gained + s.lost { for cause in c.causes { cited.insert(cause.object) } }
             }
         }
+        for p in paths { for cause in p.causes { cited.insert(cause.object) } }
+        for e in secretExposure { for r in e.gained + e.lost { for cause in r.causes { cited.insert(cause.object) } } }
         return objectChanges.filter { !cited.contains($0.object) }
     }
 }
@@ -118,6 +129,11 @@ public struct ObjectChange: Hashable, Sendable, CustomStringConvertible {
         case modified
         /// The same object, now in another file or at another line.
         case moved
+        /// A Namespace's `pod-security.kubernetes.io/enforce` label now admits more (a level
+        /// lowered, or the label removed): privileged pods may be created there.
+        case podSecurityRelaxed = "Pod Security relaxed"
+        /// A Namespace's enforce label now admits less (a level raised, or a label added).
+        case podSecurityTightened = "Pod Security tightened"
     }
 
     public var kind: Kind
@@ -139,7 +155,10 @@ public struct ObjectChange: Hashable, Sendable, CustomStringConvertible {
     /// `ClusterRole/edit-widgets labels aggregate it into ClusterRole/edit (base a.yaml:1:1, head b.yaml:1:1)`.
     public var description: String {
         var s = "\(object) \(kind.rawValue)"
-        if !detail.isEmpty { s += (kind == .added || kind == .deleted || kind == .modified || kind == .moved ? " (\(detail))" : " " + detail) }
+        if !detail.isEmpty {
+            let aside: Set<Kind> = [.added, .deleted, .modified, .moved, .podSecurityRelaxed, .podSecurityTightened]
+            s += aside.contains(kind) ? " (\(detail))" : " " + detail
+        }
         let places = [base.map { "base \($0)" }, head.map { "head \($0)" }].compactMap { $0 }
         if !places.isEmpty { s += " [" + places.joined(separator: ", ") + "]" }
         return s

@@ -9,6 +9,7 @@ extension FindingRule {
         .auditLogsSecretValues, .auditIgnoresSecrets,
         .portForward, .deleteEvents, .broadDelete, .heldBindEscalate, .namespaceAdministrator, .clusterConfigHijack,
         .rbacInDefault, .dashboardAccess, .workloadDangerousIdentity,
+        .clusterStoreAllNamespaces, .vaultRoleWildcard, .storeCredentialsReadable, .externalSecretInEnv, .vaultPolicyBroadWrite,
     ]
 
     /// The rule with this id.

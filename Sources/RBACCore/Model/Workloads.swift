@@ -117,6 +117,10 @@ public struct PodTemplate: Hashable, Sendable {
     /// Its `vault.hashicorp.com/…` annotations (the Vault Agent injector's).
     public var vaultAnnotations: [String: String] = [:]
 
+    /// Whether the Vault Agent injector serves its pods (`vault.hashicorp.com/agent-inject:
+    /// "true"`): its sidecar logs in to Vault with the pod's service account token.
+    public var isVaultAgentInjected: Bool { vaultAnnotations["vault.hashicorp.com/agent-inject"] == "true" }
+
     public init(
         serviceAccountName: String = "default", automountServiceAccountToken: Bool? = nil,
         secretReferences: [SecretReference] = [], nodeName: String? = nil, hostPID: Bool = false,

@@ -66,6 +66,8 @@ public struct QueryEvaluator: Sendable {
         case unreadableObject(String)
         /// The object is not one binding (`create-binding`) or one role (`create-role`).
         case wrongObject(op: String)
+        /// A `vault:` query whose verb or capability is no Vault capability.
+        case notAVaultCapability(String)
 
         public var message: String {
             switch self {
@@ -79,6 +81,8 @@ public struct QueryEvaluator: Sendable {
             case .roleNotFound(let kind, let name): return "\(kind.lowercased()) \"\(name)\" not found"
             case .noObjectDecoder(let op): return "\(op) is not available: no object decoder"
             case .unreadableObject(let why): return "cannot read object: \(why)"
+            case .notAVaultCapability(let word):
+                return "for vault: targets the verb is a Vault capability: read, list, create, update, patch, delete or sudo (not \"\(word)\")"
             case .wrongObject(let op):
                 return op == "create-binding"
                     ? "create-binding needs one RoleBinding or ClusterRoleBinding as object"
@@ -98,6 +102,9 @@ public struct QueryEvaluator: Sendable {
             if !d.reason.isEmpty { out.append(("reason", .string(d.reason))) }
             return out
         case "who-can":
+            if let path = q["resource"]?.stringValue, let target = VaultTarget.parse(path) {
+                return try vaultWhoCan(q, target: target)
+            }
             let subjects = graph.subjects(allowedTo: try Self.request(q))
             return [("subjects", .array(subjects.map(subjectJSON)))]
         case "rules":
@@ -122,9 +129,16 @@ public struct QueryEvaluator: Sendable {
                 throw .missingPathStart
             }
             let toText = q["to"]?.stringValue ?? "cluster-admin"
-            guard let target = PathTarget.parse(toText) else { throw .unreadableTarget(toText) }
             var maxSteps = 8
             if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
+            if toText.hasPrefix("vault:") {
+                let capability = try Self.vaultCapability(q["capability"]?.stringValue ?? "read")
+                guard let target = VaultTarget.parse(toText, capability: capability) else { throw .unreadableTarget(toText) }
+                let esc = paths.graph(including: [from])
+                let found = esc.vaultPaths(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
+                return [("paths", .array(found.map { esc.json($0) }))]
+            }
+            guard let target = PathTarget.parse(toText) else { throw .unreadableTarget(toText) }
             let answer = paths.answer(PathQuery(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true))
             return [("paths", answer.pathsJSON)]
         case "create-binding", "create-role":
@@ -134,6 +148,26 @@ public struct QueryEvaluator: Sendable {
         default:
             throw .unknownOp(op)
         }
+    }
+
+    /// A Vault capability of a query (`verb` of who-can, `capability` of paths).
+    static func vaultCapability(_ word: String) throws(QueryError) -> VaultCapabilities {
+        guard let c = VaultCapabilities(name: word), c != .deny else { throw .notAVaultCapability(word) }
+        return c
+    }
+
+    /// `who-can` on a `vault:` resource: who may use the capability `verb` on the Vault path,
+    /// as `rbacgraph who-can CAPABILITY vault:PATH -o json` answers (`effective` and
+    /// `maxSteps` as its flags).
+    private func vaultWhoCan(_ q: JSONValue, target: VaultTarget) throws(QueryError) -> [(String, JSONValue)] {
+        guard let verb = q["verb"]?.stringValue else { throw .missingVerb }
+        if target.isPattern { throw .unreadableTarget("vault:\(target.pattern) (who-can takes one Vault path, not a pattern)") }
+        let capability = try Self.vaultCapability(verb)
+        var maxSteps = 8
+        if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
+        let esc = paths.graph
+        let readers = esc.vaultReaders(of: target.pattern, capability: capability, effective: q["effective"]?.boolValue == true, maxSteps: maxSteps)
+        return [("identities", .array(readers.map { esc.json($0) }))]
     }
 
     /// The single binding (for `create-binding`) or role (`create-role`) in a query's `object`.

@@ -41,10 +41,25 @@ public struct Report: Sendable {
         /// unknown (`pod facts unknown, not false: …`): findings resting on it may be missing.
         public var notRead: [String]
         public var unknown: [String]
+        /// The Vault folders given (`--vault`), and the roles and policies read from them.
+        public var vault: VaultFolders?
+
+        /// The `--vault` folders of a run and what they held.
+        public struct VaultFolders: Hashable, Sendable {
+            public var folders: [String]
+            public var roles: Int
+            public var policies: Int
+
+            public init(folders: [String], roles: Int, policies: Int) {
+                self.folders = folders
+                self.roles = roles
+                self.policies = policies
+            }
+        }
 
         public init(
             files: [String], objects: Int, auditLogs: [String] = [], auditRequests: Int? = nil,
-            cluster: String? = nil, notRead: [String] = [], unknown: [String] = []
+            cluster: String? = nil, notRead: [String] = [], unknown: [String] = [], vault: VaultFolders? = nil
         ) {
             self.files = files
             self.objects = objects
@@ -53,12 +68,14 @@ public struct Report: Sendable {
             self.cluster = cluster
             self.notRead = notRead
             self.unknown = unknown
+            self.vault = vault
         }
 
-        /// `Input: FILES — N objects; audit: LOGS (M requests)`, then what could not be read
-        /// and what that leaves unknown.
+        /// `Input: FILES — N objects; Vault: DIRS (R roles, P policies); audit: LOGS (M
+        /// requests)`, then what could not be read and what that leaves unknown.
         public var summary: String {
             "Input: \(cluster.map { "the cluster of \($0)" } ?? files.joined(separator: ", ")) — \(objects) objects"
+                + (vault.map { "; Vault: \($0.folders.joined(separator: ", ")) (\($0.roles) roles, \($0.policies) policies)" } ?? "")
                 + (auditLogs.isEmpty ? "" : "; audit: \(auditLogs.joined(separator: ", ")) (\(auditRequests ?? 0) requests)")
                 + (notRead.isEmpty ? "" : "; not read from the cluster (findings resting on it may be missing): \(notRead.joined(separator: "; "))")
                 + (unknown.isEmpty ? "" : "; " + unknown.joined(separator: "; "))
@@ -85,7 +102,16 @@ public struct Report: Sendable {
         }
     }
 
+    /// Rules that could not check what the input points at, and why.
+    public struct NotChecked: Hashable, Sendable {
+        public var ruleIDs: [String]
+        public var reason: String
+    }
+
     public var findings: [Finding]
+    /// Rules whose input is missing although the manifests point at it (Vault stores without
+    /// `--vault`): their silence is not a clean bill.
+    public var notChecked: [NotChecked]
     /// Findings left out by the baseline (`--ignore`).
     public var ignored: [Finding]
     /// Baseline lines that leave out no finding: stale, or a typo.
@@ -148,6 +174,7 @@ public struct Report: Sendable {
         self.findings = all.filter { !isIgnored($0) && !notNews($0) }
         self.ignored = all.filter(isIgnored)
         self.rules = rules
+        self.notChecked = Self.notChecked(rules: rules, context: context)
         self.inputSummary = input?.summary ?? inputSummary
         self.input = input
         self.builtinPolicy = builtinPolicy
@@ -159,6 +186,17 @@ public struct Report: Sendable {
         }
         self.principals = everyone.filter { !onlyBuiltIn($0) }
         self.builtInPrincipals = everyone.filter(onlyBuiltIn).map(\.name).sorted()
+    }
+
+    /// The rules of `rules` that read Vault when the input holds no Vault roles or policies
+    /// but its manifests use Vault.
+    static func notChecked(rules: [FindingRule], context: ReportContext) -> [NotChecked] {
+        let vaultRules = rules.filter { $0.inputs.contains(.vault) }.map(\.id)
+        guard !vaultRules.isEmpty, context.graph.external.vault.isEmpty else { return [] }
+        let users = context.vaultUsers()
+        guard let first = users.first else { return [] }
+        let who = users.count == 1 ? "\(first) uses" : "\(first) and \(users.count - 1) more use"
+        return [NotChecked(ruleIDs: vaultRules, reason: "\(who) Vault, but the input holds no Vault roles or policies (give --vault DIR)")]
     }
 
     /// The severities from the most severe down, the order every format lists them in.

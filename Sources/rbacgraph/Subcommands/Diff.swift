@@ -14,7 +14,7 @@ extension RBACGraphCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "diff",
-            abstract: "What a change does to access: access gained and lost per identity with the object changes behind it, paths to cluster-admin and findings introduced and resolved.",
+            abstract: "What a change does to access: access gained and lost per identity with the object changes behind it, readers of secrets, privilege paths and findings introduced and resolved.",
             discussion: """
                 Both sides are loaded with the same options and built-in policy. The diff is the \
                 authorizer's: a request is listed exactly when the base and the head answer it \
@@ -47,7 +47,7 @@ extension RBACGraphCommand {
         var format: OutputFormat { outputOptions.format }
 
         @Option(help: ArgumentHelp(
-            "Exit 2 when the change hits a gate: gain (any access gained), sensitive (sensitive access gained), path (an identity newly reaches cluster-admin), or a severity (info, low, medium, high, critical: a finding at or above it introduced); repeatable.",
+            "Exit 2 when the change hits a gate: gain (any access gained), sensitive (sensitive access or readers of secrets gained), path (a privilege path to cluster-admin, secrets or an identity gained or made more certain), or a severity (info, low, medium, high, critical: a finding at or above it introduced); repeatable.",
             valueName: "gate"))
         var failOn: [String] = []
 
@@ -95,6 +95,8 @@ extension RBACGraphCommand {
             let baseReport = Report(graph: baseGraph, namespace: namespace)
             let headReport = Report(graph: headGraph, namespace: namespace)
             diff.findings = FindingsDiff(base: baseReport.findings, head: headReport.findings)
+            // Paths to cluster-admin, secrets and identities, and the readers of secrets.
+            diff.compareReach(base: baseReport.context.escalation, head: headReport.context.escalation)
             if let namespace {
                 InputWarnings.namespace(namespace, in: headGraph, quiet: input.quiet)
                 diff.identities = diff.identities.compactMap { change in
@@ -102,6 +104,8 @@ extension RBACGraphCommand {
                     c.scopes = c.scopes.filter { $0.namespace == nil || $0.namespace == namespace }
                     return c.scopes.isEmpty ? nil : c
                 }
+                diff.secretExposure = diff.secretExposure.filter { $0.namespace == nil || $0.namespace == namespace }
+                diff.paths = diff.paths.filter { $0.namespace == nil || $0.namespace == namespace }
             }
             let text: String
             switch format {
@@ -125,9 +129,13 @@ extension RBACGraphCommand {
                 case .sensitive:
                     let n = diff.identities.filter(\.gainsSensitive).count
                     if n > 0 { hits.append("\(n) identit\(n == 1 ? "y gains" : "ies gain") sensitive access") }
+                    let exposed = diff.secretExposure.filter(\.gains).count
+                    if exposed > 0 { hits.append("\(exposed) secret scope\(exposed == 1 ? " gains" : "s gain") readers") }
                 case .path:
                     let n = diff.findings?.pathsGained.count ?? 0
                     if n > 0 { hits.append("\(n) identit\(n == 1 ? "y newly reaches" : "ies newly reach") cluster-admin") }
+                    let opened = diff.paths.filter(\.isGain).count
+                    if opened > 0 { hits.append("\(opened) privilege path\(opened == 1 ? "" : "s") gained or more certain") }
                 case .severity(let threshold):
                     let n = diff.findings?.introduced.filter { $0.severity >= threshold }.count ?? 0
                     if n > 0 { hits.append("\(n) finding\(n == 1 ? "" : "s") at or above \(threshold) introduced") }

@@ -20,12 +20,15 @@ extension RBACGraphCommand {
                 TARGET: cluster-admin (full authority; the default), secret:NS/NAME, secret:NS/*, \
                 sa:NS/NAME, user:NAME, group:NAME, or can:VERB:RESOURCE[:NS[:NAME]] (a request, \
                 RESOURCE as kubectl names a type, RESOURCE/SUBRESOURCE as a rule writes it \
-                (can:create:pods/exec:dev), or a non-resource path).
+                (can:create:pods/exec:dev), or a non-resource path), or vault:MOUNT/PATH (a Vault \
+                path, or a pattern as a policy writes it: vault:secret/data/prod/*; the capability \
+                is --capability, read by default; give --vault DIR, see docs/external-secrets.md).
 
                 Examples:
                   rbacgraph paths --from sa:ci/runner -f cluster.yaml
                   rbacgraph paths --from user:frank --to secret:prod/db-password -f manifests/
                   rbacgraph paths --from group:devs --to can:create:pods/exec:prod --all -f cluster.yaml
+                  rbacgraph paths --from user:alice --to 'vault:secret/data/prod/*' -f cluster.yaml --vault vault/
 
                 The text output lists each path step by step, not a table: there is no -o wide \
                 or --no-headers (escalations and secrets have them).
@@ -45,9 +48,13 @@ extension RBACGraphCommand {
         var from: String
 
         @Option(help: ArgumentHelp(
-            "cluster-admin (default), secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, or can:VERB:RESOURCE[:NS[:NAME]].",
+            "cluster-admin (default), secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], or vault:MOUNT/PATH.",
             valueName: "target"))
         var to = "cluster-admin"
+
+        @Option(help: ArgumentHelp(
+            "For a vault: target, the Vault capability: read (default), list, create, update, patch, delete or sudo.", valueName: "capability"))
+        var capability: String?
 
         @Option(help: "The most steps a path may have.")
         var maxSteps = 8
@@ -61,15 +68,30 @@ extension RBACGraphCommand {
             if PathNode.identity(parsing: from) == nil {
                 throw ValidationError("--from takes user:NAME, group:NAME or sa:NAMESPACE/NAME, not \"\(from)\".")
             }
-            if PathTarget.parse(to) == nil {
+            if to.hasPrefix("vault:") {
+                if vaultTarget == nil {
+                    throw ValidationError("--to vault: takes a Vault path: vault:MOUNT/PATH, e.g. vault:secret/data/prod/db or vault:secret/data/prod/*.")
+                }
+            } else if PathTarget.parse(to) == nil {
                 throw ValidationError(
-                    "--to takes cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME or can:VERB:RESOURCE[:NS[:NAME]], not \"\(to)\".")
+                    "--to takes cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]] or vault:MOUNT/PATH, not \"\(to)\".")
+            } else if capability != nil {
+                throw ValidationError("--capability is for vault: targets only.")
+            }
+            if let capability, VaultCapabilities(name: capability) == nil || capability == "deny" {
+                throw ValidationError("--capability takes a Vault capability: read, list, create, update, patch, delete or sudo, not \"\(capability)\".")
             }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
         }
 
+        /// The Vault target of `--to vault:…`.
+        var vaultTarget: VaultTarget? {
+            VaultTarget.parse(to, capability: capability.flatMap { VaultCapabilities(name: $0) } ?? .read)
+        }
+
         func run() throws {
             let start = PathNode.identity(parsing: from)!
+            if let vault = vaultTarget { return try runVault(start: start, target: vault) }
             let target = PathTarget.parse(to)!
             let loaded = try input.load()
             let graph = loaded.graph

@@ -91,6 +91,11 @@ extension RBACGraphCommand {
             }
         }
 
+        /// The input as arguments (`-f FILE… --vault DIR…`), for the commands the report suggests.
+        var inputArguments: String {
+            (input.filenames.map { "-f \($0)" } + input.vault.map { "--vault \($0)" }).joined(separator: " ")
+        }
+
         func validate() throws {
             if let subject { do { _ = try IdentityPattern(subject) } catch { throw ValidationError(error.message) } }
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
@@ -103,7 +108,7 @@ extension RBACGraphCommand {
             // A baseline that is not there is a mistake in the command: say so before loading,
             // with the command that creates one.
             if let path = ignore, FileSystem.kind(of: path) == .missing {
-                let files = input.filenames.map { "-f \($0)" }.joined(separator: " ")
+                let files = inputArguments
                 Terminal.error("no baseline at \(path); to accept today's findings, create it with: rbacgraph report \(files) --write-baseline \(path)")
                 throw ExitCode(ExitCodes.usage)
             }
@@ -129,7 +134,9 @@ extension RBACGraphCommand {
                 files: input.filenames, objects: loaded.cluster?.read.objects ?? result.statistics.loadedObjects,
                 auditLogs: auditLogs, auditRequests: auditLogs.isEmpty ? nil : events.count,
                 cluster: loaded.cluster.map { "\($0.read.origin) at \($0.read.server)" },
-                notRead: loaded.notRead, unknown: loaded.unknownFacts.map(\.statement))
+                notRead: loaded.notRead, unknown: loaded.unknownFacts.map(\.statement),
+                vault: input.vault.isEmpty ? nil : Report.Input.VaultFolders(
+                    folders: input.vault, roles: graph.external.vault.roles.count, policies: graph.external.vault.policies.count))
             InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let pattern = try subject.map { try IdentityPattern($0) }
             if let pattern, pattern.matches(in: graph).isEmpty, !input.quiet {
@@ -138,9 +145,12 @@ extension RBACGraphCommand {
             let report = Report(
                 graph: graph, namespace: namespace, events: events, ignore: ignoreLines, input: analysed,
                 builtinPolicy: result.builtinPolicy?.summary, subject: pattern, detail: detail)
+            if !input.quiet {
+                for n in report.notChecked { Terminal.warn("not checked: \(n.ruleIDs.joined(separator: ", ")): \(n.reason)") }
+            }
             if let path = writeBaseline {
                 let header = ["rbacgraph baseline: accepted findings, one per line (report --ignore \(path))",
-                              "written by: rbacgraph report " + input.filenames.map { "-f \($0)" }.joined(separator: " ")]
+                              "written by: rbacgraph report " + inputArguments]
                 try OutputFile.write(Array(report.baseline(header: header).utf8), to: path)
                 if !input.quiet {
                     Terminal.writeStderr("wrote \(report.findings.count + report.ignored.count) accepted finding(s) to \(path)\n")

@@ -86,38 +86,5 @@ extension RBACGraphCommand.WhoCan {
         return parts.joined(separator: " ⇒ ")
     }
 
-    static func json(_ r: VaultReader, esc: EscalationGraph) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("identity", .string(r.identity.description)), ("certainty", .string(r.certainty == .yes ? "certain" : "unknown"))]
-        func access(_ a: VaultAccess) -> JSONValue {
-            var v: [(String, JSONValue)] = [
-                ("serviceAccount", .string(a.login.serviceAccount.notation)), ("role", .string(a.login.role.path)),
-                ("policies", .array(a.login.policies.map { .string($0) })),
-            ]
-            if let e = a.decision.entry {
-                v.append(("pattern", .string(e.pattern)))
-                v.append(("capabilities", .array(e.capabilities.names.map { .string($0) })))
-                v.append(("grantedBy", .array(e.grants.map { g in
-                    .object([("policy", .string(g.policy)), ("source", g.rule.source.map { .string($0.description) } ?? .null)])
-                })))
-            }
-            if !a.unresolved.isEmpty {
-                v.append(("unresolved", .array(a.unresolved.map { .object([("policy", .string($0.policy)), ("path", .string($0.rule.path)), ("reason", .string($0.reason))]) })))
-            }
-            if !a.missingPolicies.isEmpty { v.append(("missingPolicies", .array(a.missingPolicies.map { .string($0) }))) }
-            return .object(v)
-        }
-        switch r.route {
-        case .login(let a):
-            pairs.append(("route", .string("login")))
-            pairs.append(("vault", access(a)))
-        case .store(let store, let ns, let kind, let a):
-            pairs.append(("route", .string("store")))
-            pairs.append(("store", .string(store.targetName)))
-            pairs.append(("create", .object([("kind", .string(kind.rawValue)), ("namespace", .string(ns))])))
-            if let g = r.grant { pairs.append(("grant", esc.access.json(g))) }
-            pairs.append(("vault", access(a)))
-        }
-        if let p = r.path { pairs.append(("path", esc.json(p))) }
-        return .object(pairs)
-    }
+    static func json(_ r: VaultReader, esc: EscalationGraph) -> JSONValue { esc.json(r) }
 }

@@ -81,7 +81,7 @@ extension FindingRule {
     public static let automountUnusedToken = FindingRule(
         id: "automount-unused-token", category: .secretsHygiene, severity: .low,
         title: "API token mounted but no permissions held",
-        rationale: "A pod whose service account holds no permissions still gets a token mounted by default: it only helps an attacker who gets into the pod (discovery, and whatever system:authenticated is granted). The pod's own `automountServiceAccountToken` overrides the ServiceAccount's, in both directions, and a projected `serviceAccountToken` volume mounts a token whatever either says.",
+        rationale: "A pod whose service account holds no permissions still gets a token mounted by default: it only helps an attacker who gets into the pod (discovery, and whatever system:authenticated is granted). The pod's own `automountServiceAccountToken` overrides the ServiceAccount's, in both directions, and a projected `serviceAccountToken` volume mounts a token whatever either says. Pods the Vault Agent injector serves (`vault.hashicorp.com/agent-inject: \"true\"`) log in to Vault with that token and are not reported.",
         remediation: "Set `automountServiceAccountToken: false` on the pod spec (or on the service account, for pods that do not set it) and remove projected serviceAccountToken volumes.",
         triggeringExamples: [
             """
@@ -163,6 +163,23 @@ extension FindingRule {
             roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
             subjects: [{kind: ServiceAccount, name: web}]
             """,
+            // The Vault Agent injector's sidecar logs in to Vault with the pod's token.
+            """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: web, namespace: prod}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: prod}
+            spec:
+              template:
+                metadata:
+                  annotations: {vault.hashicorp.com/agent-inject: "true", vault.hashicorp.com/role: web}
+                spec:
+                  serviceAccountName: web
+                  containers: [{name: app, image: web}]
+            """,
             // Permissions granted in another namespace count too.
             """
             apiVersion: v1
@@ -192,7 +209,9 @@ extension FindingRule {
             for w in g.workloads {
                 let name = ServiceAccountName(namespace: w.namespace, name: w.template.serviceAccountName)
                 used.insert(name)
-                guard w.template.mountsToken(serviceAccount: ctx.serviceAccount(name.namespace, name.name)) else { continue }
+                guard w.template.mountsToken(serviceAccount: ctx.serviceAccount(name.namespace, name.name)),
+                    !w.template.isVaultAgentInjected
+                else { continue }
                 if let i = at[name] { mounting[i].workloads.append(w) } else { at[name] = mounting.count; mounting.append((name, [w])) }
             }
             for (name, workloads) in mounting where !holdsPermissions(name.namespace, name.name) {

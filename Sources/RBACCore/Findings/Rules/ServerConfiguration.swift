@@ -1,5 +1,5 @@
 extension FindingRule {
-    static let encryptionExampleIdentityFirst = """
+    static let encryptionExampleIdentityFirst: Example = """
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
         resources:
@@ -8,7 +8,7 @@ extension FindingRule {
               - identity: {}
               - aesgcm: {keys: [{name: key1, secret: c2VjcmV0IGlzIHNlY3VyZSwgb3IgaXMgaXQ/}]}
         """
-    static let encryptionExampleKMSv2 = """
+    static let encryptionExampleKMSv2: Example = """
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
         resources:
@@ -99,7 +99,7 @@ extension FindingRule {
         return nil
     }
 
-    static let auditPolicySecretsMetadata = """
+    static let auditPolicySecretsMetadata: Example = """
         apiVersion: audit.k8s.io/v1
         kind: Policy
         rules:

@@ -1,0 +1,410 @@
+// Privilege paths that end in Vault: a Kubernetes privilege path (to a service account, or to
+// a permission on External Secrets objects or pods), then the steps on the far side of the
+// cluster edge — an ExternalSecret a store reads for, a SecretStore one points at the
+// namespace's credentials, a pod mounting a SecretProviderClass, the Vault login and the
+// policy path that decides.
+
+/// What a privilege path to Vault ends at: a capability on one Vault path, or on some path
+/// under a pattern written as a policy writes it (`secret/data/prod/*`, `secret/+/prod/db`).
+public struct VaultTarget: Hashable, Sendable, CustomStringConvertible {
+    /// The path or pattern, without `vault:` and without a leading `/`.
+    public var pattern: String
+    /// The capability asked for (`read` unless said otherwise).
+    public var capability: VaultCapabilities
+
+    public init(pattern: String, capability: VaultCapabilities = .read) {
+        var p = Substring(pattern)
+        while p.first == "/" { p = p.dropFirst() }
+        self.pattern = String(p)
+        self.capability = capability
+    }
+
+    /// Parses `vault:MOUNT/PATH` (a trailing `*` and `+` segments are patterns); `nil` for any
+    /// other text or an empty path.
+    public static func parse(_ text: String, capability: VaultCapabilities = .read) -> VaultTarget? {
+        guard text.hasExactPrefix("vault:") else { return nil }
+        let t = VaultTarget(pattern: String(text.dropFirst(6)), capability: capability)
+        return t.pattern.isEmpty ? nil : t
+    }
+
+    /// Whether the target names more than one path.
+    public var isPattern: Bool { pattern.hasSuffix("*") || VaultACL.hasSegmentWildcards(pattern) }
+
+    /// Whether a concrete Vault path is one the target names (as a policy path would match it).
+    public func matches(_ path: String) -> Bool {
+        if !isPattern { return pattern == path }
+        return VaultACL([("target", [VaultPathRule(path: pattern, capabilities: .read)])]).decide(path).entry != nil
+    }
+
+    /// `vault:secret/data/prod/*`, with the capability when it is not `read`.
+    public var description: String { "vault:\(pattern)" + (capability == .read ? "" : " (\(capability))") }
+
+    /// Concrete paths that stand for the pattern against an ACL: the pattern's own prefix
+    /// (and one path below it), and each policy path that falls under the pattern, so that a
+    /// `deny` on a subpath or a grant deeper down decides as it would for a real request.
+    /// - Parameter named: Vault paths the input names (ExternalSecrets, annotations, classes),
+    ///   tried first so that an answer shows a path people know.
+    func witnesses(against acl: VaultACL, unresolved: [VaultLogin.Unresolved], named: [String] = []) -> [String] {
+        guard isPattern else { return [pattern] }
+        func concrete(_ p: String) -> String {
+            var s = p
+            if s.hasSuffix("*") { s.removeLast() }
+            return s.split(separator: "/", omittingEmptySubsequences: false).map { $0 == "+" ? "x" : String($0) }.joined(separator: "/")
+        }
+        let base = concrete(pattern)
+        var out: [String] = named + [base, base.hasSuffix("/") || base.isEmpty ? base + "x" : base + "/x", base + "x"]
+        for p in acl.patterns + unresolved.map(\.rule.path) {
+            let c = concrete(p)
+            out.append(c)
+            if p.hasSuffix("*") { out.append(c.hasSuffix("/") ? c + "x" : c + "x") }
+        }
+        var seen = Set<String>()
+        return out.filter { matches($0) && seen.insert($0).inserted }
+    }
+}
+
+extension VaultLogin {
+    /// The login's answer for a target: for a pattern, the first concrete path under it the
+    /// login may use (else one it might), `nil` when it may use none.
+    /// - Parameter named: Vault paths the input names, tried first.
+    public func reach(_ target: VaultTarget, named: [String] = []) -> (path: String, access: VaultAccess, verdict: VaultMatch)? {
+        var maybe: (String, VaultAccess, VaultMatch)? = nil
+        for w in target.witnesses(against: acl, unresolved: unresolved, named: named) {
+            let a = access(w, list: target.capability == .list)
+            switch a.allows(target.capability) {
+            case .yes: return (w, a, .yes)
+            case .unknown: if maybe == nil { maybe = (w, a, .unknown) }
+            case .no: break
+            }
+        }
+        return maybe
+    }
+}
+
+/// One step of a privilege path beyond the Kubernetes API: through an External Secrets
+/// store, a Secrets Store CSI mount, a Vault login, a Vault policy.
+public struct ExternalStep: Hashable, Sendable {
+    public enum Kind: String, CaseIterable, Hashable, Sendable {
+        /// Creating (or updating) an ExternalSecret in a namespace a store serves: the
+        /// operator reads with the store's login and writes a Secret there.
+        case externalSecretWrite = "externalsecret-write"
+        /// Creating a ClusterExternalSecret: the operator creates ExternalSecrets in the
+        /// namespaces its selectors match, which the creator chooses.
+        case clusterExternalSecretWrite = "clusterexternalsecret-write"
+        /// Creating a SecretStore in a namespace: it may name any service account (or Secret)
+        /// of the namespace as its credentials, and any Vault role.
+        case secretStoreWrite = "secretstore-write"
+        /// A pod mounting a SecretProviderClass: the CSI provider logs in with the pod's
+        /// service account and the class's role, and mounts the objects the class names.
+        case csiMount = "csi-mount"
+        /// A store logs in to Vault with its role, as the service account its credentials name.
+        case storeLogin = "store-login"
+        /// A service account logs in to Vault with a Kubernetes auth role that binds it.
+        case vaultLogin = "vault-login"
+        /// The token's policies decide: the policy path that allows the capability.
+        case vaultPolicy = "vault-policy"
+    }
+
+    public var kind: Kind
+    /// What the step reaches, for people: `SecretStore prod/vault-backend`,
+    /// `Vault auth/kubernetes/role/web as sa:prod/web`, `vault:secret/data/prod/db`.
+    public var to: String
+    /// The namespace it works in, if any.
+    public var namespace: String?
+    /// Why it holds.
+    public var why: String
+    /// Where the facts behind it are written (`file:line` and what they say).
+    public var evidence: [String]
+    /// For a write step held directly by the path's start: the RBAC grant.
+    public var grant: Grant?
+    /// `nil` when the step follows from the input; otherwise what must hold (observed `nil`:
+    /// the input does not tell).
+    public var condition: PathCondition?
+
+    public init(kind: Kind, to: String, namespace: String? = nil, why: String, evidence: [String] = [], grant: Grant? = nil, condition: PathCondition? = nil) {
+        self.kind = kind
+        self.to = to
+        self.namespace = namespace
+        self.why = why
+        self.evidence = evidence
+        self.grant = grant
+        self.condition = condition
+    }
+}
+
+/// A privilege path that ends in Vault: the Kubernetes part (a path of the escalation graph,
+/// possibly of no step), then the external steps.
+public struct VaultPath: Sendable {
+    /// The Kubernetes part, to the service account or the permission the route needs.
+    public var kubernetes: PrivilegePath
+    /// The steps beyond the API server, the last one the policy path.
+    public var external: [ExternalStep]
+    /// The concrete Vault path reached (a target pattern's witness).
+    public var vaultPath: String
+    /// The Vault answer behind the last step.
+    public var access: VaultAccess
+
+    /// Every step counted.
+    public var stepCount: Int { kubernetes.steps.count + external.count }
+
+    /// Ranking, as for Kubernetes paths: conditions the input does not show true, then steps.
+    public var cost: Int { kubernetes.cost + external.reduce(0) { $0 + EscalationGraph.cost(condition: $1.condition) } }
+
+    /// The least certain of the Kubernetes part and the external steps.
+    public var certainty: PathCertainty {
+        var worst = kubernetes.certainty
+        for s in external {
+            guard let c = s.condition else { continue }
+            worst = max(worst, c.observed == true ? .shownTrue : c.observed == false ? .shownFalse : .notShown)
+        }
+        return worst
+    }
+
+    /// `certain`, or `conditional: N not shown, M shown true`.
+    public var certaintyLabel: String {
+        var shownTrue = 0, notShown = 0, shownFalse = 0
+        for c in kubernetes.steps.compactMap(\.condition) + external.compactMap(\.condition) {
+            switch c.observed {
+            case true: shownTrue += 1
+            case false: shownFalse += 1
+            case nil: notShown += 1
+            }
+        }
+        if shownTrue + notShown + shownFalse == 0 { return "certain" }
+        var parts: [String] = []
+        if shownFalse > 0 { parts.append("\(shownFalse) shown false") }
+        if notShown > 0 { parts.append("\(notShown) not shown") }
+        if shownTrue > 0 { parts.append("\(shownTrue) shown true") }
+        return (shownFalse > 0 ? "ruled out: " : "conditional: ") + parts.joined(separator: ", ")
+    }
+}
+
+/// A way to a Vault target that does not depend on where one starts: what Kubernetes must
+/// give (a service account, or permissions), and the external steps after it.
+struct VaultRoute {
+    /// The first target the Kubernetes part must reach.
+    var target: PathTarget
+    /// A permission the node reaching `target` must hold too (a SecretStore is of use only
+    /// with an ExternalSecret that reads through it).
+    var alsoNeeds: Request?
+    var external: [ExternalStep]
+    var vaultPath: String
+    var access: VaultAccess
+}
+
+extension EscalationGraph {
+    /// The policy step: which policy path of which policy allows the capability, or what is
+    /// unknown about it.
+    func policyStep(_ a: VaultAccess, path: String, capability: VaultCapabilities, verdict: VaultMatch) -> ExternalStep {
+        var evidence: [String] = []
+        var why: String
+        if let e = a.decision.entry, a.decision.allows(capability) {
+            why = "path \"\(e.pattern)\" {\(e.capabilities)} decides \(path)"
+            if e.isConditional { why += " (with parameter or wrapping limits)" }
+            evidence = e.grants.map { g in "policy \(g.policy)" + (g.rule.source.map { " at \($0)" } ?? "") }
+        } else {
+            why = "no policy path of the input allows \(capability) on \(path)"
+        }
+        var unknown: [String] = []
+        if a.login.admitted == .unknown { unknown.append("the role admits \(a.login.serviceAccount.notation)'s namespace only by its selector, and the input has no labels for it") }
+        for u in a.unresolved { unknown.append("\"\(u.rule.path)\" of policy \(u.policy) may match: \(u.reason)") }
+        if !a.missingPolicies.isEmpty { unknown.append("policies not in --vault: \(a.missingPolicies.joined(separator: ", "))") }
+        let condition = verdict == .yes ? nil : PathCondition(unknown.isEmpty ? "Vault allows \(capability) on \(path)" : unknown.joined(separator: "; "), observed: nil)
+        return ExternalStep(kind: .vaultPolicy, to: "vault:\(path)", why: why, evidence: evidence, condition: condition)
+    }
+
+    func roleEvidence(_ role: VaultRole) -> String {
+        var s = "\(role.path): bound_service_account_names [\(role.boundNames.joined(separator: ","))], bound_service_account_namespaces [\(role.boundNamespaces.joined(separator: ","))]"
+        if role.namespaceSelector != nil { s += ", a namespace selector" }
+        s += ", policies [\(role.tokenPolicies.joined(separator: ","))]"
+        if let src = role.source { s += " at \(src)" }
+        return s
+    }
+
+    static func location(_ s: SourceLocation?) -> String { s.map { " at \($0)" } ?? "" }
+
+    /// Every route to `target`: service accounts logging in themselves, stores read for by an
+    /// ExternalSecret (created, updated, or made by a ClusterExternalSecret), SecretStores one
+    /// may create, and SecretProviderClasses a pod may mount.
+    func vaultRoutes(to target: VaultTarget) -> [VaultRoute] {
+        let ext = access.external
+        var routes: [VaultRoute] = []
+        let cap = target.capability
+        let named = target.isPattern ? externalSecretPaths().map(\.target).filter { $0.hasPrefix("vault:") }.map { String($0.dropFirst(6)) } : []
+        // 1. A service account logs in itself (with its token: by any step that becomes it).
+        for sa in vaultCandidates() {
+            for login in ext.vault.logins(for: sa, namespaceLabels: namespaceLabels(sa.namespace)) {
+                guard let r = login.reach(target, named: named) else { continue }
+                let loginStep = ExternalStep(
+                    kind: .vaultLogin, to: "Vault \(login.role.path) as \(sa.notation)",
+                    why: "\(sa.notation) logs in with its token; the role binds it", evidence: [roleEvidence(login.role)],
+                    condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(sa.namespace)", observed: nil))
+                routes.append(VaultRoute(
+                    target: .identity(.serviceAccount(namespace: sa.namespace, name: sa.name)), external: [loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)],
+                    vaultPath: r.path, access: r.access))
+            }
+        }
+        let reads = cap.isSubset(of: [.read, .list])
+        let namespaces = knownNamespaces()
+        // 2. Stores: an ExternalSecret in a namespace a store serves reads with its login.
+        if reads {
+            for store in ext.stores where store.provider == "vault" {
+                for ns in namespaces {
+                    let serves = store.serves(namespace: ns, labels: namespaceLabels(ns))
+                    guard serves != .no, let login = storeLogin(store, from: ns), let r = login.reach(target, named: named) else { continue }
+                    let storeName = "\(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
+                    let storeStep = ExternalStep(
+                        kind: .storeLogin, to: "Vault \(login.role.path) as \(login.serviceAccount.notation)",
+                        why: "\(storeName) logs in with role \(login.role.name) as \(login.serviceAccount.notation)"
+                            + (store.isReferent ? " (a reference without a namespace: the ExternalSecret's own)" : ""),
+                        evidence: ["\(storeName)\(Self.location(store.source))", roleEvidence(login.role)],
+                        condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(login.serviceAccount.namespace)", observed: nil))
+                    let policy = policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)
+                    let serveCondition = serves == .yes ? nil : PathCondition("\(storeName)'s conditions admit namespace \(ns)", observed: nil)
+                    let target = "what it reads into a Secret of \(ns)"
+                    func write(_ verb: String, existing: Bool) -> ExternalStep {
+                        var why = "\(verb) an ExternalSecret in \(ns) naming \(storeName): the operator reads with the store's login and writes \(target)"
+                        var condition = serveCondition
+                        if existing {
+                            let there = ext.externalSecrets.filter { $0.kind == .externalSecret && ($0.namespace ?? "").isExactly(ns) }
+                            why = "update an ExternalSecret of \(ns) to read through \(storeName): the operator writes \(target)"
+                            if there.isEmpty { condition = PathCondition("an ExternalSecret exists in \(ns)", observed: nil) }
+                            else { why += " (\(there.map { "ExternalSecret \(ns)/\($0.name) → Secret \($0.secretName ?? $0.name)" }.joined(separator: ", ")))" }
+                        }
+                        return ExternalStep(kind: .externalSecretWrite, to: storeName, namespace: ns, why: why, condition: condition)
+                    }
+                    for verb in ["create", "update"] {
+                        let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
+                        routes.append(VaultRoute(
+                            target: .permission(request), external: [write(verb, existing: verb == "update"), storeStep, policy], vaultPath: r.path, access: r.access))
+                    }
+                    // A ClusterExternalSecret makes the ExternalSecret in the namespaces it selects.
+                    let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
+                    let cesStep = ExternalStep(
+                        kind: .clusterExternalSecretWrite, to: "ExternalSecret in \(ns)", namespace: ns,
+                        why: "create a ClusterExternalSecret whose namespaces (or namespaceSelectors) select \(ns): the operator creates its ExternalSecret there")
+                    routes.append(VaultRoute(target: .permission(ces), external: [cesStep, write("the operator creates", existing: false), storeStep, policy], vaultPath: r.path, access: r.access))
+                }
+            }
+            // 3. A SecretStore of one's own in a namespace: any service account of it, any role.
+            let eso = !ext.stores.isEmpty || !ext.externalSecrets.isEmpty
+            for sa in vaultCandidates() {
+                for login in ext.vault.logins(for: sa, namespaceLabels: namespaceLabels(sa.namespace)) {
+                    guard let r = login.reach(target, named: named) else { continue }
+                    let ns = sa.namespace
+                    let step = ExternalStep(
+                        kind: .secretStoreWrite, to: "SecretStore in \(ns) as \(sa.notation)", namespace: ns,
+                        why: "create a SecretStore in \(ns) whose Vault auth names role \(login.role.name) and serviceAccountRef \(sa.name), and an ExternalSecret reading through it",
+                        condition: PathCondition("the External Secrets Operator runs and may request tokens of \(ns)'s service accounts", observed: eso ? true : nil))
+                    let loginStep = ExternalStep(
+                        kind: .storeLogin, to: "Vault \(login.role.path) as \(sa.notation)", why: "the store logs in with role \(login.role.name) as \(sa.notation)",
+                        evidence: [roleEvidence(login.role)],
+                        condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(ns)", observed: nil))
+                    let create = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: ns))
+                    let es = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
+                    routes.append(VaultRoute(
+                        target: .permission(create), alsoNeeds: es, external: [step, loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)],
+                        vaultPath: r.path, access: r.access))
+                }
+            }
+        }
+        // 4. A pod mounting a SecretProviderClass of its namespace gets the objects it names.
+        if reads {
+            for spc in ext.providerClasses where spc.provider == "vault" {
+                guard let roleName = spc.vaultRole, let role = ext.vault.role(mount: spc.vaultAuthMount ?? "kubernetes", name: roleName) else { continue }
+                let objects = spc.objects.filter { target.matches($0) }
+                if objects.isEmpty { continue }
+                for sa in vaultCandidates() where sa.namespace.isExactly(spc.namespace) {
+                    let admitted = role.admits(sa, namespaceLabels: namespaceLabels(sa.namespace))
+                    guard admitted != .no else { continue }
+                    let login = ext.vault.login(sa, with: role, admitted: admitted)
+                    for o in objects {
+                        let a = login.access(o, list: cap == .list)
+                        let verdict = a.allows(cap)
+                        guard verdict != .no else { continue }
+                        let step = ExternalStep(
+                            kind: .csiMount, to: "Vault \(role.path) as \(sa.notation)", namespace: spc.namespace,
+                            why: "a pod running as \(sa.notation) mounts SecretProviderClass \(spc.namespace)/\(spc.name): the provider logs in with role \(role.name) and reads \(o)",
+                            evidence: ["SecretProviderClass \(spc.namespace)/\(spc.name)\(Self.location(spc.source))", roleEvidence(role)],
+                            condition: admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(sa.namespace)", observed: nil))
+                        let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: spc.namespace))
+                        routes.append(VaultRoute(
+                            target: .permission(request), external: [step, policyStep(a, path: o, capability: cap, verdict: verdict)], vaultPath: o, access: a))
+                    }
+                }
+            }
+        }
+        return routes
+    }
+
+    /// Privilege paths from `start` to a Vault target: the cheapest (fewest conditions the
+    /// input does not show, then fewest steps), or with `all` the cheapest of every route,
+    /// best first (at most `limit`). The Kubernetes part has at most `maxSteps` steps.
+    ///
+    /// Build the graph including `start` when the input may not hold it (``PathFinder``).
+    public func vaultPaths(from start: PathNode, to target: VaultTarget, maxSteps: Int = 8, all: Bool = false, limit: Int = 100) -> [VaultPath] {
+        guard let startID = index(of: start) else { return [] }
+        var found: [(order: Int, path: VaultPath)] = []
+        var seen = Set<String>()
+        for (order, route) in vaultRoutes(to: target).enumerated() {
+            let key = "\(route.target)|\(route.external.map { "\($0.kind.rawValue)>\($0.to)" }.joined(separator: "|"))"
+            guard seen.insert(key).inserted else { continue }
+            guard var p = paths(from: start, to: route.target, maxSteps: maxSteps).first else { continue }
+            if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
+            var external = route.external
+            // A write held directly: the grant behind it.
+            if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
+                external[0].grant = access.authorize(id, request).grant
+            }
+            p.start = startID
+            found.append((order, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access)))
+        }
+        found.sort { x, y in
+            let a = x.path, b = y.path
+            if a.cost != b.cost { return a.cost < b.cost }
+            if a.stepCount != b.stepCount { return a.stepCount < b.stepCount }
+            return x.order < y.order
+        }
+        return found.prefix(all ? limit : 1).map(\.path)
+    }
+}
+
+extension VaultACL {
+    /// Every pattern of the ACL as written (exact paths, prefixes with their `*`, `+` patterns).
+    var patterns: [String] { exact.values.map(\.pattern) + prefix.values.map(\.pattern) + segmented.values.map(\.pattern) }
+}
+
+extension EscalationGraph {
+    /// A path to Vault as JSON: the shape of a path of `rbacgraph paths -o json`, its
+    /// external steps after the Kubernetes ones, and `vault` (the path reached, the role,
+    /// the token's policies).
+    public func json(_ path: VaultPath) -> JSONValue {
+        var steps: [JSONValue] = path.kubernetes.steps.map(json)
+        var previous = nodes[path.kubernetes.end].description
+        for s in path.external {
+            var pairs: [(String, JSONValue)] = [
+                ("kind", .string(s.kind.rawValue)), ("from", .string(previous)), ("to", .string(s.to)), ("description", .string(s.why)),
+            ]
+            if let ns = s.namespace { pairs.append(("namespace", .string(ns))) }
+            if !s.evidence.isEmpty { pairs.append(("evidence", .array(s.evidence.map { .string($0) }))) }
+            if let g = s.grant { pairs.append(("grant", access.json(g))) }
+            if let c = s.condition {
+                pairs.append(("condition", .object([("text", .string(c.text)), ("observed", c.observed.map { .bool($0) } ?? .null)])))
+            }
+            steps.append(.object(pairs))
+            previous = s.to
+        }
+        let l = path.access.login
+        return .object([
+            ("from", .string(nodes[path.kubernetes.start].description)),
+            ("to", .string("vault:\(path.vaultPath)")),
+            ("certain", .bool(path.certainty == .certain)),
+            ("certainty", .string(path.certainty.id)),
+            ("vault", .object([
+                ("path", .string(path.vaultPath)), ("role", .string(l.role.path)), ("serviceAccount", .string(l.serviceAccount.notation)),
+                ("policies", .array(l.policies.map { .string($0) })),
+            ])),
+            ("steps", .array(steps)),
+        ])
+    }
+}

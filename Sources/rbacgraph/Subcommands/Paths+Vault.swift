@@ -1,0 +1,88 @@
+import ArgumentParser
+import RBACCore
+import RBACGraphviz
+
+/// `paths --to vault:…`: privilege paths that end in Vault (docs/external-secrets.md).
+extension RBACGraphCommand.Paths {
+    func runVault(start: PathNode, target: VaultTarget) throws {
+        let loaded = try input.load()
+        let graph = loaded.graph
+        if graph.external.vault.isEmpty && !input.quiet {
+            Terminal.warn("no Vault roles or policies in the input: give --vault DIR (docs/external-secrets.md)")
+        }
+        InputWarnings.identity(start, in: graph, quiet: input.quiet)
+        let esc = PathFinder(graph).graph(including: [start])
+        let found = esc.vaultPaths(from: start, to: target, maxSteps: maxSteps, all: all)
+        if output.isPicture {
+            try output.write(GraphView.vaultPaths(found, in: esc, title: "Paths from \(start) to \(target)"), to: outputFile, quiet: input.quiet)
+        } else {
+            try outputOptions.redirectText()
+            switch output {
+            case .table:
+                let printer = PathPrinter(esc)
+                if found.isEmpty {
+                    print("No path from \(start) to \(target) in at most \(maxSteps) Kubernetes step\(maxSteps == 1 ? "" : "s").")
+                }
+                for (k, p) in found.enumerated() {
+                    if k > 0 { print() }
+                    let title = found.count == 1 && !all
+                        ? "Shortest path from \(start) to \(target)"
+                        : "Path \(k + 1) of \(found.count) from \(start) to \(target)"
+                    print(printer.vaultBlock(p, title: title), terminator: "")
+                }
+                if let footer = loaded.notReadLines(heading: found.isEmpty ? "not read from the cluster (a path may exist)" : "not read from the cluster (a shorter path may exist)") {
+                    print(footer)
+                }
+            default:
+                var pairs: [(String, JSONValue)] = [
+                    ("from", .string(start.description)), ("to", .string(to)),
+                    ("capability", .string(target.capability.description)), ("maxSteps", .number(Double(maxSteps))),
+                ]
+                if all { pairs.append(("all", .bool(true))) }
+                pairs.append(("paths", .array(found.map { esc.json($0) })))
+                output.emit(.object(pairs + loaded.notReadFields))
+            }
+        }
+        try loaded.exitIfIncomplete(yes: !found.isEmpty && !all)
+        if found.isEmpty { throw ExitCode(ExitCodes.no) }
+    }
+}
+
+extension PathPrinter {
+    /// A path to Vault in full: its Kubernetes steps as ``block(_:title:)`` prints them, then
+    /// the external steps, numbered on, each with its evidence and condition.
+    func vaultBlock(_ p: VaultPath, title: String) -> String {
+        var out = paint(title, "1") + ": \(p.stepCount) step\(p.stepCount == 1 ? "" : "s"), "
+        switch p.certainty {
+        case .certain: out += paint(p.certaintyLabel, "1;31")
+        case .shownTrue, .notShown: out += paint(p.certaintyLabel, "33")
+        case .shownFalse: out += paint(p.certaintyLabel, "32")
+        }
+        out += "\n   " + paint(name(p.kubernetes.start), "1") + "\n"
+        if !p.kubernetes.steps.isEmpty {
+            // The Kubernetes steps, as `paths` prints them (less its title and start lines).
+            out += block(p.kubernetes, title: "").split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).joined(separator: "\n")
+        }
+        let numberWidth = String(p.stepCount).count
+        let kindWidth = p.external.map { $0.kind.rawValue.count + ($0.condition == nil ? 0 : 1) }.max() ?? 0
+        let indent = String(repeating: " ", count: 3 + numberWidth + 2 + 2)
+        for (k, s) in p.external.enumerated() {
+            let n = String(p.kubernetes.steps.count + k + 1)
+            let kind = s.kind.rawValue + (s.condition == nil ? "" : "?")
+            var line = "   " + String(repeating: " ", count: numberWidth - n.count) + paint(n, "2") + "  "
+            line += paint(kind, s.condition == nil ? "1;35" : "1;33") + String(repeating: " ", count: kindWidth - kind.count)
+            if let ns = s.namespace { line += "  in \(ns)" }
+            out += line + "  → " + s.to + "\n"
+            out += indent + paint("why", "2") + "   " + s.why + "\n"
+            if let g = s.grant {
+                let rule = esc.access.roles[g.role].rules[g.ruleIndex].summary
+                out += indent + paint("grant", "2") + " \(esc.access.bindings[g.binding].displayName) → \(esc.access.roles[g.role].displayName) rule \(g.ruleIndex) [\(rule)]\n"
+                let sources = [esc.access.bindings[g.binding].source, esc.access.roles[g.role].source].compactMap(Self.location)
+                if !sources.isEmpty { out += indent + "      " + paint(sources.joined(separator: " → "), "2") + "\n" }
+            }
+            for e in s.evidence { out += indent + paint("from", "2") + "  " + e + "\n" }
+            if let c = s.condition { out += indent + paint("if", "33") + "    \(c.text): " + paintObservation(c) + "\n" }
+        }
+        return out
+    }
+}

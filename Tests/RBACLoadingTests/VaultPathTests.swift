@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+import RBACCore
+import RBACLoading
+
+/// Privilege paths that end in Vault (`paths --to vault:…`), on the world of
+/// ``ExternalWorldTests`` (the projects' documented examples) and a few more people: each route
+/// of the issue, and the near misses that must find nothing.
+@Suite struct VaultPathTests {
+    static let more = """
+
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: team-a}
+        ---
+        # dave creates ClusterExternalSecrets (cluster-scoped): he chooses their namespaces.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: ces-author}
+        rules:
+        - apiGroups: [external-secrets.io]
+          resources: [clusterexternalsecrets]
+          verbs: [create]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: ces-author}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ces-author}
+        subjects: [{kind: User, name: dave, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        # erin writes SecretStores and ExternalSecrets in prod; frank only SecretStores.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: store-author, namespace: prod}
+        rules:
+        - apiGroups: [external-secrets.io]
+          resources: [secretstores, externalsecrets]
+          verbs: [create]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: store-author, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: store-author}
+        subjects: [{kind: User, name: erin, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: store-only, namespace: prod}
+        rules:
+        - apiGroups: [external-secrets.io]
+          resources: [secretstores]
+          verbs: [create]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: store-only, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: store-only}
+        subjects: [{kind: User, name: frank, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        # gus may only update ExternalSecrets in prod: he needs one to exist.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: es-updater, namespace: prod}
+        rules:
+        - apiGroups: [external-secrets.io]
+          resources: [externalsecrets]
+          verbs: [update]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: es-updater, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: es-updater}
+        subjects: [{kind: User, name: gus, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        # The CSI driver's Vault provider page: a class mounting one path with role web.
+        apiVersion: secrets-store.csi.x-k8s.io/v1
+        kind: SecretProviderClass
+        metadata: {name: vault-database, namespace: prod}
+        spec:
+          provider: vault
+          parameters:
+            roleName: web
+            objects: |
+              - objectName: db-password
+                secretPath: secret/data/prod/db-pass
+                secretKey: password
+        """
+
+    static func world() throws -> EscalationGraph {
+        var cluster = try ManifestLoader().load(yaml: ExternalWorldTests.manifests + more, name: "world.yaml").cluster
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-vault-paths-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (path, text) in ExternalWorldTests.vault {
+            let url = dir.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let loaded = try VaultLoader().load(folders: [dir.path])
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
+        cluster.external.vault = loaded.inventory
+        return PathFinder(AccessGraph(cluster)).graph(including: [.user("dave"), .user("erin"), .user("frank"), .user("gus"), .user("nobody")])
+    }
+
+    static func kinds(_ p: VaultPath, in esc: EscalationGraph) -> [String] {
+        p.kubernetes.steps.map(\.kind.rawValue) + p.external.map(\.kind.rawValue)
+    }
+
+    /// Each route of the issue, as the shortest path of someone who has it.
+    @Test(arguments: [
+        // Become a service account (pod-create, run-as…), then its Vault login.
+        ("user:alice", "vault:secret/data/prod/db", ["pod-create", "run-as", "each-service-account", "vault-login", "vault-policy"]),
+        // Create an ExternalSecret in a namespace the store serves.
+        ("user:bob", "vault:secret/data/shared/db", ["externalsecret-write", "store-login", "vault-policy"]),
+        // Create a ClusterExternalSecret: its ExternalSecret in team-a, which the ClusterSecretStore serves.
+        ("user:dave", "vault:secret/data/shared/db", ["clusterexternalsecret-write", "externalsecret-write", "store-login", "vault-policy"]),
+        // Create a SecretStore of one's own naming a service account of the namespace.
+        ("user:erin", "vault:secret/data/prod/db", ["secretstore-write", "store-login", "vault-policy"]),
+        // A pattern target: some path under it.
+        ("user:bob", "vault:secret/data/shared/*", ["externalsecret-write", "store-login", "vault-policy"]),
+    ])
+    func routes(from: String, to: String, kinds: [String]) throws {
+        let esc = try Self.world()
+        let paths = esc.vaultPaths(from: PathNode.identity(parsing: from)!, to: VaultTarget.parse(to)!)
+        try #require(paths.count == 1)
+        #expect(Self.kinds(paths[0], in: esc) == kinds)
+        #expect(paths[0].external.last.map { $0.condition == nil && !$0.evidence.isEmpty } == true, "the policy step names its policy file")
+    }
+
+    @Test func theVaultLoginNamesTheRoleAndThePolicyFile() throws {
+        let esc = try Self.world()
+        let p = try #require(esc.vaultPaths(from: .user("alice"), to: VaultTarget.parse("vault:secret/data/prod/db")!).first)
+        #expect(p.certainty == .certain)
+        #expect(p.access.login.role.path == "auth/kubernetes/role/web")
+        #expect(p.external[0].to == "Vault auth/kubernetes/role/web as sa:prod/web")
+        #expect(p.external[1].why == "path \"secret/data/prod/*\" {read} decides secret/data/prod/db")
+        #expect(p.external[1].evidence.first?.hasPrefix("policy web at ") == true)
+    }
+
+    /// A direct write carries its RBAC grant; the SecretStore route rests on the operator,
+    /// which the input shows (it holds stores).
+    @Test func directWritesShowTheirGrant() throws {
+        let esc = try Self.world()
+        let bob = try #require(esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:secret/data/shared/db")!).first)
+        let grant = try #require(bob.external[0].grant)
+        #expect(esc.access.bindings[grant.binding].name == "eso-author")
+        let erin = try #require(esc.vaultPaths(from: .user("erin"), to: VaultTarget.parse("vault:secret/data/prod/db")!).first)
+        #expect(erin.external[0].condition?.observed == true)
+        #expect(erin.certainty == .shownTrue)
+    }
+
+    /// With `all`, every route. gus may update an ExternalSecret of prod, if one exists (this
+    /// world holds none: a condition not shown); bob, who may only create them, has no such route.
+    @Test func allListsEveryRoute() throws {
+        let esc = try Self.world()
+        let paths = esc.vaultPaths(from: .user("alice"), to: VaultTarget.parse("vault:secret/data/prod/db-pass")!, all: true)
+        let first = paths.map { Self.kinds($0, in: esc).first ?? "" }
+        // Mounting the class is shorter than becoming the service account.
+        #expect(first.first == "csi-mount")
+        #expect(first.contains("pod-create"))
+        let bob = esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:secret/data/shared/db")!, all: true)
+        #expect(!bob.isEmpty && !bob.contains { $0.external[0].why.hasPrefix("update") })
+        let gus = esc.vaultPaths(from: .user("gus"), to: VaultTarget.parse("vault:secret/data/shared/db")!, all: true)
+        let update = try #require(gus.first)
+        #expect(update.external[0].why.hasPrefix("update"))
+        #expect(update.external[0].condition?.text == "an ExternalSecret exists in prod")
+        #expect(update.external[0].condition?.observed == nil)
+        #expect(update.certainty == .notShown)
+    }
+
+    /// Near misses: a deny on the subpath, a pattern no policy reaches, a namespace no store
+    /// serves (carol's dev), a SecretStore without an ExternalSecret to read through it
+    /// (frank), a capability ExternalSecrets do not have, someone with no permission at all.
+    @Test(arguments: [
+        ("user:alice", "vault:secret/data/prod/admin/root", VaultCapabilities.read),
+        ("user:alice", "vault:secret/data/prod/admin/*", .read),
+        ("user:alice", "vault:secret/data/dev/*", .read),
+        ("user:carol", "vault:secret/data/shared/db", .read),
+        ("user:frank", "vault:secret/data/prod/db", .read),
+        ("user:bob", "vault:secret/data/shared/db", .update),
+        ("user:nobody", "vault:secret/data/prod/db", .read),
+    ])
+    func nearMissesFindNoPath(from: String, to: String, capability: VaultCapabilities) throws {
+        let esc = try Self.world()
+        let paths = esc.vaultPaths(from: PathNode.identity(parsing: from)!, to: VaultTarget.parse(to, capability: capability)!, all: true)
+        #expect(paths.isEmpty, "\(paths.map { Self.kinds($0, in: esc) })")
+    }
+
+    /// Patterns match as policy paths do.
+    @Test(arguments: [
+        ("secret/data/prod/*", "secret/data/prod/db", true),
+        ("secret/data/prod/*", "secret/data/production/db", false),
+        ("secret/data/prod*", "secret/data/production/db", true),
+        ("secret/+/prod/db", "secret/data/prod/db", true),
+        ("secret/+/prod/db", "secret/data/x/prod/db", false),
+        ("secret/data/prod/db", "secret/data/prod/db2", false),
+    ])
+    func targetPatterns(pattern: String, path: String, matches: Bool) {
+        #expect(VaultTarget(pattern: pattern).matches(path) == matches)
+    }
+}
