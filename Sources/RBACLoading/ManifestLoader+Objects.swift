@@ -225,12 +225,14 @@ extension ManifestLoader.Session {
             return
         }
         let ns = d.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? options.defaultNamespace
+        var loadedStore: SecretStore? = nil
         do {
             switch kind {
             case "SecretStore", "ClusterSecretStore":
                 let k = SecretStore.Kind(rawValue: kind) ?? .secretStore
-                p.addition = .secretStore(try ExternalObjects.store(
-                    kind: k, namespace: k == .secretStore ? ns : nil, name: name, spec: spec, at: d.location))
+                let store = try ExternalObjects.store(kind: k, namespace: k == .secretStore ? ns : nil, name: name, spec: spec, at: d.location)
+                p.addition = .secretStore(store)
+                loadedStore = store
             case "SecretProviderClass":
                 p.addition = .providerClass(try ExternalObjects.providerClass(namespace: ns, name: name, spec: spec, at: d.location))
             default:
@@ -241,6 +243,14 @@ extension ManifestLoader.Session {
         } catch {
             p.report(.error, d.location, "\(kind) \"\(name)\" not loaded: \(error.message)")
             return
+        }
+        // Conditions are Go regular expressions: one Go rejects, or that cannot be read as Go
+        // reads it, leaves the namespaces it might admit unknown.
+        for (ci, c) in (loadedStore?.conditions ?? []).enumerated() {
+            for (ri, r) in c.namespaceRegexes.enumerated() {
+                guard let why = GoRegex.problem(r) else { continue }
+                p.report(.warning, d.location, "\(kind) \"\(name)\": spec.conditions[\(ci)].namespaceRegexes[\(ri)] \"\(r)\": \(why); whether it admits a namespace is unknown")
+            }
         }
         p.countedKind = kind
     }

@@ -138,6 +138,9 @@ extension ReportContext {
     public struct ExternalSource: Sendable {
         public var description: String
         public var object: ObjectRef
+        /// Whether it writes the Secret only if a selector matches labels the input does not
+        /// hold (a ClusterExternalSecret's `namespaceSelectors`, without the Namespace object).
+        public var isConditional = false
     }
 
     /// What writes Secret `name` in `namespace` from an external manager: ExternalSecrets
@@ -149,6 +152,7 @@ extension ReportContext {
         let labels = graph.namespaces.last { $0.name.isExactly(ns) }?.labels
         for es in ext.externalSecrets {
             guard es.secretName?.isExactly(name) == true else { continue }
+            var conditional = false
             switch es.kind {
             case .pushSecret: continue
             case .externalSecret:
@@ -160,7 +164,9 @@ extension ReportContext {
                     if l["kubernetes.io/metadata.name"] == nil { l["kubernetes.io/metadata.name"] = ns }
                     return es.namespaceSelectors.contains { (try? $0.matches(l)) == true }
                 } ?? false
-                guard listed || selected else { continue }
+                // Without the namespace's labels a selector's answer is unknown, not no.
+                conditional = !listed && !selected && labels == nil && !es.namespaceSelectors.isEmpty
+                guard listed || selected || conditional else { continue }
             }
             var keys: [String] = []
             var storeNames: [String] = []
@@ -173,8 +179,10 @@ extension ReportContext {
             let at = es.namespace.map { "\($0)/\(es.name)" } ?? es.name
             out.append(ExternalSource(
                 description: "\(es.kind.rawValue) \(at) from \(storeNames.joined(separator: ", "))"
-                    + (keys.isEmpty ? "" : " (\(keys.joined(separator: ", ")))"),
-                object: ObjectRef(kind: es.kind.rawValue, namespace: es.namespace, name: es.name, source: es.source)))
+                    + (keys.isEmpty ? "" : " (\(keys.joined(separator: ", ")))")
+                    + (conditional ? ", if its namespaceSelectors select \(ns) (the input has no Namespace \(ns) with its labels)" : ""),
+                object: ObjectRef(kind: es.kind.rawValue, namespace: es.namespace, name: es.name, source: es.source),
+                isConditional: conditional))
         }
         for c in ext.providerClasses where c.namespace.isExactly(ns) && c.syncedSecrets.containsExactly(name) {
             let objects = c.objects.map { c.provider == "vault" ? "vault:\($0)" : $0 }

@@ -381,7 +381,7 @@ extension FindingRule {
     public static let externalSecretInEnv = FindingRule(
         id: "external-secret-in-env", category: .externalSecrets, severity: .medium,
         title: "External secret passed through environment variables",
-        rationale: "An ExternalSecret (or a ClusterExternalSecret, or a SecretProviderClass's `secretObjects`) copies a credential from an external manager into a Kubernetes Secret; a pod taking that Secret through `env` or `envFrom` holds it in its environment: it leaks into crash dumps, child processes and logs, and never sees the rotation the external manager and the operator's refresh exist for, until the pod restarts. `secret-in-env` reports the same pods as hygiene; this rule names the external source.",
+        rationale: "An ExternalSecret (or a ClusterExternalSecret, or a SecretProviderClass's `secretObjects`) copies a credential from an external manager into a Kubernetes Secret; a pod taking that Secret through `env` or `envFrom` holds it in its environment: it leaks into crash dumps, child processes and logs, and never sees the rotation the external manager and the operator's refresh exist for, until the pod restarts. `secret-in-env` reports the same pods as hygiene; this rule names the external source. A ClusterExternalSecret whose selectors would need a Namespace's labels the input does not hold makes it low, as a possibility.",
         remediation: "Mount the Secret as a volume and read the file (it follows the refresh), or mount the external secret directly with the Secrets Store CSI driver or the Vault Agent injector.",
         triggeringExamples: [
             """
@@ -474,9 +474,11 @@ extension FindingRule {
                 var evidence: [String] = []
                 var related: [ObjectRef] = []
                 var names: [String] = []
+                var certain = false
                 for ref in refs {
                     let sources = ctx.externalSources(ofSecret: ref.name, in: w.namespace)
                     guard !sources.isEmpty else { continue }
+                    if sources.contains(where: { !$0.isConditional }) { certain = true }
                     let usage = "\(ref.usage == .env ? "env" : "envFrom")\(ref.container.map { " in \($0)" } ?? "")"
                     if !names.contains(ref.name) { names.append(ref.name) }
                     for s in sources {
@@ -485,9 +487,10 @@ extension FindingRule {
                     }
                 }
                 guard !names.isEmpty else { continue }
+                // Resting only on labels the input lacks: reported, lower, as a possibility.
                 out.append(thisRule.finding(
-                    severity: .medium,
-                    message: "\(w.kind) \(w.namespace)/\(w.name) takes external secrets through environment variables: \(names.joined(separator: ", "))",
+                    severity: certain ? .medium : .low,
+                    message: "\(w.kind) \(w.namespace)/\(w.name) \(certain ? "takes" : "may take") external secrets through environment variables: \(names.joined(separator: ", "))",
                     object: ObjectRef(kind: w.kind, namespace: w.namespace, name: w.name, source: w.source),
                     related: related, evidence: evidence))
             }
@@ -498,7 +501,7 @@ extension FindingRule {
     public static let vaultPolicyBroadWrite = FindingRule(
         id: "vault-policy-broad-write", category: .externalSecrets, severity: .high,
         title: "Vault policy grants writes or sudo on a broad path",
-        rationale: "A path pattern whose glob (`*`, or a `+` segment) comes before it names a folder of a mount — `*`, `secret/*`, `secret/data/*` (KV version 2's `data/`, `metadata/`, `delete/`, `undelete/`, `destroy/` and `subkeys/` name no folder), `+/config`, `secret/+/db` — covers every secret of that mount, or of every mount, including those added later. `create`, `update`, `patch` or `delete` there overwrite or destroy every one of them; `sudo` opens root-protected endpoints. Every token of a role naming the policy holds it (every token at all, for a modified `default`). Per-token storage (`cubbyhole/`) is not counted.",
+        rationale: "A path pattern whose glob (`*`, or a `+` segment) comes before it names a folder of a mount — `*`, `secret/*`, `secret/data/*` (KV version 2's `data/`, `metadata/`, `delete/`, `undelete/`, `destroy/` and `subkeys/` name no folder), `+/config`, `secret/+/db` — covers every secret of that mount, or of every mount, including those added later. `create`, `update`, `patch` or `delete` there overwrite or destroy every one of them; `sudo` opens root-protected endpoints. A glob over a whole collection of Vault's own configuration (`sys/policy/*`, `sys/policies/acl/*`, `sys/auth/*`, `sys/mounts/*`, `auth/kubernetes/role/*`) is as broad: a write there rewrites who may do what, the holder's own policies included. Every token of a role naming the policy holds it (every token at all, for a modified `default`). Per-token storage (`cubbyhole/`) is not counted.",
         remediation: "Narrow the pattern to the folder the holder writes (`secret/data/ci/*`), keep `sudo` for break-glass policies, and give readers `read`/`list` only.",
         triggeringExamples: [
             FindingRule.Example(vault: [
@@ -519,9 +522,17 @@ extension FindingRule {
                     {"data": {"bound_service_account_names": ["api"], "bound_service_account_namespaces": ["prod"], "token_policies": ["apps"]}}
                     """,
             ]),
+            // Every role of the Kubernetes auth mount: the holder binds itself any policy.
+            FindingRule.Example(vault: [
+                "sys/policy/deployer.hcl": """
+                    path "auth/kubernetes/role/*" {
+                      capabilities = ["create", "update"]
+                    }
+                    """
+            ]),
         ],
         nonTriggeringExamples: [
-            // Writes on a narrow folder; reads on a broad one; a deny.
+            // Writes on a narrow folder and on one named role; reads on a broad one; a deny.
             FindingRule.Example(vault: [
                 "sys/policy/ci.hcl": """
                     path "secret/data/ci/*" {
@@ -532,6 +543,9 @@ extension FindingRule {
                     }
                     path "secret/data/prod/*" {
                       capabilities = ["deny"]
+                    }
+                    path "auth/kubernetes/role/ci-*" {
+                      capabilities = ["update"]
                     }
                     """
             ]),
@@ -600,14 +614,14 @@ extension FindingRule {
             let vault = ctx.graph.external.vault
             var out: [Finding] = []
             for policy in vault.policies {
-                let broad = policy.rules.compactMap { rule -> (VaultPathRule, VaultCapabilities)? in
+                let broad = policy.rules.compactMap { rule -> (VaultPathRule, VaultCapabilities, String)? in
                     let risky = rule.capabilities.intersection(VaultCapabilities.write.union(.sudo))
-                    guard !rule.capabilities.contains(.deny), !risky.isEmpty, VaultPathRule.coversWholeMount(rule.path) else { return nil }
-                    return (rule, risky)
+                    guard !rule.capabilities.contains(.deny), !risky.isEmpty, let covers = VaultPathRule.breadth(rule.path) else { return nil }
+                    return (rule, risky, covers)
                 }
                 guard let first = broad.first else { continue }
-                var evidence = broad.map { rule, risky in
-                    "path \"\(rule.path)\" {\(risky)}" + (rule.isConditional ? " (with parameter or wrapping constraints)" : "")
+                var evidence = broad.map { rule, risky, covers in
+                    "path \"\(rule.path)\" {\(risky)}: \(covers)" + (rule.isConditional ? " (with parameter or wrapping constraints)" : "")
                         + (rule.source.map { " at \($0)" } ?? "")
                 }
                 let issuers = vault.roles.filter { $0.tokenPolicies.contains { $0.isExactly(policy.name) } }
@@ -622,7 +636,7 @@ extension FindingRule {
                 object.source = first.0.source ?? policy.source
                 out.append(thisRule.finding(
                     severity: .high,
-                    message: "Vault policy \(policy.name) grants \(patterns.joined(separator: ", ")) on whole mounts",
+                    message: "Vault policy \(policy.name) grants writes or sudo on broad paths: \(patterns.joined(separator: ", "))",
                     object: object, evidence: evidence))
             }
             return out
@@ -691,6 +705,28 @@ extension GoRegex {
 extension VaultPathRule {
     /// The second segments of a KV version 2 mount's API paths: they name no folder.
     static let kvVersion2Segments: Set<String> = ["data", "metadata", "delete", "undelete", "destroy", "subkeys"]
+
+    /// What a path pattern covers when that is more than a folder: every secret of a mount or
+    /// of every mount (``coversWholeMount(_:)``), or a whole collection of Vault's own
+    /// configuration — every ACL policy, every role of an auth mount, every auth method or
+    /// secrets engine mount, where a write rewrites who may do what. `nil` for a narrower one.
+    public static func breadth(_ path: String) -> String? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        // A glob standing for a whole entry name (`*`, `+`, `*suffix`), not a name prefix.
+        func anyName(_ i: Int) -> Bool { i < segments.count && (segments[i] == "+" || segments[i].hasPrefix("*")) }
+        if segments.count >= 3, segments[0] == "sys", segments[1] == "policy", anyName(2) { return "every ACL policy" }
+        if segments.count >= 4, segments[0] == "sys", segments[1] == "policies", anyName(3) { return "every \(segments[2]) policy" }
+        if segments.count >= 3, segments[0] == "sys", segments[1] == "auth", anyName(2) { return "every auth method" }
+        if segments.count >= 3, segments[0] == "sys", segments[1] == "mounts", anyName(2) { return "every secrets engine mount" }
+        if segments.count >= 4, segments[0] == "auth", segments[2] == "role", anyName(3) {
+            return segments[1] == "+" ? "every role of every auth mount" : "every role of auth/\(segments[1])"
+        }
+        guard coversWholeMount(path) else { return nil }
+        guard let first = segments.first, first != "+", !first.contains("*") else { return "every mount" }
+        // Vault's own trees, not secrets engine mounts.
+        if ["sys", "auth", "identity"].contains(first) { return "every path under \(first)/" }
+        return "every secret of the \(first) mount"
+    }
 
     /// Whether a path pattern covers every secret of a mount (or of every mount): its first
     /// glob (`*`, or a `+` segment) comes before it names a folder — fewer than two segments
