@@ -49,10 +49,6 @@ struct InputOptions: ParsableArguments {
         if !filenames.isEmpty && live.isSet {
             throw ValidationError("Give either -f PATH (files) or --kubeconfig/--context/--no-secrets (a cluster), not both.")
         }
-        // A cluster serves its own bootstrap policy: the built-in one is added to files only.
-        if filenames.isEmpty && kubernetesVersion != nil {
-            throw ValidationError("--kubernetes-version applies to files (-f): a cluster's own built-in policy is read with the rest.")
-        }
         if noBuiltinPolicy && kubernetesVersion != nil {
             throw ValidationError("Give --kubernetes-version or --no-builtin-policy, not both.")
         }
@@ -148,23 +144,42 @@ struct InputOptions: ParsableArguments {
 
     func load() throws -> Loaded {
         if readsCluster {
-            let live = try LiveLoader.read(self.live, quiet: quiet)
-            var result = ManifestLoader.Result(
-                cluster: live.read.cluster, diagnostics: live.read.diagnostics + live.gapDiagnostics,
-                statistics: LoadStatistics(), listContinue: nil)
-            result.statistics.bytes = live.read.bytes
-            for d in live.read.diagnostics where d.severity == .error || !quiet { DiagnosticPrinter.print(d) }
-            try loadVault(into: &result)
-            let graph = AccessGraph(result.cluster)
-            if !quiet {
-                for f in graph.aggregationFailures {
-                    Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
-                }
+            // A cluster serves its own bootstrap policy: the built-in one is added to files only
+            // (checked here, not in validate(): diff reads files without -f).
+            if kubernetesVersion != nil {
+                throw ValidationError("--kubernetes-version applies to files (-f): a cluster's own built-in policy is read with the rest.")
             }
-            return Loaded(graph: graph, result: result, cluster: live)
+            return try loadLive(self.live)
         }
         let (graph, result) = try loadFiles()
         return Loaded(graph: graph, result: result, cluster: nil)
+    }
+
+    /// Reads the cluster of `context` (a `context:NAME` side of `diff`) with the other flags
+    /// of the live read (`--kubeconfig`, `--no-secrets`, `--request-timeout`).
+    func loadLive(context: String) throws -> Loaded {
+        var options = live
+        options.context = context
+        return try loadLive(options)
+    }
+
+    /// Reads a cluster: its objects, what could not be read (error diagnostics, printed), and
+    /// `--vault` folders.
+    private func loadLive(_ options: LiveOptions) throws -> Loaded {
+        let live = try LiveLoader.read(options, quiet: quiet)
+        var result = ManifestLoader.Result(
+            cluster: live.read.cluster, diagnostics: live.read.diagnostics + live.gapDiagnostics,
+            statistics: LoadStatistics(), listContinue: nil)
+        result.statistics.bytes = live.read.bytes
+        for d in live.read.diagnostics where d.severity == .error || !quiet { DiagnosticPrinter.print(d) }
+        try loadVault(into: &result)
+        let graph = AccessGraph(result.cluster)
+        if !quiet {
+            for f in graph.aggregationFailures {
+                Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
+            }
+        }
+        return Loaded(graph: graph, result: result, cluster: live)
     }
 
     /// Loads the `--vault` folders into `result` (their diagnostics printed and added).
