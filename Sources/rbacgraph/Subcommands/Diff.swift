@@ -109,8 +109,8 @@ extension RBACGraphCommand {
         }
 
         func run() throws {
-            let (baseGraph, baseResult) = try load(base)
-            let (headGraph, headResult) = try load(head)
+            let (baseSide, headSide) = try loadSides()
+            let baseGraph = baseSide.graph, headGraph = headSide.graph
             var diff = AccessDiff(base: baseGraph, head: headGraph)
             // The report's findings of each side (built-in-only ones left out), paths to
             // cluster-admin among them.
@@ -141,7 +141,7 @@ extension RBACGraphCommand {
             } else {
                 IO.writeStdout(text)
             }
-            if baseResult.hasErrors || headResult.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            if baseSide.hasErrors || headSide.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
             var hits: [String] = []
             for gate in failOn.compactMap({ Gate($0) }) {
                 switch gate {

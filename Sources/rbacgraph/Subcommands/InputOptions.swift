@@ -199,28 +199,51 @@ struct InputOptions: ParsableArguments {
 
     /// Loads files: `-f`'s, or `paths` (each side of `diff`) with the same options.
     func loadFiles(_ paths: [String]? = nil) throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
+        try finishLoad(readFiles(paths ?? filenames, builtinPolicy: try builtinPolicy(), progress: !quiet && isatty(2) != 0))
+    }
+
+    /// Files read with the command's options, nothing printed yet.
+    struct FileRead: Sendable {
+        var outcome: Result<ManifestLoader.Result, LoadError>
+    }
+
+    /// Reads files with the command's options and `builtinPolicy` (``builtinPolicy()``, made
+    /// once for both sides of `diff`), printing nothing but the progress line: `diff` reads
+    /// its two sides at once and prints each side's messages in turn (``finishLoad(_:)``).
+    func readFiles(_ paths: [String], builtinPolicy: BuiltinPolicy?, progress showProgress: Bool) -> FileRead {
         var options = ManifestLoader.Options()
         options.defaultNamespace = defaultNamespace
         options.strict = strict
         options.exclude = exclude
-        options.builtinPolicy = try builtinPolicy()
+        options.builtinPolicy = builtinPolicy
         var progress: ManifestLoader.ProgressHandler? = nil
-        if !quiet && isatty(2) != 0 {
+        if showProgress {
             progress = { (file: String, done: Int, total: Int) in
                 let of = total > 0 ? " of \(total >> 20) MiB" : ""
                 Terminal.progress("loading \(file): \(done >> 20) MiB\(of)")
             }
         }
         let loader = ManifestLoader(options: options, progress: progress)
-        var result: ManifestLoader.Result
-        do {
-            result = try loader.load(paths: paths ?? filenames)
+        do throws(LoadError) {
+            let result = try loader.load(paths: paths)
+            if showProgress { Terminal.clearProgress() }
+            return FileRead(outcome: .success(result))
         } catch {
-            Terminal.clearProgress()
+            if showProgress { Terminal.clearProgress() }
+            return FileRead(outcome: .failure(error))
+        }
+    }
+
+    /// Prints the diagnostics of a read (exit 3 when `--strict` stopped it), then loads
+    /// `--vault` and builds the graph, warning about what the API server would change.
+    func finishLoad(_ read: FileRead) throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
+        var result: ManifestLoader.Result
+        switch read.outcome {
+        case .success(let r): result = r
+        case .failure(let error):
             if case .strict(let d) = error { DiagnosticPrinter.print(d) }
             throw ExitCode(ExitCodes.loadErrors)
         }
-        Terminal.clearProgress()
         for d in result.diagnostics where d.severity == .error || !quiet {
             DiagnosticPrinter.print(d)
         }
