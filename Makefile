@@ -68,6 +68,10 @@ docs-images: build
 	$$B/rbacgraph paths --from sa:ci/runner -f samples/ -q -o svg --output-file docs/images/paths-sa-ci-runner.svg && \
 	$$B/rbacgraph who-can read vault:secret/data/shared/db --effective -f examples/external/cluster.yaml \
 	  --vault examples/external/vault --no-builtin-policy -q -o svg --output-file docs/images/who-can-read-vault-shared-db.svg && \
+	$$B/rbacgraph paths --from user:bob --to vault:secret/data/shared/db -f examples/external/cluster.yaml \
+	  --vault examples/external/vault --no-builtin-policy -q -o svg --output-file docs/images/paths-bob-vault-shared-db.svg && \
+	$$B/rbacgraph secrets --external -f examples/external/cluster.yaml \
+	  --vault examples/external/vault --no-builtin-policy -q -o svg --output-file docs/images/secrets-external.svg && \
 	$$B/docs-images docs/images/paths-to-cluster-admin.svg
 
 # The pictures as browsers show them (not part of `make test`): the docs and README SVGs, a

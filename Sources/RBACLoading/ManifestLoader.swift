@@ -429,12 +429,14 @@ extension ManifestLoader.Session {
             return
         }
         let ns = d.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? options.defaultNamespace
+        var loadedStore: SecretStore? = nil
         do {
             switch kind {
             case "SecretStore", "ClusterSecretStore":
                 let k = SecretStore.Kind(rawValue: kind) ?? .secretStore
-                cluster.external.stores.append(try ExternalObjects.store(
-                    kind: k, namespace: k == .secretStore ? ns : nil, name: name, spec: spec, at: d.location))
+                let store = try ExternalObjects.store(kind: k, namespace: k == .secretStore ? ns : nil, name: name, spec: spec, at: d.location)
+                cluster.external.stores.append(store)
+                loadedStore = store
             case "SecretProviderClass":
                 cluster.external.providerClasses.append(try ExternalObjects.providerClass(namespace: ns, name: name, spec: spec, at: d.location))
             default:
@@ -445,6 +447,14 @@ extension ManifestLoader.Session {
         } catch {
             try report(.error, d.location, "\(kind) \"\(name)\" not loaded: \(error.message)")
             return
+        }
+        // Conditions are Go regular expressions: one Go rejects, or that cannot be read as Go
+        // reads it, leaves the namespaces it might admit unknown.
+        for (ci, c) in (loadedStore?.conditions ?? []).enumerated() {
+            for (ri, r) in c.namespaceRegexes.enumerated() {
+                guard let why = GoRegex.problem(r) else { continue }
+                try report(.warning, d.location, "\(kind) \"\(name)\": spec.conditions[\(ci)].namespaceRegexes[\(ri)] \"\(r)\": \(why); whether it admits a namespace is unknown")
+            }
         }
         statistics.loadedKinds[kind, default: 0] += 1
     }

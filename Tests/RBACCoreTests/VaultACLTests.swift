@@ -158,3 +158,25 @@ extension VaultACLTests {
         #expect(login.access("cubbyhole/notes").allows(.read) == .unknown)
     }
 }
+
+extension VaultACLTests {
+    /// The shipped `default` policy's paths (hashicorp/vault `vault/policy_store.go`): a
+    /// missing `default` makes these unknown and leaves every other path of `sys/`,
+    /// `identity/` and `auth/token/` a plain no (it grants no policy, mount or token admin).
+    @Test(arguments: [
+        ("auth/token/lookup-self", true), ("auth/token/renew-self", true), ("auth/token/create", false),
+        ("auth/token/lookup", false), ("sys/capabilities-self", true), ("sys/policy/web", false),
+        ("sys/policies/acl/web", false), ("sys/mounts", false), ("sys/leases/renew", true),
+        ("sys/leases/revoke", false), ("sys/wrapping/unwrap", true), ("sys/tools/hash/sha2-256", true),
+        ("sys/tools/random/32", true), ("sys/internal/ui/resultant-acl", true), ("sys/control-group/request", true),
+        ("cubbyhole/notes", true), ("identity/entity/id/1234", true), ("identity/entity/name/web", true),
+        ("identity/entity/id", false), ("identity/group/id/1", false), ("identity/oidc/provider/p/authorize", true),
+        ("identity/oidc/provider/p/token", false), ("secret/data/prod/db", false),
+    ])
+    func shippedDefaultPolicyPaths(path: String, mayGrant: Bool) {
+        #expect(VaultInventory.shippedDefaultMayGrant(path) == mayGrant)
+        let role = VaultRole(mount: "kubernetes", name: "r", boundNames: ["web"], boundNamespaces: ["prod"], policies: [])
+        let login = VaultInventory(roles: [role]).logins(for: ServiceAccountName(namespace: "prod", name: "web"), namespaceLabels: nil)[0]
+        #expect(login.access(path).allows(.update) == (mayGrant ? .unknown : .no))
+    }
+}

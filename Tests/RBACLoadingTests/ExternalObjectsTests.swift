@@ -283,4 +283,28 @@ import RBACLoading
         #expect(r.cluster.external.isEmpty)
         #expect(r.statistics.skippedKinds["SecretStore"] == 1)
     }
+
+    /// A condition Go's regexp rejects (or that cannot be read as Go reads it) is loaded with a
+    /// warning located at the store; the store still loads, its answer for it unknown.
+    @Test func regexesGoRejectsAreWarnedAbout() throws {
+        let r = try Self.load("""
+            apiVersion: external-secrets.io/v1
+            kind: ClusterSecretStore
+            metadata: {name: teams}
+            spec:
+              conditions:
+              - namespaceRegexes: ["(?!dev).*", "^team-", "\\\\p{Greek}"]
+              provider:
+                vault:
+                  path: secret
+                  auth:
+                    kubernetes: {role: eso, serviceAccountRef: {name: eso-reader, namespace: prod}}
+            """)
+        #expect(!r.hasErrors, "\(r.diagnostics)")
+        let warnings = r.diagnostics.filter { $0.severity == .warning }.map(\.message)
+        #expect(warnings.count == 2, "\(warnings)")
+        #expect(warnings.first?.contains(#"namespaceRegexes[0] "(?!dev).*": Go's regexp rejects it: a lookaround"#) == true)
+        #expect(warnings.last?.contains("namespaceRegexes[2]") == true)
+        #expect(r.cluster.external.stores.count == 1)
+    }
 }

@@ -13,7 +13,6 @@ struct ExternalCLITests {
         ["who-can", "deny", "vault:secret/data/prod/db"],
         ["who-can", "read", "vault:"],
         ["who-can", "read", "vault:secret/data/prod/db", "-o", "wide"],
-        ["secrets", "--external", "-o", "svg"],
     ])
     func usageErrors(_ args: [String]) throws {
         let r = try CLI.run(args + Self.world)
@@ -189,5 +188,18 @@ struct ExternalCLITests {
         #expect(lines[0].contains(#""identity":"sa:prod/web""#))
         #expect(lines[1].contains(#""kind":"externalsecret-write""#))
         #expect(lines[2].contains("the verb is a Vault capability"))
+    }
+
+    /// `secrets --external` as a picture: every named path, its readers and the stores,
+    /// roles and policy paths between (docs/external-secrets.md shows it).
+    @Test func theExternalSecretsPicture() throws {
+        let r = try CLI.run(["secrets", "--external", "-o", "dot"] + Self.world)
+        #expect(r.status == 0, "\(r.stderr)")
+        for label in ["vault:secret/data/shared/db", "vault:secret/data/prod/db-pass", "SecretStore\\nprod/vault-backend", "ClusterSecretStore\\nteams",
+                      "Vault auth/kubernetes/role/web", "user:bob", "user:alice"] {
+            #expect(r.stdout.contains(label), "\(label) in \(r.stdout)")
+        }
+        let wide = try CLI.run(["secrets", "--external", "-o", "wide"] + Self.world)
+        #expect(wide.stdout.hasPrefix("vault:"), "\(wide.stdout.prefix(80))")
     }
 }

@@ -10,6 +10,10 @@ public struct VaultReader: Sendable {
         /// Creating an ExternalSecret (reads) or a PushSecret (writes) in `namespace` that
         /// uses `store`, which logs in as `access.login.serviceAccount`.
         case store(SecretStore, namespace: String, kind: ExternalSecret.Kind, access: VaultAccess)
+        /// Creating an ExternalSecret (or PushSecret) in `namespace` that uses `store`, whose
+        /// reach the input does not tell (`reason`: a static token, AppRole, a role not in
+        /// `--vault`, a cloud provider's permissions…): it may reach the path; unknown.
+        case storeOfUnknownReach(SecretStore, namespace: String, kind: ExternalSecret.Kind, reason: String)
     }
 
     /// The identity that reaches it.
@@ -31,6 +35,11 @@ public struct ExternalSecretPath: Sendable, Hashable {
     public var target: String
     /// Who names it: `ExternalSecret prod/db`, `SecretProviderClass prod/vault-db`, `Pod prod/web (vault.hashicorp.com/agent-inject-secret-db)`.
     public var namedBy: [String]
+    /// For a key of a store that is no Vault store, the store (who reaches it: whoever may
+    /// make the store read; how far the store reaches: unknown).
+    public var store: SecretStore? = nil
+    /// For a target whose readers are not computed: why.
+    public var unknownReach: String? = nil
 }
 
 extension EscalationGraph {
@@ -82,6 +91,70 @@ extension EscalationGraph {
         return vault.login(sa, with: role, admitted: admitted)
     }
 
+    /// The credentials a store names, for people: `Secret prod/vault-token`, `service account prod/eso`.
+    func credentialText(_ store: SecretStore, from ns: String) -> String {
+        let names = store.credentials.map { c in
+            "\(c.kind == .secret ? "Secret" : "service account") \(store.credentialNamespace(c, usedFrom: ns))/\(c.name)"
+        }
+        return names.isEmpty ? "no credential reference: the operator's own identity or workload identity" : names.joined(separator: ", ")
+    }
+
+    /// Why what a store reaches is not known from the input, for an ExternalSecret in
+    /// `namespace`; `nil` when its Vault login is followed (``storeLogin(_:from:)``) or the
+    /// input shows it cannot log in (its role does not bind its service account).
+    public func unknownReach(of store: SecretStore, from namespace: String) -> String? {
+        let creds = credentialText(store, from: namespace)
+        guard store.provider == "vault", let p = store.vault else {
+            return "a \(store.provider) store (\(creds)): rbacgraph does not read \(store.provider) permissions, so what its credentials reach is unknown"
+        }
+        switch p.authMethod {
+        case "kubernetes"?, "jwt"?:
+            guard let mount = p.authMount, let roleName = p.role else { return "its Vault \(p.authMethod ?? "") auth names no role" }
+            guard let role = access.external.vault.role(mount: mount, name: roleName) else {
+                return "its Vault role auth/\(mount)/role/\(roleName) is not in --vault"
+            }
+            guard store.credentials.contains(where: { $0.kind == .serviceAccount }) else {
+                return "it logs in with role \(role.name) as the operator's own service account (no serviceAccountRef), which the input does not name"
+            }
+            // Followed by storeLogin(_:from:), or shown not to bind its service account.
+            return nil
+        case "tokenSecretRef"?:
+            return "it logs in with a static Vault token (\(creds)): the token's policies are not in the input"
+        case "appRole"?:
+            return "it logs in with AppRole (\(creds)): the AppRole's policies are not in the input"
+        case nil:
+            return "its Vault provider names no auth method"
+        case let method?:
+            return "it logs in with Vault \(method) auth (\(creds)), which rbacgraph does not follow"
+        }
+    }
+
+    /// Who may make `store` read for them, when what it reaches is unknown: whoever may create
+    /// an ExternalSecret in a namespace it serves (and, with `effective`, every identity with a
+    /// privilege path to that permission), each of certainty unknown.
+    /// - Parameter namespaces: the namespaces to ask about (default: every namespace known).
+    public func storeReaders(_ store: SecretStore, kind: ExternalSecret.Kind = .externalSecret, in namespaces: [String]? = nil, effective: Bool, maxSteps: Int = 8) -> [VaultReader] {
+        var out: [VaultReader] = []
+        let resource = kind == .externalSecret ? "externalsecrets" : "pushsecrets"
+        for ns in namespaces ?? knownNamespaces() {
+            guard store.serves(namespace: ns, labels: namespaceLabels(ns)) != .no, let reason = unknownReach(of: store, from: ns) else { continue }
+            let route = VaultReader.Route.storeOfUnknownReach(store, namespace: ns, kind: kind, reason: reason)
+            let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
+            let direct = access.subjects(allowedTo: request)
+            for s in direct {
+                guard let node = PathNode(subject: s.subject) else { continue }
+                out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown))
+            }
+            if effective {
+                let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
+                for p in rankedIdentities(reaching: .permission(request), maxSteps: maxSteps) where !seen.contains(nodes[p.start]) && p.certainty != .shownFalse {
+                    out.append(VaultReader(identity: nodes[p.start], route: route, grant: nil, path: p, certainty: .unknown))
+                }
+            }
+        }
+        return out
+    }
+
     /// Who may use `capability` on Vault `path`: service accounts logging in themselves, and
     /// whoever may create an ExternalSecret (read) or PushSecret (create, update, patch) in a
     /// namespace a Vault store serves; with `effective`, also every identity with a privilege
@@ -107,9 +180,16 @@ extension EscalationGraph {
         if let kind {
             let resource = kind == .externalSecret ? "externalsecrets" : "pushsecrets"
             for store in access.external.stores where store.provider == "vault" {
+                // A store reads under its own mount only.
+                if let mount = store.vault?.mount, !path.hasPrefix(mount + "/") { continue }
                 for ns in knownNamespaces() {
                     let serves = store.serves(namespace: ns, labels: namespaceLabels(ns))
-                    guard serves != .no, let login = storeLogin(store, from: ns) else { continue }
+                    guard serves != .no else { continue }
+                    guard let login = storeLogin(store, from: ns) else {
+                        // A login the input does not show (a static token, AppRole…): its readers, unknown.
+                        out += storeReaders(store, kind: kind, in: [ns], effective: effective, maxSteps: maxSteps)
+                        continue
+                    }
                     let a = login.access(path, list: list)
                     let verdict = a.allows(capability)
                     guard verdict != .no else { continue }
@@ -146,33 +226,69 @@ extension EscalationGraph {
         return out
     }
 
+    /// The namespaces a ClusterExternalSecret makes its ExternalSecret in: those it lists, and
+    /// each namespace of the input whose labels one of its `namespaceSelectors` matches (a
+    /// namespace without a Namespace object in the input matches on its name label only).
+    public func clusterExternalSecretNamespaces(_ es: ExternalSecret) -> [String] {
+        var out = es.namespaces
+        for ns in knownNamespaces() where !out.contains(where: { $0.isExactly(ns) }) {
+            var labels = namespaceLabels(ns) ?? [:]
+            if labels["kubernetes.io/metadata.name"] == nil { labels["kubernetes.io/metadata.name"] = ns }
+            if es.namespaceSelectors.contains(where: { (try? $0.matches(labels)) == true }) { out.append(ns) }
+        }
+        return out
+    }
+
     /// Every external secret path the input names, with what names it.
     public func externalSecretPaths() -> [ExternalSecretPath] {
         var order: [String] = []
         var by: [String: [String]] = [:]
-        func add(_ target: String, _ who: String) {
+        var stores: [String: SecretStore] = [:]
+        var unknown: [String: String] = [:]
+        func add(_ target: String, _ who: String, store: SecretStore? = nil, unknownReach: String? = nil) {
             if by[target] == nil { order.append(target) }
             if !(by[target]?.contains(who) ?? false) { by[target, default: []].append(who) }
+            if let store { stores[target] = store }
+            if let unknownReach, unknown[target] == nil { unknown[target] = unknownReach }
         }
         let ext = access.external
         for es in ext.externalSecrets {
             let where_ = es.namespace.map { "\($0)/\(es.name)" } ?? es.name
+            // A ClusterExternalSecret's ExternalSecrets live in the namespaces it selects.
+            var homes = es.kind == .clusterExternalSecret ? clusterExternalSecretNamespaces(es) : [es.namespace ?? ""]
+            if homes.isEmpty { homes = [""] }  // selects no namespace the input knows
             for ref in es.stores {
-                guard let store = ext.stores.last(where: { $0.name.isExactly(ref.name) && $0.kind == ref.kind
-                    && ($0.kind == .clusterSecretStore || ($0.namespace ?? "").isExactly(es.namespace ?? "")) })
-                else {
-                    add("\(ref.kind == .clusterSecretStore ? "clusterstore:" : "store:\(es.namespace ?? "")/")\(ref.name)", "\(es.kind.rawValue) \(where_) (store not in the input)")
-                    continue
+                for home in homes {
+                    guard let store = ext.store(ref, from: home) else {
+                        if es.kind == .clusterExternalSecret && ref.kind == .secretStore {
+                            if home.isEmpty { add("store:*/\(ref.name)", "\(es.kind.rawValue) \(where_) (selects no namespace of the input)") }
+                            continue
+                        }
+                        add("\(ref.kind == .clusterSecretStore ? "clusterstore:" : "store:\(home)/")\(ref.name)", "\(es.kind.rawValue) \(where_) (store not in the input)")
+                        continue
+                    }
+                    let reach = unknownReach(of: store, from: home)
+                    for key in es.remoteKeys {
+                        if let p = store.vault?.path(ofKey: key) {
+                            add("vault:\(p)", "\(es.kind.rawValue) \(where_)")
+                        } else {
+                            add("\(store.targetName) key \(key)", "\(es.kind.rawValue) \(where_)", store: store, unknownReach: reach)
+                        }
+                    }
+                    if es.findsKeys {
+                        add("\(store.targetName) (keys found by pattern)", "\(es.kind.rawValue) \(where_)", store: store, unknownReach: reach ?? "the keys a pattern finds are not known from the input")
+                    }
                 }
-                for key in es.remoteKeys {
-                    if let p = store.vault?.path(ofKey: key) { add("vault:\(p)", "\(es.kind.rawValue) \(where_)") } else { add("\(store.targetName) key \(key)", "\(es.kind.rawValue) \(where_)") }
-                }
-                if es.findsKeys { add("\(store.targetName) (keys found by pattern)", "\(es.kind.rawValue) \(where_)") }
             }
         }
         for c in ext.providerClasses {
             for o in c.objects {
-                add(c.provider == "vault" ? "vault:\(o)" : "\(c.provider):\(o)", "SecretProviderClass \(c.namespace)/\(c.name)")
+                if c.provider == "vault" {
+                    add("vault:\(o)", "SecretProviderClass \(c.namespace)/\(c.name)")
+                } else {
+                    add("\(c.provider):\(o)", "SecretProviderClass \(c.namespace)/\(c.name)",
+                        unknownReach: "a pod of \(c.namespace) mounting the class reads it with its service account's \(c.provider) identity, whose permissions rbacgraph does not read")
+                }
             }
         }
         for w in access.workloads {
@@ -180,6 +296,6 @@ extension EscalationGraph {
                 add("vault:\(v)", "\(w.kind) \(w.namespace)/\(w.name) (\(k))")
             }
         }
-        return order.sorted().map { ExternalSecretPath(target: $0, namedBy: by[$0] ?? []) }
+        return order.sorted().map { ExternalSecretPath(target: $0, namedBy: by[$0] ?? [], store: stores[$0], unknownReach: unknown[$0]) }
     }
 }

@@ -278,12 +278,3 @@ public struct SecretProviderClass: Hashable, Sendable {
         self.source = source
     }
 }
-
-/// Go's `regexp.MatchString` (RE2, unanchored), approximated with Swift's regular
-/// expressions: the common syntax agrees; a pattern Swift cannot read is `.unknown`.
-public enum GoRegex {
-    public static func matches(_ pattern: String, _ subject: String) -> VaultMatch {
-        guard let regex = try? Regex(pattern) else { return .unknown }
-        return subject.firstMatch(of: regex) != nil ? .yes : .no
-    }
-}

@@ -21,10 +21,37 @@ public struct VaultInventory: Sendable, Hashable {
         accessors.merge(other.accessors) { a, _ in a }
     }
 
-    /// Where Vault's shipped `default` policy grants anything (its own token, cubbyhole,
-    /// response wrapping, leases, tools, the entity's own identity): a `default` policy not
-    /// in the input is assumed unmodified, and so unknown only for paths under these.
-    public static let defaultPolicyPrefixes = ["auth/token/", "cubbyhole/", "identity/", "sys/"]
+    /// The paths Vault's shipped `default` policy writes, as policy paths: a `default` policy
+    /// not in the input is assumed unmodified, and so unknown only for paths these match.
+    ///
+    /// Checked against the `defaultPolicy` text of hashicorp/vault `vault/policy_store.go`
+    /// and what `vault policy read default` prints on recent releases; the union over
+    /// versions (older ones have `sys/tools/random`, newer ones the entity, control-group
+    /// and OIDC paths). Its two templated paths (`identity/entity/id/{{identity.entity.id}}`,
+    /// `identity/entity/name/{{identity.entity.name}}`) name the token's own entity, which
+    /// the input does not know: written here as one `+` segment.
+    public static let shippedDefaultPaths: [String] = [
+        "auth/token/lookup-self", "auth/token/renew-self", "auth/token/revoke-self",
+        "sys/capabilities-self",
+        "identity/entity/id/+", "identity/entity/name/+",
+        "sys/internal/ui/resultant-acl",
+        "sys/renew", "sys/leases/renew", "sys/leases/lookup",
+        "cubbyhole/*",
+        "sys/wrapping/wrap", "sys/wrapping/lookup", "sys/wrapping/unwrap",
+        "sys/tools/hash", "sys/tools/hash/*", "sys/tools/random", "sys/tools/random/*",
+        "sys/control-group/request",
+        "identity/oidc/provider/+/authorize",
+    ]
+
+    /// ``shippedDefaultPaths`` as an ACL (every capability: only whether a path matches counts).
+    static let shippedDefault = VaultACL([("default", shippedDefaultPaths.map {
+        VaultPathRule(path: $0, capabilities: [.create, .read, .update, .patch, .delete, .list])
+    })])
+
+    /// Whether Vault's shipped `default` policy may grant anything on `path`.
+    public static func shippedDefaultMayGrant(_ path: String, list: Bool = false) -> Bool {
+        shippedDefault.decide(path, list: list).entry != nil
+    }
 
     /// The policy called `name` (the last loaded wins, as a later write does in Vault).
     public func policy(named name: String) -> VaultPolicy? {
@@ -67,7 +94,7 @@ public struct VaultLogin: Sendable {
         // Vault's shipped `default` policy, when the folder lacks it, is taken as unmodified:
         // it grants paths under these prefixes only, so it matters for no other path.
         let missing = missingPolicies.filter { name in
-            !name.isExactly("default") || VaultInventory.defaultPolicyPrefixes.contains { path.hasPrefix($0) }
+            !name.isExactly("default") || VaultInventory.shippedDefaultMayGrant(path, list: list)
         }
         return VaultAccess(login: self, decision: decision, unresolved: maybe, missingPolicies: missing)
     }

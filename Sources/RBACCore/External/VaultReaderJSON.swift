@@ -31,6 +31,13 @@ extension EscalationGraph {
             pairs.append(("create", .object([("kind", .string(kind.rawValue)), ("namespace", .string(ns))])))
             if let g = r.grant { pairs.append(("grant", access.json(g))) }
             pairs.append(("vault", vaultJSON(a)))
+        case .storeOfUnknownReach(let store, let ns, let kind, let reason):
+            pairs.append(("route", .string("store")))
+            pairs.append(("store", .string(store.targetName)))
+            pairs.append(("create", .object([("kind", .string(kind.rawValue)), ("namespace", .string(ns))])))
+            if let g = r.grant { pairs.append(("grant", access.json(g))) }
+            pairs.append(("reach", .string("unknown")))
+            pairs.append(("reason", .string(reason)))
         }
         if let p = r.path { pairs.append(("path", json(p))) }
         return .object(pairs)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RBACCore
+import RBACGraphviz
 
 /// `secrets --external`: every external secret path the input names, who reaches it, how.
 extension RBACGraphCommand.Secrets {
@@ -13,18 +14,29 @@ extension RBACGraphCommand.Secrets {
             entries = entries.filter { e in e.namedBy.contains { $0.contains(" \(namespace)/") } }
         }
         let readers: [[VaultReader]] = entries.map { e in
+            if let store = e.store { return esc.storeReaders(store, effective: true, maxSteps: maxSteps) }
             guard e.target.hasPrefix("vault:") else { return [] }
             return esc.vaultReaders(of: String(e.target.dropFirst(6)), capability: .read, effective: true, maxSteps: maxSteps)
         }
+        if output.isPicture {
+            let targets = entries.enumerated().map { k, e in
+                GraphView.ExternalTarget(target: e.target, namedBy: e.namedBy, readers: readers[k], unknownReach: e.unknownReach)
+            }
+            let title = "External secrets" + (namespace.map { " named in \($0)" } ?? "") + " and who reads them"
+            try output.write(GraphView.externalSecrets(targets, capability: "read", title: title), to: outputFile, quiet: input.quiet)
+            try loaded.exitIfIncomplete()
+            return
+        }
         try outputOptions.redirectText()
         switch output {
-        case .table:
+        case .table, .wide:
             if entries.isEmpty { print("No external secret is named by the input (ExternalSecret, SecretProviderClass, Vault Agent annotations).") }
             for (k, e) in entries.enumerated() {
                 if k > 0 { print() }
                 print(printer.paint(e.target, "1") + " (named by \(e.namedBy.joined(separator: "; ")))")
-                guard e.target.hasPrefix("vault:") else {
-                    print("  readers: not computed (only Vault paths are followed to their readers)")
+                if let why = e.unknownReach { print("  reach unknown: \(why)") }
+                guard e.target.hasPrefix("vault:") || e.store != nil else {
+                    if e.unknownReach == nil { print("  readers: not computed (only Vault paths and stores are followed to their readers)") }
                     continue
                 }
                 if readers[k].isEmpty {
@@ -42,6 +54,7 @@ extension RBACGraphCommand.Secrets {
             output.emit(.object([("external", .array(entries.enumerated().map { k, e in
                 .object([
                     ("target", .string(e.target)), ("namedBy", .array(e.namedBy.map { .string($0) })),
+                ] + (e.unknownReach.map { [("reach", JSONValue.string("unknown")), ("reason", .string($0))] } ?? []) + [
                     ("readers", .array(readers[k].map { RBACGraphCommand.WhoCan.json($0, esc: esc) })),
                 ])
             }))]))

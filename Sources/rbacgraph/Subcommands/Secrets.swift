@@ -54,7 +54,6 @@ extension RBACGraphCommand {
         var external = false
 
         func validate() throws {
-            if external && output.isPicture { throw ValidationError("--external has no picture yet: give -o table, json or yaml.") }
             try tableOptions.check(output)
             if allNamespaces && namespace != nil { throw ValidationError("Give -n or -A, not both.") }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }

@@ -82,6 +82,13 @@ extension RBACGraphCommand.WhoCan {
             }
             s += " logs in as \(a.login.serviceAccount.notation): " + vaultChain(a)
             parts.append(s)
+        case .storeOfUnknownReach(let store, let ns, let kind, let reason):
+            var s = "create \(kind.rawValue) in \(ns) → \(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
+            if let g = r.grant {
+                let graph = printer.esc.access
+                s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
+            }
+            parts.append(s + ": reach unknown: " + reason)
         }
         return parts.joined(separator: " ⇒ ")
     }

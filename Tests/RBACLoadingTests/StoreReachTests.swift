@@ -1,0 +1,168 @@
+import Testing
+import RBACCore
+import RBACLoading
+
+/// Stores whose reach the input cannot follow — a static Vault token, AppRole, a role not in
+/// `--vault`, a cloud provider — and ClusterExternalSecrets: their readers are listed as
+/// unknown, with why, never left out; worlds from the operator's provider pages.
+@Suite struct StoreReachTests {
+    static let world = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: prod, labels: {env: prod}}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: dev, labels: {env: dev}}
+        ---
+        # bob creates ExternalSecrets in prod.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: es-author, namespace: prod}
+        rules:
+        - apiGroups: [external-secrets.io]
+          resources: [externalsecrets]
+          verbs: [create]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: es-author, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: es-author}
+        subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        # The Vault provider page's token authentication.
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: vault-token, namespace: prod}
+        spec:
+          provider:
+            vault:
+              server: "http://my.vault.server:8200"
+              path: secret
+              version: v2
+              auth:
+                tokenSecretRef: {name: vault-token, key: token}
+        ---
+        # AppRole, on another mount.
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: vault-approle, namespace: prod}
+        spec:
+          provider:
+            vault:
+              server: "http://my.vault.server:8200"
+              path: kv
+              version: v2
+              auth:
+                appRole:
+                  path: approle
+                  roleId: db02de05-fa39-4855-059b-67221c5c2f63
+                  secretRef: {name: vault-approle, key: secret-id}
+        ---
+        # AWS Secrets Manager with static keys.
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: aws, namespace: prod}
+        spec:
+          provider:
+            aws:
+              service: SecretsManager
+              region: eu-central-1
+              auth:
+                secretRef:
+                  accessKeyIDSecretRef: {name: awssm-secret, key: access-key}
+                  secretAccessKeySecretRef: {name: awssm-secret, key: secret-access-key}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: api, namespace: prod}
+        spec:
+          secretStoreRef: {name: aws}
+          data: [{secretKey: key, remoteRef: {key: prod/api-key}}]
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: db, namespace: prod}
+        spec:
+          secretStoreRef: {name: vault-token}
+          data: [{secretKey: password, remoteRef: {key: prod/db, property: password}}]
+        ---
+        # A ClusterExternalSecret for every env=prod namespace, through the AWS store's
+        # namespace-less twin.
+        apiVersion: external-secrets.io/v1
+        kind: ClusterSecretStore
+        metadata: {name: aws-all}
+        spec:
+          provider:
+            aws:
+              service: SecretsManager
+              region: eu-central-1
+              auth:
+                jwt:
+                  serviceAccountRef: {name: eso, namespace: external-secrets}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: ClusterExternalSecret
+        metadata: {name: shared}
+        spec:
+          namespaceSelectors:
+          - matchLabels: {env: prod}
+          externalSecretSpec:
+            secretStoreRef: {name: aws-all, kind: ClusterSecretStore}
+            data: [{secretKey: k, remoteRef: {key: shared/token}}]
+        """
+
+    static func graph() throws -> EscalationGraph {
+        let r = try ManifestLoader().load(yaml: world, name: "stores.yaml")
+        #expect(!r.hasErrors, "\(r.diagnostics)")
+        return EscalationGraph(AccessGraph(r.cluster))
+    }
+
+    @Test(arguments: [
+        ("vault-token", "a static Vault token (Secret prod/vault-token)"),
+        ("vault-approle", "AppRole (Secret prod/vault-approle)"),
+        ("aws", "a aws store (Secret prod/awssm-secret"),
+    ])
+    func whyTheReachIsUnknown(store: String, why: String) throws {
+        let esc = try Self.graph()
+        let s = try #require(esc.access.external.stores.first { $0.name == store })
+        let reason = try #require(esc.unknownReach(of: s, from: "prod"))
+        #expect(reason.contains(why), "\(reason)")
+    }
+
+    /// Who may create an ExternalSecret where a token store serves may read whatever the
+    /// token reaches: listed, unknown; only under the store's own mount.
+    @Test func aTokenStoresReadersAreUnknownNotLeftOut() throws {
+        let esc = try Self.graph()
+        let readers = esc.vaultReaders(of: "secret/data/prod/db", capability: .read)
+        let bob = try #require(readers.first { $0.identity == .user("bob") })
+        #expect(bob.certainty == .unknown)
+        guard case .storeOfUnknownReach(let store, let ns, _, let reason) = bob.route else {
+            Issue.record("\(bob.route)")
+            return
+        }
+        #expect(store.name == "vault-token" && ns == "prod" && reason.contains("token"))
+        // The AppRole store reads under kv/ only: not a reader of secret/…
+        #expect(!readers.contains { if case .storeOfUnknownReach(let s, _, _, _) = $0.route { return s.name == "vault-approle" } else { return false } })
+        // Nor may anyone read through a store in dev, which no store serves.
+        #expect(!readers.contains { if case .storeOfUnknownReach(_, let ns, _, _) = $0.route { return ns == "dev" } else { return false } })
+    }
+
+    /// Keys of a cloud store are listed with their reach unknown; a ClusterExternalSecret's
+    /// keys are listed for the namespaces it selects.
+    @Test func externalSecretPathsSayWhatIsUnknown() throws {
+        let esc = try Self.graph()
+        let paths = esc.externalSecretPaths()
+        let api = try #require(paths.first { $0.target == "store:prod/aws key prod/api-key" })
+        #expect(api.unknownReach?.contains("does not read aws permissions") == true)
+        #expect(api.store?.name == "aws")
+        let readers = esc.storeReaders(try #require(api.store), effective: false)
+        #expect(readers.map(\.identity).filter { $0 != .group("system:masters") } == [.user("bob")], "\(readers.map(\.identity))")
+        #expect(readers.allSatisfy { $0.certainty == .unknown })
+        let shared = try #require(paths.first { $0.target == "clusterstore:aws-all key shared/token" })
+        #expect(shared.namedBy == ["ClusterExternalSecret shared"])
+        #expect(paths.contains { $0.target == "vault:secret/data/prod/db" })
+        let ces = try #require(esc.access.external.externalSecrets.first { $0.kind == .clusterExternalSecret })
+        #expect(esc.clusterExternalSecretNamespaces(ces) == ["prod"])
+    }
+}
