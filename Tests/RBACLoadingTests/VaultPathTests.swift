@@ -131,7 +131,7 @@ import RBACLoading
         let esc = try Self.world()
         let p = try #require(esc.vaultPaths(from: .user("alice"), to: VaultTarget.parse("vault:secret/data/prod/db")!).first)
         #expect(p.certainty == .certain)
-        #expect(p.access.login.role.path == "auth/kubernetes/role/web")
+        #expect(p.access?.login.role.path == "auth/kubernetes/role/web")
         #expect(p.external[0].to == "Vault auth/kubernetes/role/web as sa:prod/web")
         #expect(p.external[1].why == "path \"secret/data/prod/*\" {read} decides secret/data/prod/db")
         #expect(p.external[1].evidence.first?.hasPrefix("policy web at ") == true)
