@@ -55,6 +55,7 @@ bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product rbacgraph && $(SWIFT) build $(RELEASE_FLAGS) --product rbacgraph-bench
 	.build/release/rbacgraph-bench --data bench-data --binary $(BIN_RELEASE)
 	.build/release/rbacgraph-bench live --data bench-data --binary $(BIN_RELEASE)
+	.build/release/rbacgraph-bench diff --data bench-data --binary $(BIN_RELEASE)
 
 # The pictures of docs/rendering.md and the README, drawn from samples/ (SVG bytes depend on
 # the Graphviz version: commit them only when a view changed).

@@ -49,10 +49,12 @@ extension DumpGenerator {
 
     static let rbacAPI = "rbac.authorization.k8s.io/v1"
 
-    mutating func role(
+    /// A Role or ClusterRole as a List item (``role(clusterWide:name:namespace:rules:labels:aggregateLabels:bootstrap:rng:)``
+    /// emits it, changed when the head of a diff pair changes it).
+    mutating func roleText(
         clusterWide: Bool, name: String, namespace: String?, rules: [Rule], labels: [(String, String)] = [],
         aggregateLabels: [String] = [], bootstrap: Bool = false, rng r: inout SplitMix64
-    ) {
+    ) -> YAMLText {
         var y = YAMLText()
         let kind = clusterWide ? "ClusterRole" : "Role"
         if !aggregateLabels.isEmpty {
@@ -132,17 +134,18 @@ extension DumpGenerator {
             y.l(2, "rules:")
             for rule in rules { rule.yaml(&y, 2) }
         }
-        emit(clusterWide ? .clusterRole : .role, y)
+        return y
     }
 
     enum SubjectSpec {
         case user(String), group(String), serviceAccount(String, String)
     }
 
-    mutating func binding(
+    /// A RoleBinding or ClusterRoleBinding as a List item (emitted by ``binding(clusterWide:name:namespace:roleKind:roleName:subjects:bootstrap:labels:rng:)``).
+    mutating func bindingText(
         clusterWide: Bool, name: String, namespace: String?, roleKind: String, roleName: String,
         subjects: [SubjectSpec], bootstrap: Bool = false, labels: [(String, String)] = [], rng r: inout SplitMix64
-    ) {
+    ) -> YAMLText {
         var y = YAMLText(capacity: 4096)
         let kind = clusterWide ? "ClusterRoleBinding" : "RoleBinding"
         y.l(0, "- apiVersion: \(Self.rbacAPI)")
@@ -210,6 +213,6 @@ extension DumpGenerator {
                 }
             }
         }
-        emit(clusterWide ? .clusterRoleBinding : .roleBinding, y)
+        return y
     }
 }

@@ -50,6 +50,10 @@ struct DumpGenerator {
         var items: Int { counts.values.reduce(0, +) }
         var rbacItems: Int { counts.filter { $0.key.isRBAC }.values.reduce(0, +) }
         var seconds = 0.0
+        /// The changes of a diff pair's head (``Mutation/applied``).
+        var mutations: [String] = []
+        /// For a diff pair's head: the RBAC objects of the unchanged dump.
+        var unchangedRBACItems = 0
     }
 
     let targetBytes: Int
@@ -66,6 +70,10 @@ struct DumpGenerator {
     let users: [String]
     let teams: [String]
     var usedNamespaces = Set<String>()
+    /// Set for the head of a diff pair: the RBAC objects it changes.
+    var mutation: Mutation? = nil
+    /// Bytes the changes added (negative: removed); the size aimed at leaves them out.
+    var sizeAdjust = 0
 
     init(targetBytes: Int, seed: UInt64, rbacOnly: Bool = false) {
         self.targetBytes = targetBytes
@@ -97,9 +105,12 @@ struct DumpGenerator {
     }
 
     /// Generates the dump and writes it to `path` (through a temporary file, renamed at the end).
-    static func write(sizeMB: Int, seed: UInt64, rbacOnly: Bool = false, to path: String) throws -> Summary {
+    /// With `mutatePercent` > 0: the head of a diff pair, the same dump with that share of its
+    /// RBAC objects changed (``Mutation``).
+    static func write(sizeMB: Int, seed: UInt64, rbacOnly: Bool = false, mutatePercent: Int = 0, to path: String) throws -> Summary {
         let start = Date()
         var g = DumpGenerator(targetBytes: sizeMB << 20, seed: seed, rbacOnly: rbacOnly)
+        if mutatePercent > 0 { g.mutation = Mutation(seed: seed, percent: mutatePercent) }
         g.generate()
         let tmp = path + ".tmp-\(getpid())"
         guard let f = fopen(tmp, "wb") else {
@@ -123,10 +134,12 @@ struct DumpGenerator {
         if fclose(f) != 0 { throw BenchError("write error on \(tmp)") }
         if rename(tmp, path) != 0 { throw BenchError("cannot rename \(tmp) to \(path)") }
         summary.seconds = Date().timeIntervalSince(start)
+        summary.mutations = g.mutation?.applied ?? []
+        summary.unchangedRBACItems = g.mutation?.objects ?? 0
         return summary
     }
 
-    var total: Int { buffers.reduce(0) { $0 + $1.utf8.count } }
+    var total: Int { buffers.reduce(0) { $0 + $1.utf8.count } + sizeAdjust }
 
     mutating func generate() {
         systemObjects()

@@ -2,7 +2,8 @@
 //
 //   rbacgraph-bench [--data DIR] [--binary PATH] [--quick] [--sizes 10,100,500] [--seed N]
 //                   [--queries N] [--rbac-size MB] [--only-rbac] [--report FILE | --no-report]
-//   rbacgraph-bench generate --size MB [--seed N] [--rbac-only] [--out FILE]
+//   rbacgraph-bench generate --size MB [--seed N] [--rbac-only] [--mutate PERCENT] [--out FILE]
+//   rbacgraph-bench diff [--data DIR] [--binary PATH] [--size MB] [--report FILE | --no-report]
 //   rbacgraph-bench aggregation [--chain N] [--leaves N] [--out FILE]
 //
 // Generates synthetic `kubectl get -A -o yaml` dumps (DIR/dump-<size>mb.yaml, only when
@@ -23,9 +24,10 @@ import Glibc
 let usage = """
     usage: rbacgraph-bench [--data DIR] [--binary PATH] [--quick] [--sizes 10,100,500] [--seed N]
                            [--queries N] [--rbac-size MB] [--only-rbac] [--report FILE | --no-report]
-           rbacgraph-bench generate --size MB [--seed N] [--rbac-only] [--out FILE]
+           rbacgraph-bench generate --size MB [--seed N] [--rbac-only] [--mutate PERCENT] [--out FILE]
            rbacgraph-bench live [--data DIR] [--binary PATH] [--size MB] [--report FILE|--no-report]   (a cluster of the 100 and 10 MB dumps, read over loopback; writes its section of the report)
            rbacgraph-bench aggregation [--chain N] [--leaves N] [--out FILE]
+           rbacgraph-bench diff [--data DIR] [--binary PATH] [--size MB] [--report FILE|--no-report]   (rbacgraph diff on the 100 MB dump and a copy with 1% of its RBAC objects changed, against report -o json and stats on one side; writes its section of the report)
 
       --data DIR      where the dumps are kept (default bench-data); missing ones are generated
       --binary PATH   the rbacgraph executable whose peak memory is measured (default .build/release/rbacgraph)
@@ -36,6 +38,9 @@ let usage = """
       --rbac-size MB  the RBAC-only dump (List, stream and repository shapes; default 90, 0 leaves it out)
       --only-rbac     only the RBAC-dense section (prints only unless --report is given)
       --rbac-only     (generate) keep only Roles, ClusterRoles and their bindings
+      --mutate PERCENT  (generate) the head of a diff pair: the same dump with PERCENT% of its RBAC
+                      objects changed (subjects, rules, roleRefs, an aggregation label, deletions,
+                      additions); the changes are listed in FILE.changes
       --report FILE   the markdown report (default docs/benchmarks.md; none with --quick unless given)
       --no-report     print only
       --chain N, --leaves N   the nested-aggregation input (default 210 chained ClusterRoles, 500 leaves);
@@ -74,6 +79,9 @@ struct Options {
     var out: String?
     // live mode
     var live = false
+    // diff mode, and generate's head of a diff pair
+    var diff = false
+    var mutate = 0
 }
 
 func parseOptions() -> Options {
@@ -87,6 +95,9 @@ func parseOptions() -> Options {
         args.removeFirst()
     } else if args.first == "aggregation" {
         o.aggregation = true
+        args.removeFirst()
+    } else if args.first == "diff" {
+        o.diff = true
         args.removeFirst()
     }
     var i = 0
@@ -109,6 +120,7 @@ func parseOptions() -> Options {
         case "--rbac-size": o.rbacSize = number(value(), "--rbac-size")
         case "--only-rbac": o.onlyRBAC = true
         case "--rbac-only": o.rbacOnly = true
+        case "--mutate": o.mutate = number(value(), "--mutate")
         case "--report":
             o.report = value()
             o.reportGiven = true
@@ -175,8 +187,14 @@ if options.generate {
     let dir = (out as NSString).deletingLastPathComponent
     if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
     do {
-        let s = try DumpGenerator.write(sizeMB: options.size, seed: options.seed, rbacOnly: options.rbacOnly, to: out)
+        let s = try DumpGenerator.write(sizeMB: options.size, seed: options.seed, rbacOnly: options.rbacOnly, mutatePercent: options.mutate, to: out)
         print("\(out): \(s.bytes) bytes, \(s.items) items (\(s.namespaces) namespaces, \(s.rbacItems) RBAC objects) in \(fmt(s.seconds, 2)) s")
+        if options.mutate > 0 {
+            // One line per change, after a line with the unchanged dump's RBAC object count.
+            let lines = ["# \(s.unchangedRBACItems) RBAC objects before the changes"] + s.mutations
+            try (lines.joined(separator: "\n") + "\n").write(toFile: out + ".changes", atomically: true, encoding: .utf8)
+            print("\(s.mutations.count) of \(s.unchangedRBACItems) RBAC objects changed (listed in \(out).changes)")
+        }
     } catch {
         fail("\(error)")
     }
@@ -217,6 +235,32 @@ if options.live {
     }
     let first = runs[0].figures
     exit(first.timeRatio <= 1.5 && first.memoryRatio < 1.5 ? 0 : 1)
+}
+
+// MARK: - Diff mode
+
+if options.diff {
+    let size = options.size > 0 ? options.size : 100
+    try? FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
+    guard FileManager.default.isExecutableFile(atPath: options.binary) else { fail("\(options.binary) is not an executable") }
+    let machine = MachineInfo.current()
+    do {
+        let f = try runDiffBench(data: options.data, sizeMB: size, seed: options.seed, binary: options.binary, runs: 3)
+        print("""
+            ## Diff (\(size) MB dump, \(f.changes.count) RBAC objects changed)
+            report -o json (base):  \(fmt(f.reportSeconds, 2)) s median
+            diff -o json:           \(fmt(f.diffSeconds, 2)) s median -> \(fmt(f.timeRatio, 2))x (goal < 3x)
+            stats (base) peak RSS:  \(Int(f.statsPeak) >> 20) MB
+            diff peak RSS:          \(Int(f.diffPeak) >> 20) MB -> \(fmt(f.memoryRatio, 2))x (goal < 2.5x)
+            """)
+        if let path = options.report {
+            try writeSection(diffSection(f, machine: machine), begin: diffSectionBegin, end: diffSectionEnd, to: path)
+            note("wrote the diff section of \(path)")
+        }
+        exit(f.timeRatio < 3 && f.memoryRatio < 2.5 ? 0 : 1)
+    } catch {
+        fail("\(error)")
+    }
 }
 
 // MARK: - Aggregation mode

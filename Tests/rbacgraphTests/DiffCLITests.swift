@@ -49,6 +49,13 @@ struct DiffCLITests {
         #expect(r.status == status, "stderr: \(r.stderr)")
     }
 
+    @Test("the loading flags apply to both sides: --kubernetes-version picks the built-in policy of each")
+    func kubernetesVersion() throws {
+        let pinned = try CLI.run(["diff"] + Self.sides + ["--kubernetes-version", "v1.24.0-alpha.1", "-q"])
+        #expect(pinned.status == 0, "stderr: \(pinned.stderr)")
+        #expect(pinned.stdout.hasPrefix("2 identities gain access (1 sensitive), 1 identity loses access"))
+    }
+
     @Test("a side that fails to load: exit 3, the diff of what loaded still written")
     func loadFailure() throws {
         let r = try CLI.run(["diff", "--base", "examples/diff/base", "--head", "examples/diff/head", "DiffCLITests-missing.yaml", "--fail-on", "gain"])

@@ -147,9 +147,10 @@ struct DiffContext {
     }
 
     /// Whether an object moved to a file of another name (not just another line, nor the same
-    /// file name under the other side's folder).
+    /// file name under the other side's folder). An object read from a cluster (its location a
+    /// URL) is in no file: comparing manifests with a cluster moves nothing.
     static func renamed(_ a: SourceLocation?, _ b: SourceLocation?) -> Bool {
-        guard let a, let b else { return false }
+        guard let a, let b, !a.file.contains("://"), !b.file.contains("://") else { return false }
         func name(_ path: String) -> Substring { path.split(separator: "/").last ?? Substring(path) }
         return name(a.file) != name(b.file)
     }

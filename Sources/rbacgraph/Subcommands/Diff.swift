@@ -27,9 +27,10 @@ extension RBACGraphCommand {
                   rbacgraph diff --base main/rbac/ --head pr/rbac/
                   rbacgraph diff --base main/rbac/ --head pr/rbac/ -o md --output-file comment.md --fail-on sensitive --fail-on path --fail-on high
                   rbacgraph diff --base release-1.yaml --head release-2.yaml -n prod -o json
+                  rbacgraph diff --base manifests/ --head context:prod-cluster   # drift: manifests vs the cluster
                 """)
 
-        @Option(parsing: .upToNextOption, help: ArgumentHelp("The base side: files, folders or - (anything -f takes); repeatable.", valueName: "input"))
+        @Option(parsing: .upToNextOption, help: ArgumentHelp("The base side: files, folders or - (anything -f takes), or a live cluster, context:NAME (a context of the kubeconfig); repeatable.", valueName: "input"))
         var base: [String] = []
 
         @Option(parsing: .upToNextOption, help: ArgumentHelp("The head side (the change applied), as --base.", valueName: "input"))
@@ -71,10 +72,31 @@ extension RBACGraphCommand {
             }
         }
 
+        /// A side that is a live cluster: `context:NAME`, a context of the kubeconfig.
+        static let contextPrefix = "context:"
+
+        /// Loads one side: files with the loading flags, or the cluster of a kubeconfig
+        /// context (which serves its own built-in policy).
+        func load(_ side: [String]) throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
+            if side.count == 1, side[0].hasPrefix(Self.contextPrefix) {
+                let loaded = try input.loadLive(context: String(side[0].dropFirst(Self.contextPrefix.count)))
+                return (loaded.graph, loaded.result)
+            }
+            return try input.loadFiles(side)
+        }
+
         func validate() throws {
             if base.isEmpty || head.isEmpty { throw ValidationError("Give both --base INPUT... and --head INPUT....") }
-            if !input.filenames.isEmpty || input.live.isSet {
-                throw ValidationError("diff reads --base and --head, not -f or a cluster.")
+            if !input.filenames.isEmpty || input.live.context != nil {
+                throw ValidationError("diff reads --base and --head, not -f or --context: give a cluster as a side, context:NAME.")
+            }
+            for side in [base, head] where side.contains(where: { $0.hasPrefix(Self.contextPrefix) }) {
+                if side.count > 1 || side[0].count == Self.contextPrefix.count {
+                    throw ValidationError("A side is files or one cluster, context:NAME (a file of that name: ./context:NAME).")
+                }
+            }
+            if input.live.isSet && !(base + head).contains(where: { $0.hasPrefix(Self.contextPrefix) }) {
+                throw ValidationError("--kubeconfig and --no-secrets go with a side that is a cluster, context:NAME.")
             }
             if base.filter({ $0 == "-" }).count + head.filter({ $0 == "-" }).count > 1 {
                 throw ValidationError("Standard input (-) can be read by one side only.")
@@ -87,8 +109,8 @@ extension RBACGraphCommand {
         }
 
         func run() throws {
-            let (baseGraph, baseResult) = try input.loadFiles(base)
-            let (headGraph, headResult) = try input.loadFiles(head)
+            let (baseSide, headSide) = try loadSides()
+            let baseGraph = baseSide.graph, headGraph = headSide.graph
             var diff = AccessDiff(base: baseGraph, head: headGraph)
             // The report's findings of each side (built-in-only ones left out), paths to
             // cluster-admin among them.
@@ -119,7 +141,7 @@ extension RBACGraphCommand {
             } else {
                 IO.writeStdout(text)
             }
-            if baseResult.hasErrors || headResult.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
+            if baseSide.hasErrors || headSide.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
             var hits: [String] = []
             for gate in failOn.compactMap({ Gate($0) }) {
                 switch gate {

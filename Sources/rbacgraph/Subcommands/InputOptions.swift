@@ -49,10 +49,6 @@ struct InputOptions: ParsableArguments {
         if !filenames.isEmpty && live.isSet {
             throw ValidationError("Give either -f PATH (files) or --kubeconfig/--context/--no-secrets (a cluster), not both.")
         }
-        // A cluster serves its own bootstrap policy: the built-in one is added to files only.
-        if filenames.isEmpty && kubernetesVersion != nil {
-            throw ValidationError("--kubernetes-version applies to files (-f): a cluster's own built-in policy is read with the rest.")
-        }
         if noBuiltinPolicy && kubernetesVersion != nil {
             throw ValidationError("Give --kubernetes-version or --no-builtin-policy, not both.")
         }
@@ -148,23 +144,42 @@ struct InputOptions: ParsableArguments {
 
     func load() throws -> Loaded {
         if readsCluster {
-            let live = try LiveLoader.read(self.live, quiet: quiet)
-            var result = ManifestLoader.Result(
-                cluster: live.read.cluster, diagnostics: live.read.diagnostics + live.gapDiagnostics,
-                statistics: LoadStatistics(), listContinue: nil)
-            result.statistics.bytes = live.read.bytes
-            for d in live.read.diagnostics where d.severity == .error || !quiet { DiagnosticPrinter.print(d) }
-            try loadVault(into: &result)
-            let graph = AccessGraph(result.cluster)
-            if !quiet {
-                for f in graph.aggregationFailures {
-                    Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
-                }
+            // A cluster serves its own bootstrap policy: the built-in one is added to files only
+            // (checked here, not in validate(): diff reads files without -f).
+            if kubernetesVersion != nil {
+                throw ValidationError("--kubernetes-version applies to files (-f): a cluster's own built-in policy is read with the rest.")
             }
-            return Loaded(graph: graph, result: result, cluster: live)
+            return try loadLive(self.live)
         }
         let (graph, result) = try loadFiles()
         return Loaded(graph: graph, result: result, cluster: nil)
+    }
+
+    /// Reads the cluster of `context` (a `context:NAME` side of `diff`) with the other flags
+    /// of the live read (`--kubeconfig`, `--no-secrets`, `--request-timeout`).
+    func loadLive(context: String) throws -> Loaded {
+        var options = live
+        options.context = context
+        return try loadLive(options)
+    }
+
+    /// Reads a cluster: its objects, what could not be read (error diagnostics, printed), and
+    /// `--vault` folders.
+    private func loadLive(_ options: LiveOptions) throws -> Loaded {
+        let live = try LiveLoader.read(options, quiet: quiet)
+        var result = ManifestLoader.Result(
+            cluster: live.read.cluster, diagnostics: live.read.diagnostics + live.gapDiagnostics,
+            statistics: LoadStatistics(), listContinue: nil)
+        result.statistics.bytes = live.read.bytes
+        for d in live.read.diagnostics where d.severity == .error || !quiet { DiagnosticPrinter.print(d) }
+        try loadVault(into: &result)
+        let graph = AccessGraph(result.cluster)
+        if !quiet {
+            for f in graph.aggregationFailures {
+                Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
+            }
+        }
+        return Loaded(graph: graph, result: result, cluster: live)
     }
 
     /// Loads the `--vault` folders into `result` (their diagnostics printed and added).
@@ -184,28 +199,51 @@ struct InputOptions: ParsableArguments {
 
     /// Loads files: `-f`'s, or `paths` (each side of `diff`) with the same options.
     func loadFiles(_ paths: [String]? = nil) throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
+        try finishLoad(readFiles(paths ?? filenames, builtinPolicy: try builtinPolicy(), progress: !quiet && isatty(2) != 0))
+    }
+
+    /// Files read with the command's options, nothing printed yet.
+    struct FileRead: Sendable {
+        var outcome: Result<ManifestLoader.Result, LoadError>
+    }
+
+    /// Reads files with the command's options and `builtinPolicy` (``builtinPolicy()``, made
+    /// once for both sides of `diff`), printing nothing but the progress line: `diff` reads
+    /// its two sides at once and prints each side's messages in turn (``finishLoad(_:)``).
+    func readFiles(_ paths: [String], builtinPolicy: BuiltinPolicy?, progress showProgress: Bool) -> FileRead {
         var options = ManifestLoader.Options()
         options.defaultNamespace = defaultNamespace
         options.strict = strict
         options.exclude = exclude
-        options.builtinPolicy = try builtinPolicy()
+        options.builtinPolicy = builtinPolicy
         var progress: ManifestLoader.ProgressHandler? = nil
-        if !quiet && isatty(2) != 0 {
+        if showProgress {
             progress = { (file: String, done: Int, total: Int) in
                 let of = total > 0 ? " of \(total >> 20) MiB" : ""
                 Terminal.progress("loading \(file): \(done >> 20) MiB\(of)")
             }
         }
         let loader = ManifestLoader(options: options, progress: progress)
-        var result: ManifestLoader.Result
-        do {
-            result = try loader.load(paths: paths ?? filenames)
+        do throws(LoadError) {
+            let result = try loader.load(paths: paths)
+            if showProgress { Terminal.clearProgress() }
+            return FileRead(outcome: .success(result))
         } catch {
-            Terminal.clearProgress()
+            if showProgress { Terminal.clearProgress() }
+            return FileRead(outcome: .failure(error))
+        }
+    }
+
+    /// Prints the diagnostics of a read (exit 3 when `--strict` stopped it), then loads
+    /// `--vault` and builds the graph, warning about what the API server would change.
+    func finishLoad(_ read: FileRead) throws -> (graph: AccessGraph, result: ManifestLoader.Result) {
+        var result: ManifestLoader.Result
+        switch read.outcome {
+        case .success(let r): result = r
+        case .failure(let error):
             if case .strict(let d) = error { DiagnosticPrinter.print(d) }
             throw ExitCode(ExitCodes.loadErrors)
         }
-        Terminal.clearProgress()
         for d in result.diagnostics where d.severity == .error || !quiet {
             DiagnosticPrinter.print(d)
         }
