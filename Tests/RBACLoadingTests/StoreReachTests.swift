@@ -165,4 +165,20 @@ import RBACLoading
         let ces = try #require(esc.access.external.externalSecrets.first { $0.kind == .clusterExternalSecret })
         #expect(esc.clusterExternalSecretNamespaces(ces) == ["prod"])
     }
+
+    /// `paths --to vault:` follows such a store too, its last step conditional (not shown):
+    /// a path that may exist, not a silent "no path".
+    @Test func pathsThroughATokenStoreEndUnknown() throws {
+        let esc = PathFinder(AccessGraph(try ManifestLoader().load(yaml: Self.world, name: "stores.yaml").cluster)).graph(including: [.user("bob")])
+        let p = try #require(esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:secret/data/prod/db")!).first)
+        #expect(p.external.map(\.kind) == [.externalSecretWrite, .storeLogin])
+        #expect(p.external.last?.condition?.observed == nil)
+        #expect(p.external.last?.condition?.text.contains("a static Vault token") == true)
+        #expect(p.certainty == .notShown)
+        #expect(p.access == nil)
+        // The AppRole store reads under kv/ only.
+        #expect(esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:secret/data/x")!, all: true).allSatisfy { !$0.external.contains { $0.why.contains("vault-approle") } })
+        #expect(!esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:kv/data/x")!).isEmpty)
+        #expect(esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:other/data/x")!).isEmpty)
+    }
 }

@@ -199,6 +199,16 @@ extension EscalationGraph {
                         guard let node = PathNode(subject: s.subject) else { continue }
                         out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: kind, access: a), grant: s.grant, path: nil, certainty: certainty))
                     }
+                    // A ClusterExternalSecret makes an ExternalSecret in the namespaces its creator
+                    // selects (not repeated for whoever may create the ExternalSecret itself).
+                    if kind == .externalSecret {
+                        let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
+                        let writers = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
+                        for s in access.subjects(allowedTo: ces) {
+                            guard let node = PathNode(subject: s.subject), !writers.contains(node) else { continue }
+                            out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty))
+                        }
+                    }
                     if effective {
                         let direct = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
                         for p in rankedIdentities(reaching: .permission(request), maxSteps: maxSteps)
