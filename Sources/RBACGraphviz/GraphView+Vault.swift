@@ -87,6 +87,13 @@ extension GraphView {
                     edge(who, storeID, "\(how)create \(kind.rawValue) in \(ns)", dashed: true)
                     edge(storeID, targetID, "reach unknown: " + reason, dashed: true)
                     continue
+                case .credentialSecret(let store, let ns, let name, let reason):
+                    let secretID = "secret:\(ns)/\(name)"
+                    node(secretID, "Secret \(ns)/\(name)\ncredentials of \(store.targetName)", shape: "cylinder", fill: "#fce5cd")
+                    let how = r.path.map { p in p.steps.map { $0.kind.rawValue }.joined(separator: " → ") + " → " } ?? ""
+                    edge(who, secretID, how + "read", dashed: true)
+                    edge(secretID, targetID, "reach unknown: " + reason, dashed: true)
+                    continue
                 }
                 let roleID = "role:\(access.login.role.path)"
                 node(roleID, "Vault \(access.login.role.path)\n[\(access.login.policies.joined(separator: ", "))]", shape: "box", fill: "#cfe2f3")

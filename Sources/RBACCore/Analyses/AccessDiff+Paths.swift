@@ -314,10 +314,18 @@ struct ReachComparison {
                     path: g.json(path), causes: causes))
             }
         }
-        // Gains first, then the most certain; then by identity and target.
+        // Gains first; cluster-admin, then secrets, then service accounts, then single
+        // identities; the most certain first; then by identity and target.
+        func rank(_ t: String) -> Int {
+            if t == "cluster-admin" { return 0 }
+            if t.hasPrefix("secret:") { return 1 }
+            return t.hasSuffix("/*") ? 2 : 3
+        }
         return out.enumerated().sorted { a, b in
-            let ra = a.element.isGain ? 0 : 1, rb = b.element.isGain ? 0 : 1
-            if ra != rb { return ra < rb }
+            let ga = a.element.isGain ? 0 : 1, gb = b.element.isGain ? 0 : 1
+            if ga != gb { return ga < gb }
+            let ta = rank(a.element.target), tb = rank(b.element.target)
+            if ta != tb { return ta < tb }
             let ca = max(a.element.base, a.element.head), cb = max(b.element.base, b.element.head)
             return ca != cb ? ca > cb : a.offset < b.offset
         }.map(\.element)

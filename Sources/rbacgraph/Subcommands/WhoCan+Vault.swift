@@ -90,6 +90,13 @@ extension RBACGraphCommand.WhoCan {
                 s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
             }
             parts.append(s + ": reach unknown: " + reason)
+        case .credentialSecret(let store, let ns, let name, let reason):
+            var s = "read Secret \(ns)/\(name), the credentials of \(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
+            if let g = r.grant {
+                let graph = printer.esc.access
+                s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
+            }
+            parts.append(s + ": reach unknown: " + reason)
         }
         return parts.joined(separator: " ⇒ ")
     }
