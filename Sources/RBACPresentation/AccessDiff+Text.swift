@@ -21,7 +21,16 @@ extension AccessDiff {
         if identities.isEmpty {
             let moved = objectChanges.filter { $0.kind == .moved }.count
             let changed = objectChanges.count - moved
-            return "No access changes." + (changed == 0 ? "" : " \(count(changed, "object change")), none with an access effect.")
+            // Each object change has an effect here (on paths or secret readers), only outside
+            // the namespace of -n, or none.
+            let elsewhere = objectChanges.filter { $0.kind != .moved && objectsWithEffectsElsewhere.contains($0.object) }.count
+            let noEffect = objectChangesWithoutAccessEffect.filter { $0.kind != .moved }.count
+            var kinds: [String] = []
+            if changed - noEffect - elsewhere > 0 { kinds.append("\(changed - noEffect - elsewhere) with an access effect") }
+            if elsewhere > 0 { kinds.append("\(elsewhere) with access effects only outside namespace \(namespace ?? "")") }
+            if noEffect > 0 { kinds.append(noEffect == changed ? "none with an access effect" : "\(noEffect) without access effect") }
+            return "No access changes" + (namespace.map { " in namespace \($0) or cluster-wide" } ?? "") + "."
+                + (changed == 0 ? "" : " \(count(changed, "object change")), \(kinds.joined(separator: ", ")).")
                 + (moved == 0 ? "" : " \(count(moved, "object")) only in a file of another name.") + findingsSummary
         }
         let gaining = identities.filter(\.gains)
@@ -37,7 +46,9 @@ extension AccessDiff {
         // counted apart: they are not changes.
         let moved = objectChanges.filter { $0.kind == .moved }.count
         let noEffect = objectChangesWithoutAccessEffect.filter { $0.kind != .moved }.count
+        let elsewhere = objectChanges.filter { $0.kind != .moved && objectsWithEffectsElsewhere.contains($0.object) }.count
         s += "; \(count(objectChanges.count - moved, "object change"))" + (noEffect > 0 ? ", \(noEffect) without access effect" : "")
+            + (elsewhere > 0 ? ", \(elsewhere) with effects only outside namespace \(namespace ?? "")" : "")
         s += (moved > 0 ? " (\(count(moved, "object")) only in a file of another name)." : ".")
         return s + findingsSummary
     }

@@ -22,6 +22,17 @@ struct DiffCLITests {
         #expect(r.stdout == "No access changes.\n")
     }
 
+    @Test("-n: changes whose effects all lie outside the namespace are counted as such, never as without effect")
+    func namespaceRestriction() throws {
+        let r = try CLI.run(["diff"] + Self.sides + ["-n", "ci", "-q"])
+        #expect(r.stdout.hasPrefix(
+            "No access changes in namespace ci or cluster-wide. 5 object changes, 1 with an access effect, 4 with access effects only outside namespace ci."))
+        #expect(!r.stdout.contains("Object changes with no access effect"))
+        let json = try CLI.run(["diff"] + Self.sides + ["-n", "ci", "-o", "json", "-q"]).stdout
+        #expect(json.contains("\"accessEffect\": true"))
+        #expect(!json.contains("\"accessEffect\": false"))
+    }
+
     @Test("the same objects in a file of another name: no access change, counted in one line")
     func renamedFile() throws {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-diff-\(UUID().uuidString).yaml")

@@ -32,9 +32,14 @@ public struct AccessDiff: Sendable {
     /// Whether no identity's access changed and no finding was introduced or resolved.
     public var isEmpty: Bool { identities.isEmpty && (findings?.isEmpty ?? true) && paths.isEmpty && secretExposure.isEmpty }
 
-    /// Object changes that no access change names as its cause: reordered rules, reformatted
-    /// or moved objects, bindings whose subjects are covered anyway.
-    public var objectChangesWithoutAccessEffect: [ObjectChange] {
+    /// The namespace the diff was restricted to (``restricted(toNamespace:)``), `nil` for all.
+    public private(set) var namespace: String?
+    /// After ``restricted(toNamespace:)``: the objects whose changes have access effects, all of
+    /// them outside the namespace. They are not changes "without access effect".
+    public private(set) var objectsWithEffectsElsewhere: Set<String> = []
+
+    /// The objects some access change, path or secret reader names as its cause.
+    var citedObjects: Set<String> {
         var cited = Set<String>()
         for i in identities {
             for s in i.scopes {
@@ -43,7 +48,34 @@ public struct AccessDiff: Sendable {
         }
         for p in paths { for cause in p.causes { cited.insert(cause.object) } }
         for e in secretExposure { for r in e.gained + e.lost { for cause in r.causes { cited.insert(cause.object) } } }
-        return objectChanges.filter { !cited.contains($0.object) }
+        return cited
+    }
+
+    /// Object changes that no access change names as its cause: reordered rules, reformatted
+    /// or moved objects, bindings whose subjects are covered anyway. After
+    /// ``restricted(toNamespace:)``, changes whose effects all lie outside the namespace are
+    /// not among them (``objectsWithEffectsElsewhere``).
+    public var objectChangesWithoutAccessEffect: [ObjectChange] {
+        let cited = citedObjects
+        return objectChanges.filter { !cited.contains($0.object) && !objectsWithEffectsElsewhere.contains($0.object) }
+    }
+
+    /// The diff as `diff -n NS` shows it: access changes of requests in `namespace` and
+    /// cluster-wide ones, secrets and paths of that namespace or of every namespace. Object
+    /// changes stay; those whose effects were all left out are counted apart.
+    public func restricted(toNamespace namespace: String) -> AccessDiff {
+        var d = self
+        func kept(_ ns: String?) -> Bool { ns.map { $0.isExactly(namespace) } ?? true }
+        d.identities = identities.compactMap { change in
+            var c = change
+            c.scopes = c.scopes.filter { kept($0.namespace) }
+            return c.scopes.isEmpty ? nil : c
+        }
+        d.secretExposure = secretExposure.filter { kept($0.namespace) }
+        d.paths = paths.filter { kept($0.namespace) }
+        d.namespace = namespace
+        d.objectsWithEffectsElsewhere = objectsWithEffectsElsewhere.union(citedObjects.subtracting(d.citedObjects))
+        return d
     }
 }
 

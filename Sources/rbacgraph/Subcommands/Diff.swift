@@ -121,13 +121,7 @@ extension RBACGraphCommand {
             diff.compareReach(base: baseReport.context.escalation, head: headReport.context.escalation)
             if let namespace {
                 InputWarnings.namespace(namespace, in: headGraph, quiet: input.quiet)
-                diff.identities = diff.identities.compactMap { change in
-                    var c = change
-                    c.scopes = c.scopes.filter { $0.namespace == nil || $0.namespace == namespace }
-                    return c.scopes.isEmpty ? nil : c
-                }
-                diff.secretExposure = diff.secretExposure.filter { $0.namespace == nil || $0.namespace == namespace }
-                diff.paths = diff.paths.filter { $0.namespace == nil || $0.namespace == namespace }
+                diff = diff.restricted(toNamespace: namespace)
             }
             let text: String
             switch format {
