@@ -125,7 +125,8 @@ func diffSection(_ f: DiffBenchFigures, machine: MachineInfo) -> String {
         ["peak RSS", "\(fmt(f.statsPeak / Double(1 << 20), 1)) MB (`stats`)", "\(fmt(f.diffPeak / Double(1 << 20), 1)) MB", "\(fmt(f.memoryRatio, 2))×", "< 2.5×", verdict(f.memoryRatio < 2.5)],
     ]
     let kinds = Dictionary(grouping: f.changes) { line -> String in
-        let what = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? line
+        // `Kind/namespace/name: what` (names may hold colons: the last ": " separates).
+        let what = line.range(of: ": ", options: .backwards).map { String(line[$0.upperBound...]) } ?? line
         if what.hasSuffix("deleted") { return "deleted" }
         if what.contains(" added (view") || what.hasSuffix("-pr added") { return "added beside" }
         return String(what.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
