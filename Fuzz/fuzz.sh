@@ -9,18 +9,22 @@
 #
 # FUZZ_RUNS=N (environment) stops each target after N executions instead of after SECONDS (the
 # time limit still applies as a ceiling); FUZZ_MAX_LEN caps the size of generated inputs
-# (65536 by default). Each target's line reports its executions, its speed and its memory:
-# the resident size once the seeds have run, and the peak. Then the target's whole working
-# corpus (up to 3,000 inputs) runs 5 times over in one process with the sanitizer's quarantine
-# off (`--repeat`): the resident size after the first and the last pass shows whether memory
-# grows across inputs (more than 10% and 8 MB more after pass 5 than after pass 1 fails).
+# (65536 by default); FUZZ_TIMEOUT=S raises the 1 s limit a single input may take, for runs
+# on a loaded machine (the report then names the slowest input, to be rerun alone).
+#
+# Each target's line reports its executions, its speed and its memory: the resident size once
+# the seeds have run, and the peak. Then the target's whole working corpus (up to 3,000 inputs)
+# runs 5 times over in one process with the sanitizer's quarantine off (`--repeat`): the
+# resident size after the first and the last pass shows whether memory grows across inputs
+# (more than 10% and 8 MB more after pass 5 than after pass 1 fails).
 set -u
 bin=$1
 seconds=$2
 shift 2
-targets=${*:-manifests json audit-log eval-query label-selector baseline kubeconfig vault}
+targets=${*:-manifests json audit-log eval-query label-selector baseline kubeconfig vault go-regex}
 runs=${FUZZ_RUNS:--1}
 max_len=${FUZZ_MAX_LEN:-65536}
+timeout=${FUZZ_TIMEOUT:-1}
 shared=${SHARED:-../shared}
 work=.build-fuzz/work
 mkdir -p "$work" Fuzz/crashes
@@ -59,16 +63,17 @@ for t in $targets; do
         ;;
     esac
     log=$work/$t.log
-    "$bin" "$t" -max_total_time="$seconds" -runs="$runs" -timeout=1 -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
+    "$bin" "$t" -max_total_time="$seconds" -runs="$runs" -timeout="$timeout" -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
         -artifact_prefix=Fuzz/crashes/"$t"- "$corpus" "$seeds" > "$log" 2>&1
     status=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+    slowest=$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$log" | tail -1)
     inited=$(sed -n 's/.*INITED.* rss: \([0-9]*\)Mb.*/\1/p' "$log" | head -1)
     units=$(ls "$corpus" | wc -l)
     if [ $status -eq 0 ]; then
-        echo "$t: ${execs:-?} executions (${speed:-?}/s), no crash (corpus $units inputs; RSS ${inited:-?} MB after the seeds, peak ${rss:-?} MB)"
+        echo "$t: ${execs:-?} executions (${speed:-?}/s), no crash, slowest input under $((${slowest:-0} + 1)) s (corpus $units inputs; RSS ${inited:-?} MB after the seeds, peak ${rss:-?} MB)"
         ASAN_OPTIONS=quarantine_size_mb=0:detect_leaks=0 "$bin" "$t" --repeat 5 $(ls "$corpus" | head -3000 | sed "s|^|$corpus/|") > "$work/$t.memory" 2>&1
         first=$(sed -n 's/^pass 1: resident KiB //p' "$work/$t.memory")
         last=$(sed -n 's/^pass 5: resident KiB //p' "$work/$t.memory")

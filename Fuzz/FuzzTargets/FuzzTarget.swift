@@ -28,6 +28,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// through `VaultPolicyParser` and Vault's path decision, or — input starting with `{` —
     /// a Kubernetes auth role (`vault read -format=json auth/MOUNT/role/NAME`).
     case vault
+    /// ClusterSecretStore `namespaceRegexes` through `GoRegex` (Go's RE2 syntax read for Swift):
+    /// the first line a pattern, each further line a namespace name it is matched against.
+    case goRegex = "go-regex"
 
     /// Runs one input.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -40,6 +43,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .baseline: Self.baseline(String(decoding: bytes, as: UTF8.self))
         case .kubeconfig: Self.kubeconfig(Array(bytes))
         case .vault: Self.vault(Array(bytes))
+        case .goRegex: Self.goRegex(Array(bytes))
         }
     }
 
@@ -72,10 +76,13 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     static func evalQuery(_ line: String) {
-        guard !line.contains("\n") else {
+        let newline = UInt8(ascii: "\n")
+        guard !line.utf8.contains(newline) else {
             // One query a line, as `eval` reads them; the first 8 (a seed file of a hundred
             // create-binding queries took over a second under address sanitizer as one input).
-            for l in line.split(separator: "\n").prefix(8) { evalQuery(String(l)) }
+            // Split by bytes: "\r\n" is one Character, which a split by Character "\n" would
+            // leave whole (an endless recursion, found by make fuzz).
+            for l in line.utf8.split(separator: newline).prefix(8) { evalQuery(String(decoding: l, as: UTF8.self)) }
             return
         }
         let answer = World.evaluator.answer(line: line)
@@ -151,7 +158,9 @@ extension FuzzTarget {
         let acl = VaultACL([(name: policy.name, rules: policy.rules)])
         for rule in policy.rules {
             let filled = String(decoding: rule.path.utf8.map { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "*") ? UInt8(ascii: "x") : $0 }, as: UTF8.self)
-            let isExact = !rule.path.contains("+") && !rule.path.contains("*") && !rule.path.hasPrefix("/")
+            // By bytes, as Vault reads paths: a `*` followed by a combining mark is no Character "*".
+            let isExact = !rule.path.utf8.contains { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "*") }
+                && rule.path.utf8.first != UInt8(ascii: "/")
             for list in [false, true] {
                 let decision = acl.decide(filled, list: list)
                 if isExact, !list, decision.entry?.pattern != rule.path {
@@ -162,6 +171,22 @@ extension FuzzTarget {
                         fatalError("\(filled) allows a capability its entry does not grant")
                     }
                 }
+            }
+        }
+    }
+}
+
+extension FuzzTarget {
+    /// A pattern read as Go reads it is answered yes or no for every name (at most 63 bytes, as
+    /// namespace names are); one that is not is answered unknown, never yes or no.
+    static func goRegex(_ bytes: [UInt8]) {
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let pattern = String(decoding: lines.first ?? [], as: UTF8.self)
+        let readable = GoRegex.problem(pattern) == nil
+        for name in lines.dropFirst().prefix(4) {
+            let answer = GoRegex.matches(pattern, String(decoding: name.prefix(63), as: UTF8.self))
+            if readable == (answer == .unknown) {
+                fatalError("pattern \(pattern.debugDescription): readable \(readable), answer \(answer)")
             }
         }
     }

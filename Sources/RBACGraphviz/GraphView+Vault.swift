@@ -74,7 +74,8 @@ extension GraphView {
                     let storeID = "store:\(store.targetName)"
                     node(storeID, "\(store.kind.rawValue)\n\(store.namespace.map { "\($0)/" } ?? "")\(store.name)", shape: "component", fill: "#fff2cc")
                     let how = r.path.map { p in p.steps.map { $0.kind.rawValue }.joined(separator: " → ") + " → " } ?? ""
-                    edge(who, storeID, "\(how)create \(kind.rawValue) in \(ns)", dashed: dashed)
+                    let what = kind == .clusterExternalSecret ? "create ClusterExternalSecret selecting \(ns)" : "create \(kind.rawValue) in \(ns)"
+                    edge(who, storeID, how + what, dashed: dashed)
                     let sa = "id:\(a.login.serviceAccount.notation)"
                     node(sa, a.login.serviceAccount.notation, shape: "ellipse", fill: "#d9ead3")
                     edge(storeID, sa, "logs in as", dashed: dashed)
@@ -85,6 +86,13 @@ extension GraphView {
                     let how = r.path.map { p in p.steps.map { $0.kind.rawValue }.joined(separator: " → ") + " → " } ?? ""
                     edge(who, storeID, "\(how)create \(kind.rawValue) in \(ns)", dashed: true)
                     edge(storeID, targetID, "reach unknown: " + reason, dashed: true)
+                    continue
+                case .credentialSecret(let store, let ns, let name, let reason):
+                    let secretID = "secret:\(ns)/\(name)"
+                    node(secretID, "Secret \(ns)/\(name)\ncredentials of \(store.targetName)", shape: "cylinder", fill: "#fce5cd")
+                    let how = r.path.map { p in p.steps.map { $0.kind.rawValue }.joined(separator: " → ") + " → " } ?? ""
+                    edge(who, secretID, how + "read", dashed: true)
+                    edge(secretID, targetID, "reach unknown: " + reason, dashed: true)
                     continue
                 }
                 let roleID = "role:\(access.login.role.path)"

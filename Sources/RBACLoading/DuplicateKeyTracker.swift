@@ -27,8 +27,9 @@ struct DuplicateKeyTracker {
         var children: Int
         /// Where this mapping's keys start in `keys`.
         var keysStart: Int
-        /// Hash to key index, built once the mapping has many keys.
-        var index: [UInt64: Int]?
+        /// Where this mapping's hash index is in `indexes` (built once the mapping has many
+        /// keys), or -1.
+        var index: Int
     }
 
     /// A key of an open mapping: its text is `bytes[start..<start + count]`.
@@ -37,11 +38,15 @@ struct DuplicateKeyTracker {
         var line: Int
         var start: Int
         var count: Int
+        /// Whether the key was a plain scalar (`1` and `"1"` are different keys).
+        var plain: Bool
     }
 
-    // The open mappings' keys and their bytes live in buffers that only grow: a mapping's end
-    // just moves the counts back (no per-key allocation, no array bookkeeping per event).
-    private var frames: [Frame] = []
+    // The open mappings, their keys and the keys' bytes live in buffers that only grow: a
+    // mapping's end just moves the counts back (no allocation, no reference counting per event).
+    private var frames = GrowingBuffer<Frame>()
+    /// Hash to key index of the open mappings that have many keys, innermost last.
+    private var indexes: [[UInt64: Int]] = []
     private var keys = GrowingBuffer<Key>()
     private var bytes = GrowingBuffer<UInt8>()
     /// Found since the last ``takeDuplicates()``.
@@ -52,13 +57,15 @@ struct DuplicateKeyTracker {
 
     /// Frees the buffers (the tracker's owner calls it once).
     mutating func deallocate() {
+        frames.deallocate()
         keys.deallocate()
         bytes.deallocate()
     }
 
     /// A new document.
     mutating func reset() {
-        frames.removeAll(keepingCapacity: true)
+        frames.count = 0
+        indexes.removeAll(keepingCapacity: true)
         keys.count = 0
         bytes.count = 0
     }
@@ -71,25 +78,28 @@ struct DuplicateKeyTracker {
     /// A node that is not compared (an alias, or a replayed scalar) takes its place.
     @inline(__always)
     mutating func node() {
-        if !frames.isEmpty { frames[frames.count - 1].children += 1 }
+        if frames.count > 0 { frames.pointer[frames.count - 1].children += 1 }
     }
 
     /// An alias that was counted by ``node()`` is replaced by the node it refers to.
     mutating func uncount() {
-        if !frames.isEmpty { frames[frames.count - 1].children -= 1 }
+        if frames.count > 0 { frames.pointer[frames.count - 1].children -= 1 }
     }
 
     /// A mapping or a sequence starts.
     @inline(__always)
     mutating func open(mapping: Bool) {
         node()
-        frames.append(Frame(isMapping: mapping, children: 0, keysStart: keys.count, index: nil))
+        frames.append(Frame(isMapping: mapping, children: 0, keysStart: keys.count, index: -1))
     }
 
     /// The innermost mapping or sequence ends.
     @inline(__always)
     mutating func close() {
-        guard let f = frames.popLast() else { return }
+        guard frames.count > 0 else { return }
+        frames.count -= 1
+        let f = frames[frames.count]
+        if f.index >= 0 { indexes.removeLast() }
         if keys.count > f.keysStart {
             bytes.count = keys[f.keysStart].start
             keys.count = f.keysStart
@@ -99,15 +109,16 @@ struct DuplicateKeyTracker {
     /// A scalar: compared with the mapping's earlier keys when it is a key.
     @inline(__always)
     mutating func scalar(_ value: UnsafeBufferPointer<UInt8>, plain: Bool, line: Int, column: Int) {
-        guard !frames.isEmpty else { return }
-        let top = frames.count - 1
-        let isKey = frames[top].isMapping && frames[top].children & 1 == 0
-        frames[top].children += 1
-        if isKey { key(value, plain: plain, line: line, column: column, frame: top) }
+        guard frames.count > 0 else { return }
+        let top = frames.pointer + (frames.count - 1)
+        let isKey = top.pointee.isMapping && top.pointee.children & 1 == 0
+        top.pointee.children += 1
+        if isKey { key(value, plain: plain, line: line, column: column, frame: frames.count - 1) }
     }
 
     private mutating func key(_ value: UnsafeBufferPointer<UInt8>, plain: Bool, line: Int, column: Int, frame top: Int) {
-        // FNV-1a over the text, 8 bytes at a time, then whether it is a plain non-string.
+        // FNV-1a over the text, 8 bytes at a time. A plain `1` and a quoted `"1"` hash alike:
+        // `same` tells them apart, only for keys of equal text (nearly never).
         var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(value.count)
         if let base = value.baseAddress {
             let raw = UnsafeRawPointer(base)
@@ -122,48 +133,53 @@ struct DuplicateKeyTracker {
                 i += 1
             }
         }
-        if plain && Self.resolvesToNonString(value) { h = (h ^ 0xff) &* 0x100_0000_01b3 }
         let first = frames[top].keysStart
+        let indexSlot = frames[top].index
         var match: Int? = nil
-        if let index = frames[top].index {
-            if let j = index[h] {
-                match = equal(j, value) ? j : linearSearch(h, value, from: first)  // a collision: look at every key
+        if indexSlot >= 0 {
+            if let j = indexes[indexSlot][h] {
+                // Another key of the same hash (a collision, or `1` against `"1"`): look at every key.
+                match = same(j, value, plain: plain) ? j : linearSearch(h, value, plain: plain, from: first)
             }
         } else {
-            match = linearSearch(h, value, from: first)
+            match = linearSearch(h, value, plain: plain, from: first)
         }
         if let j = match {
             duplicates.append(Duplicate(
                 key: String(decoding: value, as: UTF8.self), line: line, column: column, firstLine: keys[j].line))
             return
         }
-        keys.append(Key(hash: h, line: line, start: bytes.count, count: value.count))
+        keys.append(Key(hash: h, line: line, start: bytes.count, count: value.count, plain: plain))
         bytes.append(value)
         let count = keys.count - first
-        if frames[top].index != nil {
-            if frames[top].index?[h] == nil { frames[top].index?[h] = keys.count - 1 }
+        if indexSlot >= 0 {
+            if indexes[indexSlot][h] == nil { indexes[indexSlot][h] = keys.count - 1 }
         } else if count > Self.linearLimit {
             var index: [UInt64: Int] = [:]
             index.reserveCapacity(count * 2)
             for j in first..<keys.count where index[keys[j].hash] == nil { index[keys[j].hash] = j }
-            frames[top].index = index
+            indexes.append(index)
+            frames.pointer[top].index = indexes.count - 1
         }
     }
 
-    private func linearSearch(_ h: UInt64, _ value: UnsafeBufferPointer<UInt8>, from first: Int) -> Int? {
+    private func linearSearch(_ h: UInt64, _ value: UnsafeBufferPointer<UInt8>, plain: Bool, from first: Int) -> Int? {
         var j = first
         while j < keys.count {
-            if keys[j].hash == h && equal(j, value) { return j }
+            if keys[j].hash == h && same(j, value, plain: plain) { return j }
             j += 1
         }
         return nil
     }
 
-    private func equal(_ j: Int, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether key `j` is the same key as `value`: the same text, and not one a plain scalar
+    /// that resolves to null, a boolean or a number while the other is a string.
+    private func same(_ j: Int, _ value: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
         let k = keys[j]
         guard k.count == value.count else { return false }
-        guard let base = value.baseAddress, k.count > 0 else { return true }
-        return memcmp(bytes.pointer + k.start, base, k.count) == 0
+        if let base = value.baseAddress, k.count > 0, memcmp(bytes.pointer + k.start, base, k.count) != 0 { return false }
+        let stored = UnsafeBufferPointer(start: bytes.pointer + k.start, count: k.count)
+        return (k.plain && Self.resolvesToNonString(stored)) == (plain && Self.resolvesToNonString(value))
     }
 
     /// Whether a plain scalar resolves to null, a boolean or a number (YAML 1.1, as the Go

@@ -55,12 +55,12 @@ extension ManifestDecoder {
     func decodeCSIVolume() throws(YAMLStreamError) -> String? {
         var driver: String? = nil
         var providerClass: String? = nil
-        try readMapping("volumes[].csi") { (k) throws(YAMLStreamError) in
+        try readFields("volumes[].csi") { (k) throws(YAMLStreamError) in
             switch k {
-            case "driver": driver = try readString("volumes[].csi.driver")
-            case "volumeAttributes":
-                try readMapping("volumes[].csi.volumeAttributes") { (a) throws(YAMLStreamError) in
-                    if a == "secretProviderClass" {
+            case .driver: driver = try readString("volumes[].csi.driver")
+            case .volumeAttributes:
+                try readFields("volumes[].csi.volumeAttributes") { (a) throws(YAMLStreamError) in
+                    if a == .secretProviderClass {
                         providerClass = try readString("volumeAttributes.secretProviderClass")
                     } else {
                         try reader.skipNode()
@@ -75,8 +75,8 @@ extension ManifestDecoder {
 
     /// A pod template's `metadata`: the Vault Agent injector's annotations.
     func decodeTemplateMetadata(_ pod: inout PodDraft) throws(YAMLStreamError) {
-        try readMapping("template.metadata") { (k) throws(YAMLStreamError) in
-            guard k == "annotations" else { return try reader.skipNode() }
+        try readFields("template.metadata") { (k) throws(YAMLStreamError) in
+            guard k == .annotations else { return try reader.skipNode() }
             let all = try readStringMap("template.metadata.annotations")
             pod.template.vaultAnnotations = all.filter { $0.key.hasPrefix(Self.vaultAnnotationPrefix) }
         }

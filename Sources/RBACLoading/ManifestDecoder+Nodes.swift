@@ -35,14 +35,17 @@ extension ManifestDecoder {
         }
     }
 
+    // `field` (a field path such as `rules[].verbs`, for messages) is an autoclosure
+    // everywhere: it is only built when something is reported.
+
     /// Reports a wrong node kind for `field` and skips the node.
-    func wrongShape(_ field: String, expected: String, found: NodeKind) throws(YAMLStreamError) {
-        error("\(field) must be \(expected), not \(describe(found))")
+    func wrongShape(_ field: @autoclosure () -> String, expected: String, found: NodeKind) throws(YAMLStreamError) {
+        error("\(field()) must be \(expected), not \(describe(found))")
         try reader.skipNode()
     }
 
     /// Reads a scalar as a string; `nil` for null or a wrong shape (reported).
-    func readString(_ field: String) throws(YAMLStreamError) -> String? {
+    func readString(_ field: @autoclosure () -> String) throws(YAMLStreamError) -> String? {
         guard let k = try node() else { return nil }
         switch k {
         case .scalar:
@@ -53,27 +56,27 @@ extension ManifestDecoder {
             try reader.advance()
             return nil
         default:
-            try wrongShape(field, expected: "a string", found: k)
+            try wrongShape(field(), expected: "a string", found: k)
             return nil
         }
     }
 
     /// Reads a boolean (`true`/`false`, and YAML 1.1's `yes`/`no`/`on`/`off`).
-    func readBool(_ field: String) throws(YAMLStreamError) -> Bool? {
+    func readBool(_ field: @autoclosure () -> String) throws(YAMLStreamError) -> Bool? {
         let loc = location
-        guard let s = try readString(field) else { return nil }
+        guard let s = try readString(field()) else { return nil }
         switch s {
         case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
         case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
         default:
-            error("\(field) must be true or false, not \"\(s)\"", at: loc)
+            error("\(field()) must be true or false, not \"\(s)\"", at: loc)
             return nil
         }
     }
 
     /// Calls `body` with the reader at each item of a sequence; `body` consumes the item.
     /// Null is an empty sequence.
-    func readSequence(_ field: String, _ body: () throws(YAMLStreamError) -> Void) throws(YAMLStreamError) {
+    func readSequence(_ field: @autoclosure () -> String, _ body: () throws(YAMLStreamError) -> Void) throws(YAMLStreamError) {
         guard let k = try node() else { return }
         switch k {
         case .sequence:
@@ -85,66 +88,106 @@ extension ManifestDecoder {
         case .null:
             try reader.advance()
         default:
-            try wrongShape(field, expected: "a sequence", found: k)
+            try wrongShape(field(), expected: "a sequence", found: k)
         }
     }
 
     /// Calls `body` with each key of a mapping and the reader at its value; `body` consumes
     /// the value. Null is an empty mapping. Merge keys (`<<: *anchor`) are followed.
-    func readMapping(_ field: String, _ body: (String) throws(YAMLStreamError) -> Void) throws(YAMLStreamError) {
+    func readMapping(_ field: @autoclosure () -> String, _ body: (String) throws(YAMLStreamError) -> Void) throws(YAMLStreamError) {
+        try readKeyed(field(), key: { $0.scalarString() }, isMerge: { $0 == "<<" }, body)
+    }
+
+    /// ``readMapping(_:_:)`` for a mapping whose keys are field names: `body` gets each key
+    /// as a ``Field``, recognised from its bytes (no `String` is made for a key).
+    func readFields(_ field: @autoclosure () -> String, _ body: (Field) throws(YAMLStreamError) -> Void) throws(YAMLStreamError) {
+        try readKeyed(field(), key: { $0.scalarField }, isMerge: { $0 == .merge }, body)
+    }
+
+    /// The loop of ``readMapping(_:_:)`` and ``readFields(_:_:)``: `key` reads the current
+    /// key scalar, `isMerge` tells a merge key.
+    @inline(__always)
+    private func readKeyed<Key>(
+        _ field: @autoclosure () -> String, key: (YAMLEventReader) -> Key, isMerge: (Key) -> Bool,
+        _ body: (Key) throws(YAMLStreamError) -> Void
+    ) throws(YAMLStreamError) {
         guard let k = try node() else { return }
         switch k {
         case .mapping:
             try reader.advance()
             while reader.kind != .mappingEnd {
                 guard reader.kind == .scalar else {
-                    error("\(field): mapping keys must be scalars")
+                    error("\(field()): mapping keys must be scalars")
                     try reader.skipNode()  // the key
                     try reader.skipNode()  // its value
                     continue
                 }
                 reportDuplicateKeys()
-                let key = reader.scalarString()
+                let name = key(reader)
                 try reader.advance()
-                if key == "<<" {
-                    try readMerge(field, body)
+                if isMerge(name) {
+                    // `<<: *anchor` or `<<: [*a, *b]`: the keys of the mappings merged in.
+                    guard let m = try node() else { continue }
+                    if m == .sequence {
+                        try readSequence(field()) { () throws(YAMLStreamError) in
+                            try readKeyed(field(), key: key, isMerge: isMerge, body)
+                        }
+                    } else {
+                        try readKeyed(field(), key: key, isMerge: isMerge, body)
+                    }
                 } else {
-                    try body(key)
+                    try body(name)
                 }
             }
             try reader.advance()
         case .null:
             try reader.advance()
         default:
-            try wrongShape(field, expected: "a mapping", found: k)
-        }
-    }
-
-    func readMerge(_ field: String, _ body: (String) throws(YAMLStreamError) -> Void) throws(YAMLStreamError) {
-        guard let k = try node() else { return }
-        if k == .sequence {
-            try readSequence(field) { () throws(YAMLStreamError) in try readMapping(field, body) }
-        } else {
-            try readMapping(field, body)
+            try wrongShape(field(), expected: "a mapping", found: k)
         }
     }
 
     /// Reads a sequence of strings.
-    func readStringList(_ field: String) throws(YAMLStreamError) -> [String] {
+    func readStringList(_ field: @autoclosure () -> String) throws(YAMLStreamError) -> [String] {
+        let start = scratch.count
+        defer { dropScratch(from: start) }
+        try readStrings(field(), into: &scratch)
+        return scratchStrings(from: start)
+    }
+
+    /// The strings of ``scratch`` from `start` on, as an array of exactly their size (never
+    /// sharing the scratch's buffer, as `Array(scratch[start...])` would).
+    func scratchStrings(from start: Int) -> [String] {
+        let n = scratch.count - start
+        guard n > 0 else { return [] }
         var out: [String] = []
-        try readSequence(field) { () throws(YAMLStreamError) in
-            if let s = try readString(field + "[]") { out.append(s) }
-        }
+        out.reserveCapacity(n)
+        for i in start..<scratch.count { out.append(scratch[i]) }
         return out
     }
 
+    /// Ends the use of ``scratch`` from `start` on.
+    func dropScratch(from start: Int) {
+        while scratch.count > start { scratch.removeLast() }
+    }
+
+    /// Appends the strings of a sequence to `out`.
+    ///
+    /// ``readStringList(_:)`` collects them in ``scratch`` (kept between lists) and makes the
+    /// list in one allocation of the right size: no array grows item by item.
+    func readStrings(_ field: @autoclosure () -> String, into out: inout [String]) throws(YAMLStreamError) {
+        try readSequence(field()) { () throws(YAMLStreamError) in
+            if let s = try readString(field() + "[]") { out.append(s) }
+        }
+    }
+
     /// Reads a mapping of strings to strings, skipping the values of `skipping` unread.
-    func readStringMap(_ field: String, skipping: String? = nil) throws(YAMLStreamError) -> [String: String] {
+    func readStringMap(_ field: @autoclosure () -> String, skipping: String? = nil) throws(YAMLStreamError) -> [String: String] {
         var out: [String: String] = [:]
-        try readMapping(field) { (key) throws(YAMLStreamError) in
+        try readMapping(field()) { (key) throws(YAMLStreamError) in
             if key == skipping {
                 try reader.skipSensitiveNode()
-            } else if let v = try readString("\(field).\(key)") {
+            } else if let v = try readString("\(field()).\(key)") {
                 out[key] = v
             }
         }

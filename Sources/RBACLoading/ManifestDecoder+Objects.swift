@@ -23,27 +23,27 @@ extension ManifestDecoder {
         let errorsBefore = errorCount
         var d = ObjectDraft(location: loc)
         var skipRest = false
-        try readMapping("object") { (key) throws(YAMLStreamError) in
+        try readFields("object") { (key) throws(YAMLStreamError) in
             if skipRest {
                 try reader.skipNode()
                 return
             }
             switch key {
-            case "apiVersion": d.apiVersion = try readString("apiVersion")
-            case "kind":
+            case .apiVersion: d.apiVersion = try readString("apiVersion")
+            case .kind:
                 d.kind = try readString("kind")
                 if topLevel { topLevelKind = d.kind }
                 if let kind = d.kind, !Self.keptKinds.contains(kind), !kind.hasSuffix("List") { skipRest = true }
-            case "metadata": try decodeMetadata(&d)
-            case "rules": d.rules = try decodeRules()
-            case "aggregationRule": d.aggregationRule = try decodeAggregationRule()
-            case "roleRef": try decodeRoleRef(&d)
-            case "subjects": d.subjects = try decodeSubjects()
-            case "items" where topLevel:
+            case .metadata: try decodeMetadata(&d)
+            case .rules: d.rules = try decodeRules()
+            case .aggregationRule: d.aggregationRule = try decodeAggregationRule()
+            case .roleRef: try decodeRoleRef(&d)
+            case .subjects: d.subjects = try decodeSubjects()
+            case .items where topLevel:
                 try readSequence("items") { () throws(YAMLStreamError) in
                     if let draft = try decodeObject(topLevel: false, item: item) { item(draft) }
                 }
-            case "spec":
+            case .spec:
                 if let kind = d.kind, Self.externalKinds[kind] != nil {
                     d.externalSpec = try readTree("spec")
                 } else if d.kind.map(Workload.kinds.contains) ?? true {
@@ -52,27 +52,27 @@ extension ManifestDecoder {
                 } else {
                     try reader.skipNode()
                 }
-            case "resources":
+            case .resources:
                 if d.kind == nil || d.kind == "EncryptionConfiguration" || d.kind == "EncryptionConfig" {
                     d.encryption = try decodeEncryptionResources()
                 } else {
                     try reader.skipNode()
                 }
-            case "omitStages": d.omitStages = try readStringList("omitStages")
-            case "type": d.type = try readString("type")
-            case "secrets":
+            case .omitStages: d.omitStages = try readStringList("omitStages")
+            case .type: d.type = try readString("type")
+            case .secrets:
                 try readSequence("secrets") { () throws(YAMLStreamError) in
-                    try readMapping("secrets[]") { (key) throws(YAMLStreamError) in
-                        if key == "name", let n = try readString("secrets[].name") {
+                    try readFields("secrets[]") { (key) throws(YAMLStreamError) in
+                        if key == .name, let n = try readString("secrets[].name") {
                             d.serviceAccountSecrets.append(n)
                         } else {
                             try reader.skipNode()
                         }
                     }
                 }
-            case "automountServiceAccountToken":
+            case .automountServiceAccountToken:
                 d.automountServiceAccountToken = try readBool("automountServiceAccountToken")
-            case "data", "stringData":
+            case .data, .stringData:
                 // Secret values: never read, never kept, not even for anchors.
                 try reader.skipSensitiveNode()
             default:
@@ -86,13 +86,13 @@ extension ManifestDecoder {
     }
 
     func decodeMetadata(_ d: inout ObjectDraft) throws(YAMLStreamError) {
-        try readMapping("metadata") { (key) throws(YAMLStreamError) in
+        try readFields("metadata") { (key) throws(YAMLStreamError) in
             switch key {
-            case "name": d.name = try readString("metadata.name")
-            case "namespace": d.namespace = try readString("metadata.namespace")
-            case "labels": d.labels = try readStringMap("metadata.labels")
-            case "continue": d.listContinue = try readString("metadata.continue")
-            case "annotations":
+            case .name: d.name = try readString("metadata.name")
+            case .namespace: d.namespace = try readString("metadata.namespace")
+            case .labels: d.labels = try readStringMap("metadata.labels")
+            case .continue: d.listContinue = try readString("metadata.continue")
+            case .annotations:
                 // Secrets (for their type's meaning) and RBAC objects (for the built-in
                 // policy's `rbac.authorization.kubernetes.io/autoupdate`).
                 if d.kind.map({ $0 == "Secret" || $0 == "Pod" || Self.rbacKinds.contains($0) }) ?? true {
@@ -112,17 +112,17 @@ extension ManifestDecoder {
         var out: [EncryptionConfiguration.ResourceEncryption] = []
         try readSequence("resources") { () throws(YAMLStreamError) in
             var entry = EncryptionConfiguration.ResourceEncryption(resources: [], providers: [])
-            try readMapping("resources[]") { (key) throws(YAMLStreamError) in
+            try readFields("resources[]") { (key) throws(YAMLStreamError) in
                 switch key {
-                case "resources": entry.resources = try readStringList("resources[].resources")
-                case "providers":
+                case .resources: entry.resources = try readStringList("resources[].resources")
+                case .providers:
                     try readSequence("resources[].providers") { () throws(YAMLStreamError) in
                         try readMapping("providers[]") { (type) throws(YAMLStreamError) in
                             var provider = EncryptionConfiguration.Provider(type: type)
-                            try readMapping("providers[].\(type)") { (field) throws(YAMLStreamError) in
+                            try readFields("providers[].\(type)") { (field) throws(YAMLStreamError) in
                                 switch field {
-                                case "apiVersion" where type == "kms": provider.kmsAPIVersion = try readString("kms.apiVersion")
-                                case "keys":
+                                case .apiVersion where type == "kms": provider.kmsAPIVersion = try readString("kms.apiVersion")
+                                case .keys:
                                     try readSequence("\(type).keys") { () throws(YAMLStreamError) in
                                         provider.keyCount += 1
                                         try reader.skipSensitiveNode()  // name and secret: key material

@@ -6,31 +6,31 @@ extension ManifestDecoder {
     /// Decodes a Pod's `spec`, or a workload's `spec` (following `template` and
     /// `jobTemplate` down to the pod spec).
     func decodeSpec(_ pod: inout PodDraft) throws(YAMLStreamError) {
-        try readMapping("spec") { (key) throws(YAMLStreamError) in
+        try readFields("spec") { (key) throws(YAMLStreamError) in
             switch key {
-            case "serviceAccountName": pod.serviceAccountName = try readString("spec.serviceAccountName")
-            case "serviceAccount": pod.serviceAccount = try readString("spec.serviceAccount")
-            case "automountServiceAccountToken":
+            case .serviceAccountName: pod.serviceAccountName = try readString("spec.serviceAccountName")
+            case .serviceAccount: pod.serviceAccount = try readString("spec.serviceAccount")
+            case .automountServiceAccountToken:
                 pod.template.automountServiceAccountToken = try readBool("spec.automountServiceAccountToken")
-            case "nodeName": pod.template.nodeName = try readString("spec.nodeName")
-            case "hostPID": pod.template.hostPID = try readBool("spec.hostPID") ?? false
-            case "hostNetwork": pod.template.hostNetwork = try readBool("spec.hostNetwork") ?? false
-            case "hostIPC": pod.template.hostIPC = try readBool("spec.hostIPC") ?? false
-            case "containers", "initContainers", "ephemeralContainers":
-                try readSequence("spec.\(key)") { () throws(YAMLStreamError) in try decodeContainer(&pod) }
-            case "volumes":
+            case .nodeName: pod.template.nodeName = try readString("spec.nodeName")
+            case .hostPID: pod.template.hostPID = try readBool("spec.hostPID") ?? false
+            case .hostNetwork: pod.template.hostNetwork = try readBool("spec.hostNetwork") ?? false
+            case .hostIPC: pod.template.hostIPC = try readBool("spec.hostIPC") ?? false
+            case .containers, .initContainers, .ephemeralContainers:
+                try readSequence("spec.\(key.rawValue)") { () throws(YAMLStreamError) in try decodeContainer(&pod) }
+            case .volumes:
                 try readSequence("spec.volumes") { () throws(YAMLStreamError) in try decodeVolume(&pod) }
-            case "imagePullSecrets":
+            case .imagePullSecrets:
                 try readSequence("spec.imagePullSecrets") { () throws(YAMLStreamError) in
-                    if let n = try readNameField("spec.imagePullSecrets[]", key: "name") {
+                    if let n = try readNameField("spec.imagePullSecrets[]", key: .name) {
                         pod.template.secretReferences.append(SecretReference(name: n, usage: .imagePullSecret))
                     }
                 }
-            case "template", "jobTemplate":
-                try readMapping("spec.\(key)") { (k) throws(YAMLStreamError) in
+            case .template, .jobTemplate:
+                try readFields("spec.\(key.rawValue)") { (k) throws(YAMLStreamError) in
                     switch k {
-                    case "spec": try decodeSpec(&pod)
-                    case "metadata": try decodeTemplateMetadata(&pod)
+                    case .spec: try decodeSpec(&pod)
+                    case .metadata: try decodeTemplateMetadata(&pod)
                     default: try reader.skipNode()
                     }
                 }
@@ -40,10 +40,10 @@ extension ManifestDecoder {
     }
 
     /// Reads a mapping and returns the string under `key` (e.g. `{name: x}`), skipping the rest.
-    func readNameField(_ field: String, key: String) throws(YAMLStreamError) -> String? {
+    func readNameField(_ field: String, key: Field) throws(YAMLStreamError) -> String? {
         var out: String? = nil
-        try readMapping(field) { (k) throws(YAMLStreamError) in
-            if k == key { out = try readString("\(field).\(k)") } else { try reader.skipNode() }
+        try readFields(field) { (k) throws(YAMLStreamError) in
+            if k == key { out = try readString("\(field).\(k.rawValue)") } else { try reader.skipNode() }
         }
         return out
     }
@@ -51,33 +51,33 @@ extension ManifestDecoder {
     func decodeContainer(_ pod: inout PodDraft) throws(YAMLStreamError) {
         var name: String? = nil
         var refs: [SecretReference] = []
-        try readMapping("containers[]") { (key) throws(YAMLStreamError) in
+        try readFields("containers[]") { (key) throws(YAMLStreamError) in
             switch key {
-            case "name": name = try readString("containers[].name")
-            case "env":
+            case .name: name = try readString("containers[].name")
+            case .env:
                 try readSequence("env") { () throws(YAMLStreamError) in
-                    try readMapping("env[]") { (k) throws(YAMLStreamError) in
-                        guard k == "valueFrom" else { return try reader.skipNode() }
-                        try readMapping("env[].valueFrom") { (k2) throws(YAMLStreamError) in
-                            guard k2 == "secretKeyRef" else { return try reader.skipNode() }
-                            if let n = try readNameField("env[].valueFrom.secretKeyRef", key: "name") {
+                    try readFields("env[]") { (k) throws(YAMLStreamError) in
+                        guard k == .valueFrom else { return try reader.skipNode() }
+                        try readFields("env[].valueFrom") { (k2) throws(YAMLStreamError) in
+                            guard k2 == .secretKeyRef else { return try reader.skipNode() }
+                            if let n = try readNameField("env[].valueFrom.secretKeyRef", key: .name) {
                                 refs.append(SecretReference(name: n, usage: .env))
                             }
                         }
                     }
                 }
-            case "envFrom":
+            case .envFrom:
                 try readSequence("envFrom") { () throws(YAMLStreamError) in
-                    try readMapping("envFrom[]") { (k) throws(YAMLStreamError) in
-                        guard k == "secretRef" else { return try reader.skipNode() }
-                        if let n = try readNameField("envFrom[].secretRef", key: "name") {
+                    try readFields("envFrom[]") { (k) throws(YAMLStreamError) in
+                        guard k == .secretRef else { return try reader.skipNode() }
+                        if let n = try readNameField("envFrom[].secretRef", key: .name) {
                             refs.append(SecretReference(name: n, usage: .envFrom))
                         }
                     }
                 }
-            case "securityContext":
-                try readMapping("securityContext") { (k) throws(YAMLStreamError) in
-                    if k == "privileged" {
+            case .securityContext:
+                try readFields("securityContext") { (k) throws(YAMLStreamError) in
+                    if k == .privileged {
                         if try readBool("securityContext.privileged") == true { pod.template.privileged = true }
                     } else {
                         try reader.skipNode()
@@ -93,28 +93,28 @@ extension ManifestDecoder {
     }
 
     func decodeVolume(_ pod: inout PodDraft) throws(YAMLStreamError) {
-        try readMapping("volumes[]") { (key) throws(YAMLStreamError) in
+        try readFields("volumes[]") { (key) throws(YAMLStreamError) in
             switch key {
-            case "secret":
-                if let n = try readNameField("volumes[].secret", key: "secretName") {
+            case .secret:
+                if let n = try readNameField("volumes[].secret", key: .secretName) {
                     pod.template.secretReferences.append(SecretReference(name: n, usage: .volume))
                 }
-            case "hostPath":
+            case .hostPath:
                 pod.template.hostPathVolumes = true
                 try reader.skipNode()
-            case "csi":
+            case .csi:
                 if let c = try decodeCSIVolume() { pod.template.secretProviderClasses.append(c) }
-            case "projected":
-                try readMapping("volumes[].projected") { (k) throws(YAMLStreamError) in
-                    guard k == "sources" else { return try reader.skipNode() }
+            case .projected:
+                try readFields("volumes[].projected") { (k) throws(YAMLStreamError) in
+                    guard k == .sources else { return try reader.skipNode() }
                     try readSequence("projected.sources") { () throws(YAMLStreamError) in
-                        try readMapping("projected.sources[]") { (k2) throws(YAMLStreamError) in
+                        try readFields("projected.sources[]") { (k2) throws(YAMLStreamError) in
                             switch k2 {
-                            case "secret":
-                                if let n = try readNameField("projected.sources[].secret", key: "name") {
+                            case .secret:
+                                if let n = try readNameField("projected.sources[].secret", key: .name) {
                                     pod.template.secretReferences.append(SecretReference(name: n, usage: .projectedVolume))
                                 }
-                            case "serviceAccountToken":
+                            case .serviceAccountToken:
                                 // The kubelet mounts a token whatever automountServiceAccountToken says.
                                 pod.template.projectsServiceAccountToken = true
                                 try reader.skipNode()

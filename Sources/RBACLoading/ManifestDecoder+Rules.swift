@@ -9,19 +9,19 @@ extension ManifestDecoder {
         var rules: [RuleDraft] = []
         try readSequence("rules") { () throws(YAMLStreamError) in
             var draft = RuleDraft(location: location)
-            try readMapping("rules[]") { (key) throws(YAMLStreamError) in
+            try readFields("rules[]") { (key) throws(YAMLStreamError) in
                 switch key {
-                case "verbs": draft.rule.verbs = try readStringList("rules[].verbs")
-                case "apiGroups": draft.rule.apiGroups = try readStringList("rules[].apiGroups")
-                case "resources": try decodeRuleResources(&draft)
-                case "resourceNames": draft.rule.resourceNames = try readStringList("rules[].resourceNames")
-                case "nonResourceURLs": draft.rule.nonResourceURLs = try readStringList("rules[].nonResourceURLs")
+                case .verbs: draft.rule.verbs = try readStringList("rules[].verbs")
+                case .apiGroups: draft.rule.apiGroups = try readStringList("rules[].apiGroups")
+                case .resources: try decodeRuleResources(&draft)
+                case .resourceNames: draft.rule.resourceNames = try readStringList("rules[].resourceNames")
+                case .nonResourceURLs: draft.rule.nonResourceURLs = try readStringList("rules[].nonResourceURLs")
                 // Audit Policy rules.
-                case "level": draft.level = try readString("rules[].level")
-                case "users": draft.users = try readStringList("rules[].users")
-                case "userGroups": draft.userGroups = try readStringList("rules[].userGroups")
-                case "namespaces": draft.namespaces = try readStringList("rules[].namespaces")
-                case "omitStages": draft.omitStages = try readStringList("rules[].omitStages")
+                case .level: draft.audit.level = try readString("rules[].level")
+                case .users: draft.audit.users = try readStringList("rules[].users")
+                case .userGroups: draft.audit.userGroups = try readStringList("rules[].userGroups")
+                case .namespaces: draft.audit.namespaces = try readStringList("rules[].namespaces")
+                case .omitStages: draft.audit.omitStages = try readStringList("rules[].omitStages")
                 default: try reader.skipNode()
                 }
             }
@@ -33,23 +33,31 @@ extension ManifestDecoder {
     /// `resources`: strings in an RBAC rule, `{group, resources, resourceNames}` mappings in an
     /// audit rule.
     func decodeRuleResources(_ draft: inout RuleDraft) throws(YAMLStreamError) {
+        // The strings, collected as readStringList does.
+        let start = scratch.count
+        defer { dropScratch(from: start) }
         try readSequence("rules[].resources") { () throws(YAMLStreamError) in
             guard let k = try node() else { return }
             if k == .mapping {
                 draft.resourcesWereMappings = true
                 var gr = AuditPolicy.GroupResources()
-                try readMapping("rules[].resources[]") { (key) throws(YAMLStreamError) in
+                try readFields("rules[].resources[]") { (key) throws(YAMLStreamError) in
                     switch key {
-                    case "group": gr.group = try readString("rules[].resources[].group") ?? ""
-                    case "resources": gr.resources = try readStringList("rules[].resources[].resources")
-                    case "resourceNames": gr.resourceNames = try readStringList("rules[].resources[].resourceNames")
+                    case .group: gr.group = try readString("rules[].resources[].group") ?? ""
+                    case .resources: gr.resources = try readStringList("rules[].resources[].resources")
+                    case .resourceNames: gr.resourceNames = try readStringList("rules[].resources[].resourceNames")
                     default: try reader.skipNode()
                     }
                 }
-                draft.groupResources.append(gr)
+                draft.audit.groupResources.append(gr)
             } else if let s = try readString("rules[].resources[]") {
-                draft.rule.resources.append(s)
+                scratch.append(s)
             }
+        }
+        if draft.rule.resources.isEmpty {
+            draft.rule.resources = scratchStrings(from: start)
+        } else {
+            draft.rule.resources.append(contentsOf: scratch[start...])  // `resources` twice (an error)
         }
     }
 
@@ -60,28 +68,28 @@ extension ManifestDecoder {
             return nil
         }
         var selectors: [LabelSelector] = []
-        try readMapping("aggregationRule") { (key) throws(YAMLStreamError) in
-            guard key == "clusterRoleSelectors" else { return try reader.skipNode() }
+        try readFields("aggregationRule") { (key) throws(YAMLStreamError) in
+            guard key == .clusterRoleSelectors else { return try reader.skipNode() }
             try readSequence("aggregationRule.clusterRoleSelectors") { () throws(YAMLStreamError) in
                 var labels: [(key: String, value: String)] = []
                 var expressions: [LabelSelector.Requirement] = []
-                try readMapping("clusterRoleSelectors[]") { (key) throws(YAMLStreamError) in
+                try readFields("clusterRoleSelectors[]") { (key) throws(YAMLStreamError) in
                     switch key {
-                    case "matchLabels":
+                    case .matchLabels:
                         try readMapping("matchLabels") { (k) throws(YAMLStreamError) in
                             if let v = try readString("matchLabels.\(k)") {
                                 labels.removeAll { $0.key == k }
                                 labels.append((k, v))
                             }
                         }
-                    case "matchExpressions":
+                    case .matchExpressions:
                         try readSequence("matchExpressions") { () throws(YAMLStreamError) in
                             var req = LabelSelector.Requirement(key: "", operator: "")
-                            try readMapping("matchExpressions[]") { (k) throws(YAMLStreamError) in
+                            try readFields("matchExpressions[]") { (k) throws(YAMLStreamError) in
                                 switch k {
-                                case "key": req.key = try readString("matchExpressions[].key") ?? ""
-                                case "operator": req.operator = try readString("matchExpressions[].operator") ?? ""
-                                case "values": req.values = try readStringList("matchExpressions[].values")
+                                case .key: req.key = try readString("matchExpressions[].key") ?? ""
+                                case .operator: req.operator = try readString("matchExpressions[].operator") ?? ""
+                                case .values: req.values = try readStringList("matchExpressions[].values")
                                 default: try reader.skipNode()
                                 }
                             }
@@ -99,12 +107,12 @@ extension ManifestDecoder {
     func decodeRoleRef(_ d: inout ObjectDraft) throws(YAMLStreamError) {
         var ref: (apiGroup: String?, kind: String?, name: String?) = (nil, nil, nil)
         var present = false
-        try readMapping("roleRef") { (key) throws(YAMLStreamError) in
+        try readFields("roleRef") { (key) throws(YAMLStreamError) in
             present = true
             switch key {
-            case "apiGroup": ref.apiGroup = try readString("roleRef.apiGroup")
-            case "kind": ref.kind = try readString("roleRef.kind")
-            case "name": ref.name = try readString("roleRef.name")
+            case .apiGroup: ref.apiGroup = try readString("roleRef.apiGroup")
+            case .kind: ref.kind = try readString("roleRef.kind")
+            case .name: ref.name = try readString("roleRef.name")
             default: try reader.skipNode()
             }
         }
@@ -118,17 +126,17 @@ extension ManifestDecoder {
             var s = Subject(kind: "", name: "")
             var apiVersion: String? = nil
             var hasName = false
-            try readMapping("subjects[]") { (key) throws(YAMLStreamError) in
+            try readFields("subjects[]") { (key) throws(YAMLStreamError) in
                 switch key {
-                case "kind": s.kind = try readString("subjects[].kind") ?? ""
-                case "apiGroup": s.apiGroup = try readString("subjects[].apiGroup") ?? ""
-                case "apiVersion": apiVersion = try readString("subjects[].apiVersion")  // v1alpha1
-                case "name":
+                case .kind: s.kind = try readString("subjects[].kind") ?? ""
+                case .apiGroup: s.apiGroup = try readString("subjects[].apiGroup") ?? ""
+                case .apiVersion: apiVersion = try readString("subjects[].apiVersion")  // v1alpha1
+                case .name:
                     if let n = try readString("subjects[].name") {
                         s.name = n
                         hasName = true
                     }
-                case "namespace": s.namespace = try readString("subjects[].namespace") ?? ""
+                case .namespace: s.namespace = try readString("subjects[].namespace") ?? ""
                 default: try reader.skipNode()
                 }
             }

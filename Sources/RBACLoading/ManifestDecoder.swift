@@ -14,6 +14,8 @@ final class ManifestDecoder {
     var topLevelKind: String?
     /// Errors since the current object started (a nonzero difference rejects it).
     private(set) var errorCount = 0
+    /// Strings of the lists being read, innermost last (see ``readStringList(_:)``).
+    var scratch: [String] = []
 
     /// Kinds whose fields are decoded; every other kind is skipped once `kind:` is seen.
     static let keptKinds: Set<String> = Set([

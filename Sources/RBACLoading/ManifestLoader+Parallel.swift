@@ -6,16 +6,19 @@ import RBACCore
 /// one a load on one thread gives.
 extension ManifestLoader.Session {
     /// One unit of parsing.
-    enum Job: Sendable {
+    enum Job {
         /// Standard input: read and parsed in line when its turn comes.
         case standardInput
         case file(String)
-        /// A part of a multi-document file (``DocumentSplit``).
+        /// Small files parsed one after the other by one thread (fewer hand-overs).
+        case files([String])
+        /// A part of a multi-document file (``DocumentSplit/Cutter``).
         case part(path: String, DocumentSplit.Part, first: Bool, last: Bool)
-        /// A `kind: List` file without its items (``DocumentSplit/ListSplit``).
-        case listHead(path: String, DocumentSplit.ListSplit)
-        /// Some of the items of a `kind: List` file.
-        case listItems(path: String, DocumentSplit.Part, last: Bool)
+        /// Some of the items of a `kind: List` file (``DocumentSplit/ListSplit``).
+        case listItems(path: String, DocumentSplit.Part)
+        /// A `kind: List` file without its items, after its last items; nil: the file turned
+        /// out not to be a List that can be cut (it is then parsed in line).
+        case listEnd(path: String, DocumentSplit.ListSplit?)
     }
 
     /// What a job found.
@@ -27,62 +30,97 @@ extension ManifestLoader.Session {
         var clean = true
         var listContinue: String?
         var issues: [LoadDiagnostic] = []
-        var objects: [ObjectDraft] = []
+        var objects: [PreparedObject] = []
+        /// The results of ``Job/files(_:)``, file by file.
+        var files: [JobResult] = []
+    }
+
+    /// Plans the jobs of a load one at a time, as the threads need them: small files in
+    /// batches, large ones cut by ``DocumentSplit/FileCutter`` as its scan goes on.
+    final class JobPlanner {
+        private let inputs: [(path: String, size: Int)]
+        private let partBytes: Int
+        private var index = 0
+        private var cutting: (path: String, cutter: DocumentSplit.FileCutter, first: Bool)?
+
+        init(inputs: [(path: String, size: Int)], partBytes: Int) {
+            self.inputs = inputs
+            self.partBytes = max(partBytes, 1)
+        }
+
+        private func isLarge(_ input: (path: String, size: Int)) -> Bool {
+            input.path != "-" && input.size >= 2 * partBytes
+        }
+
+        func next() -> Job? {
+            if let c = cutting {
+                if let piece = c.cutter.next() {
+                    cutting?.first = false
+                    return job(piece, path: c.path, first: c.first)
+                }
+                cutting = nil
+            }
+            guard index < inputs.count else { return nil }
+            let input = inputs[index]
+            index += 1
+            if input.path == "-" { return .standardInput }
+            if isLarge(input) {
+                guard FileSystem.looksBinary(path: input.path) == false,
+                    let cutter = DocumentSplit.FileCutter(path: input.path, minimumBytes: partBytes),
+                    let piece = cutter.next()
+                else { return .file(input.path) }
+                cutting = (input.path, cutter, false)
+                return job(piece, path: input.path, first: true)
+            }
+            var batch = [input.path]
+            var bytes = input.size
+            while bytes < partBytes, batch.count < 256, index < inputs.count, inputs[index].path != "-", !isLarge(inputs[index]) {
+                batch.append(inputs[index].path)
+                bytes += inputs[index].size
+                index += 1
+            }
+            return batch.count == 1 ? .file(input.path) : .files(batch)
+        }
+
+        private func job(_ piece: DocumentSplit.Piece, path: String, first: Bool) -> Job {
+            switch piece {
+            case .whole: return .file(path)
+            case .streamPart(let part, let last): return .part(path: path, part, first: first, last: last)
+            case .listItems(let part): return .listItems(path: path, part)
+            case .listEnd(let split): return .listEnd(path: path, split)
+            }
+        }
     }
 
     /// Loads the inputs in order, on ``ManifestLoader/Options/parallelism`` threads.
     mutating func load(inputs: [(path: String, size: Int)]) throws(LoadError) {
         let threads = options.parallelism
-        var jobs: [Job] = []
-        for input in inputs {
-            if input.path == "-" {
-                jobs.append(.standardInput)
-            } else if threads > 1, input.size >= 2 * options.parallelPartBytes,
-                FileSystem.looksBinary(path: input.path) == false,
-                let parts = DocumentSplit.parts(ofFile: input.path, minimumBytes: options.parallelPartBytes)
-            {
-                for (k, part) in parts.enumerated() {
-                    jobs.append(.part(path: input.path, part, first: k == 0, last: k == parts.count - 1))
-                }
-            } else if threads > 1, input.size >= 2 * options.parallelPartBytes,
-                FileSystem.looksBinary(path: input.path) == false,
-                let list = DocumentSplit.listParts(ofFile: input.path, minimumBytes: options.parallelPartBytes)
-            {
-                jobs.append(.listHead(path: input.path, list))
-                for (k, part) in list.parts.enumerated() {
-                    jobs.append(.listItems(path: input.path, part, last: k == list.parts.count - 1))
-                }
-            } else {
-                jobs.append(.file(input.path))
-            }
-        }
-        if threads <= 1 || jobs.count < 2 {
-            for job in jobs { try apply(job, nil) }
+        if threads <= 1 || inputs.count == 0 || (inputs.count == 1 && inputs[0].size < 2 * options.parallelPartBytes) {
+            for input in inputs { try apply(input.path == "-" ? .standardInput : .file(input.path), nil) }
             return
         }
         let options = self.options
-        let planned = jobs
-        let runner = OrderedJobs<JobResult>(count: planned.count, window: 4 * threads) { i in
-            Self.run(planned[i], options: options)
+        let planner = JobPlanner(inputs: inputs, partBytes: options.parallelPartBytes)
+        let runner = OrderedJobs<Job, JobResult>(window: 4 * threads, plan: planner.next) { job in
+            Self.run(job, options: options)
         }
         var superseded = false
         var list: [JobResult] = []
-        try runner.run(threads: threads) { (i, result) throws(LoadError) in
-            switch jobs[i] {
+        try runner.run(threads: threads) { (job, result) throws(LoadError) in
+            switch job {
             case .part(_, _, let first, _):
                 if first { superseded = false }
                 if superseded { return }
-                superseded = try apply(jobs[i], result)
-            case .listHead:
-                list = [result]
-            case .listItems(let path, _, let last):
+                superseded = try apply(job, result)
+            case .listItems:
                 list.append(result)
-                if last {
-                    try applyList(path: path, list)
-                    list = []
-                }
+            case .listEnd(let path, _):
+                try applyList(path: path, head: result, items: list)
+                list = []
+            case .files(let paths):
+                for (path, r) in zip(paths, result.files) { try apply(.file(path), r) }
             default:
-                try apply(jobs[i], result)
+                try apply(job, result)
             }
         }
     }
@@ -90,24 +128,23 @@ extension ManifestLoader.Session {
     /// Applies a `kind: List` file parsed in parts, as its parse in line would: the document,
     /// the items' field errors in order, the list's `continue`, then the items. When the head
     /// or a part was not clean, parses the file in line instead.
-    mutating func applyList(path: String, _ results: [JobResult]) throws(LoadError) {
-        guard results.allSatisfy(\.clean) else {
+    mutating func applyList(path: String, head: JobResult, items: [JobResult]) throws(LoadError) {
+        guard head.clean, items.allSatisfy(\.clean) else {
             try load(file: path)
             return
         }
         statistics.files += 1
         currentFile = path
         try apply(.document)
-        for r in results {
+        for r in items {
             for d in r.issues { try apply(.diagnostic(d)) }
         }
-        if let c = results.first?.listContinue, !c.isEmpty { try apply(.listContinue(c)) }
-        for r in results {
-            for o in r.objects { try apply(.object(o)) }
+        if let c = head.listContinue, !c.isEmpty { try apply(.listContinue(c)) }
+        for r in items {
+            for o in r.objects { try commit(o) }
         }
-        let size = results.first?.end.fedTotal ?? 0
-        try apply(.progress(size))
-        finishInput(fedTotal: size)
+        try apply(.progress(head.end.fedTotal))
+        finishInput(fedTotal: head.end.fedTotal)
     }
 
     /// Parses one job (any thread).
@@ -128,14 +165,20 @@ extension ManifestLoader.Session {
                 } lines: { offset in
                     LineScanner(path: path, offset: offset)
                 } emit: { item in
-                    r.items.append(item)
+                    r.items.append(Self.prepared(item, options: options))
                 }
             } catch {
                 r.end.fatalErrors += 1  // not reached: collecting never throws
             }
-        case .listHead(let path, let split):
+        case .files(let paths):
+            r.files = paths.map { run(.file($0), options: options) }
+        case .listEnd(let path, let split):
+            guard let split else {
+                r.clean = false
+                return r
+            }
             return ListParser(path: path, options: options).head(split)
-        case .listItems(let path, let part, _):
+        case .listItems(let path, let part):
             return ListParser(path: path, options: options).items(part)
         case .part(let path, let part, _, _):
             do {
@@ -144,13 +187,21 @@ extension ManifestLoader.Session {
                 } lines: { offset in
                     LineScanner(path: path, offset: offset, end: part.end)
                 } emit: { item in
-                    r.items.append(item)
+                    r.items.append(Self.prepared(item, options: options))
                 }
             } catch {
                 r.end.fatalErrors += 1
             }
         }
         return r
+    }
+
+    /// The item with its object prepared (``prepare(_:defaultKind:options:)``), so that the
+    /// thread that parsed it does that work. Jobs run only in loads of files, whose objects
+    /// have no default kind.
+    static func prepared(_ item: ParsedItem, options: ManifestLoader.Options) -> ParsedItem {
+        guard case .object(let draft) = item else { return item }
+        return .prepared(prepare(draft, defaultKind: nil, options: options))
     }
 
     /// Applies a job's result (`nil`: parse it now, in line).
@@ -161,8 +212,10 @@ extension ManifestLoader.Session {
         switch job {
         case .standardInput:
             try load(memory: FileSystem.readAll(fd: 0), name: "-")
-        case .listHead(let path, _), .listItems(let path, _, _):
+        case .listEnd(let path, _), .listItems(let path, _):
             try load(file: path)  // not reached: lists are split only on several threads
+        case .files(let paths):
+            for path in paths { try apply(.file(path), nil) }
         case .file(let path):
             guard let result else {
                 try load(file: path)
@@ -272,7 +325,9 @@ struct ListParser {
             try reader.advance()
             guard reader.kind == .sequenceStart else { return r }
             try decoder.readSequence("items") { () throws(YAMLStreamError) in
-                if let draft = try decoder.decodeObject(topLevel: false, item: { _ in }) { r.objects.append(draft) }
+                if let draft = try decoder.decodeObject(topLevel: false, item: { _ in }) {
+                    r.objects.append(ManifestLoader.Session.prepare(draft, defaultKind: nil, options: options))
+                }
             }
             decoder.reportDuplicateKeys()
             guard reader.kind == .documentEnd, !reader.sawAnchorOrAlias else { return r }

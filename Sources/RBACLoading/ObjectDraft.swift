@@ -35,16 +35,39 @@ struct ObjectDraft {
 /// A `rules[]` entry: an RBAC PolicyRule or an audit Policy rule (the kind may come later).
 struct RuleDraft {
     var rule = PolicyRule()
-    /// Audit fields.
-    var level: String?
-    var users: [String] = []
-    var userGroups: [String] = []
-    var namespaces: [String] = []
-    var omitStages: [String] = []
-    var groupResources: [AuditPolicy.GroupResources] = []
     /// Where `resources` held mappings (audit form) or strings (RBAC form).
     var location: SourceLocation
     var resourcesWereMappings = false
+    /// The fields only audit Policy rules have; `nil` when the rule has none (RBAC rules:
+    /// a draft stays small to copy).
+    private var auditFields: AuditFields?
+
+    init(location: SourceLocation) {
+        self.location = location
+    }
+
+    /// The audit Policy fields (empty when the rule has none).
+    var audit: AuditFields {
+        get { auditFields ?? AuditFields() }
+        set { auditFields = newValue }
+    }
+
+    // The audit fields, read through `audit`.
+    var level: String? { audit.level }
+    var users: [String] { audit.users }
+    var userGroups: [String] { audit.userGroups }
+    var namespaces: [String] { audit.namespaces }
+    var omitStages: [String] { audit.omitStages }
+    var groupResources: [AuditPolicy.GroupResources] { audit.groupResources }
+
+    struct AuditFields {
+        var level: String?
+        var users: [String] = []
+        var userGroups: [String] = []
+        var namespaces: [String] = []
+        var omitStages: [String] = []
+        var groupResources: [AuditPolicy.GroupResources] = []
+    }
 }
 
 /// The pod-spec fields of a Pod or a workload's pod template.

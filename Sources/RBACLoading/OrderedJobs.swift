@@ -8,26 +8,36 @@ import Glibc
 /// thread, each as soon as it and every job before it are done. The calling thread works
 /// too: while the next result in order is not ready, it runs a job itself.
 ///
+/// Jobs are planned as they are needed, by whichever thread is free (one at a time): `plan`
+/// returns the next job, or nil when there are no more. Planning can so take time (scanning
+/// a file for where to cut it) without holding the other threads up.
+///
 /// At most `window` jobs are claimed beyond the last one handed over, which bounds the
 /// results held at once.
-final class OrderedJobs<Result>: @unchecked Sendable {
-    private let count: Int
+final class OrderedJobs<Job, Result>: @unchecked Sendable {
     private let window: Int
-    private let job: @Sendable (Int) -> Result
-    // Guarded by `mutex`.
-    private var results: [Result?]
+    private let plan: () -> Job?
+    private let job: (Job) -> Result
+    // Guarded by `mutex`. Jobs and results by index, from `base` on (earlier ones handed over).
+    private var jobs: [Job] = []
+    private var results: [Result?] = []
+    private var base = 0
     private var next = 0
     private var consumed = 0
+    private var planning = false
+    private var planned = false  // `plan` returned nil
     private var cancelled = false
     private var runningWorkers = 0
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init(count: Int, window: Int, job: @escaping @Sendable (Int) -> Result) {
-        self.count = count
+    /// - Parameters:
+    ///   - plan: the next job; called on any thread, never on two at once.
+    ///   - job: runs one job; called on any thread.
+    init(window: Int, plan: @escaping () -> Job?, job: @escaping (Job) -> Result) {
         self.window = max(window, 1)
+        self.plan = plan
         self.job = job
-        results = Array(repeating: nil, count: count)
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
     }
@@ -40,64 +50,121 @@ final class OrderedJobs<Result>: @unchecked Sendable {
     }
 
     /// Runs every job on `threads` threads (this one included) and calls `consume` with each
-    /// result in job order. When `consume` throws, the jobs not started are dropped, the
+    /// job and its result in job order. When `consume` throws, no job starts any more, the
     /// running ones finish, and the error is rethrown.
-    func run<E: Error>(threads: Int, consume: (Int, Result) throws(E) -> Void) throws(E) {
-        let workers = min(max(threads - 1, 0), count)
+    func run<E: Error>(threads: Int, consume: (Job, Result) throws(E) -> Void) throws(E) {
+        let workers = max(threads - 1, 0)
         runningWorkers = workers
         for _ in 0..<workers {
             DispatchQueue.global().async { self.work() }
         }
         defer { finish() }
-        for i in 0..<count {
-            let r = takeOrRun(i)
-            try consume(i, r)
+        while let (j, r) = takeOrRun() {
+            try consume(j, r)
         }
     }
 
-    /// The result of job `i`: waits for it, running other jobs meanwhile.
-    private func takeOrRun(_ i: Int) -> Result {
+    /// What a free thread does next (decided with the mutex held).
+    private enum Step {
+        case run(Int, Job)
+        case plan
+        case wait
+        case stop
+    }
+
+    private func step() -> Step {
+        if cancelled { return .stop }
+        // Keep one job planned ahead of the threads, so that none waits for a scan.
+        if !planned, !planning, jobs.count - next < 2, base + jobs.count < consumed + window + 1 {
+            planning = true
+            return .plan
+        }
+        if next < base + jobs.count, next < consumed + window {
+            defer { next += 1 }
+            return .run(next, jobs[next - base])
+        }
+        if planned && !planning && next >= base + jobs.count { return .stop }
+        return .wait
+    }
+
+    /// Plans one job (called without the mutex, returns with it held).
+    private func planOne() {
+        let j = plan()
+        pthread_mutex_lock(mutex)
+        planning = false
+        if let j {
+            jobs.append(j)
+            results.append(nil)
+        } else {
+            planned = true
+        }
+        pthread_cond_broadcast(condition)
+    }
+
+    /// Runs job `i` (called without the mutex, returns with it held).
+    private func runOne(_ i: Int, _ j: Job) {
+        let r = job(j)
+        pthread_mutex_lock(mutex)
+        results[i - base] = r
+        pthread_cond_broadcast(condition)
+    }
+
+    /// The next job in order and its result: waits for it, running or planning other jobs
+    /// meanwhile; nil after the last.
+    private func takeOrRun() -> (Job, Result)? {
         pthread_mutex_lock(mutex)
         while true {
-            if let r = results[i] {
-                results[i] = nil
+            let i = consumed
+            if i < base + jobs.count, let r = results[i - base] {
+                let j = jobs[i - base]
+                results[i - base] = nil
                 consumed = i + 1
+                compact()
                 pthread_cond_broadcast(condition)
                 pthread_mutex_unlock(mutex)
-                return r
+                return (j, r)
             }
-            if let j = claim() {
+            if planned && !planning && i >= base + jobs.count {
                 pthread_mutex_unlock(mutex)
-                let r = job(j)
-                pthread_mutex_lock(mutex)
-                results[j] = r
-                pthread_cond_broadcast(condition)
-                continue
+                return nil
             }
-            pthread_cond_wait(condition, mutex)
+            switch step() {
+            case .run(let k, let j):
+                pthread_mutex_unlock(mutex)
+                runOne(k, j)
+            case .plan:
+                pthread_mutex_unlock(mutex)
+                planOne()
+            case .wait, .stop:
+                pthread_cond_wait(condition, mutex)
+            }
         }
     }
 
-    /// The next job to run, if one may start (called with the mutex held).
-    private func claim() -> Int? {
-        guard !cancelled, next < count, next < consumed + window else { return nil }
-        defer { next += 1 }
-        return next
+    /// Drops the jobs handed over, now and then (called with the mutex held).
+    private func compact() {
+        let drop = consumed - base
+        guard drop >= 64, drop * 2 >= jobs.count else { return }
+        jobs.removeFirst(drop)
+        results.removeFirst(drop)
+        base = consumed
     }
 
     private func work() {
         pthread_mutex_lock(mutex)
-        while true {
-            if cancelled || next >= count { break }
-            guard let j = claim() else {
+        loop: while true {
+            switch step() {
+            case .run(let k, let j):
+                pthread_mutex_unlock(mutex)
+                runOne(k, j)
+            case .plan:
+                pthread_mutex_unlock(mutex)
+                planOne()
+            case .wait:
                 pthread_cond_wait(condition, mutex)
-                continue
+            case .stop:
+                break loop
             }
-            pthread_mutex_unlock(mutex)
-            let r = job(j)
-            pthread_mutex_lock(mutex)
-            results[j] = r
-            pthread_cond_broadcast(condition)
         }
         runningWorkers -= 1
         pthread_cond_broadcast(condition)
@@ -109,7 +176,8 @@ final class OrderedJobs<Result>: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         cancelled = true
         pthread_cond_broadcast(condition)
-        while runningWorkers > 0 { pthread_cond_wait(condition, mutex) }
+        while runningWorkers > 0 || planning { pthread_cond_wait(condition, mutex) }
+        jobs = []
         results = []
         pthread_mutex_unlock(mutex)
     }

@@ -331,6 +331,17 @@ final class YAMLEventReader {
         return String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
     }
 
+    /// The ``Field`` the current scalar names (a mapping key), read from its bytes: no
+    /// `String` is made.
+    var scalarField: Field {
+        if replaying {
+            var v = current?.value ?? ""
+            return v.withUTF8 { Field.named($0) }
+        }
+        let s = event.pointee.data.scalar
+        return Field.named(UnsafeBufferPointer(start: s.value, count: s.length))
+    }
+
     /// Whether the current scalar is a YAML null: plain `~`, `null`, `Null`, `NULL` or empty.
     var scalarIsNull: Bool {
         guard isPlainScalar else { return false }

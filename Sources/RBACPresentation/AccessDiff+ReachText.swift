@@ -40,6 +40,15 @@ extension AccessDiff {
         return "\(p.identity) → \(p.target) in \(p.steps.count) step\(p.steps.count == 1 ? "" : "s") (\(reach)): " + p.steps.joined(separator: "; ")
     }
 
+    /// How many paths of one identity to single identities the listing shows per section.
+    static let identitiesShown = 3
+
+    /// Whether a target is one identity (`sa:NS/NAME`, `user:NAME`, `group:NAME`), not a
+    /// set of them or secrets.
+    static func isSingleIdentity(_ target: String) -> Bool {
+        (target.hasPrefix("sa:") && !target.hasSuffix("/*")) || target.hasPrefix("user:") || target.hasPrefix("group:")
+    }
+
     /// Secret exposure, then the privilege paths gained, lost, and of other certainty.
     func reachSections() -> [Section] {
         var out: [Section] = []
@@ -71,9 +80,26 @@ extension AccessDiff {
         for (title, kinds) in sections {
             let list = paths.filter { kinds.contains($0.kind) }
             guard !list.isEmpty else { continue }
-            out.append(Section(title: title, items: list.map { p in
-                (Self.line(p), p.causes.isEmpty ? ["cause: no single object change (see the object changes)"] : p.causes.map { "because " + $0.description })
-            }))
+            // Reading every secret reads every legacy token: an identity's paths to single
+            // identities beyond the first few are counted, not listed (-o json has them all).
+            var items: [(text: String, causes: [String])] = []
+            var shown: [String: Int] = [:]
+            var more: [(identity: String, targets: [String])] = []
+            for p in list {
+                if Self.isSingleIdentity(p.target) {
+                    shown[p.identity, default: 0] += 1
+                    if shown[p.identity, default: 0] > Self.identitiesShown {
+                        if let k = more.firstIndex(where: { $0.identity == p.identity }) { more[k].targets.append(p.target) } else { more.append((p.identity, [p.target])) }
+                        continue
+                    }
+                }
+                items.append((Self.line(p), p.causes.isEmpty ? ["cause: no single object change (see the object changes)"] : p.causes.map { "because " + $0.description }))
+            }
+            for m in more {
+                let names = m.targets.prefix(5).joined(separator: ", ") + (m.targets.count > 5 ? ", …" : "")
+                items.append(("\(m.identity) → \(m.targets.count) more identit\(m.targets.count == 1 ? "y" : "ies") likewise: \(names) (-o json lists every path)", []))
+            }
+            out.append(Section(title: title, items: items))
         }
         return out
     }

@@ -30,6 +30,18 @@ import RBACCore
         #expect(Self.acl(rules).decide(path).entry?.pattern == winner)
     }
 
+    /// Paths are bytes to Vault: canonically equivalent spellings are different paths, and a
+    /// `*` or `/` is one whatever follows it (a combining mark makes no other Character of it).
+    @Test func pathsAreBytes() {
+        let nfc = "secret/data/caf\u{E9}", nfd = "secret/data/cafe\u{301}"
+        let acl = Self.acl([(nfc, .read), ("secret/data/\u{600}*", .update)])
+        #expect(acl.decide(nfc).allows(.read))
+        #expect(acl.decide(nfd).entry == nil)
+        // "\u{600}*" is one Character (a prepended mark), yet its last byte makes it a glob.
+        #expect(acl.decide("secret/data/\u{600}x").entry?.pattern == "secret/data/\u{600}*")
+        #expect(acl.decide("//\(nfc)").allows(.read))
+    }
+
     /// Paths no pattern matches get nothing: a glob that does not match is no grant.
     @Test(arguments: [
         ("secret/data/prod/*", "secret/data/production/db"),

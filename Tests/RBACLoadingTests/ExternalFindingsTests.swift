@@ -113,6 +113,19 @@ import RBACLoading
         }
     }
 
+    @Test func aWildcardRoleRelatesTheServiceAccountsItAdmitsSoNamespaceReportsKeepIt() throws {
+        let manifests = serviceAccountYAML("builder", namespace: "team-a") + "\n---\n" + serviceAccountYAML("web", namespace: "prod")
+        var result = load(manifests)
+        let role = #"{"bound_service_account_names": ["*"], "bound_service_account_namespaces": ["team-*"], "token_policies": ["tenant"]}"#
+        result.cluster.external.vault = try VaultLoader().load(files: ["auth/kubernetes/role/tenant.json": role], root: "vault").inventory
+        let graph = AccessGraph(result.cluster)
+        let found = FindingRule.vaultRoleWildcard.findings(in: ReportContext(graph: graph))
+        #expect(found.first?.related.map(\.description) == ["ServiceAccount/team-a/builder"])
+        let ids = { (ns: String) in Report(graph: graph, rules: [.vaultRoleWildcard], namespace: ns).findings.map(\.ruleID) }
+        #expect(ids("team-a") == ["vault-role-wildcard"])
+        #expect(ids("prod") == [])
+    }
+
     @Test func aBroadPolicyIsLocatedAtItsStanzaAndNamesItsRoles() throws {
         let policy = """
             path "secret/data/ci/*" {

@@ -204,6 +204,8 @@ struct ParallelLoadTests {
         ("items to the end of the file", "apiVersion: v1\nkind: List\nitems:\n" + (0..<10).map { item("sa\($0)") }.joined()),
         ("a second items key after the items", list((0..<10).map { item("sa\($0)") }, tail: "kind: List\nitems:\n- {apiVersion: v1, kind: ServiceAccount, metadata: {name: late, namespace: x}}\n")),
         ("items nested too deep", list((0..<6).map { item("sa\($0)") } + ["- " + String(repeating: "[", count: 300) + String(repeating: "]", count: 300) + "\n"])),
+        ("a document after the List (found after items were handed out)", list((0..<10).map { item("sa\($0)") }) + "---\n" + serviceAccountYAML("z")),
+        ("a tab at column 0 after the items were cut", list((0..<10).map { item("sa\($0)") }, tail: "kind: List\n\t\nmetadata: {}\n")),
     ]
 
     @Test("Lists cut at their items", arguments: lists)
@@ -226,6 +228,49 @@ struct ParallelLoadTests {
             isList ? DocumentSplit.listParts(of: b, minimumBytes: 100)?.parts.count ?? 0 : DocumentSplit.parts(of: b, minimumBytes: 100)?.count ?? 0
         }
         #expect(cuts > 1, "the input was not cut")
+    }
+
+    /// The pieces a cutter hands out for `text`, parts shown as their text.
+    static func pieces(_ text: String, minimumBytes: Int) -> [String] {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { b in
+            var cutter = DocumentSplit.Cutter(b, minimumBytes: minimumBytes)
+            var out: [String] = []
+            func show(_ p: DocumentSplit.Part) -> String { String(decoding: bytes[p.start..<p.end], as: UTF8.self) + "@\(p.line)" }
+            while let piece = cutter.next() {
+                switch piece {
+                case .whole: out.append("whole")
+                case .streamPart(let p, let last): out.append((last ? "last " : "part ") + show(p))
+                case .listItems(let p): out.append("items " + show(p))
+                case .listEnd(let split): out.append(split.map { "end \($0.itemsStart)..<\($0.itemsEnd), \($0.itemLines) lines" } ?? "not a list")
+                }
+            }
+            return out
+        }
+    }
+
+    @Test("the cutter hands out parts as it finds them, and falls back when unsure", arguments: [
+        ("a: 1\n---\nb: 2\n---\nc: 3\n", ["part a: 1\n@0", "part ---\nb: 2\n@1", "last ---\nc: 3\n@3"]),
+        // A directive after the first cut: the rest is one last part.
+        ("a: 1\n---\nb: 2\n...\n%YAML 1.1\n---\nc: 3\n", ["part a: 1\n@0", "last ---\nb: 2\n...\n%YAML 1.1\n---\nc: 3\n@1"]),
+        // A lone CR before any cut: line numbers after it are unsure, so no cut.
+        ("a: 1\rb: 2\n---\nc: 3\n---\nd: 4\n", ["whole"]),
+        // Line breaks are checked 8 MiB ahead of the lines looked at: here before any cut.
+        ("a: 1\n---\nb: 2\rc: 3\n---\nd: 4\n", ["whole"]),
+        ("items:\n- a\n- b\n- c\nkind: List\n", ["items - a\n@1", "items - b\n@2", "items - c\n@3", "end 7..<19, 3 lines"]),
+        ("items:\n- a\n- b\n---\nc: 1\n", ["items - a\n@1", "not a list"]),
+        ("- a\n- b\n- c\n", ["whole"]),
+    ] as [(String, [String])])
+    func cutter(_ c: (text: String, pieces: [String])) {
+        #expect(Self.pieces(c.text, minimumBytes: 1) == c.pieces)
+    }
+
+    @Test("folders of small files, parsed in batches", arguments: [1 << 10, 1 << 16])
+    func batches(_ partBytes: Int) throws {
+        let paths = [Repository.samples] + ["RBACLoadingTests", "RBACCoreTests", "ConformanceTests"].map { Repository.fixtures($0) }.filter { Repository.isDirectory($0) }
+        let (one, two) = try Self.both(paths.map(\.path), partBytes: partBytes)
+        #expect(one.statistics.files > 10)
+        Self.expectSame(one, two, "batches of \(partBytes) bytes")
     }
 
     @Test("streams where a cut could change the meaning, and broken ones", arguments: streams)

@@ -30,6 +30,37 @@ import RBACLoading
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: es-author}
         subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
         ---
+        # carl reads the Secret holding the Vault token; dora only another Secret.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: token-reader, namespace: prod}
+        rules:
+        - apiGroups: [""]
+          resources: [secrets]
+          resourceNames: [vault-token]
+          verbs: [get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: token-reader, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: token-reader}
+        subjects: [{kind: User, name: carl, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: other-reader, namespace: prod}
+        rules:
+        - apiGroups: [""]
+          resources: [secrets]
+          resourceNames: [db-credentials]
+          verbs: [get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: other-reader, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: other-reader}
+        subjects: [{kind: User, name: dora, apiGroup: rbac.authorization.k8s.io}]
+        ---
         # The Vault provider page's token authentication.
         apiVersion: external-secrets.io/v1
         kind: SecretStore
@@ -164,5 +195,36 @@ import RBACLoading
         #expect(paths.contains { $0.target == "vault:secret/data/prod/db" })
         let ces = try #require(esc.access.external.externalSecrets.first { $0.kind == .clusterExternalSecret })
         #expect(esc.clusterExternalSecretNamespaces(ces) == ["prod"])
+    }
+
+    /// `paths --to vault:` follows such a store too, its last step conditional (not shown):
+    /// a path that may exist, not a silent "no path".
+    @Test func pathsThroughATokenStoreEndUnknown() throws {
+        let esc = PathFinder(AccessGraph(try ManifestLoader().load(yaml: Self.world, name: "stores.yaml").cluster)).graph(including: [.user("bob")])
+        let p = try #require(esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:secret/data/prod/db")!).first)
+        #expect(p.external.map(\.kind) == [.externalSecretWrite, .storeLogin])
+        #expect(p.external.last?.condition?.observed == nil)
+        #expect(p.external.last?.condition?.text.contains("a static Vault token") == true)
+        #expect(p.certainty == .notShown)
+        #expect(p.access == nil)
+        // The AppRole store reads under kv/ only.
+        #expect(esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:secret/data/x")!, all: true).allSatisfy { !$0.external.contains { $0.why.contains("vault-approle") } })
+        #expect(!esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:kv/data/x")!).isEmpty)
+        #expect(esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:other/data/x")!).isEmpty)
+    }
+
+    /// Whoever reads the Secret holding a store's static token holds the token: a reader of
+    /// unknown reach; a reader of another Secret is not.
+    @Test func readersOfTheTokenSecretAreUnknownReaders() throws {
+        let esc = try Self.graph()
+        let readers = esc.vaultReaders(of: "secret/data/prod/db", capability: .read)
+        let carl = try #require(readers.first { $0.identity == .user("carl") })
+        guard case .credentialSecret(let store, let ns, let name, let reason) = carl.route else {
+            Issue.record("\(carl.route)")
+            return
+        }
+        #expect(store.name == "vault-token" && ns == "prod" && name == "vault-token" && reason.contains("static Vault token"))
+        #expect(carl.certainty == .unknown && carl.grant != nil)
+        #expect(!readers.contains { $0.identity == .user("dora") })
     }
 }

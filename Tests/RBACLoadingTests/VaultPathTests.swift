@@ -131,7 +131,7 @@ import RBACLoading
         let esc = try Self.world()
         let p = try #require(esc.vaultPaths(from: .user("alice"), to: VaultTarget.parse("vault:secret/data/prod/db")!).first)
         #expect(p.certainty == .certain)
-        #expect(p.access.login.role.path == "auth/kubernetes/role/web")
+        #expect(p.access?.login.role.path == "auth/kubernetes/role/web")
         #expect(p.external[0].to == "Vault auth/kubernetes/role/web as sa:prod/web")
         #expect(p.external[1].why == "path \"secret/data/prod/*\" {read} decides secret/data/prod/db")
         #expect(p.external[1].evidence.first?.hasPrefix("policy web at ") == true)
@@ -197,5 +197,20 @@ import RBACLoading
     ])
     func targetPatterns(pattern: String, path: String, matches: Bool) {
         #expect(VaultTarget(pattern: pattern).matches(path) == matches)
+    }
+
+    /// who-can names the ClusterExternalSecret author too: for each namespace a store serves,
+    /// the ExternalSecret it would make there.
+    @Test func whoCanNamesClusterExternalSecretAuthors() throws {
+        let esc = try Self.world()
+        let dave = esc.vaultReaders(of: "secret/data/shared/db", capability: .read).filter { $0.identity == .user("dave") }
+        let routes = dave.compactMap { r -> String? in
+            guard case .store(let store, let ns, let kind, _) = r.route, kind == .clusterExternalSecret else { return nil }
+            return "\(store.targetName) in \(ns)"
+        }
+        #expect(routes.sorted() == ["clusterstore:teams in team-a", "store:prod/vault-backend in prod"], "\(routes)")
+        #expect(dave.allSatisfy { $0.grant != nil && $0.certainty == .yes })
+        // Writes are PushSecrets' business, not ClusterExternalSecrets'.
+        #expect(!esc.vaultReaders(of: "secret/data/shared/db", capability: .update).contains { $0.identity == .user("dave") })
     }
 }

@@ -106,6 +106,15 @@ struct ExternalCLITests {
         #expect(r.status == 0)
         #expect(r.stderr.contains("warning: not checked: vault-role-wildcard, vault-policy-broad-write: SecretStore prod/vault-backend and 3 more use Vault"))
         #expect(r.stdout.contains("\"notChecked\": ["))
+        // A Vault folder whose only policy does not load: exit 3, and the rules are said unchecked.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-vault-broken-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sys/policy"), withIntermediateDirectories: true)
+        try "path \"secret/*\" {\n  capabilities = [\"write\"]\n}\n".write(to: dir.appendingPathComponent("sys/policy/ops.hcl"), atomically: true, encoding: .utf8)
+        let broken = try CLI.run(["report", "-f", "examples/external/cluster.yaml", "--vault", dir.path, "--no-builtin-policy"])
+        #expect(broken.status == 3)
+        #expect(broken.stderr.contains("sys/policy/ops.hcl:2:19: error: path \"secret/*\": invalid capability \"write\""))
+        #expect(broken.stderr.contains("but no Vault role or policy loaded from the --vault folders"))
         // An input that does not use Vault has nothing to say about it.
         let plain = try CLI.run(["report", "-f", "samples/", "-o", "json"])
         #expect(!plain.stderr.contains("not checked") && !plain.stdout.contains("notChecked"))

@@ -257,9 +257,15 @@ struct ReachComparison {
         return out
     }
 
-    func changes() -> [PathChange] {
+    /// The changes of the affected identities; with `searchingAll`, of every identity of
+    /// either side (what the pruning must agree with).
+    func changes(searchingAll: Bool = false) -> [PathChange] {
         var out: [PathChange] = []
-        for identity in affectedIdentities() {
+        let identities = searchingAll
+            ? Set((baseKeys.indices.filter { base.nodes[$0].isIdentity }.map { baseKeys[$0] })
+                + headKeys.indices.filter { head.nodes[$0].isIdentity }.map { headKeys[$0] }).sorted()
+            : affectedIdentities()
+        for identity in identities {
             let b = reached(base, baseIndex, identity), h = reached(head, headIndex, identity)
             // Full authority reaches everything: a target is reached as well as it is, or as
             // well as cluster-admin is.
@@ -314,10 +320,18 @@ struct ReachComparison {
                     path: g.json(path), causes: causes))
             }
         }
-        // Gains first, then the most certain; then by identity and target.
+        // Gains first; cluster-admin, then secrets, then service accounts, then single
+        // identities; the most certain first; then by identity and target.
+        func rank(_ t: String) -> Int {
+            if t == "cluster-admin" { return 0 }
+            if t.hasPrefix("secret:") { return 1 }
+            return t.hasSuffix("/*") ? 2 : 3
+        }
         return out.enumerated().sorted { a, b in
-            let ra = a.element.isGain ? 0 : 1, rb = b.element.isGain ? 0 : 1
-            if ra != rb { return ra < rb }
+            let ga = a.element.isGain ? 0 : 1, gb = b.element.isGain ? 0 : 1
+            if ga != gb { return ga < gb }
+            let ta = rank(a.element.target), tb = rank(b.element.target)
+            if ta != tb { return ta < tb }
             let ca = max(a.element.base, a.element.head), cb = max(b.element.base, b.element.head)
             return ca != cb ? ca > cb : a.offset < b.offset
         }.map(\.element)

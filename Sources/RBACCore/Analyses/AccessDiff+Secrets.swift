@@ -60,13 +60,19 @@ extension DiffContext {
     /// change (it changes as the group does).
     private func directChanges(namespace: String, name: String?) -> (gained: [SecretReaderChange], lost: [SecretReaderChange], signature: Set<String>) {
         let verbs = name == nil ? Self.readVerbs : ["get"]
+        // A subject both sides allow is allowed, as an identity, on both: only those one side
+        // allows can change (and the identities they stand for are asked as can-i asks).
         var candidates = Set<String>()
-        for g in [base, head] {
-            for v in verbs {
+        for v in verbs {
+            var sides: [Set<String>] = []
+            for g in [base, head] {
+                var here = Set<String>()
                 for a in g.subjects(allowedTo: Self.request(v, namespace: namespace, name: name)) where !a.grants.isEmpty {
-                    if let node = PathNode(subject: a.subject) { candidates.insert(node.description) }
+                    if let node = PathNode(subject: a.subject) { here.insert(node.description) }
                 }
+                sides.append(here)
             }
+            candidates.formUnion(sides[0].symmetricDifference(sides[1]))
         }
         struct Change {
             var identity: Identity
@@ -132,16 +138,14 @@ extension DiffContext {
             out.append(SecretExposure(namespace: nil, secret: nil, gained: every.gained, lost: every.lost))
         }
         // The namespaces either side knows: objects, secrets, RoleBindings; and the secret
-        // names: the secrets of the input and the names rules allow `get` on.
+        // names rules allow `get` on. Any other secret's `get` is answered by the rules with no
+        // resourceNames, as every secret's of its namespace: it never has an entry of its own.
         var namespaces = Set<String>()
         var names: [String: Set<String>] = [:]
         var anyNamespaceNames = Set<String>()
         for g in [base, head] {
             for n in g.namespaces { namespaces.insert(n.name) }
-            for s in g.secrets {
-                namespaces.insert(s.namespace)
-                names[s.namespace, default: []].insert(s.name)
-            }
+            for s in g.secrets { namespaces.insert(s.namespace) }
             for b in g.bindings { if let ns = b.namespace { namespaces.insert(ns) } }
             for r in g.roles {
                 for rule in r.rules where !rule.resourceNames.isEmpty {

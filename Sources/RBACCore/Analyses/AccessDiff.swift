@@ -23,7 +23,7 @@ public struct AccessDiff: Sendable {
     /// Identities that newly reach (or no longer reach) cluster-admin, the secrets of a
     /// namespace, service accounts or other identities by a privilege path, or reach them more
     /// or less certainly, when the caller compared the escalation graphs
-    /// (``compareReach(base:head:maxSteps:)``). Gains first.
+    /// (``compareReach(base:head:maxSteps:)``). Gains first; cluster-admin, then secrets, service accounts and single identities.
     public var paths: [PathChange] = []
     /// Secrets with readers gained and lost, directly and by a privilege path (filled by
     /// ``compareReach(base:head:maxSteps:)``).

@@ -14,6 +14,10 @@ public struct VaultReader: Sendable {
         /// reach the input does not tell (`reason`: a static token, AppRole, a role not in
         /// `--vault`, a cloud provider's permissions…): it may reach the path; unknown.
         case storeOfUnknownReach(SecretStore, namespace: String, kind: ExternalSecret.Kind, reason: String)
+        /// Reading the Secret that holds a store's static credentials (a Vault token, an
+        /// AppRole secret id, cloud keys): whoever holds them logs in as the store does, with
+        /// a reach the input does not tell (`reason`).
+        case credentialSecret(SecretStore, namespace: String, name: String, reason: String)
     }
 
     /// The identity that reaches it.
@@ -152,6 +156,29 @@ extension EscalationGraph {
                 }
             }
         }
+        // Whoever reads the Secret holding its static credentials holds them.
+        var secrets = Set<String>()
+        for ns in namespaces ?? knownNamespaces() where store.serves(namespace: ns, labels: namespaceLabels(ns)) != .no {
+            guard let reason = unknownReach(of: store, from: ns) else { continue }
+            for c in store.credentials where c.kind == .secret {
+                let sns = store.credentialNamespace(c, usedFrom: ns)
+                guard secrets.insert("\(sns)/\(c.name)").inserted else { continue }
+                let route = VaultReader.Route.credentialSecret(store, namespace: sns, name: c.name, reason: reason)
+                let get = Request.resource(ResourceRequest(verb: "get", apiGroup: "", resource: "secrets", namespace: sns, name: c.name))
+                let direct = access.subjects(allowedTo: get)
+                for s in direct {
+                    guard let node = PathNode(subject: s.subject) else { continue }
+                    out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown))
+                }
+                if effective {
+                    let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
+                    for p in rankedIdentities(reaching: .secret(namespace: sns, name: c.name), maxSteps: maxSteps)
+                    where !seen.contains(nodes[p.start]) && p.certainty != .shownFalse && p.steps.count > 0 {
+                        out.append(VaultReader(identity: nodes[p.start], route: route, grant: nil, path: p, certainty: .unknown))
+                    }
+                }
+            }
+        }
         return out
     }
 
@@ -198,6 +225,16 @@ extension EscalationGraph {
                     for s in access.subjects(allowedTo: request) {
                         guard let node = PathNode(subject: s.subject) else { continue }
                         out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: kind, access: a), grant: s.grant, path: nil, certainty: certainty))
+                    }
+                    // A ClusterExternalSecret makes an ExternalSecret in the namespaces its creator
+                    // selects (not repeated for whoever may create the ExternalSecret itself).
+                    if kind == .externalSecret {
+                        let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
+                        let writers = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
+                        for s in access.subjects(allowedTo: ces) {
+                            guard let node = PathNode(subject: s.subject), !writers.contains(node) else { continue }
+                            out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty))
+                        }
                     }
                     if effective {
                         let direct = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })

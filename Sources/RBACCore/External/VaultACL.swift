@@ -40,9 +40,10 @@ public struct VaultACL: Sendable {
         }
     }
 
-    var exact: [String: Entry] = [:]
-    var prefix: [String: Entry] = [:]
-    var segmented: [String: Entry] = [:]
+    // Keyed by bytes, as Vault's radix trees and maps are: `é` (NFC) and `e\u{301}` are two paths.
+    var exact: [ExactKey: Entry] = [:]
+    var prefix: [ExactKey: Entry] = [:]
+    var segmented: [ExactKey: Entry] = [:]
     /// Whether the `root` policy is among them: everything is allowed.
     public private(set) var isRoot = false
 
@@ -58,9 +59,8 @@ public struct VaultACL: Sendable {
     private mutating func insert(_ rule: VaultPathRule, policy: String) {
         let path = rule.path
         let segmentedPattern = Self.hasSegmentWildcards(path)
-        var key = path
-        let isPrefix = !segmentedPattern && path.hasSuffix("*")
-        if isPrefix { key = String(path.dropLast()) }
+        let isPrefix = !segmentedPattern && path.utf8.last == UInt8(ascii: "*")
+        let key = ExactKey(isPrefix ? String(decoding: path.utf8.dropLast(), as: UTF8.self) : path)
         let grant = Grant(policy: policy, rule: rule)
         func merge(_ existing: Entry?) -> Entry {
             guard var e = existing else {
@@ -89,21 +89,23 @@ public struct VaultACL: Sendable {
 
     /// Whether a policy path has `+` segments, as Vault decides it.
     static func hasSegmentWildcards(_ path: String) -> Bool {
-        path == "+" || path.contains("/+") || path.hasPrefix("+/")
+        let b = Array(path.utf8)
+        return path.isExactly("+") || path.hasExactPrefix("+/")
+            || zip(b, b.dropFirst()).contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: "+") }
     }
 
     /// The decision for a request on `path` (no leading slash); `list` applies Vault's
     /// trailing-slash fallbacks for list operations.
     public func decide(_ path: String, list: Bool = false) -> Decision {
-        var path = Substring(path)
-        while path.first == "/" { path = path.dropFirst() }
-        let p = String(path)
+        let p = String(decoding: path.utf8.drop { $0 == UInt8(ascii: "/") }, as: UTF8.self)
         if isRoot {
             return Decision(entry: Entry(pattern: "(root policy)", capabilities: [.create, .read, .update, .delete, .list, .sudo, .patch], grants: [], isConditional: false))
         }
-        if let e = exact[p] { return Decision(entry: e) }
-        if list, p.hasSuffix("/"), let e = exact[String(p.dropLast())] { return Decision(entry: e) }
-        if list, p.hasSuffix("/"), let e = nonExact(String(p.dropLast())) { return Decision(entry: e) }
+        if let e = exact[ExactKey(p)] { return Decision(entry: e) }
+        if list, p.utf8.last == UInt8(ascii: "/") {
+            let parent = String(decoding: p.utf8.dropLast(), as: UTF8.self)
+            if let e = exact[ExactKey(parent)] ?? nonExact(parent) { return Decision(entry: e) }
+        }
         return Decision(entry: nonExact(p))
     }
 
@@ -130,7 +132,7 @@ public struct VaultACL: Sendable {
         // The longest glob prefix.
         var best: (key: [UInt8], entry: Entry)? = nil
         for (k, e) in prefix {
-            let kb = Array(k.utf8)
+            let kb = Array(k.string.utf8)
             if bytes.starts(with: kb), kb.count > (best?.key.count ?? -1) { best = (kb, e) }
         }
         if let best {
@@ -138,8 +140,8 @@ public struct VaultACL: Sendable {
             candidates.append(Candidate(firstWildcard: best.key.count, isPrefix: true, wildcards: 0, pattern: best.key, entry: best.entry))
         }
         let parts = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        nextPattern: for (full, e) in segmented where !full.isEmpty {
-            var wc = Array(full.utf8)
+        nextPattern: for (full, e) in segmented where !full.string.isEmpty {
+            var wc = Array(full.string.utf8)
             let first = wc.firstIndex(of: UInt8(ascii: "+")) ?? -1
             var isPrefix = false
             if wc.last == UInt8(ascii: "*") {

@@ -141,8 +141,9 @@ public struct VaultPath: Sendable {
     public var external: [ExternalStep]
     /// The concrete Vault path reached (a target pattern's witness).
     public var vaultPath: String
-    /// The Vault answer behind the last step.
-    public var access: VaultAccess
+    /// The Vault answer behind the last step; `nil` when the last step is a store whose
+    /// login the input does not follow (its reach is unknown).
+    public var access: VaultAccess?
 
     /// Every step counted.
     public var stepCount: Int { kubernetes.steps.count + external.count }
@@ -189,7 +190,7 @@ struct VaultRoute {
     var alsoNeeds: Request?
     var external: [ExternalStep]
     var vaultPath: String
-    var access: VaultAccess
+    var access: VaultAccess?
 }
 
 extension EscalationGraph {
@@ -251,15 +252,36 @@ extension EscalationGraph {
             for store in ext.stores where store.provider == "vault" {
                 for ns in namespaces {
                     let serves = store.serves(namespace: ns, labels: namespaceLabels(ns))
-                    guard serves != .no, let login = storeLogin(store, from: ns), let r = login.reach(target, named: named) else { continue }
+                    guard serves != .no else { continue }
                     let storeName = "\(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
-                    let storeStep = ExternalStep(
-                        kind: .storeLogin, to: "Vault \(login.role.path) as \(login.serviceAccount.notation)",
-                        why: "\(storeName) logs in with role \(login.role.name) as \(login.serviceAccount.notation)"
-                            + (store.isReferent ? " (a reference without a namespace: the ExternalSecret's own)" : ""),
-                        evidence: ["\(storeName)\(Self.location(store.source))", roleEvidence(login.role)],
-                        condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(login.serviceAccount.namespace)", observed: nil))
-                    let policy = policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)
+                    // The store's login and the policy step after it; for a store whose reach the
+                    // input does not tell (a static token, AppRole…), one step of unknown reach.
+                    let tail: [ExternalStep]
+                    let vaultPath: String
+                    let vaultAccess: VaultAccess?
+                    if let login = storeLogin(store, from: ns) {
+                        guard let r = login.reach(target, named: named) else { continue }
+                        tail = [
+                            ExternalStep(
+                                kind: .storeLogin, to: "Vault \(login.role.path) as \(login.serviceAccount.notation)",
+                                why: "\(storeName) logs in with role \(login.role.name) as \(login.serviceAccount.notation)"
+                                    + (store.isReferent ? " (a reference without a namespace: the ExternalSecret's own)" : ""),
+                                evidence: ["\(storeName)\(Self.location(store.source))", roleEvidence(login.role)],
+                                condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(login.serviceAccount.namespace)", observed: nil)),
+                            policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict),
+                        ]
+                        vaultPath = r.path
+                        vaultAccess = r.access
+                    } else {
+                        guard let reason = unknownReach(of: store, from: ns) else { continue }
+                        if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }  // it reads under its mount only
+                        tail = [ExternalStep(
+                            kind: .storeLogin, to: "vault:\(target.pattern)", why: "\(storeName) reads with a login the input does not follow",
+                            evidence: ["\(storeName)\(Self.location(store.source))"],
+                            condition: PathCondition("its login may \(cap) \(target.pattern): \(reason)", observed: nil))]
+                        vaultPath = target.pattern
+                        vaultAccess = nil
+                    }
                     let serveCondition = serves == .yes ? nil : PathCondition("\(storeName)'s conditions admit namespace \(ns)", observed: nil)
                     let target = "what it reads into a Secret of \(ns)"
                     func write(_ verb: String, existing: Bool) -> ExternalStep {
@@ -276,14 +298,14 @@ extension EscalationGraph {
                     for verb in ["create", "update"] {
                         let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
                         routes.append(VaultRoute(
-                            target: .permission(request), external: [write(verb, existing: verb == "update"), storeStep, policy], vaultPath: r.path, access: r.access))
+                            target: .permission(request), external: [write(verb, existing: verb == "update")] + tail, vaultPath: vaultPath, access: vaultAccess))
                     }
                     // A ClusterExternalSecret makes the ExternalSecret in the namespaces it selects.
                     let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
                     let cesStep = ExternalStep(
                         kind: .clusterExternalSecretWrite, to: "ExternalSecret in \(ns)", namespace: ns,
                         why: "create a ClusterExternalSecret whose namespaces (or namespaceSelectors) select \(ns): the operator creates its ExternalSecret there")
-                    routes.append(VaultRoute(target: .permission(ces), external: [cesStep, write("the operator creates", existing: false), storeStep, policy], vaultPath: r.path, access: r.access))
+                    routes.append(VaultRoute(target: .permission(ces), external: [cesStep, write("the operator creates", existing: false)] + tail, vaultPath: vaultPath, access: vaultAccess))
                 }
             }
             // 3. A SecretStore of one's own in a namespace: any service account of it, any role.
@@ -394,16 +416,21 @@ extension EscalationGraph {
             steps.append(.object(pairs))
             previous = s.to
         }
-        let l = path.access.login
+        var vault: [(String, JSONValue)] = [("path", .string(path.vaultPath))]
+        if let l = path.access?.login {
+            vault += [
+                ("role", .string(l.role.path)), ("serviceAccount", .string(l.serviceAccount.notation)),
+                ("policies", .array(l.policies.map { .string($0) })),
+            ]
+        } else {
+            vault.append(("reach", .string("unknown")))
+        }
         return .object([
             ("from", .string(nodes[path.kubernetes.start].description)),
             ("to", .string("vault:\(path.vaultPath)")),
             ("certain", .bool(path.certainty == .certain)),
             ("certainty", .string(path.certainty.id)),
-            ("vault", .object([
-                ("path", .string(path.vaultPath)), ("role", .string(l.role.path)), ("serviceAccount", .string(l.serviceAccount.notation)),
-                ("policies", .array(l.policies.map { .string($0) })),
-            ])),
+            ("vault", .object(vault)),
             ("steps", .array(steps)),
         ])
     }

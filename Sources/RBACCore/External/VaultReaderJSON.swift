@@ -38,6 +38,13 @@ extension EscalationGraph {
             if let g = r.grant { pairs.append(("grant", access.json(g))) }
             pairs.append(("reach", .string("unknown")))
             pairs.append(("reason", .string(reason)))
+        case .credentialSecret(let store, let ns, let name, let reason):
+            pairs.append(("route", .string("credentials")))
+            pairs.append(("store", .string(store.targetName)))
+            pairs.append(("secret", .string("\(ns)/\(name)")))
+            if let g = r.grant { pairs.append(("grant", access.json(g))) }
+            pairs.append(("reach", .string("unknown")))
+            pairs.append(("reason", .string(reason)))
         }
         if let p = r.path { pairs.append(("path", json(p))) }
         return .object(pairs)

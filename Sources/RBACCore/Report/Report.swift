@@ -174,7 +174,7 @@ public struct Report: Sendable {
         self.findings = all.filter { !isIgnored($0) && !notNews($0) }
         self.ignored = all.filter(isIgnored)
         self.rules = rules
-        self.notChecked = Self.notChecked(rules: rules, context: context)
+        self.notChecked = Self.notChecked(rules: rules, context: context, vaultGiven: input?.vault != nil)
         self.inputSummary = input?.summary ?? inputSummary
         self.input = input
         self.builtinPolicy = builtinPolicy
@@ -190,13 +190,15 @@ public struct Report: Sendable {
 
     /// The rules of `rules` that read Vault when the input holds no Vault roles or policies
     /// but its manifests use Vault.
-    static func notChecked(rules: [FindingRule], context: ReportContext) -> [NotChecked] {
+    /// - Parameter vaultGiven: whether Vault folders were given (and held nothing that loaded).
+    static func notChecked(rules: [FindingRule], context: ReportContext, vaultGiven: Bool) -> [NotChecked] {
         let vaultRules = rules.filter { $0.inputs.contains(.vault) }.map(\.id)
         guard !vaultRules.isEmpty, context.graph.external.vault.isEmpty else { return [] }
         let users = context.vaultUsers()
         guard let first = users.first else { return [] }
         let who = users.count == 1 ? "\(first) uses" : "\(first) and \(users.count - 1) more use"
-        return [NotChecked(ruleIDs: vaultRules, reason: "\(who) Vault, but the input holds no Vault roles or policies (give --vault DIR)")]
+        let missing = vaultGiven ? "no Vault role or policy loaded from the --vault folders" : "the input holds no Vault roles or policies (give --vault DIR)"
+        return [NotChecked(ruleIDs: vaultRules, reason: "\(who) Vault, but \(missing)")]
     }
 
     /// The severities from the most severe down, the order every format lists them in.

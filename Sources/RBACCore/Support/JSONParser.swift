@@ -76,11 +76,35 @@ struct JSONParser {
         case UInt8(ascii: "f"): return try literal("false", .bool(false))
         case UInt8(ascii: "n"): return try literal("null", .null)
         default:
-            let start = i
-            while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
-            guard let d = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else { throw fail("unexpected token") }
-            return .number(d)
+            return .number(try number())
         }
+    }
+
+    /// A number as RFC 8259 writes it (`-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?`);
+    /// one too large for a double is an error, as Go's `encoding/json` makes it.
+    mutating func number() throws(JSONParseError) -> Double {
+        let start = i
+        func digits() -> Int {
+            let from = i
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+            return i - from
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") else { throw fail("unexpected token") }
+        if bytes[i] == UInt8(ascii: "0") { i += 1 } else { _ = digits() }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { throw fail("expected a digit after '.'") }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { throw fail("expected a digit in the exponent") }
+        }
+        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        guard let d = Double(text) else { throw fail("unexpected token") }
+        guard d.isFinite else { throw fail("number \(text.prefix(40)) is out of range") }
+        return d
     }
 
     mutating func string() throws(JSONParseError) -> String {

@@ -66,7 +66,8 @@ public enum JSONValue: Hashable, Sendable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let n):
-            if n == n.rounded(), abs(n) < 1e15 { out += String(Int64(n)) } else { out += String(n) }
+            // JSON has no infinity or NaN: such a value (never parsed, only computed) is null.
+            if !n.isFinite { out += "null" } else if n == n.rounded(), abs(n) < 1e15 { out += String(Int64(n)) } else { out += String(n) }
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let a):
             if a.isEmpty { out += "[]"; return }

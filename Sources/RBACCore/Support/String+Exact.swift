@@ -27,9 +27,12 @@ extension StringProtocol {
     /// Feeds the UTF-8 bytes (and a terminator) to `hasher`, for byte-exact `Hashable`.
     @inlinable
     public func hashExactly(into hasher: inout Hasher) {
-        // The bytes in one call when they are contiguous (native strings), else one by one.
-        let hashed: Void? = utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        if hashed == nil { for b in utf8 { hasher.combine(b) } }
+        // The bytes in one call when they are contiguous (native strings, small or not): the
+        // same byte stream as one `combine` per byte, a tenth of the work.
+        let done: Void? = utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            for b in utf8 { hasher.combine(b) }
+        }
         hasher.combine(0xFF as UInt8)  // never in UTF-8: separates consecutive strings
     }
 }

@@ -102,8 +102,13 @@ public enum APIServerValidation {
     public static func problems(in role: Role) -> [Problem] {
         var out = metadata(name: role.name, namespace: role.namespace)
         let namespaced = role.kind == .role
-        for (i, rule) in role.rules.enumerated() {
-            out += problems(in: rule, namespaced: namespaced, index: i)
+        for i in role.rules.indices {
+            // Most rules have verbs, apiGroups and resources and no nonResourceURLs: nothing
+            // to report, known from the counts alone (no copy of the rule).
+            if !role.rules[i].verbs.isEmpty && role.rules[i].nonResourceURLs.isEmpty
+                && !role.rules[i].apiGroups.isEmpty && !role.rules[i].resources.isEmpty { continue }
+            let p = problems(in: role.rules[i], namespaced: namespaced, index: i)
+            if !p.isEmpty { out += p }
         }
         if let aggregation = role.aggregationRule, aggregation.clusterRoleSelectors.isEmpty {
             out.append(.required(
@@ -119,8 +124,10 @@ public enum APIServerValidation {
         let group = "rbac.authorization.k8s.io"
         let apiGroup = binding.roleRef.apiGroup.isEmpty ? group : binding.roleRef.apiGroup
         if apiGroup != group { out.append(.notSupported("roleRef.apiGroup", apiGroup, [group])) }
-        let kinds = namespaced ? ["Role", "ClusterRole"] : ["ClusterRole"]
-        if !kinds.contains(binding.roleRef.kind) { out.append(.notSupported("roleRef.kind", binding.roleRef.kind, kinds)) }
+        let kind = binding.roleRef.kind
+        if !(kind == "ClusterRole" || (namespaced && kind == "Role")) {
+            out.append(.notSupported("roleRef.kind", kind, namespaced ? ["Role", "ClusterRole"] : ["ClusterRole"]))
+        }
         if binding.roleRef.name.isEmpty {
             out.append(.required("roleRef.name"))
         } else {
@@ -128,8 +135,9 @@ public enum APIServerValidation {
                 out.append(.invalid("roleRef.name", goQuote(binding.roleRef.name), m))
             }
         }
-        for (i, s) in binding.subjects.enumerated() {
-            out += problems(in: s, namespaced: namespaced, index: i)
+        for i in binding.subjects.indices {
+            let p = problems(in: binding.subjects[i], namespaced: namespaced, index: i)
+            if !p.isEmpty { out += p }
         }
         return out
     }
@@ -137,6 +145,10 @@ public enum APIServerValidation {
     // MARK: The checks
 
     static func metadata(name: String, namespace: String?) -> [Problem] {
+        // The common case, without building anything: a valid name and namespace.
+        if !name.isEmpty, !hasPathSegmentProblems(name), namespace.map({ !$0.isEmpty && isDNS1123LabelOfValidLength($0) }) ?? true {
+            return []
+        }
         var out: [Problem] = []
         if name.isEmpty {
             out.append(.required("metadata.name", "name or generateName is required"))
@@ -201,6 +213,16 @@ public enum APIServerValidation {
 
     // MARK: Names (k8s.io/apimachinery)
 
+    /// Whether ``pathSegmentProblems(_:)`` finds something (without building the messages).
+    static func hasPathSegmentProblems(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { b in
+            if b.count <= 2 && !b.isEmpty && b.allSatisfy({ $0 == 0x2E }) { return true }  // "." or ".."
+            for c in b where c == 0x2F || c == 0x25 { return true }
+            return false
+        }
+    }
+
     /// A name the REST path can carry: not `.` or `..`, no `/` or `%`.
     static func pathSegmentProblems(_ name: String) -> [String] {
         if name == "." || name == ".." { return ["may not be '\(name)'"] }
@@ -238,6 +260,18 @@ public enum APIServerValidation {
             previous = c
         }
         return alnum(previous)
+    }
+
+    /// Whether ``dns1123LabelProblems(_:)`` finds nothing: a DNS-1123 label of at most 63
+    /// bytes (one pass over the bytes).
+    static func isDNS1123LabelOfValidLength(_ s: String) -> Bool {
+        func alnum(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) }
+        var s = s
+        return s.withUTF8 { b in
+            guard let first = b.first, let last = b.last, b.count <= 63, alnum(first), alnum(last) else { return false }
+            for c in b where !alnum(c) && c != 0x2d { return false }
+            return true
+        }
     }
 
     static func dns1123LabelProblems(_ s: String) -> [String] {

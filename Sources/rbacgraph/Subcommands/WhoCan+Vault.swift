@@ -75,7 +75,8 @@ extension RBACGraphCommand.WhoCan {
         case .login(let a):
             parts.append("\(a.login.serviceAccount.notation) logs in: " + vaultChain(a))
         case .store(let store, let ns, let kind, let a):
-            var s = "create \(kind.rawValue) in \(ns) → \(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
+            let what = kind == .clusterExternalSecret ? "create ClusterExternalSecret selecting \(ns)" : "create \(kind.rawValue) in \(ns)"
+            var s = "\(what) → \(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
             if let g = r.grant {
                 let graph = printer.esc.access
                 s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
@@ -84,6 +85,13 @@ extension RBACGraphCommand.WhoCan {
             parts.append(s)
         case .storeOfUnknownReach(let store, let ns, let kind, let reason):
             var s = "create \(kind.rawValue) in \(ns) → \(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
+            if let g = r.grant {
+                let graph = printer.esc.access
+                s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
+            }
+            parts.append(s + ": reach unknown: " + reason)
+        case .credentialSecret(let store, let ns, let name, let reason):
+            var s = "read Secret \(ns)/\(name), the credentials of \(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
             if let g = r.grant {
                 let graph = printer.esc.access
                 s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s

@@ -187,10 +187,16 @@ extension FindingRule {
                 let who = anyNamespace && role.bindsAnyName ? "any service account of any namespace"
                     : anyNamespace ? "service accounts named \(role.boundNames.joined(separator: ", ")) in any namespace"
                     : "any service account of \(role.boundNamespaces.joined(separator: ", "))"
+                // The ServiceAccount objects it admits: `report -n NS` keeps the finding for their namespaces.
+                let related = admitted.compactMap { sa in
+                    g.serviceAccounts.last { $0.serviceAccountName == sa }.map {
+                        ObjectRef(kind: SubjectKind.serviceAccount.rawValue, namespace: $0.namespace, name: $0.name, source: $0.source)
+                    }
+                }
                 out.append(thisRule.finding(
                     severity: severity,
                     message: "Vault role \(role.path) admits \(who)" + (onlyDefault ? " (its tokens hold only the default policy)" : ""),
-                    object: ObjectRef(role), evidence: evidence))
+                    object: ObjectRef(role), related: related, evidence: evidence))
             }
             return out
         })
