@@ -25,11 +25,9 @@ struct DiffBenchFigures {
     /// The bench's own peak RSS when it started the commands: `ru_maxrss` of a child is at
     /// least this (it is carried across `exec`), so the figures are only meaningful above it.
     var floor = 0
-    /// What the diff found (from its JSON): identities whose access changed, object changes.
-    var identitiesChanged = 0
-    var objectChanges = 0
-    var findingsIntroduced = 0
-    var findingsResolved = 0
+    /// What the diff found: the summary of its JSON answer, and the answer's size.
+    var summary = ""
+    var outputBytes = 0
 
     var reportSeconds: Double { median(rounds.map(\.report.seconds)) }
     var diffSeconds: Double { median(rounds.map(\.diff.seconds)) }
@@ -38,6 +36,13 @@ struct DiffBenchFigures {
     var reportPeak: Double { median(rounds.map { Double($0.report.peak) }) }
     var timeRatio: Double { diffSeconds / reportSeconds }
     var memoryRatio: Double { diffPeak / statsPeak }
+}
+
+/// The first `bytes` bytes of a file, as text.
+func readPrefix(_ path: String, bytes: Int) -> String? {
+    guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? h.close() }
+    return String(decoding: h.readData(ofLength: bytes), as: UTF8.self)
 }
 
 /// This process's peak RSS (VmHWM), in bytes.
@@ -91,13 +96,13 @@ func runDiffBench(data: String, sizeMB: Int, seed: UInt64, binary: String, runs:
         let diff = try spawnAndWait([binary, "diff", "--base", base, "--head", head, "-o", "json", "-q"], stdoutPath: scratch)
         if diff.status != 0 { throw BenchError("diff exited with status \(diff.status)") }
         if run == 0 {
-            guard let data = FileManager.default.contents(atPath: scratch),
-                let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            else { throw BenchError("diff -o json wrote no JSON") }
-            f.identitiesChanged = (json["identities"] as? [Any])?.count ?? 0
-            f.objectChanges = (json["objectChanges"] as? [Any])?.count ?? 0
-            f.findingsIntroduced = (json["findingsIntroduced"] as? [Any])?.count ?? 0
-            f.findingsResolved = (json["findingsResolved"] as? [Any])?.count ?? 0
+            // Only the summary line near the top: parsing the whole answer would grow this
+            // process, whose peak RSS is the floor of the next children's (see `floor`).
+            guard let head = readPrefix(scratch, bytes: 1 << 16),
+                let line = head.split(separator: "\n").first(where: { $0.contains("\"summary\"") })
+            else { throw BenchError("diff -o json wrote no summary") }
+            f.summary = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \",")) } ?? ""
+            f.outputBytes = fileSize(scratch)
         }
         let round = DiffBenchRound(
             report: (report.seconds, Int(report.usage.ru_maxrss) * 1024),
@@ -120,7 +125,8 @@ func diffSection(_ f: DiffBenchFigures, machine: MachineInfo) -> String {
         ["peak RSS", "\(fmt(f.statsPeak / Double(1 << 20), 1)) MB (`stats`)", "\(fmt(f.diffPeak / Double(1 << 20), 1)) MB", "\(fmt(f.memoryRatio, 2))×", "< 2.5×", verdict(f.memoryRatio < 2.5)],
     ]
     let kinds = Dictionary(grouping: f.changes) { line -> String in
-        let what = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? line
+        // `Kind/namespace/name: what` (names may hold colons: the last ": " separates).
+        let what = line.range(of: ": ", options: .backwards).map { String(line[$0.upperBound...]) } ?? line
         if what.hasSuffix("deleted") { return "deleted" }
         if what.contains(" added (view") || what.hasSuffix("-pr added") { return "added beside" }
         return String(what.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
@@ -129,7 +135,7 @@ func diffSection(_ f: DiffBenchFigures, machine: MachineInfo) -> String {
         \(diffSectionBegin)
         ### Diff (issue 12) — measured \(machine.date) by `make bench`
 
-        `rbacgraph-bench diff`: the \(f.baseBytes >> 20) MB dump against the same dump with \(changed) objects changed\(share) by `rbacgraph-bench generate --mutate 1` (\(kinds); everything else byte for byte the same). `rbacgraph diff --base BASE --head HEAD -o json` against `rbacgraph report -f BASE -o json` (wall clock) and `rbacgraph stats -f BASE` (peak RSS), median of \(f.rounds.count) runs each, alternating, release build. Peak RSS is the child's `ru_maxrss` (`wait4`) for all three (`stats` reported \(fmt(median(f.rounds.map { Double($0.stats.selfReported) }) / Double(1 << 20), 1)) MB of itself; the bench's own \(f.floor >> 20) MB is the floor of the method). The diff found \(f.identitiesChanged) identities with changed access, \(f.objectChanges) object changes, \(f.findingsIntroduced) findings introduced and \(f.findingsResolved) resolved.
+        `rbacgraph-bench diff`: the \(f.baseBytes >> 20) MB dump against the same dump with \(changed) objects changed\(share) by `rbacgraph-bench generate --mutate 1` (\(kinds); everything else byte for byte the same). `rbacgraph diff --base BASE --head HEAD -o json` against `rbacgraph report -f BASE -o json` (wall clock) and `rbacgraph stats -f BASE` (peak RSS), median of \(f.rounds.count) runs each, alternating, release build. Peak RSS is the child's `ru_maxrss` (`wait4`) for all three (`stats` reported \(fmt(median(f.rounds.map { Double($0.stats.selfReported) }) / Double(1 << 20), 1)) MB of itself; the bench's own \(f.floor >> 20) MB is the floor of the method). The diff's summary: "\(f.summary)" (\(f.outputBytes >> 20) MB of JSON).
         Machine: \(machine.cpuModel), \(machine.cores) cores; load average at start: \(machine.loadAverage).
 
         \(markdownTable(["measure", "one side", "diff", "ratio", "target", ""], rows, rightAligned: [2, 3]))

@@ -28,6 +28,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// through `VaultPolicyParser` and Vault's path decision, or — input starting with `{` —
     /// a Kubernetes auth role (`vault read -format=json auth/MOUNT/role/NAME`).
     case vault
+    /// ClusterSecretStore `namespaceRegexes` through `GoRegex` (Go's RE2 syntax read for Swift):
+    /// the first line a pattern, each further line a namespace name it is matched against.
+    case goRegex = "go-regex"
 
     /// Runs one input.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -40,6 +43,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .baseline: Self.baseline(String(decoding: bytes, as: UTF8.self))
         case .kubeconfig: Self.kubeconfig(Array(bytes))
         case .vault: Self.vault(Array(bytes))
+        case .goRegex: Self.goRegex(Array(bytes))
         }
     }
 
@@ -167,6 +171,22 @@ extension FuzzTarget {
                         fatalError("\(filled) allows a capability its entry does not grant")
                     }
                 }
+            }
+        }
+    }
+}
+
+extension FuzzTarget {
+    /// A pattern read as Go reads it is answered yes or no for every name (at most 63 bytes, as
+    /// namespace names are); one that is not is answered unknown, never yes or no.
+    static func goRegex(_ bytes: [UInt8]) {
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let pattern = String(decoding: lines.first ?? [], as: UTF8.self)
+        let readable = GoRegex.problem(pattern) == nil
+        for name in lines.dropFirst().prefix(4) {
+            let answer = GoRegex.matches(pattern, String(decoding: name.prefix(63), as: UTF8.self))
+            if readable == (answer == .unknown) {
+                fatalError("pattern \(pattern.debugDescription): readable \(readable), answer \(answer)")
             }
         }
     }

@@ -152,6 +152,28 @@ struct AccessDiffPropertyTests {
         }
     }
 
+    @Test("privilege paths: searching only the identities a changed step can reach finds every change searching all finds", arguments: Mutation.allCases)
+    func pathPruning(_ mutation: Mutation) {
+        var listed = 0
+        for seed in 1...Self.seeds {
+            var rng = SplitMix(seed: UInt64(seed) &* 7919 &+ UInt64(Mutation.allCases.firstIndex(of: mutation) ?? 0))
+            let base = DiffWorld.random(&rng)
+            var head = base
+            head.mutate(mutation, &rng)
+            head.mutate(mutation, &rng)
+            head.mutate(Mutation.allCases[rng.below(Mutation.allCases.count)], &rng)
+            let b = EscalationGraph(AccessGraph(base.cluster)), h = EscalationGraph(AccessGraph(head.cluster))
+            let comparison = ReachComparison(base: b, head: h, context: DiffContext(base: b.access, head: h.access), maxSteps: 8)
+            func text(_ list: [PathChange]) -> [String] {
+                list.map { "\($0.identity) → \($0.target) \($0.kind.rawValue) \($0.base.id) → \($0.head.id)" }.sorted()
+            }
+            let pruned = text(comparison.changes()), all = text(comparison.changes(searchingAll: true))
+            #expect(pruned == all, "seed \(seed), \(mutation)\nbase: \(base)\nhead: \(head)")
+            listed += all.count
+        }
+        if mutation != .reorderRules && mutation != .roleRefToTwin { #expect(listed > 0, "no path changed in any world: the worlds test nothing (the two kinds of change with no access effect excepted)") }
+    }
+
     @Test("identical inputs give an empty diff", arguments: 1...10)
     func identical(seed: Int) {
         var rng = SplitMix(seed: UInt64(seed))

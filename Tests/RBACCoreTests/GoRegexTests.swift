@@ -58,6 +58,40 @@ import RBACCore
         #expect(GoRegex.matches(pattern, "prod") == .unknown)
     }
 
+    /// Go matches in linear time; Swift's engine backtracks. A pattern that could make it take
+    /// exponential (or very long) time on a 63-character name is unknown, with why, instead of
+    /// hanging the analysis (found by make fuzz: `(a*)*$` against `aaa…ab` never returned).
+    @Test("patterns Swift's backtracking could take too long on: unknown, answered at once", arguments: [
+        "(a*)*$", "(a+)+b", "(a|aa)*c", "^(x|y|xy){2,}$", "(?:a?b*)+z", "(?i:(a|b)*)+", ".*.*.*.*x", "a?b?c?d?",
+    ])
+    func backtrackingRisk(pattern: String) {
+        let name = String(repeating: "a", count: 62) + "b"
+        let start = ContinuousClock.now
+        #expect(GoRegex.matches(pattern, name) == .unknown)
+        #expect(ContinuousClock.now - start < .milliseconds(100))
+        guard case .differs(let why) = GoRegex.read(pattern) else {
+            Issue.record("\(pattern): \(GoRegex.read(pattern))")
+            return
+        }
+        #expect(why.contains("backtracking"))
+    }
+
+    @Test("repetition that cannot blow up is still matched", arguments: [
+        ("^(dev|prod)?-app$", "-app", VaultMatch.yes), ("^(team-[a-z]+)$", "team-a", .yes), ("^(ab){3}$", "ababab", .yes),
+        ("^[a-z]+-[0-9]+-.*$", "team-12-x", .yes), ("(prod|stage)-[a-z]*", "dev", .no), ("^(a{2}){3}$", "aaaaaa", .yes),
+    ])
+    func boundedRepetition(pattern: String, subject: String, expected: VaultMatch) {
+        #expect(GoRegex.matches(pattern, subject) == expected, "\(GoRegex.read(pattern))")
+    }
+
+    @Test("three variable quantifiers, the most matched, stay fast on the worst 63-character name")
+    func worstAllowed() {
+        let name = String(repeating: "a", count: 63)
+        let start = ContinuousClock.now
+        #expect(GoRegex.matches(".*.*.*x", name) == .no)
+        #expect(ContinuousClock.now - start < .seconds(2))
+    }
+
     /// A store whose only condition Go would reject serves no namespace known to the input:
     /// its answer is unknown, and an admitting condition next to it still admits.
     @Test func storesWithUnreadableConditionsAreUnknown() {

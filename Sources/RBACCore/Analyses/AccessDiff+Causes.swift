@@ -32,6 +32,20 @@ struct DiffContext {
     /// The requests `to` allows and `from` does not, as access changes with their causes.
     /// - Parameter gaining: whether `to` is the head side (access gained) or the base (lost).
     func changes(from: [RuleGrant], to: [RuleGrant], for identity: Identity, in namespace: String, gaining: Bool) -> [AccessChange] {
+        // Only atoms of rules `from` lacks can be missing from it: an atom of a rule both sides
+        // hold is among `from`'s atoms, and the subtraction drops it. No such rule, no change.
+        let fromRules = Set(from.map(\.rule))
+        let newRules = to.filter { !fromRules.contains($0.rule) }
+        if newRules.isEmpty { return [] }
+        var newAtoms: [PermissionAtom] = []
+        var seenNew = Set<PermissionAtom>()
+        for rg in newRules { for a in PermissionAtom.atoms(of: rg.rule) where seenNew.insert(a).inserted { newAtoms.append(a) } }
+        var fromAtoms: [PermissionAtom] = []
+        var seen = Set<PermissionAtom>()
+        for rg in from { for a in PermissionAtom.atoms(of: rg.rule) where seen.insert(a).inserted { fromAtoms.append(a) } }
+        let difference = AtomDifference.subtract(newAtoms, fromAtoms)
+        if difference.isEmpty { return [] }
+        // The causes: every grant of `to` whose atom overlaps a change (first-seen atom order).
         var toAtoms: [PermissionAtom] = []
         var grantsByAtom: [PermissionAtom: [Grant]] = [:]
         for rg in to {
@@ -40,10 +54,7 @@ struct DiffContext {
                 grantsByAtom[a, default: []].append(rg.grant)
             }
         }
-        var fromAtoms: [PermissionAtom] = []
-        var seen = Set<PermissionAtom>()
-        for rg in from { for a in PermissionAtom.atoms(of: rg.rule) where seen.insert(a).inserted { fromAtoms.append(a) } }
-        return AtomDifference.subtract(toAtoms, fromAtoms).map { entry in
+        return difference.map { entry in
             var causes: [ObjectChange] = []
             for other in toAtoms where other.overlaps(entry.atom) && !entry.except.contains(other) {
                 for g in grantsByAtom[other] ?? [] {

@@ -257,9 +257,15 @@ struct ReachComparison {
         return out
     }
 
-    func changes() -> [PathChange] {
+    /// The changes of the affected identities; with `searchingAll`, of every identity of
+    /// either side (what the pruning must agree with).
+    func changes(searchingAll: Bool = false) -> [PathChange] {
         var out: [PathChange] = []
-        for identity in affectedIdentities() {
+        let identities = searchingAll
+            ? Set((baseKeys.indices.filter { base.nodes[$0].isIdentity }.map { baseKeys[$0] })
+                + headKeys.indices.filter { head.nodes[$0].isIdentity }.map { headKeys[$0] }).sorted()
+            : affectedIdentities()
+        for identity in identities {
             let b = reached(base, baseIndex, identity), h = reached(head, headIndex, identity)
             // Full authority reaches everything: a target is reached as well as it is, or as
             // well as cluster-admin is.

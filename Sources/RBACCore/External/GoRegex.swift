@@ -346,7 +346,115 @@ public enum GoRegex {
             }
         }
         if depth > 0 { return .rejectedByGo("a ( without its closing )") }
+        if let why = backtrackingRisk(out) { return .differs(why) }
         return .same(swift: out)
+    }
+
+    /// The most variable quantifiers (`*`, `+`, `?`, `{n,m}`) a pattern may hold and still be
+    /// matched with Swift's backtracking engine: with k of them, a name of 63 characters costs
+    /// up to 63^(k+1) steps (measured: 3 take under a second even in a debug build).
+    static let maxVariableQuantifiers = 3
+
+    /// Why `swift` (a pattern `read` made) could take exponential or very long time in Swift's
+    /// backtracking engine, which Go's linear-time RE2 never does: a variable quantifier on a
+    /// group that holds one or an alternation (`(a*)*`, `(a|aa)+`), or more variable quantifiers
+    /// than ``maxVariableQuantifiers``. Such a pattern is not matched (unknown, with this
+    /// reason) rather than hang the analysis. `nil` when the pattern is safe to match.
+    static func backtrackingRisk(_ swift: String) -> String? {
+        let c = Array(swift.unicodeScalars)
+        var i = 0
+        // Per open group: whether it holds a variable quantifier or an alternation.
+        var groups: [Bool] = [false]
+        // Whether the last atom was a group, and if so whether it holds one.
+        var lastGroup: Bool? = nil
+        var variable = 0
+        func skipEscape(_ k: Int) -> Int {  // at a backslash: the index after the escape
+            guard k + 1 < c.count else { return k + 1 }
+            if "xpP".unicodeScalars.contains(c[k + 1]), k + 2 < c.count, c[k + 2] == "{" {
+                var j = k + 3
+                while j < c.count, c[j] != "}" { j += 1 }
+                return j + 1
+            }
+            return k + 2
+        }
+        while i < c.count {
+            let ch = c[i]
+            switch ch {
+            case "\\":
+                i = skipEscape(i)
+                lastGroup = nil
+            case "[":
+                var j = i + 1
+                if j < c.count, c[j] == "^" { j += 1 }
+                var first = true
+                while j < c.count {
+                    if c[j] == "]" && !first { break }
+                    first = false
+                    if c[j] == "\\" { j = skipEscape(j); continue }
+                    if c[j] == "[", j + 1 < c.count, c[j + 1] == ":" {
+                        j += 2
+                        while j + 1 < c.count, !(c[j] == ":" && c[j + 1] == "]") { j += 1 }
+                        j += 2
+                        continue
+                    }
+                    j += 1
+                }
+                i = j + 1
+                lastGroup = nil
+            case "(":
+                i += 1
+                if i < c.count, c[i] == "?" {
+                    // (?:, (?<name>, (?flags:, or a bare (?flags) that opens no group.
+                    var j = i + 1
+                    if j < c.count, c[j] == "<" {
+                        while j < c.count, c[j] != ">" { j += 1 }
+                        i = j + 1
+                    } else {
+                        while j < c.count, c[j] != ":", c[j] != ")" { j += 1 }
+                        i = j + 1
+                        if j < c.count, c[j] == ")" { lastGroup = nil; continue }
+                    }
+                }
+                groups.append(false)
+                lastGroup = nil
+            case ")":
+                let inner = groups.count > 1 ? groups.removeLast() : false
+                if inner { groups[groups.count - 1] = true }
+                lastGroup = inner
+                i += 1
+            case "|":
+                groups[groups.count - 1] = true
+                lastGroup = nil
+                i += 1
+            case "*", "+", "?", "{":
+                // Variable: more than one count possible; repeating: more than once possible.
+                var isVariable = true, repeats = ch != "?"
+                if ch == "{" {
+                    var j = i + 1
+                    var text = ""
+                    while j < c.count, c[j] != "}" { text.unicodeScalars.append(c[j]); j += 1 }
+                    let bounds = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+                    isVariable = !(bounds.count == 1 || (bounds.count == 2 && bounds[0] == bounds[1]))
+                    repeats = bounds.count == 2 && (bounds[1] ?? 2) > 1
+                    i = j + 1
+                } else {
+                    i += 1
+                }
+                if isVariable {
+                    if repeats, lastGroup == true { return "a repeated group that itself repeats or alternates: Swift's backtracking matcher could take exponential time on it, Go's does not, so it is not matched here" }
+                    variable += 1
+                    groups[groups.count - 1] = true
+                    if variable > maxVariableQuantifiers {
+                        return "more than \(maxVariableQuantifiers) variable quantifiers: Swift's backtracking matcher could take very long on it, Go's does not, so it is not matched here"
+                    }
+                }
+                lastGroup = nil
+            default:
+                lastGroup = nil
+                i += 1
+            }
+        }
+        return nil
     }
 
     enum Problem: Error {
