@@ -32,6 +32,21 @@ struct AccessDiffTests {
         #expect(diff.objectChangesWithoutAccessEffect.isEmpty)
     }
 
+    @Test("two spellings of one name are two users, as the authorizer compares names byte for byte")
+    func spellingsAreTwoUsers() {
+        let composed = "zo\u{EB}", decomposed = "zoe\u{308}"
+        let base = AccessGraph(roles: [Self.secrets], bindings: [clusterRoleBinding("a", to: "secret-reader", [.user(composed)])])
+        let head = AccessGraph(roles: [Self.secrets], bindings: [
+            clusterRoleBinding("a", to: "secret-reader", [.user(composed)]),
+            clusterRoleBinding("b", to: "secret-reader", [.user(decomposed)]),
+        ])
+        #expect(base.knownIdentities.filter { $0.hasExactPrefix("user:") }.count == 1)
+        #expect(head.knownIdentities.filter { $0.hasExactPrefix("user:") }.count == 2)
+        let diff = AccessDiff(base: base, head: head)
+        #expect(diff.identities.count == 1)
+        #expect(diff.identities.first?.identity.isExactly("user:" + decomposed) == true)
+    }
+
     @Test("a label that aggregates a ClusterRole into another: every holder gains, caused by the label")
     func aggregationLabel() {
         let aggregate = clusterRole("edit", aggregating: [LabelSelector(matchLabels: [("aggregate-to-edit", "true")])])

@@ -219,19 +219,18 @@ extension AccessDiff {
     init(base: AccessGraph, head: AccessGraph, skipUnreached: Bool) {
         let context = DiffContext(base: base, head: head)
         let reach = skipUnreached ? ChangeReach(base: base, head: head) : nil
-        var names = Set(base.knownIdentities)
-        names.formUnion(head.knownIdentities)
-        names.insert(IdentityNotation.format(.group, name: Identity.authenticatedGroup))
+        // Byte for byte: `user:zoë` composed and decomposed are two users to the authorizer.
+        let names = (base.knownIdentities + head.knownIdentities + [IdentityNotation.format(.group, name: Identity.authenticatedGroup)])
+            .exactlyDistinctSorted()
         var changes: [IdentityChange] = []
-        for text in names.sorted() {
+        for text in names {
             guard let identity = try? Identity.impersonating(text), !identity.isMaster else { continue }
             if let reach, !reach.reaches(identity) { continue }
-            var namespaces = Set(base.roleBindingNamespaces(for: identity))
-            namespaces.formUnion(head.roleBindingNamespaces(for: identity))
+            let namespaces = (base.roleBindingNamespaces(for: identity) + head.roleBindingNamespaces(for: identity)).exactlyDistinctSorted()
             // Cluster-wide first: a namespace is listed when its change differs from it.
             var scopes: [ScopeChange] = []
             var clusterWide: ScopeChange?
-            for ns in [""] + namespaces.sorted() {
+            for ns in [""] + namespaces {
                 var scope = ScopeChange(namespace: ns.isEmpty ? nil : ns, gained: [], lost: [])
                 let (baseRules, _) = base.rules(for: identity, in: ns)
                 let (headRules, _) = head.rules(for: identity, in: ns)

@@ -24,12 +24,12 @@ extension AccessGraph {
     /// Every identity the input names, in rbacgraph's notation, sorted: users and groups of
     /// binding subjects, and the known service accounts.
     public var knownIdentities: [String] {
-        var set = Set<String>()
+        var all: [String] = []
         for b in bindings {
-            for s in b.subjects where s.isKind(.user) || s.isKind(.group) { set.insert(s.notation) }
+            for s in b.subjects where s.isKind(.user) || s.isKind(.group) { all.append(s.notation) }
         }
-        for sa in knownServiceAccounts { set.insert(sa.notation) }
-        return set.sorted()
+        for sa in knownServiceAccounts { all.append(sa.notation) }
+        return all.exactlyDistinctSorted()
     }
 }
 

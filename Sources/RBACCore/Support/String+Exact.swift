@@ -57,6 +57,16 @@ func hashExactly(_ list: [String], into hasher: inout Hasher) {
     for s in list { s.hashExactly(into: &hasher) }
 }
 
+extension Sequence where Element == String {
+    /// The distinct strings byte for byte (as a Go `map[string]` keeps them: `zoë` composed and
+    /// decomposed are two), sorted by Swift's order and, among spellings it calls equal, by bytes.
+    func exactlyDistinctSorted() -> [String] {
+        Set(map(ExactKey.init)).map(\.string).sorted { a, b in
+            a < b || (!(b < a) && a.utf8.lexicographicallyPrecedes(b.utf8))
+        }
+    }
+}
+
 /// A string as a byte-exact dictionary key.
 struct ExactKey: Hashable, Sendable {
     let string: String
