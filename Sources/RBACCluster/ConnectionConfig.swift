@@ -90,6 +90,13 @@ public struct KubeconfigLoader: Sendable {
     public static func connection(_ config: Kubeconfig, context override: String? = nil) throws(ClusterError) -> ConnectionConfig {
         let where_ = config.files.isEmpty ? "no kubeconfig" : config.files.joined(separator: ":")
         if config.files.isEmpty {
+            if let override {
+                // A context was named (--context, or a `context:NAME` side of diff): only a
+                // kubeconfig can say what it is.
+                throw .kubeconfig(
+                    "no kubeconfig found (KUBECONFIG is unset and ~/.kube/config does not exist) to look up context \"\(override)\" in: "
+                        + "give --kubeconfig FILE")
+            }
             throw .kubeconfig(
                 "no kubeconfig found (KUBECONFIG is unset and ~/.kube/config does not exist) and not running in a pod: "
                     + "give --kubeconfig FILE or --context, or read manifests with -f PATH")

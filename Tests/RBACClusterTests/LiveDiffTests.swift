@@ -51,6 +51,14 @@ struct LiveDiffTests {
         #expect(out.stderr.contains("nowhere"), "\(out.stderr)")
     }
 
+    @Test("a context side with no kubeconfig anywhere: an error naming the context and --kubeconfig, never diff's refused --context")
+    func noKubeconfig() throws {
+        let out = try Binary.run(["diff", "--base", "examples/diff/base", "--head", "context:prod"], env: ["HOME": "/nonexistent"])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("to look up context \"prod\" in: give --kubeconfig FILE"), "\(out.stderr)")
+        #expect(!out.stderr.contains("--context"), "\(out.stderr)")
+    }
+
     @Test(
         "usage errors: a cluster side is one context:NAME, --context is not diff's, --kubeconfig needs a cluster side",
         arguments: [
