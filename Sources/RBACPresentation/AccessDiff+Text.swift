@@ -18,13 +18,14 @@ extension AccessDiff {
     /// `3 identities gain access (1 sensitive), 1 loses access; 4 object changes, 1 without
     /// access effect.`
     public var summary: String {
+        // Objects only in a file of another name (both sides' files named differently) are
+        // counted apart: they are not changes. Each other change has an access effect, effects
+        // only outside the namespace of -n, or none.
+        let moved = objectChanges.filter { $0.kind == .moved }.count
+        let changed = objectChanges.count - moved
+        let elsewhere = objectChanges.filter { $0.kind != .moved && objectsWithEffectsElsewhere.contains($0.object) }.count
+        let noEffect = objectChangesWithoutAccessEffect.filter { $0.kind != .moved }.count
         if identities.isEmpty {
-            let moved = objectChanges.filter { $0.kind == .moved }.count
-            let changed = objectChanges.count - moved
-            // Each object change has an effect here (on paths or secret readers), only outside
-            // the namespace of -n, or none.
-            let elsewhere = objectChanges.filter { $0.kind != .moved && objectsWithEffectsElsewhere.contains($0.object) }.count
-            let noEffect = objectChangesWithoutAccessEffect.filter { $0.kind != .moved }.count
             var kinds: [String] = []
             if changed - noEffect - elsewhere > 0 { kinds.append("\(changed - noEffect - elsewhere) with an access effect") }
             if elsewhere > 0 { kinds.append("\(elsewhere) with access effects only outside namespace \(namespace ?? "")") }
@@ -42,12 +43,7 @@ extension AccessDiff {
         }
         if !losing.isEmpty { parts.append("\(count(losing.count, "identity", "identities")) \(losing.count == 1 ? "loses" : "lose") access") }
         var s = parts.joined(separator: ", ")
-        // Objects only in a file of another name (both sides' files named differently) are
-        // counted apart: they are not changes.
-        let moved = objectChanges.filter { $0.kind == .moved }.count
-        let noEffect = objectChangesWithoutAccessEffect.filter { $0.kind != .moved }.count
-        let elsewhere = objectChanges.filter { $0.kind != .moved && objectsWithEffectsElsewhere.contains($0.object) }.count
-        s += "; \(count(objectChanges.count - moved, "object change"))" + (noEffect > 0 ? ", \(noEffect) without access effect" : "")
+        s += "; \(count(changed, "object change"))" + (noEffect > 0 ? ", \(noEffect) without access effect" : "")
             + (elsewhere > 0 ? ", \(elsewhere) with effects only outside namespace \(namespace ?? "")" : "")
         s += (moved > 0 ? " (\(count(moved, "object")) only in a file of another name)." : ".")
         return s + findingsSummary
