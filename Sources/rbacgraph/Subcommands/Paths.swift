@@ -22,7 +22,10 @@ extension RBACGraphCommand {
                 RESOURCE as kubectl names a type, RESOURCE/SUBRESOURCE as a rule writes it \
                 (can:create:pods/exec:dev), or a non-resource path), or vault:MOUNT/PATH (a Vault \
                 path, or a pattern as a policy writes it: vault:secret/data/prod/*; the capability \
-                is --capability, read by default; give --vault DIR, see docs/external-secrets.md).
+                is --capability, read by default; give --vault DIR, see docs/external-secrets.md), or \
+                store:NS/NAME or clusterstore:NAME (an External Secrets store: whatever its \
+                credentials reach; --capability use (default), read or write). For a Secret an \
+                ExternalSecret writes, secret:NS/NAME also follows the stores that fill it.
 
                 Examples:
                   rbacgraph paths --from sa:ci/runner -f cluster.yaml
@@ -48,12 +51,12 @@ extension RBACGraphCommand {
         var from: String
 
         @Option(help: ArgumentHelp(
-            "cluster-admin (default), secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], or vault:MOUNT/PATH.",
+            "cluster-admin (default), secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], vault:MOUNT/PATH, store:NS/NAME or clusterstore:NAME.",
             valueName: "target"))
         var to = "cluster-admin"
 
         @Option(help: ArgumentHelp(
-            "For a vault: target, the Vault capability: read (default), list, create, update, patch, delete or sudo.", valueName: "capability"))
+            "For a vault: target, the Vault capability: read (default), list, create, update, patch, delete or sudo; for a store: or clusterstore: target, use (default), read or write.", valueName: "capability"))
         var capability: String?
 
         @Option(help: "The most steps a path may have.")
@@ -72,11 +75,20 @@ extension RBACGraphCommand {
                 if vaultTarget == nil {
                     throw ValidationError("--to vault: takes a Vault path: vault:MOUNT/PATH, e.g. vault:secret/data/prod/db or vault:secret/data/prod/*.")
                 }
+            } else if StoreTarget.isStoreTarget(to) {
+                if StoreTarget.parse(to) == nil {
+                    throw ValidationError("--to takes a store as \(StoreTarget.syntax), not \"\(to)\".")
+                }
+                if let capability, StoreUse(rawValue: capability) == nil {
+                    throw ValidationError("--capability for a store target takes \(StoreUse.names), not \"\(capability)\".")
+                }
+                if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
+                return
             } else if PathTarget.parse(to) == nil {
                 throw ValidationError(
-                    "--to takes cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]] or vault:MOUNT/PATH, not \"\(to)\".")
+                    "--to takes cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], vault:MOUNT/PATH, store:NS/NAME or clusterstore:NAME, not \"\(to)\".")
             } else if capability != nil {
-                throw ValidationError("--capability is for vault: targets only.")
+                throw ValidationError("--capability is for vault:, store: and clusterstore: targets only.")
             }
             if let capability, VaultCapabilities(name: capability) == nil || capability == "deny" {
                 throw ValidationError("--capability takes a Vault capability: read, list, create, update, patch, delete or sudo, not \"\(capability)\".")
@@ -92,10 +104,15 @@ extension RBACGraphCommand {
         func run() throws {
             let start = PathNode.identity(parsing: from)!
             if let vault = vaultTarget { return try runVault(start: start, target: vault) }
+            if let store = StoreTarget.parse(to) { return try runStore(start: start, target: store) }
             let target = PathTarget.parse(to)!
             let loaded = try input.load()
             let graph = loaded.graph
             InputWarnings.identity(start, in: graph, quiet: input.quiet)
+            // A Secret an ExternalSecret writes: its readers in Kubernetes, and through its stores.
+            if case .secret(let ns, let name?) = target, let secret = graph.materializedSecret(namespace: ns, name: name) {
+                return try runMaterialized(start: start, target: target, secret: secret, loaded: loaded)
+            }
             let answer = PathFinder(graph).answer(PathQuery(from: start, to: target, maxSteps: maxSteps, all: all))
             let esc = answer.graph, found = answer.paths
             if output.isPicture {
