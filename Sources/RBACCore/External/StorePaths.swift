@@ -210,3 +210,59 @@ extension EscalationGraph {
         ])
     }
 }
+
+/// A privilege path of either kind: one of the escalation graph, or one that goes on beyond
+/// the API server (``VaultPath``). The answer to a target both reach: a Secret an
+/// ExternalSecret writes, read in Kubernetes or through the stores that fill it.
+public enum AnyPrivilegePath: Sendable {
+    case kubernetes(PrivilegePath)
+    case external(VaultPath)
+
+    /// Ranking, as for Kubernetes paths (``PrivilegePath/cost``).
+    public var cost: Int {
+        switch self {
+        case .kubernetes(let p): return p.cost
+        case .external(let p): return p.cost
+        }
+    }
+
+    public var stepCount: Int {
+        switch self {
+        case .kubernetes(let p): return p.steps.count
+        case .external(let p): return p.stepCount
+        }
+    }
+
+    /// The path as one that may go beyond the API server (a Kubernetes path with no
+    /// external step, ending at `end`), for drawings of both kinds.
+    public func external(end: String) -> VaultPath {
+        switch self {
+        case .kubernetes(let p): return VaultPath(kubernetes: p, external: [], vaultPath: "", access: nil, end: end)
+        case .external(let p): return p
+        }
+    }
+}
+
+extension EscalationGraph {
+    /// Privilege paths from `start` to the data of a Secret an ExternalSecret writes: those
+    /// that read it in Kubernetes (`target` is its `secret:NS/NAME`) and those through its
+    /// stores (``materializedPaths(from:to:maxSteps:all:limit:)``), cheapest first; the
+    /// cheapest only unless `all`.
+    public func paths(from start: PathNode, to target: PathTarget, writtenBy secret: MaterializedSecret, maxSteps: Int = 8, all: Bool = false) -> [AnyPrivilegePath] {
+        var found: [AnyPrivilegePath] = paths(from: start, to: target, maxSteps: maxSteps, all: all).map { .kubernetes($0) }
+        found += materializedPaths(from: start, to: secret, maxSteps: maxSteps, all: all).map { .external($0) }
+        // Stable: a Kubernetes path before an external one of the same cost and length.
+        found = found.enumerated().sorted { a, b in
+            (a.element.cost, a.element.stepCount, a.offset) < (b.element.cost, b.element.stepCount, b.offset)
+        }.map(\.element)
+        return all ? found : Array(found.prefix(1))
+    }
+
+    /// A path of either kind as JSON (``json(_:)-(PrivilegePath)`` or ``json(_:)-(VaultPath)``).
+    public func json(_ p: AnyPrivilegePath) -> JSONValue {
+        switch p {
+        case .kubernetes(let path): return json(path)
+        case .external(let path): return json(path)
+        }
+    }
+}

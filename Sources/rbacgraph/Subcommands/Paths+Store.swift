@@ -35,48 +35,16 @@ extension RBACGraphCommand.Paths {
     /// to it and the paths through its stores, cheapest first.
     func runMaterialized(start: PathNode, target: PathTarget, secret: MaterializedSecret, loaded: InputOptions.Loaded) throws {
         let esc = PathFinder(loaded.graph).graph(including: [start])
-        var found: [FoundPath] = esc.paths(from: start, to: target, maxSteps: maxSteps, all: all).map { .kubernetes($0) }
-        found += esc.materializedPaths(from: start, to: secret, maxSteps: maxSteps, all: all).map { .external($0) }
-        found.sort { a, b in a.cost != b.cost ? a.cost < b.cost : a.stepCount < b.stepCount }
-        if !all { found = Array(found.prefix(1)) }
+        let found = esc.paths(from: start, to: target, writtenBy: secret, maxSteps: maxSteps, all: all)
         let note = "Secret \(secret.namespace)/\(secret.name): \(secret.description)\(secret.inInput ? "" : " (not in the input)")"
         try printExternal(
             found, esc: esc, start: start, title: "\(target)", loaded: loaded,
             extra: [("materializedBy", .string(secret.description)), ("inInput", .bool(secret.inInput))], note: note)
     }
 
-    /// A path found: one of the escalation graph, or one with external steps after it.
-    enum FoundPath {
-        case kubernetes(PrivilegePath)
-        case external(VaultPath)
-
-        var cost: Int {
-            switch self {
-            case .kubernetes(let p): return p.cost
-            case .external(let p): return p.cost
-            }
-        }
-
-        var stepCount: Int {
-            switch self {
-            case .kubernetes(let p): return p.steps.count
-            case .external(let p): return p.stepCount
-            }
-        }
-
-        /// The path as one of paths that go beyond the API server (no external step for a
-        /// Kubernetes path).
-        func external(end: String) -> VaultPath {
-            switch self {
-            case .kubernetes(let p): return VaultPath(kubernetes: p, external: [], vaultPath: "", access: nil, end: end)
-            case .external(let p): return p
-            }
-        }
-    }
-
     /// Prints paths that may end beyond the API server: text, JSON or a picture, the exit
     /// status as `paths` has it.
-    func printExternal(_ found: [FoundPath], esc: EscalationGraph, start: PathNode, title target: String, loaded: InputOptions.Loaded, extra: [(String, JSONValue)], note: String? = nil) throws {
+    func printExternal(_ found: [AnyPrivilegePath], esc: EscalationGraph, start: PathNode, title target: String, loaded: InputOptions.Loaded, extra: [(String, JSONValue)], note: String? = nil) throws {
         if output.isPicture {
             let view = GraphView.vaultPaths(found.map { $0.external(end: to) }, in: esc, title: "Paths from \(start) to \(target)")
             try output.write(view, to: outputFile, quiet: input.quiet)
@@ -108,12 +76,7 @@ extension RBACGraphCommand.Paths {
                 var pairs: [(String, JSONValue)] = [("from", .string(start.description)), ("to", .string(to))] + extra
                 pairs.append(("maxSteps", .number(Double(maxSteps))))
                 if all { pairs.append(("all", .bool(true))) }
-                pairs.append(("paths", .array(found.map { p in
-                    switch p {
-                    case .kubernetes(let path): return esc.json(path)
-                    case .external(let path): return esc.json(path)
-                    }
-                })))
+                pairs.append(("paths", .array(found.map { esc.json($0) })))
                 output.emit(.object(pairs + loaded.notReadFields))
             }
         }
