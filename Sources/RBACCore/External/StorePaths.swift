@@ -266,3 +266,61 @@ extension EscalationGraph {
         }
     }
 }
+
+/// Something beyond the API server a path may end at: a Vault path or pattern with a
+/// capability, or a store.
+public struct ExternalEnd: Sendable {
+    /// `vault:MOUNT/PATH` or `store:NS/NAME`/`clusterstore:NAME`: a target as `--to` takes it.
+    public var target: String
+    /// For a Vault target, the capability asked for; for a store, ``StoreUse/use``.
+    public var capability: String
+    public var vault: VaultTarget?
+    public var store: SecretStore?
+}
+
+extension EscalationGraph {
+    /// What a path may end at beyond the API server, as the input names it: each Vault path
+    /// an ExternalSecret, SecretProviderClass or Vault Agent annotation names and each pattern
+    /// of the Vault policies (but Vault's `default` policy, which every token holds: its
+    /// own housekeeping), with the first capability the pattern grants of `read`, `list`,
+    /// `create`, `update`, `patch`, `delete`, `sudo`; templated patterns are left out; then
+    /// each store (``StoreUse/use``).
+    public func externalEnds() -> [ExternalEnd] {
+        var out: [ExternalEnd] = []
+        var seen = Set<String>()
+        func add(_ t: VaultTarget) {
+            let name = "vault:\(t.pattern)"  // the capability goes apart: the name is a target as `--to` takes it
+            if seen.insert(name).inserted { out.append(ExternalEnd(target: name, capability: t.capability.description, vault: t)) }
+        }
+        for e in externalSecretPaths() where e.target.hasExactPrefix("vault:") {
+            if let t = VaultTarget.parse(e.target) { add(t) }
+        }
+        let order: [VaultCapabilities] = [.read, .list, .create, .update, .patch, .delete, .sudo]
+        for policy in access.external.vault.policies where !policy.name.isExactly("default") {
+            for rule in policy.rules where !rule.isTemplated && !rule.capabilities.contains(.deny) {
+                guard let cap = order.first(where: { rule.capabilities.contains($0) }) else { continue }
+                add(VaultTarget(pattern: rule.path, capability: cap))
+            }
+        }
+        for store in access.external.stores {
+            let name = StoreTarget(store).description
+            if seen.insert(name).inserted { out.append(ExternalEnd(target: name, capability: StoreUse.use.rawValue, store: store)) }
+        }
+        return out
+    }
+
+    /// The cheapest path from `start` to each of ``externalEnds()`` it reaches (at most
+    /// `maxSteps` Kubernetes steps), in that order: what `paths --from ID` without `--to`
+    /// lists beyond the cluster.
+    public func pathsBeyond(from start: PathNode, maxSteps: Int = 8) -> [(end: ExternalEnd, path: VaultPath)] {
+        externalEnds().compactMap { end in
+            if let v = end.vault {
+                guard var p = vaultPaths(from: start, to: v, maxSteps: maxSteps).first else { return nil }
+                p.end = end.target
+                return (end, p)
+            }
+            if let s = end.store, let p = storePaths(from: start, to: s, maxSteps: maxSteps).first { return (end, p) }
+            return nil
+        }
+    }
+}

@@ -50,10 +50,13 @@ extension RBACGraphCommand {
         @Option(help: ArgumentHelp("The identity the path starts from: user:NAME, group:NAME or sa:NAMESPACE/NAME.", valueName: "subject"))
         var from: String
 
-        @Option(help: ArgumentHelp(
+        @Option(name: .customLong("to"), help: ArgumentHelp(
             "cluster-admin (default), secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], vault:MOUNT/PATH, store:NS/NAME or clusterstore:NAME.",
             valueName: "target"))
-        var to = "cluster-admin"
+        var toOption: String?
+
+        /// The target: `--to`, `cluster-admin` without it.
+        var to: String { toOption ?? "cluster-admin" }
 
         @Option(help: ArgumentHelp(
             "For a vault: target, the Vault capability: read (default), list, create, update, patch, delete or sudo; for a store: or clusterstore: target, use (default), read or write.", valueName: "capability"))
@@ -115,17 +118,25 @@ extension RBACGraphCommand {
             }
             let answer = PathFinder(graph).answer(PathQuery(from: start, to: target, maxSteps: maxSteps, all: all))
             let esc = answer.graph, found = answer.paths
+            // Without --to: beyond cluster-admin, every Vault path and store the input names.
+            let beyond = toOption == nil && !graph.external.isEmpty ? esc.pathsBeyond(from: start, maxSteps: maxSteps) : []
             if output.isPicture {
                 let title = "Paths from \(start) to \(target)"
-                try output.write(GraphView.paths(found, in: esc, title: title), to: outputFile, quiet: input.quiet)
-                try loaded.exitIfIncomplete(yes: !found.isEmpty && !all)
-                if found.isEmpty { throw ExitCode(ExitCodes.no) }
+                if beyond.isEmpty {
+                    try output.write(GraphView.paths(found, in: esc, title: title), to: outputFile, quiet: input.quiet)
+                } else {
+                    let all = found.map { VaultPath(kubernetes: $0, external: [], vaultPath: "", access: nil, end: "cluster-admin") } + beyond.map(\.path)
+                    try output.write(GraphView.vaultPaths(all, in: esc, title: "Paths from \(start) to cluster-admin and beyond the cluster"), to: outputFile, quiet: input.quiet)
+                }
+                try loaded.exitIfIncomplete(yes: !(found.isEmpty && beyond.isEmpty) && !all)
+                if found.isEmpty && beyond.isEmpty { throw ExitCode(ExitCodes.no) }
                 return
             }
             try outputOptions.redirectText()
             switch output {
             case .table:
                 printTable(esc, start: start, target: target, found: found)
+                if toOption == nil && !graph.external.isEmpty { printBeyond(esc, start: start, beyond: beyond) }
                 if let footer = loaded.notReadLines(heading: found.isEmpty ? "not read from the cluster (a path may exist)" : "not read from the cluster (a shorter path may exist)") {
                     print(footer)
                 }
@@ -136,12 +147,32 @@ extension RBACGraphCommand {
                 ]
                 if all { pairs.append(("all", .bool(true))) }
                 pairs.append(("paths", answer.pathsJSON))
+                if toOption == nil && !graph.external.isEmpty { pairs.append(("beyond", .array(beyond.map { b in
+                        .object([("target", .string(b.end.target)), ("capability", .string(b.end.capability)), ("path", esc.json(b.path))])
+                    }))) }
                 output.emit(.object(pairs + loaded.notReadFields))
             }
             // A path found in what was read stands; "no path", or every path (--all), on a
             // partial read does not.
-            try loaded.exitIfIncomplete(yes: !found.isEmpty && !all)
-            if found.isEmpty { throw ExitCode(ExitCodes.no) }
+            try loaded.exitIfIncomplete(yes: !(found.isEmpty && beyond.isEmpty) && !all)
+            if found.isEmpty && beyond.isEmpty { throw ExitCode(ExitCodes.no) }
+        }
+
+        /// Without --to: what the identity reaches beyond the cluster, one line per target.
+        private func printBeyond(_ esc: EscalationGraph, start: PathNode, beyond: [(end: ExternalEnd, path: VaultPath)]) {
+            print()
+            if beyond.isEmpty {
+                print("Beyond the cluster: no path from \(start) to the Vault paths and stores the input names.")
+                return
+            }
+            print("Beyond the cluster, \(start) reaches \(beyond.count) of the Vault paths and stores the input names:")
+            let printer = PathPrinter(esc)
+            var table = Table(["TARGET", "CAPABILITY", "STEPS", "CERTAINTY", "PATH"])
+            for (end, p) in beyond {
+                table.add([end.target, end.capability, String(p.stepCount), p.certaintyLabel, printer.externalChain(p)])
+            }
+            print(table.render(color: printer.color), terminator: "")
+            print("`rbacgraph paths --from \(start) --to TARGET [--capability CAPABILITY]` shows a path in full.")
         }
 
         private func printTable(_ esc: EscalationGraph, start: PathNode, target: PathTarget, found: [PrivilegePath]) {
