@@ -218,7 +218,7 @@ extension EscalationGraph {
         var s = "\(role.path): bound_service_account_names [\(role.boundNames.joined(separator: ","))], bound_service_account_namespaces [\(role.boundNamespaces.joined(separator: ","))]"
         if role.namespaceSelector != nil { s += ", a namespace selector" }
         s += ", policies [\(role.tokenPolicies.joined(separator: ","))]"
-        if let src = role.source { s += " at \(src)" }
+        if let src = role.source(of: .boundNames) { s += " at \(src)" }
         return s
     }
 
