@@ -281,4 +281,22 @@ import RBACLoading
             #expect(!withPath.contains(.user("frank")) && !withPath.contains(.user("carol")))
         }
     }
+
+    /// `--all` means what it means for a Kubernetes target: every simple Kubernetes path, for
+    /// every route, best first; not one Kubernetes part per route. alice becomes
+    /// sa:prod/eso-reader by her pod, and by way of a privileged pod and the nodes too.
+    @Test func allListsEveryKubernetesPartOfEachRoute() throws {
+        let esc = try Self.world()
+        let target = VaultTarget.parse("vault:secret/data/shared/db")!
+        let every = esc.vaultPaths(from: .user("alice"), to: target, all: true)
+        let shortest = try #require(esc.vaultPaths(from: .user("alice"), to: target).first)
+        #expect(every.first.map { Self.kinds($0, in: esc) } == Self.kinds(shortest, in: esc))
+        let byRoute = Dictionary(grouping: every) { p in p.external.map { "\($0.kind.rawValue)>\($0.to)>\($0.why)" }.joined(separator: "|") }
+        #expect(byRoute.values.contains { $0.count > 1 }, "\(every.map { Self.kinds($0, in: esc) })")
+        let distinct = Set(every.map { p in (p.kubernetes.steps.map { "\($0.kind.rawValue)>\(esc.nodes[$0.to])" } + p.external.map { "\($0.kind.rawValue)>\($0.to)>\($0.why)" }).joined(separator: "|") })
+        #expect(distinct.count == every.count)
+        // Best first: certain before conditional, then fewer steps.
+        for (a, b) in zip(every, every.dropFirst()) { #expect(a.cost < b.cost || (a.cost == b.cost && a.stepCount <= b.stepCount)) }
+        #expect(esc.vaultPaths(from: .user("alice"), to: target, all: true, limit: 3).count == 3)
+    }
 }

@@ -373,26 +373,28 @@ extension EscalationGraph {
     }
 
     /// Privilege paths from `start` to a Vault target: the cheapest (fewest conditions the
-    /// input does not show, then fewest steps), or with `all` the cheapest of every route,
-    /// best first (at most `limit`). The Kubernetes part has at most `maxSteps` steps.
+    /// input does not show, then fewest steps), or with `all` every path, as `paths --all`
+    /// has them for a Kubernetes target: each route with every simple Kubernetes path to it
+    /// (up to `maxSteps` steps), best first, at most `limit` in all.
     ///
     /// Build the graph including `start` when the input may not hold it (``PathFinder``).
     public func vaultPaths(from start: PathNode, to target: VaultTarget, maxSteps: Int = 8, all: Bool = false, limit: Int = 100) -> [VaultPath] {
         guard let startID = index(of: start) else { return [] }
         var found: [(order: Int, path: VaultPath)] = []
         var seen = Set<String>()
-        for (order, route) in vaultRoutes(to: target).enumerated() {
+        for route in vaultRoutes(to: target) {
             let key = "\(route.target)|\(route.external.map { "\($0.kind.rawValue)>\($0.to)" }.joined(separator: "|"))"
             guard seen.insert(key).inserted else { continue }
-            guard var p = paths(from: start, to: route.target, maxSteps: maxSteps).first else { continue }
-            if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
-            var external = route.external
-            // A write held directly: the grant behind it.
-            if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
-                external[0].grant = access.authorize(id, request).grant
+            for var p in paths(from: start, to: route.target, maxSteps: maxSteps, all: all, limit: limit) {
+                if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
+                var external = route.external
+                // A write held directly: the grant behind it.
+                if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
+                    external[0].grant = access.authorize(id, request).grant
+                }
+                p.start = startID
+                found.append((found.count, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access)))
             }
-            p.start = startID
-            found.append((order, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access)))
         }
         found.sort { x, y in
             let a = x.path, b = y.path
