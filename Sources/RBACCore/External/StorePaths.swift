@@ -26,7 +26,7 @@ extension EscalationGraph {
         let end = StoreTarget(store).description
         var routes: [VaultRoute] = []
         func route(_ target: PathTarget, _ steps: [ExternalStep]) {
-            routes.append(VaultRoute(target: target, external: steps, vaultPath: "", access: nil, end: end))
+            routes.append(VaultRoute(target: target, external: steps, vaultPath: "", access: nil, reader: .steps(steps, access: nil), end: end))
         }
         let served = (namespaces ?? knownNamespaces()).compactMap { ns -> (String, VaultMatch)? in
             let s = store.serves(namespace: ns, labels: namespaceLabels(ns))
@@ -124,6 +124,7 @@ extension EscalationGraph {
             for r in storeRoutes(to: store, use: .read, from: store.isReferent ? [secret.namespace] : nil) {
                 var r = r
                 r.external.append(read)
+                r.reader = .steps(r.external, access: nil)
                 r.end = secret.target
                 routes.append(r)
             }
