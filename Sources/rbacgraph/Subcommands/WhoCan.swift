@@ -30,12 +30,20 @@ extension RBACGraphCommand {
                   rbacgraph who-can get /metrics -f cluster.yaml -o json
                   rbacgraph who-can get secrets -n prod --effective -f cluster.yaml
                   rbacgraph who-can read vault:secret/data/prod/db --effective -f cluster.yaml --vault vault/
+                  rbacgraph who-can use store:prod/vault-backend --effective -f cluster.yaml
 
                 For a vault:MOUNT/PATH target (with --vault DIR), the verb is a Vault capability \
                 (read, list, create, update, patch, delete, sudo): the service accounts whose Vault \
                 login allows it, whoever may create an ExternalSecret (or a PushSecret) in a \
                 namespace a Vault store serves, and with --effective every identity that can \
                 become one of them (docs/external-secrets.md).
+
+                For a store:NS/NAME or clusterstore:NAME target (an External Secrets store: \
+                whatever its credentials reach), the verb is use, read (an ExternalSecret in a \
+                namespace it serves) or write (a PushSecret there); holding its credentials \
+                (its service account, the Secret of its static keys) is both. For `get` of a \
+                Secret an ExternalSecret writes, the answer adds what writes it and who gets its \
+                data through its stores.
                 """)
 
         @OptionGroup var input: InputOptions
