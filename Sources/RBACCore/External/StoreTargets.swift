@@ -177,7 +177,14 @@ extension AccessGraph {
     }
 
     /// The ``MaterializedSecret`` that is Secret `namespace`/`name`, if an ExternalSecret writes it.
+    /// - Complexity: computes every one; to ask about many Secrets, use ``materializedSecretLookup()``.
     public func materializedSecret(namespace: String, name: String) -> MaterializedSecret? {
         materializedSecrets().first { $0.namespace.isExactly(namespace) && $0.name.isExactly(name) }
+    }
+
+    /// ``materializedSecret(namespace:name:)`` for many Secrets: computed once, then a lookup.
+    public func materializedSecretLookup() -> @Sendable (_ namespace: String, _ name: String) -> MaterializedSecret? {
+        let byName = Dictionary(materializedSecrets().map { (NamespacedName(namespace: $0.namespace, name: $0.name), $0) }, uniquingKeysWith: { a, _ in a })
+        return { byName[NamespacedName(namespace: $0, name: $1)] }
     }
 }
