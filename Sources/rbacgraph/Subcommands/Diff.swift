@@ -113,9 +113,9 @@ extension RBACGraphCommand {
             let baseGraph = baseSide.graph, headGraph = headSide.graph
             var diff = AccessDiff(base: baseGraph, head: headGraph)
             // The report's findings of each side (built-in-only ones left out), paths to
-            // cluster-admin among them.
-            let baseReport = Report(graph: baseGraph, namespace: namespace)
-            let headReport = Report(graph: headGraph, namespace: namespace)
+            // cluster-admin among them; not what each principal holds.
+            let baseReport = Report.Findings(graph: baseGraph, namespace: namespace)
+            let headReport = Report.Findings(graph: headGraph, namespace: namespace)
             diff.findings = FindingsDiff(base: baseReport.findings, head: headReport.findings)
             // Paths to cluster-admin, secrets and identities, and the readers of secrets.
             diff.compareReach(base: baseReport.context.escalation, head: headReport.context.escalation)
