@@ -123,17 +123,18 @@ extension RBACGraphCommand {
                 InputWarnings.namespace(namespace, in: headGraph, quiet: input.quiet)
                 diff = diff.restricted(toNamespace: namespace)
             }
-            let text: String
             switch format {
-            case .md: text = diff.markdown(maxLines: maxLines)
-            case .json: text = diff.json.prettySerialized() + "\n"
-            case .sarif: text = diff.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
-            default: text = diff.text()
-            }
-            if let path = outputOptions.outputFile {
-                try OutputFile.write(Array(text.utf8), to: path)
-            } else {
-                IO.writeStdout(text)
+            case .json: try OutputFile.writeJSON(diff.json, to: outputOptions.outputFile)
+            case .sarif:
+                try OutputFile.writeJSON(
+                    diff.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/"), to: outputOptions.outputFile)
+            default:
+                let text = format == .md ? diff.markdown(maxLines: maxLines) : diff.text()
+                if let path = outputOptions.outputFile {
+                    try OutputFile.write(Array(text.utf8), to: path)
+                } else {
+                    IO.writeStdout(text)
+                }
             }
             if baseSide.hasErrors || headSide.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
             var hits: [String] = []

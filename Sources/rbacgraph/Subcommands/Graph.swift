@@ -109,6 +109,23 @@ enum OutputFile {
             throw .cannotWrite(path: path ?? "standard output", reason: RuntimeError.reason(failure))
         }
     }
+
+    /// Writes `value` as indented JSON and a line end, piece by piece as it is serialized
+    /// (a large report's text is never held whole).
+    static func writeJSON(_ value: JSONValue, to path: String?) throws(RuntimeError) {
+        let fd = path.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } ?? 1
+        guard fd >= 0 else { throw .cannotWrite(path: path ?? "-", reason: RuntimeError.reason(errno)) }
+        defer { if path != nil { close(fd) } }
+        do {
+            try value.writePretty { bytes in
+                if let failure = IO.writeAll(bytes, to: fd) { throw RuntimeError.cannotWrite(path: path ?? "standard output", reason: RuntimeError.reason(failure)) }
+            }
+        } catch let error as RuntimeError {
+            throw error
+        } catch {
+            preconditionFailure("only the sink throws")
+        }
+    }
 }
 
 /// `--timing`: wall-clock time per phase, printed to stderr.
