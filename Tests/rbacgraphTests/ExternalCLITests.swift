@@ -93,7 +93,7 @@ struct ExternalCLITests {
         }
         #expect(located == [
             "clusterstore-all-namespaces": "examples/external/cluster.yaml:160",
-            "vault-role-wildcard": "examples/external/vault/auth/kubernetes/role/tenant.json:1",
+            "vault-role-wildcard": "examples/external/vault/auth/kubernetes/role/tenant.json:3",
             "store-credentials-readable": "examples/external/cluster.yaml:160",
             "external-secret-in-env": "examples/external/cluster.yaml:143",
             "vault-policy-broad-write": "examples/external/vault/sys/policy/ops.hcl:2",

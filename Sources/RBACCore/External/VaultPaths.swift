@@ -191,6 +191,8 @@ struct VaultRoute {
     var external: [ExternalStep]
     var vaultPath: String
     var access: VaultAccess?
+    /// The route as `who-can` names it.
+    var reader: VaultReader.Route
 }
 
 extension EscalationGraph {
@@ -218,7 +220,7 @@ extension EscalationGraph {
         var s = "\(role.path): bound_service_account_names [\(role.boundNames.joined(separator: ","))], bound_service_account_namespaces [\(role.boundNamespaces.joined(separator: ","))]"
         if role.namespaceSelector != nil { s += ", a namespace selector" }
         s += ", policies [\(role.tokenPolicies.joined(separator: ","))]"
-        if let src = role.source { s += " at \(src)" }
+        if let src = role.source(of: .boundNames) { s += " at \(src)" }
         return s
     }
 
@@ -242,7 +244,7 @@ extension EscalationGraph {
                     condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(sa.namespace)", observed: nil))
                 routes.append(VaultRoute(
                     target: .identity(.serviceAccount(namespace: sa.namespace, name: sa.name)), external: [loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)],
-                    vaultPath: r.path, access: r.access))
+                    vaultPath: r.path, access: r.access, reader: .login(r.access)))
             }
         }
         let reads = cap.isSubset(of: [.read, .list])
@@ -259,6 +261,7 @@ extension EscalationGraph {
                     let tail: [ExternalStep]
                     let vaultPath: String
                     let vaultAccess: VaultAccess?
+                    let unknownReason: String?
                     if let login = storeLogin(store, from: ns) {
                         guard let r = login.reach(target, named: named) else { continue }
                         tail = [
@@ -272,6 +275,7 @@ extension EscalationGraph {
                         ]
                         vaultPath = r.path
                         vaultAccess = r.access
+                        unknownReason = nil
                     } else {
                         guard let reason = unknownReach(of: store, from: ns) else { continue }
                         if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }  // it reads under its mount only
@@ -281,6 +285,11 @@ extension EscalationGraph {
                             condition: PathCondition("its login may \(cap) \(target.pattern): \(reason)", observed: nil))]
                         vaultPath = target.pattern
                         vaultAccess = nil
+                        unknownReason = reason
+                    }
+                    func reader(_ kind: ExternalSecret.Kind) -> VaultReader.Route {
+                        if let vaultAccess { return .store(store, namespace: ns, kind: kind, access: vaultAccess) }
+                        return .storeOfUnknownReach(store, namespace: ns, kind: kind, reason: unknownReason ?? "")
                     }
                     let serveCondition = serves == .yes ? nil : PathCondition("\(storeName)'s conditions admit namespace \(ns)", observed: nil)
                     let target = "what it reads into a Secret of \(ns)"
@@ -297,15 +306,19 @@ extension EscalationGraph {
                     }
                     for verb in ["create", "update"] {
                         let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
+                        let steps = [write(verb, existing: verb == "update")] + tail
                         routes.append(VaultRoute(
-                            target: .permission(request), external: [write(verb, existing: verb == "update")] + tail, vaultPath: vaultPath, access: vaultAccess))
+                            target: .permission(request), external: steps, vaultPath: vaultPath, access: vaultAccess,
+                            reader: verb == "create" ? reader(.externalSecret) : .steps(steps, access: vaultAccess)))
                     }
                     // A ClusterExternalSecret makes the ExternalSecret in the namespaces it selects.
                     let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
                     let cesStep = ExternalStep(
                         kind: .clusterExternalSecretWrite, to: "ExternalSecret in \(ns)", namespace: ns,
                         why: "create a ClusterExternalSecret whose namespaces (or namespaceSelectors) select \(ns): the operator creates its ExternalSecret there")
-                    routes.append(VaultRoute(target: .permission(ces), external: [cesStep, write("the operator creates", existing: false)] + tail, vaultPath: vaultPath, access: vaultAccess))
+                    routes.append(VaultRoute(
+                        target: .permission(ces), external: [cesStep, write("the operator creates", existing: false)] + tail, vaultPath: vaultPath, access: vaultAccess,
+                        reader: reader(.clusterExternalSecret)))
                 }
             }
             // 3. A SecretStore of one's own in a namespace: any service account of it, any role.
@@ -324,9 +337,9 @@ extension EscalationGraph {
                         condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(ns)", observed: nil))
                     let create = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: ns))
                     let es = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
+                    let steps = [step, loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)]
                     routes.append(VaultRoute(
-                        target: .permission(create), alsoNeeds: es, external: [step, loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)],
-                        vaultPath: r.path, access: r.access))
+                        target: .permission(create), alsoNeeds: es, external: steps, vaultPath: r.path, access: r.access, reader: .steps(steps, access: r.access)))
                 }
             }
         }
@@ -350,8 +363,8 @@ extension EscalationGraph {
                             evidence: ["SecretProviderClass \(spc.namespace)/\(spc.name)\(Self.location(spc.source))", roleEvidence(role)],
                             condition: admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(sa.namespace)", observed: nil))
                         let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: spc.namespace))
-                        routes.append(VaultRoute(
-                            target: .permission(request), external: [step, policyStep(a, path: o, capability: cap, verdict: verdict)], vaultPath: o, access: a))
+                        let steps = [step, policyStep(a, path: o, capability: cap, verdict: verdict)]
+                        routes.append(VaultRoute(target: .permission(request), external: steps, vaultPath: o, access: a, reader: .steps(steps, access: a)))
                     }
                 }
             }
@@ -360,26 +373,28 @@ extension EscalationGraph {
     }
 
     /// Privilege paths from `start` to a Vault target: the cheapest (fewest conditions the
-    /// input does not show, then fewest steps), or with `all` the cheapest of every route,
-    /// best first (at most `limit`). The Kubernetes part has at most `maxSteps` steps.
+    /// input does not show, then fewest steps), or with `all` every path, as `paths --all`
+    /// has them for a Kubernetes target: each route with every simple Kubernetes path to it
+    /// (up to `maxSteps` steps), best first, at most `limit` in all.
     ///
     /// Build the graph including `start` when the input may not hold it (``PathFinder``).
     public func vaultPaths(from start: PathNode, to target: VaultTarget, maxSteps: Int = 8, all: Bool = false, limit: Int = 100) -> [VaultPath] {
         guard let startID = index(of: start) else { return [] }
         var found: [(order: Int, path: VaultPath)] = []
         var seen = Set<String>()
-        for (order, route) in vaultRoutes(to: target).enumerated() {
+        for route in vaultRoutes(to: target) {
             let key = "\(route.target)|\(route.external.map { "\($0.kind.rawValue)>\($0.to)" }.joined(separator: "|"))"
             guard seen.insert(key).inserted else { continue }
-            guard var p = paths(from: start, to: route.target, maxSteps: maxSteps).first else { continue }
-            if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
-            var external = route.external
-            // A write held directly: the grant behind it.
-            if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
-                external[0].grant = access.authorize(id, request).grant
+            for var p in paths(from: start, to: route.target, maxSteps: maxSteps, all: all, limit: limit) {
+                if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
+                var external = route.external
+                // A write held directly: the grant behind it.
+                if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
+                    external[0].grant = access.authorize(id, request).grant
+                }
+                p.start = startID
+                found.append((found.count, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access)))
             }
-            p.start = startID
-            found.append((order, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access)))
         }
         found.sort { x, y in
             let a = x.path, b = y.path

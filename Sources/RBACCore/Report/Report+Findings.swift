@@ -32,10 +32,9 @@ extension Report {
             if let subject {
                 all = all.filter { f in f.principal.map(subject.matches) ?? false }
             }
-            let ignoreSet = ignore.map { $0.trimmingCharactersInSet() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-            func matches(_ f: Finding, _ line: String) -> Bool { f.baselineKey == line || f.baselineKey.hasPrefix(line + " ") }
-            func isIgnored(_ f: Finding) -> Bool { ignoreSet.contains { matches(f, $0) } }
-            self.unmatchedBaseline = ignoreSet.filter { line in !all.contains { matches($0, line) } }
+            let baseline = Baseline(lines: ignore)
+            let isIgnored = baseline.accepts
+            self.unmatchedBaseline = baseline.unmatched(by: all)
             let origins = ObjectOrigins(graph)
             // An identity the built-in policy alone brings to full authority: its path is not news,
             // whatever path of the input was found first (as `escalations --fail-if-any`).

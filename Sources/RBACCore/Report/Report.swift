@@ -196,7 +196,8 @@ public struct Report: Sendable {
     /// sorted, after `#` comment lines. Findings of the built-in policy alone are left out:
     /// they never count.
     public func baseline(header: [String] = []) -> String {
-        let keys = Set((findings + ignored).map(\.baselineKey)).sorted()
+        // Distinct byte for byte: two spellings of one name are two identities, two entries.
+        let keys = (findings + ignored).map(\.baselineKey).exactlyDistinctSorted()
         return (header.map { "# " + $0 } + keys).joined(separator: "\n") + "\n"
     }
 
@@ -257,15 +258,6 @@ public struct Report: Sendable {
             let sa = a.worst?.rawValue ?? -1, sb = b.worst?.rawValue ?? -1
             return sa != sb ? sa > sb : a.name < b.name
         }
-    }
-}
-
-extension String {
-    func trimmingCharactersInSet() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return String(s)
     }
 }
 
