@@ -76,6 +76,71 @@ public enum JSONValue: Hashable, Sendable {
         try sink(out.bytes)
     }
 
+    /// A member of an object written piece by piece (``writePretty(members:chunk:to:)``).
+    public enum Member {
+        /// A value built beforehand.
+        case value(JSONValue)
+        /// An array whose elements are built one at a time, as they are written.
+        case elements(count: Int, element: (Int) -> JSONValue)
+
+        /// The value whole (the array's elements all built).
+        public var value: JSONValue {
+            switch self {
+            case .value(let v): return v
+            case .elements(let count, let element): return .array((0..<count).map(element))
+            }
+        }
+    }
+
+    /// Writes the object of `members` as ``writePretty(chunk:to:)`` writes
+    /// `.object(members.map { ($0, $1.value) })`, byte for byte, building the elements of
+    /// ``Member/elements(count:element:)`` members one at a time: each is dropped once written.
+    public static func writePretty(members: [(String, Member)], chunk: Int = 1 << 16, to sink: ([UInt8]) throws -> Void) rethrows {
+        var out = JSONOutput()
+        out.bytes.reserveCapacity(chunk + 4096)
+        /// Writes `v` at `level`, handing `sink` what is written whenever it holds `chunk` bytes.
+        func write(_ v: JSONValue, level: Int, to out: inout JSONOutput, sink: ([UInt8]) throws -> Void) rethrows {
+            try v.write(to: &out, indent: "  ", level: level) { bytes in
+                guard bytes.count >= chunk else { return }
+                try sink(bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
+            if out.bytes.count >= chunk {
+                try sink(out.bytes)
+                out.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        let indent = "  "
+        if members.isEmpty {
+            out += "{}"
+        } else {
+            out += "{"
+            for (i, (key, member)) in members.enumerated() {
+                if i > 0 { out += "," }
+                out += "\n" + indent
+                writeString(key, to: &out)
+                out += ": "
+                switch member {
+                case .value(let v):
+                    try write(v, level: 1, to: &out, sink: sink)
+                case .elements(let count, _) where count == 0:
+                    out += "[]"
+                case .elements(let count, let element):
+                    out += "["
+                    for k in 0..<count {
+                        if k > 0 { out += "," }
+                        out += "\n" + indent + indent
+                        try write(element(k), level: 2, to: &out, sink: sink)
+                    }
+                    out += "\n" + indent + "]"
+                }
+            }
+            out += "\n}"
+        }
+        out.bytes.append(10)
+        try sink(out.bytes)
+    }
+
     /// UTF-8 bytes being written.
     private struct JSONOutput {
         var bytes: [UInt8] = []
