@@ -94,7 +94,12 @@ extension RBACGraphCommand {
             var pairs: [(String, JSONValue)] = [("namespace", .string(e.namespace))]
             pairs.append(("secrets", .array(e.secrets.map { s in
                 var item: [(String, JSONValue)] = [("name", .string(s.name)), ("type", .string(s.type))]
-                if let src = s.source { item.append(("source", .string(src.description))) }
+                if let m = esc.access.materializedSecret(namespace: s.namespace, name: s.name) {
+                    item.append(("materializedBy", .string(m.description)))
+                    item.append(("inInput", .bool(m.inInput)))
+                } else if let src = s.source {
+                    item.append(("source", .string(src.description)))
+                }
                 return .object(item)
             })))
             if e.secrets.isEmpty {
@@ -132,7 +137,11 @@ extension RBACGraphCommand {
                 var title: String
                 if e.secrets.count == 1, let s = e.secrets.first {
                     title = printer.paint("Secret \(e.namespace)/\(s.name)", "1") + " (\(s.type)"
-                    if let src = PathPrinter.location(s.source) { title += ", \(src)" }
+                    if let m = esc.access.materializedSecret(namespace: s.namespace, name: s.name) {
+                        title += ", \(m.description)\(m.inInput ? "" : ", not in the input"); also read through its stores: who-can get secret \(s.name) -n \(s.namespace)"
+                    } else if let src = PathPrinter.location(s.source) {
+                        title += ", \(src)"
+                    }
                     title += ")"
                 } else if e.secrets.isEmpty {
                     title = printer.paint("Secrets of \(e.namespace)", "1") + " (the input holds none: any secret created there)"
