@@ -140,6 +140,8 @@ struct PathsView {
                 if last, step.to.hasPrefix("vault:") {
                     kindText = "Vault path"
                     name = String(step.to.dropFirst("vault:".count))
+                } else if step.to.hasPrefix("store:") || step.to.hasPrefix("clusterstore:") {
+                    kindText = "External Secrets store"
                 } else if last, step.to.hasPrefix("secret:") {
                     kindText = "Secret (written by an ExternalSecret)"
                     name = String(step.to.dropFirst("secret:".count))

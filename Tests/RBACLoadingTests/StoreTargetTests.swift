@@ -121,6 +121,20 @@ import RBACLoading
           data:
           - {secretKey: key, remoteRef: {key: team-a/db}}
         ---
+        # The ClusterExternalSecret page: one ExternalSecret in each namespace its selector picks.
+        apiVersion: external-secrets.io/v1
+        kind: ClusterExternalSecret
+        metadata: {name: shared}
+        spec:
+          externalSecretName: shared-es
+          namespaceSelectors:
+          - matchLabels: {eso: enabled}
+          externalSecretSpec:
+            secretStoreRef: {name: labelled, kind: ClusterSecretStore}
+            target: {name: shared-db}
+            data:
+            - {secretKey: key, remoteRef: {key: shared/db}}
+        ---
         apiVersion: v1
         kind: Secret
         metadata: {name: merged-into, namespace: prod}
@@ -208,6 +222,7 @@ import RBACLoading
 
     @Test("a store target reads back as it prints", arguments: [
         "store:prod/vault-backend", "clusterstore:labelled", "store:prod/aws key prod/api-key", "clusterstore:x key a/b c",
+        "store:prod/aws (keys found by pattern)", "clusterstore:x (keys found by pattern)",
     ])
     func notationRoundTrips(_ text: String) throws {
         let t = try #require(StoreTarget.parse(text))
@@ -244,6 +259,8 @@ import RBACLoading
         ("prod", "none", false),  // None writes nothing
         ("team-a", "example-sync", true),  // its own namespace
         ("dev", "example-sync", false),  // no ExternalSecret in dev
+        ("team-a", "shared-db", true),  // the ClusterExternalSecret selects team-a by its label
+        ("prod", "shared-db", false),  // … not prod
     ])
     func materialized(_ ns: String, _ name: String, _ expected: Bool) throws {
         let esc = try Self.world()
@@ -251,6 +268,7 @@ import RBACLoading
         #expect((m != nil) == expected)
         if let m {
             #expect(m.inInput == (name == "merged-into"))
+            #expect(m.externalSecret.kind == (name == "shared-db" ? .clusterExternalSecret : .externalSecret))
             #expect(m.description.contains("at world.yaml:"), "\(m.description)")
         }
     }

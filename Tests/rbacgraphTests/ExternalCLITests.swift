@@ -113,7 +113,7 @@ struct ExternalCLITests {
         }
         let dot = try CLI.run(["paths", "--from", "user:bob", "--to", "secret:prod/db-credentials", "-o", "dot"] + Self.world)
         #expect(dot.status == 0)
-        for label in ["SecretStore prod/vault-backend", "store-read", "prod/db-credentials", "externalsecret-write"] {
+        for label in ["store:prod/vault-backend", "store-read", "prod/db-credentials", "externalsecret-write"] {
             #expect(dot.stdout.contains(label), "\(label)")
         }
     }
@@ -217,7 +217,7 @@ struct ExternalCLITests {
     @Test func pathsToVaultInEveryOutput() throws {
         let table = try CLI.run(["paths", "--from", "user:bob", "--to", "vault:secret/data/shared/db"] + Self.world)
         #expect(table.status == 0)
-        #expect(table.stdout.contains("externalsecret-write  in prod  → SecretStore prod/vault-backend"), "\(table.stdout)")
+        #expect(table.stdout.contains("externalsecret-write  in prod  → store:prod/vault-backend"), "\(table.stdout)")
         let none = try CLI.run(["paths", "--from", "user:carol", "--to", "vault:secret/data/shared/db"] + Self.world)
         #expect(none.status == 1)
         #expect(none.stdout.contains("No path from user:carol to vault:secret/data/shared/db"))

@@ -48,7 +48,7 @@ extension EscalationGraph {
                         }
                     }
                     let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
-                    route(.permission(request), [ExternalStep(kind: .externalSecretWrite, to: title, namespace: ns, why: why, condition: condition)])
+                    route(.permission(request), [ExternalStep(kind: .externalSecretWrite, to: end, namespace: ns, why: why, condition: condition)])
                 }
                 let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
                 route(.permission(ces), [
@@ -56,7 +56,7 @@ extension EscalationGraph {
                         kind: .clusterExternalSecretWrite, to: "ExternalSecret in \(ns)", namespace: ns,
                         why: "create a ClusterExternalSecret whose namespaces (or namespaceSelectors) select \(ns): the operator creates its ExternalSecret there"),
                     ExternalStep(
-                        kind: .externalSecretWrite, to: title, namespace: ns,
+                        kind: .externalSecretWrite, to: end, namespace: ns,
                         why: "the operator creates an ExternalSecret in \(ns) naming \(title): it reads with the store's credentials and writes what it reads into a Secret of \(ns)",
                         condition: serveCondition),
                 ])
@@ -75,7 +75,7 @@ extension EscalationGraph {
                         }
                     }
                     let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "pushsecrets", namespace: ns))
-                    route(.permission(request), [ExternalStep(kind: .pushSecretWrite, to: title, namespace: ns, why: why, condition: condition)])
+                    route(.permission(request), [ExternalStep(kind: .pushSecretWrite, to: end, namespace: ns, why: why, condition: condition)])
                 }
             }
         }
@@ -92,12 +92,12 @@ extension EscalationGraph {
                 switch c.kind {
                 case .serviceAccount:
                     route(.identity(.serviceAccount(namespace: ns, name: c.name)), [ExternalStep(
-                        kind: .storeCredentials, to: title, namespace: ns,
+                        kind: .storeCredentials, to: end, namespace: ns,
                         why: "\(title) authenticates as sa:\(ns)/\(c.name)\(from): a token of it authenticates as the store does",
                         evidence: [at])])
                 case .secret:
                     route(.secret(namespace: ns, name: c.name), [ExternalStep(
-                        kind: .storeCredentials, to: title, namespace: ns,
+                        kind: .storeCredentials, to: end, namespace: ns,
                         why: "Secret \(ns)/\(c.name) holds the credentials \(title) authenticates with\(from)",
                         evidence: [at])])
                 }

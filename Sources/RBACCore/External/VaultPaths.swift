@@ -115,8 +115,9 @@ public struct ExternalStep: Hashable, Sendable {
     }
 
     public var kind: Kind
-    /// What the step reaches, for people: `SecretStore prod/vault-backend`,
-    /// `Vault auth/kubernetes/role/web as sa:prod/web`, `vault:secret/data/prod/db`.
+    /// What the step reaches: a target where it is one (`store:prod/vault-backend`,
+    /// `vault:secret/data/prod/db`, `secret:prod/db-credentials`), else for people
+    /// (`Vault auth/kubernetes/role/web as sa:prod/web`, `ExternalSecret in prod`).
     public var to: String
     /// The namespace it works in, if any.
     public var namespace: String?
@@ -325,7 +326,7 @@ extension EscalationGraph {
                             if there.isEmpty { condition = PathCondition("an ExternalSecret exists in \(ns)", observed: nil) }
                             else { why += " (\(there.map { "ExternalSecret \(ns)/\($0.name) → Secret \($0.secretName ?? $0.name)" }.joined(separator: ", ")))" }
                         }
-                        return ExternalStep(kind: .externalSecretWrite, to: storeName, namespace: ns, why: why, condition: condition)
+                        return ExternalStep(kind: .externalSecretWrite, to: StoreTarget(store).description, namespace: ns, why: why, condition: condition)
                     }
                     for verb in ["create", "update"] {
                         let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
