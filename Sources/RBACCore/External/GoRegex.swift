@@ -19,7 +19,7 @@
 ///   (`(?i)k` matches the Kelvin sign). Greediness (`?` after a quantifier, `(?U)`) changes
 ///   where a match is, never whether there is one, and is not kept.
 /// - What cannot be told without Go's tables (`\p{Name}` for a script or any name other than
-///   a general category, `Any`) and patterns nested more deeply than ``maxNesting`` or
+///   a general category or `Any`) and patterns nested more deeply than ``maxNesting`` or
 ///   compiling to more than ``maxInstructions`` steps are ``Reading/differs(_:)``: unknown.
 public enum GoRegex {
     /// How Go reads a pattern.
@@ -142,8 +142,6 @@ extension GoRegex {
         let c: [Unicode.Scalar]
         var i = 0
         var depth = 0
-        /// Group names so far: Go rejects a name given twice.
-        var names = Set<String>()
 
         init(_ scalars: [Unicode.Scalar]) { c = scalars }
 
@@ -283,7 +281,6 @@ extension GoRegex {
                 guard j < c.count, !name.isEmpty,
                     name.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) })
                 else { throw .rejected("an invalid named group") }
-                guard names.insert(name).inserted else { throw .rejected("a group name given twice") }
                 i = j + 1
                 var inner = flags
                 let node = try alternation(&inner)
@@ -400,6 +397,12 @@ extension GoRegex {
                 if name.hasPrefix("^") {
                     name.removeFirst()
                     negated.toggle()
+                }
+                if name == "Any" {
+                    i = j + 1
+                    var set = CharSet(ranges: [0...0x10FFFF], negated: negated)
+                    set.fold = flags.foldCase
+                    return set
                 }
                 guard let categories = CharSet.categories[name] else {
                     throw .differs("\\\(e){\(name)}: Go knows Unicode scripts and categories by their short names only; this one is not checked")
