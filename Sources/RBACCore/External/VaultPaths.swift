@@ -115,11 +115,21 @@ public struct ExternalStep: Hashable, Sendable {
         case vaultLogin = "vault-login"
         /// The token's policies decide: the policy path that allows the capability.
         case vaultPolicy = "vault-policy"
+        /// Creating (or updating) a PushSecret in a namespace a store serves: the operator
+        /// writes with the store's credentials.
+        case pushSecretWrite = "pushsecret-write"
+        /// Holding what a store authenticates with: the service account it logs in as, or the
+        /// Secret of its static credentials.
+        case storeCredentials = "store-credentials"
+        /// A store reads the keys an ExternalSecret writes into a Kubernetes Secret: whoever
+        /// makes it read gets that Secret's data.
+        case storeRead = "store-read"
     }
 
     public var kind: Kind
-    /// What the step reaches, for people: `SecretStore prod/vault-backend`,
-    /// `Vault auth/kubernetes/role/web as sa:prod/web`, `vault:secret/data/prod/db`.
+    /// What the step reaches: a target where it is one (`store:prod/vault-backend`,
+    /// `vault:secret/data/prod/db`, `secret:prod/db-credentials`), else for people
+    /// (`Vault auth/kubernetes/role/web as sa:prod/web`, `ExternalSecret in prod`).
     public var to: String
     /// The namespace it works in, if any.
     public var namespace: String?
@@ -144,9 +154,13 @@ public struct ExternalStep: Hashable, Sendable {
     }
 }
 
-/// A privilege path that ends in Vault: the Kubernetes part (a path of the escalation graph,
-/// possibly of no step), then the external steps.
+/// A privilege path that ends beyond the API server — in Vault, at an External Secrets store,
+/// or at a Secret an ExternalSecret writes: the Kubernetes part (a path of the escalation
+/// graph, possibly of no step), then the external steps.
 public struct VaultPath: Sendable {
+    /// What the path ends at, in the notation of targets: `vault:MOUNT/PATH`,
+    /// `store:NS/NAME`, `clusterstore:NAME`, `secret:NS/NAME`.
+    public var end: String
     /// The Kubernetes part, to the service account or the permission the route needs.
     public var kubernetes: PrivilegePath
     /// The steps beyond the API server, the last one the policy path.
@@ -154,8 +168,16 @@ public struct VaultPath: Sendable {
     /// The concrete Vault path reached (a target pattern's witness).
     public var vaultPath: String
     /// The Vault answer behind the last step; `nil` when the last step is a store whose
-    /// login the input does not follow (its reach is unknown).
+    /// login the input does not follow (its reach is unknown), or the path ends outside Vault.
     public var access: VaultAccess?
+
+    public init(kubernetes: PrivilegePath, external: [ExternalStep], vaultPath: String, access: VaultAccess?, end: String? = nil) {
+        self.kubernetes = kubernetes
+        self.external = external
+        self.vaultPath = vaultPath
+        self.access = access
+        self.end = end ?? "vault:\(vaultPath)"
+    }
 
     /// Every step counted.
     public var stepCount: Int { kubernetes.steps.count + external.count }
@@ -205,6 +227,8 @@ struct VaultRoute {
     var access: VaultAccess?
     /// The route as `who-can` names it.
     var reader: VaultReader.Route
+    /// What the route ends at when it is no Vault path (``VaultPath/end``).
+    var end: String? = nil
 }
 
 extension EscalationGraph {
@@ -314,7 +338,7 @@ extension EscalationGraph {
                             if there.isEmpty { condition = PathCondition("an ExternalSecret exists in \(ns)", observed: nil) }
                             else { why += " (\(there.map { "ExternalSecret \(ns)/\($0.name) → Secret \($0.secretName ?? $0.name)" }.joined(separator: ", ")))" }
                         }
-                        return ExternalStep(kind: .externalSecretWrite, to: storeName, namespace: ns, why: why, condition: condition)
+                        return ExternalStep(kind: .externalSecretWrite, to: StoreTarget(store).description, namespace: ns, why: why, condition: condition)
                     }
                     for verb in ["create", "update"] {
                         let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
@@ -391,10 +415,19 @@ extension EscalationGraph {
     ///
     /// Build the graph including `start` when the input may not hold it (``PathFinder``).
     public func vaultPaths(from start: PathNode, to target: VaultTarget, maxSteps: Int = 8, all: Bool = false, limit: Int = 100) -> [VaultPath] {
+        externalPaths(from: start, routes: vaultRoutes(to: target), maxSteps: maxSteps, all: all, limit: limit)
+    }
+
+    /// Privilege paths from `start` along `routes` (to Vault, a store, a Secret an
+    /// ExternalSecret writes): the Kubernetes part to what a route needs, then its external
+    /// steps; the cheapest (fewest conditions the input does not show, then fewest steps), or
+    /// with `all` each route with every simple Kubernetes part (up to `maxSteps` steps), best
+    /// first, at most `limit` in all.
+    func externalPaths(from start: PathNode, routes: [VaultRoute], maxSteps: Int, all: Bool, limit: Int) -> [VaultPath] {
         guard let startID = index(of: start) else { return [] }
         var found: [(order: Int, path: VaultPath)] = []
         var seen = Set<String>()
-        for route in vaultRoutes(to: target) {
+        for route in routes {
             let key = "\(route.target)|\(route.external.map { "\($0.kind.rawValue)>\($0.to)" }.joined(separator: "|"))"
             guard seen.insert(key).inserted else { continue }
             for var p in paths(from: start, to: route.target, maxSteps: maxSteps, all: all, limit: limit) {
@@ -405,7 +438,7 @@ extension EscalationGraph {
                     external[0].grant = access.authorize(id, request).grant
                 }
                 p.start = startID
-                found.append((found.count, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access)))
+                found.append((found.count, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)))
             }
         }
         found.sort { x, y in
@@ -443,22 +476,25 @@ extension EscalationGraph {
             steps.append(.object(pairs))
             previous = s.to
         }
-        var vault: [(String, JSONValue)] = [("path", .string(path.vaultPath))]
-        if let l = path.access?.login {
-            vault += [
-                ("role", .string(l.role.path)), ("serviceAccount", .string(l.serviceAccount.notation)),
-                ("policies", .array(l.policies.map { .string($0) })),
-            ]
-        } else {
-            vault.append(("reach", .string("unknown")))
-        }
-        return .object([
+        var pairs: [(String, JSONValue)] = [
             ("from", .string(nodes[path.kubernetes.start].description)),
-            ("to", .string("vault:\(path.vaultPath)")),
+            ("to", .string(path.end)),
             ("certain", .bool(path.certainty == .certain)),
             ("certainty", .string(path.certainty.id)),
-            ("vault", .object(vault)),
-            ("steps", .array(steps)),
-        ])
+        ]
+        if path.end.hasExactPrefix("vault:") {
+            var vault: [(String, JSONValue)] = [("path", .string(path.vaultPath))]
+            if let l = path.access?.login {
+                vault += [
+                    ("role", .string(l.role.path)), ("serviceAccount", .string(l.serviceAccount.notation)),
+                    ("policies", .array(l.policies.map { .string($0) })),
+                ]
+            } else {
+                vault.append(("reach", .string("unknown")))
+            }
+            pairs.append(("vault", .object(vault)))
+        }
+        pairs.append(("steps", .array(steps)))
+        return .object(pairs)
     }
 }
