@@ -222,6 +222,7 @@ import RBACLoading
 
     @Test("a store target reads back as it prints", arguments: [
         "store:prod/vault-backend", "clusterstore:labelled", "store:prod/aws key prod/api-key", "clusterstore:x key a/b c",
+        "store:prod/aws (keys found by pattern)", "clusterstore:x (keys found by pattern)",
     ])
     func notationRoundTrips(_ text: String) throws {
         let t = try #require(StoreTarget.parse(text))

@@ -344,7 +344,7 @@ extension EscalationGraph {
                         }
                     }
                     if es.findsKeys {
-                        add("\(store.targetName) (keys found by pattern)", "\(es.kind.rawValue) \(where_)", store: store, unknownReach: reach ?? "the keys a pattern finds are not known from the input")
+                        add("\(store.targetName)\(StoreTarget.foundByPatternSuffix)", "\(es.kind.rawValue) \(where_)", store: store, unknownReach: reach ?? "the keys a pattern finds are not known from the input")
                     }
                 }
             }

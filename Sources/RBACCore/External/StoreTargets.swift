@@ -3,8 +3,9 @@
 
 /// A store as a query target: `store:NS/NAME` (a SecretStore) or `clusterstore:NAME` (a
 /// ClusterSecretStore) — whatever the store's credentials reach. `secrets --external` prints a
-/// key of a store whose reach is unknown as `store:NS/NAME key KEY`; that form is read too (the
-/// key is kept for the answer's title: who reaches the store reaches it).
+/// key of a store whose reach is unknown as `store:NS/NAME key KEY`, and the keys a `dataFrom`
+/// pattern finds as `store:NS/NAME (keys found by pattern)`; those forms are read too (kept for
+/// the answer's title: who reaches the store reaches them).
 public struct StoreTarget: Hashable, Sendable, CustomStringConvertible {
     public var kind: SecretStore.Kind
     /// The SecretStore's namespace; `nil` for a ClusterSecretStore.
@@ -12,6 +13,11 @@ public struct StoreTarget: Hashable, Sendable, CustomStringConvertible {
     public var name: String
     /// A key of the store (`store:prod/aws key prod/api-key`), or `nil`.
     public var key: String?
+    /// The keys a pattern finds (`store:prod/aws (keys found by pattern)`).
+    public var keysFoundByPattern = false
+
+    /// What `secrets --external` appends to a store for the keys a `dataFrom` pattern finds.
+    public static let foundByPatternSuffix = " (keys found by pattern)"
 
     public init(kind: SecretStore.Kind, namespace: String?, name: String, key: String? = nil) {
         self.kind = kind
@@ -30,33 +36,44 @@ public struct StoreTarget: Hashable, Sendable, CustomStringConvertible {
         text.hasExactPrefix("store:") || text.hasExactPrefix("clusterstore:")
     }
 
-    /// Parses `store:NS/NAME` and `clusterstore:NAME`, each optionally followed by ` key KEY`;
+    /// Parses `store:NS/NAME` and `clusterstore:NAME`, each optionally followed by ` key KEY`
+    /// or ` (keys found by pattern)`;
     /// `nil` for any other text, an empty or `*` namespace or name, or a name with a `/`.
     public static func parse(_ text: String) -> StoreTarget? {
         var body = Substring(text)
         var key: String? = nil
+        var found = false
+        if body.hasSuffix(foundByPatternSuffix) {
+            body = body.dropLast(foundByPatternSuffix.count)
+            found = true
+        }
         if let r = body.firstRange(of: " key ") {
             key = String(body[r.upperBound...])
             body = body[..<r.lowerBound]
-            if key?.isEmpty ?? true { return nil }
+            if key?.isEmpty ?? true || found { return nil }
         }
         func valid(_ s: Substring) -> Bool { !s.isEmpty && s != "*" && !s.contains("/") && !s.contains(" ") }
         if body.hasPrefix("clusterstore:") {
             let name = body.dropFirst("clusterstore:".count)
             guard valid(name) else { return nil }
-            return StoreTarget(kind: .clusterSecretStore, namespace: nil, name: String(name), key: key)
+            var t = StoreTarget(kind: .clusterSecretStore, namespace: nil, name: String(name), key: key)
+            t.keysFoundByPattern = found
+            return t
         }
         guard body.hasPrefix("store:") else { return nil }
         let rest = body.dropFirst("store:".count)
         guard let slash = rest.firstIndex(of: "/") else { return nil }
         let ns = rest[..<slash], name = rest[rest.index(after: slash)...]
         guard valid(ns), valid(name) else { return nil }
-        return StoreTarget(kind: .secretStore, namespace: String(ns), name: String(name), key: key)
+        var t = StoreTarget(kind: .secretStore, namespace: String(ns), name: String(name), key: key)
+        t.keysFoundByPattern = found
+        return t
     }
 
     /// `store:NS/NAME` or `clusterstore:NAME` (and ` key KEY`): the form ``parse(_:)`` reads.
     public var description: String {
         (kind == .clusterSecretStore ? "clusterstore:\(name)" : "store:\(namespace ?? "")/\(name)") + (key.map { " key \($0)" } ?? "")
+            + (keysFoundByPattern ? Self.foundByPatternSuffix : "")
     }
 
     /// The store as it names it: `store:NS/NAME` or `clusterstore:NAME`, without the key.

@@ -145,33 +145,13 @@ public struct Report: Sendable {
         ignore: [String] = [], inputSummary: String = "", input: Input? = nil, builtinPolicy: String? = nil,
         subject: IdentityPattern? = nil, detail: Bool = false
     ) {
-        let context = ReportContext(graph: graph, detail: detail)
+        let part = Findings(graph: graph, rules: rules, namespace: namespace, ignore: ignore, subject: subject, detail: detail)
+        let context = part.context
         self.context = context
-        var all = FindingEngine.run(context, rules: rules)
-        if let ns = namespace {
-            all = all.filter { f in
-                f.object.namespace == ns || f.principal?.hasPrefix("sa:\(ns)/") == true
-                    || f.related.contains { $0.namespace == ns }
-            }
-        }
-        if let subject {
-            all = all.filter { f in f.principal.map(subject.matches) ?? false }
-        }
-        let baseline = Baseline(lines: ignore)
-        let isIgnored = baseline.accepts
-        self.unmatchedBaseline = baseline.unmatched(by: all)
-        let origins = ObjectOrigins(graph)
-        // An identity the built-in policy alone brings to full authority: its path is not news,
-        // whatever path of the input was found first (as `escalations --fail-if-any`).
-        // A finding names its principal in the notation: compare with the nodes' printed form.
-        let reachedByBuiltIns = all.contains { $0.ruleID == "escalation-path" }
-            ? Set(context.escalation.identitiesReachingByBuiltInsAlone(.fullAuthority).map(\.description)) : []
-        let notNews = { (f: Finding) in
-            origins.isBuiltInOnly(f) || (f.ruleID == "escalation-path" && f.principal.map(reachedByBuiltIns.contains) == true)
-        }
-        self.builtIn = all.filter { !isIgnored($0) && notNews($0) }
-        self.findings = all.filter { !isIgnored($0) && !notNews($0) }
-        self.ignored = all.filter(isIgnored)
+        self.unmatchedBaseline = part.unmatchedBaseline
+        self.builtIn = part.builtIn
+        self.findings = part.findings
+        self.ignored = part.ignored
         self.rules = rules
         self.notChecked = Self.notChecked(rules: rules, context: context, vaultGiven: input?.vault != nil)
         self.inputSummary = input?.summary ?? inputSummary

@@ -108,32 +108,39 @@ extension RBACGraphCommand {
             if maxLines < 1 { throw ValidationError("--max-lines takes a positive number.") }
         }
 
+        /// The report's findings of each side (built-in-only ones left out), paths to
+        /// cluster-admin among them, compared; and each side's escalation graph. Only the
+        /// findings introduced and resolved outlive the call: each side's own are dropped.
+        static func compareFindings(base: AccessGraph, head: AccessGraph, namespace: String?) -> (FindingsDiff, EscalationGraph, EscalationGraph) {
+            let b = Report.Findings(graph: base, namespace: namespace)
+            let h = Report.Findings(graph: head, namespace: namespace)
+            return (FindingsDiff(base: b.findings, head: h.findings), b.context.escalation, h.context.escalation)
+        }
+
         func run() throws {
             let (baseSide, headSide) = try loadSides()
             let baseGraph = baseSide.graph, headGraph = headSide.graph
+            let (findings, baseEscalation, headEscalation) = Self.compareFindings(base: baseGraph, head: headGraph, namespace: namespace)
             var diff = AccessDiff(base: baseGraph, head: headGraph)
-            // The report's findings of each side (built-in-only ones left out), paths to
-            // cluster-admin among them.
-            let baseReport = Report(graph: baseGraph, namespace: namespace)
-            let headReport = Report(graph: headGraph, namespace: namespace)
-            diff.findings = FindingsDiff(base: baseReport.findings, head: headReport.findings)
+            diff.findings = findings
             // Paths to cluster-admin, secrets and identities, and the readers of secrets.
-            diff.compareReach(base: baseReport.context.escalation, head: headReport.context.escalation)
+            diff.compareReach(base: baseEscalation, head: headEscalation)
             if let namespace {
                 InputWarnings.namespace(namespace, in: headGraph, quiet: input.quiet)
                 diff = diff.restricted(toNamespace: namespace)
             }
-            let text: String
             switch format {
-            case .md: text = diff.markdown(maxLines: maxLines)
-            case .json: text = diff.json.prettySerialized() + "\n"
-            case .sarif: text = diff.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
-            default: text = diff.text()
-            }
-            if let path = outputOptions.outputFile {
-                try OutputFile.write(Array(text.utf8), to: path)
-            } else {
-                IO.writeStdout(text)
+            case .json: try OutputFile.writeJSON(members: diff.jsonMembers, to: outputOptions.outputFile)
+            case .sarif:
+                try OutputFile.writeJSON(
+                    diff.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/"), to: outputOptions.outputFile)
+            default:
+                let text = format == .md ? diff.markdown(maxLines: maxLines) : diff.text()
+                if let path = outputOptions.outputFile {
+                    try OutputFile.write(Array(text.utf8), to: path)
+                } else {
+                    IO.writeStdout(text)
+                }
             }
             if baseSide.hasErrors || headSide.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
             var hits: [String] = []
