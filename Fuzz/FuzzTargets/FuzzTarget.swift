@@ -28,7 +28,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// through `VaultPolicyParser` and Vault's path decision, or — input starting with `{` —
     /// a Kubernetes auth role (`vault read -format=json auth/MOUNT/role/NAME`).
     case vault
-    /// ClusterSecretStore `namespaceRegexes` through `GoRegex` (Go's RE2 syntax read for Swift):
+    /// ClusterSecretStore `namespaceRegexes` through `GoRegex` (Go's RE2 syntax, matched by a Pike VM):
     /// the first line a pattern, each further line a namespace name it is matched against.
     case goRegex = "go-regex"
 
