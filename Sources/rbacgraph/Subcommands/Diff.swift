@@ -111,14 +111,23 @@ extension RBACGraphCommand {
         func run() throws {
             let (baseSide, headSide) = try loadSides()
             let baseGraph = baseSide.graph, headGraph = headSide.graph
+            // Each side's escalation graph and the report's findings (built-in-only ones left
+            // out, paths to cluster-admin among them), the two sides at once; nothing else of
+            // the report.
+            let namespace = self.namespace
+            let sides = Concurrently.both(
+                { () -> (ReportContext, [Finding]) in
+                    let c = ReportContext(graph: baseGraph)
+                    return (c, RBACCore.Report.findings(in: c, namespace: namespace))
+                },
+                { () -> (ReportContext, [Finding]) in
+                    let c = ReportContext(graph: headGraph)
+                    return (c, RBACCore.Report.findings(in: c, namespace: namespace))
+                })
             var diff = AccessDiff(base: baseGraph, head: headGraph)
-            // The report's findings of each side (built-in-only ones left out), paths to
-            // cluster-admin among them.
-            let baseReport = Report(graph: baseGraph, namespace: namespace)
-            let headReport = Report(graph: headGraph, namespace: namespace)
-            diff.findings = FindingsDiff(base: baseReport.findings, head: headReport.findings)
+            diff.findings = FindingsDiff(base: sides[0].1, head: sides[1].1)
             // Paths to cluster-admin, secrets and identities, and the readers of secrets.
-            diff.compareReach(base: baseReport.context.escalation, head: headReport.context.escalation)
+            diff.compareReach(base: sides[0].0.escalation, head: sides[1].0.escalation)
             if let namespace {
                 InputWarnings.namespace(namespace, in: headGraph, quiet: input.quiet)
                 diff = diff.restricted(toNamespace: namespace)
