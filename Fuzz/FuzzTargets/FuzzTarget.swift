@@ -113,12 +113,34 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         if valid && matched == nil { fatalError("a valid selector failed to match") }
     }
 
+    /// A baseline file is read and applied to the small world's findings (computed once: the
+    /// report itself is no untrusted-input parser). Every finding is accepted or kept, an
+    /// accepted one by an entry that is a prefix of its key at a space or the key itself, and
+    /// an entry named unmatched accepts none.
     static func baseline(_ text: String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let report = Report(graph: World.graph, ignore: lines)
-        if report.findings.count + report.ignored.count != World.findings {
-            fatalError("the baseline changed the findings: \(report.findings.count) + \(report.ignored.count) ignored, \(World.findings) in all")
+        let baseline = Baseline(text: text)
+        let findings = World.allFindings
+        var used = 0
+        for f in findings where baseline.accepts(f) {
+            used += 1
+            let key = Array(f.baselineKey.utf8)
+            let byEntry = baseline.entries.contains { e in
+                let e = Array(e.utf8)
+                return key == e || (key.count > e.count && key.starts(with: e) && key[e.count] == UInt8(ascii: " "))
+            }
+            if !byEntry { fatalError("\(f.baselineKey) accepted by no entry") }
         }
+        for entry in baseline.entries {
+            if entry.utf8.isEmpty || entry.utf8.first == UInt8(ascii: "#") { fatalError("entry \(entry.debugDescription) is blank or a comment") }
+            for b in [entry.utf8.first, entry.utf8.last] where b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") {
+                fatalError("entry \(entry.debugDescription) untrimmed")
+            }
+        }
+        let unmatched = baseline.unmatched(by: findings)
+        for entry in unmatched where Baseline(lines: [entry]).unmatched(by: findings).isEmpty {
+            fatalError("\(entry.debugDescription) named unmatched but accepts a finding")
+        }
+        if used > 0 && unmatched.count == baseline.entries.count { fatalError("findings accepted, yet every entry unmatched") }
     }
 }
 
@@ -232,5 +254,6 @@ enum World {
     }()
     static let graph = AccessGraph(cluster)
     static let evaluator = QueryEvaluator(graph: graph, decodeObject: ManifestLoader.decodeObject)
-    static let findings = Report(graph: graph).findings.count
+    /// Every finding of the world's report (its built-in-only ones included).
+    static let allFindings: [Finding] = { let r = Report(graph: graph); return r.findings + r.builtIn }()
 }

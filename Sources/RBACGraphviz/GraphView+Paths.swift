@@ -125,8 +125,8 @@ struct PathsView {
         return view.finish(title: title ?? defaultTitle())
     }
 
-    /// The external steps of a path to Vault: a node for what each reaches (the Vault path
-    /// last, drawn as a secret), an edge labelled with the step's kind, dashed when it rests
+    /// The external steps of a path beyond the API server: a node for what each reaches (the
+    /// Vault path, store or Secret last, drawn as a secret), an edge labelled with the step's kind, dashed when it rests
     /// on what the input does not show.
     func drawTail(_ tail: [ExternalStep], after start: String, into view: inout ViewBuilder) {
         var previous = start
@@ -135,8 +135,17 @@ struct PathsView {
             if !view.isDrawn(id) {
                 let last = k == tail.count - 1
                 var a = GraphStyle.attributes(last ? .secret : .capability, dangerous: false)
-                var kindText = last ? "Vault path" : "External Secrets"
-                var name = last ? String(step.to.dropFirst("vault:".count)) : step.to
+                var kindText = "External Secrets"
+                var name = step.to
+                if last, step.to.hasPrefix("vault:") {
+                    kindText = "Vault path"
+                    name = String(step.to.dropFirst("vault:".count))
+                } else if step.to.hasPrefix("store:") || step.to.hasPrefix("clusterstore:") {
+                    kindText = "External Secrets store"
+                } else if last, step.to.hasPrefix("secret:") {
+                    kindText = "Secret (written by an ExternalSecret)"
+                    name = String(step.to.dropFirst("secret:".count))
+                }
                 // `Vault ROLE as SA`: the role is the name, the service account in the kind line.
                 if !last, name.hasPrefix("Vault "), let r = name.firstRange(of: " as ") {
                     kindText = "Vault login as " + name[r.upperBound...]

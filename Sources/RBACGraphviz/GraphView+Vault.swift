@@ -94,6 +94,18 @@ extension GraphView {
                     edge(who, secretID, how + "read", dashed: true)
                     edge(secretID, targetID, "reach unknown: " + reason, dashed: true)
                     continue
+                case .steps(let steps, let a):
+                    let how = (r.path.map { p in p.steps.map { $0.kind.rawValue } } ?? [])
+                        + steps.filter { $0.kind != .vaultPolicy && $0.kind != .storeLogin }.map { $0.kind.rawValue + ($0.condition == nil ? "" : "?") }
+                    guard let a else {
+                        edge(who, targetID, how.joined(separator: " → ") + ": reach unknown", dashed: true)
+                        continue
+                    }
+                    access = a
+                    let sa = "id:\(a.login.serviceAccount.notation)"
+                    node(sa, a.login.serviceAccount.notation, shape: "ellipse", fill: "#d9ead3")
+                    edge(who, sa, how.joined(separator: " → "), dashed: dashed)
+                    from = sa
                 }
                 let roleID = "role:\(access.login.role.path)"
                 node(roleID, "Vault \(access.login.role.path)\n[\(access.login.policies.joined(separator: ", "))]", shape: "box", fill: "#cfe2f3")

@@ -166,16 +166,27 @@ enum ExternalObjects {
         if es.stores.isEmpty { throw Problem(message: "\(field).secretStoreRef is required") }
     }
 
+    /// `target.creationPolicy`: `Owner` when absent; anything else the CRD's enum refuses.
+    static func creationPolicy(_ v: JSONValue?, _ field: String) throws(Problem) -> ExternalSecret.CreationPolicy {
+        guard let v, v != .null else { return .owner }
+        guard let text = string(v), let policy = ExternalSecret.CreationPolicy(rawValue: text) else {
+            throw Problem(message: "\(field) must be one of Owner, Orphan, Merge, None")
+        }
+        return policy
+    }
+
     static func externalSecret(kind: ExternalSecret.Kind, namespace: String?, name: String, spec: JSONValue, at loc: SourceLocation) throws(Problem) -> ExternalSecret {
         var es = ExternalSecret(kind: kind, namespace: namespace, name: name, stores: [], source: loc)
         switch kind {
         case .externalSecret:
             try externalSecretSpec(spec, into: &es, field: "spec")
             es.secretName = string(spec["target"]?["name"]) ?? name
+            es.creationPolicy = try creationPolicy(spec["target"]?["creationPolicy"], "spec.target.creationPolicy")
         case .clusterExternalSecret:
             guard let inner = spec["externalSecretSpec"] else { throw Problem(message: "spec.externalSecretSpec is required") }
             try externalSecretSpec(inner, into: &es, field: "spec.externalSecretSpec")
             es.secretName = string(inner["target"]?["name"]) ?? string(spec["externalSecretName"]) ?? name
+            es.creationPolicy = try creationPolicy(inner["target"]?["creationPolicy"], "spec.externalSecretSpec.target.creationPolicy")
             es.namespaces = try strings(spec["namespaces"], "spec.namespaces")
             if let one = spec["namespaceSelector"], one != .null { es.namespaceSelectors.append(try selector(one, "spec.namespaceSelector")) }
             if case .array(let sels)? = spec["namespaceSelectors"] {

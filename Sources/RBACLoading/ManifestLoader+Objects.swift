@@ -281,24 +281,34 @@ extension ManifestLoader.Session {
 
 // MARK: - Replaced definitions
 
-/// An RBAC object's kind, namespace and name, as bytes (Kubernetes names compare as bytes),
-/// hashed in one call rather than byte by byte.
+/// An RBAC object's kind, namespace and name, compared byte for byte (Kubernetes names
+/// compare as bytes). The hash of the three is computed once, when the key is made (on the
+/// thread that prepares the object): the session's table of definitions grows to one entry
+/// per RBAC object, and growing it rehashes every key from the stored value without reading
+/// the strings again.
 struct DefinitionKey: Hashable {
-    var bytes: [UInt8]
+    let kind: String
+    /// "" for none (a cluster-scoped kind).
+    let namespace: String
+    let name: String
+    private let hash: Int
 
     init(kind: String, namespace: String?, name: String) {
-        bytes = []
-        bytes.reserveCapacity(kind.utf8.count + (namespace?.utf8.count ?? 0) + name.utf8.count + 2)
-        bytes.append(contentsOf: kind.utf8)
-        bytes.append(0)
-        if let namespace { bytes.append(contentsOf: namespace.utf8) }
-        bytes.append(0)
-        bytes.append(contentsOf: name.utf8)
+        self.kind = kind
+        self.namespace = namespace ?? ""
+        self.name = name
+        var hasher = Hasher()
+        kind.hashExactly(into: &hasher)
+        self.namespace.hashExactly(into: &hasher)
+        name.hashExactly(into: &hasher)
+        hash = hasher.finalize()
     }
 
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    static func == (a: Self, b: Self) -> Bool {
+        a.hash == b.hash && a.kind.isExactly(b.kind) && a.namespace.isExactly(b.namespace) && a.name.isExactly(b.name)
     }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
 
 /// An RBAC object the session loaded: a Role, ClusterRole or binding, with its source.

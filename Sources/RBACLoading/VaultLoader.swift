@@ -108,73 +108,95 @@ public struct VaultLoader: Sendable {
     /// - Throws: the first problem, located in `file`.
     public static func parseRole(_ bytes: [UInt8], mount: String, name: String, file: String) throws(LoadDiagnostic) -> VaultRole {
         let tree: JSONValue
+        let positions: YAMLTree.Positions
         do {
-            tree = try YAMLTree.parseDocuments(bytes, maxDepth: 64, typed: true, limit: 1).first ?? .null
+            (tree, positions) = try YAMLTree.parseLocated(bytes, maxDepth: 64, typed: true)
         } catch {
             throw LoadDiagnostic(severity: .error, location: SourceLocation(file: file, line: error.line, column: error.column), message: error.message)
         }
         let at = SourceLocation(file: file, line: 1, column: 1)
-        func fail(_ m: String) -> LoadDiagnostic { LoadDiagnostic(severity: .error, location: at, message: "role \(name): \(m)") }
+        /// Where a node is, by its path below the fields' object.
+        var base: [String] = []
+        func location(_ path: [String]) -> SourceLocation? {
+            positions[base + path].map { SourceLocation(file: file, line: $0.line, column: $0.column) }
+        }
+        func fail(_ m: String, at path: [String] = []) -> LoadDiagnostic {
+            LoadDiagnostic(severity: .error, location: path.isEmpty ? at : location(path) ?? at, message: "role \(name): \(m)")
+        }
         guard case .object = tree else { throw fail("expected a JSON object (vault read -format=json output)") }
         let fields: JSONValue
         if let data = tree["data"] {
-            guard case .object = data else { throw fail("data must be an object") }
+            guard case .object = data else { throw fail("data must be an object", at: ["data"]) }
             fields = data
+            base = ["data"]
         } else {
             fields = tree
         }
-        func list(_ key: String) throws(LoadDiagnostic) -> [String] {
+        var entrySources: [VaultRole.Field: [SourceLocation]] = [:]
+        /// A list of strings, or a comma-separated string (Vault accepts both on write).
+        func list(_ field: VaultRole.Field) throws(LoadDiagnostic) -> [String] {
+            let key = field.rawValue
             guard let v = fields[key] else { return [] }
             switch v {
             case .null: return []
             case .string(let s):
-                // Vault accepts comma-separated strings on write.
-                return s.split(separator: ",").map { Self.trimmed($0) }.filter { !$0.isEmpty }
+                let out = s.split(separator: ",").map { Self.trimmed($0) }.filter { !$0.isEmpty }
+                entrySources[field] = Array(repeating: location([key]) ?? at, count: out.count)
+                return out
             case .array(let items):
                 var out: [String] = []
-                for item in items {
-                    guard let s = item.stringValue else { throw fail("\(key) must be a list of strings") }
+                var sources: [SourceLocation] = []
+                for (i, item) in items.enumerated() {
+                    guard let s = item.stringValue else { throw fail("\(key) must be a list of strings", at: [key, String(i)]) }
                     out.append(s)
+                    sources.append(location([key, String(i)]) ?? at)
                 }
+                entrySources[field] = sources
                 return out
-            default: throw fail("\(key) must be a list of strings")
+            default: throw fail("\(key) must be a list of strings", at: [key])
             }
         }
-        func string(_ key: String) throws(LoadDiagnostic) -> String? {
+        func string(_ field: VaultRole.Field) throws(LoadDiagnostic) -> String? {
+            let key = field.rawValue
             guard let v = fields[key] else { return nil }
             if case .null = v { return nil }
-            guard let s = v.stringValue else { throw fail("\(key) must be a string") }
+            guard let s = v.stringValue else { throw fail("\(key) must be a string", at: [key]) }
             return s
         }
-        let names = try list("bound_service_account_names")
-        let namespaces = try list("bound_service_account_namespaces")
-        guard fields["bound_service_account_names"] != nil else {
+        let names = try list(.boundNames)
+        let namespaces = try list(.boundNamespaces)
+        guard fields[VaultRole.Field.boundNames.rawValue] != nil else {
             throw fail("no bound_service_account_names: not a Kubernetes auth role")
         }
         var selector: LabelSelector? = nil
-        if let text = try string("bound_service_account_namespace_selector"), !Self.trimmed(text[...]).isEmpty {
-            selector = try parseSelector(text, fail: fail)
+        if let text = try string(.namespaceSelector), !Self.trimmed(text[...]).isEmpty {
+            selector = try parseSelector(text) { m in fail(m, at: [VaultRole.Field.namespaceSelector.rawValue]) }
         }
         var policies: [String] = []
-        for p in try list("token_policies") + list("policies") where !policies.contains(where: { $0.isExactly(p) }) {
+        for p in try list(.tokenPolicies) + list(.policies) where !policies.contains(where: { $0.isExactly(p) }) {
             policies.append(p)
         }
         var noDefault = false
-        switch fields["token_no_default_policy"] {
+        switch fields[VaultRole.Field.noDefaultPolicy.rawValue] {
         case nil, .null?: break
         case .bool(let b)?: noDefault = b
         case .string(let s)? where s == "true" || s == "false": noDefault = s == "true"
-        default: throw fail("token_no_default_policy must be true or false")
+        default: throw fail("token_no_default_policy must be true or false", at: [VaultRole.Field.noDefaultPolicy.rawValue])
         }
-        if names.isEmpty { throw fail("bound_service_account_names is empty: Vault refuses such a role") }
+        if names.isEmpty { throw fail("bound_service_account_names is empty: Vault refuses such a role", at: [VaultRole.Field.boundNames.rawValue]) }
         if namespaces.isEmpty && selector == nil {
             throw fail("neither bound_service_account_namespaces nor bound_service_account_namespace_selector: Vault refuses such a role")
         }
-        let audience = try string("audience").flatMap { $0.isEmpty ? nil : $0 }
-        let aliasSource = try string("alias_name_source").flatMap { $0.isEmpty ? nil : $0 } ?? "serviceaccount_uid"
-        return VaultRole(
+        let audience = try string(.audience).flatMap { $0.isEmpty ? nil : $0 }
+        let aliasSource = try string(.aliasNameSource).flatMap { $0.isEmpty ? nil : $0 } ?? "serviceaccount_uid"
+        var role = VaultRole(
             mount: mount, name: name, boundNames: names, boundNamespaces: namespaces, namespaceSelector: selector,
             policies: policies, noDefaultPolicy: noDefault, audience: audience, aliasNameSource: aliasSource, source: at)
+        for field in VaultRole.Field.allCases {
+            if let position = location([field.rawValue]) { role.fieldSources[field] = position }
+        }
+        role.entrySources = entrySources
+        return role
     }
 
     static func trimmed(_ s: Substring) -> String {

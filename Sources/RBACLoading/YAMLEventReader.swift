@@ -110,6 +110,8 @@ final class YAMLEventReader {
     private var pendingScalarAnchor: String?
     /// Mapping keys of the document so far (through a pointer: no exclusivity check per event).
     private let keys: UnsafeMutablePointer<DuplicateKeyTracker>
+    /// Scalars made into strings lately: a repeated one shares its storage.
+    private let interner: UnsafeMutablePointer<StringInterner>
 
     init(feeder: InputFeeder, maxDepth: Int, maxAliasEvents: Int) {
         self.feeder = feeder
@@ -119,6 +121,8 @@ final class YAMLEventReader {
         event = .allocate(capacity: 1)
         keys = .allocate(capacity: 1)
         keys.initialize(to: DuplicateKeyTracker())
+        interner = .allocate(capacity: 1)
+        interner.initialize(to: StringInterner())
         yaml_parser_initialize(parser)
         yaml_parser_set_input(parser, inputFeederRead, Unmanaged.passUnretained(feeder).toOpaque())
     }
@@ -131,6 +135,9 @@ final class YAMLEventReader {
         keys.pointee.deallocate()
         keys.deinitialize(count: 1)
         keys.deallocate()
+        interner.pointee.deallocate()
+        interner.deinitialize(count: 1)
+        interner.deallocate()
     }
 
     /// Whether a mapping key defined twice was found since the last ``takeDuplicateKeys()``.
@@ -324,11 +331,12 @@ final class YAMLEventReader {
         return String(cString: a)
     }
 
-    /// The text of the current scalar.
+    /// The text of the current scalar (the same storage as an equal scalar read shortly
+    /// before: ``StringInterner``).
     func scalarString() -> String {
         if let current { return current.value ?? "" }
         let s = event.pointee.data.scalar
-        return String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+        return interner.pointee.string(UnsafeBufferPointer(start: s.value, count: s.length))
     }
 
     /// The ``Field`` the current scalar names (a mapping key), read from its bytes: no

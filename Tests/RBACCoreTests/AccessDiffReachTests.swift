@@ -46,6 +46,19 @@ struct AccessDiffReachTests {
         #expect(r.secretExposure[0].lost[0].causes.map(\.kind) == [.deleted])
     }
 
+    @Test("a reader whose name is another reader's in the other spelling is a new reader (names compare byte for byte)")
+    func otherSpellingIsANewReader() {
+        let composed = "zo\u{EB}", decomposed = "zoe\u{308}"
+        let base = Cluster(roles: [Self.readSecrets], bindings: [
+            roleBinding("prod", "a", to: "secret-reader", kind: "ClusterRole", [.user(composed)]),
+        ], namespaces: Self.namespaces)
+        var head = base
+        head.bindings.append(roleBinding("prod", "b", to: "secret-reader", kind: "ClusterRole", [.user(decomposed)]))
+        let gained = Self.diff(base, head).secretExposure.flatMap(\.gained).map(\.reader)
+        #expect(gained.count == 1)
+        #expect(gained.first?.isExactly("user:" + decomposed) == true)
+    }
+
     @Test("a ClusterRoleBinding: one entry for every namespace, none repeated per namespace")
     func everyNamespace() {
         let base = Cluster(roles: [Self.readSecrets], namespaces: Self.namespaces)

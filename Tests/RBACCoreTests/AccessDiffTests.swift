@@ -136,6 +136,17 @@ struct FindingsDiffTests {
         #expect(back.introduced.map(\.ruleID) == ["unbound-role"])
     }
 
+    @Test("a finding for the other spelling of a name is introduced: keys compare byte for byte")
+    func byteExactKeys() {
+        let composed = clusterRoleBinding("all", to: "secret-reader", [.user("zo\u{EB}")])
+        let decomposed = clusterRoleBinding("all", to: "secret-reader", [.user("zoe\u{308}")])
+        let base = Report(graph: AccessGraph(roles: [AccessDiffTests.secrets], bindings: [composed]))
+        let head = Report(graph: AccessGraph(roles: [AccessDiffTests.secrets], bindings: [decomposed]))
+        let diff = FindingsDiff(base: base.findings, head: head.findings)
+        #expect(diff.introduced.contains { $0.principal?.isExactly("user:zoe\u{308}") == true })
+        #expect(diff.resolved.contains { $0.principal?.isExactly("user:zo\u{EB}") == true })
+    }
+
     @Test("the same findings on both sides: nothing introduced or resolved")
     func same() {
         let binding = clusterRoleBinding("all", to: "secret-reader", [.group("system:authenticated")])

@@ -95,21 +95,23 @@ import RBACLoading
         #expect(try Self.findings(.storeCredentialsReadable, yaml).map(\.severity) == [.medium])
     }
 
+    /// The finding is located at the wildcard that makes it: `*` of the names, else of the
+    /// namespaces, else the empty selector.
     @Test("Vault role: any namespace high, any name medium, only the default policy low", arguments: [
-        (#"{"bound_service_account_names": ["*"], "bound_service_account_namespaces": ["*"], "token_policies": ["app"]}"#, Severity?.some(.high)),
-        (#"{"bound_service_account_names": ["vault-auth"], "bound_service_account_namespaces": ["*"], "token_policies": ["app"]}"#, .high),
-        (#"{"bound_service_account_names": ["vault-auth"], "bound_service_account_namespace_selector": "{}", "token_policies": ["app"]}"#, .high),
-        (#"{"bound_service_account_names": ["*"], "bound_service_account_namespaces": ["prod"], "token_policies": ["app"]}"#, .medium),
-        (#"{"bound_service_account_names": ["*"], "bound_service_account_namespaces": ["*"]}"#, .low),
-        (#"{"bound_service_account_names": ["web"], "bound_service_account_namespaces": ["prod", "team-*"], "token_policies": ["app"]}"#, nil),
-        (#"{"bound_service_account_names": ["web"], "bound_service_account_namespace_selector": "{\"matchLabels\": {\"team\": \"web\"}}", "token_policies": ["app"]}"#, nil),
+        (#"{"bound_service_account_names": ["*"], "bound_service_account_namespaces": ["*"], "token_policies": ["app"]}"#, Severity?.some(.high), "1:34"),
+        (#"{"bound_service_account_names": ["vault-auth"], "bound_service_account_namespaces": ["*"], "token_policies": ["app"]}"#, .high, "1:86"),
+        (#"{"bound_service_account_names": ["vault-auth"], "bound_service_account_namespace_selector": "{}", "token_policies": ["app"]}"#, .high, "1:49"),
+        (#"{"bound_service_account_names": ["a", "*"], "bound_service_account_namespaces": ["prod"], "token_policies": ["app"]}"#, .medium, "1:39"),
+        (#"{"bound_service_account_names": ["*"], "bound_service_account_namespaces": ["*"]}"#, .low, "1:34"),
+        (#"{"bound_service_account_names": ["web"], "bound_service_account_namespaces": ["prod", "team-*"], "token_policies": ["app"]}"#, nil, ""),
+        (#"{"bound_service_account_names": ["web"], "bound_service_account_namespace_selector": "{\"matchLabels\": {\"team\": \"web\"}}", "token_policies": ["app"]}"#, nil, ""),
     ])
-    func vaultRoleSeverity(_ c: (role: String, severity: Severity?)) throws {
+    func vaultRoleSeverity(_ c: (role: String, severity: Severity?, at: String)) throws {
         let found = try Self.findings(.vaultRoleWildcard, "", vault: ["auth/kubernetes/role/r.json": c.role])
         #expect(found.map(\.severity) == (c.severity.map { [$0] } ?? []))
         if let f = found.first {
             #expect(f.baselineKey == "vault-role-wildcard VaultRole/auth/kubernetes/role/r")
-            #expect(f.object.source?.description == "vault/auth/kubernetes/role/r.json:1:1")
+            #expect(f.object.source?.description == "vault/auth/kubernetes/role/r.json:\(c.at)")
         }
     }
 

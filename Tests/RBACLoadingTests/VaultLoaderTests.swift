@@ -113,20 +113,39 @@ import RBACLoading
         #expect(result.inventory.policies.map(\.name) == ["good"])
     }
 
+    /// Bad roles: one located error each (at the field or entry at fault, else the file's start).
     @Test(arguments: [
-        (#"{"bound_service_account_namespaces": ["a"]}"#, "not a Kubernetes auth role"),
-        (#"{"bound_service_account_names": [], "bound_service_account_namespaces": ["a"]}"#, "is empty"),
-        (#"{"bound_service_account_names": ["a"]}"#, "neither bound_service_account_namespaces"),
-        (#"{"bound_service_account_names": [1], "bound_service_account_namespaces": ["a"]}"#, "must be a list of strings"),
-        (#"{"bound_service_account_names": ["a"], "bound_service_account_namespace_selector": "{nope"}"#, "not a label selector"),
-        ("[1, 2", "did not find expected"),
+        (#"{"bound_service_account_namespaces": ["a"]}"#, "1:1", "not a Kubernetes auth role"),
+        (#"{"bound_service_account_names": [], "bound_service_account_namespaces": ["a"]}"#, "1:2", "is empty"),
+        (#"{"bound_service_account_names": ["a"]}"#, "1:1", "neither bound_service_account_namespaces"),
+        ("{\"data\": {\n  \"bound_service_account_names\": [\"a\", 1], \"bound_service_account_namespaces\": [\"a\"]}}", "2:40", "must be a list of strings"),
+        ("{\"data\": {\"bound_service_account_names\": [\"a\"],\n \"bound_service_account_namespace_selector\": \"{nope\"}}", "2:2", "not a label selector"),
+        (#"{"bound_service_account_names": ["a"], "bound_service_account_namespaces": ["a"], "token_no_default_policy": 3}"#, "1:83", "true or false"),
+        ("[1, 2", "2:1", "did not find expected"),
     ])
-    func roleErrors(text: String, message: String) throws {
+    func roleErrors(text: String, at: String, message: String) throws {
         let dir = try Self.folder(["auth/kubernetes/role/bad.json": text])
         let result = try VaultLoader().load(folders: [dir])
         #expect(result.inventory.roles.isEmpty)
         #expect(result.diagnostics.count == 1)
         #expect(result.diagnostics.first?.message.contains(message) == true, "\(result.diagnostics)")
+        #expect(result.diagnostics.first.map { "\($0.location.line):\($0.location.column)" } == at)
+    }
+
+    /// A role's fields are located where the file writes them, so findings and path steps
+    /// point at `bound_service_account_names` (or its `*`), not at the file's first line.
+    @Test func roleFieldsAreLocated() throws {
+        let dir = try Self.folder(["auth/kubernetes/role/web.json": Self.readOutput])
+        let result = try VaultLoader().load(folders: [dir])
+        let web = try #require(result.inventory.roles.first)
+        func at(_ s: RBACCore.SourceLocation?) -> String? { s.map { "\($0.line):\($0.column)" } }
+        #expect(at(web.source) == "1:1")
+        #expect(at(web.source(of: .boundNames)) == "9:5")
+        #expect(at(web.source(of: .boundNames, entry: "api-*")) == "9:44")
+        #expect(at(web.source(of: .boundNamespaces)) == "11:5")
+        #expect(at(web.source(of: .tokenPolicies)) == "13:5")
+        #expect(at(web.source(of: .boundNamespaces, entry: "*")) == "11:5")  // no such entry: the field
+        #expect(web.source(of: .boundNames)?.file.hasSuffix("auth/kubernetes/role/web.json") == true)
     }
 
     @Test func strictStopsAtTheFirstError() throws {

@@ -87,8 +87,39 @@ import RBACLoading
                 secretKey: password
         """
 
-    static func world() throws -> EscalationGraph {
-        var cluster = try ManifestLoader().load(yaml: ExternalWorldTests.manifests + more, name: "world.yaml").cluster
+    /// hank may impersonate sa:prod/ces-bot, which may create ClusterExternalSecrets: he reaches
+    /// what a ClusterExternalSecret reads by a path, not by a permission of his own.
+    static let impersonator = """
+
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: ces-bot, namespace: prod}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: ces-bot}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ces-author}
+        subjects: [{kind: ServiceAccount, name: ces-bot, namespace: prod}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: impersonate-ces-bot, namespace: prod}
+        rules:
+        - apiGroups: [""]
+          resources: [serviceaccounts]
+          verbs: [impersonate]
+          resourceNames: [ces-bot]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: hank, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: impersonate-ces-bot}
+        subjects: [{kind: User, name: hank, apiGroup: rbac.authorization.k8s.io}]
+        """
+
+    static func world(extra: String = "") throws -> EscalationGraph {
+        var cluster = try ManifestLoader().load(yaml: ExternalWorldTests.manifests + more + extra, name: "world.yaml").cluster
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-vault-paths-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         for (path, text) in ExternalWorldTests.vault {
@@ -99,7 +130,7 @@ import RBACLoading
         let loaded = try VaultLoader().load(folders: [dir.path])
         #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
         cluster.external.vault = loaded.inventory
-        return PathFinder(AccessGraph(cluster)).graph(including: [.user("dave"), .user("erin"), .user("frank"), .user("gus"), .user("nobody")])
+        return PathFinder(AccessGraph(cluster)).graph(including: [.user("dave"), .user("erin"), .user("frank"), .user("gus"), .user("hank"), .user("nobody")])
     }
 
     static func kinds(_ p: VaultPath, in esc: EscalationGraph) -> [String] {
@@ -212,5 +243,60 @@ import RBACLoading
         #expect(dave.allSatisfy { $0.grant != nil && $0.certainty == .yes })
         // Writes are PushSecrets' business, not ClusterExternalSecrets'.
         #expect(!esc.vaultReaders(of: "secret/data/shared/db", capability: .update).contains { $0.identity == .user("dave") })
+    }
+
+    /// `who-can --effective` lists exactly the identities `paths` finds a path for, on every
+    /// route: hank, who becomes a service account that may create ClusterExternalSecrets; gus,
+    /// who may update an ExternalSecret; alice, by her certain pod as sa:prod/eso-reader
+    /// (listed certain, not by a conditional route); and without `--effective`, the
+    /// identities whose path has no Kubernetes step.
+    @Test(arguments: [
+        ("secret/data/shared/db", VaultCapabilities.read), ("secret/data/prod/db", .read), ("secret/data/prod/db-pass", .read),
+        ("secret/data/team-a/ci", .read), ("secret/data/shared/db", .update), ("secret/data/prod/admin/root", .read),
+    ])
+    func whoCanEffectiveIsWhoHasAPath(path: String, capability: VaultCapabilities) throws {
+        let esc = try Self.world(extra: Self.impersonator)
+        let target = VaultTarget(pattern: path, capability: capability)
+        let effective = esc.vaultReaders(of: path, capability: capability, effective: true)
+        let direct = esc.vaultReaders(of: path, capability: capability, effective: false)
+        var withPath = Set<PathNode>(), withoutSteps = Set<PathNode>(), certain = Set<PathNode>()
+        for node in esc.nodes where node.isIdentity {
+            let paths = esc.vaultPaths(from: node, to: target, all: false).filter { $0.certainty != .shownFalse }
+            guard let best = paths.first else { continue }
+            withPath.insert(node)
+            if best.kubernetes.steps.isEmpty { withoutSteps.insert(node) }
+            if best.certainty <= .shownTrue { certain.insert(node) }
+        }
+        // Credentials readers are no route of the paths engine (their reach is unknown).
+        let routed = { (rs: [VaultReader]) in rs.filter { if case .credentialSecret = $0.route { false } else { true } } }
+        #expect(Set(routed(effective).map(\.identity)) == withPath)
+        // Held directly: every path without a step; the authorizer's own grants too
+        // (system:masters, whose path takes the system-masters step).
+        #expect(Set(routed(direct).map(\.identity)).isSuperset(of: withoutSteps))
+        #expect(Set(routed(direct).map(\.identity)).isSubset(of: withPath))
+        #expect(Set(effective.filter { $0.certainty == .yes }.map(\.identity)) == certain)
+        if path == "secret/data/shared/db" && capability == .read {
+            #expect(withPath.isSuperset(of: [.user("hank"), .user("gus"), .user("alice"), .user("dave")]))
+            #expect(effective.first { $0.identity == .user("alice") }?.certainty == .yes)
+            #expect(!withPath.contains(.user("frank")) && !withPath.contains(.user("carol")))
+        }
+    }
+
+    /// `--all` means what it means for a Kubernetes target: every simple Kubernetes path, for
+    /// every route, best first; not one Kubernetes part per route. alice becomes
+    /// sa:prod/eso-reader by her pod, and by way of a privileged pod and the nodes too.
+    @Test func allListsEveryKubernetesPartOfEachRoute() throws {
+        let esc = try Self.world()
+        let target = VaultTarget.parse("vault:secret/data/shared/db")!
+        let every = esc.vaultPaths(from: .user("alice"), to: target, all: true)
+        let shortest = try #require(esc.vaultPaths(from: .user("alice"), to: target).first)
+        #expect(every.first.map { Self.kinds($0, in: esc) } == Self.kinds(shortest, in: esc))
+        let byRoute = Dictionary(grouping: every) { p in p.external.map { "\($0.kind.rawValue)>\($0.to)>\($0.why)" }.joined(separator: "|") }
+        #expect(byRoute.values.contains { $0.count > 1 }, "\(every.map { Self.kinds($0, in: esc) })")
+        let distinct = Set(every.map { p in (p.kubernetes.steps.map { "\($0.kind.rawValue)>\(esc.nodes[$0.to])" } + p.external.map { "\($0.kind.rawValue)>\($0.to)>\($0.why)" }).joined(separator: "|") })
+        #expect(distinct.count == every.count)
+        // Best first: certain before conditional, then fewer steps.
+        for (a, b) in zip(every, every.dropFirst()) { #expect(a.cost < b.cost || (a.cost == b.cost && a.stepCount <= b.stepCount)) }
+        #expect(esc.vaultPaths(from: .user("alice"), to: target, all: true, limit: 3).count == 3)
     }
 }

@@ -55,6 +55,16 @@ struct SampleTourTests {
             stdin: #"{"id": 7, "op": "authorize", "serviceAccount": "ci/deployer", "verb": "create", "apiGroup": "apps", "resource": "deployments", "namespace": "prod"}"# + "\n")
         #expect(r.stdout.hasPrefix(#"{"id":7,"allowed":true"#))
     }
+
+    @Test("eval reads a queries file with CRLF line ends (a Windows checkout) line by line, as with LF")
+    func evalCRLF() throws {
+        let queries = try String(contentsOf: CLI.fixtures.appendingPathComponent("sample-queries.jsonl"), encoding: .utf8)
+        let lf = try CLI.run(["eval", "-f", "samples/", "--queries", "-"], stdin: queries)
+        let crlf = try CLI.run(["eval", "-f", "samples/", "--queries", "-"], stdin: queries.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(crlf.status == 0, "stderr: \(crlf.stderr)")
+        #expect(lf.stdout.split(separator: "\n").count > 3)
+        #expect(crlf.stdout == lf.stdout)
+    }
 }
 
 /// Exit codes and diagnostics a CI job relies on.

@@ -74,6 +74,69 @@ struct ExternalCLITests {
         #expect(r.stdout.contains("(none)"))
     }
 
+    @Test("a bad store target, verb or flag is a usage error", arguments: [
+        ["who-can", "get", "store:prod/vault-backend"],
+        ["who-can", "use", "store:prod"],
+        ["who-can", "use", "store:prod/vault-backend", "-n", "prod"],
+        ["who-can", "use", "store:prod/vault-backend", "-o", "wide"],
+        ["who-can", "use", "store:prod/no-such-store"],
+        ["paths", "--from", "user:bob", "--to", "store:prod/"],
+        ["paths", "--from", "user:bob", "--to", "clusterstore:teams", "--capability", "list"],
+        ["paths", "--from", "user:bob", "--to", "clusterstore:no-such-store"],
+    ])
+    func storeUsageErrors(_ args: [String]) throws {
+        let r = try CLI.run(args + Self.world)
+        #expect(r.status == 64, "\(args): \(r.stderr)")
+        #expect(!r.stderr.isEmpty)
+    }
+
+    @Test func aMissingStoreIsNamedWithTheStoresOfTheInput() throws {
+        let r = try CLI.run(["paths", "--from", "user:bob", "--to", "store:prod/nope"] + Self.world)
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("store:prod/nope is not in the input; its stores: store:prod/vault-backend, clusterstore:teams, clusterstore:aws-shared."), "\(r.stderr)")
+    }
+
+    @Test func storeTargetsAnswerInEveryFormat() throws {
+        // Exit 0 with a path, 1 without (carol's dev is served by no Vault store).
+        #expect(try CLI.run(["paths", "--from", "user:bob", "--to", "store:prod/vault-backend"] + Self.world).status == 0)
+        #expect(try CLI.run(["paths", "--from", "user:carol", "--to", "store:prod/vault-backend"] + Self.world).status == 1)
+        let json = try CLI.run(["who-can", "use", "store:prod/vault-backend", "--effective", "-o", "json"] + Self.world)
+        #expect(json.status == 0)
+        let answer = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(answer?["target"] as? String == "store:prod/vault-backend")
+        let ids = (answer?["identities"] as? [[String: Any]])?.compactMap { $0["identity"] as? String } ?? []
+        #expect(Set(ids) == ["group:system:masters", "sa:prod/eso-reader", "user:bob", "user:alice"], "\(ids)")
+        // Every target printed is one --to takes back.
+        for id in ids {
+            let path = (answer?["identities"] as? [[String: Any]])?.first { $0["identity"] as? String == id }?["path"] as? [String: Any]
+            #expect(path?["to"] as? String == "store:prod/vault-backend")
+        }
+        let dot = try CLI.run(["paths", "--from", "user:bob", "--to", "secret:prod/db-credentials", "-o", "dot"] + Self.world)
+        #expect(dot.status == 0)
+        for label in ["store:prod/vault-backend", "store-read", "prod/db-credentials", "externalsecret-write"] {
+            #expect(dot.stdout.contains(label), "\(label)")
+        }
+    }
+
+    @Test func pathsWithoutATargetListWhatTheyReachBeyondTheCluster() throws {
+        let r = try CLI.run(["paths", "--from", "user:bob", "-o", "json"] + Self.world)
+        #expect(r.status == 0)  // no path to cluster-admin, but some beyond
+        let answer = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect((answer?["paths"] as? [Any])?.isEmpty == true)
+        let beyond = answer?["beyond"] as? [[String: Any]] ?? []
+        let targets = beyond.compactMap { $0["target"] as? String }
+        #expect(targets.contains("vault:secret/data/shared/db") && targets.contains("store:prod/vault-backend"), "\(targets)")
+        // Each target printed is taken back by --to, with its capability.
+        for b in beyond {
+            let t = b["target"] as? String ?? "", capability = b["capability"] as? String ?? ""
+            #expect(try CLI.run(["paths", "--from", "user:bob", "--to", t, "--capability", capability, "-q"] + Self.world).status == 0, "\(t)")
+        }
+        // An identity with no path anywhere still exits 1; an input without these kinds answers as before.
+        #expect(try CLI.run(["paths", "--from", "user:nobody"] + Self.world).status == 1)
+        let plain = try CLI.run(["paths", "--from", "user:bob", "-f", "samples/", "-o", "json"])
+        #expect(!plain.stdout.contains("\"beyond\""))
+    }
+
     static let externalRules = ["clusterstore-all-namespaces", "vault-role-wildcard", "store-credentials-readable", "external-secret-in-env", "vault-policy-broad-write"]
 
     @Test func theReportFindsEachExternalRuleOnTheExampleWorldWithLocations() throws {
@@ -93,7 +156,7 @@ struct ExternalCLITests {
         }
         #expect(located == [
             "clusterstore-all-namespaces": "examples/external/cluster.yaml:160",
-            "vault-role-wildcard": "examples/external/vault/auth/kubernetes/role/tenant.json:1",
+            "vault-role-wildcard": "examples/external/vault/auth/kubernetes/role/tenant.json:3",
             "store-credentials-readable": "examples/external/cluster.yaml:160",
             "external-secret-in-env": "examples/external/cluster.yaml:143",
             "vault-policy-broad-write": "examples/external/vault/sys/policy/ops.hcl:2",
@@ -154,7 +217,7 @@ struct ExternalCLITests {
     @Test func pathsToVaultInEveryOutput() throws {
         let table = try CLI.run(["paths", "--from", "user:bob", "--to", "vault:secret/data/shared/db"] + Self.world)
         #expect(table.status == 0)
-        #expect(table.stdout.contains("externalsecret-write  in prod  → SecretStore prod/vault-backend"), "\(table.stdout)")
+        #expect(table.stdout.contains("externalsecret-write  in prod  → store:prod/vault-backend"), "\(table.stdout)")
         let none = try CLI.run(["paths", "--from", "user:carol", "--to", "vault:secret/data/shared/db"] + Self.world)
         #expect(none.status == 1)
         #expect(none.stdout.contains("No path from user:carol to vault:secret/data/shared/db"))

@@ -58,17 +58,18 @@ extension DiffContext {
     /// asks (a user with `system:authenticated`, a service account with its groups): a reader
     /// is listed when the answer differs, unless one of its groups is listed with the same
     /// change (it changes as the group does).
-    private func directChanges(namespace: String, name: String?) -> (gained: [SecretReaderChange], lost: [SecretReaderChange], signature: Set<String>) {
+    private func directChanges(namespace: String, name: String?) -> (gained: [SecretReaderChange], lost: [SecretReaderChange], signature: Set<ExactKey>) {
         let verbs = name == nil ? Self.readVerbs : ["get"]
         // A subject both sides allow is allowed, as an identity, on both: only those one side
         // allows can change (and the identities they stand for are asked as can-i asks).
-        var candidates = Set<String>()
+        // Names byte for byte: `user:zoë` composed and decomposed are two readers.
+        var candidates = Set<ExactKey>()
         for v in verbs {
-            var sides: [Set<String>] = []
+            var sides: [Set<ExactKey>] = []
             for g in [base, head] {
-                var here = Set<String>()
+                var here = Set<ExactKey>()
                 for a in g.subjects(allowedTo: Self.request(v, namespace: namespace, name: name)) where !a.grants.isEmpty {
-                    if let node = PathNode(subject: a.subject) { here.insert(node.description) }
+                    if let node = PathNode(subject: a.subject) { here.insert(ExactKey(node.description)) }
                 }
                 sides.append(here)
             }
@@ -79,9 +80,9 @@ extension DiffContext {
             var gained: [String] = [], lost: [String] = []
             var gainedCauses: [ObjectChange] = [], lostCauses: [ObjectChange] = []
         }
-        var changes: [String: Change] = [:]
+        var changes: [ExactKey: Change] = [:]
         for key in candidates {
-            guard let identity = try? Identity.impersonating(key), !identity.isMaster else { continue }
+            guard let identity = try? Identity.impersonating(key.string), !identity.isMaster else { continue }
             var c = Change(identity: identity)
             for v in verbs {
                 let r = Self.request(v, namespace: namespace, name: name)
@@ -99,17 +100,18 @@ extension DiffContext {
             if !c.gained.isEmpty || !c.lost.isEmpty { changes[key] = c }
         }
         var gained: [SecretReaderChange] = [], lost: [SecretReaderChange] = []
-        var signature = Set<String>()
-        for (key, c) in changes.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+        var signature = Set<ExactKey>()
+        for (exact, c) in changes.sorted(by: { $0.key.string.utf8.lexicographicallyPrecedes($1.key.string.utf8) }) {
+            let key = exact.string
             let asGroup = c.identity.groups.contains { g in
-                let name = IdentityNotation.format(.group, name: g)
-                return name != key && changes[name].map { $0.gained == c.gained && $0.lost == c.lost } == true
+                let name = ExactKey(IdentityNotation.format(.group, name: g))
+                return name != exact && changes[name].map { $0.gained == c.gained && $0.lost == c.lost } == true
             }
             if asGroup { continue }
             if !c.gained.isEmpty { gained.append(SecretReaderChange(reader: key, verbs: c.gained, path: nil, causes: c.gainedCauses)) }
             if !c.lost.isEmpty { lost.append(SecretReaderChange(reader: key, verbs: c.lost, path: nil, causes: c.lostCauses)) }
-            for v in c.gained { signature.insert("\(key) \(v) +") }
-            for v in c.lost { signature.insert("\(key) \(v) -") }
+            for v in c.gained { signature.insert(ExactKey("\(key) \(v) +")) }
+            for v in c.lost { signature.insert(ExactKey("\(key) \(v) -")) }
         }
         return (gained, lost, signature)
     }
@@ -164,10 +166,12 @@ extension DiffContext {
                 anyNamespaceNames.insert(n)
             }
         }
-        func getPart(_ signature: Set<String>) -> Set<String> { signature.filter { $0.hasSuffix(" get +") || $0.hasSuffix(" get -") } }
+        func getPart(_ signature: Set<ExactKey>) -> Set<ExactKey> {
+            signature.filter { $0.string.hasExactSuffix(" get +") || $0.string.hasExactSuffix(" get -") }
+        }
         // A secret by name in every namespace (ClusterRoles name it): listed when its `get`
         // changes otherwise than every secret's.
-        var everyByName: [String: Set<String>] = [:]
+        var everyByName: [String: Set<ExactKey>] = [:]
         for name in anyNamespaceNames.sorted() {
             let one = directChanges(namespace: "", name: name)
             everyByName[name] = one.signature

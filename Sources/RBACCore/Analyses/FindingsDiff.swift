@@ -11,20 +11,24 @@ public struct FindingsDiff: Sendable {
     /// Compares the findings of two reports (built-in-only findings left out, as the report
     /// leaves them out of ``Report/findings``).
     public init(base: [Finding], head: [Finding]) {
-        let baseKeys = Set(base.map(\.baselineKey))
-        let headKeys = Set(head.map(\.baselineKey))
+        // Keys byte for byte: `user:zoë` composed and decomposed are two identities, so a
+        // finding of one is not the other's.
+        let baseKeys = Set(base.map { ExactKey($0.baselineKey) })
+        let headKeys = Set(head.map { ExactKey($0.baselineKey) })
         func ordered(_ list: [Finding]) -> [Finding] {
             list.enumerated().sorted { a, b in
                 a.element.severity != b.element.severity ? a.element.severity > b.element.severity : a.offset < b.offset
             }.map(\.element)
         }
-        introduced = ordered(head.filter { !baseKeys.contains($0.baselineKey) })
-        resolved = ordered(base.filter { !headKeys.contains($0.baselineKey) })
+        introduced = ordered(head.filter { !baseKeys.contains(ExactKey($0.baselineKey)) })
+        resolved = ordered(base.filter { !headKeys.contains(ExactKey($0.baselineKey)) })
         // Paths by identity: a path that starts with another binding is the same reach.
-        func reaching(_ list: [Finding]) -> Set<String> { Set(list.filter { $0.ruleID == Self.pathRuleID }.compactMap(\.principal)) }
+        func reaching(_ list: [Finding]) -> Set<ExactKey> {
+            Set(list.filter { $0.ruleID == Self.pathRuleID }.compactMap { $0.principal.map(ExactKey.init) })
+        }
         let before = reaching(base), after = reaching(head)
-        pathsGained = ordered(head.filter { $0.ruleID == Self.pathRuleID && $0.principal.map { !before.contains($0) } ?? false })
-        pathsLost = ordered(base.filter { $0.ruleID == Self.pathRuleID && $0.principal.map { !after.contains($0) } ?? false })
+        pathsGained = ordered(head.filter { $0.ruleID == Self.pathRuleID && $0.principal.map { !before.contains(ExactKey($0)) } ?? false })
+        pathsLost = ordered(base.filter { $0.ruleID == Self.pathRuleID && $0.principal.map { !after.contains(ExactKey($0)) } ?? false })
     }
 
     /// The rule of the findings that say an identity reaches cluster-admin.

@@ -24,8 +24,9 @@ public struct SecretReaders: Sendable {
 }
 
 extension EscalationGraph {
-    /// The readers of each Secret of `namespace` (`nil`: of every namespace), secrets of a
-    /// namespace with the same readers together; a namespace of which the input holds no
+    /// The readers of each Secret of `namespace` (`nil`: of every namespace) — those of the
+    /// input and those ExternalSecrets have the operator create (``MaterializedSecret``) —
+    /// secrets of a namespace with the same readers together; a namespace of which the input holds no
     /// Secret gets one entry for any secret created there. Paths have at most `maxSteps` steps.
     /// - Complexity: three who-can queries per secret, one reverse search per namespace and
     ///   one per secret that a step reaches by name.
@@ -37,6 +38,14 @@ extension EscalationGraph {
         if let namespace { namespaces = [namespace] }
         var secretsByNamespace: [String: [SecretMetadata]] = [:]
         for s in graph.secrets { secretsByNamespace[s.namespace, default: []].append(s) }
+        // A Secret an ExternalSecret has the operator create exists, in the input or not; it
+        // has an entry of its own (what writes it is said with it).
+        let written = graph.materializedSecrets()
+        let writtenNames = Set(written.map { AccessGraph.NamespacedName(namespace: $0.namespace, name: $0.name) })
+        for m in written where !m.inInput && (namespace.map { m.namespace.isExactly($0) } ?? true) {
+            namespaces.insert(m.namespace)
+            secretsByNamespace[m.namespace, default: []].append(SecretMetadata(namespace: m.namespace, name: m.name, source: m.externalSecret.source))
+        }
 
         func direct(_ ns: String, _ name: String) -> [SecretReaders.DirectReader] {
             var out: [SecretReaders.DirectReader] = []
@@ -91,7 +100,7 @@ extension EscalationGraph {
             for secret in secrets {
                 let readers = direct(ns, secret.name)
                 if let i = index(of: .secret(namespace: ns, name: secret.name)),
-                    edges(into: i).contains(where: { $0.kind != .containsSecret })
+                    edges(into: i).contains(where: { $0.kind != .containsSecret }) || writtenNames.contains(AccessGraph.NamespacedName(namespace: ns, name: secret.name))
                 {
                     let own = identitiesReaching(.secret(namespace: ns, name: secret.name), maxSteps: maxSteps)
                     entries.append(entry(ns, [secret], readers, own))

@@ -18,6 +18,10 @@ public struct VaultReader: Sendable {
         /// AppRole secret id, cloud keys): whoever holds them logs in as the store does, with
         /// a reach the input does not tell (`reason`).
         case credentialSecret(SecretStore, namespace: String, name: String, reason: String)
+        /// Any other route of the paths engine (`paths --to vault:…`), by its steps beyond the
+        /// API server: a SecretStore of one's own, a pod mounting a SecretProviderClass, an
+        /// ExternalSecret to update; `access` is the login it ends in (`nil`: unknown reach).
+        case steps([ExternalStep], access: VaultAccess?)
     }
 
     /// The identity that reaches it.
@@ -184,10 +188,16 @@ extension EscalationGraph {
 
     /// Who may use `capability` on Vault `path`: service accounts logging in themselves, and
     /// whoever may create an ExternalSecret (read) or PushSecret (create, update, patch) in a
-    /// namespace a Vault store serves; with `effective`, also every identity with a privilege
-    /// path to one of them (at most `maxSteps` steps).
+    /// namespace a Vault store serves, or a ClusterExternalSecret, or holds every permission of
+    /// another route of ``vaultPaths(from:to:maxSteps:all:limit:)`` (a SecretStore of one's
+    /// own, a pod mounting a SecretProviderClass, an ExternalSecret to update). With
+    /// `effective`, also every identity with a privilege path of at most `maxSteps` steps to
+    /// one of them, once, by its best route: exactly the identities `paths --to vault:PATH`
+    /// finds a path for (less those whose every path is shown false).
     public func vaultReaders(of path: String, capability: VaultCapabilities, effective: Bool = false, maxSteps: Int = 8) -> [VaultReader] {
         var out: [VaultReader] = []
+        /// Rows by a privilege path that the routes below do not cover (credentials, PushSecrets).
+        var byPath: [VaultReader] = []
         let list = capability == .list
         var holders: [(sa: ServiceAccountName, access: VaultAccess, certainty: VaultMatch)] = []
         for sa in vaultCandidates() {
@@ -214,7 +224,9 @@ extension EscalationGraph {
                     guard serves != .no else { continue }
                     guard let login = storeLogin(store, from: ns) else {
                         // A login the input does not show (a static token, AppRole…): its readers, unknown.
-                        out += storeReaders(store, kind: kind, in: [ns], effective: effective, maxSteps: maxSteps)
+                        for r in storeReaders(store, kind: kind, in: [ns], effective: effective, maxSteps: maxSteps) {
+                            if r.path == nil { out.append(r) } else { byPath.append(r) }
+                        }
                         continue
                     }
                     let a = login.access(path, list: list)
@@ -236,30 +248,49 @@ extension EscalationGraph {
                             out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty))
                         }
                     }
-                    if effective {
+                    // PushSecrets are no route of the paths engine: their writers by a privilege path here.
+                    if effective && kind == .pushSecret {
                         let direct = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
                         for p in rankedIdentities(reaching: .permission(request), maxSteps: maxSteps)
                         where !direct.contains(nodes[p.start]) && p.certainty != .shownFalse {
                             let c: VaultMatch = (certainty == .yes && p.certainty <= .shownTrue) ? .yes : .unknown
-                            out.append(VaultReader(identity: nodes[p.start], route: .store(store, namespace: ns, kind: kind, access: a), grant: nil, path: p, certainty: c))
+                            byPath.append(VaultReader(identity: nodes[p.start], route: .store(store, namespace: ns, kind: kind, access: a), grant: nil, path: p, certainty: c))
                         }
                     }
                 }
             }
         }
-        if effective {
-            var seen = Set(out.map(\.identity))
-            for h in holders {
-                let target = PathNode.serviceAccount(namespace: h.sa.namespace, name: h.sa.name)
-                for p in rankedIdentities(reaching: .identity(target), maxSteps: maxSteps) where p.steps.count > 0 {
-                    let who = nodes[p.start]
-                    guard seen.insert(who).inserted else { continue }
-                    guard p.certainty != .shownFalse else { continue }
-                    let certainty: VaultMatch = (h.certainty == .yes && p.certainty <= .shownTrue) ? .yes : .unknown
-                    out.append(VaultReader(identity: who, route: .login(h.access), grant: nil, path: p, certainty: certainty))
+        // Every route of the paths engine, for whoever reaches it: its direct holders not
+        // listed above, and with `effective` whoever has a privilege path to it, each identity
+        // once, by its best route (certain first, then fewest conditions, fewest steps).
+        let listed = Set(out.map(\.identity))
+        var best: [PathNode: (rank: [Int], reader: VaultReader)] = [:]
+        for (order, route) in vaultRoutes(to: VaultTarget(pattern: path, capability: capability)).enumerated() {
+            for p in identitiesReaching(route.target, maxSteps: effective ? maxSteps : 0) {
+                let who = nodes[p.start]
+                guard !listed.contains(who) else { continue }
+                if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
+                let whole = VaultPath(kubernetes: p, external: route.external, vaultPath: route.vaultPath, access: route.access)
+                guard whole.certainty != .shownFalse else { continue }
+                let certainty: VaultMatch = whole.certainty <= .shownTrue ? .yes : .unknown
+                let rank = [certainty == .yes ? 0 : 1, whole.cost, whole.stepCount, order]
+                if let b = best[who], b.rank.lexicographicallyPrecedes(rank) || b.rank == rank { continue }
+                var grant: Grant? = nil
+                if p.steps.isEmpty, case .permission(let request) = route.target, let id = who.identity {
+                    grant = access.authorize(id, request).grant
                 }
+                best[who] = (rank, VaultReader(identity: who, route: route.reader, grant: grant, path: p.steps.isEmpty ? nil : p, certainty: certainty))
             }
         }
+        let routed = best.values.sorted { a, b in
+            let x = a.reader.path.map { [$0] } ?? [], y = b.reader.path.map { [$0] } ?? []
+            if x.isEmpty != y.isEmpty { return x.isEmpty }  // held directly first
+            if a.rank != b.rank { return a.rank.lexicographicallyPrecedes(b.rank) }
+            return a.reader.identity.description < b.reader.identity.description
+        }
+        out += routed.map(\.reader)
+        var seen = Set(out.map(\.identity))
+        for r in byPath where seen.insert(r.identity).inserted { out.append(r) }
         return out
     }
 
@@ -313,7 +344,7 @@ extension EscalationGraph {
                         }
                     }
                     if es.findsKeys {
-                        add("\(store.targetName) (keys found by pattern)", "\(es.kind.rawValue) \(where_)", store: store, unknownReach: reach ?? "the keys a pattern finds are not known from the input")
+                        add("\(store.targetName)\(StoreTarget.foundByPatternSuffix)", "\(es.kind.rawValue) \(where_)", store: store, unknownReach: reach ?? "the keys a pattern finds are not known from the input")
                     }
                 }
             }

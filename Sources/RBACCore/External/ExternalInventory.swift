@@ -224,6 +224,8 @@ public struct ExternalSecret: Hashable, Sendable {
     /// The Kubernetes Secret it writes (ExternalSecret: `spec.target.name`, default its own
     /// name) or, for a PushSecret, the Secret it pushes.
     public var secretName: String?
+    /// `spec.target.creationPolicy`: whether the operator creates the Secret.
+    public var creationPolicy: CreationPolicy = .owner
     /// ClusterExternalSecret: `namespaces`, `namespaceSelectors` (ORed).
     public var namespaces: [String]
     public var namespaceSelectors: [LabelSelector]
@@ -244,6 +246,27 @@ public struct ExternalSecret: Hashable, Sendable {
         self.namespaces = namespaces
         self.namespaceSelectors = namespaceSelectors
         self.source = source
+    }
+}
+
+extension ExternalSecret {
+    /// `spec.target.creationPolicy`, as the operator's reconciler acts on it
+    /// (`pkg/controllers/externalsecret/externalsecret_controller.go`).
+    public enum CreationPolicy: String, Hashable, Sendable, CaseIterable {
+        /// The default: the operator creates the Secret (owned by the ExternalSecret) or updates it.
+        case owner = "Owner"
+        /// As `Owner`, without the owner reference: the Secret outlives the ExternalSecret.
+        case orphan = "Orphan"
+        /// The operator writes its keys into a Secret that must exist already; it never
+        /// creates one (a missing Secret is an error of the ExternalSecret).
+        case merge = "Merge"
+        /// The operator writes no Secret at all.
+        case none = "None"
+
+        /// Whether the operator creates the Secret when it does not exist.
+        public var creates: Bool { self == .owner || self == .orphan }
+        /// Whether the operator writes what the store reads into a Secret (new or existing).
+        public var writes: Bool { self != .none }
     }
 }
 

@@ -103,11 +103,21 @@ public struct ExternalStep: Hashable, Sendable {
         case vaultLogin = "vault-login"
         /// The token's policies decide: the policy path that allows the capability.
         case vaultPolicy = "vault-policy"
+        /// Creating (or updating) a PushSecret in a namespace a store serves: the operator
+        /// writes with the store's credentials.
+        case pushSecretWrite = "pushsecret-write"
+        /// Holding what a store authenticates with: the service account it logs in as, or the
+        /// Secret of its static credentials.
+        case storeCredentials = "store-credentials"
+        /// A store reads the keys an ExternalSecret writes into a Kubernetes Secret: whoever
+        /// makes it read gets that Secret's data.
+        case storeRead = "store-read"
     }
 
     public var kind: Kind
-    /// What the step reaches, for people: `SecretStore prod/vault-backend`,
-    /// `Vault auth/kubernetes/role/web as sa:prod/web`, `vault:secret/data/prod/db`.
+    /// What the step reaches: a target where it is one (`store:prod/vault-backend`,
+    /// `vault:secret/data/prod/db`, `secret:prod/db-credentials`), else for people
+    /// (`Vault auth/kubernetes/role/web as sa:prod/web`, `ExternalSecret in prod`).
     public var to: String
     /// The namespace it works in, if any.
     public var namespace: String?
@@ -132,9 +142,13 @@ public struct ExternalStep: Hashable, Sendable {
     }
 }
 
-/// A privilege path that ends in Vault: the Kubernetes part (a path of the escalation graph,
-/// possibly of no step), then the external steps.
+/// A privilege path that ends beyond the API server — in Vault, at an External Secrets store,
+/// or at a Secret an ExternalSecret writes: the Kubernetes part (a path of the escalation
+/// graph, possibly of no step), then the external steps.
 public struct VaultPath: Sendable {
+    /// What the path ends at, in the notation of targets: `vault:MOUNT/PATH`,
+    /// `store:NS/NAME`, `clusterstore:NAME`, `secret:NS/NAME`.
+    public var end: String
     /// The Kubernetes part, to the service account or the permission the route needs.
     public var kubernetes: PrivilegePath
     /// The steps beyond the API server, the last one the policy path.
@@ -142,8 +156,16 @@ public struct VaultPath: Sendable {
     /// The concrete Vault path reached (a target pattern's witness).
     public var vaultPath: String
     /// The Vault answer behind the last step; `nil` when the last step is a store whose
-    /// login the input does not follow (its reach is unknown).
+    /// login the input does not follow (its reach is unknown), or the path ends outside Vault.
     public var access: VaultAccess?
+
+    public init(kubernetes: PrivilegePath, external: [ExternalStep], vaultPath: String, access: VaultAccess?, end: String? = nil) {
+        self.kubernetes = kubernetes
+        self.external = external
+        self.vaultPath = vaultPath
+        self.access = access
+        self.end = end ?? "vault:\(vaultPath)"
+    }
 
     /// Every step counted.
     public var stepCount: Int { kubernetes.steps.count + external.count }
@@ -191,6 +213,10 @@ struct VaultRoute {
     var external: [ExternalStep]
     var vaultPath: String
     var access: VaultAccess?
+    /// The route as `who-can` names it.
+    var reader: VaultReader.Route
+    /// What the route ends at when it is no Vault path (``VaultPath/end``).
+    var end: String? = nil
 }
 
 extension EscalationGraph {
@@ -218,7 +244,7 @@ extension EscalationGraph {
         var s = "\(role.path): bound_service_account_names [\(role.boundNames.joined(separator: ","))], bound_service_account_namespaces [\(role.boundNamespaces.joined(separator: ","))]"
         if role.namespaceSelector != nil { s += ", a namespace selector" }
         s += ", policies [\(role.tokenPolicies.joined(separator: ","))]"
-        if let src = role.source { s += " at \(src)" }
+        if let src = role.source(of: .boundNames) { s += " at \(src)" }
         return s
     }
 
@@ -242,7 +268,7 @@ extension EscalationGraph {
                     condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(sa.namespace)", observed: nil))
                 routes.append(VaultRoute(
                     target: .identity(.serviceAccount(namespace: sa.namespace, name: sa.name)), external: [loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)],
-                    vaultPath: r.path, access: r.access))
+                    vaultPath: r.path, access: r.access, reader: .login(r.access)))
             }
         }
         let reads = cap.isSubset(of: [.read, .list])
@@ -259,6 +285,7 @@ extension EscalationGraph {
                     let tail: [ExternalStep]
                     let vaultPath: String
                     let vaultAccess: VaultAccess?
+                    let unknownReason: String?
                     if let login = storeLogin(store, from: ns) {
                         guard let r = login.reach(target, named: named) else { continue }
                         tail = [
@@ -272,6 +299,7 @@ extension EscalationGraph {
                         ]
                         vaultPath = r.path
                         vaultAccess = r.access
+                        unknownReason = nil
                     } else {
                         guard let reason = unknownReach(of: store, from: ns) else { continue }
                         if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }  // it reads under its mount only
@@ -281,6 +309,11 @@ extension EscalationGraph {
                             condition: PathCondition("its login may \(cap) \(target.pattern): \(reason)", observed: nil))]
                         vaultPath = target.pattern
                         vaultAccess = nil
+                        unknownReason = reason
+                    }
+                    func reader(_ kind: ExternalSecret.Kind) -> VaultReader.Route {
+                        if let vaultAccess { return .store(store, namespace: ns, kind: kind, access: vaultAccess) }
+                        return .storeOfUnknownReach(store, namespace: ns, kind: kind, reason: unknownReason ?? "")
                     }
                     let serveCondition = serves == .yes ? nil : PathCondition("\(storeName)'s conditions admit namespace \(ns)", observed: nil)
                     let target = "what it reads into a Secret of \(ns)"
@@ -293,19 +326,23 @@ extension EscalationGraph {
                             if there.isEmpty { condition = PathCondition("an ExternalSecret exists in \(ns)", observed: nil) }
                             else { why += " (\(there.map { "ExternalSecret \(ns)/\($0.name) → Secret \($0.secretName ?? $0.name)" }.joined(separator: ", ")))" }
                         }
-                        return ExternalStep(kind: .externalSecretWrite, to: storeName, namespace: ns, why: why, condition: condition)
+                        return ExternalStep(kind: .externalSecretWrite, to: StoreTarget(store).description, namespace: ns, why: why, condition: condition)
                     }
                     for verb in ["create", "update"] {
                         let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
+                        let steps = [write(verb, existing: verb == "update")] + tail
                         routes.append(VaultRoute(
-                            target: .permission(request), external: [write(verb, existing: verb == "update")] + tail, vaultPath: vaultPath, access: vaultAccess))
+                            target: .permission(request), external: steps, vaultPath: vaultPath, access: vaultAccess,
+                            reader: verb == "create" ? reader(.externalSecret) : .steps(steps, access: vaultAccess)))
                     }
                     // A ClusterExternalSecret makes the ExternalSecret in the namespaces it selects.
                     let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
                     let cesStep = ExternalStep(
                         kind: .clusterExternalSecretWrite, to: "ExternalSecret in \(ns)", namespace: ns,
                         why: "create a ClusterExternalSecret whose namespaces (or namespaceSelectors) select \(ns): the operator creates its ExternalSecret there")
-                    routes.append(VaultRoute(target: .permission(ces), external: [cesStep, write("the operator creates", existing: false)] + tail, vaultPath: vaultPath, access: vaultAccess))
+                    routes.append(VaultRoute(
+                        target: .permission(ces), external: [cesStep, write("the operator creates", existing: false)] + tail, vaultPath: vaultPath, access: vaultAccess,
+                        reader: reader(.clusterExternalSecret)))
                 }
             }
             // 3. A SecretStore of one's own in a namespace: any service account of it, any role.
@@ -324,9 +361,9 @@ extension EscalationGraph {
                         condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(ns)", observed: nil))
                     let create = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: ns))
                     let es = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
+                    let steps = [step, loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)]
                     routes.append(VaultRoute(
-                        target: .permission(create), alsoNeeds: es, external: [step, loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)],
-                        vaultPath: r.path, access: r.access))
+                        target: .permission(create), alsoNeeds: es, external: steps, vaultPath: r.path, access: r.access, reader: .steps(steps, access: r.access)))
                 }
             }
         }
@@ -350,8 +387,8 @@ extension EscalationGraph {
                             evidence: ["SecretProviderClass \(spc.namespace)/\(spc.name)\(Self.location(spc.source))", roleEvidence(role)],
                             condition: admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(sa.namespace)", observed: nil))
                         let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: spc.namespace))
-                        routes.append(VaultRoute(
-                            target: .permission(request), external: [step, policyStep(a, path: o, capability: cap, verdict: verdict)], vaultPath: o, access: a))
+                        let steps = [step, policyStep(a, path: o, capability: cap, verdict: verdict)]
+                        routes.append(VaultRoute(target: .permission(request), external: steps, vaultPath: o, access: a, reader: .steps(steps, access: a)))
                     }
                 }
             }
@@ -360,26 +397,37 @@ extension EscalationGraph {
     }
 
     /// Privilege paths from `start` to a Vault target: the cheapest (fewest conditions the
-    /// input does not show, then fewest steps), or with `all` the cheapest of every route,
-    /// best first (at most `limit`). The Kubernetes part has at most `maxSteps` steps.
+    /// input does not show, then fewest steps), or with `all` every path, as `paths --all`
+    /// has them for a Kubernetes target: each route with every simple Kubernetes path to it
+    /// (up to `maxSteps` steps), best first, at most `limit` in all.
     ///
     /// Build the graph including `start` when the input may not hold it (``PathFinder``).
     public func vaultPaths(from start: PathNode, to target: VaultTarget, maxSteps: Int = 8, all: Bool = false, limit: Int = 100) -> [VaultPath] {
+        externalPaths(from: start, routes: vaultRoutes(to: target), maxSteps: maxSteps, all: all, limit: limit)
+    }
+
+    /// Privilege paths from `start` along `routes` (to Vault, a store, a Secret an
+    /// ExternalSecret writes): the Kubernetes part to what a route needs, then its external
+    /// steps; the cheapest (fewest conditions the input does not show, then fewest steps), or
+    /// with `all` each route with every simple Kubernetes part (up to `maxSteps` steps), best
+    /// first, at most `limit` in all.
+    func externalPaths(from start: PathNode, routes: [VaultRoute], maxSteps: Int, all: Bool, limit: Int) -> [VaultPath] {
         guard let startID = index(of: start) else { return [] }
         var found: [(order: Int, path: VaultPath)] = []
         var seen = Set<String>()
-        for (order, route) in vaultRoutes(to: target).enumerated() {
+        for route in routes {
             let key = "\(route.target)|\(route.external.map { "\($0.kind.rawValue)>\($0.to)" }.joined(separator: "|"))"
             guard seen.insert(key).inserted else { continue }
-            guard var p = paths(from: start, to: route.target, maxSteps: maxSteps).first else { continue }
-            if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
-            var external = route.external
-            // A write held directly: the grant behind it.
-            if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
-                external[0].grant = access.authorize(id, request).grant
+            for var p in paths(from: start, to: route.target, maxSteps: maxSteps, all: all, limit: limit) {
+                if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
+                var external = route.external
+                // A write held directly: the grant behind it.
+                if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
+                    external[0].grant = access.authorize(id, request).grant
+                }
+                p.start = startID
+                found.append((found.count, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)))
             }
-            p.start = startID
-            found.append((order, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access)))
         }
         found.sort { x, y in
             let a = x.path, b = y.path
@@ -416,22 +464,25 @@ extension EscalationGraph {
             steps.append(.object(pairs))
             previous = s.to
         }
-        var vault: [(String, JSONValue)] = [("path", .string(path.vaultPath))]
-        if let l = path.access?.login {
-            vault += [
-                ("role", .string(l.role.path)), ("serviceAccount", .string(l.serviceAccount.notation)),
-                ("policies", .array(l.policies.map { .string($0) })),
-            ]
-        } else {
-            vault.append(("reach", .string("unknown")))
-        }
-        return .object([
+        var pairs: [(String, JSONValue)] = [
             ("from", .string(nodes[path.kubernetes.start].description)),
-            ("to", .string("vault:\(path.vaultPath)")),
+            ("to", .string(path.end)),
             ("certain", .bool(path.certainty == .certain)),
             ("certainty", .string(path.certainty.id)),
-            ("vault", .object(vault)),
-            ("steps", .array(steps)),
-        ])
+        ]
+        if path.end.hasExactPrefix("vault:") {
+            var vault: [(String, JSONValue)] = [("path", .string(path.vaultPath))]
+            if let l = path.access?.login {
+                vault += [
+                    ("role", .string(l.role.path)), ("serviceAccount", .string(l.serviceAccount.notation)),
+                    ("policies", .array(l.policies.map { .string($0) })),
+                ]
+            } else {
+                vault.append(("reach", .string("unknown")))
+            }
+            pairs.append(("vault", .object(vault)))
+        }
+        pairs.append(("steps", .array(steps)))
+        return .object(pairs)
     }
 }

@@ -102,7 +102,36 @@ public struct VaultRole: Hashable, Sendable {
     public var audience: String?
     /// `alias_name_source`: `serviceaccount_uid` (the default) or `serviceaccount_name`.
     public var aliasNameSource: String
+    /// The role's file (its start).
     public var source: SourceLocation?
+    /// Where each field is written (its key), for the fields the file has.
+    public var fieldSources: [Field: SourceLocation] = [:]
+    /// Where each entry of ``boundNames`` and ``boundNamespaces`` is written, in their order
+    /// (the entries of a comma-separated string share its position).
+    public var entrySources: [Field: [SourceLocation]] = [:]
+
+    /// The fields of a role that rbacgraph reads, by their name in Vault.
+    public enum Field: String, Hashable, Sendable, CaseIterable {
+        case boundNames = "bound_service_account_names"
+        case boundNamespaces = "bound_service_account_namespaces"
+        case namespaceSelector = "bound_service_account_namespace_selector"
+        case tokenPolicies = "token_policies"
+        case policies = "policies"
+        case noDefaultPolicy = "token_no_default_policy"
+        case audience = "audience"
+        case aliasNameSource = "alias_name_source"
+    }
+
+    /// Where `field` is written, or where its first entry `entry` is (`*` in
+    /// `bound_service_account_names`); the role's file when the input does not say.
+    public func source(of field: Field, entry: String? = nil) -> SourceLocation? {
+        if let entry, let index = (field == .boundNames ? boundNames : field == .boundNamespaces ? boundNamespaces : []).firstIndex(where: { $0.isExactly(entry) }),
+            let at = entrySources[field], index < at.count
+        {
+            return at[index]
+        }
+        return fieldSources[field] ?? source
+    }
 
     public init(
         mount: String, name: String, boundNames: [String], boundNamespaces: [String],

@@ -45,6 +45,18 @@ extension EscalationGraph {
             if let g = r.grant { pairs.append(("grant", access.json(g))) }
             pairs.append(("reach", .string("unknown")))
             pairs.append(("reason", .string(reason)))
+        case .steps(let steps, let a):
+            pairs.append(("route", .string("steps")))
+            pairs.append(("steps", .array(steps.map { s in
+                var step: [(String, JSONValue)] = [("kind", .string(s.kind.rawValue)), ("to", .string(s.to)), ("description", .string(s.why))]
+                if let ns = s.namespace { step.append(("namespace", .string(ns))) }
+                if let c = s.condition {
+                    step.append(("condition", .object([("text", .string(c.text)), ("observed", c.observed.map { .bool($0) } ?? .null)])))
+                }
+                return .object(step)
+            })))
+            if let g = r.grant { pairs.append(("grant", access.json(g))) }
+            if let a { pairs.append(("vault", vaultJSON(a))) } else { pairs.append(("reach", .string("unknown"))) }
         }
         if let p = r.path { pairs.append(("path", json(p))) }
         return .object(pairs)

@@ -111,25 +111,21 @@ public struct AccessGraph: Sendable {
         var clusterRoleByName: [NamespacedName: Int] = [:]
         var roleByKey: [NamespacedName: Int] = [:]
         roles.reserveCapacity(cluster.roles.count)
+        let clusterRoleCount = cluster.roles.reduce(0) { $0 + ($1.kind == .clusterRole ? 1 : 0) }
+        clusterRoleByName.reserveCapacity(clusterRoleCount)
+        roleByKey.reserveCapacity(cluster.roles.count - clusterRoleCount)
         for role in cluster.roles {
-            if role.kind == .clusterRole {
-                let key = NamespacedName(namespace: "", name: role.name)
-                if let i = clusterRoleByName[key] {
-                    duplicates.append(role.displayName)
-                    roles[i] = role
-                } else {
-                    clusterRoleByName[key] = roles.count
-                    roles.append(role)
-                }
+            let isCluster = role.kind == .clusterRole
+            let key = NamespacedName(namespace: isCluster ? "" : role.namespace ?? "", name: role.name)
+            // One hash for a new key: the index is set, and put back for a duplicate.
+            if let i = isCluster
+                ? clusterRoleByName.updateValue(roles.count, forKey: key) : roleByKey.updateValue(roles.count, forKey: key)
+            {
+                if isCluster { clusterRoleByName[key] = i } else { roleByKey[key] = i }
+                duplicates.append(role.displayName)
+                roles[i] = role
             } else {
-                let key = NamespacedName(namespace: role.namespace ?? "", name: role.name)
-                if let i = roleByKey[key] {
-                    duplicates.append(role.displayName)
-                    roles[i] = role
-                } else {
-                    roleByKey[key] = roles.count
-                    roles.append(role)
-                }
+                roles.append(role)
             }
         }
         aggregation = AggregationIndex(roles)
@@ -140,13 +136,14 @@ public struct AccessGraph: Sendable {
         var bindings: [Binding] = []
         var bindingByKey: [ObjectKey: Int] = [:]
         bindings.reserveCapacity(cluster.bindings.count)
+        bindingByKey.reserveCapacity(cluster.bindings.count)
         for binding in cluster.bindings {
             let key = ObjectKey(binding)
-            if let i = bindingByKey[key] {
+            if let i = bindingByKey.updateValue(bindings.count, forKey: key) {
+                bindingByKey[key] = i
                 duplicates.append(binding.displayName)
                 bindings[i] = binding
             } else {
-                bindingByKey[key] = bindings.count
                 bindings.append(binding)
             }
         }
@@ -194,8 +191,7 @@ public struct AccessGraph: Sendable {
             }
             // The binding under the name it matches, in its namespace ("" for a ClusterRoleBinding).
             func index(_ name: String, in byName: inout [NamespacedName: [Int]]) {
-                let k = NamespacedName(namespace: ns, name: name)
-                if byName[k]?.last != i { byName[k, default: []].append(i) }
+                Self.appendOnce(i, to: &byName[NamespacedName(namespace: ns, name: name), default: []])
             }
             let isCluster = b.kind == .clusterRoleBinding
             for s in b.subjects {
@@ -222,9 +218,9 @@ public struct AccessGraph: Sendable {
             let scope = role.namespace ?? ""
             for (j, rule) in role.rules.enumerated() {
                 let ref = RuleRef(role: Int32(ri), rule: Int32(j))
-                var seen = Set<NamespacedName>()
-                for res in rule.resources where seen.insert(NamespacedName(namespace: scope, name: res)).inserted {
-                    resourceRules[NamespacedName(namespace: scope, name: res), default: []].append(ref)
+                for res in rule.resources {
+                    // Once per rule: a resource written twice in it is indexed once.
+                    Self.appendOnce(ref, to: &resourceRules[NamespacedName(namespace: scope, name: res), default: []])
                 }
                 if !rule.nonResourceURLs.isEmpty { nonResourceRules[NamespacedName(namespace: scope, name: ""), default: []].append(ref) }
             }
@@ -255,6 +251,13 @@ public struct AccessGraph: Sendable {
         self.roleBindingsByNamespace = roleBindingsByNamespace
         self.rbNamespacesByUser = rbNamespacesByUser
         self.rbNamespacesByGroup = rbNamespacesByGroup
+    }
+
+    /// Appends `element` unless it is already the list's last: an index lists each binding
+    /// (or rule) once under a key, in order, though it may name the key twice.
+    @inline(__always)
+    private static func appendOnce<T: Equatable>(_ element: T, to list: inout [T]) {
+        if list.last != element { list.append(element) }
     }
 
     /// The ClusterRole with this name, after aggregation.

@@ -15,6 +15,11 @@ extension EscalationGraph.Builder {
             addNS(s.namespace)
             secretsByNamespace[s.namespace, default: []].append(s)
         }
+        // A Secret an ExternalSecret has the operator create exists, in the input or not.
+        for m in g.materializedSecrets() where !m.inInput {
+            addNS(m.namespace)
+            secretsByNamespace[m.namespace, default: []].append(SecretMetadata(namespace: m.namespace, name: m.name, source: m.externalSecret.source))
+        }
         for w in g.workloads {
             addNS(w.namespace)
             workloadsByNamespace[w.namespace, default: []].append(w)

@@ -68,6 +68,10 @@ public struct QueryEvaluator: Sendable {
         case wrongObject(op: String)
         /// A `vault:` query whose verb or capability is no Vault capability.
         case notAVaultCapability(String)
+        /// A `store:`/`clusterstore:` query whose verb or capability is not `use`, `read` or `write`.
+        case notAStoreUse(String)
+        /// A `store:`/`clusterstore:` target the input does not hold.
+        case storeNotFound(String)
 
         public var message: String {
             switch self {
@@ -81,6 +85,9 @@ public struct QueryEvaluator: Sendable {
             case .roleNotFound(let kind, let name): return "\(kind.lowercased()) \"\(name)\" not found"
             case .noObjectDecoder(let op): return "\(op) is not available: no object decoder"
             case .unreadableObject(let why): return "cannot read object: \(why)"
+            case .notAStoreUse(let word):
+                return "for store: and clusterstore: targets the verb is \(StoreUse.names) (not \"\(word)\")"
+            case .storeNotFound(let store): return "\(store) is not in the input"
             case .notAVaultCapability(let word):
                 return "for vault: targets the verb is a Vault capability: read, list, create, update, patch, delete or sudo (not \"\(word)\")"
             case .wrongObject(let op):
@@ -105,8 +112,21 @@ public struct QueryEvaluator: Sendable {
             if let path = q["resource"]?.stringValue, let target = VaultTarget.parse(path) {
                 return try vaultWhoCan(q, target: target)
             }
-            let subjects = graph.subjects(allowedTo: try Self.request(q))
-            return [("subjects", .array(subjects.map(subjectJSON)))]
+            if let text = q["resource"]?.stringValue, StoreTarget.isStoreTarget(text) {
+                return try storeWhoCan(q, text: text)
+            }
+            let request = try Self.request(q)
+            let subjects = graph.subjects(allowedTo: request)
+            var out: [(String, JSONValue)] = [("subjects", .array(subjects.map(subjectJSON)))]
+            // `get` of a Secret an ExternalSecret writes: also who gets its data through its stores.
+            if case .resource(let r) = request, r.verb == "get", r.apiGroup.isEmpty, r.resource == "secrets", r.subresource.isEmpty, !r.name.isEmpty,
+                let secret = graph.materializedSecret(namespace: r.namespace, name: r.name)
+            {
+                let esc = paths.graph
+                out.append(("materializedBy", .string(secret.description)))
+                out.append(("throughStores", .array(esc.materializedReaders(of: secret, effective: false).map { esc.readerJSON($0) })))
+            }
+            return out
         case "rules":
             let ns = q["namespace"]?.stringValue ?? ""
             let result = graph.rules(for: try Self.identity(q), in: ns)
@@ -138,7 +158,21 @@ public struct QueryEvaluator: Sendable {
                 let found = esc.vaultPaths(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
                 return [("paths", .array(found.map { esc.json($0) }))]
             }
+            if StoreTarget.isStoreTarget(toText) {
+                guard let target = StoreTarget.parse(toText) else { throw .unreadableTarget(toText) }
+                let use = try Self.storeUse(q["capability"]?.stringValue ?? "use")
+                let esc = paths.graph(including: [from])
+                guard let store = esc.stores(named: target).first else { throw .storeNotFound(target.storeName) }
+                let found = esc.storePaths(from: from, to: store, use: use, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
+                return [("paths", .array(found.map { esc.json($0) }))]
+            }
             guard let target = PathTarget.parse(toText) else { throw .unreadableTarget(toText) }
+            // A Secret an ExternalSecret writes: read in Kubernetes, or through its stores.
+            if case .secret(let ns, let name?) = target, let secret = graph.materializedSecret(namespace: ns, name: name) {
+                let esc = paths.graph(including: [from])
+                let found = esc.paths(from: from, to: target, writtenBy: secret, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
+                return [("paths", .array(found.map { esc.json($0) })), ("materializedBy", .string(secret.description))]
+            }
             let answer = paths.answer(PathQuery(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true))
             return [("paths", answer.pathsJSON)]
         case "create-binding", "create-role":
@@ -168,6 +202,26 @@ public struct QueryEvaluator: Sendable {
         let esc = paths.graph
         let readers = esc.vaultReaders(of: target.pattern, capability: capability, effective: q["effective"]?.boolValue == true, maxSteps: maxSteps)
         return [("identities", .array(readers.map { esc.json($0) }))]
+    }
+
+    /// A store's use of a query (`verb` of who-can, `capability` of paths).
+    static func storeUse(_ word: String) throws(QueryError) -> StoreUse {
+        guard let use = StoreUse(rawValue: word) else { throw .notAStoreUse(word) }
+        return use
+    }
+
+    /// `who-can` on a `store:`/`clusterstore:` resource: who may `use`, `read` or `write` with
+    /// the store, as `rbacgraph who-can VERB store:… -o json` answers (`effective`, `maxSteps`).
+    private func storeWhoCan(_ q: JSONValue, text: String) throws(QueryError) -> [(String, JSONValue)] {
+        guard let verb = q["verb"]?.stringValue else { throw .missingVerb }
+        guard let target = StoreTarget.parse(text) else { throw .unreadableTarget(text) }
+        let use = try Self.storeUse(verb)
+        var maxSteps = 8
+        if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
+        let esc = paths.graph
+        guard let store = esc.stores(named: target).first else { throw .storeNotFound(target.storeName) }
+        let readers = esc.storeReaders(of: store, use: use, effective: q["effective"]?.boolValue == true, maxSteps: maxSteps)
+        return [("identities", .array(readers.map { esc.readerJSON($0) }))]
     }
 
     /// The single binding (for `create-binding`) or role (`create-role`) in a query's `object`.

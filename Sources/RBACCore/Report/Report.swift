@@ -148,10 +148,9 @@ public struct Report: Sendable {
         let context = ReportContext(graph: graph, detail: detail)
         self.context = context
         let all = Self.allFindings(context, rules: rules, namespace: namespace, subject: subject)
-        let ignoreSet = ignore.map { $0.trimmingCharactersInSet() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-        func matches(_ f: Finding, _ line: String) -> Bool { f.baselineKey == line || f.baselineKey.hasPrefix(line + " ") }
-        func isIgnored(_ f: Finding) -> Bool { ignoreSet.contains { matches(f, $0) } }
-        self.unmatchedBaseline = ignoreSet.filter { line in !all.contains { matches($0, line) } }
+        let baseline = Baseline(lines: ignore)
+        let isIgnored = baseline.accepts
+        self.unmatchedBaseline = baseline.unmatched(by: all)
         let notNews = Self.notNews(all, context)
         self.builtIn = all.filter { !isIgnored($0) && notNews($0) }
         self.findings = all.filter { !isIgnored($0) && !notNews($0) }
@@ -238,7 +237,8 @@ public struct Report: Sendable {
     /// sorted, after `#` comment lines. Findings of the built-in policy alone are left out:
     /// they never count.
     public func baseline(header: [String] = []) -> String {
-        let keys = Set((findings + ignored).map(\.baselineKey)).sorted()
+        // Distinct byte for byte: two spellings of one name are two identities, two entries.
+        let keys = (findings + ignored).map(\.baselineKey).exactlyDistinctSorted()
         return (header.map { "# " + $0 } + keys).joined(separator: "\n") + "\n"
     }
 
@@ -299,15 +299,6 @@ public struct Report: Sendable {
             let sa = a.worst?.rawValue ?? -1, sb = b.worst?.rawValue ?? -1
             return sa != sb ? sa > sb : a.name < b.name
         }
-    }
-}
-
-extension String {
-    func trimmingCharactersInSet() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return String(s)
     }
 }
 

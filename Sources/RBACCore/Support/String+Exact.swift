@@ -3,6 +3,29 @@
 // boundaries, which would let `café` (NFC) match `café` (NFD) and keep `/x/e*` from matching
 // `/x/e\u{301}`. Every comparison with RBAC meaning goes through these helpers instead.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension String {
+    /// Byte-for-byte equality of the UTF-8 forms (Go's `==`): one `memcmp` when both strings
+    /// are contiguous UTF-8 (native Swift strings, small or not), which every dictionary
+    /// lookup of a byte-exact key (``ExactKey``, the access graph's indexes) compares with.
+    public func isExactly(_ other: String) -> Bool {
+        let equal: Bool?? = utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in
+                guard a.count == b.count else { return false }
+                guard let pa = a.baseAddress, let pb = b.baseAddress, a.count > 0 else { return true }
+                return memcmp(pa, pb, a.count) == 0
+            }
+        }
+        if let equal, let equal { return equal }
+        return utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
+    }
+}
+
 extension StringProtocol {
     /// Byte-for-byte equality of the UTF-8 forms (Go's `==`).
     @inlinable

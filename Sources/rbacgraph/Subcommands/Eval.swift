@@ -37,17 +37,20 @@ extension RBACGraphCommand {
             var out = ""
             out.reserveCapacity(text.utf8.count)
             var latencies: [String: [UInt64]] = [:]
-            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-                if line.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { continue }
+            // Lines split by bytes: "\r\n" is one Swift Character, so a split by Character "\n"
+            // would read a file with CRLF line ends as a single query.
+            for bytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+                if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) { continue }
+                let line = String(decoding: bytes, as: UTF8.self)
                 if timing {
                     let start = IO.nanoseconds()
-                    let answer = evaluator.answer(line: String(line))
+                    let answer = evaluator.answer(line: line)
                     let ns = IO.nanoseconds() - start
-                    let op = (try? JSONValue.parse(String(line)))?["op"]?.stringValue ?? "?"
+                    let op = (try? JSONValue.parse(line))?["op"]?.stringValue ?? "?"
                     latencies[op, default: []].append(ns)
                     out += answer
                 } else {
-                    out += evaluator.answer(line: String(line))
+                    out += evaluator.answer(line: line)
                 }
                 out += "\n"
                 if out.utf8.count > 1 << 20 {

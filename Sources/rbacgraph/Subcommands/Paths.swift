@@ -22,7 +22,10 @@ extension RBACGraphCommand {
                 RESOURCE as kubectl names a type, RESOURCE/SUBRESOURCE as a rule writes it \
                 (can:create:pods/exec:dev), or a non-resource path), or vault:MOUNT/PATH (a Vault \
                 path, or a pattern as a policy writes it: vault:secret/data/prod/*; the capability \
-                is --capability, read by default; give --vault DIR, see docs/external-secrets.md).
+                is --capability, read by default; give --vault DIR, see docs/external-secrets.md), or \
+                store:NS/NAME or clusterstore:NAME (an External Secrets store: whatever its \
+                credentials reach; --capability use (default), read or write). For a Secret an \
+                ExternalSecret writes, secret:NS/NAME also follows the stores that fill it.
 
                 Examples:
                   rbacgraph paths --from sa:ci/runner -f cluster.yaml
@@ -47,13 +50,16 @@ extension RBACGraphCommand {
         @Option(help: ArgumentHelp("The identity the path starts from: user:NAME, group:NAME or sa:NAMESPACE/NAME.", valueName: "subject"))
         var from: String
 
-        @Option(help: ArgumentHelp(
-            "cluster-admin (default), secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], or vault:MOUNT/PATH.",
+        @Option(name: .customLong("to"), help: ArgumentHelp(
+            "cluster-admin (default), secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], vault:MOUNT/PATH, store:NS/NAME or clusterstore:NAME.",
             valueName: "target"))
-        var to = "cluster-admin"
+        var toOption: String?
+
+        /// The target: `--to`, `cluster-admin` without it.
+        var to: String { toOption ?? "cluster-admin" }
 
         @Option(help: ArgumentHelp(
-            "For a vault: target, the Vault capability: read (default), list, create, update, patch, delete or sudo.", valueName: "capability"))
+            "For a vault: target, the Vault capability: read (default), list, create, update, patch, delete or sudo; for a store: or clusterstore: target, use (default), read or write.", valueName: "capability"))
         var capability: String?
 
         @Option(help: "The most steps a path may have.")
@@ -72,11 +78,20 @@ extension RBACGraphCommand {
                 if vaultTarget == nil {
                     throw ValidationError("--to vault: takes a Vault path: vault:MOUNT/PATH, e.g. vault:secret/data/prod/db or vault:secret/data/prod/*.")
                 }
+            } else if StoreTarget.isStoreTarget(to) {
+                if StoreTarget.parse(to) == nil {
+                    throw ValidationError("--to takes a store as \(StoreTarget.syntax), not \"\(to)\".")
+                }
+                if let capability, StoreUse(rawValue: capability) == nil {
+                    throw ValidationError("--capability for a store target takes \(StoreUse.names), not \"\(capability)\".")
+                }
+                if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
+                return
             } else if PathTarget.parse(to) == nil {
                 throw ValidationError(
-                    "--to takes cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]] or vault:MOUNT/PATH, not \"\(to)\".")
+                    "--to takes cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], vault:MOUNT/PATH, store:NS/NAME or clusterstore:NAME, not \"\(to)\".")
             } else if capability != nil {
-                throw ValidationError("--capability is for vault: targets only.")
+                throw ValidationError("--capability is for vault:, store: and clusterstore: targets only.")
             }
             if let capability, VaultCapabilities(name: capability) == nil || capability == "deny" {
                 throw ValidationError("--capability takes a Vault capability: read, list, create, update, patch, delete or sudo, not \"\(capability)\".")
@@ -92,23 +107,36 @@ extension RBACGraphCommand {
         func run() throws {
             let start = PathNode.identity(parsing: from)!
             if let vault = vaultTarget { return try runVault(start: start, target: vault) }
+            if let store = StoreTarget.parse(to) { return try runStore(start: start, target: store) }
             let target = PathTarget.parse(to)!
             let loaded = try input.load()
             let graph = loaded.graph
             InputWarnings.identity(start, in: graph, quiet: input.quiet)
+            // A Secret an ExternalSecret writes: its readers in Kubernetes, and through its stores.
+            if case .secret(let ns, let name?) = target, let secret = graph.materializedSecret(namespace: ns, name: name) {
+                return try runMaterialized(start: start, target: target, secret: secret, loaded: loaded)
+            }
             let answer = PathFinder(graph).answer(PathQuery(from: start, to: target, maxSteps: maxSteps, all: all))
             let esc = answer.graph, found = answer.paths
+            // Without --to: beyond cluster-admin, every Vault path and store the input names.
+            let beyond = toOption == nil && !graph.external.isEmpty ? esc.pathsBeyond(from: start, maxSteps: maxSteps) : []
             if output.isPicture {
                 let title = "Paths from \(start) to \(target)"
-                try output.write(GraphView.paths(found, in: esc, title: title), to: outputFile, quiet: input.quiet)
-                try loaded.exitIfIncomplete(yes: !found.isEmpty && !all)
-                if found.isEmpty { throw ExitCode(ExitCodes.no) }
+                if beyond.isEmpty {
+                    try output.write(GraphView.paths(found, in: esc, title: title), to: outputFile, quiet: input.quiet)
+                } else {
+                    let all = found.map { VaultPath(kubernetes: $0, external: [], vaultPath: "", access: nil, end: "cluster-admin") } + beyond.map(\.path)
+                    try output.write(GraphView.vaultPaths(all, in: esc, title: "Paths from \(start) to cluster-admin and beyond the cluster"), to: outputFile, quiet: input.quiet)
+                }
+                try loaded.exitIfIncomplete(yes: !(found.isEmpty && beyond.isEmpty) && !all)
+                if found.isEmpty && beyond.isEmpty { throw ExitCode(ExitCodes.no) }
                 return
             }
             try outputOptions.redirectText()
             switch output {
             case .table:
                 printTable(esc, start: start, target: target, found: found)
+                if toOption == nil && !graph.external.isEmpty { printBeyond(esc, start: start, beyond: beyond) }
                 if let footer = loaded.notReadLines(heading: found.isEmpty ? "not read from the cluster (a path may exist)" : "not read from the cluster (a shorter path may exist)") {
                     print(footer)
                 }
@@ -119,12 +147,32 @@ extension RBACGraphCommand {
                 ]
                 if all { pairs.append(("all", .bool(true))) }
                 pairs.append(("paths", answer.pathsJSON))
+                if toOption == nil && !graph.external.isEmpty { pairs.append(("beyond", .array(beyond.map { b in
+                        .object([("target", .string(b.end.target)), ("capability", .string(b.end.capability)), ("path", esc.json(b.path))])
+                    }))) }
                 output.emit(.object(pairs + loaded.notReadFields))
             }
             // A path found in what was read stands; "no path", or every path (--all), on a
             // partial read does not.
-            try loaded.exitIfIncomplete(yes: !found.isEmpty && !all)
-            if found.isEmpty { throw ExitCode(ExitCodes.no) }
+            try loaded.exitIfIncomplete(yes: !(found.isEmpty && beyond.isEmpty) && !all)
+            if found.isEmpty && beyond.isEmpty { throw ExitCode(ExitCodes.no) }
+        }
+
+        /// Without --to: what the identity reaches beyond the cluster, one line per target.
+        private func printBeyond(_ esc: EscalationGraph, start: PathNode, beyond: [(end: ExternalEnd, path: VaultPath)]) {
+            print()
+            if beyond.isEmpty {
+                print("Beyond the cluster: no path from \(start) to the Vault paths and stores the input names.")
+                return
+            }
+            print("Beyond the cluster, \(start) reaches \(beyond.count) of the Vault paths and stores the input names:")
+            let printer = PathPrinter(esc)
+            var table = Table(["TARGET", "CAPABILITY", "STEPS", "CERTAINTY", "PATH"])
+            for (end, p) in beyond {
+                table.add([end.target, end.capability, String(p.stepCount), p.certaintyLabel, printer.externalChain(p)])
+            }
+            print(table.render(color: printer.color), terminator: "")
+            print("`rbacgraph paths --from \(start) --to TARGET [--capability CAPABILITY]` shows a path in full.")
         }
 
         private func printTable(_ esc: EscalationGraph, start: PathNode, target: PathTarget, found: [PrivilegePath]) {

@@ -128,7 +128,7 @@ extension RBACGraphCommand {
             var ignoreLines: [String] = []
             if let path = ignore {
                 let bytes = try IO.readFile(path, what: "the baseline")
-                ignoreLines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+                ignoreLines = Baseline(text: String(decoding: bytes, as: UTF8.self)).entries
             }
             let analysed = Report.Input(
                 files: input.filenames, objects: loaded.cluster?.read.objects ?? result.statistics.loadedObjects,

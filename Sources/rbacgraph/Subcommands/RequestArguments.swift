@@ -8,7 +8,7 @@ struct RequestArguments: ParsableArguments {
     var verb: String
 
     @Argument(help: ArgumentHelp(
-        "TYPE or TYPE/NAME as kubectl takes them (secrets, secret/db, cm, deploy, deployments.apps), a non-resource path (/healthz), or secret:NS/NAME, sa:NS/NAME, user:NAME, group:NAME.",
+        "TYPE or TYPE/NAME as kubectl takes them (secrets, secret/db, cm, deploy, deployments.apps), a non-resource path (/healthz), or secret:NS/NAME, sa:NS/NAME, user:NAME, group:NAME, vault:MOUNT/PATH, store:NS/NAME, clusterstore:NAME.",
         valueName: "resource"))
     var resource: String
 
@@ -27,6 +27,8 @@ struct RequestArguments: ParsableArguments {
     func validate() throws {
         // A Vault path: its verb is a Vault capability, checked by the command.
         if resource.hasPrefix("vault:") { return }
+        // A store: its verb (use, read, write) is checked by the command.
+        if StoreTarget.isStoreTarget(resource) { return }
         do { _ = try words().parse() } catch { throw ValidationError(error.message) }
     }
 

@@ -80,21 +80,29 @@ extension RBACGraphCommand {
                 return
             }
             try outputOptions.redirectText()
+            // What writes a Secret an ExternalSecret has the operator create, said with it.
+            let written = graph.materializedSecretLookup()
             switch output {
             case .table, .wide:
-                printTable(entries, printer: printer)
+                printTable(entries, printer: printer, written: written)
                 if let footer = loaded.notReadFooter { print(footer) }
-            default: output.emit(.object([("secrets", .array(entries.map { json($0, esc: esc) }))] + loaded.notReadFields))
+            default: output.emit(.object([("secrets", .array(entries.map { json($0, esc: esc, written: written) }))] + loaded.notReadFields))
             }
             // Readers missing from a partial read are possible: a list on a partial read exits 3.
             try loaded.exitIfIncomplete()
         }
 
-        private func json(_ e: Entry, esc: EscalationGraph) -> JSONValue {
+        /// - Parameter written: what writes a Secret (``AccessGraph/materializedSecretLookup()``).
+        private func json(_ e: Entry, esc: EscalationGraph, written: (String, String) -> MaterializedSecret?) -> JSONValue {
             var pairs: [(String, JSONValue)] = [("namespace", .string(e.namespace))]
             pairs.append(("secrets", .array(e.secrets.map { s in
                 var item: [(String, JSONValue)] = [("name", .string(s.name)), ("type", .string(s.type))]
-                if let src = s.source { item.append(("source", .string(src.description))) }
+                if let m = written(s.namespace, s.name) {
+                    item.append(("materializedBy", .string(m.description)))
+                    item.append(("inInput", .bool(m.inInput)))
+                } else if let src = s.source {
+                    item.append(("source", .string(src.description)))
+                }
                 return .object(item)
             })))
             if e.secrets.isEmpty {
@@ -121,7 +129,7 @@ extension RBACGraphCommand {
             return .object(pairs)
         }
 
-        private func printTable(_ entries: [Entry], printer: PathPrinter) {
+        private func printTable(_ entries: [Entry], printer: PathPrinter, written: (String, String) -> MaterializedSecret?) {
             let esc = printer.esc
             let wide = output == .wide
             let headers = !tableOptions.noHeaders
@@ -132,7 +140,11 @@ extension RBACGraphCommand {
                 var title: String
                 if e.secrets.count == 1, let s = e.secrets.first {
                     title = printer.paint("Secret \(e.namespace)/\(s.name)", "1") + " (\(s.type)"
-                    if let src = PathPrinter.location(s.source) { title += ", \(src)" }
+                    if let m = written(s.namespace, s.name) {
+                        title += ", \(m.description)\(m.inInput ? "" : ", not in the input"); also read through its stores: who-can get secret \(s.name) -n \(s.namespace)"
+                    } else if let src = PathPrinter.location(s.source) {
+                        title += ", \(src)"
+                    }
                     title += ")"
                 } else if e.secrets.isEmpty {
                     title = printer.paint("Secrets of \(e.namespace)", "1") + " (the input holds none: any secret created there)"

@@ -30,12 +30,20 @@ extension RBACGraphCommand {
                   rbacgraph who-can get /metrics -f cluster.yaml -o json
                   rbacgraph who-can get secrets -n prod --effective -f cluster.yaml
                   rbacgraph who-can read vault:secret/data/prod/db --effective -f cluster.yaml --vault vault/
+                  rbacgraph who-can use store:prod/vault-backend --effective -f cluster.yaml
 
                 For a vault:MOUNT/PATH target (with --vault DIR), the verb is a Vault capability \
                 (read, list, create, update, patch, delete, sudo): the service accounts whose Vault \
                 login allows it, whoever may create an ExternalSecret (or a PushSecret) in a \
                 namespace a Vault store serves, and with --effective every identity that can \
                 become one of them (docs/external-secrets.md).
+
+                For a store:NS/NAME or clusterstore:NAME target (an External Secrets store: \
+                whatever its credentials reach), the verb is use, read (an ExternalSecret in a \
+                namespace it serves) or write (a PushSecret there); holding its credentials \
+                (its service account, the Secret of its static keys) is both. For `get` of a \
+                Secret an ExternalSecret writes, the answer adds what writes it and who gets its \
+                data through its stores.
                 """)
 
         @OptionGroup var input: InputOptions
@@ -70,13 +78,16 @@ extension RBACGraphCommand {
 
         func run() throws {
             if let path = Self.vaultPath(request.resource) { return try runVault(path: path) }
+            if StoreTarget.isStoreTarget(request.resource) { return try runStore() }
             let loaded = try input.load()
             let graph = loaded.graph
             let incomplete = loaded.incomplete(rbacOnly: !effective)
             let req = try request.request(quiet: input.quiet, resources: loaded.resources)
             InputWarnings.namespace(request.namespace, in: graph, quiet: input.quiet)
+            // A Secret an ExternalSecret writes: also read through the stores that fill it.
+            let materialized = Self.materialized(req, in: graph)
             if effective {
-                try runEffective(graph, request: req)
+                try runEffective(graph, request: req, materialized: materialized)
                 if incomplete { throw ExitCode(ExitCodes.loadErrors) }
                 return
             }
@@ -107,6 +118,7 @@ extension RBACGraphCommand {
             switch output {
             case .table, .wide:
                 printTable(rows, graph: graph, request: req)
+                if let m = materialized, !tableOptions.noHeaders { printThroughStores(m, esc: EscalationGraph(graph)) }
                 if let footer = loaded.notReadFooter { print(footer) }
             default:
                 let subjects: [JSONValue] = rows.map { row in
@@ -123,6 +135,7 @@ extension RBACGraphCommand {
                     return .object(pairs)
                 }
                 var answer: [(String, JSONValue)] = [("request", JSONForms.request(req)), ("subjects", .array(subjects))]
+                if let m = materialized { answer += Self.throughStoresJSON(m, esc: EscalationGraph(graph), effective: false, maxSteps: maxSteps) }
                 answer += loaded.notReadFields
                 output.emit(.object(answer))
             }
@@ -185,13 +198,22 @@ extension RBACGraphCommand {
 }
 
 extension RBACGraphCommand.WhoCan {
-    func runEffective(_ graph: AccessGraph, request req: Request) throws {
+    func runEffective(_ graph: AccessGraph, request req: Request, materialized: MaterializedSecret? = nil) throws {
         let esc = EscalationGraph(graph)
         let answer = esc.effectiveAccess(to: req, maxSteps: maxSteps)
         let printer = PathPrinter(esc)
         if output.isPicture {
             // Every identity's best path: those allowed as they are stand alone.
-            let view = GraphView.paths(answer.reaching, in: esc, title: "Who can \(req), directly or by a privilege path", maxNodes: maxNodes)
+            let title = "Who can \(req), directly or by a privilege path"
+            let view: GraphView
+            if let m = materialized {
+                // With the paths through the stores that fill the Secret.
+                let end = m.target
+                let kubernetes = answer.reaching.map { VaultPath(kubernetes: $0, external: [], vaultPath: "", access: nil, end: end) }
+                view = GraphView.vaultPaths(kubernetes + esc.materializedReaders(of: m, effective: true, maxSteps: maxSteps), in: esc, title: title, maxNodes: maxNodes)
+            } else {
+                view = GraphView.paths(answer.reaching, in: esc, title: title, maxNodes: maxNodes)
+            }
             try output.write(view, to: outputFile, quiet: input.quiet)
             return
         }
@@ -251,6 +273,7 @@ extension RBACGraphCommand.WhoCan {
                 }
             }, terminator: "")
             if tableOptions.noHeaders { return }
+            if let m = materialized { printThroughStores(m, esc: esc) }
             if !order.isEmpty {
                 print("\nAlso, by being in these groups:")
                 for group in order {
@@ -289,10 +312,12 @@ extension RBACGraphCommand.WhoCan {
                     ("path", esc.json(p)),
                 ])
             }
-            output.emit(.object([
+            var pairs: [(String, JSONValue)] = [
                 ("request", JSONForms.request(req)), ("effective", .bool(true)), ("maxSteps", .number(Double(maxSteps))),
                 ("identities", .array(items)),
-            ]))
+            ]
+            if let m = materialized { pairs += Self.throughStoresJSON(m, esc: esc, effective: true, maxSteps: maxSteps) }
+            output.emit(.object(pairs))
         }
     }
 }

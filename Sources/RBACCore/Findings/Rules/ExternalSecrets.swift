@@ -162,13 +162,20 @@ extension FindingRule {
                 let anyNamespace = role.bindsAnyNamespace || role.namespaceSelector?.isEmpty == true
                 guard anyNamespace || role.bindsAnyName else { continue }
                 var evidence: [String] = []
-                if role.bindsAnyName { evidence.append("bound_service_account_names: * (every service account name)") }
-                if role.bindsAnyNamespace { evidence.append("bound_service_account_namespaces: * (every namespace)") }
-                if role.namespaceSelector?.isEmpty == true {
-                    evidence.append("bound_service_account_namespace_selector: {} (selects every namespace)")
+                func at(_ field: VaultRole.Field, _ entry: String? = nil) -> String {
+                    role.source(of: field, entry: entry).map { " at \($0)" } ?? ""
                 }
-                if !anyNamespace { evidence.append("bound_service_account_namespaces: \(role.boundNamespaces.joined(separator: ", "))") }
-                if !role.bindsAnyName { evidence.append("bound_service_account_names: \(role.boundNames.joined(separator: ", "))") }
+                if role.bindsAnyName { evidence.append("bound_service_account_names: * (every service account name)" + at(.boundNames, "*")) }
+                if role.bindsAnyNamespace { evidence.append("bound_service_account_namespaces: * (every namespace)" + at(.boundNamespaces, "*")) }
+                if role.namespaceSelector?.isEmpty == true {
+                    evidence.append("bound_service_account_namespace_selector: {} (selects every namespace)" + at(.namespaceSelector))
+                }
+                if !anyNamespace { evidence.append("bound_service_account_namespaces: \(role.boundNamespaces.joined(separator: ", "))" + at(.boundNamespaces)) }
+                if !role.bindsAnyName { evidence.append("bound_service_account_names: \(role.boundNames.joined(separator: ", "))" + at(.boundNames)) }
+                // The finding is located at the wildcard that makes it: `*` in the names, else in the namespaces, else the selector.
+                var object = ObjectRef(role)
+                object.source = role.bindsAnyName ? role.source(of: .boundNames, entry: "*")
+                    : role.bindsAnyNamespace ? role.source(of: .boundNamespaces, entry: "*") : role.source(of: .namespaceSelector)
                 let policies = role.tokenPolicies
                 let missing = policies.filter { vault.policy(named: $0) == nil && !$0.isExactly("default") }
                 evidence.append("its tokens' policies: \(policies.joined(separator: ", "))"
@@ -196,7 +203,7 @@ extension FindingRule {
                 out.append(thisRule.finding(
                     severity: severity,
                     message: "Vault role \(role.path) admits \(who)" + (onlyDefault ? " (its tokens hold only the default policy)" : ""),
-                    object: ObjectRef(role), related: related, evidence: evidence))
+                    object: object, related: related, evidence: evidence))
             }
             return out
         })

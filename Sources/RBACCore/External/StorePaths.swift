@@ -1,0 +1,327 @@
+// Privilege paths and readers of External Secrets targets: a store (whatever its credentials
+// reach) and the Secret an ExternalSecret writes. Each is a list of routes — what Kubernetes
+// must give (a permission, a service account, a Secret) and the external steps after it —
+// answered by the path search: `paths` takes the cheapest route from one identity, `who-can`
+// every identity's cheapest.
+
+extension EscalationGraph {
+    /// The stores of the input a target names (one, or none when it is not in the input).
+    public func stores(named target: StoreTarget) -> [SecretStore] {
+        access.external.stores.last { target.names($0) }.map { [$0] } ?? []
+    }
+
+    /// `SecretStore prod/vault-backend`, `ClusterSecretStore teams`.
+    static func storeTitle(_ store: SecretStore) -> String {
+        "\(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
+    }
+
+    /// Every route to using `store`: an ExternalSecret (create, update, or one a
+    /// ClusterExternalSecret makes) in a namespace it serves for `read`; a PushSecret there for
+    /// `write`; and for either, holding its credentials (becoming the service account it
+    /// authenticates as, reading the Secret of its static credentials).
+    /// - Parameter namespaces: the namespaces to use it from (default: every namespace known).
+    func storeRoutes(to store: SecretStore, use: StoreUse, from namespaces: [String]? = nil) -> [VaultRoute] {
+        let ext = access.external
+        let title = Self.storeTitle(store)
+        let end = StoreTarget(store).description
+        var routes: [VaultRoute] = []
+        func route(_ target: PathTarget, _ steps: [ExternalStep]) {
+            routes.append(VaultRoute(target: target, external: steps, vaultPath: "", access: nil, reader: .steps(steps, access: nil), end: end))
+        }
+        let served = (namespaces ?? knownNamespaces()).compactMap { ns -> (String, VaultMatch)? in
+            let s = store.serves(namespace: ns, labels: namespaceLabels(ns))
+            return s == .no ? nil : (ns, s)
+        }
+        for (ns, serves) in served {
+            let serveCondition = serves == .yes ? nil : PathCondition("\(title)'s conditions admit namespace \(ns)", observed: nil)
+            if use.reads {
+                for verb in ["create", "update"] {
+                    var why = "\(verb) an ExternalSecret in \(ns) naming \(title): the operator reads with the store's credentials and writes what it reads into a Secret of \(ns)"
+                    var condition = serveCondition
+                    if verb == "update" {
+                        let there = ext.externalSecrets.filter { $0.kind == .externalSecret && ($0.namespace ?? "").isExactly(ns) }
+                        why = "update an ExternalSecret of \(ns) to read through \(title): the operator writes what it reads into a Secret of \(ns)"
+                        if there.isEmpty {
+                            condition = PathCondition("an ExternalSecret exists in \(ns)", observed: nil)
+                        } else {
+                            why += " (\(there.map { "ExternalSecret \(ns)/\($0.name)\(Self.location($0.source))" }.joined(separator: ", ")))"
+                        }
+                    }
+                    let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
+                    route(.permission(request), [ExternalStep(kind: .externalSecretWrite, to: end, namespace: ns, why: why, condition: condition)])
+                }
+                let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
+                route(.permission(ces), [
+                    ExternalStep(
+                        kind: .clusterExternalSecretWrite, to: "ExternalSecret in \(ns)", namespace: ns,
+                        why: "create a ClusterExternalSecret whose namespaces (or namespaceSelectors) select \(ns): the operator creates its ExternalSecret there"),
+                    ExternalStep(
+                        kind: .externalSecretWrite, to: end, namespace: ns,
+                        why: "the operator creates an ExternalSecret in \(ns) naming \(title): it reads with the store's credentials and writes what it reads into a Secret of \(ns)",
+                        condition: serveCondition),
+                ])
+            }
+            if use.writes {
+                for verb in ["create", "update"] {
+                    var why = "\(verb) a PushSecret in \(ns) naming \(title): the operator writes a Secret of \(ns) to the provider with the store's credentials"
+                    var condition = serveCondition
+                    if verb == "update" {
+                        let there = ext.externalSecrets.filter { $0.kind == .pushSecret && ($0.namespace ?? "").isExactly(ns) }
+                        why = "update a PushSecret of \(ns) to write through \(title)"
+                        if there.isEmpty {
+                            condition = PathCondition("a PushSecret exists in \(ns)", observed: nil)
+                        } else {
+                            why += " (\(there.map { "PushSecret \(ns)/\($0.name)\(Self.location($0.source))" }.joined(separator: ", ")))"
+                        }
+                    }
+                    let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "pushsecrets", namespace: ns))
+                    route(.permission(request), [ExternalStep(kind: .pushSecretWrite, to: end, namespace: ns, why: why, condition: condition)])
+                }
+            }
+        }
+        // Its credentials: whoever holds them authenticates as the store does.
+        var seen = Set<String>()
+        for c in store.credentials {
+            // A SecretStore reads them in its namespace; a ClusterSecretStore in the one written,
+            // or (a reference without a namespace) in the namespace of each ExternalSecret using it.
+            let homes = store.kind == .secretStore ? [store.namespace ?? ""] : c.namespace.map { [$0] } ?? served.map(\.0)
+            for ns in homes {
+                guard seen.insert("\(c.kind)|\(ns)|\(c.name)").inserted else { continue }
+                let from = store.isReferent && c.namespace == nil ? " (for an ExternalSecret in \(ns))" : ""
+                let at = "\(title) \(c.field)\(Self.location(store.source))"
+                switch c.kind {
+                case .serviceAccount:
+                    route(.identity(.serviceAccount(namespace: ns, name: c.name)), [ExternalStep(
+                        kind: .storeCredentials, to: end, namespace: ns,
+                        why: "\(title) authenticates as sa:\(ns)/\(c.name)\(from): a token of it authenticates as the store does",
+                        evidence: [at])])
+                case .secret:
+                    route(.secret(namespace: ns, name: c.name), [ExternalStep(
+                        kind: .storeCredentials, to: end, namespace: ns,
+                        why: "Secret \(ns)/\(c.name) holds the credentials \(title) authenticates with\(from)",
+                        evidence: [at])])
+                }
+            }
+        }
+        return routes
+    }
+
+    /// Every route to the data of a Secret an ExternalSecret writes, beyond reading it in
+    /// Kubernetes: using a store the ExternalSecret reads through (``storeRoutes(to:use:from:)``,
+    /// from any namespace it serves — for a ClusterSecretStore whose credentials are each
+    /// namespace's own, from the Secret's namespace only), then the store reads the same keys.
+    func materializedRoutes(to secret: MaterializedSecret) -> [VaultRoute] {
+        let es = secret.externalSecret
+        var routes: [VaultRoute] = []
+        let keys = es.remoteKeys.isEmpty ? (es.findsKeys ? "the keys its dataFrom finds" : "its keys") : es.remoteKeys.joined(separator: ", ")
+        for ref in es.stores {
+            guard let store = access.external.store(ref, from: secret.namespace) else { continue }
+            let title = Self.storeTitle(store)
+            let read = ExternalStep(
+                kind: .storeRead, to: secret.target, namespace: secret.namespace,
+                why: "\(title) reads \(keys), which the operator writes into Secret \(secret.namespace)/\(secret.name): whoever makes it read them gets that data",
+                evidence: ["Secret \(secret.namespace)/\(secret.name) \(secret.description)"])
+            for r in storeRoutes(to: store, use: .read, from: store.isReferent ? [secret.namespace] : nil) {
+                var r = r
+                r.external.append(read)
+                r.reader = .steps(r.external, access: nil)
+                r.end = secret.target
+                routes.append(r)
+            }
+        }
+        return routes
+    }
+
+    /// Privilege paths from `start` to using a store (``storeRoutes(to:use:from:)``): the
+    /// cheapest, or with `all` the cheapest of every route, best first (at most `limit`).
+    public func storePaths(from start: PathNode, to store: SecretStore, use: StoreUse = .use, maxSteps: Int = 8, all: Bool = false, limit: Int = 100) -> [VaultPath] {
+        externalPaths(from: start, routes: storeRoutes(to: store, use: use), maxSteps: maxSteps, all: all, limit: limit)
+    }
+
+    /// Privilege paths from `start` to the data of a Secret an ExternalSecret writes, through
+    /// the stores it reads with (``materializedRoutes(to:)``); paths that read the Secret in
+    /// Kubernetes are ``paths(from:to:maxSteps:all:limit:)``'s.
+    public func materializedPaths(from start: PathNode, to secret: MaterializedSecret, maxSteps: Int = 8, all: Bool = false, limit: Int = 100) -> [VaultPath] {
+        externalPaths(from: start, routes: materializedRoutes(to: secret), maxSteps: maxSteps, all: all, limit: limit)
+    }
+
+    /// Who reaches the end of `routes`: each identity once, with its cheapest route and the
+    /// Kubernetes path to it (none when it holds what the route needs itself), most dangerous
+    /// first; without `effective`, only identities that hold it themselves. Paths the input
+    /// shows closed are left out.
+    func readers(along routes: [VaultRoute], effective: Bool, maxSteps: Int) -> [VaultPath] {
+        var best: [PathNode: (order: Int, path: VaultPath)] = [:]
+        var reaching: [PathTarget: [PrivilegePath]] = [:]
+        for (order, route) in routes.enumerated() {
+            let found = reaching[route.target] ?? rankedIdentities(reaching: route.target, maxSteps: effective ? maxSteps : 2)
+            reaching[route.target] = found
+            for p in found where p.certainty != .shownFalse && (effective || Self.holdsItself(p)) {
+                if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
+                var external = route.external
+                if p.steps.isEmpty, case .permission(let request) = route.target, let id = nodes[p.start].identity, !external.isEmpty {
+                    external[0].grant = access.authorize(id, request).grant
+                }
+                let path = VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)
+                guard path.certainty != .shownFalse else { continue }
+                let who = nodes[p.start]
+                if let old = best[who], (old.path.cost, old.path.stepCount, old.order) <= (path.cost, path.stepCount, order) { continue }
+                best[who] = (order, path)
+            }
+        }
+        return best.values.sorted { x, y in
+            let a = x.path, b = y.path
+            let pa = nodes[a.kubernetes.start].isPublic ? 0 : 1, pb = nodes[b.kubernetes.start].isPublic ? 0 : 1
+            if pa != pb { return pa < pb }
+            if a.cost != b.cost { return a.cost < b.cost }
+            if a.stepCount != b.stepCount { return a.stepCount < b.stepCount }
+            return nodes[a.kubernetes.start].description < nodes[b.kubernetes.start].description
+        }.map(\.path)
+    }
+
+    /// Whether a path needs no power beyond the identity's own grants: no step, or only
+    /// reading a Secret (as `who-can get secret` lists its readers).
+    static func holdsItself(_ p: PrivilegePath) -> Bool {
+        p.steps.allSatisfy { $0.kind == .secretsRead || $0.kind == .containsSecret }
+    }
+
+    /// Who may `use` a store: every identity with a route to it held itself (with `effective`,
+    /// also by a privilege path of at most `maxSteps` Kubernetes steps), each with its cheapest.
+    public func storeReaders(of store: SecretStore, use: StoreUse, effective: Bool, maxSteps: Int = 8) -> [VaultPath] {
+        readers(along: storeRoutes(to: store, use: use), effective: effective, maxSteps: maxSteps)
+    }
+
+    /// Who gets the data of a Secret an ExternalSecret writes through its stores (not by
+    /// reading it in Kubernetes: ``effectiveAccess(to:maxSteps:)`` answers that).
+    public func materializedReaders(of secret: MaterializedSecret, effective: Bool, maxSteps: Int = 8) -> [VaultPath] {
+        readers(along: materializedRoutes(to: secret), effective: effective, maxSteps: maxSteps)
+    }
+}
+
+extension EscalationGraph {
+    /// A reader of a store or of a Secret through its stores, as JSON: the shape of each entry
+    /// of `who-can VERB store:… -o json` (`identity`; `direct` when it needs no Kubernetes
+    /// step; `certainty`, `length` and the `path`, as `paths -o json` gives it).
+    public func readerJSON(_ p: VaultPath) -> JSONValue {
+        .object([
+            ("identity", .string(nodes[p.kubernetes.start].description)),
+            ("direct", .bool(Self.holdsItself(p.kubernetes))),
+            ("certainty", .string(p.certainty.id)),
+            ("length", .number(Double(p.stepCount))),
+            ("path", json(p)),
+        ])
+    }
+}
+
+/// A privilege path of either kind: one of the escalation graph, or one that goes on beyond
+/// the API server (``VaultPath``). The answer to a target both reach: a Secret an
+/// ExternalSecret writes, read in Kubernetes or through the stores that fill it.
+public enum AnyPrivilegePath: Sendable {
+    case kubernetes(PrivilegePath)
+    case external(VaultPath)
+
+    /// Ranking, as for Kubernetes paths (``PrivilegePath/cost``).
+    public var cost: Int {
+        switch self {
+        case .kubernetes(let p): return p.cost
+        case .external(let p): return p.cost
+        }
+    }
+
+    public var stepCount: Int {
+        switch self {
+        case .kubernetes(let p): return p.steps.count
+        case .external(let p): return p.stepCount
+        }
+    }
+
+    /// The path as one that may go beyond the API server (a Kubernetes path with no
+    /// external step, ending at `end`), for drawings of both kinds.
+    public func external(end: String) -> VaultPath {
+        switch self {
+        case .kubernetes(let p): return VaultPath(kubernetes: p, external: [], vaultPath: "", access: nil, end: end)
+        case .external(let p): return p
+        }
+    }
+}
+
+extension EscalationGraph {
+    /// Privilege paths from `start` to the data of a Secret an ExternalSecret writes: those
+    /// that read it in Kubernetes (`target` is its `secret:NS/NAME`) and those through its
+    /// stores (``materializedPaths(from:to:maxSteps:all:limit:)``), cheapest first; the
+    /// cheapest only unless `all`.
+    public func paths(from start: PathNode, to target: PathTarget, writtenBy secret: MaterializedSecret, maxSteps: Int = 8, all: Bool = false) -> [AnyPrivilegePath] {
+        var found: [AnyPrivilegePath] = paths(from: start, to: target, maxSteps: maxSteps, all: all).map { .kubernetes($0) }
+        found += materializedPaths(from: start, to: secret, maxSteps: maxSteps, all: all).map { .external($0) }
+        // Stable: a Kubernetes path before an external one of the same cost and length.
+        found = found.enumerated().sorted { a, b in
+            (a.element.cost, a.element.stepCount, a.offset) < (b.element.cost, b.element.stepCount, b.offset)
+        }.map(\.element)
+        return all ? found : Array(found.prefix(1))
+    }
+
+    /// A path of either kind as JSON (``json(_:)-(PrivilegePath)`` or ``json(_:)-(VaultPath)``).
+    public func json(_ p: AnyPrivilegePath) -> JSONValue {
+        switch p {
+        case .kubernetes(let path): return json(path)
+        case .external(let path): return json(path)
+        }
+    }
+}
+
+/// Something beyond the API server a path may end at: a Vault path or pattern with a
+/// capability, or a store.
+public struct ExternalEnd: Sendable {
+    /// `vault:MOUNT/PATH` or `store:NS/NAME`/`clusterstore:NAME`: a target as `--to` takes it.
+    public var target: String
+    /// For a Vault target, the capability asked for; for a store, ``StoreUse/use``.
+    public var capability: String
+    public var vault: VaultTarget?
+    public var store: SecretStore?
+}
+
+extension EscalationGraph {
+    /// What a path may end at beyond the API server, as the input names it: each Vault path
+    /// an ExternalSecret, SecretProviderClass or Vault Agent annotation names and each pattern
+    /// of the Vault policies (but Vault's `default` policy, which every token holds: its
+    /// own housekeeping), with the first capability the pattern grants of `read`, `list`,
+    /// `create`, `update`, `patch`, `delete`, `sudo`; templated patterns are left out; then
+    /// each store (``StoreUse/use``).
+    public func externalEnds() -> [ExternalEnd] {
+        var out: [ExternalEnd] = []
+        var seen = Set<String>()
+        func add(_ t: VaultTarget) {
+            let name = "vault:\(t.pattern)"  // the capability goes apart: the name is a target as `--to` takes it
+            if seen.insert(name).inserted { out.append(ExternalEnd(target: name, capability: t.capability.description, vault: t)) }
+        }
+        for e in externalSecretPaths() where e.target.hasExactPrefix("vault:") {
+            if let t = VaultTarget.parse(e.target) { add(t) }
+        }
+        let order: [VaultCapabilities] = [.read, .list, .create, .update, .patch, .delete, .sudo]
+        for policy in access.external.vault.policies where !policy.name.isExactly("default") {
+            for rule in policy.rules where !rule.isTemplated && !rule.capabilities.contains(.deny) {
+                guard let cap = order.first(where: { rule.capabilities.contains($0) }) else { continue }
+                add(VaultTarget(pattern: rule.path, capability: cap))
+            }
+        }
+        for store in access.external.stores {
+            let name = StoreTarget(store).description
+            if seen.insert(name).inserted { out.append(ExternalEnd(target: name, capability: StoreUse.use.rawValue, store: store)) }
+        }
+        return out
+    }
+
+    /// The cheapest path from `start` to each of ``externalEnds()`` it reaches (at most
+    /// `maxSteps` Kubernetes steps), in that order: what `paths --from ID` without `--to`
+    /// lists beyond the cluster.
+    public func pathsBeyond(from start: PathNode, maxSteps: Int = 8) -> [(end: ExternalEnd, path: VaultPath)] {
+        externalEnds().compactMap { end in
+            if let v = end.vault {
+                guard var p = vaultPaths(from: start, to: v, maxSteps: maxSteps).first else { return nil }
+                p.end = end.target
+                return (end, p)
+            }
+            if let s = end.store, let p = storePaths(from: start, to: s, maxSteps: maxSteps).first { return (end, p) }
+            return nil
+        }
+    }
+}

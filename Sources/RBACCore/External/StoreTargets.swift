@@ -1,0 +1,207 @@
+// The External Secrets targets of queries: a store (`store:NS/NAME`, `clusterstore:NAME`:
+// whatever its credentials reach), and the Kubernetes Secrets ExternalSecrets materialize.
+
+/// A store as a query target: `store:NS/NAME` (a SecretStore) or `clusterstore:NAME` (a
+/// ClusterSecretStore) — whatever the store's credentials reach. `secrets --external` prints a
+/// key of a store whose reach is unknown as `store:NS/NAME key KEY`, and the keys a `dataFrom`
+/// pattern finds as `store:NS/NAME (keys found by pattern)`; those forms are read too (kept for
+/// the answer's title: who reaches the store reaches them).
+public struct StoreTarget: Hashable, Sendable, CustomStringConvertible {
+    public var kind: SecretStore.Kind
+    /// The SecretStore's namespace; `nil` for a ClusterSecretStore.
+    public var namespace: String?
+    public var name: String
+    /// A key of the store (`store:prod/aws key prod/api-key`), or `nil`.
+    public var key: String?
+    /// The keys a pattern finds (`store:prod/aws (keys found by pattern)`).
+    public var keysFoundByPattern = false
+
+    /// What `secrets --external` appends to a store for the keys a `dataFrom` pattern finds.
+    public static let foundByPatternSuffix = " (keys found by pattern)"
+
+    public init(kind: SecretStore.Kind, namespace: String?, name: String, key: String? = nil) {
+        self.kind = kind
+        self.namespace = kind == .clusterSecretStore ? nil : namespace
+        self.name = name
+        self.key = key
+    }
+
+    /// The target of a store of the input.
+    public init(_ store: SecretStore) {
+        self.init(kind: store.kind, namespace: store.namespace, name: store.name)
+    }
+
+    /// Whether the text is meant as a store target (it starts with `store:` or `clusterstore:`).
+    public static func isStoreTarget(_ text: String) -> Bool {
+        text.hasExactPrefix("store:") || text.hasExactPrefix("clusterstore:")
+    }
+
+    /// Parses `store:NS/NAME` and `clusterstore:NAME`, each optionally followed by ` key KEY`
+    /// or ` (keys found by pattern)`;
+    /// `nil` for any other text, an empty or `*` namespace or name, or a name with a `/`.
+    public static func parse(_ text: String) -> StoreTarget? {
+        var body = Substring(text)
+        var key: String? = nil
+        var found = false
+        if body.hasSuffix(foundByPatternSuffix) {
+            body = body.dropLast(foundByPatternSuffix.count)
+            found = true
+        }
+        if let r = body.firstRange(of: " key ") {
+            key = String(body[r.upperBound...])
+            body = body[..<r.lowerBound]
+            if key?.isEmpty ?? true || found { return nil }
+        }
+        func valid(_ s: Substring) -> Bool { !s.isEmpty && s != "*" && !s.contains("/") && !s.contains(" ") }
+        if body.hasPrefix("clusterstore:") {
+            let name = body.dropFirst("clusterstore:".count)
+            guard valid(name) else { return nil }
+            var t = StoreTarget(kind: .clusterSecretStore, namespace: nil, name: String(name), key: key)
+            t.keysFoundByPattern = found
+            return t
+        }
+        guard body.hasPrefix("store:") else { return nil }
+        let rest = body.dropFirst("store:".count)
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let ns = rest[..<slash], name = rest[rest.index(after: slash)...]
+        guard valid(ns), valid(name) else { return nil }
+        var t = StoreTarget(kind: .secretStore, namespace: String(ns), name: String(name), key: key)
+        t.keysFoundByPattern = found
+        return t
+    }
+
+    /// `store:NS/NAME` or `clusterstore:NAME` (and ` key KEY`): the form ``parse(_:)`` reads.
+    public var description: String {
+        (kind == .clusterSecretStore ? "clusterstore:\(name)" : "store:\(namespace ?? "")/\(name)") + (key.map { " key \($0)" } ?? "")
+            + (keysFoundByPattern ? Self.foundByPatternSuffix : "")
+    }
+
+    /// The store as it names it: `store:NS/NAME` or `clusterstore:NAME`, without the key.
+    public var storeName: String { StoreTarget(kind: kind, namespace: namespace, name: name).description }
+
+    /// Whether `store` is the store the target names (names byte for byte).
+    public func names(_ store: SecretStore) -> Bool {
+        store.kind == kind && store.name.isExactly(name) && (kind == .clusterSecretStore || (store.namespace ?? "").isExactly(namespace ?? ""))
+    }
+
+    /// What `store:` and `clusterstore:` targets take, for messages.
+    public static let syntax = "store:NAMESPACE/NAME (a SecretStore) or clusterstore:NAME (a ClusterSecretStore)"
+}
+
+/// What one may do with a store: the verb of `who-can VERB store:…` and the `--capability` of
+/// `paths --to store:…`.
+public enum StoreUse: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// Any of the below.
+    case use
+    /// Make the store read for one: an ExternalSecret (created, updated, or made by a
+    /// ClusterExternalSecret) in a namespace it serves; or hold its credentials.
+    case read
+    /// Make the store write with its credentials: a PushSecret in a namespace it serves; or
+    /// hold its credentials.
+    case write
+
+    public var description: String { rawValue }
+
+    /// `use`, `read` or `write`, for messages.
+    public static let names = "use, read or write"
+
+    var reads: Bool { self != .write }
+    var writes: Bool { self != .read }
+}
+
+/// A Kubernetes Secret an ExternalSecret (or the ExternalSecret a ClusterExternalSecret makes)
+/// writes: `spec.target.name`, by default the ExternalSecret's own name, in its namespace.
+/// With `creationPolicy` `Owner` (the default) or `Orphan` the operator creates it; with `Merge`
+/// it only writes into a Secret that exists (listed only when the input holds it); with `None`
+/// it writes none (never listed).
+public struct MaterializedSecret: Hashable, Sendable, CustomStringConvertible {
+    public var namespace: String
+    public var name: String
+    /// The ExternalSecret (or ClusterExternalSecret) that writes it.
+    public var externalSecret: ExternalSecret
+    /// Whether the input holds the Secret itself.
+    public var inInput: Bool
+
+    /// `materialized by ExternalSecret prod/db at cluster.yaml:96` (`written into by …` for a
+    /// `Merge` into a Secret of the input).
+    public var description: String {
+        let es = externalSecret
+        let what = es.kind == .clusterExternalSecret ? "ClusterExternalSecret \(es.name) (its ExternalSecret in \(namespace))" : "ExternalSecret \(namespace)/\(es.name)"
+        let verb = es.creationPolicy == .merge ? "written into by" : "materialized by"
+        return "\(verb) \(what)" + (es.source.map { " at \($0)" } ?? "")
+    }
+
+    /// `secret:NS/NAME`.
+    public var target: String { "secret:\(namespace)/\(name)" }
+}
+
+extension ExternalSecret {
+    /// The namespaces a ClusterExternalSecret makes its ExternalSecret in: those it lists, and
+    /// each of `namespaces` whose labels one of its `namespaceSelectors` matches (a namespace
+    /// whose labels are unknown matches on its name label only). An ExternalSecret: its own.
+    public func homes(among namespaces: [String], labels: (String) -> [String: String]?) -> [String] {
+        guard kind == .clusterExternalSecret else { return namespace.map { [$0] } ?? [] }
+        var out = self.namespaces
+        for ns in namespaces where !out.contains(where: { $0.isExactly(ns) }) {
+            var l = labels(ns) ?? [:]
+            if l["kubernetes.io/metadata.name"] == nil { l["kubernetes.io/metadata.name"] = ns }
+            if namespaceSelectors.contains(where: { (try? $0.matches(l)) == true }) { out.append(ns) }
+        }
+        return out
+    }
+}
+
+extension ExternalInventory {
+    /// The Secrets the ExternalSecrets and ClusterExternalSecrets write (see
+    /// ``MaterializedSecret``), the first writer of each; PushSecrets write none.
+    /// - Parameters:
+    ///   - namespaces: the namespaces a ClusterExternalSecret's selectors are tried on.
+    ///   - labels: a namespace's labels, `nil` when unknown.
+    ///   - exists: whether the input holds the Secret `namespace`/`name`.
+    public func materializedSecrets(
+        namespaces: [String], labels: (String) -> [String: String]?, exists: (String, String) -> Bool
+    ) -> [MaterializedSecret] {
+        var out: [MaterializedSecret] = []
+        var seen = Set<AccessGraph.NamespacedName>()
+        for es in externalSecrets where es.kind != .pushSecret && es.creationPolicy.writes {
+            guard let name = es.secretName else { continue }
+            for ns in es.homes(among: namespaces, labels: labels) {
+                let inInput = exists(ns, name)
+                guard es.creationPolicy.creates || inInput else { continue }
+                guard seen.insert(AccessGraph.NamespacedName(namespace: ns, name: name)).inserted else { continue }
+                out.append(MaterializedSecret(namespace: ns, name: name, externalSecret: es, inInput: inInput))
+            }
+        }
+        return out
+    }
+}
+
+extension AccessGraph {
+    /// The Secrets the input's ExternalSecrets write (``ExternalInventory/materializedSecrets(namespaces:labels:exists:)``),
+    /// ClusterExternalSecrets' selectors tried on the namespaces the input names.
+    public func materializedSecrets() -> [MaterializedSecret] {
+        if external.externalSecrets.isEmpty { return [] }
+        var names = Set(namespaces.map(\.name))
+        for s in secrets { names.insert(s.namespace) }
+        for w in workloads { names.insert(w.namespace) }
+        for sa in serviceAccounts { names.insert(sa.namespace) }
+        for e in external.externalSecrets { if let ns = e.namespace { names.insert(ns) } }
+        for b in bindings { if let ns = b.namespace { names.insert(ns) } }
+        let existing = Set(secrets.map { NamespacedName(namespace: $0.namespace, name: $0.name) })
+        return external.materializedSecrets(
+            namespaces: names.sorted(), labels: { ns in namespaces.last { $0.name.isExactly(ns) }?.labels },
+            exists: { existing.contains(NamespacedName(namespace: $0, name: $1)) })
+    }
+
+    /// The ``MaterializedSecret`` that is Secret `namespace`/`name`, if an ExternalSecret writes it.
+    /// - Complexity: computes every one; to ask about many Secrets, use ``materializedSecretLookup()``.
+    public func materializedSecret(namespace: String, name: String) -> MaterializedSecret? {
+        materializedSecrets().first { $0.namespace.isExactly(namespace) && $0.name.isExactly(name) }
+    }
+
+    /// ``materializedSecret(namespace:name:)`` for many Secrets: computed once, then a lookup.
+    public func materializedSecretLookup() -> @Sendable (_ namespace: String, _ name: String) -> MaterializedSecret? {
+        let byName = Dictionary(materializedSecrets().map { (NamespacedName(namespace: $0.namespace, name: $0.name), $0) }, uniquingKeysWith: { a, _ in a })
+        return { byName[NamespacedName(namespace: $0, name: $1)] }
+    }
+}

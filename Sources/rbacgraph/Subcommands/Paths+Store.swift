@@ -1,0 +1,86 @@
+import ArgumentParser
+import RBACCore
+import RBACGraphviz
+
+/// `paths --to store:…|clusterstore:…` and `paths --to secret:NS/NAME` for a Secret an
+/// ExternalSecret writes: privilege paths that end at an External Secrets store, or reach a
+/// Secret's data through the store that fills it (docs/external-secrets.md).
+extension RBACGraphCommand.Paths {
+    /// The use of a store target (`--capability`, `use` by default).
+    var storeUse: StoreUse { capability.flatMap { StoreUse(rawValue: $0) } ?? .use }
+
+    func runStore(start: PathNode, target: StoreTarget) throws {
+        let loaded = try input.load()
+        let graph = loaded.graph
+        InputWarnings.identity(start, in: graph, quiet: input.quiet)
+        let esc = PathFinder(graph).graph(including: [start])
+        guard let store = esc.stores(named: target).first else {
+            Terminal.error(Self.missingStore(target, in: graph))
+            throw ExitCode(ExitCodes.usage)
+        }
+        let found = esc.storePaths(from: start, to: store, use: storeUse, maxSteps: maxSteps, all: all)
+        let title = "\(target)" + (storeUse == .use ? "" : " (\(storeUse))")
+        try printExternal(found.map { .external($0) }, esc: esc, start: start, title: title, loaded: loaded, extra: [("use", .string(storeUse.rawValue))])
+    }
+
+    /// The error for a store target the input does not hold, naming the stores it does.
+    static func missingStore(_ target: StoreTarget, in graph: AccessGraph) -> String {
+        let known = graph.external.stores.map { StoreTarget($0).description }
+        return "\(target.storeName) is not in the input" + (known.isEmpty
+            ? ": it holds no SecretStore or ClusterSecretStore."
+            : "; its stores: \(known.prefix(10).joined(separator: ", "))\(known.count > 10 ? ", …" : "").")
+    }
+
+    /// `paths --to secret:NS/NAME` for a Secret an ExternalSecret writes: the Kubernetes paths
+    /// to it and the paths through its stores, cheapest first.
+    func runMaterialized(start: PathNode, target: PathTarget, secret: MaterializedSecret, loaded: InputOptions.Loaded) throws {
+        let esc = PathFinder(loaded.graph).graph(including: [start])
+        let found = esc.paths(from: start, to: target, writtenBy: secret, maxSteps: maxSteps, all: all)
+        let note = "Secret \(secret.namespace)/\(secret.name): \(secret.description)\(secret.inInput ? "" : " (not in the input)")"
+        try printExternal(
+            found, esc: esc, start: start, title: "\(target)", loaded: loaded,
+            extra: [("materializedBy", .string(secret.description)), ("inInput", .bool(secret.inInput))], note: note)
+    }
+
+    /// Prints paths that may end beyond the API server: text, JSON or a picture, the exit
+    /// status as `paths` has it.
+    func printExternal(_ found: [AnyPrivilegePath], esc: EscalationGraph, start: PathNode, title target: String, loaded: InputOptions.Loaded, extra: [(String, JSONValue)], note: String? = nil) throws {
+        if output.isPicture {
+            let view = GraphView.vaultPaths(found.map { $0.external(end: to) }, in: esc, title: "Paths from \(start) to \(target)")
+            try output.write(view, to: outputFile, quiet: input.quiet)
+        } else {
+            try outputOptions.redirectText()
+            switch output {
+            case .table:
+                let printer = PathPrinter(esc)
+                if let note { print(note) }
+                if found.isEmpty {
+                    print("No path from \(start) to \(target) in at most \(maxSteps) Kubernetes step\(maxSteps == 1 ? "" : "s").")
+                }
+                for (k, p) in found.enumerated() {
+                    if k > 0 { print() }
+                    let title = found.count == 1 && !all
+                        ? "Shortest path from \(start) to \(target)"
+                        : "Path \(k + 1) of \(found.count) from \(start) to \(target)"
+                    switch p {
+                    case .kubernetes(let path):
+                        print(printer.block(path, title: title), terminator: "")
+                    case .external(let path):
+                        print(printer.vaultBlock(path, title: title), terminator: "")
+                    }
+                }
+                if let footer = loaded.notReadLines(heading: found.isEmpty ? "not read from the cluster (a path may exist)" : "not read from the cluster (a shorter path may exist)") {
+                    print(footer)
+                }
+            default:
+                var pairs: [(String, JSONValue)] = [("from", .string(start.description)), ("to", .string(to))] + extra
+                pairs.append(("maxSteps", .number(Double(maxSteps))))
+                if all { pairs.append(("all", .bool(true))) }
+                pairs.append(("paths", .array(found.map { esc.json($0) })))
+                output.emit(.object(pairs + loaded.notReadFields))
+            }
+        }
+        try loaded.exitIfIncomplete(yes: !found.isEmpty && !all)
+        if found.isEmpty { throw ExitCode(ExitCodes.no) }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import RBACCore
+import RBACGraphviz
+
+/// `who-can use|read|write store:NS/NAME|clusterstore:NAME` (whoever may make an External
+/// Secrets store work for them, or holds its credentials), and the store routes to a Secret
+/// an ExternalSecret writes (docs/external-secrets.md).
+extension RBACGraphCommand.WhoCan {
+    func runStore() throws {
+        guard let target = StoreTarget.parse(request.resource) else {
+            throw ValidationError("A store target is \(StoreTarget.syntax), not \"\(request.resource)\".")
+        }
+        guard let use = StoreUse(rawValue: request.verb) else {
+            throw ValidationError("For store: and clusterstore: targets the verb is \(StoreUse.names) (not \"\(request.verb)\").")
+        }
+        if request.namespace != nil || allNamespaces { throw ValidationError("A store target names its namespace itself: give no -n or -A.") }
+        if request.name != nil { throw ValidationError("A store target takes no NAME argument.") }
+        if output == .wide { throw ValidationError("store targets have no wide table: give -o table, json, yaml, dot, svg, png or pdf.") }
+        let loaded = try input.load()
+        let graph = loaded.graph
+        let esc = EscalationGraph(graph)
+        guard let store = esc.stores(named: target).first else {
+            Terminal.error(RBACGraphCommand.Paths.missingStore(target, in: graph))
+            throw ExitCode(ExitCodes.usage)
+        }
+        let readers = esc.storeReaders(of: store, use: use, effective: effective, maxSteps: maxSteps)
+        let title = "Identities allowed to \(use) \(target)\(effective ? ", directly or by a privilege path" : "")"
+        try printExternalReaders(readers, esc: esc, title: title, target: target.description, verb: use.rawValue, loaded: loaded)
+    }
+
+    /// Readers whose paths end beyond the API server, one row each: table, JSON or a picture.
+    func printExternalReaders(
+        _ readers: [VaultPath], esc: EscalationGraph, title: String, target: String, verb: String, loaded: InputOptions.Loaded,
+        note: String? = nil
+    ) throws {
+        if output.isPicture {
+            try output.write(GraphView.vaultPaths(readers, in: esc, title: title, maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
+            try loaded.exitIfIncomplete()
+            return
+        }
+        let printer = PathPrinter(esc)
+        try outputOptions.redirectText()
+        switch output {
+        case .table:
+            if !tableOptions.noHeaders {
+                if let note { print(note) }
+                print(title + ":")
+            }
+            var table = Table(["IDENTITY", "STEPS", "CERTAINTY", "HOW"])
+            for r in readers {
+                table.add([printer.name(r.kubernetes.start), String(r.stepCount), r.certaintyLabel, printer.externalChain(r)])
+            }
+            print(table.render(color: printer.color, headers: !tableOptions.noHeaders), terminator: "")
+            if readers.isEmpty && !tableOptions.noHeaders { print("(none)") }
+        default:
+            var pairs: [(String, JSONValue)] = [("target", .string(target)), ("verb", .string(verb)), ("effective", .bool(effective))]
+            if let note { pairs.append(("note", .string(note))) }
+            pairs.append(("identities", .array(readers.map { esc.readerJSON($0) })))
+            output.emit(.object(pairs))
+        }
+        try loaded.exitIfIncomplete()
+    }
+}
+
+extension PathPrinter {
+    /// A path beyond the API server on one line: its Kubernetes chain, then each external step
+    /// (`externalsecret-write in prod → SecretStore prod/vault-backend`), the grant of a write
+    /// held directly first.
+    func externalChain(_ p: VaultPath) -> String {
+        var parts: [String] = []
+        if !p.kubernetes.steps.isEmpty { parts.append(PathPrinter(esc, color: false).chain(p.kubernetes)) }
+        for (k, s) in p.external.enumerated() {
+            var text = "\(s.kind.rawValue)\(s.condition == nil ? "" : "?")\(s.namespace.map { " in \($0)" } ?? "") → \(s.to)"
+            if k == 0, let g = s.grant {
+                text = "\(esc.access.bindings[g.binding].displayName) → \(esc.access.roles[g.role].displayName): " + text
+            }
+            parts.append(text)
+        }
+        return parts.joined(separator: " ⇒ ")
+    }
+}
+
+extension RBACGraphCommand.WhoCan {
+    /// The Secret an ExternalSecret writes that `get` of one Secret by name asks about, if any.
+    static func materialized(_ req: Request, in graph: AccessGraph) -> MaterializedSecret? {
+        guard case .resource(let r) = req, r.verb == "get", r.apiGroup.isEmpty, r.resource == "secrets", r.subresource.isEmpty,
+            !r.name.isEmpty
+        else { return nil }
+        return graph.materializedSecret(namespace: r.namespace, name: r.name)
+    }
+
+    /// Under the table: what writes the Secret, and who gets its data through its stores.
+    func printThroughStores(_ m: MaterializedSecret, esc: EscalationGraph) {
+        let readers = esc.materializedReaders(of: m, effective: effective, maxSteps: maxSteps)
+        print("\nSecret \(m.namespace)/\(m.name): \(m.description)\(m.inInput ? "" : " (not in the input)").")
+        print("Identities that get its data through the stores that fill it\(effective ? ", directly or by a privilege path" : ""):")
+        let printer = PathPrinter(esc)
+        var table = Table(["IDENTITY", "STEPS", "CERTAINTY", "HOW"])
+        for r in readers { table.add([printer.name(r.kubernetes.start), String(r.stepCount), r.certaintyLabel, printer.externalChain(r)]) }
+        print(table.render(color: printer.color), terminator: "")
+        if readers.isEmpty { print("(none)") }
+    }
+
+    /// The same in JSON: `materializedBy`, `inInput`, `throughStores`.
+    static func throughStoresJSON(_ m: MaterializedSecret, esc: EscalationGraph, effective: Bool, maxSteps: Int) -> [(String, JSONValue)] {
+        [
+            ("materializedBy", .string(m.description)), ("inInput", .bool(m.inInput)),
+            ("throughStores", .array(esc.materializedReaders(of: m, effective: effective, maxSteps: maxSteps).map { esc.readerJSON($0) })),
+        ]
+    }
+}

@@ -1,0 +1,400 @@
+import Foundation
+import Testing
+import RBACCore
+import RBACLoading
+
+/// Stores as targets (`store:NS/NAME`, `clusterstore:NAME`: whatever their credentials reach)
+/// and the Secrets ExternalSecrets write, on a world made of the External Secrets Operator's
+/// documented examples (the Vault provider page's `vault-backend` store and `vault-example`
+/// ExternalSecret, the ClusterSecretStore page's `conditions`, the PushSecret page's
+/// `pushsecret-example`), with the near misses that must find nothing.
+@Suite struct StoreTargetTests {
+    static let manifests = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: prod, labels: {team: web}}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: dev}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: team-a, labels: {eso: enabled}}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: vault-backend, namespace: prod}
+        spec:
+          provider:
+            vault:
+              server: "http://my.vault.server:8200"
+              path: "secret"
+              version: "v2"
+              auth:
+                kubernetes:
+                  mountPath: "kubernetes"
+                  role: "demo"
+                  serviceAccountRef: {name: "my-sa"}
+        ---
+        # The ClusterSecretStore page: conditions by selector or by name; not dev.
+        apiVersion: external-secrets.io/v1
+        kind: ClusterSecretStore
+        metadata: {name: labelled}
+        spec:
+          conditions:
+          - namespaceSelector: {matchLabels: {eso: enabled}}
+          - namespaces: [prod]
+          provider:
+            aws:
+              service: SecretsManager
+              region: eu-west-1
+              auth:
+                secretRef:
+                  accessKeyIDSecretRef: {name: awssm-secret, key: access-key, namespace: platform}
+                  secretAccessKeySecretRef: {name: awssm-secret, key: secret-access-key, namespace: platform}
+        ---
+        # The Vault provider page's ExternalSecret: target example-sync.
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: vault-example, namespace: prod}
+        spec:
+          refreshInterval: "15s"
+          secretStoreRef: {name: vault-backend, kind: SecretStore}
+          target: {name: example-sync}
+          data:
+          - secretKey: foobar
+            remoteRef: {key: foo, property: my-value}
+        ---
+        # No target name: the Secret is named as the ExternalSecret.
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: api, namespace: prod}
+        spec:
+          secretStoreRef: {name: vault-backend, kind: SecretStore}
+          data:
+          - {secretKey: key, remoteRef: {key: api}}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: merged, namespace: prod}
+        spec:
+          secretStoreRef: {name: vault-backend, kind: SecretStore}
+          target: {name: merged-into, creationPolicy: Merge}
+          data:
+          - {secretKey: key, remoteRef: {key: merged}}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: merged-missing, namespace: prod}
+        spec:
+          secretStoreRef: {name: vault-backend, kind: SecretStore}
+          target: {name: nowhere, creationPolicy: Merge}
+          data:
+          - {secretKey: key, remoteRef: {key: merged}}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: orphan, namespace: prod}
+        spec:
+          secretStoreRef: {name: vault-backend, kind: SecretStore}
+          target: {creationPolicy: Orphan}
+          data:
+          - {secretKey: key, remoteRef: {key: orphan}}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: none, namespace: prod}
+        spec:
+          secretStoreRef: {name: vault-backend, kind: SecretStore}
+          target: {creationPolicy: None}
+          data:
+          - {secretKey: key, remoteRef: {key: none}}
+        ---
+        # In another namespace, through the ClusterSecretStore: dev's example-sync is its own.
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: vault-example, namespace: team-a}
+        spec:
+          secretStoreRef: {name: labelled, kind: ClusterSecretStore}
+          target: {name: example-sync}
+          data:
+          - {secretKey: key, remoteRef: {key: team-a/db}}
+        ---
+        # The ClusterExternalSecret page: one ExternalSecret in each namespace its selector picks.
+        apiVersion: external-secrets.io/v1
+        kind: ClusterExternalSecret
+        metadata: {name: shared}
+        spec:
+          externalSecretName: shared-es
+          namespaceSelectors:
+          - matchLabels: {eso: enabled}
+          externalSecretSpec:
+            secretStoreRef: {name: labelled, kind: ClusterSecretStore}
+            target: {name: shared-db}
+            data:
+            - {secretKey: key, remoteRef: {key: shared/db}}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: merged-into, namespace: prod}
+        type: Opaque
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: my-sa, namespace: prod}
+        ---
+        # bob: ExternalSecrets in prod. carol: in dev (no store serves it). dana: in team-a.
+        # erin: PushSecrets in prod. frank: reads Secrets of platform (the AWS keys).
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: es-author}
+        rules:
+        - apiGroups: [external-secrets.io]
+          resources: [externalsecrets]
+          verbs: [create]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: push-author}
+        rules:
+        - apiGroups: [external-secrets.io]
+          resources: [pushsecrets]
+          verbs: [create]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: secret-reader}
+        rules:
+        - apiGroups: [""]
+          resources: [secrets]
+          verbs: [get, list]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: bob, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: es-author}
+        subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: carol, namespace: dev}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: es-author}
+        subjects: [{kind: User, name: carol, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: dana, namespace: team-a}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: es-author}
+        subjects: [{kind: User, name: dana, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: erin, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: push-author}
+        subjects: [{kind: User, name: erin, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: frank, namespace: platform}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+        subjects: [{kind: User, name: frank, apiGroup: rbac.authorization.k8s.io}]
+        """
+
+    static let people: [PathNode] = ["alice", "bob", "carol", "dana", "erin", "frank"].map { .user($0) }
+
+    static func world() throws -> EscalationGraph {
+        let loaded = try ManifestLoader().load(yaml: manifests, name: "world.yaml")
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
+        return PathFinder(AccessGraph(loaded.cluster)).graph(including: people)
+    }
+
+    static func store(_ text: String, in esc: EscalationGraph) throws -> SecretStore {
+        let target = try #require(StoreTarget.parse(text))
+        return try #require(esc.stores(named: target).first)
+    }
+
+    static func names(_ paths: [VaultPath], in esc: EscalationGraph) -> Set<String> {
+        Set(paths.map { esc.nodes[$0.kubernetes.start].description })
+    }
+
+    // MARK: The notation
+
+    @Test("a store target reads back as it prints", arguments: [
+        "store:prod/vault-backend", "clusterstore:labelled", "store:prod/aws key prod/api-key", "clusterstore:x key a/b c",
+        "store:prod/aws (keys found by pattern)", "clusterstore:x (keys found by pattern)",
+    ])
+    func notationRoundTrips(_ text: String) throws {
+        let t = try #require(StoreTarget.parse(text))
+        #expect(t.description == text)
+    }
+
+    @Test("malformed store targets are refused", arguments: [
+        "store:prod", "store:/x", "store:prod/", "store:prod/a/b", "store:*/x", "clusterstore:", "clusterstore:a/b",
+        "store:prod/x key ", "stores:prod/x", "clusterstore:*",
+    ])
+    func malformed(_ text: String) {
+        #expect(StoreTarget.parse(text) == nil)
+    }
+
+    @Test func everyStoreOfTheInputPrintsAsATargetThatNamesIt() throws {
+        let esc = try Self.world()
+        for s in esc.access.external.stores {
+            let t = try #require(StoreTarget.parse(StoreTarget(s).description))
+            #expect(t.names(s))
+            #expect(esc.stores(named: t).count == 1)
+        }
+    }
+
+    // MARK: The Secrets ExternalSecrets write
+
+    /// `creationPolicy` as the operator's reconciler acts on it, and the default target name.
+    @Test("which Secrets are written", arguments: [
+        ("prod", "example-sync", true),  // target.name
+        ("prod", "vault-example", false),  // not its own name when target.name is given
+        ("prod", "api", true),  // no target.name: its own name
+        ("prod", "merged-into", true),  // Merge into a Secret of the input
+        ("prod", "nowhere", false),  // Merge: never created
+        ("prod", "orphan", true),  // Orphan creates it
+        ("prod", "none", false),  // None writes nothing
+        ("team-a", "example-sync", true),  // its own namespace
+        ("dev", "example-sync", false),  // no ExternalSecret in dev
+        ("team-a", "shared-db", true),  // the ClusterExternalSecret selects team-a by its label
+        ("prod", "shared-db", false),  // … not prod
+    ])
+    func materialized(_ ns: String, _ name: String, _ expected: Bool) throws {
+        let esc = try Self.world()
+        let m = esc.access.materializedSecret(namespace: ns, name: name)
+        #expect((m != nil) == expected)
+        if let m {
+            #expect(m.inInput == (name == "merged-into"))
+            #expect(m.externalSecret.kind == (name == "shared-db" ? .clusterExternalSecret : .externalSecret))
+            #expect(m.description.contains("at world.yaml:"), "\(m.description)")
+        }
+    }
+
+    @Test func aBadCreationPolicyIsALocatedError() throws {
+        let yaml = """
+            apiVersion: external-secrets.io/v1
+            kind: ExternalSecret
+            metadata: {name: x, namespace: prod}
+            spec:
+              secretStoreRef: {name: vault-backend}
+              target: {creationPolicy: Always}
+            """
+        let loaded = try ManifestLoader().load(yaml: yaml, name: "bad.yaml")
+        #expect(loaded.hasErrors)
+        #expect(loaded.diagnostics.description.contains("bad.yaml:1"), "\(loaded.diagnostics)")
+        #expect(loaded.diagnostics.description.contains("spec.target.creationPolicy must be one of Owner, Orphan, Merge, None"), "\(loaded.diagnostics)")
+    }
+
+    // MARK: Who uses a store
+
+    @Test("who may use a store, by the verb", arguments: [
+        ("store:prod/vault-backend", StoreUse.read, ["bob", "sa:prod/my-sa"], ["carol", "dana", "erin"]),
+        ("store:prod/vault-backend", StoreUse.write, ["erin", "sa:prod/my-sa"], ["bob"]),
+        ("store:prod/vault-backend", StoreUse.use, ["bob", "erin", "sa:prod/my-sa"], ["carol", "frank"]),
+        // Served by selector (team-a) and by name (prod), not dev; its keys are read by frank.
+        ("clusterstore:labelled", StoreUse.read, ["bob", "dana", "frank"], ["carol", "erin"]),
+    ])
+    func storeReaders(_ target: String, _ use: StoreUse, _ yes: [String], _ no: [String]) throws {
+        let esc = try Self.world()
+        let readers = Self.names(esc.storeReaders(of: try Self.store(target, in: esc), use: use, effective: false), in: esc)
+        for who in yes { #expect(readers.contains(who.contains(":") ? who : "user:\(who)"), "\(who) in \(readers)") }
+        for who in no { #expect(!readers.contains("user:\(who)"), "\(who) not in \(readers)") }
+    }
+
+    @Test("the shortest path to a store, step by step", arguments: [
+        ("user:bob", "store:prod/vault-backend", StoreUse.use, ["externalsecret-write"]),
+        ("user:erin", "store:prod/vault-backend", StoreUse.write, ["pushsecret-write"]),
+        ("user:dana", "clusterstore:labelled", StoreUse.use, ["externalsecret-write"]),
+        ("user:frank", "clusterstore:labelled", StoreUse.use, ["secrets-read", "store-credentials"]),
+    ])
+    func storePath(_ from: String, _ target: String, _ use: StoreUse, _ kinds: [String]) throws {
+        let esc = try Self.world()
+        let start = try #require(PathNode.identity(parsing: from))
+        let p = try #require(esc.storePaths(from: start, to: try Self.store(target, in: esc), use: use).first)
+        #expect(p.kubernetes.steps.map(\.kind.rawValue) + p.external.map(\.kind.rawValue) == kinds)
+        #expect(p.end == target)
+        #expect(p.certainty == .certain)
+    }
+
+    @Test("near misses find no path", arguments: [
+        ("user:carol", "store:prod/vault-backend"),  // a SecretStore serves its own namespace
+        ("user:carol", "clusterstore:labelled"),  // dev matches no condition
+        ("user:alice", "store:prod/vault-backend"),  // no permission at all
+    ])
+    func nearMisses(_ from: String, _ target: String) throws {
+        let esc = try Self.world()
+        let start = try #require(PathNode.identity(parsing: from))
+        #expect(esc.storePaths(from: start, to: try Self.store(target, in: esc)).isEmpty)
+    }
+
+    @Test func bobMayNotWriteWithTheStore() throws {
+        let esc = try Self.world()
+        #expect(esc.storePaths(from: .user("bob"), to: try Self.store("store:prod/vault-backend", in: esc), use: .write).isEmpty)
+    }
+
+    // MARK: A written Secret's data through its stores
+
+    @Test("the data of a written Secret, through its store", arguments: [
+        ("user:bob", "prod", "example-sync", true),
+        ("user:bob", "prod", "merged-into", true),
+        ("user:dana", "team-a", "example-sync", true),
+        ("user:bob", "team-a", "example-sync", true),  // the ClusterSecretStore serves prod too: the same keys
+        ("user:carol", "prod", "example-sync", false),  // dev is served by no store
+        ("user:erin", "prod", "example-sync", false),  // a PushSecret writes, it does not read
+    ])
+    func throughStores(_ from: String, _ ns: String, _ name: String, _ expected: Bool) throws {
+        let esc = try Self.world()
+        let m = try #require(esc.access.materializedSecret(namespace: ns, name: name))
+        let start = try #require(PathNode.identity(parsing: from))
+        let paths = esc.materializedPaths(from: start, to: m)
+        #expect(!paths.isEmpty == expected)
+        if let p = paths.first {
+            #expect(p.external.last?.kind == .storeRead)
+            #expect(p.end == "secret:\(ns)/\(name)")
+            #expect(p.external.last?.evidence.first?.contains("materialized by ExternalSecret \(ns)/") == true || name == "merged-into")
+        }
+    }
+
+    @Test func aWrittenSecretOfTheInputOrNotIsASecretOfTheEscalationGraph() throws {
+        let esc = try Self.world()
+        for (ns, name) in [("prod", "example-sync"), ("prod", "api"), ("team-a", "example-sync")] {
+            #expect(esc.index(of: .secret(namespace: ns, name: name)) != nil, "\(ns)/\(name)")
+        }
+        for (ns, name) in [("prod", "nowhere"), ("prod", "none"), ("prod", "vault-example")] {
+            #expect(esc.index(of: .secret(namespace: ns, name: name)) == nil, "\(ns)/\(name)")
+        }
+    }
+
+    @Test func theShortestOfBothKindsWins() throws {
+        let esc = try Self.world()
+        let m = try #require(esc.access.materializedSecret(namespace: "prod", name: "example-sync"))
+        let target = try #require(PathTarget.parse("secret:prod/example-sync"))
+        // bob has no way in Kubernetes; through the store, two steps.
+        let bob = esc.paths(from: .user("bob"), to: target, writtenBy: m)
+        guard case .external(let p)? = bob.first else { Issue.record("\(bob)"); return }
+        #expect(p.external.map(\.kind) == [.externalSecretWrite, .storeRead])
+        // The Kubernetes readers are still there: frank reads Secrets of platform only.
+        #expect(esc.paths(from: .user("frank"), to: target, writtenBy: m).isEmpty)
+    }
+
+    // MARK: Without a target: beyond the cluster
+
+    @Test func pathsWithoutATargetEndAtTheStores() throws {
+        let esc = try Self.world()
+        let beyond = esc.pathsBeyond(from: .user("bob"))
+        // The Vault paths the ExternalSecrets name first: the world has no --vault, so the
+        // store's reach is a condition the input does not show; then the stores, certain.
+        #expect(beyond.map(\.end.target) == [
+            "vault:secret/data/api", "vault:secret/data/foo", "vault:secret/data/merged", "vault:secret/data/none", "vault:secret/data/orphan",
+            "store:prod/vault-backend", "clusterstore:labelled",
+        ])
+        for b in beyond {
+            #expect(b.path.certainty == (b.end.vault == nil ? .certain : .notShown), "\(b.end.target)")
+            #expect(b.path.end == b.end.target)
+        }
+        #expect(esc.pathsBeyond(from: .user("carol")).isEmpty)
+    }
+}
