@@ -112,10 +112,73 @@ extension DocumentSplit {
                 } else {
                     p = n
                 }
+                skipLines(base)
                 if let piece { return piece }
             }
             done(n)
             return atEnd()
+        }
+
+        /// Whether the line starting with `c` can matter to the shapes still possible: one
+        /// starting with a space never does (no document marker, directive, item or key at
+        /// column 0), and to a stream only `---` and `%` lines do.
+        @inline(__always)
+        private func mayMatter(_ c: UInt8) -> Bool {
+            shapes == .stream ? c == 0x2D || c == 0x25 : c != 0x20
+        }
+
+        /// Moves `p` (a line start) past the lines that cannot matter (``mayMatter(_:)``),
+        /// counting them, 16 bytes at a time: to the first line that may matter, or else to
+        /// the last line start before `checked` (the lines after it are not checked yet).
+        private mutating func skipLines(_ base: UnsafePointer<UInt8>) {
+            let end = min(checked, n)
+            guard p < end, !mayMatter(base[p]) else { return }
+            var q = p
+            var lines = 0
+            let raw = UnsafeRawPointer(base)
+            let feed = SIMD16<UInt8>(repeating: 0x0A), space = SIMD16<UInt8>(repeating: 0x20)
+            let dash = SIMD16<UInt8>(repeating: 0x2D), percent = SIMD16<UInt8>(repeating: 0x25)
+            let streamOnly = shapes == .stream
+            // Line feeds counted per byte lane (each lane at most 255 before it is added up).
+            var counts = SIMD16<UInt8>()
+            var blocks = 0
+            // `x`: 16 bytes; `y`: the byte after each, the first byte of a line when `x`'s is a feed.
+            while q + 17 <= end {
+                let x = raw.loadUnaligned(fromByteOffset: q, as: SIMD16<UInt8>.self)
+                let y = raw.loadUnaligned(fromByteOffset: q + 1, as: SIMD16<UInt8>.self)
+                let feeds = x .== feed
+                let matters = streamOnly ? feeds .& ((y .== dash) .| (y .== percent)) : feeds .& (y .!= space)
+                let bits = unsafeBitCast(matters, to: SIMD2<UInt64>.self)
+                if bits[0] | bits[1] != 0 { break }
+                counts &-= unsafeBitCast(feeds, to: SIMD16<UInt8>.self)  // a feed's lane is all ones: -1
+                blocks += 1
+                if blocks == 255 {
+                    lines += Int(SIMD16<UInt16>(truncatingIfNeeded: counts).wrappedSum())
+                    counts = SIMD16<UInt8>()
+                    blocks = 0
+                }
+                q += 16
+            }
+            lines += Int(SIMD16<UInt16>(truncatingIfNeeded: counts).wrappedSum())
+            // The rest byte by byte, up to the line that matters (or the end).
+            var lastStart = -1
+            while q + 1 < end {
+                if base[q] == 0x0A {
+                    lines += 1
+                    lastStart = q + 1
+                    if mayMatter(base[q + 1]) { break }
+                }
+                q += 1
+            }
+            if lastStart < 0 {
+                // No feed byte by byte: the last line start is that of the blocks, if any.
+                guard lines > 0 else { return }
+                var i = q - 1
+                while base[i] != 0x0A { i -= 1 }
+                lastStart = i + 1
+            }
+            p = lastStart
+            line += lines
         }
 
         private mutating func finish(_ piece: Piece) -> Piece {

@@ -10,9 +10,6 @@ import Glibc
 enum ParsedItem {
     case diagnostic(LoadDiagnostic)
     case object(ObjectDraft)
-    /// An object prepared where it was parsed (``ManifestLoader/Session/prepare(_:defaultKind:options:)``);
-    /// only a load on several threads makes these of ``object(_:)``.
-    case prepared(PreparedObject)
     /// A document started.
     case document
     /// A document that is no Kubernetes object was skipped.

@@ -21,18 +21,49 @@ extension ManifestLoader.Session {
         case listEnd(path: String, DocumentSplit.ListSplit?)
     }
 
+    /// One thing a job found, in stream order, kept until its turn: small, unlike a
+    /// ``ParsedItem`` (which holds a whole draft), so that thousands of them are cheap to keep
+    /// and to grow an array of.
+    enum Found {
+        /// The next of ``JobResult/objects``.
+        case object
+        case diagnostic(LoadDiagnostic)
+        case document
+        case skippedDocument
+        case listContinue(String)
+        case progress(Int)
+    }
+
     /// What a job found.
     struct JobResult {
-        var items: [ParsedItem] = []
+        var found: [Found] = []
         var end = InputParseEnd(fedTotal: 0, fatalErrors: 0)
         var binary = false
         /// A list's head or items: usable only when `clean` (else the file is parsed in line).
         var clean = true
         var listContinue: String?
+        /// A list's items: their field errors.
         var issues: [LoadDiagnostic] = []
+        /// The objects found, prepared, in order (a list's items, or those `found` refers to).
         var objects: [PreparedObject] = []
         /// The results of ``Job/files(_:)``, file by file.
         var files: [JobResult] = []
+
+        /// Keeps what a parse emitted, its object prepared (``prepare(_:defaultKind:options:)``)
+        /// so that the thread that parsed it does that work. Jobs run only in loads of files,
+        /// whose objects have no default kind.
+        mutating func keep(_ item: ParsedItem, options: ManifestLoader.Options) {
+            switch item {
+            case .object(let draft):
+                objects.append(ManifestLoader.Session.prepare(draft, defaultKind: nil, options: options))
+                found.append(.object)
+            case .diagnostic(let d): found.append(.diagnostic(d))
+            case .document: found.append(.document)
+            case .skippedDocument: found.append(.skippedDocument)
+            case .listContinue(let c): found.append(.listContinue(c))
+            case .progress(let fed): found.append(.progress(fed))
+            }
+        }
     }
 
     /// Plans the jobs of a load one at a time, as the threads need them: small files in
@@ -105,7 +136,7 @@ extension ManifestLoader.Session {
             Self.run(job, options: options)
         }
         var superseded = false
-        var list: [JobResult] = []
+        var list = ListInParts()
         try runner.run(threads: threads) { (job, result) throws(LoadError) in
             switch job {
             case .part(_, _, let first, _):
@@ -113,10 +144,10 @@ extension ManifestLoader.Session {
                 if superseded { return }
                 superseded = try apply(job, result)
             case .listItems:
-                list.append(result)
+                list.add(result, to: self)
             case .listEnd(let path, _):
-                try applyList(path: path, head: result, items: list)
-                list = []
+                try applyList(path: path, head: result, list)
+                list = ListInParts()
             case .files(let paths):
                 for (path, r) in zip(paths, result.files) { try apply(.file(path), r) }
             default:
@@ -125,23 +156,66 @@ extension ManifestLoader.Session {
         }
     }
 
+    /// The items of a `kind: List` file parsed in parts, as they arrive in order, before the
+    /// file's head (parsed last, once the scan has found where the items end).
+    ///
+    /// Applied in line, the List gives: the document, the items' field errors, its `continue`,
+    /// then the items' objects. So objects can only be added once every part and the head are
+    /// known. While no part has a field error, their objects are added as the parts arrive to
+    /// a copy of the session (`staged`), which becomes the session when the head turns out
+    /// clean: adding them then overlaps the parse of the parts still to come instead of
+    /// following the last one. Anything else (a field error, a part or head that is not clean,
+    /// an error in strict mode) drops the copy, and the List is applied as before.
+    struct ListInParts {
+        var items: [JobResult] = []
+        var staged: ManifestLoader.Session?
+        /// Whether every object so far went to `staged`.
+        var staging = true
+
+        mutating func add(_ result: JobResult, to session: ManifestLoader.Session) {
+            items.append(result)
+            guard staging, result.clean, result.issues.isEmpty else {
+                staging = false
+                staged = nil
+                return
+            }
+            if staged == nil { staged = session }
+            do {
+                for o in result.objects { try staged?.commit(o) }
+            } catch {
+                staging = false
+                staged = nil
+            }
+        }
+    }
+
     /// Applies a `kind: List` file parsed in parts, as its parse in line would: the document,
     /// the items' field errors in order, the list's `continue`, then the items. When the head
     /// or a part was not clean, parses the file in line instead.
-    mutating func applyList(path: String, head: JobResult, items: [JobResult]) throws(LoadError) {
-        guard head.clean, items.allSatisfy(\.clean) else {
+    mutating func applyList(path: String, head: JobResult, _ list: ListInParts) throws(LoadError) {
+        guard head.clean, list.items.allSatisfy(\.clean) else {
             try load(file: path)
             return
         }
-        statistics.files += 1
-        currentFile = path
-        try apply(.document)
-        for r in items {
-            for d in r.issues { try apply(.diagnostic(d)) }
-        }
-        if let c = head.listContinue, !c.isEmpty { try apply(.listContinue(c)) }
-        for r in items {
-            for o in r.objects { try commit(o) }
+        if list.staging, let staged = list.staged {
+            // The items' objects are in `staged` already; nothing else of the List reports
+            // anything or depends on them.
+            self = staged
+            statistics.files += 1
+            currentFile = path
+            try apply(.document)
+            if let c = head.listContinue, !c.isEmpty { try apply(.listContinue(c)) }
+        } else {
+            statistics.files += 1
+            currentFile = path
+            try apply(.document)
+            for r in list.items {
+                for d in r.issues { try apply(.diagnostic(d)) }
+            }
+            if let c = head.listContinue, !c.isEmpty { try apply(.listContinue(c)) }
+            for r in list.items {
+                for o in r.objects { try commit(o) }
+            }
         }
         try apply(.progress(head.end.fedTotal))
         finishInput(fedTotal: head.end.fedTotal)
@@ -165,7 +239,7 @@ extension ManifestLoader.Session {
                 } lines: { offset in
                     LineScanner(path: path, offset: offset)
                 } emit: { item in
-                    r.items.append(Self.prepared(item, options: options))
+                    r.keep(item, options: options)
                 }
             } catch {
                 r.end.fatalErrors += 1  // not reached: collecting never throws
@@ -187,7 +261,7 @@ extension ManifestLoader.Session {
                 } lines: { offset in
                     LineScanner(path: path, offset: offset, end: part.end)
                 } emit: { item in
-                    r.items.append(Self.prepared(item, options: options))
+                    r.keep(item, options: options)
                 }
             } catch {
                 r.end.fatalErrors += 1
@@ -196,12 +270,21 @@ extension ManifestLoader.Session {
         return r
     }
 
-    /// The item with its object prepared (``prepare(_:defaultKind:options:)``), so that the
-    /// thread that parsed it does that work. Jobs run only in loads of files, whose objects
-    /// have no default kind.
-    static func prepared(_ item: ParsedItem, options: ManifestLoader.Options) -> ParsedItem {
-        guard case .object(let draft) = item else { return item }
-        return .prepared(prepare(draft, defaultKind: nil, options: options))
+    /// Applies what a job found, in order.
+    mutating func apply(found result: JobResult) throws(LoadError) {
+        var next = 0
+        for f in result.found {
+            switch f {
+            case .object:
+                try commit(result.objects[next])
+                next += 1
+            case .diagnostic(let d): try add(d)
+            case .document: try apply(.document)
+            case .skippedDocument: try apply(.skippedDocument)
+            case .listContinue(let c): try apply(.listContinue(c))
+            case .progress(let fed): try apply(.progress(fed))
+            }
+        }
     }
 
     /// Applies a job's result (`nil`: parse it now, in line).
@@ -227,7 +310,7 @@ extension ManifestLoader.Session {
                 return false
             }
             currentFile = path
-            for item in result.items { try apply(item) }
+            try apply(found: result)
             finishInput(fedTotal: result.end.fedTotal)
         case .part(let path, let part, let first, let last):
             if first {
@@ -249,7 +332,7 @@ extension ManifestLoader.Session {
                 finishInput(fedTotal: end.fedTotal)
                 return !last
             }
-            for item in result.items { try apply(item) }
+            try apply(found: result)
             if last { finishInput(fedTotal: result.end.fedTotal) }
         }
         return false
@@ -271,9 +354,12 @@ struct ListParser {
 
     typealias JobResult = ManifestLoader.Session.JobResult
 
-    /// The document with its items replaced by as many empty lines (so every position after
-    /// them stays the same). Clean when it is one `*List` mapping whose head and tail raise no
-    /// problem at all.
+    /// The document without its items: the bytes before them, then those after them (both
+    /// whole lines, so `items:` is followed by the next key). Clean when it is one `*List`
+    /// mapping whose head and tail raise no problem at all. Positions in the tail are off by
+    /// the items' lines, but a head is used only when it reports nothing (else the file is
+    /// parsed in line), so none is ever shown; libyaml need not read a blank line per line
+    /// of the items.
     func head(_ split: DocumentSplit.ListSplit) -> JobResult {
         var r = JobResult()
         r.clean = false
@@ -282,7 +368,6 @@ struct ListParser {
             let tail = FileSystem.readRange(path, from: split.itemsEnd, count: size - split.itemsEnd)
         else { return r }
         r.end.fedTotal = size
-        bytes.append(contentsOf: repeatElement(0x0A, count: split.itemLines))
         bytes.append(contentsOf: tail)
         let feeder = InputFeeder(source: .memory(bytes, position: 0), maxEventBytes: options.maxScalarBytes)
         let reader = YAMLEventReader(feeder: feeder, maxDepth: options.maxDepth, maxAliasEvents: options.maxAliasEvents)

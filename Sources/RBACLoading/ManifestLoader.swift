@@ -259,7 +259,6 @@ extension ManifestLoader {
             switch item {
             case .diagnostic(let d): try add(d)
             case .object(let draft): try add(object: draft)
-            case .prepared(let object): try commit(object)
             case .document: statistics.documents += 1
             case .skippedDocument: statistics.skippedDocuments += 1
             case .listContinue(let c): listContinue = c

@@ -41,7 +41,11 @@ extension PathChange {
 extension AccessDiff {
     /// The JSON form, schema `rbacgraph.diff/v1`: every change atom by atom (one verb each)
     /// with its exceptions, sensitivity and causes.
-    public var json: JSONValue {
+    public var json: JSONValue { .object(jsonMembers.map { ($0, $1.value) }) }
+
+    /// The members of ``json``, the identities built one at a time as they are written
+    /// (``JSONValue/writePretty(members:chunk:to:)``): the JSON of a large diff is never held whole.
+    public var jsonMembers: [(String, JSONValue.Member)] {
         func change(_ c: AccessChange) -> JSONValue {
             var pairs: [(String, JSONValue)] = [("permission", c.atom.json)]
             if !c.except.isEmpty { pairs.append(("except", .array(c.except.map(\.json)))) }
@@ -49,7 +53,8 @@ extension AccessDiff {
             pairs.append(("causes", .array(c.causes.map(\.json))))
             return .object(pairs)
         }
-        let ids: [JSONValue] = identities.map { i in
+        let identities = self.identities
+        func identity(_ i: IdentityChange) -> JSONValue {
             var pairs: [(String, JSONValue)] = [("identity", .string(i.identity))]
             if !i.members.isEmpty { pairs.append(("members", .array(i.members.map { .string($0) }))) }
             pairs.append(("scopes", .array(i.scopes.map { s in
@@ -62,17 +67,19 @@ extension AccessDiff {
             return .object(pairs)
         }
         let noEffect = Set(objectChangesWithoutAccessEffect.map(\.object))
-        var pairs: [(String, JSONValue)] = [
-            ("schema", .string("rbacgraph.diff/v1")), ("summary", .string(summary)), ("identities", .array(ids)),
+        var pairs: [(String, JSONValue.Member)] = [
+            ("schema", .value(.string("rbacgraph.diff/v1"))), ("summary", .value(.string(summary))),
+            ("identities", .elements(count: identities.count) { identity(identities[$0]) }),
         ]
         if let f = findings {
             pairs += [
-                ("pathsGained", .array(f.pathsGained.map(\.json))), ("pathsLost", .array(f.pathsLost.map(\.json))),
-                ("findingsIntroduced", .array(f.introduced.map(\.json))), ("findingsResolved", .array(f.resolved.map(\.json))),
+                ("pathsGained", .value(.array(f.pathsGained.map(\.json)))), ("pathsLost", .value(.array(f.pathsLost.map(\.json)))),
+                ("findingsIntroduced", .value(.array(f.introduced.map(\.json)))), ("findingsResolved", .value(.array(f.resolved.map(\.json)))),
             ]
         }
-        pairs.append(("privilegePaths", .array(paths.map(\.json))))
-        pairs.append(("secretExposure", .array(secretExposure.map { e in
+        let paths = self.paths
+        pairs.append(("privilegePaths", .elements(count: paths.count) { paths[$0].json }))
+        pairs.append(("secretExposure", .value(.array(secretExposure.map { e in
             func reader(_ r: SecretReaderChange) -> JSONValue {
                 var p: [(String, JSONValue)] = [("reader", .string(r.reader)), ("verbs", .array(r.verbs.map { .string($0) }))]
                 if let path = r.path { p.append(("byPath", .object([("target", .string(path.target)), ("change", .string(path.kind.rawValue))]))) }
@@ -83,13 +90,13 @@ extension AccessDiff {
                 ("namespace", e.namespace.map { .string($0) } ?? .null), ("secret", e.secret.map { .string($0) } ?? .null),
                 ("gained", .array(e.gained.map(reader))), ("lost", .array(e.lost.map(reader))),
             ])
-        })))
-        pairs.append(("objectChanges", .array(objectChanges.map { c in
+        }))))
+        pairs.append(("objectChanges", .value(.array(objectChanges.map { c in
             guard case .object(var pairs) = c.json else { return c.json }
             pairs.append(("accessEffect", .bool(!noEffect.contains(c.object))))
             return .object(pairs)
-        })))
-        return .object(pairs)
+        }))))
+        return pairs
     }
 
     /// A SARIF location: the file (relative to `baseURI`), line and column.

@@ -206,7 +206,20 @@ struct ParallelLoadTests {
         ("items nested too deep", list((0..<6).map { item("sa\($0)") } + ["- " + String(repeating: "[", count: 300) + String(repeating: "]", count: 300) + "\n"])),
         ("a document after the List (found after items were handed out)", list((0..<10).map { item("sa\($0)") }) + "---\n" + serviceAccountYAML("z")),
         ("a tab at column 0 after the items were cut", list((0..<10).map { item("sa\($0)") }, tail: "kind: List\n\t\nmetadata: {}\n")),
+        // Objects whose adding reports something: a replaced definition, a rule the API
+        // server would refuse, an object without a kind.
+        ("items whose adding warns", list([role("a", verbs: "[get]")] + (0..<8).map { item("sa\($0)") } + [
+            role("a", verbs: "[list]"), role("b", verbs: "[]"), "- apiVersion: v1\n  metadata: {name: nokind}\n",
+        ] + (8..<12).map { item("sa\($0)") })),
+        ("items whose adding warns, then a bad field", list([role("a", verbs: "[get]")] + (0..<8).map { item("sa\($0)") } + [
+            role("a", verbs: "[list]"),
+        ] + (8..<12).map { item("sa\($0)") } + ["- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: [x], namespace: ns}\n"])),
     ]
+
+    /// A Role item in namespace `x` whose one rule grants `verbs` on pods.
+    static func role(_ name: String, verbs: String) -> String {
+        "- apiVersion: rbac.authorization.k8s.io/v1\n  kind: Role\n  metadata: {name: \(name), namespace: x}\n  rules:\n  - {apiGroups: [\"\"], resources: [pods], verbs: \(verbs)}\n"
+    }
 
     @Test("Lists cut at their items", arguments: lists)
     func list(_ c: (name: String, text: String)) throws {
@@ -265,6 +278,53 @@ struct ParallelLoadTests {
         #expect(Self.pieces(c.text, minimumBytes: 1) == c.pieces)
     }
 
+    /// Every part the cutter hands out starts at a line start, right after the part before,
+    /// with the number of line feeds before it as its line, at a `---` line or an item line;
+    /// the parts cover the items (List) or the input (stream). Lines of every kind (indented,
+    /// blank, comments, long runs of indented lines, top-level keys) sit between the cuts.
+    @Test("the cutter's parts start where they say, on long inputs", arguments: [true, false])
+    func cutterLines(_ isList: Bool) {
+        let body = (0..<300).map { i in
+            "- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: sa\(i)\n"
+                + String(repeating: "    x: \(i)\n", count: i % 40) + (i % 7 == 0 ? "\n# note\n\n" : "") + (i % 5 == 0 ? "  y: |\n    ---\n    - z\n" : "")
+        }
+        let text = isList ? Self.list(body) : body.map { "---\nitems:\n" + $0 + "kind: List\n" }.joined()
+        let bytes = Array(text.utf8)
+        func feeds(_ range: Range<Int>) -> Int { bytes[range].count { $0 == 0x0A } }
+        for minimum in [1, 100, 1000, 5000] {
+            bytes.withUnsafeBytes { b in
+                var cutter = DocumentSplit.Cutter(b, minimumBytes: minimum)
+                var parts: [DocumentSplit.Part] = []
+                var end: DocumentSplit.ListSplit? = nil
+                while let piece = cutter.next() {
+                    switch piece {
+                    case .streamPart(let p, _), .listItems(let p): parts.append(p)
+                    case .listEnd(let s): end = s
+                    case .whole: break
+                    }
+                }
+                #expect(parts.count > (minimum >= 5000 ? 1 : 10), "minimum \(minimum)")
+                for (i, p) in parts.enumerated() {
+                    #expect(p.line == feeds(0..<p.start), "part \(i), minimum \(minimum)")
+                    #expect(p.start == 0 || bytes[p.start - 1] == 0x0A)
+                    if i > 0 {
+                        #expect(p.start == parts[i - 1].end)
+                        let head = String(decoding: bytes[p.start..<min(p.start + 4, bytes.count)], as: UTF8.self)
+                        #expect(head.hasPrefix(isList ? "- " : "---\n"), "part \(i) starts with \(head)")
+                    }
+                }
+                if isList {
+                    #expect(parts.first?.start == end?.itemsStart)
+                    #expect(parts.last?.end == end?.itemsEnd)
+                    if let end { #expect(end.itemLines == feeds(end.itemsStart..<end.itemsEnd)) }
+                } else {
+                    #expect(parts.first?.start == 0)
+                    #expect(parts.last?.end == bytes.count)
+                }
+            }
+        }
+    }
+
     @Test("folders of small files, parsed in batches", arguments: [1 << 10, 1 << 16])
     func batches(_ partBytes: Int) throws {
         let paths = [Repository.samples] + ["RBACLoadingTests", "RBACCoreTests", "ConformanceTests"].map { Repository.fixtures($0) }.filter { Repository.isDirectory($0) }
@@ -281,6 +341,49 @@ struct ParallelLoadTests {
             for partBytes in [1, 16, 64] {
                 let (one, two) = try Self.both([file.path], partBytes: partBytes)
                 Self.expectSame(one, two, "\(c.name), parts of \(partBytes) bytes")
+            }
+        }
+    }
+
+    @Test("a List after another file replaces its definitions as on one thread")
+    func listAfterFile() throws {
+        try withTemporaryDirectory { dir in
+            let first = dir.appendingPathComponent("a.yaml"), second = dir.appendingPathComponent("b.yaml")
+            try write(Self.list([Self.role("a", verbs: "[get]")] + (0..<10).map { Self.item("sa\($0)") }), to: first)
+            try write(Self.list((10..<20).map { Self.item("sa\($0)") } + [Self.role("a", verbs: "[list]")]), to: second)
+            for partBytes in [1, 200] {
+                let (one, two) = try Self.both([first.path, second.path], partBytes: partBytes)
+                #expect(one.diagnostics.contains { $0.message.contains("replaces a different definition") })
+                Self.expectSame(one, two, "parts of \(partBytes) bytes")
+            }
+        }
+    }
+
+    /// Strict loads of Lists: the error of an item's object comes after every field error of
+    /// the List, wherever it stands.
+    static let strictLists: [String] = [
+        list([item("sa0"), "- apiVersion: v1\n  metadata: {name: nokind}\n"] + (1..<10).map { item("sa\($0)") }),
+        list([item("sa0"), "- apiVersion: v1\n  metadata: {name: nokind}\n"] + (1..<10).map { item("sa\($0)") }
+            + ["- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: [x], namespace: ns}\n"]),
+    ]
+
+    @Test("strict mode stops at the same first error in a List on two threads", arguments: strictLists)
+    func strictList(_ text: String) throws {
+        try withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("list.yaml")
+            try write(text, to: file)
+            var options = ManifestLoader.Options()
+            options.strict = true
+            options.parallelism = 1
+            var one: String? = nil
+            do { _ = try ManifestLoader(options: options).load(paths: [file.path]) } catch { one = "\(error)" }
+            options.parallelism = 2
+            for partBytes in [1, 200] {
+                options.parallelPartBytes = partBytes
+                var two: String? = nil
+                do { _ = try ManifestLoader(options: options).load(paths: [file.path]) } catch { two = "\(error)" }
+                #expect(one != nil)
+                #expect(one == two, "parts of \(partBytes) bytes")
             }
         }
     }

@@ -299,4 +299,73 @@ import RBACLoading
         for (a, b) in zip(every, every.dropFirst()) { #expect(a.cost < b.cost || (a.cost == b.cost && a.stepCount <= b.stepCount)) }
         #expect(esc.vaultPaths(from: .user("alice"), to: target, all: true, limit: 3).count == 3)
     }
+
+    /// A login of `policy` (HCL) as sa:prod/app.
+    static func login(_ policy: String) throws -> VaultLogin {
+        let role = #"{"bound_service_account_names": ["app"], "bound_service_account_namespaces": ["prod"], "token_policies": ["app"], "token_no_default_policy": true}"#
+        let loaded = try VaultLoader().load(files: ["auth/kubernetes/role/app.json": role, "sys/policy/app.hcl": policy], root: "vault")
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
+        let sa = ServiceAccountName(namespace: "prod", name: "app")
+        return try #require(loaded.inventory.logins(for: sa, namespaceLabels: nil).first)
+    }
+
+    /// A pattern target is decided on the pattern, not on sample paths: here every sample
+    /// (`+` read as `x`, each policy path made concrete) falls under the deny on
+    /// `secret/data/x/*`, yet `secret/data/OTHER/db` is readable.
+    @Test func aPatternTargetIsDecidedOnThePatternNotOnSamples() throws {
+        let login = try Self.login("""
+            path "secret/data/+/db" {
+              capabilities = ["read"]
+            }
+            path "secret/data/x/*" {
+              capabilities = ["deny"]
+            }
+            """)
+        let r = try #require(login.reach(VaultTarget(pattern: "secret/data/+/db")))
+        #expect(r.verdict == .yes)
+        #expect(!r.path.contains("/x/") && VaultTarget(pattern: "secret/data/+/db").matches(r.path), "\(r.path)")
+        #expect(login.reach(VaultTarget(pattern: "secret/data/x/*")) == nil)
+        #expect(login.reach(VaultTarget(pattern: "secret/data/x/+")) == nil)
+        #expect(login.reach(VaultTarget(pattern: "secret/data/*"))?.verdict == .yes)
+        #expect(login.reach(VaultTarget(pattern: "secret/data/+/db", capability: .update)) == nil)
+    }
+
+    /// On random policies and targets over a small alphabet, whenever some path of the target
+    /// (among every path of up to four segments of `a`, `b`, `x` or nothing) is allowed,
+    /// `reach` finds one; whatever it finds is a path of the target that is allowed.
+    @Test(arguments: 0..<40)
+    func reachMissesNoPathOfThePattern(seed: Int) throws {
+        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        /// A seeded linear congruential sequence: the same worlds on every run.
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let parts = ["a", "b", "x", "+"]
+        func pattern() -> String {
+            let n = 1 + Int(next() % 3)
+            var p = (0..<n).map { _ in parts[Int(next() % 4)] }.joined(separator: "/")
+            if next() % 2 == 0 { p += next() % 2 == 0 ? "/*" : "*" }
+            if p.hasPrefix("+*") || p.contains("/+*") { p = p.replacingOccurrences(of: "+*", with: "+/*") }
+            return p
+        }
+        var hcl = ""
+        for _ in 0..<(1 + Int(next() % 4)) {
+            hcl += "path \"\(pattern())\" {\n  capabilities = [\"\(next() % 3 == 0 ? "deny" : "read")\"]\n}\n"
+        }
+        let login = try Self.login(hcl)
+        let target = VaultTarget(pattern: pattern())
+        var paths: [String] = [""]
+        var frontier = [""]
+        for _ in 0..<4 {
+            frontier = frontier.flatMap { p in ["a", "b", "x", ""].map { p.isEmpty ? $0 : p + "/" + $0 } }
+            paths += frontier
+        }
+        let allowed = paths.filter { target.matches($0) && login.access($0).allows(.read) == .yes }
+        let r = login.reach(target)
+        if !allowed.isEmpty { #expect(r?.verdict == .yes, "\(hcl) \(target.pattern): \(allowed.prefix(3))") }
+        if let r, r.verdict == .yes {
+            #expect(target.matches(r.path) && login.access(r.path).allows(.read) == .yes)
+        }
+    }
 }

@@ -39,13 +39,15 @@ public struct VaultTarget: Hashable, Sendable, CustomStringConvertible {
     /// `vault:secret/data/prod/*`, with the capability when it is not `read`.
     public var description: String { "vault:\(pattern)" + (capability == .read ? "" : " (\(capability))") }
 
-    /// Concrete paths that stand for the pattern against an ACL: the pattern's own prefix
-    /// (and one path below it), and each policy path that falls under the pattern, so that a
-    /// `deny` on a subpath or a grant deeper down decides as it would for a real request.
-    /// - Parameter named: Vault paths the input names (ExternalSecrets, annotations, classes),
-    ///   tried first so that an answer shows a path people know.
-    func witnesses(against acl: VaultACL, unresolved: [VaultLogin.Unresolved], named: [String] = []) -> [String] {
-        guard isPattern else { return [pattern] }
+    /// Paths of the target to ask a login's ACL about: for an exact path, itself; for a
+    /// pattern, the paths the input names that it matches and a few plain ones (the pattern
+    /// with `x` for its globs, each policy pattern made concrete), then one path for every
+    /// combination of which of the ACL's patterns, unresolved templates and Vault's shipped
+    /// `default` paths match, among the target's paths (``VaultPathLanguage``): whatever
+    /// path of the pattern some reader reaches, one of these is decided the same way.
+    /// - Returns: the paths, and whether they are complete (the product walk stayed small).
+    func witnesses(against acl: VaultACL, unresolved: [VaultLogin.Unresolved], named: [String] = [], list: Bool = false) -> (paths: [String], complete: Bool) {
+        guard isPattern else { return ([pattern], true) }
         func concrete(_ p: String) -> String {
             var s = p
             if s.hasSuffix("*") { s.removeLast() }
@@ -56,27 +58,37 @@ public struct VaultTarget: Hashable, Sendable, CustomStringConvertible {
         for p in acl.patterns + unresolved.map(\.rule.path) {
             let c = concrete(p)
             out.append(c)
-            if p.hasSuffix("*") { out.append(c.hasSuffix("/") ? c + "x" : c + "x") }
+            if p.hasSuffix("*") { out.append(c + "x") }
         }
+        let languages = acl.patterns.map { VaultPathLanguage(policyPath: $0) }
+            + unresolved.map { VaultPathLanguage(glob: VaultTemplate.glob(rulePath: $0.rule.path)) }
+            + VaultInventory.shippedDefaultPaths.map { VaultPathLanguage(policyPath: $0) }
+        let every = VaultPathLanguage.representatives(of: VaultPathLanguage(policyPath: pattern), against: languages, list: list)
+        out += every.paths
         var seen = Set<String>()
-        return out.filter { matches($0) && seen.insert($0).inserted }
+        return (out.filter { matches($0) && seen.insert($0).inserted }, every.complete)
     }
 }
 
 extension VaultLogin {
-    /// The login's answer for a target: for a pattern, the first concrete path under it the
-    /// login may use (else one it might), `nil` when it may use none.
+    /// The login's answer for a target: for a pattern, the first path under it the login may
+    /// use (else one it might), `nil` when it may use none — decided on the pattern itself,
+    /// every path of it standing for the others its ACL decides alike.
     /// - Parameter named: Vault paths the input names, tried first.
     public func reach(_ target: VaultTarget, named: [String] = []) -> (path: String, access: VaultAccess, verdict: VaultMatch)? {
         var maybe: (String, VaultAccess, VaultMatch)? = nil
-        for w in target.witnesses(against: acl, unresolved: unresolved, named: named) {
-            let a = access(w, list: target.capability == .list)
+        let list = target.capability == .list
+        let (paths, complete) = target.witnesses(against: acl, unresolved: unresolved, named: named, list: list)
+        for w in paths {
+            let a = access(w, list: list)
             switch a.allows(target.capability) {
             case .yes: return (w, a, .yes)
             case .unknown: if maybe == nil { maybe = (w, a, .unknown) }
             case .no: break
             }
         }
+        // Too many patterns to walk every combination: no path found is not a no.
+        if maybe == nil, !complete, let w = paths.first { maybe = (w, access(w, list: list), .unknown) }
         return maybe
     }
 }

@@ -78,17 +78,23 @@ public enum VaultTemplate {
     /// Whether a templated rule could match `path` for some value of its templates (each
     /// stands for any text, `+` for any segment, a trailing `*` for any suffix).
     public static func mayMatch(rulePath: String, path: String) -> Bool {
+        VaultGlob.matches(glob(rulePath: rulePath), path)
+    }
+
+    /// A templated rule as a ``VaultGlob`` pattern: each template, `+` segment and trailing
+    /// `*` any text (an unclosed template: anything).
+    static func glob(rulePath: String) -> String {
         var pattern = ""
         var rest = Substring(rulePath)
         while let open = rest.firstRange(of: "{{") {
             pattern += rest[..<open.lowerBound]
             pattern += "*"
-            guard let close = rest[open.upperBound...].firstRange(of: "}}") else { return true }
+            guard let close = rest[open.upperBound...].firstRange(of: "}}") else { return "*" }
             rest = rest[close.upperBound...]
         }
         pattern += rest
         let segments = pattern.split(separator: "/", omittingEmptySubsequences: false).map { $0 == "+" ? "*" : String($0) }
-        return VaultGlob.matches(segments.joined(separator: "/"), path)
+        return segments.joined(separator: "/")
     }
 }
 

@@ -145,16 +145,13 @@ public struct Report: Sendable {
         ignore: [String] = [], inputSummary: String = "", input: Input? = nil, builtinPolicy: String? = nil,
         subject: IdentityPattern? = nil, detail: Bool = false
     ) {
-        let context = ReportContext(graph: graph, detail: detail)
+        let part = Findings(graph: graph, rules: rules, namespace: namespace, ignore: ignore, subject: subject, detail: detail)
+        let context = part.context
         self.context = context
-        let all = Self.allFindings(context, rules: rules, namespace: namespace, subject: subject)
-        let baseline = Baseline(lines: ignore)
-        let isIgnored = baseline.accepts
-        self.unmatchedBaseline = baseline.unmatched(by: all)
-        let notNews = Self.notNews(all, context)
-        self.builtIn = all.filter { !isIgnored($0) && notNews($0) }
-        self.findings = all.filter { !isIgnored($0) && !notNews($0) }
-        self.ignored = all.filter(isIgnored)
+        self.unmatchedBaseline = part.unmatchedBaseline
+        self.builtIn = part.builtIn
+        self.findings = part.findings
+        self.ignored = part.ignored
         self.rules = rules
         self.notChecked = Self.notChecked(rules: rules, context: context, vaultGiven: input?.vault != nil)
         self.inputSummary = input?.summary ?? inputSummary
@@ -168,44 +165,6 @@ public struct Report: Sendable {
         }
         self.principals = everyone.filter { !onlyBuiltIn($0) }
         self.builtInPrincipals = everyone.filter(onlyBuiltIn).map(\.name).sorted()
-    }
-
-    /// The findings ``findings`` lists, without anything else of the report (principals,
-    /// usage, baseline): what `rbacgraph diff` compares. The same as
-    /// `Report(graph: context.graph, rules: rules, namespace: namespace).findings`.
-    public static func findings(in context: ReportContext, rules: [FindingRule] = FindingRule.all, namespace: String? = nil) -> [Finding] {
-        let all = allFindings(context, rules: rules, namespace: namespace, subject: nil)
-        let notNews = Self.notNews(all, context)
-        return all.filter { !notNews($0) }
-    }
-
-    /// Every finding of `rules`, those of `namespace` and `subject` alone when given.
-    private static func allFindings(_ context: ReportContext, rules: [FindingRule], namespace: String?, subject: IdentityPattern?) -> [Finding] {
-        var all = FindingEngine.run(context, rules: rules)
-        if let ns = namespace {
-            all = all.filter { f in
-                f.object.namespace == ns || f.principal?.hasPrefix("sa:\(ns)/") == true
-                    || f.related.contains { $0.namespace == ns }
-            }
-        }
-        if let subject {
-            all = all.filter { f in f.principal.map(subject.matches) ?? false }
-        }
-        return all
-    }
-
-    /// Whether a finding of `all` is no news: it rests only on unmodified objects of the
-    /// built-in policy, or it is the path of an identity the built-in policy alone brings to
-    /// full authority (whatever path of the input was found first, as `escalations
-    /// --fail-if-any`).
-    private static func notNews(_ all: [Finding], _ context: ReportContext) -> (Finding) -> Bool {
-        let origins = ObjectOrigins(context.graph)
-        // A finding names its principal in the notation: compare with the nodes' printed form.
-        let reachedByBuiltIns = all.contains { $0.ruleID == "escalation-path" }
-            ? Set(context.escalation.identitiesReachingByBuiltInsAlone(.fullAuthority).map(\.description)) : []
-        return { f in
-            origins.isBuiltInOnly(f) || (f.ruleID == "escalation-path" && f.principal.map(reachedByBuiltIns.contains) == true)
-        }
     }
 
     /// The rules of `rules` that read Vault when the input holds no Vault roles or policies

@@ -49,19 +49,121 @@ public enum JSONValue: Hashable, Sendable {
 
     /// Compact JSON, keys in insertion order.
     public func serialized() -> String {
-        var out = ""
+        var out = JSONOutput()
         write(to: &out, indent: nil, level: 0)
-        return out
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// Indented JSON (two spaces).
     public func prettySerialized() -> String {
-        var out = ""
+        var out = JSONOutput()
         write(to: &out, indent: "  ", level: 0)
-        return out
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    private func write(to out: inout String, indent: String?, level: Int) {
+    /// Writes indented JSON (``prettySerialized()``) and a line end to `sink` in pieces of
+    /// about `chunk` bytes, as it goes: the text of a large value (a report, a diff) is never
+    /// held whole in memory.
+    public func writePretty(chunk: Int = 1 << 16, to sink: ([UInt8]) throws -> Void) rethrows {
+        var out = JSONOutput()
+        out.bytes.reserveCapacity(chunk + 4096)
+        try write(to: &out, indent: "  ", level: 0) { bytes in
+            guard bytes.count >= chunk else { return }
+            try sink(bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
+        out.bytes.append(10)
+        try sink(out.bytes)
+    }
+
+    /// A member of an object written piece by piece (``writePretty(members:chunk:to:)``).
+    public enum Member {
+        /// A value built beforehand.
+        case value(JSONValue)
+        /// An array whose elements are built one at a time, as they are written.
+        case elements(count: Int, element: (Int) -> JSONValue)
+
+        /// The value whole (the array's elements all built).
+        public var value: JSONValue {
+            switch self {
+            case .value(let v): return v
+            case .elements(let count, let element): return .array((0..<count).map(element))
+            }
+        }
+    }
+
+    /// Writes the object of `members` as ``writePretty(chunk:to:)`` writes
+    /// `.object(members.map { ($0, $1.value) })`, byte for byte, building the elements of
+    /// ``Member/elements(count:element:)`` members one at a time: each is dropped once written.
+    public static func writePretty(members: [(String, Member)], chunk: Int = 1 << 16, to sink: ([UInt8]) throws -> Void) rethrows {
+        var out = JSONOutput()
+        out.bytes.reserveCapacity(chunk + 4096)
+        /// Writes `v` at `level`, handing `sink` what is written whenever it holds `chunk` bytes.
+        func write(_ v: JSONValue, level: Int, to out: inout JSONOutput, sink: ([UInt8]) throws -> Void) rethrows {
+            try v.write(to: &out, indent: "  ", level: level) { bytes in
+                guard bytes.count >= chunk else { return }
+                try sink(bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
+            if out.bytes.count >= chunk {
+                try sink(out.bytes)
+                out.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        let indent = "  "
+        if members.isEmpty {
+            out += "{}"
+        } else {
+            out += "{"
+            for (i, (key, member)) in members.enumerated() {
+                if i > 0 { out += "," }
+                out += "\n" + indent
+                writeString(key, to: &out)
+                out += ": "
+                switch member {
+                case .value(let v):
+                    try write(v, level: 1, to: &out, sink: sink)
+                case .elements(let count, _) where count == 0:
+                    out += "[]"
+                case .elements(let count, let element):
+                    out += "["
+                    for k in 0..<count {
+                        if k > 0 { out += "," }
+                        out += "\n" + indent + indent
+                        try write(element(k), level: 2, to: &out, sink: sink)
+                    }
+                    out += "\n" + indent + "]"
+                }
+            }
+            out += "\n}"
+        }
+        out.bytes.append(10)
+        try sink(out.bytes)
+    }
+
+    /// UTF-8 bytes being written.
+    private struct JSONOutput {
+        var bytes: [UInt8] = []
+
+        static func += (out: inout JSONOutput, s: String) {
+            var s = s
+            s.withUTF8 { out.bytes.append(contentsOf: $0) }
+        }
+
+        static func += (out: inout JSONOutput, s: Substring) {
+            var s = s
+            s.withUTF8 { out.bytes.append(contentsOf: $0) }
+        }
+    }
+
+    private func write(to out: inout JSONOutput, indent: String?, level: Int) {
+        write(to: &out, indent: indent, level: level) { _ in }
+    }
+
+    /// - Parameter drain: called after each value of an array or object, to take what is written so far.
+    private func write(
+        to out: inout JSONOutput, indent: String?, level: Int, drain: (inout [UInt8]) throws -> Void
+    ) rethrows {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -75,7 +177,8 @@ public enum JSONValue: Hashable, Sendable {
             for (i, v) in a.enumerated() {
                 if i > 0 { out += "," }
                 if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
-                v.write(to: &out, indent: indent, level: level + 1)
+                try v.write(to: &out, indent: indent, level: level + 1, drain: drain)
+                try drain(&out.bytes)
             }
             if let indent { out += "\n" + String(repeating: indent, count: level) }
             out += "]"
@@ -87,14 +190,15 @@ public enum JSONValue: Hashable, Sendable {
                 if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
                 JSONValue.writeString(k, to: &out)
                 out += indent == nil ? ":" : ": "
-                v.write(to: &out, indent: indent, level: level + 1)
+                try v.write(to: &out, indent: indent, level: level + 1, drain: drain)
+                try drain(&out.bytes)
             }
             if let indent { out += "\n" + String(repeating: indent, count: level) }
             out += "}"
         }
     }
 
-    static func writeString(_ s: String, to out: inout String) {
+    private static func writeString(_ s: String, to out: inout JSONOutput) {
         out += "\""
         // Copy runs that need no escaping in one go.
         let utf8 = s.utf8

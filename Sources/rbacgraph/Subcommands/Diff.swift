@@ -108,41 +108,42 @@ extension RBACGraphCommand {
             if maxLines < 1 { throw ValidationError("--max-lines takes a positive number.") }
         }
 
+        /// The report's findings of each side (built-in-only ones left out), paths to
+        /// cluster-admin among them, compared; and each side's escalation graph. Only the
+        /// findings introduced and resolved outlive the call: each side's own are dropped.
+        static func compareFindings(base: AccessGraph, head: AccessGraph, namespace: String?) -> (FindingsDiff, EscalationGraph, EscalationGraph) {
+            // The two sides at once.
+            let sides = Concurrently.both(
+                { RBACCore.Report.Findings(graph: base, namespace: namespace) },
+                { RBACCore.Report.Findings(graph: head, namespace: namespace) })
+            let (b, h) = (sides[0], sides[1])
+            return (FindingsDiff(base: b.findings, head: h.findings), b.context.escalation, h.context.escalation)
+        }
+
         func run() throws {
             let (baseSide, headSide) = try loadSides()
             let baseGraph = baseSide.graph, headGraph = headSide.graph
-            // Each side's escalation graph and the report's findings (built-in-only ones left
-            // out, paths to cluster-admin among them), the two sides at once; nothing else of
-            // the report.
-            let namespace = self.namespace
-            let sides = Concurrently.both(
-                { () -> (ReportContext, [Finding]) in
-                    let c = ReportContext(graph: baseGraph)
-                    return (c, RBACCore.Report.findings(in: c, namespace: namespace))
-                },
-                { () -> (ReportContext, [Finding]) in
-                    let c = ReportContext(graph: headGraph)
-                    return (c, RBACCore.Report.findings(in: c, namespace: namespace))
-                })
+            let (findings, baseEscalation, headEscalation) = Self.compareFindings(base: baseGraph, head: headGraph, namespace: namespace)
             var diff = AccessDiff(base: baseGraph, head: headGraph)
-            diff.findings = FindingsDiff(base: sides[0].1, head: sides[1].1)
+            diff.findings = findings
             // Paths to cluster-admin, secrets and identities, and the readers of secrets.
-            diff.compareReach(base: sides[0].0.escalation, head: sides[1].0.escalation)
+            diff.compareReach(base: baseEscalation, head: headEscalation)
             if let namespace {
                 InputWarnings.namespace(namespace, in: headGraph, quiet: input.quiet)
                 diff = diff.restricted(toNamespace: namespace)
             }
-            let text: String
             switch format {
-            case .md: text = diff.markdown(maxLines: maxLines)
-            case .json: text = diff.json.prettySerialized() + "\n"
-            case .sarif: text = diff.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
-            default: text = diff.text()
-            }
-            if let path = outputOptions.outputFile {
-                try OutputFile.write(Array(text.utf8), to: path)
-            } else {
-                IO.writeStdout(text)
+            case .json: try OutputFile.writeJSON(members: diff.jsonMembers, to: outputOptions.outputFile)
+            case .sarif:
+                try OutputFile.writeJSON(
+                    diff.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/"), to: outputOptions.outputFile)
+            default:
+                let text = format == .md ? diff.markdown(maxLines: maxLines) : diff.text()
+                if let path = outputOptions.outputFile {
+                    try OutputFile.write(Array(text.utf8), to: path)
+                } else {
+                    IO.writeStdout(text)
+                }
             }
             if baseSide.hasErrors || headSide.hasErrors { throw ExitCode(ExitCodes.loadErrors) }
             var hits: [String] = []

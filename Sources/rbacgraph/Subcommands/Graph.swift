@@ -109,6 +109,33 @@ enum OutputFile {
             throw .cannotWrite(path: path ?? "standard output", reason: RuntimeError.reason(failure))
         }
     }
+
+    /// Writes `value` as indented JSON and a line end, piece by piece as it is serialized
+    /// (a large report's text is never held whole).
+    static func writeJSON(_ value: JSONValue, to path: String?) throws(RuntimeError) {
+        try writeJSON(to: path) { sink in try value.writePretty(to: sink) }
+    }
+
+    /// Writes an object of `members` as ``writeJSON(_:to:)`` writes it whole, building the
+    /// elements of its lazy arrays one at a time.
+    static func writeJSON(members: [(String, JSONValue.Member)], to path: String?) throws(RuntimeError) {
+        try writeJSON(to: path) { sink in try JSONValue.writePretty(members: members, to: sink) }
+    }
+
+    private static func writeJSON(to path: String?, _ write: (([UInt8]) throws -> Void) throws -> Void) throws(RuntimeError) {
+        let fd = path.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } ?? 1
+        guard fd >= 0 else { throw .cannotWrite(path: path ?? "-", reason: RuntimeError.reason(errno)) }
+        defer { if path != nil { close(fd) } }
+        do {
+            try write { bytes in
+                if let failure = IO.writeAll(bytes, to: fd) { throw RuntimeError.cannotWrite(path: path ?? "standard output", reason: RuntimeError.reason(failure)) }
+            }
+        } catch let error as RuntimeError {
+            throw error
+        } catch {
+            preconditionFailure("only the sink throws")
+        }
+    }
 }
 
 /// `--timing`: wall-clock time per phase, printed to stderr.

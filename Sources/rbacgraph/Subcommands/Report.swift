@@ -163,18 +163,20 @@ extension RBACGraphCommand {
                 }
                 for line in report.unmatchedBaseline { Terminal.warn("baseline \(ignore ?? ""): \"\(line)\" matches no finding") }
             }
-            let text: String
             switch format {
-            case .md: text = report.markdown()
-            case .html: text = report.html(graphic: Self.graphics(context: report.context, quiet: input.quiet))
-            case .json: text = report.json().prettySerialized() + "\n"
-            case .sarif: text = report.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/").prettySerialized() + "\n"
+            // JSON is written as it is serialized: the text of a large report is never held whole.
+            case .json: try OutputFile.writeJSON(report.json(), to: outputFile)
+            case .sarif:
+                try OutputFile.writeJSON(
+                    report.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/"), to: outputFile)
+            case .md, .html:
+                let text = format == .md ? report.markdown() : report.html(graphic: Self.graphics(context: report.context, quiet: input.quiet))
+                if let path = outputFile {
+                    try OutputFile.write(Array(text.utf8), to: path)
+                } else {
+                    IO.writeStdout(text)
+                }
             default: preconditionFailure("report formats are md, html, json and sarif (checked in validate)")
-            }
-            if let path = outputFile {
-                try OutputFile.write(Array(text.utf8), to: path)
-            } else {
-                IO.writeStdout(text)
             }
             if auditFailed { throw ExitCode(ExitCodes.loadErrors) }
             // A gate hit on what was read stands; a passed gate on a partial read does not.
