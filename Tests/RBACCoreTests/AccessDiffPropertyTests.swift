@@ -402,3 +402,97 @@ struct SplitMix: RandomNumberGenerator {
     }
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
 }
+
+extension AccessDiffPropertyTests {
+    /// The Pod Security enforce levels a namespace of the worlds may have (`nil`: no label):
+    /// they make the steps through privileged pods shown true, not shown or shown false.
+    static let enforceLevels: [String?] = [nil, "privileged", "baseline", "restricted"]
+
+    /// The namespaces of a world with random enforce labels.
+    static func namespaces(_ rng: inout SplitMix) -> [Namespace] {
+        DiffWorld.namespaces.map { name in
+            let level = enforceLevels[rng.below(enforceLevels.count)]
+            return Namespace(name: name, labels: level.map { ["pod-security.kubernetes.io/enforce": $0] } ?? [:])
+        }
+    }
+
+    /// The best certainty with which `start` reaches each node by a walk of at most `maxSteps`
+    /// steps, by brute force over (node, certainty) states: no costs, no ranking.
+    static func bestReach(_ g: EscalationGraph, from start: Int, maxSteps: Int = 8) -> [Reach] {
+        var best = [Reach](repeating: .none, count: g.nodes.count)
+        var seen = Set<[Int]>()
+        var frontier: [(node: Int, reach: Reach)] = [(start, .certain)]
+        for _ in 0..<maxSteps {
+            var next: [(node: Int, reach: Reach)] = []
+            for (u, r) in frontier {
+                for e in g.edges(from: NodeID(u)) {
+                    let step = Reach(PathCertainty(PrivilegePath(start: e.from, steps: [e])))
+                    let v = e.to.index, reach = min(r, step)
+                    guard seen.insert([v, reach.rawValue]).inserted else { continue }
+                    if v != start { best[v] = max(best[v], reach) }
+                    next.append((v, reach))
+                }
+            }
+            frontier = next
+        }
+        return best
+    }
+
+    @Test(
+        "privilege paths: each change's reach on each side is the best certainty of any path there (no tie between equally short paths decides it)",
+        arguments: Mutation.allCases)
+    func pathCertainty(_ mutation: Mutation) {
+        var listed = 0
+        // Four times the worlds: a removed aggregation label changes paths in few of them.
+        for seed in 1...(4 * Self.seeds) {
+            var rng = SplitMix(seed: UInt64(seed) &* 15_485_863 &+ UInt64(Mutation.allCases.firstIndex(of: mutation) ?? 0))
+            let base = DiffWorld.random(&rng)
+            var head = base
+            head.mutate(mutation, &rng)
+            head.mutate(mutation, &rng)
+            head.mutate(Mutation.allCases[rng.below(Mutation.allCases.count)], &rng)
+            var baseCluster = base.cluster, headCluster = head.cluster
+            baseCluster.namespaces = Self.namespaces(&rng)
+            // Half the time, the head relabels one namespace.
+            headCluster.namespaces = baseCluster.namespaces
+            if rng.below(2) == 0 { headCluster.namespaces = Self.namespaces(&rng) }
+            let b = EscalationGraph(AccessGraph(baseCluster)), h = EscalationGraph(AccessGraph(headCluster))
+            let comparison = ReachComparison(base: b, head: h, context: DiffContext(base: b.access, head: h.access), maxSteps: 8)
+            /// The reach of `target` from `identity` on one side, as the diff defines it: by a
+            /// node achieving it, or by full authority.
+            func level(_ g: EscalationGraph, _ keys: [String], _ identity: String, _ target: String) -> Reach {
+                guard let s = keys.firstIndex(of: identity) else { return .none }
+                let best = Self.bestReach(g, from: s)
+                var out = Reach.none
+                for i in g.nodes.indices where i != s {
+                    let t = ReachComparison.target(g.nodes[i])?.target
+                    if t == target || t == "cluster-admin" { out = max(out, best[i]) }
+                }
+                return out
+            }
+            for change in comparison.changes(searchingAll: true) {
+                let before = level(b, comparison.baseKeys, change.identity, change.target)
+                let after = level(h, comparison.headKeys, change.identity, change.target)
+                #expect(
+                    change.base == before && change.head == after,
+                    "seed \(seed), \(mutation): \(change.identity) → \(change.target) listed \(change.base.id) → \(change.head.id), brute force \(before.id) → \(after.id)\nbase: \(base) \(baseCluster.namespaces)\nhead: \(head) \(headCluster.namespaces)")
+                #expect(ReachComparison.kind(before, after) == change.kind, "seed \(seed), \(mutation): \(change.identity) → \(change.target) is no change")
+                listed += 1
+            }
+        }
+        if mutation != .reorderRules && mutation != .roleRefToTwin { #expect(listed > 0, "no path changed in any world: the test compares nothing") }
+    }
+
+    @Test("privilege paths: the worlds reach targets with every certainty, ruled out included")
+    func pathCertaintyCoverage() {
+        var seen = Set<Reach>()
+        for seed in 1...(4 * Self.seeds) {
+            var rng = SplitMix(seed: UInt64(seed) &* 15_485_863)
+            var cluster = DiffWorld.random(&rng).cluster
+            cluster.namespaces = Self.namespaces(&rng)
+            let g = EscalationGraph(AccessGraph(cluster))
+            for i in g.nodes.indices where g.nodes[i].isIdentity { seen.formUnion(Self.bestReach(g, from: i)) }
+        }
+        #expect(seen == [.none, .ruledOut, .notShown, .shownTrue, .certain], "certainties reached: \(seen.map(\.id).sorted())")
+    }
+}

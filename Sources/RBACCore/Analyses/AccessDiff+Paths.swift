@@ -235,91 +235,104 @@ struct ReachComparison {
         return "cluster-admin"
     }
 
-    /// One side's best path to each target, from one identity.
-    struct Reached {
-        var reach: Reach
-        var path: PrivilegePath
+    /// One identity's search on one side: the cheapest cost of every node within
+    /// ``maxSteps`` steps, and the edges to follow back for a path.
+    func search(_ g: EscalationGraph, _ index: [String: Int], _ identity: String) -> (start: Int, layers: EscalationGraph.Layers)? {
+        guard let s = index[identity] else { return nil }
+        return (s, g.layered(from: [s], maxSteps: maxSteps, forward: true) { _, _ in true })
     }
 
-    func reached(_ g: EscalationGraph, _ index: [String: Int], _ identity: String) -> [String: Reached] {
-        guard let s = index[identity] else { return [:] }
-        let search = g.layered(from: [s], maxSteps: maxSteps, forward: true) { _, _ in true }
-        var best: [String: (cost: Int, node: Int)] = [:]
-        for i in g.nodes.indices where i != s && search.cost[i] != Int.max {
-            guard let t = Self.target(g.nodes[i]) else { continue }
-            if search.cost[i] < best[t.target]?.cost ?? Int.max { best[t.target] = (search.cost[i], i) }
+    /// The compared targets of both sides, numbered: `cluster-admin` first, then every target
+    /// a node achieves (``target(_:)``) and every target holding one (``container(of:)``).
+    struct Targets {
+        var names: [String] = []
+        var namespaces: [String?] = []
+        /// The number of the target holding each target, -1 for none.
+        var containers: [Int] = []
+        var numbers: [String: Int] = [:]
+        /// The target each node of the base (head) side achieves, -1 for none.
+        var base: [Int32] = []
+        var head: [Int32] = []
+
+        static let clusterAdmin = 0
+
+        /// Each target's place in the order of names (`String`'s `<`).
+        var rank: [Int] = []
+
+        init(base b: EscalationGraph, head h: EscalationGraph) {
+            _ = number("cluster-admin", nil)
+            base = b.nodes.map { n in ReachComparison.target(n).map { Int32(number($0.target, $0.namespace)) } ?? -1 }
+            head = h.nodes.map { n in ReachComparison.target(n).map { Int32(number($0.target, $0.namespace)) } ?? -1 }
+            rank = [Int](repeating: 0, count: names.count)
+            for (k, t) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { rank[t] = k }
         }
-        var out: [String: Reached] = [:]
-        for (t, b) in best {
-            let path = PrivilegePath(start: NodeID(s), steps: search.chain(to: b.node, in: g, forward: true))
-            out[t] = Reached(reach: Reach(path.certainty), path: path)
+
+        private mutating func number(_ t: String, _ namespace: String?) -> Int {
+            if let k = numbers[t] { return k }
+            let k = names.count
+            names.append(t)
+            namespaces.append(namespace)
+            containers.append(-1)
+            numbers[t] = k
+            if let c = ReachComparison.container(of: t) {
+                // A container's namespace: that of `secret:NS/*` for `secret:NS/NAME`, else none.
+                let ns = c.hasSuffix("*/*") || c == "cluster-admin" ? nil : namespace
+                containers[k] = number(c, ns)
+            }
+            return k
         }
-        return out
+    }
+
+    /// What one identity reaches on one side, by target number: the cheapest cost and the
+    /// node that achieves it (reset between identities through ``touched``).
+    struct Best {
+        var cost: [Int]
+        var node: [Int32]
+        var touched: [Int] = []
+
+        init(count: Int) {
+            cost = [Int](repeating: Int.max, count: count)
+            node = [Int32](repeating: -1, count: count)
+        }
+
+        mutating func record(_ layers: EscalationGraph.Layers, start: Int, targets: [Int32]) {
+            for i in layers.cost.indices where i != start && layers.cost[i] != Int.max {
+                let t = Int(targets[i])
+                guard t >= 0 else { continue }
+                if cost[t] == Int.max { touched.append(t) }
+                if layers.cost[i] < cost[t] {
+                    cost[t] = layers.cost[i]
+                    node[t] = Int32(i)
+                }
+            }
+        }
+
+        /// How well the target is reached: by the cheapest path's certainty, which is the
+        /// best certainty of any path within the steps (``EscalationGraph/certainty(ofCost:)``).
+        func reach(_ t: Int) -> Reach { cost[t] == Int.max ? .none : Reach(EscalationGraph.certainty(ofCost: cost[t])) }
+
+        mutating func reset() {
+            for t in touched {
+                cost[t] = Int.max
+                node[t] = -1
+            }
+            touched.removeAll(keepingCapacity: true)
+        }
     }
 
     /// The changes of the affected identities; with `searchingAll`, of every identity of
     /// either side (what the pruning must agree with).
     func changes(searchingAll: Bool = false) -> [PathChange] {
-        var out: [PathChange] = []
         let identities = searchingAll
             ? Set((baseKeys.indices.filter { base.nodes[$0].isIdentity }.map { baseKeys[$0] })
                 + headKeys.indices.filter { head.nodes[$0].isIdentity }.map { headKeys[$0] }).sorted()
             : affectedIdentities()
-        for identity in identities {
-            let b = reached(base, baseIndex, identity), h = reached(head, headIndex, identity)
-            // Full authority reaches everything: a target is reached as well as it is, or as
-            // well as cluster-admin is.
-            let adminB = b["cluster-admin"]?.reach ?? .none, adminH = h["cluster-admin"]?.reach ?? .none
-            var levels: [String: (base: Reach, head: Reach)] = [:]
-            var namespaces: [String: String?] = [:]
-            for (g, r) in [(base, b), (head, h)] {
-                for (t, x) in r { namespaces[t] = Self.target(g.nodes[x.path.end])?.namespace }
-            }
-            for t in namespaces.keys {
-                levels[t] = t == "cluster-admin" ? (adminB, adminH) : (max(b[t]?.reach ?? .none, adminB), max(h[t]?.reach ?? .none, adminH))
-            }
-            for t in namespaces.keys.sorted() {
-                guard let (lb, lh) = levels[t], let kind = Self.kind(lb, lh) else { continue }
-                // The same change as a target it is part of (every secret of the namespace,
-                // of every namespace, cluster-admin): listed there.
-                var container = Self.container(of: t)
-                var folded = false
-                while let c = container {
-                    if levels[c] ?? (adminB, adminH) == (lb, lh) {
-                        folded = true
-                        break
-                    }
-                    container = Self.container(of: c)
-                }
-                if folded { continue }
-                let gaining = kind == .gained || kind == .moreCertain
-                let (g, keys, other, otherKeys, otherIndex) = gaining
-                    ? (head, headKeys, base, baseKeys, baseIndex) : (base, baseKeys, head, headKeys, headIndex)
-                let mine = gaining ? h : b
-                // The side's path: to the target itself, or to cluster-admin when that is better.
-                let own = mine[t], admin = mine["cluster-admin"]
-                guard let chosen = (own.map { x in admin.map { $0.reach > x.reach ? $0 : x } ?? x } ?? admin) else { continue }
-                let path = chosen.path
-                // A member's reach through its group, or one step of reading secrets (listed
-                // as a direct reader): the group's change and the secret exposure say it.
-                if let first = path.steps.first, Self.isMembership(first.kind) { continue }
-                // A group reached as a member, through an identity listed (or folded) itself.
-                if path.steps.count > 1, let last = path.steps.last, Self.isMembership(last.kind),
-                    t != "cluster-admin"
-                {
-                    continue
-                }
-                if path.steps.count == 1, path.steps[0].kind == .secretsRead { continue }
-                var causes: [ObjectChange] = []
-                for e in path.steps where !hasSame(e, in: other, keys: otherKeys, index: otherIndex, from: keys) {
-                    for c in context.causes(of: e, in: g, gaining: gaining) where !causes.contains(c) { causes.append(c) }
-                }
-                out.append(PathChange(
-                    identity: identity, target: t, namespace: namespaces[t] ?? nil, kind: kind, base: lb, head: lh,
-                    steps: path.steps.map { "\($0.kind.rawValue) → \(g.describe($0.to))" + ($0.condition.map { " if \($0.text)" } ?? "") },
-                    path: g.json(path), causes: causes))
-            }
-        }
+        guard !identities.isEmpty else { return [] }
+        let targets = Targets(base: base, head: head)
+        // The identities in chunks, on every core, each chunk with its own scratch arrays.
+        let size = max(1, identities.count / (8 * Parallel.threads))
+        let chunks = stride(from: 0, to: identities.count, by: size).map { Array(identities[$0..<min($0 + size, identities.count)]) }
+        let out = Parallel.map(chunks) { changes(of: $0, targets: targets) }.flatMap { $0 }
         // Gains first; cluster-admin, then secrets, then service accounts, then single
         // identities; the most certain first; then by identity and target.
         func rank(_ t: String) -> Int {
@@ -335,6 +348,76 @@ struct ReachComparison {
             let ca = max(a.element.base, a.element.head), cb = max(b.element.base, b.element.head)
             return ca != cb ? ca > cb : a.offset < b.offset
         }.map(\.element)
+    }
+
+    /// The changes of some identities, in their order.
+    private func changes(of identities: [String], targets: Targets) -> [PathChange] {
+        var out: [PathChange] = []
+        var b = Best(count: targets.names.count), h = Best(count: targets.names.count)
+        let admin = Targets.clusterAdmin
+        for identity in identities {
+            b.reset()
+            h.reset()
+            let bs = search(base, baseIndex, identity), hs = search(head, headIndex, identity)
+            if let bs { b.record(bs.layers, start: bs.start, targets: targets.base) }
+            if let hs { h.record(hs.layers, start: hs.start, targets: targets.head) }
+            // Full authority reaches everything: a target is reached as well as it is, or as
+            // well as cluster-admin is.
+            let adminB = b.reach(admin), adminH = h.reach(admin)
+            func levels(_ t: Int) -> (base: Reach, head: Reach) {
+                t == admin ? (adminB, adminH) : (max(b.reach(t), adminB), max(h.reach(t), adminH))
+            }
+            let reachedTargets = Set(b.touched + h.touched).sorted { targets.rank[$0] < targets.rank[$1] }
+            for t in reachedTargets {
+                let (lb, lh) = levels(t)
+                guard let kind = Self.kind(lb, lh) else { continue }
+                // The same change as a target it is part of (every secret of the namespace,
+                // of every namespace, cluster-admin): listed there.
+                var container = targets.containers[t]
+                var folded = false
+                while container >= 0 {
+                    if levels(container) == (lb, lh) {
+                        folded = true
+                        break
+                    }
+                    container = targets.containers[container]
+                }
+                if folded { continue }
+                let gaining = kind == .gained || kind == .moreCertain
+                let (g, keys, other, otherKeys, otherIndex) = gaining
+                    ? (head, headKeys, base, baseKeys, baseIndex) : (base, baseKeys, head, headKeys, headIndex)
+                let (mine, searched) = gaining ? (h, hs) : (b, bs)
+                // The side's path: to the target itself, or to cluster-admin when that is better.
+                let end: Int
+                if mine.cost[t] != Int.max && !(mine.cost[admin] != Int.max && mine.reach(admin) > mine.reach(t)) {
+                    end = Int(mine.node[t])
+                } else if mine.cost[admin] != Int.max {
+                    end = Int(mine.node[admin])
+                } else {
+                    continue
+                }
+                guard let searched else { continue }
+                let path = PrivilegePath(start: NodeID(searched.start), steps: searched.layers.chain(to: end, in: g, forward: true))
+                // A member's reach through its group, or one step of reading secrets (listed
+                // as a direct reader): the group's change and the secret exposure say it.
+                if let first = path.steps.first, Self.isMembership(first.kind) { continue }
+                // A group reached as a member, through an identity listed (or folded) itself.
+                let name = targets.names[t]
+                if path.steps.count > 1, let last = path.steps.last, Self.isMembership(last.kind), name != "cluster-admin" {
+                    continue
+                }
+                if path.steps.count == 1, path.steps[0].kind == .secretsRead { continue }
+                var causes: [ObjectChange] = []
+                for e in path.steps where !hasSame(e, in: other, keys: otherKeys, index: otherIndex, from: keys) {
+                    for c in context.causes(of: e, in: g, gaining: gaining) where !causes.contains(c) { causes.append(c) }
+                }
+                out.append(PathChange(
+                    identity: identity, target: name, namespace: targets.namespaces[t], kind: kind, base: lb, head: lh,
+                    steps: path.steps.map { "\($0.kind.rawValue) → \(g.describe($0.to))" + ($0.condition.map { " if \($0.text)" } ?? "") },
+                    path: g.json(path), causes: causes))
+            }
+        }
+        return out
     }
 
     /// The change from one reach to the other, `nil` when none counts: a path ruled out by

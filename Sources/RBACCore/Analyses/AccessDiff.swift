@@ -222,34 +222,12 @@ extension AccessDiff {
         // Byte for byte: `user:zoë` composed and decomposed are two users to the authorizer.
         let names = (base.knownIdentities + head.knownIdentities + [IdentityNotation.format(.group, name: Identity.authenticatedGroup)])
             .exactlyDistinctSorted()
-        var changes: [IdentityChange] = []
-        for text in names {
-            guard let identity = try? Identity.impersonating(text), !identity.isMaster else { continue }
-            if let reach, !reach.reaches(identity) { continue }
-            let namespaces = (base.roleBindingNamespaces(for: identity) + head.roleBindingNamespaces(for: identity)).exactlyDistinctSorted()
-            // Cluster-wide first: a namespace is listed when its change differs from it.
-            var scopes: [ScopeChange] = []
-            var clusterWide: ScopeChange?
-            for ns in [""] + namespaces {
-                var scope = ScopeChange(namespace: ns.isEmpty ? nil : ns, gained: [], lost: [])
-                let (baseRules, _) = base.rules(for: identity, in: ns)
-                let (headRules, _) = head.rules(for: identity, in: ns)
-                if Set(baseRules.map(\.rule)) != Set(headRules.map(\.rule)) {
-                    scope.gained = context.changes(from: baseRules, to: headRules, for: identity, in: ns, gaining: true)
-                    scope.lost = context.changes(from: headRules, to: baseRules, for: identity, in: ns, gaining: false)
-                }
-                if ns.isEmpty {
-                    clusterWide = scope
-                    if !scope.gained.isEmpty || !scope.lost.isEmpty { scopes.append(scope) }
-                } else if scope.signature != clusterWide?.signature {
-                    scopes.append(scope)
-                }
-            }
-            guard !scopes.isEmpty else { continue }
-            var members: [String] = []
-            if let s = try? IdentityNotation.subject(parsing: text), s.isKind(.group) { members = head.knownMembers(ofGroup: s.name) }
-            changes.append(IdentityChange(identity: text, scopes: scopes, members: members))
-        }
+        // Each identity on its own, on every core.
+        var changes = Parallel.map(names) { text -> IdentityChange? in
+            guard let identity = try? Identity.impersonating(text), !identity.isMaster else { return nil }
+            if let reach, !reach.reaches(identity) { return nil }
+            return Self.change(of: identity, named: text, context: context)
+        }.compactMap { $0 }
         Self.markGroupChanges(&changes)
         identities = changes.enumerated().sorted { a, b in
             let ra = a.element.gainsSensitive ? 0 : a.element.gains ? 1 : 2
@@ -257,6 +235,34 @@ extension AccessDiff {
             return ra != rb ? ra < rb : a.offset < b.offset
         }.map(\.element)
         objectChanges = context.objectChanges()
+    }
+
+    /// The access of one identity that changed, per scope, or `nil` when none did.
+    private static func change(of identity: Identity, named text: String, context: DiffContext) -> IdentityChange? {
+        let base = context.base, head = context.head
+        let namespaces = (base.roleBindingNamespaces(for: identity) + head.roleBindingNamespaces(for: identity)).exactlyDistinctSorted()
+        // Cluster-wide first: a namespace is listed when its change differs from it.
+        var scopes: [ScopeChange] = []
+        var clusterWide: ScopeChange?
+        for ns in [""] + namespaces {
+            var scope = ScopeChange(namespace: ns.isEmpty ? nil : ns, gained: [], lost: [])
+            let (baseRules, _) = base.rules(for: identity, in: ns)
+            let (headRules, _) = head.rules(for: identity, in: ns)
+            if Set(baseRules.map(\.rule)) != Set(headRules.map(\.rule)) {
+                scope.gained = context.changes(from: baseRules, to: headRules, for: identity, in: ns, gaining: true)
+                scope.lost = context.changes(from: headRules, to: baseRules, for: identity, in: ns, gaining: false)
+            }
+            if ns.isEmpty {
+                clusterWide = scope
+                if !scope.gained.isEmpty || !scope.lost.isEmpty { scopes.append(scope) }
+            } else if scope.signature != clusterWide?.signature {
+                scopes.append(scope)
+            }
+        }
+        guard !scopes.isEmpty else { return nil }
+        var members: [String] = []
+        if let s = try? IdentityNotation.subject(parsing: text), s.isKind(.group) { members = head.knownMembers(ofGroup: s.name) }
+        return IdentityChange(identity: text, scopes: scopes, members: members)
     }
 
     /// Marks each scope whose change is exactly that of one of the identity's groups.

@@ -112,8 +112,11 @@ extension RBACGraphCommand {
         /// cluster-admin among them, compared; and each side's escalation graph. Only the
         /// findings introduced and resolved outlive the call: each side's own are dropped.
         static func compareFindings(base: AccessGraph, head: AccessGraph, namespace: String?) -> (FindingsDiff, EscalationGraph, EscalationGraph) {
-            let b = Report.Findings(graph: base, namespace: namespace)
-            let h = Report.Findings(graph: head, namespace: namespace)
+            // The two sides at once.
+            let sides = Concurrently.both(
+                { RBACCore.Report.Findings(graph: base, namespace: namespace) },
+                { RBACCore.Report.Findings(graph: head, namespace: namespace) })
+            let (b, h) = (sides[0], sides[1])
             return (FindingsDiff(base: b.findings, head: h.findings), b.context.escalation, h.context.escalation)
         }
 
