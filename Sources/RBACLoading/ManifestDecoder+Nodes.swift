@@ -117,6 +117,13 @@ extension ManifestDecoder {
             try reader.advance()
             while reader.kind != .mappingEnd {
                 guard reader.kind == .scalar else {
+                    // Only a node can be a key here; an end event means a reader of a value
+                    // consumed too much or too little. Stop rather than loop past the stream's end.
+                    guard reader.kind == .mappingStart || reader.kind == .sequenceStart || reader.kind == .alias else {
+                        throw YAMLStreamError(
+                            kind: .syntax, message: "\(field()): internal error: the decoder lost its place in the mapping",
+                            line: reader.line, column: reader.column)
+                    }
                     error("\(field()): mapping keys must be scalars")
                     try reader.skipNode()  // the key
                     try reader.skipNode()  // its value

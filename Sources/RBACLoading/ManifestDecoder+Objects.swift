@@ -63,8 +63,9 @@ extension ManifestDecoder {
             case .secrets:
                 try readSequence("secrets") { () throws(YAMLStreamError) in
                     try readFields("secrets[]") { (key) throws(YAMLStreamError) in
-                        if key == .name, let n = try readString("secrets[].name") {
-                            d.serviceAccountSecrets.append(n)
+                        if key == .name {
+                            // A null name is consumed by readString too: never skip after it.
+                            if let n = try readString("secrets[].name") { d.serviceAccountSecrets.append(n) }
                         } else {
                             try reader.skipNode()
                         }

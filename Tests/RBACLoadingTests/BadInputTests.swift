@@ -5,6 +5,7 @@ import Foundation
 import RBACCore
 import RBACLoading
 import Testing
+import TestSupport
 
 @Suite("Loader: bad input")
 struct BadInputTests {
@@ -28,6 +29,36 @@ struct BadInputTests {
         #expect(result.serviceAccountNames == ["default/one", "default/three"])
         #expect(result.hasErrors)
         #expect(result.statistics.errors == 1)
+    }
+
+    /// Found by `make fuzz` (Fuzz/corpus/manifests/serviceaccount-secret-null-name-loop.yaml):
+    /// a null `name` was consumed and then the next key skipped as its value, so the item's
+    /// keys and values swapped places and the decoder ran past the stream's end, reporting the
+    /// same error forever and growing without bound.
+    @Test("a ServiceAccount secret with a null name: the next keys are still read as keys, and nothing loops")
+    func serviceAccountSecretNullName() {
+        let text = """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: ci, namespace: prod}
+            secrets:
+            - name:
+              name: ci-token
+              namespace: prod
+            - {name: other, kind: Secret}
+            automountServiceAccountToken: false
+            ---
+
+            """ + serviceAccountYAML("next")
+        let result = load(text, name: "sa.yaml")
+        #expect(result.errors == [
+            "sa.yaml:6:3: error: mapping key \"name\" already defined at line 5",
+            "sa.yaml:1:1: error: ServiceAccount \"ci\" not loaded: it has invalid fields (reported above)",
+        ])
+        #expect(result.serviceAccountNames == ["default/next"])
+        let loop = load(String(decoding: FileManager.default.contents(atPath: Repository.root.appendingPathComponent(
+            "Fuzz/corpus/manifests/serviceaccount-secret-null-name-loop.yaml").path) ?? Data(), as: UTF8.self))
+        #expect(loop.errors.count < 20)
     }
 
     @Test("a syntax error in a flow sequence names the construct")
