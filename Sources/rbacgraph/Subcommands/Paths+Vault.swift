@@ -13,38 +13,9 @@ extension RBACGraphCommand.Paths {
         InputWarnings.identity(start, in: graph, quiet: input.quiet)
         let esc = PathFinder(graph).graph(including: [start])
         let found = esc.vaultPaths(from: start, to: target, maxSteps: maxSteps, all: all)
-        if output.isPicture {
-            try output.write(GraphView.vaultPaths(found, in: esc, title: "Paths from \(start) to \(target)"), to: outputFile, quiet: input.quiet)
-        } else {
-            try outputOptions.redirectText()
-            switch output {
-            case .table:
-                let printer = PathPrinter(esc)
-                if found.isEmpty {
-                    print("No path from \(start) to \(target) in at most \(maxSteps) Kubernetes step\(maxSteps == 1 ? "" : "s").")
-                }
-                for (k, p) in found.enumerated() {
-                    if k > 0 { print() }
-                    let title = found.count == 1 && !all
-                        ? "Shortest path from \(start) to \(target)"
-                        : "Path \(k + 1) of \(found.count) from \(start) to \(target)"
-                    print(printer.vaultBlock(p, title: title), terminator: "")
-                }
-                if let footer = loaded.notReadLines(heading: found.isEmpty ? "not read from the cluster (a path may exist)" : "not read from the cluster (a shorter path may exist)") {
-                    print(footer)
-                }
-            default:
-                var pairs: [(String, JSONValue)] = [
-                    ("from", .string(start.description)), ("to", .string(to)),
-                    ("capability", .string(target.capability.description)), ("maxSteps", .number(Double(maxSteps))),
-                ]
-                if all { pairs.append(("all", .bool(true))) }
-                pairs.append(("paths", .array(found.map { esc.json($0) })))
-                output.emit(.object(pairs + loaded.notReadFields))
-            }
-        }
-        try loaded.exitIfIncomplete(yes: !found.isEmpty && !all)
-        if found.isEmpty { throw ExitCode(ExitCodes.no) }
+        try printExternal(
+            found.map { .external($0) }, esc: esc, start: start, title: "\(target)", loaded: loaded,
+            extra: [("capability", .string(target.capability.description))])
     }
 }
 
