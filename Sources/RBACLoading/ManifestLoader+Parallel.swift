@@ -49,13 +49,12 @@ extension ManifestLoader.Session {
         /// The results of ``Job/files(_:)``, file by file.
         var files: [JobResult] = []
 
-        /// Keeps what a parse emitted, its object prepared (``prepare(_:defaultKind:options:)``)
-        /// so that the thread that parsed it does that work. Jobs run only in loads of files,
-        /// whose objects have no default kind.
-        mutating func keep(_ item: ParsedItem, options: ManifestLoader.Options) {
-            switch item {
-            case .object(let draft):
-                objects.append(ManifestLoader.Session.prepare(draft, defaultKind: nil, options: options))
+        /// Keeps what a parse emitted (its objects come prepared by the thread that parsed
+        /// them). Jobs run only in loads of files, whose objects have no default kind.
+        mutating func keep(_ item: consuming ParsedItem, options: ManifestLoader.Options) {
+            switch consume item {
+            case .object(let object):
+                objects.append(consume object)
                 found.append(.object)
             case .diagnostic(let d): found.append(.diagnostic(d))
             case .document: found.append(.document)
@@ -229,13 +228,14 @@ extension ManifestLoader.Session {
         case .standardInput:
             return r
         case .file(let path):
-            if FileSystem.looksBinary(path: path) == true {
+            var start = InputFeeder.FileStart(path: path, maxEventBytes: max)
+            if case .binary = start {
                 r.binary = true
                 return r
             }
             do {
                 r.end = try InputParser(name: path, options: options).parse { offset in
-                    InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
+                    start.take(path: path, offset: offset, maxEventBytes: max)
                 } lines: { offset in
                     LineScanner(path: path, offset: offset)
                 } emit: { item in
