@@ -117,6 +117,27 @@ struct ExternalCLITests {
         #expect(!(try CLI.run(["who-can", "read", "vault:secret/data/prod/admin/+"] + Self.world)).stdout.contains("sa:prod/web"))
     }
 
+    /// `system:masters` holds every write by the API server itself, not by a binding: each
+    /// who-can table says so as the Kubernetes ones do, and a path's step names it as its grant.
+    @Test("system:masters is allowed by the API server in every who-can table", arguments: [
+        ["who-can", "use", "store:prod/vault-backend"],
+        ["who-can", "read", "store:prod/vault-backend", "--effective"],
+        ["who-can", "read", "vault:secret/data/shared/db"],
+        ["who-can", "read", "vault:secret/data/prod/db"],
+        ["who-can", "read", "vault:secret/data/shared/*"],
+        ["who-can", "get", "secret", "db-credentials", "-n", "prod"],
+        ["who-can", "create", "externalsecrets.external-secrets.io", "-n", "prod", "--effective"],
+    ])
+    func mastersRowsSayTheAPIServer(_ args: [String]) throws {
+        let r = try CLI.run(args + Self.world)
+        #expect(r.status == 0)
+        let rows = r.stdout.split(separator: "\n").filter { $0.contains("system:masters") }
+        #expect(!rows.isEmpty)
+        for row in rows { #expect(row.contains("(API server)"), "\(args): \(row)") }
+        let path = try CLI.run(["paths", "--from", "group:system:masters", "--to", "store:prod/vault-backend"] + Self.world)
+        #expect(path.stdout.contains("grant (API server) allowed everything"), "\(path.stdout)")
+    }
+
     @Test func storeTargetsAnswerInEveryFormat() throws {
         // Exit 0 with a path, 1 without (carol's dev is served by no Vault store).
         #expect(try CLI.run(["paths", "--from", "user:bob", "--to", "store:prod/vault-backend"] + Self.world).status == 0)

@@ -35,6 +35,9 @@ public struct VaultReader: Sendable {
     /// `.yes`, or `.unknown` when the answer rests on what the input does not hold (an
     /// unresolved template, a policy not in the folder, a namespace's labels).
     public var certainty: VaultMatch
+    /// For a route held directly: allowed by the API server itself (`system:masters`, ahead
+    /// of RBAC), so there is no grant.
+    public var viaMasters = false
 }
 
 /// Every external secret the input names and the routes to it: `secrets --external`.
@@ -57,7 +60,8 @@ extension VaultReader {
     init(_ route: VaultRoute, taken p: VaultPath, in esc: EscalationGraph) {
         self.init(
             identity: esc.nodes[p.kubernetes.start], route: route.reader, grant: p.external.first?.grant,
-            path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown)
+            path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown,
+            viaMasters: p.external.first?.viaMasters ?? false)
     }
 }
 
@@ -68,7 +72,8 @@ extension EscalationGraph {
     public func reader(_ p: VaultPath) -> VaultReader {
         VaultReader(
             identity: nodes[p.kubernetes.start], route: .steps(p.external, access: p.access), grant: p.external.first?.grant,
-            path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown)
+            path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown,
+            viaMasters: p.external.first?.viaMasters ?? false)
     }
 
     /// The service accounts worth asking Vault about: those of the input, of pods and
@@ -171,7 +176,7 @@ extension EscalationGraph {
             let direct = access.subjects(allowedTo: request)
             for s in direct {
                 guard let node = PathNode(subject: s.subject) else { continue }
-                out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown))
+                out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown, viaMasters: s.grants.isEmpty))
             }
             if effective {
                 let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
@@ -192,7 +197,7 @@ extension EscalationGraph {
                 let direct = access.subjects(allowedTo: get)
                 for s in direct {
                     guard let node = PathNode(subject: s.subject) else { continue }
-                    out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown))
+                    out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown, viaMasters: s.grants.isEmpty))
                 }
                 if effective {
                     let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
@@ -261,7 +266,7 @@ extension EscalationGraph {
                     let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
                     for s in access.subjects(allowedTo: request) {
                         guard let node = PathNode(subject: s.subject) else { continue }
-                        out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: kind, access: a), grant: s.grant, path: nil, certainty: certainty))
+                        out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: kind, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
                     }
                     // A ClusterExternalSecret makes an ExternalSecret in the namespaces its creator
                     // selects (not repeated for whoever may create the ExternalSecret itself).
@@ -270,7 +275,7 @@ extension EscalationGraph {
                         let writers = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
                         for s in access.subjects(allowedTo: ces) {
                             guard let node = PathNode(subject: s.subject), !writers.contains(node) else { continue }
-                            out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty))
+                            out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
                         }
                     }
                     // PushSecrets are no route of the paths engine: their writers by a privilege path here.

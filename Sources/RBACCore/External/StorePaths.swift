@@ -209,7 +209,9 @@ extension EscalationGraph {
                 if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
                 var external = route.external
                 if p.steps.isEmpty, case .permission(let request) = route.target, let id = nodes[p.start].identity, !external.isEmpty {
-                    external[0].grant = access.authorize(id, request).grant
+                    let decision = access.authorize(id, request)
+                    external[0].grant = decision.grant
+                    external[0].viaMasters = decision.viaMasters
                 }
                 let path = VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)
                 guard path.certainty != .shownFalse else { continue }

@@ -139,6 +139,9 @@ public struct ExternalStep: Hashable, Sendable {
     public var evidence: [String]
     /// For a write step held directly by the path's start: the RBAC grant.
     public var grant: Grant?
+    /// For a write step held directly by the path's start: allowed by the API server itself
+    /// (`system:masters`, ahead of RBAC), so there is no grant.
+    public var viaMasters = false
     /// `nil` when the step follows from the input; otherwise what must hold (observed `nil`:
     /// the input does not tell).
     public var condition: PathCondition?
@@ -435,7 +438,9 @@ extension EscalationGraph {
                 var external = route.external
                 // A write held directly: the grant behind it.
                 if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
-                    external[0].grant = access.authorize(id, request).grant
+                    let decision = access.authorize(id, request)
+                    external[0].grant = decision.grant
+                    external[0].viaMasters = decision.viaMasters
                 }
                 p.start = startID
                 found.append((found.count, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)))
