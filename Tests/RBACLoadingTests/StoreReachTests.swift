@@ -30,6 +30,23 @@ import RBACLoading
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: es-author}
         subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
         ---
+        # bob may also get a Secret named scratch in prod: an ExternalSecret he writes may name it
+        # as its target, so what the store reads reaches him.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: scratch-reader, namespace: prod}
+        rules:
+        - apiGroups: [""]
+          resources: [secrets]
+          resourceNames: [scratch]
+          verbs: [get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: scratch-reader, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: scratch-reader}
+        subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
+        ---
         # carl reads the Secret holding the Vault token; dora only another Secret.
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role

@@ -174,13 +174,16 @@ extension EscalationGraph {
             let route = VaultReader.Route.storeOfUnknownReach(store, namespace: ns, kind: kind, reason: reason)
             let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
             let direct = access.subjects(allowedTo: request)
+            // What an ExternalSecret reads reaches its author through the Secret it writes only.
+            let reads = kind != .pushSecret
             for s in direct {
-                guard let node = PathNode(subject: s.subject) else { continue }
+                guard let node = PathNode(subject: s.subject), !reads || secretRead(by: node, in: ns) != nil else { continue }
                 out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown, viaMasters: s.grants.isEmpty))
             }
             if effective {
                 let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
                 for p in rankedIdentities(reaching: .permission(request), maxSteps: maxSteps) where !seen.contains(nodes[p.start]) && p.certainty != .shownFalse {
+                    guard !reads || secretRead(by: p.end, in: ns) != nil else { continue }
                     out.append(VaultReader(identity: nodes[p.start], route: route, grant: nil, path: p, certainty: .unknown))
                 }
             }
@@ -264,8 +267,10 @@ extension EscalationGraph {
                     guard verdict != .no else { continue }
                     let certainty: VaultMatch = (verdict == .yes && serves == .yes) ? .yes : .unknown
                     let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
+                    // What an ExternalSecret reads reaches its author through the Secret it writes only.
+                    func readsIt(_ node: PathNode) -> Bool { kind == .pushSecret || secretRead(by: node, in: ns) != nil }
                     for s in access.subjects(allowedTo: request) {
-                        guard let node = PathNode(subject: s.subject) else { continue }
+                        guard let node = PathNode(subject: s.subject), readsIt(node) else { continue }
                         out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: kind, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
                     }
                     // A ClusterExternalSecret makes an ExternalSecret in the namespaces its creator
@@ -274,17 +279,8 @@ extension EscalationGraph {
                         let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
                         let writers = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
                         for s in access.subjects(allowedTo: ces) {
-                            guard let node = PathNode(subject: s.subject), !writers.contains(node) else { continue }
+                            guard let node = PathNode(subject: s.subject), !writers.contains(node), readsIt(node) else { continue }
                             out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
-                        }
-                    }
-                    // PushSecrets are no route of the paths engine: their writers by a privilege path here.
-                    if effective && kind == .pushSecret {
-                        let direct = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
-                        for p in rankedIdentities(reaching: .permission(request), maxSteps: maxSteps)
-                        where !direct.contains(nodes[p.start]) && p.certainty != .shownFalse {
-                            let c: VaultMatch = (certainty == .yes && p.certainty <= .shownTrue) ? .yes : .unknown
-                            byPath.append(VaultReader(identity: nodes[p.start], route: .store(store, namespace: ns, kind: kind, access: a), grant: nil, path: p, certainty: c))
                         }
                     }
                 }
