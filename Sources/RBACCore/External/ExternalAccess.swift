@@ -114,7 +114,7 @@ extension EscalationGraph {
     /// a static token, AppRole, the operator's own identity…).
     public func storeLogin(_ store: SecretStore, from namespace: String) -> VaultLogin? {
         let vault = access.external.vault
-        guard let p = store.vault, let mount = p.authMount, let roleName = p.role,
+        guard let p = store.vault, p.authMethod == "kubernetes", let mount = p.authMount, let roleName = p.role,
             let role = vault.role(mount: mount, name: roleName),
             let c = store.credentials.first(where: { $0.kind == .serviceAccount })
         else { return nil }
@@ -141,8 +141,13 @@ extension EscalationGraph {
             return "a \(store.provider) store (\(creds)): rbacgraph does not read \(store.provider) permissions, so what its credentials reach is unknown"
         }
         switch p.authMethod {
-        case "kubernetes"?, "jwt"?:
-            guard let mount = p.authMount, let roleName = p.role else { return "its Vault \(p.authMethod ?? "") auth names no role" }
+        case "jwt"?:
+            // A JWT role binds claims (bound_audiences, bound_subject, bound_claims), which
+            // the Vault folder's Kubernetes auth roles do not hold.
+            let role = p.role.map { " with role auth/\(p.authMount ?? "jwt")/role/\($0)" } ?? ""
+            return "it logs in with Vault JWT auth\(role) (\(creds)): rbacgraph follows Kubernetes auth roles only, not the claims a JWT role binds"
+        case "kubernetes"?:
+            guard let mount = p.authMount, let roleName = p.role else { return "its Vault kubernetes auth names no role" }
             guard let role = access.external.vault.role(mount: mount, name: roleName) else {
                 return "its Vault role auth/\(mount)/role/\(roleName) is not in --vault"
             }

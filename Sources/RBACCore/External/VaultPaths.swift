@@ -382,9 +382,24 @@ extension EscalationGraph {
         // 4. A pod mounting a SecretProviderClass of its namespace gets the objects it names.
         if reads {
             for spc in ext.providerClasses where spc.provider == "vault" {
-                guard let roleName = spc.vaultRole, let role = ext.vault.role(mount: spc.vaultAuthMount ?? "kubernetes", name: roleName) else { continue }
                 let objects = spc.objects.filter { target.matches($0) }
                 if objects.isEmpty { continue }
+                let mount = spc.vaultAuthMount ?? "kubernetes"
+                guard let roleName = spc.vaultRole, let role = ext.vault.role(mount: mount, name: roleName) else {
+                    // A role the folder lacks (or none named): whoever mounts the class reads
+                    // what the role's policies allow, which the input does not tell.
+                    let why = spc.vaultRole.map { "its role auth/\(mount)/role/\($0) is not in --vault" } ?? "it names no Vault role"
+                    for o in objects {
+                        let step = ExternalStep(
+                            kind: .csiMount, to: "vault:\(o)", namespace: spc.namespace,
+                            why: "a pod of \(spc.namespace) mounts SecretProviderClass \(spc.namespace)/\(spc.name), whose Vault login reads \(o)",
+                            evidence: ["SecretProviderClass \(spc.namespace)/\(spc.name)\(Self.location(spc.source))"],
+                            condition: PathCondition("its login may \(cap) \(o): \(why)", observed: nil))
+                        let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: spc.namespace))
+                        routes.append(VaultRoute(target: .permission(request), external: [step], vaultPath: o, access: nil, reader: .steps([step], access: nil)))
+                    }
+                    continue
+                }
                 for sa in vaultCandidates() where sa.namespace.isExactly(spc.namespace) {
                     let admitted = role.admits(sa, namespaceLabels: namespaceLabels(sa.namespace))
                     guard admitted != .no else { continue }
