@@ -31,10 +31,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// ClusterSecretStore `namespaceRegexes` through `GoRegex` (Go's RE2 syntax, matched by a Pike VM):
     /// the first line a pattern, each further line a namespace name it is matched against.
     case goRegex = "go-regex"
-    /// Store targets (`store:NS/NAME`, `clusterstore:NAME`, with ` key KEY` or
-    /// ` (keys found by pattern)`) through `StoreTarget.parse`: what parses prints back the
-    /// same text's meaning.
-    case storeTarget = "store-target"
+    /// The targets beyond the API server as queries name them: stores (`store:NS/NAME`,
+    /// `store:*/NAME`, `clusterstore:NAME`, with ` key KEY` or ` (keys found by pattern)`),
+    /// CSI provider objects (`aws:NAME`) and Vault paths (`vault:secret/data/prod/*`): what
+    /// parses prints as text that parses to the same target.
+    case externalTarget = "external-target"
     /// Vault pattern targets (`vault:secret/data/prod/*`) decided on the pattern itself
     /// (`VaultLogin.reach`, a product-automaton walk) against a policy, checked path by path:
     /// the first line the target, the second a capability, then a policy in HCL up to a line
@@ -53,7 +54,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .kubeconfig: Self.kubeconfig(Array(bytes))
         case .vault: Self.vault(Array(bytes))
         case .goRegex: Self.goRegex(Array(bytes))
-        case .storeTarget: Self.storeTarget(String(decoding: bytes, as: UTF8.self))
+        case .externalTarget: Self.externalTarget(String(decoding: bytes, as: UTF8.self))
         case .vaultTarget: Self.vaultTarget(Array(bytes))
         }
     }
@@ -226,16 +227,24 @@ extension FuzzTarget {
 }
 
 extension FuzzTarget {
-    /// A store target that parses prints as text that parses to the same target, and only
-    /// text meant as a store target parses.
-    static func storeTarget(_ text: String) {
-        guard let target = StoreTarget.parse(text) else { return }
-        if !StoreTarget.isStoreTarget(text) { fatalError("\(text.debugDescription) parses but is not meant as a store target") }
-        let printed = target.description
-        guard let again = StoreTarget.parse(printed) else { fatalError("\(printed.debugDescription), printed from \(text.debugDescription), does not parse") }
-        if again != target { fatalError("\(text.debugDescription) prints as \(printed.debugDescription), which means \(again)") }
-        if StoreTarget.parse(target.storeName) != StoreTarget(kind: target.kind, namespace: target.namespace, name: target.name) {
-            fatalError("the store name \(target.storeName.debugDescription) does not parse to its store")
+    /// A target that parses prints as text that parses to the same target; only text meant as
+    /// a store target parses as one.
+    static func externalTarget(_ text: String) {
+        if let target = StoreTarget.parse(text) {
+            if !StoreTarget.isStoreTarget(text) { fatalError("\(text.debugDescription) parses but is not meant as a store target") }
+            let printed = target.description
+            guard let again = StoreTarget.parse(printed) else { fatalError("\(printed.debugDescription), printed from \(text.debugDescription), does not parse") }
+            if again != target { fatalError("\(text.debugDescription) prints as \(printed.debugDescription), which means \(again)") }
+            if StoreTarget.parse(target.storeName) != StoreTarget(kind: target.kind, namespace: target.namespace, name: target.name) {
+                fatalError("the store name \(target.storeName.debugDescription) does not parse to its store")
+            }
+        }
+        if let target = ProviderObjectTarget.parse(text) {
+            if ProviderObjectTarget.parse(target.description) != target { fatalError("\(text.debugDescription) prints as \(target.description.debugDescription), which reads otherwise") }
+        }
+        if let target = VaultTarget.parse(text) {
+            guard let again = VaultTarget.parse("vault:" + target.pattern), again == target else { fatalError("vault:\(target.pattern) does not read back as \(text.debugDescription)") }
+            if !target.isPattern && !target.matches(target.pattern) { fatalError("\(target) does not name its own path") }
         }
     }
 
