@@ -1,3 +1,5 @@
+import RBACCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -44,8 +46,8 @@ public enum FileSystem {
         var st = stat()
         if stat(root, &st) == 0 { seen[FileID(st)] = (root, true) }
         visit(root, extensions: extensions.map { "." + $0.lowercased() }, excluded: excluded, seen: &seen, into: &walk)
-        walk.files.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        walk.revisits.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        walk.files.sort { $0.precedesExactly($1) }
+        walk.revisits.sort { $0.path.precedesExactly($1.path) }
         return walk
     }
 
@@ -72,7 +74,7 @@ public enum FileSystem {
             if !name.hasPrefix(".") { entries.append(name) }
         }
         closedir(d)
-        for name in entries.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for name in entries.sorted(by: { $0.precedesExactly($1) }) {
             let path = dir + "/" + name
             var st = stat()
             guard stat(path, &st) == 0 else { continue }
