@@ -225,24 +225,38 @@ extension ManifestLoader.Session {
     static func run(_ job: Job, options: ManifestLoader.Options) -> JobResult {
         var r = JobResult()
         let max = options.maxScalarBytes
+        /// Parses `path` from `start` on, keeping what the parse finds.
+        func collect(_ path: String, start: Int = 0, lineBase: Int = 0, _ open: (Int) -> InputFeeder?, _ lines: (Int) -> LineScanner?) {
+            do {
+                r.end = try InputParser(name: path, options: options).parse(start: start, lineBase: lineBase, open: open, lines: lines) {
+                    item in r.keep(item, options: options)
+                }
+            } catch {
+                r.end.fatalErrors += 1  // not reached: collecting never throws
+            }
+        }
         switch job {
         case .standardInput:
             return r
         case .file(let path):
-            if FileSystem.looksBinary(path: path) == true {
-                r.binary = true
+            // A file small enough to be one job is read whole: one read, no buffered stream
+            // and no second open for the binary test (a folder of small files spends much
+            // of its time opening and reading them). One that cannot be opened is reported
+            // by the parse below.
+            if let bytes = FileSystem.readFile(path, atMost: 2 * options.parallelPartBytes) {
+                r.binary = FileSystem.looksBinary(bytes[...])
+                if !r.binary {
+                    collect(path) { offset in InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max) } _: { offset in
+                        LineScanner(bytes: bytes, offset: offset)
+                    }
+                }
                 return r
             }
-            do {
-                r.end = try InputParser(name: path, options: options).parse { offset in
-                    InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
-                } lines: { offset in
+            r.binary = FileSystem.looksBinary(path: path) == true
+            if !r.binary {
+                collect(path) { offset in InputFeeder.open(path: path, offset: offset, maxEventBytes: max) } _: { offset in
                     LineScanner(path: path, offset: offset)
-                } emit: { item in
-                    r.keep(item, options: options)
                 }
-            } catch {
-                r.end.fatalErrors += 1  // not reached: collecting never throws
             }
         case .files(let paths):
             r.files = paths.map { run(.file($0), options: options) }
@@ -255,16 +269,10 @@ extension ManifestLoader.Session {
         case .listItems(let path, let part):
             return ListParser(path: path, options: options).items(part)
         case .part(let path, let part, _, _):
-            do {
-                r.end = try InputParser(name: path, options: options).parse(start: part.start, lineBase: part.line) { offset in
-                    InputFeeder.open(path: path, offset: offset, maxEventBytes: max, limit: part.end - offset)
-                } lines: { offset in
-                    LineScanner(path: path, offset: offset, end: part.end)
-                } emit: { item in
-                    r.keep(item, options: options)
-                }
-            } catch {
-                r.end.fatalErrors += 1
+            collect(path, start: part.start, lineBase: part.line) { offset in
+                InputFeeder.open(path: path, offset: offset, maxEventBytes: max, limit: part.end - offset)
+            } _: { offset in
+                LineScanner(path: path, offset: offset, end: part.end)
             }
         }
         return r
