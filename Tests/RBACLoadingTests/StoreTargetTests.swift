@@ -222,7 +222,7 @@ import RBACLoading
 
     @Test("a store target reads back as it prints", arguments: [
         "store:prod/vault-backend", "clusterstore:labelled", "store:prod/aws key prod/api-key", "clusterstore:x key a/b c",
-        "store:prod/aws (keys found by pattern)", "clusterstore:x (keys found by pattern)",
+        "store:prod/aws (keys found by pattern)", "clusterstore:x (keys found by pattern)", "store:*/local", "store:*/aws key a",
     ])
     func notationRoundTrips(_ text: String) throws {
         let t = try #require(StoreTarget.parse(text))
@@ -230,7 +230,7 @@ import RBACLoading
     }
 
     @Test("malformed store targets are refused", arguments: [
-        "store:prod", "store:/x", "store:prod/", "store:prod/a/b", "store:*/x", "clusterstore:", "clusterstore:a/b",
+        "store:prod", "store:/x", "store:prod/", "store:prod/a/b", "store:*/*", "store:prod/*", "store:*/", "clusterstore:", "clusterstore:a/b",
         "store:prod/x key ", "stores:prod/x", "clusterstore:*",
     ])
     func malformed(_ text: String) {
@@ -244,6 +244,26 @@ import RBACLoading
             #expect(t.names(s))
             #expect(esc.stores(named: t).count == 1)
         }
+    }
+
+    /// `store:*/NAME` (what `secrets --external` prints for a ClusterExternalSecret selecting no
+    /// namespace of the input) is the SecretStore NAME of any namespace: certain through the
+    /// one the input holds, on the condition that it exists elsewhere.
+    @Test func anyNamespaceIsTheSecretStoreOfThatNameInEveryNamespace() throws {
+        let esc = try Self.world()
+        let t = try #require(StoreTarget.parse("store:*/vault-backend"))
+        #expect(t.anyNamespace && t.description == "store:*/vault-backend")
+        #expect(esc.stores(named: t).map(\.namespace) == ["prod"])
+        let readers = esc.storeReaders(of: t, use: .read, effective: false)
+        func who(_ name: String) -> VaultPath? { readers.first { esc.nodes[$0.kubernetes.start] == .user(name) } }
+        #expect(who("bob")?.certainty == .certain)
+        #expect(who("bob")?.end == "store:prod/vault-backend")
+        // dana writes ExternalSecrets in team-a, carol in dev: a SecretStore vault-backend there is not in the input.
+        #expect(who("dana")?.certainty == .notShown && who("dana")?.end == "store:team-a/vault-backend")
+        #expect(who("carol")?.external.first?.condition?.text == "SecretStore dev/vault-backend exists (the input does not hold it)")
+        // erin writes PushSecrets only, frank reads Secrets only.
+        #expect(who("erin") == nil && who("frank") == nil)
+        #expect(esc.storeReaders(of: t, use: .write, effective: false).contains { esc.nodes[$0.kubernetes.start] == .user("erin") })
     }
 
     // MARK: The Secrets ExternalSecrets write

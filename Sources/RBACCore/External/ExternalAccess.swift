@@ -50,7 +50,27 @@ public struct ExternalSecretPath: Sendable, Hashable {
     public var unknownReach: String? = nil
 }
 
+extension VaultReader {
+    /// The reader that takes `route` by path `p` (a path along it): its start, the route as
+    /// `who-can` names it, the grant of a write held directly, the Kubernetes part when it has
+    /// steps; certain when every condition is shown true.
+    init(_ route: VaultRoute, taken p: VaultPath, in esc: EscalationGraph) {
+        self.init(
+            identity: esc.nodes[p.kubernetes.start], route: route.reader, grant: p.external.first?.grant,
+            path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown)
+    }
+}
+
 extension EscalationGraph {
+    /// A path beyond the API server as a reader: its start, its external steps as the route
+    /// (``VaultReader/Route/steps(_:access:)``), the grant of a write held directly, its
+    /// Kubernetes part when it has steps; certain only when every condition is shown true.
+    public func reader(_ p: VaultPath) -> VaultReader {
+        VaultReader(
+            identity: nodes[p.kubernetes.start], route: .steps(p.external, access: p.access), grant: p.external.first?.grant,
+            path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown)
+    }
+
     /// The service accounts worth asking Vault about: those of the input, of pods and
     /// bindings, and those Vault roles name literally (they may not exist yet).
     func vaultCandidates() -> [ServiceAccountName] {
@@ -194,7 +214,12 @@ extension EscalationGraph {
     /// `effective`, also every identity with a privilege path of at most `maxSteps` steps to
     /// one of them, once, by its best route: exactly the identities `paths --to vault:PATH`
     /// finds a path for (less those whose every path is shown false).
+    ///
+    /// For a pattern (`secret/data/prod/*`, `secret/+/db`: some path under it, as `paths --to`
+    /// reads it), each identity once by its best route of `paths --to vault:PATTERN`.
     public func vaultReaders(of path: String, capability: VaultCapabilities, effective: Bool = false, maxSteps: Int = 8) -> [VaultReader] {
+        let target = VaultTarget(pattern: path, capability: capability)
+        if target.isPattern { return routedReaders(of: target, effective: effective, maxSteps: maxSteps) }
         var out: [VaultReader] = []
         /// Rows by a privilege path that the routes below do not cover (credentials, PushSecrets).
         var byPath: [VaultReader] = []
@@ -261,37 +286,27 @@ extension EscalationGraph {
             }
         }
         // Every route of the paths engine, for whoever reaches it: its direct holders not
-        // listed above, and with `effective` whoever has a privilege path to it, each identity
-        // once, by its best route (certain first, then fewest conditions, fewest steps).
-        let listed = Set(out.map(\.identity))
-        var best: [PathNode: (rank: [Int], reader: VaultReader)] = [:]
-        for (order, route) in vaultRoutes(to: VaultTarget(pattern: path, capability: capability)).enumerated() {
-            for p in identitiesReaching(route.target, maxSteps: effective ? maxSteps : 0) {
-                let who = nodes[p.start]
-                guard !listed.contains(who) else { continue }
-                if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
-                let whole = VaultPath(kubernetes: p, external: route.external, vaultPath: route.vaultPath, access: route.access)
-                guard whole.certainty != .shownFalse else { continue }
-                let certainty: VaultMatch = whole.certainty <= .shownTrue ? .yes : .unknown
-                let rank = [certainty == .yes ? 0 : 1, whole.cost, whole.stepCount, order]
-                if let b = best[who], b.rank.lexicographicallyPrecedes(rank) || b.rank == rank { continue }
-                var grant: Grant? = nil
-                if p.steps.isEmpty, case .permission(let request) = route.target, let id = who.identity {
-                    grant = access.authorize(id, request).grant
-                }
-                best[who] = (rank, VaultReader(identity: who, route: route.reader, grant: grant, path: p.steps.isEmpty ? nil : p, certainty: certainty))
-            }
-        }
-        let routed = best.values.sorted { a, b in
-            let x = a.reader.path.map { [$0] } ?? [], y = b.reader.path.map { [$0] } ?? []
-            if x.isEmpty != y.isEmpty { return x.isEmpty }  // held directly first
-            if a.rank != b.rank { return a.rank.lexicographicallyPrecedes(b.rank) }
-            return a.reader.identity.description < b.reader.identity.description
-        }
-        out += routed.map(\.reader)
+        // listed above, and with `effective` whoever has a privilege path to it.
+        out += routedReaders(of: VaultTarget(pattern: path, capability: capability), effective: effective, maxSteps: maxSteps, excluding: Set(out.map(\.identity)))
         var seen = Set(out.map(\.identity))
         for r in byPath where seen.insert(r.identity).inserted { out.append(r) }
         return out
+    }
+
+    /// Whoever takes a route of ``vaultRoutes(to:)`` (holding what it needs; with `effective`,
+    /// by a privilege path too), each identity once by its best route
+    /// (``bestRoutes(along:effective:maxSteps:excluding:)``): held directly first, then the
+    /// cheapest.
+    func routedReaders(of target: VaultTarget, effective: Bool, maxSteps: Int, excluding: Set<PathNode> = []) -> [VaultReader] {
+        let routes = vaultRoutes(to: target)
+        return bestRoutes(along: routes, effective: effective, maxSteps: maxSteps, excluding: excluding).map { p, k in
+            (rank: [p.cost, p.stepCount, k], reader: VaultReader(routes[k], taken: p, in: self))
+        }.sorted { a, b in
+            let x = a.reader.path == nil, y = b.reader.path == nil
+            if x != y { return x }  // held directly first
+            if a.rank != b.rank { return a.rank.lexicographicallyPrecedes(b.rank) }
+            return a.reader.identity.description < b.reader.identity.description
+        }.map(\.reader)
     }
 
     /// The namespaces a ClusterExternalSecret makes its ExternalSecret in: those it lists, and
@@ -328,11 +343,13 @@ extension EscalationGraph {
             for ref in es.stores {
                 for home in homes {
                     guard let store = ext.store(ref, from: home) else {
-                        if es.kind == .clusterExternalSecret && ref.kind == .secretStore {
-                            if home.isEmpty { add("store:*/\(ref.name)", "\(es.kind.rawValue) \(where_) (selects no namespace of the input)") }
+                        if home.isEmpty && ref.kind == .secretStore {
+                            add(StoreTarget.anyNamespace(name: ref.name).description, "\(es.kind.rawValue) \(where_) (selects no namespace of the input)",
+                                unknownReach: "the namespaces it selects, and their SecretStore \(ref.name), are not in the input: who may make a SecretStore \(ref.name) read in any namespace, if it exists, is listed")
                             continue
                         }
-                        add("\(ref.kind == .clusterSecretStore ? "clusterstore:" : "store:\(home)/")\(ref.name)", "\(es.kind.rawValue) \(where_) (store not in the input)")
+                        add(StoreTarget(kind: ref.kind, namespace: home, name: ref.name).description, "\(es.kind.rawValue) \(where_) (store not in the input)",
+                            unknownReach: "the store is not in the input: who may make it read, if it exists, is listed")
                         continue
                     }
                     let reach = unknownReach(of: store, from: home)
@@ -354,7 +371,7 @@ extension EscalationGraph {
                 if c.provider == "vault" {
                     add("vault:\(o)", "SecretProviderClass \(c.namespace)/\(c.name)")
                 } else {
-                    add("\(c.provider):\(o)", "SecretProviderClass \(c.namespace)/\(c.name)",
+                    add(ProviderObjectTarget(provider: c.provider, object: o).description, "SecretProviderClass \(c.namespace)/\(c.name)",
                         unknownReach: "a pod of \(c.namespace) mounting the class reads it with its service account's \(c.provider) identity, whose permissions rbacgraph does not read")
                 }
             }

@@ -5,9 +5,40 @@
 // every identity's cheapest.
 
 extension EscalationGraph {
-    /// The stores of the input a target names (one, or none when it is not in the input).
+    /// The stores of the input a target names: the one it names (none when the input does
+    /// not hold it); for `store:*/NAME`, the SecretStore NAME of each namespace that has one.
     public func stores(named target: StoreTarget) -> [SecretStore] {
-        access.external.stores.last { target.names($0) }.map { [$0] } ?? []
+        guard target.anyNamespace else { return access.external.stores.last { target.names($0) }.map { [$0] } ?? [] }
+        var byNamespace: [String: SecretStore] = [:]
+        var order: [String] = []
+        for s in access.external.stores where target.names(s) {
+            let ns = s.namespace ?? ""
+            if byNamespace.updateValue(s, forKey: ns) == nil { order.append(ns) }
+        }
+        return order.map { byNamespace[$0]! }
+    }
+
+    /// Every route to using what a store target names: the routes of each store of the input
+    /// it names (``storeRoutes(to:use:from:)``); for a store the input does not hold, the
+    /// routes to a store that may exist — an ExternalSecret or PushSecret in a namespace it
+    /// would serve (its own for a SecretStore; any for a ClusterSecretStore, whose conditions
+    /// are unknown), each on the condition, not shown, that the store exists and serves it;
+    /// its credentials are unknown. For `store:*/NAME`, the SecretStore NAME of every
+    /// namespace known, of the input or not.
+    func storeRoutes(named target: StoreTarget, use: StoreUse) -> [VaultRoute] {
+        let held = stores(named: target)
+        func absent(_ namespace: String?) -> SecretStore {
+            SecretStore(kind: target.kind, namespace: namespace, name: target.name, provider: "")
+        }
+        guard target.anyNamespace else {
+            if let store = held.first { return storeRoutes(to: store, use: use) }
+            return storeRoutes(to: absent(target.namespace), use: use, inInput: false)
+        }
+        var routes = held.flatMap { storeRoutes(to: $0, use: use) }
+        for ns in knownNamespaces() where !held.contains(where: { ($0.namespace ?? "").isExactly(ns) }) {
+            routes += storeRoutes(to: absent(ns), use: use, inInput: false)
+        }
+        return routes
     }
 
     /// `SecretStore prod/vault-backend`, `ClusterSecretStore teams`.
@@ -19,8 +50,12 @@ extension EscalationGraph {
     /// ClusterExternalSecret makes) in a namespace it serves for `read`; a PushSecret there for
     /// `write`; and for either, holding its credentials (becoming the service account it
     /// authenticates as, reading the Secret of its static credentials).
-    /// - Parameter namespaces: the namespaces to use it from (default: every namespace known).
-    func storeRoutes(to store: SecretStore, use: StoreUse, from namespaces: [String]? = nil) -> [VaultRoute] {
+    /// - Parameters:
+    ///   - namespaces: the namespaces to use it from (default: every namespace known).
+    ///   - inInput: `false` for a store the input does not hold (only its kind and name are
+    ///     known): each route rests on the condition, not shown, that it exists and serves the
+    ///     namespace.
+    func storeRoutes(to store: SecretStore, use: StoreUse, from namespaces: [String]? = nil, inInput: Bool = true) -> [VaultRoute] {
         let ext = access.external
         let title = Self.storeTitle(store)
         let end = StoreTarget(store).description
@@ -33,7 +68,9 @@ extension EscalationGraph {
             return s == .no ? nil : (ns, s)
         }
         for (ns, serves) in served {
-            let serveCondition = serves == .yes ? nil : PathCondition("\(title)'s conditions admit namespace \(ns)", observed: nil)
+            let serveCondition = !inInput
+                ? PathCondition("\(title) exists\(store.kind == .clusterSecretStore ? " and its conditions admit namespace \(ns)" : "") (the input does not hold it)", observed: nil)
+                : serves == .yes ? nil : PathCondition("\(title)'s conditions admit namespace \(ns)", observed: nil)
             if use.reads {
                 for verb in ["create", "update"] {
                     var why = "\(verb) an ExternalSecret in \(ns) naming \(title): the operator reads with the store's credentials and writes what it reads into a Secret of \(ns)"
@@ -42,7 +79,7 @@ extension EscalationGraph {
                         let there = ext.externalSecrets.filter { $0.kind == .externalSecret && ($0.namespace ?? "").isExactly(ns) }
                         why = "update an ExternalSecret of \(ns) to read through \(title): the operator writes what it reads into a Secret of \(ns)"
                         if there.isEmpty {
-                            condition = PathCondition("an ExternalSecret exists in \(ns)", observed: nil)
+                            condition = PathCondition([serveCondition?.text, "an ExternalSecret exists in \(ns)"].compactMap { $0 }.joined(separator: "; "), observed: nil)
                         } else {
                             why += " (\(there.map { "ExternalSecret \(ns)/\($0.name)\(Self.location($0.source))" }.joined(separator: ", ")))"
                         }
@@ -69,7 +106,7 @@ extension EscalationGraph {
                         let there = ext.externalSecrets.filter { $0.kind == .pushSecret && ($0.namespace ?? "").isExactly(ns) }
                         why = "update a PushSecret of \(ns) to write through \(title)"
                         if there.isEmpty {
-                            condition = PathCondition("a PushSecret exists in \(ns)", observed: nil)
+                            condition = PathCondition([serveCondition?.text, "a PushSecret exists in \(ns)"].compactMap { $0 }.joined(separator: "; "), observed: nil)
                         } else {
                             why += " (\(there.map { "PushSecret \(ns)/\($0.name)\(Self.location($0.source))" }.joined(separator: ", ")))"
                         }
@@ -138,6 +175,12 @@ extension EscalationGraph {
         externalPaths(from: start, routes: storeRoutes(to: store, use: use), maxSteps: maxSteps, all: all, limit: limit)
     }
 
+    /// Privilege paths from `start` to using what a store target names
+    /// (``storeRoutes(named:use:)``: a store of the input or not, `store:*/NAME`).
+    public func storePaths(from start: PathNode, to target: StoreTarget, use: StoreUse = .use, maxSteps: Int = 8, all: Bool = false, limit: Int = 100) -> [VaultPath] {
+        externalPaths(from: start, routes: storeRoutes(named: target, use: use), maxSteps: maxSteps, all: all, limit: limit)
+    }
+
     /// Privilege paths from `start` to the data of a Secret an ExternalSecret writes, through
     /// the stores it reads with (``materializedRoutes(to:)``); paths that read the Secret in
     /// Kubernetes are ``paths(from:to:maxSteps:all:limit:)``'s.
@@ -150,12 +193,19 @@ extension EscalationGraph {
     /// first; without `effective`, only identities that hold it themselves. Paths the input
     /// shows closed are left out.
     func readers(along routes: [VaultRoute], effective: Bool, maxSteps: Int) -> [VaultPath] {
+        bestRoutes(along: routes, effective: effective, maxSteps: maxSteps).map(\.path)
+    }
+
+    /// ``readers(along:effective:maxSteps:)`` with the route each path takes (its index in
+    /// `routes`): the one place where each identity's best route is picked. Identities in
+    /// `excluding` are left out.
+    func bestRoutes(along routes: [VaultRoute], effective: Bool, maxSteps: Int, excluding: Set<PathNode> = []) -> [(path: VaultPath, route: Int)] {
         var best: [PathNode: (order: Int, path: VaultPath)] = [:]
         var reaching: [PathTarget: [PrivilegePath]] = [:]
         for (order, route) in routes.enumerated() {
             let found = reaching[route.target] ?? rankedIdentities(reaching: route.target, maxSteps: effective ? maxSteps : 2)
             reaching[route.target] = found
-            for p in found where p.certainty != .shownFalse && (effective || Self.holdsItself(p)) {
+            for p in found where p.certainty != .shownFalse && (effective || Self.holdsItself(p)) && !excluding.contains(nodes[p.start]) {
                 if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
                 var external = route.external
                 if p.steps.isEmpty, case .permission(let request) = route.target, let id = nodes[p.start].identity, !external.isEmpty {
@@ -175,7 +225,7 @@ extension EscalationGraph {
             if a.cost != b.cost { return a.cost < b.cost }
             if a.stepCount != b.stepCount { return a.stepCount < b.stepCount }
             return nodes[a.kubernetes.start].description < nodes[b.kubernetes.start].description
-        }.map(\.path)
+        }.map { ($0.path, $0.order) }
     }
 
     /// Whether a path needs no power beyond the identity's own grants: no step, or only
@@ -188,6 +238,12 @@ extension EscalationGraph {
     /// also by a privilege path of at most `maxSteps` Kubernetes steps), each with its cheapest.
     public func storeReaders(of store: SecretStore, use: StoreUse, effective: Bool, maxSteps: Int = 8) -> [VaultPath] {
         readers(along: storeRoutes(to: store, use: use), effective: effective, maxSteps: maxSteps)
+    }
+
+    /// Who may `use` what a store target names (``storeRoutes(named:use:)``: a store of the
+    /// input or not, `store:*/NAME`), each identity once with its cheapest route.
+    public func storeReaders(of target: StoreTarget, use: StoreUse, effective: Bool, maxSteps: Int = 8) -> [VaultPath] {
+        readers(along: storeRoutes(named: target, use: use), effective: effective, maxSteps: maxSteps)
     }
 
     /// Who gets the data of a Secret an ExternalSecret writes through its stores (not by
@@ -271,12 +327,18 @@ extension EscalationGraph {
 /// Something beyond the API server a path may end at: a Vault path or pattern with a
 /// capability, or a store.
 public struct ExternalEnd: Sendable {
-    /// `vault:MOUNT/PATH` or `store:NS/NAME`/`clusterstore:NAME`: a target as `--to` takes it.
+    /// `vault:MOUNT/PATH`, `store:NS/NAME`, `store:*/NAME`, `clusterstore:NAME` or
+    /// `PROVIDER:OBJECT`: a target as `--to` takes it.
     public var target: String
-    /// For a Vault target, the capability asked for; for a store, ``StoreUse/use``.
+    /// For a Vault target, the capability asked for; for a store, ``StoreUse/use``; for a CSI
+    /// object, `read`.
     public var capability: String
     public var vault: VaultTarget?
     public var store: SecretStore?
+    /// A store the input does not hold, or `store:*/NAME`, that an ExternalSecret names.
+    public var storeTarget: StoreTarget?
+    /// An object of a SecretProviderClass of another provider than Vault.
+    public var object: ProviderObjectTarget?
 }
 
 extension EscalationGraph {
@@ -285,7 +347,9 @@ extension EscalationGraph {
     /// of the Vault policies (but Vault's `default` policy, which every token holds: its
     /// own housekeeping), with the first capability the pattern grants of `read`, `list`,
     /// `create`, `update`, `patch`, `delete`, `sudo`; templated patterns are left out; then
-    /// each store (``StoreUse/use``).
+    /// each store (``StoreUse/use``); then each store an ExternalSecret names that the input
+    /// does not hold (`store:*/NAME` too) and each object of a SecretProviderClass of another
+    /// provider than Vault (`read`): every target `secrets --external` prints but a store's keys.
     public func externalEnds() -> [ExternalEnd] {
         var out: [ExternalEnd] = []
         var seen = Set<String>()
@@ -293,7 +357,8 @@ extension EscalationGraph {
             let name = "vault:\(t.pattern)"  // the capability goes apart: the name is a target as `--to` takes it
             if seen.insert(name).inserted { out.append(ExternalEnd(target: name, capability: t.capability.description, vault: t)) }
         }
-        for e in externalSecretPaths() where e.target.hasExactPrefix("vault:") {
+        let named = externalSecretPaths()
+        for e in named where e.target.hasExactPrefix("vault:") {
             if let t = VaultTarget.parse(e.target) { add(t) }
         }
         let order: [VaultCapabilities] = [.read, .list, .create, .update, .patch, .delete, .sudo]
@@ -306,6 +371,15 @@ extension EscalationGraph {
         for store in access.external.stores {
             let name = StoreTarget(store).description
             if seen.insert(name).inserted { out.append(ExternalEnd(target: name, capability: StoreUse.use.rawValue, store: store)) }
+        }
+        // What ExternalSecrets and SecretProviderClasses name beyond those: stores the input
+        // does not hold (`store:*/NAME` too), objects of cloud providers' classes.
+        for e in named where !e.target.hasExactPrefix("vault:") {
+            if let t = StoreTarget.parse(e.target), t.key == nil, !t.keysFoundByPattern, stores(named: t).isEmpty {
+                if seen.insert(e.target).inserted { out.append(ExternalEnd(target: e.target, capability: StoreUse.use.rawValue, storeTarget: t)) }
+            } else if StoreTarget.parse(e.target) == nil, let o = ProviderObjectTarget.parse(e.target), !access.external.providerClasses(naming: o).isEmpty {
+                if seen.insert(e.target).inserted { out.append(ExternalEnd(target: e.target, capability: "read", object: o)) }
+            }
         }
         return out
     }
@@ -321,6 +395,8 @@ extension EscalationGraph {
                 return (end, p)
             }
             if let s = end.store, let p = storePaths(from: start, to: s, maxSteps: maxSteps).first { return (end, p) }
+            if let t = end.storeTarget, let p = storePaths(from: start, to: t, maxSteps: maxSteps).first { return (end, p) }
+            if let o = end.object, let p = providerObjectPaths(from: start, to: o, maxSteps: maxSteps).first { return (end, p) }
             return nil
         }
     }

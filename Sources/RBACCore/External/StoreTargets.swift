@@ -5,10 +5,13 @@
 /// ClusterSecretStore) — whatever the store's credentials reach. `secrets --external` prints a
 /// key of a store whose reach is unknown as `store:NS/NAME key KEY`, and the keys a `dataFrom`
 /// pattern finds as `store:NS/NAME (keys found by pattern)`; those forms are read too (kept for
-/// the answer's title: who reaches the store reaches them).
+/// the answer's title: who reaches the store reaches them). For a ClusterExternalSecret that
+/// names a SecretStore and selects no namespace of the input it prints `store:*/NAME`: the
+/// SecretStore NAME of any namespace, which is read back with that meaning.
 public struct StoreTarget: Hashable, Sendable, CustomStringConvertible {
     public var kind: SecretStore.Kind
-    /// The SecretStore's namespace; `nil` for a ClusterSecretStore.
+    /// The SecretStore's namespace; `nil` for a ClusterSecretStore, and for `store:*/NAME`
+    /// (``anyNamespace``).
     public var namespace: String?
     public var name: String
     /// A key of the store (`store:prod/aws key prod/api-key`), or `nil`.
@@ -31,14 +34,22 @@ public struct StoreTarget: Hashable, Sendable, CustomStringConvertible {
         self.init(kind: store.kind, namespace: store.namespace, name: store.name)
     }
 
+    /// Whether the target is `store:*/NAME`: the SecretStore NAME of any namespace.
+    public var anyNamespace: Bool { kind == .secretStore && namespace == nil }
+
+    /// `store:*/NAME`: the SecretStore `name` of any namespace.
+    public static func anyNamespace(name: String, key: String? = nil) -> StoreTarget {
+        StoreTarget(kind: .secretStore, namespace: nil, name: name, key: key)
+    }
+
     /// Whether the text is meant as a store target (it starts with `store:` or `clusterstore:`).
     public static func isStoreTarget(_ text: String) -> Bool {
         text.hasExactPrefix("store:") || text.hasExactPrefix("clusterstore:")
     }
 
-    /// Parses `store:NS/NAME` and `clusterstore:NAME`, each optionally followed by ` key KEY`
-    /// or ` (keys found by pattern)`;
-    /// `nil` for any other text, an empty or `*` namespace or name, or a name with a `/`.
+    /// Parses `store:NS/NAME`, `store:*/NAME` and `clusterstore:NAME`, each optionally followed
+    /// by ` key KEY` or ` (keys found by pattern)`;
+    /// `nil` for any other text, an empty namespace or name, a `*` name, or a name with a `/`.
     public static func parse(_ text: String) -> StoreTarget? {
         var body = Substring(text)
         var key: String? = nil
@@ -64,28 +75,32 @@ public struct StoreTarget: Hashable, Sendable, CustomStringConvertible {
         let rest = body.dropFirst("store:".count)
         guard let slash = rest.firstIndex(of: "/") else { return nil }
         let ns = rest[..<slash], name = rest[rest.index(after: slash)...]
-        guard valid(ns), valid(name) else { return nil }
-        var t = StoreTarget(kind: .secretStore, namespace: String(ns), name: String(name), key: key)
+        guard valid(ns) || ns == "*", valid(name) else { return nil }
+        var t = StoreTarget(kind: .secretStore, namespace: ns == "*" ? nil : String(ns), name: String(name), key: key)
         t.keysFoundByPattern = found
         return t
     }
 
-    /// `store:NS/NAME` or `clusterstore:NAME` (and ` key KEY`): the form ``parse(_:)`` reads.
+    /// `store:NS/NAME`, `store:*/NAME` or `clusterstore:NAME` (and ` key KEY`): the form
+    /// ``parse(_:)`` reads.
     public var description: String {
-        (kind == .clusterSecretStore ? "clusterstore:\(name)" : "store:\(namespace ?? "")/\(name)") + (key.map { " key \($0)" } ?? "")
+        (kind == .clusterSecretStore ? "clusterstore:\(name)" : "store:\(namespace ?? "*")/\(name)") + (key.map { " key \($0)" } ?? "")
             + (keysFoundByPattern ? Self.foundByPatternSuffix : "")
     }
 
     /// The store as it names it: `store:NS/NAME` or `clusterstore:NAME`, without the key.
     public var storeName: String { StoreTarget(kind: kind, namespace: namespace, name: name).description }
 
-    /// Whether `store` is the store the target names (names byte for byte).
+    /// Whether `store` is a store the target names (names byte for byte; for `store:*/NAME`,
+    /// the SecretStore NAME of any namespace).
     public func names(_ store: SecretStore) -> Bool {
-        store.kind == kind && store.name.isExactly(name) && (kind == .clusterSecretStore || (store.namespace ?? "").isExactly(namespace ?? ""))
+        guard store.kind == kind, store.name.isExactly(name) else { return false }
+        guard kind == .secretStore, let namespace else { return true }
+        return (store.namespace ?? "").isExactly(namespace)
     }
 
     /// What `store:` and `clusterstore:` targets take, for messages.
-    public static let syntax = "store:NAMESPACE/NAME (a SecretStore) or clusterstore:NAME (a ClusterSecretStore)"
+    public static let syntax = "store:NAMESPACE/NAME (a SecretStore), store:*/NAME (the SecretStore NAME of any namespace) or clusterstore:NAME (a ClusterSecretStore)"
 }
 
 /// What one may do with a store: the verb of `who-can VERB store:…` and the `--capability` of

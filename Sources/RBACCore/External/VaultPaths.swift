@@ -186,32 +186,13 @@ public struct VaultPath: Sendable {
     public var cost: Int { kubernetes.cost + external.reduce(0) { $0 + EscalationGraph.cost(condition: $1.condition) } }
 
     /// The least certain of the Kubernetes part and the external steps.
-    public var certainty: PathCertainty {
-        var worst = kubernetes.certainty
-        for s in external {
-            guard let c = s.condition else { continue }
-            worst = max(worst, c.observed == true ? .shownTrue : c.observed == false ? .shownFalse : .notShown)
-        }
-        return worst
-    }
+    public var certainty: PathCertainty { PathCertainty(conditions: conditions) }
 
     /// `certain`, or `conditional: N not shown, M shown true`.
-    public var certaintyLabel: String {
-        var shownTrue = 0, notShown = 0, shownFalse = 0
-        for c in kubernetes.steps.compactMap(\.condition) + external.compactMap(\.condition) {
-            switch c.observed {
-            case true: shownTrue += 1
-            case false: shownFalse += 1
-            case nil: notShown += 1
-            }
-        }
-        if shownTrue + notShown + shownFalse == 0 { return "certain" }
-        var parts: [String] = []
-        if shownFalse > 0 { parts.append("\(shownFalse) shown false") }
-        if notShown > 0 { parts.append("\(notShown) not shown") }
-        if shownTrue > 0 { parts.append("\(shownTrue) shown true") }
-        return (shownFalse > 0 ? "ruled out: " : "conditional: ") + parts.joined(separator: ", ")
-    }
+    public var certaintyLabel: String { PathCertainty.label(conditions: conditions) }
+
+    /// The conditions of every step, the Kubernetes part's first.
+    var conditions: [PathCondition] { kubernetes.steps.compactMap(\.condition) + external.compactMap(\.condition) }
 }
 
 /// A way to a Vault target that does not depend on where one starts: what Kubernetes must

@@ -14,12 +14,36 @@ public enum PathCertainty: Int, Comparable, Hashable, Sendable, CaseIterable {
 
     /// The certainty of a path: that of its least certain step.
     public init(_ path: PrivilegePath) {
+        self.init(conditions: path.steps.lazy.compactMap(\.condition))
+    }
+
+    /// The certainty of steps with these conditions (steps without one are certain): that of
+    /// the least certain.
+    public init(conditions: some Sequence<PathCondition>) {
         var worst = PathCertainty.certain
-        for s in path.steps {
-            guard let c = s.condition else { continue }
+        for c in conditions {
             worst = max(worst, c.observed == true ? .shownTrue : c.observed == false ? .shownFalse : .notShown)
         }
         self = worst
+    }
+
+    /// `certain`, `conditional: 1 not shown, 1 shown true` or `ruled out: 1 shown false, …`:
+    /// the certainty of steps with these conditions, with the number of conditions of each kind.
+    public static func label(conditions: some Sequence<PathCondition>) -> String {
+        var shownTrue = 0, notShown = 0, shownFalse = 0
+        for c in conditions {
+            switch c.observed {
+            case true: shownTrue += 1
+            case false: shownFalse += 1
+            case nil: notShown += 1
+            }
+        }
+        if shownTrue + notShown + shownFalse == 0 { return "certain" }
+        var parts: [String] = []
+        if shownFalse > 0 { parts.append("\(shownFalse) shown false") }
+        if notShown > 0 { parts.append("\(notShown) not shown") }
+        if shownTrue > 0 { parts.append("\(shownTrue) shown true") }
+        return (shownFalse > 0 ? "ruled out: " : "conditional: ") + parts.joined(separator: ", ")
     }
 
     public static func < (a: PathCertainty, b: PathCertainty) -> Bool { a.rawValue < b.rawValue }
@@ -52,23 +76,7 @@ extension PrivilegePath {
 
     /// `certain`, `conditional: 1 not shown, 1 shown true` or `ruled out: 1 shown false, …`:
     /// the certainty with the number of conditions of each kind.
-    public var certaintyLabel: String {
-        var shownTrue = 0, notShown = 0, shownFalse = 0
-        for s in steps {
-            guard let c = s.condition else { continue }
-            switch c.observed {
-            case true: shownTrue += 1
-            case false: shownFalse += 1
-            case nil: notShown += 1
-            }
-        }
-        if shownTrue + notShown + shownFalse == 0 { return "certain" }
-        var parts: [String] = []
-        if shownFalse > 0 { parts.append("\(shownFalse) shown false") }
-        if notShown > 0 { parts.append("\(notShown) not shown") }
-        if shownTrue > 0 { parts.append("\(shownTrue) shown true") }
-        return (shownFalse > 0 ? "ruled out: " : "conditional: ") + parts.joined(separator: ", ")
-    }
+    public var certaintyLabel: String { PathCertainty.label(conditions: steps.lazy.compactMap(\.condition)) }
 }
 
 extension PathNode {

@@ -70,8 +70,8 @@ public struct QueryEvaluator: Sendable {
         case notAVaultCapability(String)
         /// A `store:`/`clusterstore:` query whose verb or capability is not `use`, `read` or `write`.
         case notAStoreUse(String)
-        /// A `store:`/`clusterstore:` target the input does not hold.
-        case storeNotFound(String)
+        /// A query on an object of a SecretProviderClass whose verb is not `read`.
+        case notARead(String)
 
         public var message: String {
             switch self {
@@ -87,7 +87,8 @@ public struct QueryEvaluator: Sendable {
             case .unreadableObject(let why): return "cannot read object: \(why)"
             case .notAStoreUse(let word):
                 return "for store: and clusterstore: targets the verb is \(StoreUse.names) (not \"\(word)\")"
-            case .storeNotFound(let store): return "\(store) is not in the input"
+            case .notARead(let word):
+                return "for an object of a SecretProviderClass the verb is read (not \"\(word)\")"
             case .notAVaultCapability(let word):
                 return "for vault: targets the verb is a Vault capability: read, list, create, update, patch, delete or sudo (not \"\(word)\")"
             case .wrongObject(let op):
@@ -114,6 +115,11 @@ public struct QueryEvaluator: Sendable {
             }
             if let text = q["resource"]?.stringValue, StoreTarget.isStoreTarget(text) {
                 return try storeWhoCan(q, text: text)
+            }
+            if let text = q["resource"]?.stringValue, let object = ProviderObjectTarget.parse(text),
+                !graph.external.providerClasses(naming: object).isEmpty
+            {
+                return try providerObjectWhoCan(q, target: object)
             }
             let request = try Self.request(q)
             let subjects = graph.subjects(allowedTo: request)
@@ -162,8 +168,12 @@ public struct QueryEvaluator: Sendable {
                 guard let target = StoreTarget.parse(toText) else { throw .unreadableTarget(toText) }
                 let use = try Self.storeUse(q["capability"]?.stringValue ?? "use")
                 let esc = paths.graph(including: [from])
-                guard let store = esc.stores(named: target).first else { throw .storeNotFound(target.storeName) }
-                let found = esc.storePaths(from: from, to: store, use: use, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
+                let found = esc.storePaths(from: from, to: target, use: use, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
+                return [("paths", .array(found.map { esc.json($0) }))] + Self.storeNote(target, in: esc)
+            }
+            if PathTarget.parse(toText) == nil, let object = ProviderObjectTarget.parse(toText), !graph.external.providerClasses(naming: object).isEmpty {
+                let esc = paths.graph(including: [from])
+                let found = esc.providerObjectPaths(from: from, to: object, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
                 return [("paths", .array(found.map { esc.json($0) }))]
             }
             guard let target = PathTarget.parse(toText) else { throw .unreadableTarget(toText) }
@@ -195,7 +205,6 @@ public struct QueryEvaluator: Sendable {
     /// `maxSteps` as its flags).
     private func vaultWhoCan(_ q: JSONValue, target: VaultTarget) throws(QueryError) -> [(String, JSONValue)] {
         guard let verb = q["verb"]?.stringValue else { throw .missingVerb }
-        if target.isPattern { throw .unreadableTarget("vault:\(target.pattern) (who-can takes one Vault path, not a pattern)") }
         let capability = try Self.vaultCapability(verb)
         var maxSteps = 8
         if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
@@ -219,9 +228,26 @@ public struct QueryEvaluator: Sendable {
         var maxSteps = 8
         if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
         let esc = paths.graph
-        guard let store = esc.stores(named: target).first else { throw .storeNotFound(target.storeName) }
-        let readers = esc.storeReaders(of: store, use: use, effective: q["effective"]?.boolValue == true, maxSteps: maxSteps)
+        let readers = esc.storeReaders(of: target, use: use, effective: q["effective"]?.boolValue == true, maxSteps: maxSteps)
+        return [("identities", .array(readers.map { esc.readerJSON($0) }))] + Self.storeNote(target, in: esc)
+    }
+
+    /// `who-can` on a `PROVIDER:OBJECT` resource (an object of a SecretProviderClass of the
+    /// input): who may mount it, as `rbacgraph who-can read PROVIDER:OBJECT -o json` answers.
+    private func providerObjectWhoCan(_ q: JSONValue, target: ProviderObjectTarget) throws(QueryError) -> [(String, JSONValue)] {
+        guard let verb = q["verb"]?.stringValue else { throw .missingVerb }
+        guard verb == "read" else { throw .notARead(verb) }
+        var maxSteps = 8
+        if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
+        let esc = paths.graph
+        let readers = esc.providerObjectReaders(of: target, effective: q["effective"]?.boolValue == true, maxSteps: maxSteps)
         return [("identities", .array(readers.map { esc.readerJSON($0) }))]
+    }
+
+    /// `notInInput: true` for a store target the input does not hold (its answer is for such
+    /// a store if it exists); nothing otherwise.
+    static func storeNote(_ target: StoreTarget, in esc: EscalationGraph) -> [(String, JSONValue)] {
+        esc.stores(named: target).isEmpty ? [("notInInput", .bool(true))] : []
     }
 
     /// The single binding (for `create-binding`) or role (`create-role`) in a query's `object`.

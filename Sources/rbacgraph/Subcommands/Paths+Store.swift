@@ -14,21 +14,36 @@ extension RBACGraphCommand.Paths {
         let graph = loaded.graph
         InputWarnings.identity(start, in: graph, quiet: input.quiet)
         let esc = PathFinder(graph).graph(including: [start])
-        guard let store = esc.stores(named: target).first else {
-            Terminal.error(Self.missingStore(target, in: graph))
-            throw ExitCode(ExitCodes.usage)
-        }
-        let found = esc.storePaths(from: start, to: store, use: storeUse, maxSteps: maxSteps, all: all)
+        let note = Self.missingStore(target, in: esc)
+        if let note, !input.quiet { Terminal.warn(note) }
+        let found = esc.storePaths(from: start, to: target, use: storeUse, maxSteps: maxSteps, all: all)
         let title = "\(target)" + (storeUse == .use ? "" : " (\(storeUse))")
-        try printExternal(found.map { .external($0) }, esc: esc, start: start, title: title, loaded: loaded, extra: [("use", .string(storeUse.rawValue))])
+        var extra: [(String, JSONValue)] = [("use", .string(storeUse.rawValue))]
+        if let note { extra.append(("note", .string(note))) }
+        try printExternal(found.map { .external($0) }, esc: esc, start: start, title: title, loaded: loaded, extra: extra)
     }
 
-    /// The error for a store target the input does not hold, naming the stores it does.
-    static func missingStore(_ target: StoreTarget, in graph: AccessGraph) -> String {
-        let known = graph.external.stores.map { StoreTarget($0).description }
+    /// `paths --to PROVIDER:OBJECT`: an object a SecretProviderClass of the input names; any
+    /// other word is the usage error of an unreadable target.
+    func runProviderObject(start: PathNode, target: ProviderObjectTarget, loaded: InputOptions.Loaded) throws {
+        let esc = PathFinder(loaded.graph).graph(including: [start])
+        guard !loaded.graph.external.providerClasses(naming: target).isEmpty else {
+            Terminal.error(Self.unreadableTarget(to))
+            throw ExitCode(ExitCodes.usage)
+        }
+        let found = esc.providerObjectPaths(from: start, to: target, maxSteps: maxSteps, all: all)
+        try printExternal(found.map { .external($0) }, esc: esc, start: start, title: target.description, loaded: loaded, extra: [])
+    }
+
+    /// For a store target the input does not hold (for `store:*/NAME`: no SecretStore of that
+    /// name), what the answer means, naming the stores it does hold; `nil` when it holds it.
+    static func missingStore(_ target: StoreTarget, in esc: EscalationGraph) -> String? {
+        guard esc.stores(named: target).isEmpty else { return nil }
+        let known = esc.access.external.stores.map { StoreTarget($0).description }
         return "\(target.storeName) is not in the input" + (known.isEmpty
-            ? ": it holds no SecretStore or ClusterSecretStore."
-            : "; its stores: \(known.prefix(10).joined(separator: ", "))\(known.count > 10 ? ", …" : "").")
+            ? " (it holds no SecretStore or ClusterSecretStore)"
+            : " (its stores: \(known.prefix(10).joined(separator: ", "))\(known.count > 10 ? ", …" : ""))")
+            + ": the answer is for such a store if it exists, each route on that condition"
     }
 
     /// `paths --to secret:NS/NAME` for a Secret an ExternalSecret writes: the Kubernetes paths

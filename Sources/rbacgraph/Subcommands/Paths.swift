@@ -23,9 +23,12 @@ extension RBACGraphCommand {
                 (can:create:pods/exec:dev), or a non-resource path), or vault:MOUNT/PATH (a Vault \
                 path, or a pattern as a policy writes it: vault:secret/data/prod/*; the capability \
                 is --capability, read by default; give --vault DIR, see docs/external-secrets.md), or \
-                store:NS/NAME or clusterstore:NAME (an External Secrets store: whatever its \
-                credentials reach; --capability use (default), read or write). For a Secret an \
-                ExternalSecret writes, secret:NS/NAME also follows the stores that fill it.
+                store:NS/NAME, store:*/NAME (the SecretStore NAME of any namespace) or \
+                clusterstore:NAME (an External Secrets store: whatever its credentials reach; \
+                --capability use (default), read or write), or PROVIDER:OBJECT (an object a \
+                SecretProviderClass of another provider than Vault names, as secrets --external \
+                prints it: aws:NAME). For a Secret an ExternalSecret writes, secret:NS/NAME also \
+                follows the stores that fill it.
 
                 Examples:
                   rbacgraph paths --from sa:ci/runner -f cluster.yaml
@@ -88,8 +91,13 @@ extension RBACGraphCommand {
                 if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
                 return
             } else if PathTarget.parse(to) == nil {
-                throw ValidationError(
-                    "--to takes cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], vault:MOUNT/PATH, store:NS/NAME or clusterstore:NAME, not \"\(to)\".")
+                // PROVIDER:OBJECT, a CSI object: checked against the input once it is loaded.
+                if ProviderObjectTarget.parse(to) == nil { throw ValidationError(Self.unreadableTarget(to)) }
+                if let capability, capability != "read" {
+                    throw ValidationError("--capability for an object of a SecretProviderClass is read, not \"\(capability)\".")
+                }
+                if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
+                return
             } else if capability != nil {
                 throw ValidationError("--capability is for vault:, store: and clusterstore: targets only.")
             }
@@ -97,6 +105,11 @@ extension RBACGraphCommand {
                 throw ValidationError("--capability takes a Vault capability: read, list, create, update, patch, delete or sudo, not \"\(capability)\".")
             }
             if maxSteps < 0 { throw ValidationError("--max-steps must be 0 or more.") }
+        }
+
+        /// The error for a `--to` that names no target.
+        static func unreadableTarget(_ to: String) -> String {
+            "--to takes cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], vault:MOUNT/PATH, store:NS/NAME, store:*/NAME, clusterstore:NAME or PROVIDER:OBJECT (an object of a SecretProviderClass of the input), not \"\(to)\"."
         }
 
         /// The Vault target of `--to vault:…`.
@@ -108,10 +121,13 @@ extension RBACGraphCommand {
             let start = PathNode.identity(parsing: from)!
             if let vault = vaultTarget { return try runVault(start: start, target: vault) }
             if let store = StoreTarget.parse(to) { return try runStore(start: start, target: store) }
-            let target = PathTarget.parse(to)!
             let loaded = try input.load()
             let graph = loaded.graph
             InputWarnings.identity(start, in: graph, quiet: input.quiet)
+            guard let target = PathTarget.parse(to) else {
+                // validate() let through only PROVIDER:OBJECT.
+                return try runProviderObject(start: start, target: ProviderObjectTarget.parse(to)!, loaded: loaded)
+            }
             // A Secret an ExternalSecret writes: its readers in Kubernetes, and through its stores.
             if case .secret(let ns, let name?) = target, let secret = graph.materializedSecret(namespace: ns, name: name) {
                 return try runMaterialized(start: start, target: target, secret: secret, loaded: loaded)
@@ -162,10 +178,10 @@ extension RBACGraphCommand {
         private func printBeyond(_ esc: EscalationGraph, start: PathNode, beyond: [(end: ExternalEnd, path: VaultPath)]) {
             print()
             if beyond.isEmpty {
-                print("Beyond the cluster: no path from \(start) to the Vault paths and stores the input names.")
+                print("Beyond the cluster: no path from \(start) to the Vault paths, stores and CSI objects the input names.")
                 return
             }
-            print("Beyond the cluster, \(start) reaches \(beyond.count) of the Vault paths and stores the input names:")
+            print("Beyond the cluster, \(start) reaches \(beyond.count) of the Vault paths, stores and CSI objects the input names:")
             let printer = PathPrinter(esc)
             var table = Table(["TARGET", "CAPABILITY", "STEPS", "CERTAINTY", "PATH"])
             for (end, p) in beyond {

@@ -8,7 +8,7 @@ struct RequestArguments: ParsableArguments {
     var verb: String
 
     @Argument(help: ArgumentHelp(
-        "TYPE or TYPE/NAME as kubectl takes them (secrets, secret/db, cm, deploy, deployments.apps), a non-resource path (/healthz), or secret:NS/NAME, sa:NS/NAME, user:NAME, group:NAME, vault:MOUNT/PATH, store:NS/NAME, clusterstore:NAME.",
+        "TYPE or TYPE/NAME as kubectl takes them (secrets, secret/db, cm, deploy, deployments.apps), a non-resource path (/healthz), or secret:NS/NAME, sa:NS/NAME, user:NAME, group:NAME, vault:MOUNT/PATH, store:NS/NAME, store:*/NAME, clusterstore:NAME, or PROVIDER:OBJECT (an object of a SecretProviderClass).",
         valueName: "resource"))
     var resource: String
 
@@ -29,6 +29,9 @@ struct RequestArguments: ParsableArguments {
         if resource.hasPrefix("vault:") { return }
         // A store: its verb (use, read, write) is checked by the command.
         if StoreTarget.isStoreTarget(resource) { return }
+        // PROVIDER:OBJECT, an object of a SecretProviderClass: the command checks it once the
+        // input is loaded (when the input names no such object, as a Kubernetes resource).
+        if ProviderObjectTarget.parse(resource) != nil, (try? words().parse()) == nil { return }
         do { _ = try words().parse() } catch { throw ValidationError(error.message) }
     }
 

@@ -15,8 +15,17 @@ extension RBACGraphCommand.Secrets {
         }
         let readers: [[VaultReader]] = entries.map { e in
             if let store = e.store { return esc.storeReaders(store, effective: true, maxSteps: maxSteps) }
-            guard e.target.hasPrefix("vault:") else { return [] }
-            return esc.vaultReaders(of: String(e.target.dropFirst(6)), capability: .read, effective: true, maxSteps: maxSteps)
+            if e.target.hasPrefix("vault:") {
+                return esc.vaultReaders(of: String(e.target.dropFirst(6)), capability: .read, effective: true, maxSteps: maxSteps)
+            }
+            // A store the input does not hold (or `store:*/NAME`), an object of a CSI class.
+            if let t = StoreTarget.parse(e.target) {
+                return esc.storeReaders(of: t, use: .read, effective: true, maxSteps: maxSteps).map { esc.reader($0) }
+            }
+            if let t = ProviderObjectTarget.parse(e.target) {
+                return esc.providerObjectReaders(of: t, effective: true, maxSteps: maxSteps).map { esc.reader($0) }
+            }
+            return []
         }
         if output.isPicture {
             let targets = entries.enumerated().map { k, e in
@@ -35,10 +44,6 @@ extension RBACGraphCommand.Secrets {
                 if k > 0 { print() }
                 print(printer.paint(e.target, "1") + " (named by \(e.namedBy.joined(separator: "; ")))")
                 if let why = e.unknownReach { print("  reach unknown: \(why)") }
-                guard e.target.hasPrefix("vault:") || e.store != nil else {
-                    if e.unknownReach == nil { print("  readers: not computed (only Vault paths and stores are followed to their readers)") }
-                    continue
-                }
                 if readers[k].isEmpty {
                     print("  no reader known from the input" + (graph.external.vault.isEmpty ? " (no --vault folder given)" : ""))
                     continue

@@ -19,19 +19,33 @@ extension RBACGraphCommand.WhoCan {
         let loaded = try input.load()
         let graph = loaded.graph
         let esc = EscalationGraph(graph)
-        guard let store = esc.stores(named: target).first else {
-            Terminal.error(RBACGraphCommand.Paths.missingStore(target, in: graph))
-            throw ExitCode(ExitCodes.usage)
-        }
-        let readers = esc.storeReaders(of: store, use: use, effective: effective, maxSteps: maxSteps)
+        let note = RBACGraphCommand.Paths.missingStore(target, in: esc)
+        if let note, !input.quiet { Terminal.warn(note) }
+        let readers = esc.storeReaders(of: target, use: use, effective: effective, maxSteps: maxSteps)
         let title = "Identities allowed to \(use) \(target)\(effective ? ", directly or by a privilege path" : "")"
-        try printExternalReaders(readers, esc: esc, title: title, target: target.description, verb: use.rawValue, loaded: loaded)
+        try printExternalReaders(readers, esc: esc, title: title, target: target.description, verb: use.rawValue, loaded: loaded, jsonNote: note)
+    }
+
+    /// `who-can read PROVIDER:OBJECT`: who may mount an object a SecretProviderClass of the
+    /// input names (another provider than Vault), each on the condition, not shown, that the
+    /// pod's cloud identity may read it.
+    func runProviderObject(_ target: ProviderObjectTarget, loaded: InputOptions.Loaded) throws {
+        guard request.verb == "read" else {
+            throw ValidationError("For an object of a SecretProviderClass (\(target)) the verb is read (not \"\(request.verb)\").")
+        }
+        if request.namespace != nil || allNamespaces { throw ValidationError("An object of a SecretProviderClass is read where its class is: give no -n or -A.") }
+        if request.name != nil { throw ValidationError("An object of a SecretProviderClass takes no NAME argument.") }
+        if output == .wide { throw ValidationError("SecretProviderClass objects have no wide table: give -o table, json, yaml, dot, svg, png or pdf.") }
+        let esc = EscalationGraph(loaded.graph)
+        let readers = esc.providerObjectReaders(of: target, effective: effective, maxSteps: maxSteps)
+        let title = "Identities allowed to read \(target)\(effective ? ", directly or by a privilege path" : "")"
+        try printExternalReaders(readers, esc: esc, title: title, target: target.description, verb: "read", loaded: loaded)
     }
 
     /// Readers whose paths end beyond the API server, one row each: table, JSON or a picture.
     func printExternalReaders(
         _ readers: [VaultPath], esc: EscalationGraph, title: String, target: String, verb: String, loaded: InputOptions.Loaded,
-        note: String? = nil
+        note: String? = nil, jsonNote: String? = nil
     ) throws {
         if output.isPicture {
             try output.write(GraphView.vaultPaths(readers, in: esc, title: title, maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
@@ -54,7 +68,7 @@ extension RBACGraphCommand.WhoCan {
             if readers.isEmpty && !tableOptions.noHeaders { print("(none)") }
         default:
             var pairs: [(String, JSONValue)] = [("target", .string(target)), ("verb", .string(verb)), ("effective", .bool(effective))]
-            if let note { pairs.append(("note", .string(note))) }
+            if let note = note ?? jsonNote { pairs.append(("note", .string(note))) }
             pairs.append(("identities", .array(readers.map { esc.readerJSON($0) })))
             output.emit(.object(pairs))
         }

@@ -81,6 +81,9 @@ extension RBACGraphCommand {
             if StoreTarget.isStoreTarget(request.resource) { return try runStore() }
             let loaded = try input.load()
             let graph = loaded.graph
+            if let object = ProviderObjectTarget.parse(request.resource), !graph.external.providerClasses(naming: object).isEmpty {
+                return try runProviderObject(object, loaded: loaded)
+            }
             let incomplete = loaded.incomplete(rbacOnly: !effective)
             let req = try request.request(quiet: input.quiet, resources: loaded.resources)
             InputWarnings.namespace(request.namespace, in: graph, quiet: input.quiet)
