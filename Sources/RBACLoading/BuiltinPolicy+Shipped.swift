@@ -1,4 +1,5 @@
 public import RBACCore
+import Synchronization
 
 /// The built-in policies shipped with rbacgraph: the data files of `BuiltinPolicy/` in the
 /// repository, embedded in the binary by `make builtin-policy` (see `BuiltinPolicy+Data.swift`).
@@ -58,14 +59,28 @@ extension BuiltinPolicy {
         throw UnknownVersion(requested: requested)
     }
 
-    /// The shipped policy of a version (see ``resolveVersion(_:)``), parsed from its data files.
-    /// Its objects' sources read `builtin:VERSION/FILE:LINE`.
+    /// The shipped policy of a version (see ``resolveVersion(_:)``), parsed from its data files
+    /// once per process. Its objects' sources read `builtin:VERSION/FILE:LINE`.
     ///
     /// - Throws: ``ShippedPolicyError/unknownVersion(_:)`` for a version not shipped;
     ///   ``ShippedPolicyError/damaged(file:problem:)`` if its data does not load.
     public static func shipped(_ requested: String) throws(ShippedPolicyError) -> BuiltinPolicy {
         let version: String
         do { version = try resolveVersion(requested) } catch { throw .unknownVersion(error) }
+        // Parsed under the lock: the two sides of `diff`, loaded at once, share one parse.
+        return try parsed.withLock { (parsed) throws(ShippedPolicyError) -> BuiltinPolicy in
+            if let policy = parsed[version] { return policy }
+            let policy = try parse(version: version)
+            parsed[version] = policy
+            return policy
+        }
+    }
+
+    /// The shipped policies parsed so far, by version.
+    private static let parsed = Mutex<[String: BuiltinPolicy]>([:])
+
+    /// Parses the embedded data files of `version` (a shipped version).
+    private static func parse(version: String) throws(ShippedPolicyError) -> BuiltinPolicy {
         var cluster = Cluster()
         for f in embeddedFiles where f.version == version {
             let name = "\(version)/\(f.file)"

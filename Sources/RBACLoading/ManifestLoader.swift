@@ -43,8 +43,8 @@ public struct ManifestLoader: Sendable {
         public var parallelPartBytes = 1 << 20
         /// The API server's built-in policy to merge into the input as the API server does at
         /// start-up (``RBACCore/Cluster/mergeBuiltinPolicy(_:)``); `nil` (the default): the
-        /// input alone. The CLI passes the newest shipped policy unless `--no-builtin-policy`.
-        public var builtinPolicy: BuiltinPolicy? = nil
+        /// input alone. The CLI passes the newest shipped version unless `--no-builtin-policy`.
+        public var builtinPolicy: BuiltinPolicySource? = nil
 
         public init() {}
     }
@@ -151,11 +151,37 @@ public struct ManifestLoader: Sendable {
         return withBuiltinPolicy(session.result)
     }
 
-    /// The result with ``Options/builtinPolicy`` merged in, when there is one.
+    /// The built-in policy a load merges (``Options/builtinPolicy``).
+    public enum BuiltinPolicySource: Sendable {
+        /// This policy.
+        case policy(BuiltinPolicy)
+        /// The shipped policy of `version` (as ``RBACCore/BuiltinPolicy/resolveVersion(_:)``
+        /// names it), parsed only when the input does not hold the bootstrap policy already:
+        /// a cluster dump holds it, and parsing the shipped data costs about as much as
+        /// loading 100 KB of manifests.
+        case shipped(version: String)
+    }
+
+    /// The result with ``Options/builtinPolicy`` merged in, when there is one. Embedded data
+    /// of a shipped version that does not load (a packaging bug the tests catch) is an error
+    /// diagnostic: the input is then answered without the built-in policy, and said to be
+    /// incomplete.
     private func withBuiltinPolicy(_ result: Result) -> Result {
-        guard let policy = options.builtinPolicy else { return result }
+        guard let source = options.builtinPolicy else { return result }
         var result = result
-        result.builtinPolicy = result.cluster.mergeBuiltinPolicy(policy)
+        switch source {
+        case .policy(let policy):
+            result.builtinPolicy = result.cluster.mergeBuiltinPolicy(policy)
+        case .shipped(let version):
+            do {
+                result.builtinPolicy = try result.cluster.mergeBuiltinPolicy(version: version) {
+                    () throws(BuiltinPolicy.ShippedPolicyError) in try BuiltinPolicy.shipped(version)
+                }
+            } catch {
+                result.diagnostics.append(LoadDiagnostic(severity: .error, location: SourceLocation(file: "builtin:\(version)"), message: error.description))
+                result.statistics.errors += 1
+            }
+        }
         return result
     }
 

@@ -218,6 +218,41 @@ struct BuiltinPolicyMergeTests {
         #expect(c.roles.map(\.name) == ["view"] && c.bindings.isEmpty)
     }
 
+    @Test("a policy made on demand is made only when the input does not hold the bootstrap policy")
+    func policyMadeOnDemand() {
+        var dump = load("""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: view, labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+            rules: []
+            """).cluster
+        let kept = dump.mergeBuiltinPolicy(version: "v0.0.1") { () -> BuiltinPolicy in
+            Issue.record("the policy was made for an input that holds it")
+            return miniPolicy
+        }
+        #expect(kept == BuiltinPolicyMerge(version: "v0.0.1", mode: .alreadyInInput))
+        #expect(dump.kubernetesVersion == "v0.0.1" && dump.holdsBuiltinPolicy)
+
+        var made = 0
+        var repository = load("").cluster
+        #expect(!repository.holdsBuiltinPolicy)
+        let merge = repository.mergeBuiltinPolicy(version: "v0.0.1") { () -> BuiltinPolicy in
+            made += 1
+            return miniPolicy
+        }
+        #expect(made == 1 && merge.mode == .merged && merge.added.count == 5)
+    }
+
+    @Test("a policy that cannot be made leaves the input as it was")
+    func policyNotMade() {
+        struct Damaged: Error {}
+        var cluster = load("").cluster
+        #expect(throws: Damaged.self) {
+            try cluster.mergeBuiltinPolicy(version: "v0.0.1") { () throws(Damaged) -> BuiltinPolicy in throw Damaged() }
+        }
+        #expect(cluster.roles.isEmpty && cluster.kubernetesVersion == nil)
+    }
+
     @Test("the last of several input objects of a name is the one united")
     func lastWins() {
         let (c, _) = merged("""
@@ -289,6 +324,23 @@ struct BuiltinPolicyDataTests {
             guard case .unknownVersion(let e) = error as? BuiltinPolicy.ShippedPolicyError else { return false }
             return e.requested == "1.99"
         }
+    }
+
+    @Test("a load merges a shipped version as it merges the parsed policy, parsing it only when the input lacks it",
+          arguments: [
+              "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app, namespace: dev}\n",
+              "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: view, labels: {kubernetes.io/bootstrapping: rbac-defaults}}\nrules: []\n",
+          ])
+    func shippedSource(_ yaml: String) throws {
+        let version = BuiltinPolicy.newestVersion
+        var byVersion = ManifestLoader.Options()
+        byVersion.builtinPolicy = .shipped(version: version)
+        var byPolicy = ManifestLoader.Options()
+        byPolicy.builtinPolicy = .policy(try BuiltinPolicy.shipped(version))
+        let a = load(yaml, options: byVersion), b = load(yaml, options: byPolicy)
+        #expect(a.builtinPolicy == b.builtinPolicy && a.builtinPolicy?.version == version)
+        #expect(a.cluster.roles == b.cluster.roles && a.cluster.bindings == b.cluster.bindings)
+        #expect(a.diagnostics.isEmpty && a.cluster.kubernetesVersion == version)
     }
 
     @Test("the newest version is the default")

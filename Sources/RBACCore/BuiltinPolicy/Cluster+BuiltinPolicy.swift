@@ -29,11 +29,23 @@ extension Cluster {
     /// - Complexity: O(n + b · r) for n input objects and b built-in objects of r rules.
     @discardableResult
     public mutating func mergeBuiltinPolicy(_ policy: BuiltinPolicy) -> BuiltinPolicyMerge {
-        let label = BuiltinPolicy.bootstrappingLabel
-        kubernetesVersion = policy.version
-        if roles.contains(where: { $0.labels[label.key] == label.value }) {
-            return BuiltinPolicyMerge(version: policy.version, mode: .alreadyInInput)
+        mergeBuiltinPolicy(version: policy.version) { policy }
+    }
+
+    /// ``mergeBuiltinPolicy(_:)`` with the policy of `version` made by `policy` only when the
+    /// input does not hold the bootstrap policy already (parsing a shipped policy is work a
+    /// cluster dump does not need).
+    /// - Throws: what `policy` throws; the input is then left as it was.
+    @discardableResult
+    public mutating func mergeBuiltinPolicy<E: Error>(
+        version: String, _ policy: () throws(E) -> BuiltinPolicy
+    ) throws(E) -> BuiltinPolicyMerge {
+        if holdsBuiltinPolicy {
+            kubernetesVersion = version
+            return BuiltinPolicyMerge(version: version, mode: .alreadyInInput)
         }
+        let policy = try policy()
+        kubernetesVersion = policy.version
         var merge = BuiltinPolicyMerge(version: policy.version, mode: .merged)
 
         var roleIndex: [ObjectKey: Int] = [:]
@@ -100,6 +112,13 @@ extension Cluster {
             }
         }
         return merge
+    }
+
+    /// Whether the input holds the API server's bootstrap policy: a Role or ClusterRole
+    /// labelled `kubernetes.io/bootstrapping: rbac-defaults` (a cluster dump).
+    public var holdsBuiltinPolicy: Bool {
+        let label = BuiltinPolicy.bootstrappingLabel
+        return roles.contains { $0.labels[label.key] == label.value }
     }
 
     // MARK: Reconciliation of one object

@@ -50,24 +50,9 @@ public struct AccessGraph: Sendable {
     // MARK: Indexes
     let clusterRoleByName: [NamespacedName: Int]  // namespace ""
     let roleByKey: [NamespacedName: Int]
-    /// ClusterRoleBindings by the user name / group name a subject matches.
-    let crbByUser: [NamespacedName: [Int]]  // namespace ""
-    let crbByGroup: [NamespacedName: [Int]]
-    /// RoleBindings by namespace and user name / group name.
-    let rbByUser: [NamespacedName: [Int]]
-    let rbByGroup: [NamespacedName: [Int]]
-    /// Bindings by the role they resolve to.
-    let crbsByRole: [RoleID: [Int]]
-    let rbsByRole: [RoleInNamespace: [Int]]
-    /// Rules by resource string, per scope: cluster roles under `""`, Roles under their namespace.
-    let resourceRules: [NamespacedName: [RuleRef]]
-    /// Rules with nonResourceURLs, per scope as above.
-    let nonResourceRules: [NamespacedName: [RuleRef]]  // name ""
-    /// Namespaces with RoleBindings naming a user / group (keys with namespace "").
-    let rbNamespacesByUser: [NamespacedName: [String]]
-    let rbNamespacesByGroup: [NamespacedName: [String]]
-    /// RoleBindings per namespace, in order.
-    let roleBindingsByNamespace: [NamespacedName: [Int]]  // name ""
+    /// The indexes of subjects and rules the queries use (``QueryIndexes``), built on the
+    /// first query: a command that only counts (`stats`) never pays for them.
+    let lazyIndexes = LazyQueryIndexes()
 
     /// A byte-exact key (Kubernetes names compare as bytes).
     struct NamespacedName: Hashable, Sendable {
@@ -101,7 +86,8 @@ public struct AccessGraph: Sendable {
         var rule: Int32
     }
 
-    /// Builds the graph: deduplicates, aggregates ClusterRoles, and indexes everything.
+    /// Builds the graph: deduplicates, aggregates ClusterRoles and resolves roleRefs. The
+    /// indexes of subjects and rules are built on the first query that needs them.
     /// - Complexity: O(n log n) in the number of objects and rules, plus aggregation.
     public init(_ cluster: Cluster) {
         var duplicates: [String] = []
@@ -171,61 +157,6 @@ public struct AccessGraph: Sendable {
             }
         }
 
-        // Subject indexes.
-        var crbByUser: [NamespacedName: [Int]] = [:]
-        var crbByGroup: [NamespacedName: [Int]] = [:]
-        var rbByUser: [NamespacedName: [Int]] = [:]
-        var rbByGroup: [NamespacedName: [Int]] = [:]
-        var crbsByRole: [RoleID: [Int]] = [:]
-        var rbsByRole: [RoleInNamespace: [Int]] = [:]
-        var roleBindingsByNamespace: [NamespacedName: [Int]] = [:]
-        for (i, b) in bindings.enumerated() {
-            let ns = b.namespace ?? ""
-            if b.kind == .roleBinding { roleBindingsByNamespace[NamespacedName(namespace: ns, name: ""), default: []].append(i) }
-            if case .role(let r) = resolutions[i] {
-                if b.kind == .clusterRoleBinding {
-                    crbsByRole[r, default: []].append(i)
-                } else {
-                    rbsByRole[RoleInNamespace(namespace: ns, role: r), default: []].append(i)
-                }
-            }
-            // The binding under the name it matches, in its namespace ("" for a ClusterRoleBinding).
-            func index(_ name: String, in byName: inout [NamespacedName: [Int]]) {
-                Self.appendOnce(i, to: &byName[NamespacedName(namespace: ns, name: name), default: []])
-            }
-            let isCluster = b.kind == .clusterRoleBinding
-            for s in b.subjects {
-                switch s.knownKind {
-                case .user: isCluster ? index(s.name, in: &crbByUser) : index(s.name, in: &rbByUser)
-                case .group: isCluster ? index(s.name, in: &crbByGroup) : index(s.name, in: &rbByGroup)
-                case .serviceAccount:
-                    guard let user = s.serviceAccountUserName(bindingNamespace: ns) else { continue }
-                    isCluster ? index(user, in: &crbByUser) : index(user, in: &rbByUser)
-                case nil: continue
-                }
-            }
-        }
-
-        var rbNamespacesByUser: [NamespacedName: [String]] = [:]
-        var rbNamespacesByGroup: [NamespacedName: [String]] = [:]
-        for k in rbByUser.keys { rbNamespacesByUser[NamespacedName(namespace: "", name: k.name), default: []].append(k.namespace) }
-        for k in rbByGroup.keys { rbNamespacesByGroup[NamespacedName(namespace: "", name: k.name), default: []].append(k.namespace) }
-
-        // Rule indexes.
-        var resourceRules: [NamespacedName: [RuleRef]] = [:]
-        var nonResourceRules: [NamespacedName: [RuleRef]] = [:]
-        for (ri, role) in roles.enumerated() {
-            let scope = role.namespace ?? ""
-            for (j, rule) in role.rules.enumerated() {
-                let ref = RuleRef(role: Int32(ri), rule: Int32(j))
-                for res in rule.resources {
-                    // Once per rule: a resource written twice in it is indexed once.
-                    Self.appendOnce(ref, to: &resourceRules[NamespacedName(namespace: scope, name: res), default: []])
-                }
-                if !rule.nonResourceURLs.isEmpty { nonResourceRules[NamespacedName(namespace: scope, name: ""), default: []].append(ref) }
-            }
-        }
-
         self.roles = roles
         self.bindings = bindings
         self.serviceAccounts = cluster.serviceAccounts
@@ -240,24 +171,6 @@ public struct AccessGraph: Sendable {
         self.resolutions = resolutions
         self.clusterRoleByName = clusterRoleByName
         self.roleByKey = roleByKey
-        self.crbByUser = crbByUser
-        self.crbByGroup = crbByGroup
-        self.rbByUser = rbByUser
-        self.rbByGroup = rbByGroup
-        self.crbsByRole = crbsByRole
-        self.rbsByRole = rbsByRole
-        self.resourceRules = resourceRules
-        self.nonResourceRules = nonResourceRules
-        self.roleBindingsByNamespace = roleBindingsByNamespace
-        self.rbNamespacesByUser = rbNamespacesByUser
-        self.rbNamespacesByGroup = rbNamespacesByGroup
-    }
-
-    /// Appends `element` unless it is already the list's last: an index lists each binding
-    /// (or rule) once under a key, in order, though it may name the key twice.
-    @inline(__always)
-    private static func appendOnce<T: Equatable>(_ element: T, to list: inout [T]) {
-        if list.last != element { list.append(element) }
     }
 
     /// The ClusterRole with this name, after aggregation.

@@ -4,20 +4,22 @@ extension AccessGraph {
     /// matching RoleBindings of `namespace` in list order.
     /// - Complexity: O(k log k) for k candidate bindings of the identity's name and groups.
     public func applicableBindings(for identity: Identity, in namespace: String) -> [BindingID] {
-        var crbs: [Int] = crbByUser[NamespacedName(namespace: "", name: identity.name)] ?? []
-        for g in identity.groups { if let l = crbByGroup[NamespacedName(namespace: "", name: g)] { crbs += l } }
+        let ix = indexes
+        var crbs: [Int] = ix.crbByUser[NamespacedName(namespace: "", name: identity.name)] ?? []
+        for g in identity.groups { if let l = ix.crbByGroup[NamespacedName(namespace: "", name: g)] { crbs += l } }
         return Self.sortedUnique(crbs).map(BindingID.init) + applicableRoleBindings(for: identity, in: namespace)
     }
 
     /// The namespaces in which some RoleBinding names `identity` (by name or group), sorted.
     /// - Complexity: O(g + n log n) for g groups and n namespaces found.
     public func roleBindingNamespaces(for identity: Identity) -> [String] {
+        let ix = indexes
         var set = Set<NamespacedName>()
-        for ns in rbNamespacesByUser[NamespacedName(namespace: "", name: identity.name)] ?? [] {
+        for ns in ix.rbNamespacesByUser[NamespacedName(namespace: "", name: identity.name)] ?? [] {
             set.insert(NamespacedName(namespace: ns, name: ""))
         }
         for g in identity.groups {
-            for ns in rbNamespacesByGroup[NamespacedName(namespace: "", name: g)] ?? [] {
+            for ns in ix.rbNamespacesByGroup[NamespacedName(namespace: "", name: g)] ?? [] {
                 set.insert(NamespacedName(namespace: ns, name: ""))
             }
         }

@@ -1,6 +1,6 @@
 extension AccessGraph {
     /// Namespaces that hold RoleBindings, sorted.
-    public var namespacesWithRoleBindings: [String] { roleBindingsByNamespace.keys.map(\.namespace).sorted() }
+    public var namespacesWithRoleBindings: [String] { indexes.roleBindingsByNamespace.keys.map(\.namespace).sorted() }
 
     /// Who may make `request` in any namespace: the ClusterRoleBinding grants (namespace
     /// `""`, valid everywhere) and, for every namespace with RoleBindings, the RoleBinding

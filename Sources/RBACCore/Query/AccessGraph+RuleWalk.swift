@@ -97,9 +97,10 @@ extension AccessGraph {
     /// The RoleBindings naming `identity` in `namespace`, in list order.
     func applicableRoleBindings(for identity: Identity, in namespace: String) -> [BindingID] {
         guard !namespace.isEmpty else { return [] }
-        var rbs: [Int] = rbByUser[NamespacedName(namespace: namespace, name: identity.name)] ?? []
+        let ix = indexes
+        var rbs: [Int] = ix.rbByUser[NamespacedName(namespace: namespace, name: identity.name)] ?? []
         for g in identity.groups {
-            if let l = rbByGroup[NamespacedName(namespace: namespace, name: g)] { rbs += l }
+            if let l = ix.rbByGroup[NamespacedName(namespace: namespace, name: g)] { rbs += l }
         }
         return Self.sortedUnique(rbs).map(BindingID.init)
     }

@@ -16,6 +16,7 @@ extension AccessGraph {
     ///   scan of the cluster.
     public func subjects(allowedTo request: Request) -> [AllowedSubject] {
         let namespace = request.namespace
+        let ix = indexes
         // 1. Roles with rules allowing the request (every such rule per role).
         var clusterRoleRule: [RoleID: [Int]] = [:]
         var roleRule: [RoleID: [Int]] = [:]
@@ -32,14 +33,14 @@ extension AccessGraph {
             let keys = rr.subresource.isEmpty
                 ? [rr.combinedResource, "*"] : [rr.combinedResource, "*", "*/" + rr.subresource]
             for k in keys {
-                consider(resourceRules[NamespacedName(namespace: "", name: k)], into: &clusterRoleRule)
+                consider(ix.resourceRules[NamespacedName(namespace: "", name: k)], into: &clusterRoleRule)
                 if !namespace.isEmpty {
-                    consider(resourceRules[NamespacedName(namespace: namespace, name: k)], into: &roleRule)
+                    consider(ix.resourceRules[NamespacedName(namespace: namespace, name: k)], into: &roleRule)
                 }
             }
         case .nonResource:
-            consider(nonResourceRules[NamespacedName(namespace: "", name: "")], into: &clusterRoleRule)
-            if !namespace.isEmpty { consider(nonResourceRules[NamespacedName(namespace: namespace, name: "")], into: &roleRule) }
+            consider(ix.nonResourceRules[NamespacedName(namespace: "", name: "")], into: &clusterRoleRule)
+            if !namespace.isEmpty { consider(ix.nonResourceRules[NamespacedName(namespace: namespace, name: "")], into: &roleRule) }
         }
 
         // 2. Bindings that resolve to those roles.
@@ -47,9 +48,9 @@ extension AccessGraph {
         var rbHits: [(binding: BindingID, role: RoleID, rule: Int)] = []
         for (r, rules) in clusterRoleRule {
             for j in rules {
-                for b in crbsByRole[r] ?? [] { crbHits.append((BindingID(b), r, j)) }
+                for b in ix.crbsByRole[r] ?? [] { crbHits.append((BindingID(b), r, j)) }
                 if !namespace.isEmpty {
-                    for b in rbsByRole[RoleInNamespace(namespace: namespace, role: r)] ?? [] {
+                    for b in ix.rbsByRole[RoleInNamespace(namespace: namespace, role: r)] ?? [] {
                         rbHits.append((BindingID(b), r, j))
                     }
                 }
@@ -57,7 +58,7 @@ extension AccessGraph {
         }
         for (r, rules) in roleRule {
             for j in rules {
-                for b in rbsByRole[RoleInNamespace(namespace: namespace, role: r)] ?? [] {
+                for b in ix.rbsByRole[RoleInNamespace(namespace: namespace, role: r)] ?? [] {
                     rbHits.append((BindingID(b), r, j))
                 }
             }

@@ -6,6 +6,7 @@ extension RBACGraphCommand {
     /// `rbacgraph escalations [-n NS | -A] [--fail-if-any]`.
     struct Escalations: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "escalations",
             abstract: "List every identity that can reach full authority (cluster-admin), most dangerous first.",
             discussion: """
                 Each identity (user, group, service account) with its shortest path to full \

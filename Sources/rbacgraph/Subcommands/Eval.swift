@@ -6,6 +6,7 @@ extension RBACGraphCommand {
     /// `rbacgraph eval`: JSON lines in, JSON lines out.
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "eval",
             abstract: "Answer JSON-lines queries (authorize, who-can, rules, role-rules, paths, create-binding, create-role): the machine interface.",
             discussion: "Each input line is a query object with \"id\" and \"op\"; each output line the answer with the same \"id\". See docs/eval.md.")
 

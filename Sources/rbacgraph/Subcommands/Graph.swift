@@ -10,6 +10,7 @@ extension RBACGraphCommand {
     /// `rbacgraph graph -f … [-n NS | -A] [--subject S] [--role R] -o dot|svg|png|pdf [--output FILE]`.
     struct Graph: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "graph",
             abstract: "Draw the access graph: subjects → bindings → roles → permissions, as DOT, SVG, PNG or PDF.",
             discussion: """
                 Namespaces are drawn as boxes; dangerous grants (reading secrets, wildcards, \

@@ -63,13 +63,12 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// The built-in policy to merge, `nil` with `--no-builtin-policy`.
-    func builtinPolicy() throws -> BuiltinPolicy? {
+    /// The built-in policy to merge, `nil` with `--no-builtin-policy`: the shipped policy of
+    /// `--kubernetes-version`, which the loader parses only if the input does not hold it.
+    func builtinPolicy() throws -> ManifestLoader.BuiltinPolicySource? {
         if noBuiltinPolicy { return nil }
-        do { return try BuiltinPolicy.shipped(kubernetesVersion ?? BuiltinPolicy.newestVersion) } catch {
-            // A version not shipped is a usage error; damaged embedded data is not the user's.
-            if case .unknownVersion = error { throw ValidationError("--kubernetes-version: \(error)") }
-            throw error
+        do { return .shipped(version: try BuiltinPolicy.resolveVersion(kubernetesVersion ?? BuiltinPolicy.newestVersion)) } catch {
+            throw ValidationError("--kubernetes-version: \(error)")
         }
     }
 
@@ -224,10 +223,10 @@ struct InputOptions: ParsableArguments {
         var outcome: Result<ManifestLoader.Result, LoadError>
     }
 
-    /// Reads files with the command's options and `builtinPolicy` (``builtinPolicy()``, made
-    /// once for both sides of `diff`), printing nothing but the progress line: `diff` reads
+    /// Reads files with the command's options and `builtinPolicy` (``builtinPolicy()``, the
+    /// same for both sides of `diff`), printing nothing but the progress line: `diff` reads
     /// its two sides at once and prints each side's messages in turn (``finishLoad(_:)``).
-    func readFiles(_ paths: [String], builtinPolicy: BuiltinPolicy?, progress showProgress: Bool) -> FileRead {
+    func readFiles(_ paths: [String], builtinPolicy: ManifestLoader.BuiltinPolicySource?, progress showProgress: Bool) -> FileRead {
         var options = ManifestLoader.Options()
         options.defaultNamespace = defaultNamespace
         options.strict = strict

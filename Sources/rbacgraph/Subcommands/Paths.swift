@@ -6,6 +6,7 @@ extension RBACGraphCommand {
     /// `rbacgraph paths --from SUBJECT [--to TARGET] [--max-steps N] [--all]`.
     struct Paths: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "paths",
             abstract: "Find the shortest privilege path from an identity to a target (exit 0 when one exists, 1 when none).",
             discussion: """
                 A path is a chain of steps, each a permission turned into more power (create pods: \

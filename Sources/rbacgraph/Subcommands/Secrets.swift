@@ -6,6 +6,7 @@ extension RBACGraphCommand {
     /// `rbacgraph secrets [-n NS | -A]`: who can read each Secret, directly and by a path.
     struct Secrets: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "secrets",
             abstract: "Who can read each Secret: directly (get, list, watch) and by a privilege path, and how.",
             discussion: """
                 "Who can get secret X", done right: for each Secret of the input (metadata only: \

@@ -5,6 +5,7 @@ extension RBACGraphCommand {
     /// `rbacgraph stats -f …`: what was loaded.
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stats",
             abstract: "Show what was loaded: objects per kind, skipped kinds, load errors, time.",
             discussion: """
                 -o wide adds, per kind, the objects the built-in policy added and the input \
