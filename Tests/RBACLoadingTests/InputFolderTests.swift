@@ -108,8 +108,8 @@ struct InputFolderTests {
 
     @Test(
         "a named pipe (`-f <(kubectl …)`) is read whole: the binary test reads none of it away",
-        arguments: [1, 2])
-    func namedPipe(threads: Int) throws {
+        arguments: [(1, 1 << 20), (2, 1 << 20), (2, 4096)])
+    func namedPipe(threads: Int, partBytes: Int) throws {
         try withTemporaryDirectory { dir in
             let pipe = dir.appendingPathComponent("roles.yaml").path
             try #require(mkfifo(pipe, 0o600) == 0)
@@ -126,6 +126,7 @@ struct InputFolderTests {
             try write(Self.role, to: other)
             var options = ManifestLoader.Options()
             options.parallelism = threads  // two inputs on two threads: the parallel load
+            options.parallelPartBytes = partBytes  // 4096: the pipe is larger than a small file
             let result = try ManifestLoader(options: options).load(paths: [pipe, other.path])
             #expect(result.errors == [])
             #expect(result.roleNames.count == 81)
