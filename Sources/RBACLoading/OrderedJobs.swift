@@ -128,17 +128,28 @@ final class OrderedJobs<Job, Result>: @unchecked Sendable {
                 pthread_mutex_unlock(mutex)
                 return nil
             }
-            switch step() {
-            case .run(let k, let j):
-                pthread_mutex_unlock(mutex)
-                runOne(k, j)
-            case .plan:
-                pthread_mutex_unlock(mutex)
-                planOne()
-            case .wait, .stop:
-                pthread_cond_wait(condition, mutex)
-            }
+            // Nothing for this thread to do while its next result is not ready: wait.
+            if !workOnce() { pthread_cond_wait(condition, mutex) }
         }
+    }
+
+    /// Takes one step of a free thread's work (called and returning with the mutex held):
+    /// runs or plans a job, or waits for a change.
+    /// - Returns: `false` when there is no work left to do (``Step/stop``).
+    private func workOnce() -> Bool {
+        switch step() {
+        case .run(let k, let j):
+            pthread_mutex_unlock(mutex)
+            runOne(k, j)
+        case .plan:
+            pthread_mutex_unlock(mutex)
+            planOne()
+        case .wait:
+            pthread_cond_wait(condition, mutex)
+        case .stop:
+            return false
+        }
+        return true
     }
 
     /// Drops the jobs handed over, now and then (called with the mutex held).
@@ -152,20 +163,7 @@ final class OrderedJobs<Job, Result>: @unchecked Sendable {
 
     private func work() {
         pthread_mutex_lock(mutex)
-        loop: while true {
-            switch step() {
-            case .run(let k, let j):
-                pthread_mutex_unlock(mutex)
-                runOne(k, j)
-            case .plan:
-                pthread_mutex_unlock(mutex)
-                planOne()
-            case .wait:
-                pthread_cond_wait(condition, mutex)
-            case .stop:
-                break loop
-            }
-        }
+        while workOnce() {}
         runningWorkers -= 1
         pthread_cond_broadcast(condition)
         pthread_mutex_unlock(mutex)

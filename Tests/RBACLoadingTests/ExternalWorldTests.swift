@@ -92,6 +92,35 @@ import RBACLoading
               path: secret
               auth:
                 kubernetes: {role: eso, serviceAccountRef: {name: eso-reader, namespace: prod}}
+        ---
+        # What an ExternalSecret reads reaches its author through the Secret the operator writes:
+        # the authors below may get a Secret named scratch in any namespace, and an ExternalSecret
+        # may name it as its target. ivy writes ExternalSecrets in prod but reads no Secret.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: scratch-reader}
+        rules:
+        - apiGroups: [""]
+          resources: [secrets]
+          resourceNames: [scratch]
+          verbs: [get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: scratch-reader}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scratch-reader}
+        subjects:
+        - {kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}
+        - {kind: User, name: dave, apiGroup: rbac.authorization.k8s.io}
+        - {kind: User, name: erin, apiGroup: rbac.authorization.k8s.io}
+        - {kind: User, name: gus, apiGroup: rbac.authorization.k8s.io}
+        - {kind: ServiceAccount, name: ces-bot, namespace: prod}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: ivy, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: eso-author}
+        subjects: [{kind: User, name: ivy, apiGroup: rbac.authorization.k8s.io}]
         """
 
     static let vault: [String: String] = [
@@ -166,6 +195,9 @@ import RBACLoading
             return
         }
         #expect(store.targetName == "store:prod/vault-backend" && ns == "prod" && kind == .externalSecret)
+        // ivy may create ExternalSecrets in prod too, but may read no Secret there: the value
+        // reaches a Secret she cannot get, list, watch or mount; not even by a privilege path.
+        #expect(!Self.names(esc.vaultReaders(of: "secret/data/shared/api-key", capability: .read, effective: true)).contains("user:ivy"))
         // ExternalSecrets read; they do not write.
         #expect(!Self.names(esc.vaultReaders(of: "secret/data/shared/api-key", capability: .update)).contains("user:bob"))
     }

@@ -30,6 +30,23 @@ import RBACLoading
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: es-author}
         subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
         ---
+        # bob may also get a Secret named scratch in prod: an ExternalSecret he writes may name it
+        # as its target, so what the store reads reaches him.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: scratch-reader, namespace: prod}
+        rules:
+        - apiGroups: [""]
+          resources: [secrets]
+          resourceNames: [scratch]
+          verbs: [get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: scratch-reader, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: scratch-reader}
+        subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
+        ---
         # carl reads the Secret holding the Vault token; dora only another Secret.
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -142,6 +159,123 @@ import RBACLoading
             secretStoreRef: {name: aws-all, kind: ClusterSecretStore}
             data: [{secretKey: k, remoteRef: {key: shared/token}}]
         """
+
+    /// More Vault stores of prod on mount `other`, each logging in a way the input does not
+    /// follow: JWT auth with a service account token, TLS certificates, Kubernetes auth whose
+    /// role is not in the folder, Kubernetes auth as the operator itself, no auth block; and a
+    /// SecretProviderClass whose role is not in the folder.
+    static let unfollowed = """
+
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: vault-jwt, namespace: prod}
+        spec:
+          provider:
+            vault:
+              server: "http://my.vault.server:8200"
+              path: other
+              auth:
+                jwt:
+                  path: jwt
+                  role: eso
+                  kubernetesServiceAccountToken:
+                    serviceAccountRef: {name: eso}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: vault-cert, namespace: prod}
+        spec:
+          provider:
+            vault:
+              server: "http://my.vault.server:8200"
+              path: other
+              auth:
+                cert:
+                  clientCert: {name: vault-cert, key: tls.crt}
+                  secretRef: {name: vault-cert, key: tls.key}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: vault-k8s-missing-role, namespace: prod}
+        spec:
+          provider:
+            vault:
+              server: "http://my.vault.server:8200"
+              path: other
+              auth:
+                kubernetes: {mountPath: kubernetes, role: nowhere, serviceAccountRef: {name: eso}}
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: SecretStore
+        metadata: {name: vault-no-auth, namespace: prod}
+        spec:
+          provider:
+            vault:
+              server: "http://my.vault.server:8200"
+              path: other
+        ---
+        apiVersion: secrets-store.csi.x-k8s.io/v1
+        kind: SecretProviderClass
+        metadata: {name: vault-unknown-role, namespace: prod}
+        spec:
+          provider: vault
+          parameters:
+            roleName: nowhere
+            objects: |
+              - objectName: db
+                secretPath: other/data/csi/db
+        ---
+        # pat creates pods in prod: a pod may mount the class.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: pod-creator, namespace: prod}
+        rules:
+        - {apiGroups: [""], resources: [pods], verbs: [create]}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: pod-creator, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-creator}
+        subjects: [{kind: User, name: pat, apiGroup: rbac.authorization.k8s.io}]
+        """
+
+    /// Each login the input does not follow is said unknown, with why, naming the store, and
+    /// bob (who may create ExternalSecrets in prod and read a Secret there) is listed as a
+    /// reader of unknown reach, by `who-can` and by `paths`: never left out.
+    @Test(arguments: [
+        ("vault-jwt", "it logs in with Vault JWT auth with role auth/jwt/role/eso (service account prod/eso): rbacgraph follows Kubernetes auth roles only"),
+        ("vault-cert", "it logs in with Vault cert auth (Secret prod/vault-cert"),
+        ("vault-k8s-missing-role", "its Vault role auth/kubernetes/role/nowhere is not in --vault"),
+        ("vault-no-auth", "its Vault provider names no auth method"),
+    ])
+    func unfollowedLoginsAreUnknownNotDropped(store: String, why: String) throws {
+        let cluster = try ManifestLoader().load(yaml: Self.world + Self.unfollowed, name: "stores.yaml").cluster
+        let esc = PathFinder(AccessGraph(cluster)).graph(including: [.user("bob"), .user("pat")])
+        let s = try #require(esc.access.external.stores.first { $0.name == store })
+        #expect(esc.unknownReach(of: s, from: "prod")?.contains(why) == true, "\(String(describing: esc.unknownReach(of: s, from: "prod")))")
+        let readers = esc.vaultReaders(of: "other/data/x", capability: .read)
+        let bob = readers.filter { r in
+            if case .storeOfUnknownReach(let t, _, _, _) = r.route { return t.name == store && r.identity == .user("bob") }
+            return false
+        }
+        #expect(bob.count == 1 && bob.first?.certainty == .unknown)
+        let paths = esc.vaultPaths(from: .user("bob"), to: try #require(VaultTarget.parse("vault:other/data/x")), all: true)
+        let through = try #require(paths.first { $0.external.first?.to == "store:prod/\(store)" })
+        #expect(through.certainty == .notShown && through.external.last?.condition?.text.contains(why) == true)
+    }
+
+    /// A SecretProviderClass whose role the folder lacks: whoever may create pods where it is
+    /// mounts it, reach unknown.
+    @Test func aClassWhoseRoleIsNotInTheFolderIsMountedWithUnknownReach() throws {
+        let cluster = try ManifestLoader().load(yaml: Self.world + Self.unfollowed, name: "stores.yaml").cluster
+        let esc = PathFinder(AccessGraph(cluster)).graph(including: [.user("pat")])
+        let target = try #require(VaultTarget.parse("vault:other/data/csi/db"))
+        let p = try #require(esc.vaultPaths(from: .user("pat"), to: target).first)
+        #expect(p.external.map(\.kind) == [.csiMount])
+        #expect(p.external[0].condition?.text == "its login may read other/data/csi/db: its role auth/kubernetes/role/nowhere is not in --vault")
+        #expect(esc.vaultReaders(of: "other/data/csi/db", capability: .read).contains { $0.identity == .user("pat") && $0.certainty == .unknown })
+    }
 
     static func graph() throws -> EscalationGraph {
         let r = try ManifestLoader().load(yaml: world, name: "stores.yaml")

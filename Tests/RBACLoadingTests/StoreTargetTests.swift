@@ -199,9 +199,36 @@ import RBACLoading
         metadata: {name: frank, namespace: platform}
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
         subjects: [{kind: User, name: frank, apiGroup: rbac.authorization.k8s.io}]
+        ---
+        # What an ExternalSecret reads reaches its author through the Secret the operator writes:
+        # bob, carol and dana may get a Secret named scratch (an ExternalSecret may name it as its
+        # target). gina writes ExternalSecrets in prod but reads no Secret: a near miss.
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: scratch-reader}
+        rules:
+        - apiGroups: [""]
+          resources: [secrets]
+          resourceNames: [scratch]
+          verbs: [get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: scratch-reader}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scratch-reader}
+        subjects:
+        - {kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}
+        - {kind: User, name: carol, apiGroup: rbac.authorization.k8s.io}
+        - {kind: User, name: dana, apiGroup: rbac.authorization.k8s.io}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: gina, namespace: prod}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: es-author}
+        subjects: [{kind: User, name: gina, apiGroup: rbac.authorization.k8s.io}]
         """
 
-    static let people: [PathNode] = ["alice", "bob", "carol", "dana", "erin", "frank"].map { .user($0) }
+    static let people: [PathNode] = ["alice", "bob", "carol", "dana", "erin", "frank", "gina"].map { .user($0) }
 
     static func world() throws -> EscalationGraph {
         let loaded = try ManifestLoader().load(yaml: manifests, name: "world.yaml")
@@ -266,6 +293,62 @@ import RBACLoading
         #expect(esc.storeReaders(of: t, use: .write, effective: false).contains { esc.nodes[$0.kubernetes.start] == .user("erin") })
     }
 
+    /// An ExternalSecret's author gets what the store reads only through the Secret the
+    /// operator writes, which the author names: any Secret of the namespace the API server lets
+    /// them get, or list or watch, or mount in a pod they create. The step says which.
+    @Test("the author reads what the store reads only by reading the Secret it writes", arguments: [
+        (#"{apiGroups: [""], resources: [secrets], verbs: [get]}"#, "get secrets in prod"),
+        (#"{apiGroups: [""], resources: [secrets], verbs: [list]}"#, "list secrets in prod"),
+        (#"{apiGroups: [""], resources: [secrets], verbs: [watch]}"#, "watch secrets in prod"),
+        (#"{apiGroups: [""], resources: [secrets], verbs: [get], resourceNames: [mine]}"#, "get Secret prod/mine"),
+        (#"{apiGroups: [""], resources: [pods], verbs: [create]}"#, "create pods in prod, which may mount it"),
+        // Near misses: another verb, another resource, a name only in another namespace.
+        (#"{apiGroups: [""], resources: [secrets], verbs: [delete]}"#, nil),
+        (#"{apiGroups: [""], resources: [configmaps], verbs: [get, list]}"#, nil),
+        (#"{apiGroups: [""], resources: [secrets/status], verbs: [get]}"#, nil),
+        (#"{apiGroups: [apps], resources: [secrets], verbs: [get]}"#, nil),
+    ] as [(String, String?)])
+    func authorReadsTheWrittenSecret(_ rule: String, _ how: String?) throws {
+        let extra = """
+
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: xena, namespace: prod}
+            rules:
+            - {apiGroups: [external-secrets.io], resources: [externalsecrets], verbs: [create]}
+            - \(rule)
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: xena, namespace: prod}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: xena}
+            subjects: [{kind: User, name: xena, apiGroup: rbac.authorization.k8s.io}]
+            ---
+            # In dev she may get every Secret: no store serves dev.
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: xena, namespace: dev}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+            subjects: [{kind: User, name: xena, apiGroup: rbac.authorization.k8s.io}]
+            """
+        let loaded = try ManifestLoader().load(yaml: Self.manifests + extra, name: "world.yaml")
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
+        let xena = PathNode.user("xena")
+        let esc = PathFinder(AccessGraph(loaded.cluster)).graph(including: [xena])
+        let store = try Self.store("store:prod/vault-backend", in: esc)
+        let path = esc.storePaths(from: xena, to: store, use: .read).first
+        #expect((path != nil) == (how != nil), "\(rule)")
+        let readers = Self.names(esc.storeReaders(of: store, use: .read, effective: true), in: esc)
+        #expect(readers.contains("user:xena") == (how != nil))
+        guard let how, let path else { return }
+        #expect(path.kubernetes.steps.isEmpty && path.external.map(\.kind) == [.externalSecretWrite])
+        #expect(path.external[0].evidence.contains { $0.hasSuffix(": \(how) (RoleBinding/prod/xena → Role/prod/xena)") }, "\(path.external[0].evidence)")
+        // The data of the Secrets the store fills, too.
+        let secret = try #require(esc.access.materializedSecret(namespace: "prod", name: "example-sync"))
+        #expect(!esc.materializedPaths(from: xena, to: secret).isEmpty)
+    }
+
     // MARK: The Secrets ExternalSecrets write
 
     /// `creationPolicy` as the operator's reconciler acts on it, and the default target name.
@@ -311,11 +394,13 @@ import RBACLoading
     // MARK: Who uses a store
 
     @Test("who may use a store, by the verb", arguments: [
-        ("store:prod/vault-backend", StoreUse.read, ["bob", "sa:prod/my-sa"], ["carol", "dana", "erin"]),
-        ("store:prod/vault-backend", StoreUse.write, ["erin", "sa:prod/my-sa"], ["bob"]),
-        ("store:prod/vault-backend", StoreUse.use, ["bob", "erin", "sa:prod/my-sa"], ["carol", "frank"]),
+        // gina creates ExternalSecrets in prod but may read no Secret there: what the store reads
+        // for her lands in a Secret she cannot see.
+        ("store:prod/vault-backend", StoreUse.read, ["bob", "sa:prod/my-sa"], ["carol", "dana", "erin", "gina"]),
+        ("store:prod/vault-backend", StoreUse.write, ["erin", "sa:prod/my-sa"], ["bob", "gina"]),
+        ("store:prod/vault-backend", StoreUse.use, ["bob", "erin", "sa:prod/my-sa"], ["carol", "frank", "gina"]),
         // Served by selector (team-a) and by name (prod), not dev; its keys are read by frank.
-        ("clusterstore:labelled", StoreUse.read, ["bob", "dana", "frank"], ["carol", "erin"]),
+        ("clusterstore:labelled", StoreUse.read, ["bob", "dana", "frank"], ["carol", "erin", "gina"]),
     ])
     func storeReaders(_ target: String, _ use: StoreUse, _ yes: [String], _ no: [String]) throws {
         let esc = try Self.world()

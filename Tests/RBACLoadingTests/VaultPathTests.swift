@@ -118,11 +118,11 @@ import RBACLoading
         subjects: [{kind: User, name: hank, apiGroup: rbac.authorization.k8s.io}]
         """
 
-    static func world(extra: String = "") throws -> EscalationGraph {
+    static func world(extra: String = "", vault: [String: String] = [:]) throws -> EscalationGraph {
         var cluster = try ManifestLoader().load(yaml: ExternalWorldTests.manifests + more + extra, name: "world.yaml").cluster
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-vault-paths-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        for (path, text) in ExternalWorldTests.vault {
+        for (path, text) in ExternalWorldTests.vault.merging(vault, uniquingKeysWith: { $1 }) {
             let url = dir.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
@@ -170,6 +170,56 @@ import RBACLoading
 
     /// A direct write carries its RBAC grant; the SecretStore route rests on the operator,
     /// which the input shows (it holds stores).
+    /// The store routes of `paths --to vault:` are the store's own (those of `paths --to
+    /// store:`) with its login after them: a PushSecret writes with the login (create, update,
+    /// patch), as `who-can` already said; and a store reads and writes under its own mount
+    /// only, whether its login is followed or not (a store of mount kv reached secret/… before).
+    @Test func storeRoutesToVaultAreTheStoresOwn() throws {
+        let extra = """
+
+            ---
+            apiVersion: external-secrets.io/v1
+            kind: SecretStore
+            metadata: {name: kv-store, namespace: prod}
+            spec:
+              provider:
+                vault:
+                  server: "http://vault.vault:8200"
+                  path: kv
+                  auth:
+                    kubernetes: {role: eso, serviceAccountRef: {name: eso-reader}}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: pusher, namespace: prod}
+            rules:
+            - {apiGroups: [external-secrets.io], resources: [pushsecrets], verbs: [create]}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: pusher, namespace: prod}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pusher}
+            subjects: [{kind: User, name: pia, apiGroup: rbac.authorization.k8s.io}]
+            """
+        let policy = """
+            path "secret/data/shared/*" { capabilities = ["read", "list", "create"] }
+            path "kv/data/*" { capabilities = ["read"] }
+            """
+        let esc = try Self.world(extra: extra, vault: ["sys/policy/eso.hcl": policy])
+        let pia = PathNode.user("pia")
+        let create = try #require(VaultTarget.parse("vault:secret/data/shared/db", capability: .create))
+        let push = try #require(PathFinder(esc.access).graph(including: [pia]).vaultPaths(from: pia, to: create).first)
+        #expect(push.external.map(\.kind) == [.pushSecretWrite, .storeLogin, .vaultPolicy])
+        #expect(push.external[0].to == "store:prod/vault-backend")
+        #expect(Set(esc.vaultReaders(of: "secret/data/shared/db", capability: .create).map(\.identity)).contains(pia))
+        // No route through kv-store to secret/…; through it to kv/….
+        let bob = PathNode.user("bob")
+        let all = esc.vaultPaths(from: bob, to: try #require(VaultTarget.parse("vault:secret/data/shared/db")), all: true)
+        #expect(!all.isEmpty && !all.contains { $0.external.contains { $0.to == "store:prod/kv-store" } })
+        let kv = esc.vaultPaths(from: bob, to: try #require(VaultTarget.parse("vault:kv/data/x")))
+        #expect(kv.first?.external.first?.to == "store:prod/kv-store")
+    }
+
     @Test func directWritesShowTheirGrant() throws {
         let esc = try Self.world()
         let bob = try #require(esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:secret/data/shared/db")!).first)

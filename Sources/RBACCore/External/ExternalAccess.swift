@@ -35,6 +35,9 @@ public struct VaultReader: Sendable {
     /// `.yes`, or `.unknown` when the answer rests on what the input does not hold (an
     /// unresolved template, a policy not in the folder, a namespace's labels).
     public var certainty: VaultMatch
+    /// For a route held directly: allowed by the API server itself (`system:masters`, ahead
+    /// of RBAC), so there is no grant.
+    public var viaMasters = false
 }
 
 /// Every external secret the input names and the routes to it: `secrets --external`.
@@ -57,7 +60,8 @@ extension VaultReader {
     init(_ route: VaultRoute, taken p: VaultPath, in esc: EscalationGraph) {
         self.init(
             identity: esc.nodes[p.kubernetes.start], route: route.reader, grant: p.external.first?.grant,
-            path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown)
+            path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown,
+            viaMasters: p.external.first?.viaMasters ?? false)
     }
 }
 
@@ -68,7 +72,8 @@ extension EscalationGraph {
     public func reader(_ p: VaultPath) -> VaultReader {
         VaultReader(
             identity: nodes[p.kubernetes.start], route: .steps(p.external, access: p.access), grant: p.external.first?.grant,
-            path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown)
+            path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown,
+            viaMasters: p.external.first?.viaMasters ?? false)
     }
 
     /// The service accounts worth asking Vault about: those of the input, of pods and
@@ -109,7 +114,7 @@ extension EscalationGraph {
     /// a static token, AppRole, the operator's own identity…).
     public func storeLogin(_ store: SecretStore, from namespace: String) -> VaultLogin? {
         let vault = access.external.vault
-        guard let p = store.vault, let mount = p.authMount, let roleName = p.role,
+        guard let p = store.vault, p.authMethod == "kubernetes", let mount = p.authMount, let roleName = p.role,
             let role = vault.role(mount: mount, name: roleName),
             let c = store.credentials.first(where: { $0.kind == .serviceAccount })
         else { return nil }
@@ -136,8 +141,13 @@ extension EscalationGraph {
             return "a \(store.provider) store (\(creds)): rbacgraph does not read \(store.provider) permissions, so what its credentials reach is unknown"
         }
         switch p.authMethod {
-        case "kubernetes"?, "jwt"?:
-            guard let mount = p.authMount, let roleName = p.role else { return "its Vault \(p.authMethod ?? "") auth names no role" }
+        case "jwt"?:
+            // A JWT role binds claims (bound_audiences, bound_subject, bound_claims), which
+            // the Vault folder's Kubernetes auth roles do not hold.
+            let role = p.role.map { " with role auth/\(p.authMount ?? "jwt")/role/\($0)" } ?? ""
+            return "it logs in with Vault JWT auth\(role) (\(creds)): rbacgraph follows Kubernetes auth roles only, not the claims a JWT role binds"
+        case "kubernetes"?:
+            guard let mount = p.authMount, let roleName = p.role else { return "its Vault kubernetes auth names no role" }
             guard let role = access.external.vault.role(mount: mount, name: roleName) else {
                 return "its Vault role auth/\(mount)/role/\(roleName) is not in --vault"
             }
@@ -169,13 +179,16 @@ extension EscalationGraph {
             let route = VaultReader.Route.storeOfUnknownReach(store, namespace: ns, kind: kind, reason: reason)
             let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
             let direct = access.subjects(allowedTo: request)
+            // What an ExternalSecret reads reaches its author through the Secret it writes only.
+            let reads = kind != .pushSecret
             for s in direct {
-                guard let node = PathNode(subject: s.subject) else { continue }
-                out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown))
+                guard let node = PathNode(subject: s.subject), !reads || secretRead(by: node, in: ns) != nil else { continue }
+                out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown, viaMasters: s.grants.isEmpty))
             }
             if effective {
                 let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
                 for p in rankedIdentities(reaching: .permission(request), maxSteps: maxSteps) where !seen.contains(nodes[p.start]) && p.certainty != .shownFalse {
+                    guard !reads || secretRead(by: p.end, in: ns) != nil else { continue }
                     out.append(VaultReader(identity: nodes[p.start], route: route, grant: nil, path: p, certainty: .unknown))
                 }
             }
@@ -192,7 +205,7 @@ extension EscalationGraph {
                 let direct = access.subjects(allowedTo: get)
                 for s in direct {
                     guard let node = PathNode(subject: s.subject) else { continue }
-                    out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown))
+                    out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown, viaMasters: s.grants.isEmpty))
                 }
                 if effective {
                     let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
@@ -259,9 +272,11 @@ extension EscalationGraph {
                     guard verdict != .no else { continue }
                     let certainty: VaultMatch = (verdict == .yes && serves == .yes) ? .yes : .unknown
                     let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
+                    // What an ExternalSecret reads reaches its author through the Secret it writes only.
+                    func readsIt(_ node: PathNode) -> Bool { kind == .pushSecret || secretRead(by: node, in: ns) != nil }
                     for s in access.subjects(allowedTo: request) {
-                        guard let node = PathNode(subject: s.subject) else { continue }
-                        out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: kind, access: a), grant: s.grant, path: nil, certainty: certainty))
+                        guard let node = PathNode(subject: s.subject), readsIt(node) else { continue }
+                        out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: kind, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
                     }
                     // A ClusterExternalSecret makes an ExternalSecret in the namespaces its creator
                     // selects (not repeated for whoever may create the ExternalSecret itself).
@@ -269,17 +284,8 @@ extension EscalationGraph {
                         let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
                         let writers = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
                         for s in access.subjects(allowedTo: ces) {
-                            guard let node = PathNode(subject: s.subject), !writers.contains(node) else { continue }
-                            out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty))
-                        }
-                    }
-                    // PushSecrets are no route of the paths engine: their writers by a privilege path here.
-                    if effective && kind == .pushSecret {
-                        let direct = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
-                        for p in rankedIdentities(reaching: .permission(request), maxSteps: maxSteps)
-                        where !direct.contains(nodes[p.start]) && p.certainty != .shownFalse {
-                            let c: VaultMatch = (certainty == .yes && p.certainty <= .shownTrue) ? .yes : .unknown
-                            byPath.append(VaultReader(identity: nodes[p.start], route: .store(store, namespace: ns, kind: kind, access: a), grant: nil, path: p, certainty: c))
+                            guard let node = PathNode(subject: s.subject), !writers.contains(node), readsIt(node) else { continue }
+                            out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
                         }
                     }
                 }

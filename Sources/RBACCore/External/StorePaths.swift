@@ -55,13 +55,17 @@ extension EscalationGraph {
     ///   - inInput: `false` for a store the input does not hold (only its kind and name are
     ///     known): each route rests on the condition, not shown, that it exists and serves the
     ///     namespace.
-    func storeRoutes(to store: SecretStore, use: StoreUse, from namespaces: [String]? = nil, inInput: Bool = true) -> [VaultRoute] {
+    ///   - authenticates: what the store does with its credentials, for the steps' words
+    ///     (`login` for a Vault store whose login follows).
+    func storeRoutes(to store: SecretStore, use: StoreUse, from namespaces: [String]? = nil, inInput: Bool = true, authenticates: String = "credentials") -> [VaultRoute] {
         let ext = access.external
         let title = Self.storeTitle(store)
         let end = StoreTarget(store).description
         var routes: [VaultRoute] = []
-        func route(_ target: PathTarget, _ steps: [ExternalStep]) {
-            routes.append(VaultRoute(target: target, external: steps, vaultPath: "", access: nil, reader: .steps(steps, access: nil), end: end))
+        func route(_ target: PathTarget, _ steps: [ExternalStep], makes: (ExternalSecret.Kind, String)? = nil, readsIn: String? = nil) {
+            routes.append(VaultRoute(
+                target: target, external: steps, vaultPath: "", access: nil, reader: .steps(steps, access: nil), end: end,
+                makes: makes.map { (kind: $0.0, verb: $0.1) }, readsIn: readsIn))
         }
         let served = (namespaces ?? knownNamespaces()).compactMap { ns -> (String, VaultMatch)? in
             let s = store.serves(namespace: ns, labels: namespaceLabels(ns))
@@ -73,7 +77,7 @@ extension EscalationGraph {
                 : serves == .yes ? nil : PathCondition("\(title)'s conditions admit namespace \(ns)", observed: nil)
             if use.reads {
                 for verb in ["create", "update"] {
-                    var why = "\(verb) an ExternalSecret in \(ns) naming \(title): the operator reads with the store's credentials and writes what it reads into a Secret of \(ns)"
+                    var why = "\(verb) an ExternalSecret in \(ns) naming \(title): the operator reads with the store's \(authenticates) and writes what it reads into a Secret of \(ns)"
                     var condition = serveCondition
                     if verb == "update" {
                         let there = ext.externalSecrets.filter { $0.kind == .externalSecret && ($0.namespace ?? "").isExactly(ns) }
@@ -85,7 +89,7 @@ extension EscalationGraph {
                         }
                     }
                     let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
-                    route(.permission(request), [ExternalStep(kind: .externalSecretWrite, to: end, namespace: ns, why: why, condition: condition)])
+                    route(.permission(request), [ExternalStep(kind: .externalSecretWrite, to: end, namespace: ns, why: why, condition: condition)], makes: (.externalSecret, verb), readsIn: ns)
                 }
                 let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
                 route(.permission(ces), [
@@ -94,13 +98,13 @@ extension EscalationGraph {
                         why: "create a ClusterExternalSecret whose namespaces (or namespaceSelectors) select \(ns): the operator creates its ExternalSecret there"),
                     ExternalStep(
                         kind: .externalSecretWrite, to: end, namespace: ns,
-                        why: "the operator creates an ExternalSecret in \(ns) naming \(title): it reads with the store's credentials and writes what it reads into a Secret of \(ns)",
+                        why: "the operator creates an ExternalSecret in \(ns) naming \(title): it reads with the store's \(authenticates) and writes what it reads into a Secret of \(ns)",
                         condition: serveCondition),
-                ])
+                ], makes: (.clusterExternalSecret, "create"), readsIn: ns)
             }
             if use.writes {
                 for verb in ["create", "update"] {
-                    var why = "\(verb) a PushSecret in \(ns) naming \(title): the operator writes a Secret of \(ns) to the provider with the store's credentials"
+                    var why = "\(verb) a PushSecret in \(ns) naming \(title): the operator writes a Secret of \(ns) to the provider with the store's \(authenticates)"
                     var condition = serveCondition
                     if verb == "update" {
                         let there = ext.externalSecrets.filter { $0.kind == .pushSecret && ($0.namespace ?? "").isExactly(ns) }
@@ -112,7 +116,7 @@ extension EscalationGraph {
                         }
                     }
                     let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "pushsecrets", namespace: ns))
-                    route(.permission(request), [ExternalStep(kind: .pushSecretWrite, to: end, namespace: ns, why: why, condition: condition)])
+                    route(.permission(request), [ExternalStep(kind: .pushSecretWrite, to: end, namespace: ns, why: why, condition: condition)], makes: (.pushSecret, verb))
                 }
             }
         }
@@ -141,6 +145,55 @@ extension EscalationGraph {
             }
         }
         return routes
+    }
+
+    /// How the node reaching an ExternalSecret route may read the Secret the operator writes
+    /// in `namespace`, as the API server would allow it: the author names that Secret
+    /// (`spec.target.name`; `creationPolicy: Merge` writes into one that exists, `Owner`
+    /// creates it), so any Secret of the namespace it may `get` will do, or `list` or `watch`
+    /// on the namespace's Secrets, or creating a pod there, which may mount it. `nil` when it
+    /// may do none of these: the operator reads the value, but only into a Secret the author
+    /// cannot see. The answer names the permission and the grant behind it.
+    func secretRead(by n: NodeID, in namespace: String) -> String? {
+        secretRead(in: namespace, identity: nodes[n].identity) { node(n, allows: $0) }
+    }
+
+    /// ``secretRead(by:in:)`` for an identity, in the graph or not.
+    func secretRead(by identity: PathNode, in namespace: String) -> String? {
+        if let n = index(of: identity) { return secretRead(by: n, in: namespace) }
+        guard let id = identity.identity else { return nil }
+        return secretRead(in: namespace, identity: id) { access.authorize(id, $0).allowed }
+    }
+
+    private func secretRead(in namespace: String, identity: Identity?, allows: (Request) -> Bool) -> String? {
+        func secrets(_ verb: String, _ name: String = "") -> Request {
+            .resource(ResourceRequest(verb: verb, apiGroup: "", resource: "secrets", namespace: namespace, name: name))
+        }
+        func said(_ request: Request, _ what: String) -> String {
+            guard let identity else { return what }
+            let d = access.authorize(identity, request)
+            let by = d.grant.map { " (\(access.bindings[$0.binding].displayName) → \(access.roles[$0.role].displayName))" } ?? (d.viaMasters ? " (API server)" : "")
+            return what + by
+        }
+        for verb in ["get", "list", "watch"] where allows(secrets(verb)) { return said(secrets(verb), "\(verb) secrets in \(namespace)") }
+        for name in secretNamesGranted(in: namespace) where allows(secrets("get", name)) {
+            return said(secrets("get", name), "get Secret \(namespace)/\(name)")
+        }
+        let pods = Request.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: namespace))
+        if allows(pods) { return said(pods, "create pods in \(namespace), which may mount it") }
+        return nil
+    }
+
+    /// The Secret names of `namespace` a `get` may be granted for one by one: those of the
+    /// input, and every name a rule on Secrets lists in `resourceNames`.
+    func secretNamesGranted(in namespace: String) -> [String] {
+        var names = Set(access.secrets.filter { $0.namespace.isExactly(namespace) }.map(\.name))
+        for role in access.roles {
+            for rule in role.rules where !rule.resourceNames.isEmpty && rule.resources.contains(where: { $0 == "secrets" || $0 == "*" }) {
+                names.formUnion(rule.resourceNames)
+            }
+        }
+        return names.sorted()
     }
 
     /// Every route to the data of a Secret an ExternalSecret writes, beyond reading it in
@@ -208,8 +261,11 @@ extension EscalationGraph {
             for p in found where p.certainty != .shownFalse && (effective || Self.holdsItself(p)) && !excluding.contains(nodes[p.start]) {
                 if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
                 var external = route.external
+                if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self) { continue }
                 if p.steps.isEmpty, case .permission(let request) = route.target, let id = nodes[p.start].identity, !external.isEmpty {
-                    external[0].grant = access.authorize(id, request).grant
+                    let decision = access.authorize(id, request)
+                    external[0].grant = decision.grant
+                    external[0].viaMasters = decision.viaMasters
                 }
                 let path = VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)
                 guard path.certainty != .shownFalse else { continue }
@@ -226,6 +282,18 @@ extension EscalationGraph {
             if a.stepCount != b.stepCount { return a.stepCount < b.stepCount }
             return nodes[a.kubernetes.start].description < nodes[b.kubernetes.start].description
         }.map { ($0.path, $0.order) }
+    }
+
+    /// For a route that reads through an ExternalSecret (``VaultRoute/readsIn``): whether the
+    /// node reaching it may read the Secret the operator writes (``secretRead(by:in:)``), said
+    /// as evidence of the step that writes it; `true` for any other route.
+    static func readsWhatIsWritten(_ route: VaultRoute, by n: NodeID, into external: inout [ExternalStep], in esc: EscalationGraph) -> Bool {
+        guard let ns = route.readsIn else { return true }
+        guard let how = esc.secretRead(by: n, in: ns) else { return false }
+        if let k = external.firstIndex(where: { $0.kind == .externalSecretWrite || $0.kind == .secretStoreWrite }) {
+            external[k].evidence.append("the author may read the Secret the operator writes, and so what it reads: \(how)")
+        }
+        return true
     }
 
     /// Whether a path needs no power beyond the identity's own grants: no step, or only

@@ -139,6 +139,9 @@ public struct ExternalStep: Hashable, Sendable {
     public var evidence: [String]
     /// For a write step held directly by the path's start: the RBAC grant.
     public var grant: Grant?
+    /// For a write step held directly by the path's start: allowed by the API server itself
+    /// (`system:masters`, ahead of RBAC), so there is no grant.
+    public var viaMasters = false
     /// `nil` when the step follows from the input; otherwise what must hold (observed `nil`:
     /// the input does not tell).
     public var condition: PathCondition?
@@ -210,6 +213,15 @@ struct VaultRoute {
     var reader: VaultReader.Route
     /// What the route ends at when it is no Vault path (``VaultPath/end``).
     var end: String? = nil
+    /// For a route that makes the operator act, the object made and the verb: an
+    /// ExternalSecret (`create`, `update`), a ClusterExternalSecret or a PushSecret (`create`,
+    /// `update`); `nil` for one that holds the store's credentials.
+    var makes: (kind: ExternalSecret.Kind, verb: String)? = nil
+    /// For a route that reads through an ExternalSecret: the namespace of the Secret the
+    /// operator writes what it reads into. The node reaching ``target`` must be able to read a
+    /// Secret there (``secretRead(by:in:)``): the value reaches the Secret, and reading the
+    /// Secret is the API server's to allow.
+    var readsIn: String? = nil
 }
 
 extension EscalationGraph {
@@ -265,14 +277,18 @@ extension EscalationGraph {
             }
         }
         let reads = cap.isSubset(of: [.read, .list])
+        let pushes = cap.isSubset(of: [.create, .update, .patch])
         let namespaces = knownNamespaces()
-        // 2. Stores: an ExternalSecret in a namespace a store serves reads with its login.
-        if reads {
+        // 2. Stores: an ExternalSecret in a namespace a store serves reads with its login, a
+        // PushSecret writes with it: the store's own routes (storeRoutes), then its login and
+        // the policy path that decides.
+        if reads || pushes {
             for store in ext.stores where store.provider == "vault" {
+                // A store reads and writes under its own mount only.
+                if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }
                 for ns in namespaces {
-                    let serves = store.serves(namespace: ns, labels: namespaceLabels(ns))
-                    guard serves != .no else { continue }
-                    let storeName = "\(store.kind.rawValue) \(store.namespace.map { "\($0)/" } ?? "")\(store.name)"
+                    guard store.serves(namespace: ns, labels: namespaceLabels(ns)) != .no else { continue }
+                    let storeName = Self.storeTitle(store)
                     // The store's login and the policy step after it; for a store whose reach the
                     // input does not tell (a static token, AppRole…), one step of unknown reach.
                     let tail: [ExternalStep]
@@ -295,7 +311,6 @@ extension EscalationGraph {
                         unknownReason = nil
                     } else {
                         guard let reason = unknownReach(of: store, from: ns) else { continue }
-                        if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }  // it reads under its mount only
                         tail = [ExternalStep(
                             kind: .storeLogin, to: "vault:\(target.pattern)", why: "\(storeName) reads with a login the input does not follow",
                             evidence: ["\(storeName)\(Self.location(store.source))"],
@@ -304,40 +319,24 @@ extension EscalationGraph {
                         vaultAccess = nil
                         unknownReason = reason
                     }
-                    func reader(_ kind: ExternalSecret.Kind) -> VaultReader.Route {
-                        if let vaultAccess { return .store(store, namespace: ns, kind: kind, access: vaultAccess) }
-                        return .storeOfUnknownReach(store, namespace: ns, kind: kind, reason: unknownReason ?? "")
-                    }
-                    let serveCondition = serves == .yes ? nil : PathCondition("\(storeName)'s conditions admit namespace \(ns)", observed: nil)
-                    let target = "what it reads into a Secret of \(ns)"
-                    func write(_ verb: String, existing: Bool) -> ExternalStep {
-                        var why = "\(verb) an ExternalSecret in \(ns) naming \(storeName): the operator reads with the store's login and writes \(target)"
-                        var condition = serveCondition
-                        if existing {
-                            let there = ext.externalSecrets.filter { $0.kind == .externalSecret && ($0.namespace ?? "").isExactly(ns) }
-                            why = "update an ExternalSecret of \(ns) to read through \(storeName): the operator writes \(target)"
-                            if there.isEmpty { condition = PathCondition("an ExternalSecret exists in \(ns)", observed: nil) }
-                            else { why += " (\(there.map { "ExternalSecret \(ns)/\($0.name) → Secret \($0.secretName ?? $0.name)" }.joined(separator: ", ")))" }
+                    for var route in storeRoutes(to: store, use: reads ? .read : .write, from: [ns], authenticates: "login") {
+                        guard let made = route.makes else { continue }  // its credentials: the login routes above
+                        route.external += tail
+                        route.vaultPath = vaultPath
+                        route.access = vaultAccess
+                        route.end = nil
+                        if made.verb == "create" {
+                            route.reader = vaultAccess.map { .store(store, namespace: ns, kind: made.kind, access: $0) }
+                                ?? .storeOfUnknownReach(store, namespace: ns, kind: made.kind, reason: unknownReason ?? "")
+                        } else {
+                            route.reader = .steps(route.external, access: vaultAccess)
                         }
-                        return ExternalStep(kind: .externalSecretWrite, to: StoreTarget(store).description, namespace: ns, why: why, condition: condition)
+                        routes.append(route)
                     }
-                    for verb in ["create", "update"] {
-                        let request = Request.resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
-                        let steps = [write(verb, existing: verb == "update")] + tail
-                        routes.append(VaultRoute(
-                            target: .permission(request), external: steps, vaultPath: vaultPath, access: vaultAccess,
-                            reader: verb == "create" ? reader(.externalSecret) : .steps(steps, access: vaultAccess)))
-                    }
-                    // A ClusterExternalSecret makes the ExternalSecret in the namespaces it selects.
-                    let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
-                    let cesStep = ExternalStep(
-                        kind: .clusterExternalSecretWrite, to: "ExternalSecret in \(ns)", namespace: ns,
-                        why: "create a ClusterExternalSecret whose namespaces (or namespaceSelectors) select \(ns): the operator creates its ExternalSecret there")
-                    routes.append(VaultRoute(
-                        target: .permission(ces), external: [cesStep, write("the operator creates", existing: false)] + tail, vaultPath: vaultPath, access: vaultAccess,
-                        reader: reader(.clusterExternalSecret)))
                 }
             }
+        }
+        if reads {
             // 3. A SecretStore of one's own in a namespace: any service account of it, any role.
             let eso = !ext.stores.isEmpty || !ext.externalSecrets.isEmpty
             for sa in vaultCandidates() {
@@ -356,16 +355,32 @@ extension EscalationGraph {
                     let es = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
                     let steps = [step, loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)]
                     routes.append(VaultRoute(
-                        target: .permission(create), alsoNeeds: es, external: steps, vaultPath: r.path, access: r.access, reader: .steps(steps, access: r.access)))
+                        target: .permission(create), alsoNeeds: es, external: steps, vaultPath: r.path, access: r.access, reader: .steps(steps, access: r.access),
+                        readsIn: ns))
                 }
             }
         }
         // 4. A pod mounting a SecretProviderClass of its namespace gets the objects it names.
         if reads {
             for spc in ext.providerClasses where spc.provider == "vault" {
-                guard let roleName = spc.vaultRole, let role = ext.vault.role(mount: spc.vaultAuthMount ?? "kubernetes", name: roleName) else { continue }
                 let objects = spc.objects.filter { target.matches($0) }
                 if objects.isEmpty { continue }
+                let mount = spc.vaultAuthMount ?? "kubernetes"
+                guard let roleName = spc.vaultRole, let role = ext.vault.role(mount: mount, name: roleName) else {
+                    // A role the folder lacks (or none named): whoever mounts the class reads
+                    // what the role's policies allow, which the input does not tell.
+                    let why = spc.vaultRole.map { "its role auth/\(mount)/role/\($0) is not in --vault" } ?? "it names no Vault role"
+                    for o in objects {
+                        let step = ExternalStep(
+                            kind: .csiMount, to: "vault:\(o)", namespace: spc.namespace,
+                            why: "a pod of \(spc.namespace) mounts SecretProviderClass \(spc.namespace)/\(spc.name), whose Vault login reads \(o)",
+                            evidence: ["SecretProviderClass \(spc.namespace)/\(spc.name)\(Self.location(spc.source))"],
+                            condition: PathCondition("its login may \(cap) \(o): \(why)", observed: nil))
+                        let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: spc.namespace))
+                        routes.append(VaultRoute(target: .permission(request), external: [step], vaultPath: o, access: nil, reader: .steps([step], access: nil)))
+                    }
+                    continue
+                }
                 for sa in vaultCandidates() where sa.namespace.isExactly(spc.namespace) {
                     let admitted = role.admits(sa, namespaceLabels: namespaceLabels(sa.namespace))
                     guard admitted != .no else { continue }
@@ -414,9 +429,12 @@ extension EscalationGraph {
             for var p in paths(from: start, to: route.target, maxSteps: maxSteps, all: all, limit: limit) {
                 if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
                 var external = route.external
+                if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self) { continue }
                 // A write held directly: the grant behind it.
                 if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
-                    external[0].grant = access.authorize(id, request).grant
+                    let decision = access.authorize(id, request)
+                    external[0].grant = decision.grant
+                    external[0].viaMasters = decision.viaMasters
                 }
                 p.start = startID
                 found.append((found.count, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)))

@@ -50,6 +50,8 @@ extension PathPrinter {
                 out += indent + paint("grant", "2") + " \(esc.access.bindings[g.binding].displayName) → \(esc.access.roles[g.role].displayName) rule \(g.ruleIndex) [\(rule)]\n"
                 let sources = [esc.access.bindings[g.binding].source, esc.access.roles[g.role].source].compactMap(Self.location)
                 if !sources.isEmpty { out += indent + "      " + paint(sources.joined(separator: " → "), "2") + "\n" }
+            } else if s.viaMasters {
+                out += indent + paint("grant", "2") + " \(Self.apiServer)\n"
             }
             for e in s.evidence { out += indent + paint("from", "2") + "  " + e + "\n" }
             if let c = s.condition { out += indent + paint("if", "33") + "    \(c.text): " + paintObservation(c) + "\n" }

@@ -77,6 +77,9 @@ extension RBACGraphCommand.WhoCan {
 }
 
 extension PathPrinter {
+    /// What allows a request `system:masters` makes, as the who-can tables say it.
+    static let apiServer = "(API server) allowed everything"
+
     /// A path beyond the API server on one line: its Kubernetes chain, then each external step
     /// (`externalsecret-write in prod → SecretStore prod/vault-backend`), the grant of a write
     /// held directly first.
@@ -87,6 +90,8 @@ extension PathPrinter {
             var text = "\(s.kind.rawValue)\(s.condition == nil ? "" : "?")\(s.namespace.map { " in \($0)" } ?? "") → \(s.to)"
             if k == 0, let g = s.grant {
                 text = "\(esc.access.bindings[g.binding].displayName) → \(esc.access.roles[g.role].displayName): " + text
+            } else if k == 0, s.viaMasters {
+                text = "\(Self.apiServer): " + text
             }
             parts.append(text)
         }

@@ -80,6 +80,8 @@ extension RBACGraphCommand.WhoCan {
             if let g = r.grant {
                 let graph = printer.esc.access
                 s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
+            } else if r.viaMasters {
+                s = "\(PathPrinter.apiServer): " + s
             }
             s += " logs in as \(a.login.serviceAccount.notation): " + vaultChain(a)
             parts.append(s)
@@ -88,6 +90,8 @@ extension RBACGraphCommand.WhoCan {
             if let g = r.grant {
                 let graph = printer.esc.access
                 s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
+            } else if r.viaMasters {
+                s = "\(PathPrinter.apiServer): " + s
             }
             parts.append(s + ": reach unknown: " + reason)
         case .credentialSecret(let store, let ns, let name, let reason):
@@ -95,6 +99,8 @@ extension RBACGraphCommand.WhoCan {
             if let g = r.grant {
                 let graph = printer.esc.access
                 s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
+            } else if r.viaMasters {
+                s = "\(PathPrinter.apiServer): " + s
             }
             parts.append(s + ": reach unknown: " + reason)
         case .steps(let steps, let a):
@@ -104,6 +110,8 @@ extension RBACGraphCommand.WhoCan {
             if let g = r.grant {
                 let graph = printer.esc.access
                 s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
+            } else if r.viaMasters {
+                s = "\(PathPrinter.apiServer): " + s
             }
             if let a { s += ": " + vaultChain(a) }
             parts.append(s)

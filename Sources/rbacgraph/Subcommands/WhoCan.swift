@@ -234,7 +234,7 @@ extension RBACGraphCommand.WhoCan {
                 let via = a.grant.map {
                     "\(graph.bindings[$0.binding].displayName) → \(graph.roles[$0.role].displayName) [\(graph.roles[$0.role].rules[$0.ruleIndex].summary)]"
                         + (graph.isBuiltInOnly($0) ? "  (built-in)" : "")
-                } ?? "(API server) allowed everything"
+                } ?? PathPrinter.apiServer
                 let source = a.grant.map { PathPrinter.location(graph.bindings[$0.binding].source) ?? "-" } ?? "-"
                 table.add([name, "0", "certain", via] + (wide ? [source] : []))
                 painted.append(nil)
