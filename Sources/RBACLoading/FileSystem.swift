@@ -1,3 +1,5 @@
+import RBACCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -44,8 +46,8 @@ public enum FileSystem {
         var st = stat()
         if stat(root, &st) == 0 { seen[FileID(st)] = (root, true) }
         visit(root, extensions: extensions.map { "." + $0.lowercased() }, excluded: excluded, seen: &seen, into: &walk)
-        walk.files.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        walk.revisits.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        walk.files.sort { $0.precedesExactly($1) }
+        walk.revisits.sort { $0.path.precedesExactly($1.path) }
         return walk
     }
 
@@ -72,7 +74,7 @@ public enum FileSystem {
             if !name.hasPrefix(".") { entries.append(name) }
         }
         closedir(d)
-        for name in entries.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for name in entries.sorted(by: { $0.precedesExactly($1) }) {
             let path = dir + "/" + name
             var st = stat()
             guard stat(path, &st) == 0 else { continue }
@@ -165,10 +167,37 @@ public enum FileSystem {
 
     /// The bytes of a file (or of any path the kernel can read, such as `/dev/null`), or nil.
     public static func readFile(_ path: String) -> [UInt8]? {
+        readFile(path, atMost: .max)
+    }
+
+    /// The bytes of a file of at most `limit` bytes (by its size when opened), or nil when it
+    /// cannot be opened or is larger. A regular file is read straight into an array of its
+    /// size: one `open`, one `fstat`, two `read`s (the second finds the end) and one `close`,
+    /// where a `FILE` reads it through a buffer of its own, 4 KiB at a time.
+    static func readFile(_ path: String, atMost limit: Int) -> [UInt8]? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        return readAll(fd: fd)
+        var st = stat()
+        // Files the kernel makes up (`/proc`) have size 0; pipes and devices none: read to the end.
+        let size = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
+        guard size <= limit else { return nil }
+        var atEnd = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            while count < buffer.count, let base = buffer.baseAddress {
+                let n = read(fd, base + count, buffer.count - count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    atEnd = true
+                    break
+                }
+                count += n
+            }
+        }
+        if !atEnd { bytes += readAll(fd: fd) }  // it grew since, or its size said nothing
+        guard bytes.count <= limit else { return nil }
+        return bytes
     }
 
     /// Seconds on a monotonic clock.

@@ -50,17 +50,18 @@ final class OrderedJobs<Job, Result>: @unchecked Sendable {
     }
 
     /// Runs every job on `threads` threads (this one included) and calls `consume` with each
-    /// job and its result in job order. When `consume` throws, no job starts any more, the
+    /// job and its result in job order. The result is the only copy, `consume`'s to change
+    /// (to move out of it what it keeps). When `consume` throws, no job starts any more, the
     /// running ones finish, and the error is rethrown.
-    func run<E: Error>(threads: Int, consume: (Job, Result) throws(E) -> Void) throws(E) {
+    func run<E: Error>(threads: Int, consume: (Job, inout Result) throws(E) -> Void) throws(E) {
         let workers = max(threads - 1, 0)
         runningWorkers = workers
         for _ in 0..<workers {
             DispatchQueue.global().async { self.work() }
         }
         defer { finish() }
-        while let (j, r) = takeOrRun() {
-            try consume(j, r)
+        while case (let j, var r)? = takeOrRun() {
+            try consume(j, &r)
         }
     }
 
