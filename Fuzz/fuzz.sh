@@ -21,7 +21,7 @@ set -u
 bin=$1
 seconds=$2
 shift 2
-targets=${*:-manifests json audit-log eval-query label-selector baseline kubeconfig vault go-regex}
+targets=${*:-manifests json audit-log eval-query label-selector baseline kubeconfig vault go-regex external-target vault-target}
 runs=${FUZZ_RUNS:--1}
 max_len=${FUZZ_MAX_LEN:-65536}
 timeout=${FUZZ_TIMEOUT:-1}

@@ -78,15 +78,37 @@ extension DumpGenerator {
         annotations: [(String, String)] = [], applied: Bool, manager: String = "kubectl-client-side-apply",
         rng r: inout SplitMix64
     ) {
+        dataObject(name, namespace: namespace, type: type, data: data, labels: labels, annotations: annotations, applied: applied, manager: manager, rng: &r)
+    }
+
+    mutating func configMap(
+        _ name: String, namespace: String, data: [(String, String)], labels: [(String, String)] = [],
+        annotations: [(String, String)] = [], applied: Bool, manager: String = "kubectl-client-side-apply",
+        rng r: inout SplitMix64
+    ) {
+        dataObject(name, namespace: namespace, type: nil, data: data, labels: labels, annotations: annotations, applied: applied, manager: manager, rng: &r)
+    }
+
+    /// A Secret of `type` (its data base64, written as is), or with no type a ConfigMap (its
+    /// data text, quoted where YAML needs it, multi-line values as literal blocks), as the API
+    /// server returns them: the object the client applied (`applied`) or one a controller wrote.
+    private mutating func dataObject(
+        _ name: String, namespace: String, type: String?, data: [(String, String)], labels: [(String, String)],
+        annotations: [(String, String)], applied: Bool, manager: String, rng r: inout SplitMix64
+    ) {
+        let kind = type == nil ? "ConfigMap" : "Secret"
         var y = YAMLText(capacity: 8192)
         y.l(0, "- apiVersion: v1")
         y.l(2, "data:")
-        for (k, v) in data { y.l(4, "\(k): \(v)") }
-        y.l(2, "kind: Secret")
+        for (k, v) in data {
+            if type != nil { y.l(4, "\(k): \(v)") } else if v.hasSuffix("\n") { y.block(4, k, v) } else { y.kv(4, k, v) }
+        }
+        y.l(2, "kind: \(kind)")
         let created = Self.timestamp(&r)
         var lastApplied: String? = nil
         if applied {
-            lastApplied = Self.lastAppliedHead(apiVersion: "v1", kind: "Secret", name: name, namespace: namespace, labels: labels, extraFields: ",\"data\":" + Self.jsonObject(data)) + ",\"type\":\"\(type)\"}\n"
+            lastApplied = Self.lastAppliedHead(apiVersion: "v1", kind: kind, name: name, namespace: namespace, labels: labels, extraFields: ",\"data\":" + Self.jsonObject(data))
+                + (type.map { ",\"type\":\"\($0)\"" } ?? "") + "}\n"
         }
         let keys = data.map(\.0)
         let labelsCopy = labels
@@ -110,47 +132,10 @@ extension DumpGenerator {
                     for (k, _) in labelsCopy { y.l(d + 4, "f:\(k): {}") }
                 }
             }
-            y.l(d, "f:type: {}")
+            if type != nil { y.l(d, "f:type: {}") }
         }
         metadata(&y, name: name, namespace: namespace, rng: &r, labels: labels, annotations: annotations, lastApplied: lastApplied, managed: [managed], created: created)
-        y.l(2, "type: \(type)")
-        emit(.secret, y)
-    }
-
-    mutating func configMap(
-        _ name: String, namespace: String, data: [(String, String)], labels: [(String, String)] = [],
-        annotations: [(String, String)] = [], applied: Bool, manager: String = "kubectl-client-side-apply",
-        rng r: inout SplitMix64
-    ) {
-        var y = YAMLText(capacity: 8192)
-        y.l(0, "- apiVersion: v1")
-        y.l(2, "data:")
-        for (k, v) in data {
-            if v.hasSuffix("\n") { y.block(4, k, v) } else { y.kv(4, k, v) }
-        }
-        y.l(2, "kind: ConfigMap")
-        let created = Self.timestamp(&r)
-        var lastApplied: String? = nil
-        if applied {
-            lastApplied = Self.lastAppliedHead(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: namespace, labels: labels, extraFields: ",\"data\":" + Self.jsonObject(data)) + "}\n"
-        }
-        let keys = data.map(\.0)
-        let labelsCopy = labels
-        let annotationKeys = annotations.map(\.0)
-        let managed = ManagedField(manager: manager, apiVersion: "v1", time: created) { y, d in
-            y.l(d, "f:data:")
-            y.l(d + 2, ".: {}")
-            for k in keys { y.l(d + 2, "f:\(k): {}") }
-            if applied {
-                DumpGenerator.appliedMetadataFields(&y, d, labels: labelsCopy)
-            } else if !annotationKeys.isEmpty {
-                y.l(d, "f:metadata:")
-                y.l(d + 2, "f:annotations:")
-                y.l(d + 4, ".: {}")
-                for a in annotationKeys { y.l(d + 4, "f:\(a): {}") }
-            }
-        }
-        metadata(&y, name: name, namespace: namespace, rng: &r, labels: labels, annotations: annotations, lastApplied: lastApplied, managed: [managed], created: created)
-        emit(.configMap, y)
+        if let type { y.l(2, "type: \(type)") }
+        emit(type == nil ? .configMap : .secret, y)
     }
 }

@@ -31,6 +31,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// ClusterSecretStore `namespaceRegexes` through `GoRegex` (Go's RE2 syntax, matched by a Pike VM):
     /// the first line a pattern, each further line a namespace name it is matched against.
     case goRegex = "go-regex"
+    /// The targets beyond the API server as queries name them: stores (`store:NS/NAME`,
+    /// `store:*/NAME`, `clusterstore:NAME`, with ` key KEY` or ` (keys found by pattern)`),
+    /// CSI provider objects (`aws:NAME`) and Vault paths (`vault:secret/data/prod/*`): what
+    /// parses prints as text that parses to the same target.
+    case externalTarget = "external-target"
+    /// Vault pattern targets (`vault:secret/data/prod/*`) decided on the pattern itself
+    /// (`VaultLogin.reach`, a product-automaton walk) against a policy, checked path by path:
+    /// the first line the target, the second a capability, then a policy in HCL up to a line
+    /// `==`, then concrete Vault paths.
+    case vaultTarget = "vault-target"
 
     /// Runs one input.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -44,6 +54,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .kubeconfig: Self.kubeconfig(Array(bytes))
         case .vault: Self.vault(Array(bytes))
         case .goRegex: Self.goRegex(Array(bytes))
+        case .externalTarget: Self.externalTarget(String(decoding: bytes, as: UTF8.self))
+        case .vaultTarget: Self.vaultTarget(Array(bytes))
         }
     }
 
@@ -209,6 +221,73 @@ extension FuzzTarget {
             let answer = GoRegex.matches(pattern, String(decoding: name.prefix(63), as: UTF8.self))
             if readable == (answer == .unknown) {
                 fatalError("pattern \(pattern.debugDescription): readable \(readable), answer \(answer)")
+            }
+        }
+    }
+}
+
+extension FuzzTarget {
+    /// A target that parses prints as text that parses to the same target; only text meant as
+    /// a store target parses as one.
+    static func externalTarget(_ text: String) {
+        if let target = StoreTarget.parse(text) {
+            if !StoreTarget.isStoreTarget(text) { fatalError("\(text.debugDescription) parses but is not meant as a store target") }
+            let printed = target.description
+            guard let again = StoreTarget.parse(printed) else { fatalError("\(printed.debugDescription), printed from \(text.debugDescription), does not parse") }
+            if again != target { fatalError("\(text.debugDescription) prints as \(printed.debugDescription), which means \(again)") }
+            if StoreTarget.parse(target.storeName) != StoreTarget(kind: target.kind, namespace: target.namespace, name: target.name) {
+                fatalError("the store name \(target.storeName.debugDescription) does not parse to its store")
+            }
+        }
+        if let target = ProviderObjectTarget.parse(text) {
+            if ProviderObjectTarget.parse(target.description) != target { fatalError("\(text.debugDescription) prints as \(target.description.debugDescription), which reads otherwise") }
+        }
+        if let target = VaultTarget.parse(text) {
+            guard let again = VaultTarget.parse("vault:" + target.pattern), again == target else { fatalError("vault:\(target.pattern) does not read back as \(text.debugDescription)") }
+            if !target.isPattern && !target.matches(target.pattern) { fatalError("\(target) does not name its own path") }
+        }
+    }
+
+    /// A service account logs in with one role holding the input's policy only; the target is
+    /// decided on the pattern (`reach`) and each concrete path under it on its own (`access`).
+    /// What the pattern answers must be true of the path it names, and a concrete path the
+    /// login may use must make the pattern's answer at least as strong: yes stays yes where
+    /// the walk is surely complete (a policy of at most two short paths), and is never no.
+    static func vaultTarget(_ bytes: [UInt8]) {
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard lines.count >= 2, let target0 = VaultTarget.parse(String(decoding: lines[0], as: UTF8.self)) else { return }
+        var target = target0
+        target.capability = VaultCapabilities(name: String(decoding: lines[1], as: UTF8.self)) ?? .read
+        if target.capability == .deny { target.capability = .read }
+        let rest = lines.dropFirst(2)
+        let split = rest.firstIndex { $0.elementsEqual("==".utf8) } ?? rest.endIndex
+        let hcl = rest[..<split].map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
+        let paths = rest[split...].dropFirst().prefix(8).map { String(decoding: $0, as: UTF8.self) }
+        guard let parsed = try? VaultPolicyParser().parse(hcl, name: "p", file: "fuzz.hcl") else { return }
+        let policy = VaultPolicy(name: "p", rules: Array(parsed.rules.prefix(6)))
+        // The token also holds `default`, which the input lacks: Vault's shipped one is assumed,
+        // unknown on its own paths.
+        let role = VaultRole(mount: "kubernetes", name: "fuzz", boundNames: ["ci"], boundNamespaces: ["prod"], policies: ["p"])
+        let inventory = VaultInventory(roles: [role], policies: [policy])
+        let login = inventory.login(ServiceAccountName(namespace: "prod", name: "ci"), with: role, admitted: .yes)
+        let list = target.capability == .list
+        let reach = login.reach(target)
+        if let r = reach {
+            if !target.matches(r.path) { fatalError("\(target) answered with \(r.path.debugDescription), which it does not name") }
+            if r.verdict == .no { fatalError("\(target) answered no with a path") }
+            let own = login.access(r.path, list: list).allows(target.capability)
+            if r.verdict == .yes && own != .yes { fatalError("\(target) answered yes by \(r.path.debugDescription), which is \(own)") }
+        }
+        let small = policy.rules.count <= 2 && policy.rules.allSatisfy { $0.path.utf8.count <= 16 } && target.pattern.utf8.count <= 16
+        for path in paths where target.matches(path) {
+            switch login.access(path, list: list).allows(target.capability) {
+            case .yes:
+                guard let r = reach else { fatalError("\(target) answered none, yet \(path.debugDescription) is allowed") }
+                if small && r.verdict != .yes { fatalError("\(target) answered \(r.verdict), yet \(path.debugDescription) is allowed") }
+            case .unknown:
+                if reach == nil { fatalError("\(target) answered none, yet \(path.debugDescription) is unknown") }
+            case .no:
+                break
             }
         }
     }

@@ -46,16 +46,24 @@ extension ManifestLoader.Session {
         var issues: [LoadDiagnostic] = []
         /// The objects found, prepared, in order (a list's items, or those `found` refers to).
         var objects: [PreparedObject] = []
-        /// The results of ``Job/files(_:)``, file by file.
-        var files: [JobResult] = []
+        /// ``Job/files(_:)``: how the parse of each file ended, and where its part of `found`
+        /// ends (the files of a batch share one result: a few arrays per batch, not per file).
+        var fileEnds: [(found: Int, end: InputParseEnd, binary: Bool)] = []
 
-        /// Keeps what a parse emitted, its object prepared (``prepare(_:defaultKind:options:)``)
-        /// so that the thread that parsed it does that work. Jobs run only in loads of files,
-        /// whose objects have no default kind.
-        mutating func keep(_ item: ParsedItem, options: ManifestLoader.Options) {
-            switch item {
-            case .object(let draft):
-                objects.append(ManifestLoader.Session.prepare(draft, defaultKind: nil, options: options))
+        /// Object `i`, moved out (an empty object is left in its place): adding it to the
+        /// cluster then copies nothing, and dropping the result releases nothing of it.
+        mutating func takeObject(_ i: Int) -> PreparedObject {
+            var o = PreparedObject()
+            swap(&o, &objects[i])
+            return o
+        }
+
+        /// Keeps what a parse emitted (its objects come prepared by the thread that parsed
+        /// them). Jobs run only in loads of files, whose objects have no default kind.
+        mutating func keep(_ item: consuming ParsedItem, options: ManifestLoader.Options) {
+            switch consume item {
+            case .object(let object):
+                objects.append(consume object)
                 found.append(.object)
             case .diagnostic(let d): found.append(.diagnostic(d))
             case .document: found.append(.document)
@@ -127,7 +135,7 @@ extension ManifestLoader.Session {
     mutating func load(inputs: [(path: String, size: Int)]) throws(LoadError) {
         let threads = options.parallelism
         if threads <= 1 || inputs.count == 0 || (inputs.count == 1 && inputs[0].size < 2 * options.parallelPartBytes) {
-            for input in inputs { try apply(input.path == "-" ? .standardInput : .file(input.path), nil) }
+            for input in inputs { try applyInLine(input.path == "-" ? .standardInput : .file(input.path)) }
             return
         }
         let options = self.options
@@ -137,21 +145,19 @@ extension ManifestLoader.Session {
         }
         var superseded = false
         var list = ListInParts()
-        try runner.run(threads: threads) { (job, result) throws(LoadError) in
+        try runner.run(threads: threads) { (job, result: inout JobResult) throws(LoadError) in
             switch job {
             case .part(_, _, let first, _):
                 if first { superseded = false }
                 if superseded { return }
-                superseded = try apply(job, result)
+                superseded = try apply(job, &result)
             case .listItems:
-                list.add(result, to: self)
+                list.add(&result, to: self)
             case .listEnd(let path, _):
                 try applyList(path: path, head: result, list)
                 list = ListInParts()
-            case .files(let paths):
-                for (path, r) in zip(paths, result.files) { try apply(.file(path), r) }
             default:
-                try apply(job, result)
+                try apply(job, &result)
             }
         }
     }
@@ -161,39 +167,47 @@ extension ManifestLoader.Session {
     ///
     /// Applied in line, the List gives: the document, the items' field errors, its `continue`,
     /// then the items' objects. So objects can only be added once every part and the head are
-    /// known. While no part has a field error, their objects are added as the parts arrive to
+    /// known. While no part has a field error, their objects are moved as the parts arrive to
     /// a copy of the session (`staged`), which becomes the session when the head turns out
     /// clean: adding them then overlaps the parse of the parts still to come instead of
-    /// following the last one. Anything else (a field error, a part or head that is not clean,
-    /// an error in strict mode) drops the copy, and the List is applied as before.
+    /// following the last one, and nothing of the parts is kept. When a part has field errors
+    /// (or, in strict mode, an object has an error) after others were staged, the List is
+    /// parsed again in line; before any was staged, the parts are kept and the List is applied
+    /// from them in line's order.
     struct ListInParts {
+        /// The parts' results while not staging.
         var items: [JobResult] = []
         var staged: ManifestLoader.Session?
         /// Whether every object so far went to `staged`.
         var staging = true
+        /// Whether every part so far was clean.
+        var clean = true
+        /// Objects went to `staged` before staging stopped: the List is to be parsed in line.
+        var reparse = false
 
-        mutating func add(_ result: JobResult, to session: ManifestLoader.Session) {
-            items.append(result)
-            guard staging, result.clean, result.issues.isEmpty else {
-                staging = false
-                staged = nil
-                return
+        mutating func add(_ result: inout JobResult, to session: ManifestLoader.Session) {
+            clean = clean && result.clean
+            if staging, result.clean, result.issues.isEmpty {
+                if staged == nil { staged = session }
+                do {
+                    for i in result.objects.indices { try staged?.commit(result.takeObject(i)) }
+                    return
+                } catch {}
             }
-            if staged == nil { staged = session }
-            do {
-                for o in result.objects { try staged?.commit(o) }
-            } catch {
+            if staging {
                 staging = false
+                reparse = staged != nil
                 staged = nil
             }
+            if !reparse { items.append(result) }
         }
     }
 
     /// Applies a `kind: List` file parsed in parts, as its parse in line would: the document,
     /// the items' field errors in order, the list's `continue`, then the items. When the head
-    /// or a part was not clean, parses the file in line instead.
+    /// or a part was not clean, or staged objects were dropped, parses the file in line instead.
     mutating func applyList(path: String, head: JobResult, _ list: ListInParts) throws(LoadError) {
-        guard head.clean, list.items.allSatisfy(\.clean) else {
+        guard head.clean, list.clean, !list.reparse else {
             try load(file: path)
             return
         }
@@ -224,28 +238,16 @@ extension ManifestLoader.Session {
     /// Parses one job (any thread).
     static func run(_ job: Job, options: ManifestLoader.Options) -> JobResult {
         var r = JobResult()
-        let max = options.maxScalarBytes
         switch job {
         case .standardInput:
-            return r
+            break
         case .file(let path):
-            if FileSystem.looksBinary(path: path) == true {
-                r.binary = true
-                return r
-            }
-            do {
-                r.end = try InputParser(name: path, options: options).parse { offset in
-                    InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
-                } lines: { offset in
-                    LineScanner(path: path, offset: offset)
-                } emit: { item in
-                    r.keep(item, options: options)
-                }
-            } catch {
-                r.end.fatalErrors += 1  // not reached: collecting never throws
-            }
+            (r.end, r.binary) = parse(file: path, options: options, into: &r)
         case .files(let paths):
-            r.files = paths.map { run(.file($0), options: options) }
+            for path in paths {
+                let (end, binary) = parse(file: path, options: options, into: &r)
+                r.fileEnds.append((r.found.count, end, binary))
+            }
         case .listEnd(let path, let split):
             guard let split else {
                 r.clean = false
@@ -255,28 +257,64 @@ extension ManifestLoader.Session {
         case .listItems(let path, let part):
             return ListParser(path: path, options: options).items(part)
         case .part(let path, let part, _, _):
-            do {
-                r.end = try InputParser(name: path, options: options).parse(start: part.start, lineBase: part.line) { offset in
-                    InputFeeder.open(path: path, offset: offset, maxEventBytes: max, limit: part.end - offset)
-                } lines: { offset in
-                    LineScanner(path: path, offset: offset, end: part.end)
-                } emit: { item in
-                    r.keep(item, options: options)
-                }
-            } catch {
-                r.end.fatalErrors += 1
+            let max = options.maxScalarBytes
+            r.end = collect(path, start: part.start, lineBase: part.line, options: options, into: &r) { offset in
+                InputFeeder.open(path: path, offset: offset, maxEventBytes: max, limit: part.end - offset)
+            } lines: { offset in
+                LineScanner(path: path, offset: offset, end: part.end)
             }
         }
         return r
     }
 
-    /// Applies what a job found, in order.
-    mutating func apply(found result: JobResult) throws(LoadError) {
-        var next = 0
-        for f in result.found {
-            switch f {
+    /// Parses a whole file, adding what it finds to `r`.
+    /// - Returns: how the parse ended, and whether the file is binary (then it is not parsed).
+    private static func parse(file path: String, options: ManifestLoader.Options, into r: inout JobResult) -> (end: InputParseEnd, binary: Bool) {
+        let max = options.maxScalarBytes
+        let none = InputParseEnd(fedTotal: 0, fatalErrors: 0)
+        // A file small enough to be one job is read whole: one read, no buffered stream and
+        // no second open for the binary test (a folder of small files spends much of its
+        // time opening and reading them). One that cannot be opened is reported by the
+        // parse below.
+        if let bytes = FileSystem.readFile(path, atMost: 2 * options.parallelPartBytes) {
+            if FileSystem.looksBinary(bytes[...]) { return (none, true) }
+            let end = collect(path, options: options, into: &r) { offset in
+                InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max)
+            } lines: { offset in
+                LineScanner(bytes: bytes, offset: offset)
+            }
+            return (end, false)
+        }
+        if FileSystem.looksBinary(path: path) == true { return (none, true) }
+        let end = collect(path, options: options, into: &r) { offset in
+            InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
+        } lines: { offset in
+            LineScanner(path: path, offset: offset)
+        }
+        return (end, false)
+    }
+
+    /// Parses `path` from `start` on, adding what the parse finds to `r`.
+    private static func collect(
+        _ path: String, start: Int = 0, lineBase: Int = 0, options: ManifestLoader.Options, into r: inout JobResult,
+        open: (Int) -> InputFeeder?, lines: (Int) -> LineScanner?
+    ) -> InputParseEnd {
+        do {
+            return try InputParser(name: path, options: options).parse(start: start, lineBase: lineBase, open: open, lines: lines) { item in
+                r.keep(item, options: options)
+            }
+        } catch {
+            return InputParseEnd(fedTotal: start, fatalErrors: 1)  // not reached: collecting never throws
+        }
+    }
+
+    /// Applies `result.found[range]` in order; the objects it refers to are moved out of
+    /// `result.objects` from index `next` on.
+    mutating func apply(found result: inout JobResult, _ range: Range<Int>, next: inout Int) throws(LoadError) {
+        for i in range {
+            switch result.found[i] {
             case .object:
-                try commit(result.objects[next])
+                try commit(result.takeObject(next))
                 next += 1
             case .diagnostic(let d): try add(d)
             case .document: try apply(.document)
@@ -287,55 +325,84 @@ extension ManifestLoader.Session {
         }
     }
 
-    /// Applies a job's result (`nil`: parse it now, in line).
-    /// - Returns: whether the rest of the job's file was parsed in line (its later parts are
-    ///   then to be ignored).
-    @discardableResult
-    mutating func apply(_ job: Job, _ result: JobResult?) throws(LoadError) -> Bool {
+    /// Parses a job in line and applies what it finds.
+    mutating func applyInLine(_ job: Job) throws(LoadError) {
         switch job {
         case .standardInput:
             try load(memory: FileSystem.readAll(fd: 0), name: "-")
-        case .listEnd(let path, _), .listItems(let path, _):
-            try load(file: path)  // not reached: lists are split only on several threads
+        case .file(let path), .listEnd(let path, _), .listItems(let path, _):
+            try load(file: path)  // lists are split only on several threads
         case .files(let paths):
-            for path in paths { try apply(.file(path), nil) }
+            for path in paths { try load(file: path) }
+        case .part(let path, let part, let first, _):
+            if first {
+                statistics.files += 1
+                currentFile = path
+            }
+            try parseInLine(path, from: part)
+        }
+    }
+
+    /// Parses a file from a part on in line, as one stream, and applies what it finds.
+    private mutating func parseInLine(_ path: String, from part: DocumentSplit.Part) throws(LoadError) {
+        let max = options.maxScalarBytes
+        let end = try InputParser(name: path, options: options).parse(start: part.start, lineBase: part.line) { offset in
+            InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
+        } lines: { offset in
+            LineScanner(path: path, offset: offset)
+        } emit: { (item) throws(LoadError) in
+            try apply(item)
+        }
+        finishInput(fedTotal: end.fedTotal)
+    }
+
+    /// Applies a job's result (its objects are moved out of it).
+    /// - Returns: whether the rest of the job's file was parsed in line (its later parts are
+    ///   then to be ignored).
+    @discardableResult
+    mutating func apply(_ job: Job, _ result: inout JobResult) throws(LoadError) -> Bool {
+        var next = 0
+        switch job {
+        case .standardInput, .listEnd, .listItems:
+            try applyInLine(job)
+        case .files(let paths):
+            var from = 0
+            for (path, e) in zip(paths, result.fileEnds) {
+                try apply(file: path, binary: e.binary, end: e.end, &result, from..<e.found, next: &next)
+                from = e.found
+            }
         case .file(let path):
-            guard let result else {
-                try load(file: path)
-                return false
-            }
-            statistics.files += 1
-            if result.binary {
-                try report(.error, SourceLocation(file: path), Self.binaryMessage)
-                return false
-            }
-            currentFile = path
-            try apply(found: result)
-            finishInput(fedTotal: result.end.fedTotal)
+            try apply(file: path, binary: result.binary, end: result.end, &result, result.found.indices, next: &next)
         case .part(let path, let part, let first, let last):
             if first {
                 statistics.files += 1
                 currentFile = path
             }
-            guard let result, last || result.end.fatalErrors == 0 else {
+            guard last || result.end.fatalErrors == 0 else {
                 // A fatal error before the cut may be the cut's doing (a quoted scalar or a
                 // flow collection running over it): parse from this part on in line, as one
                 // stream, which is what a load on one thread does from here.
-                let max = options.maxScalarBytes
-                let end = try InputParser(name: path, options: options).parse(start: part.start, lineBase: part.line) { offset in
-                    InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
-                } lines: { offset in
-                    LineScanner(path: path, offset: offset)
-                } emit: { (item) throws(LoadError) in
-                    try apply(item)
-                }
-                finishInput(fedTotal: end.fedTotal)
+                try parseInLine(path, from: part)
                 return !last
             }
-            try apply(found: result)
+            try apply(found: &result, result.found.indices, next: &next)
             if last { finishInput(fedTotal: result.end.fedTotal) }
         }
         return false
+    }
+
+    /// Applies the result of one whole file (`found[range]`, objects from `next` on).
+    private mutating func apply(
+        file path: String, binary: Bool, end: InputParseEnd, _ result: inout JobResult, _ range: Range<Int>, next: inout Int
+    ) throws(LoadError) {
+        statistics.files += 1
+        if binary {
+            try report(.error, SourceLocation(file: path), Self.binaryMessage)
+            return
+        }
+        currentFile = path
+        try apply(found: &result, range, next: &next)
+        finishInput(fedTotal: end.fedTotal)
     }
 
     /// The bookkeeping at the end of an input read through `fedTotal`.

@@ -50,17 +50,18 @@ final class OrderedJobs<Job, Result>: @unchecked Sendable {
     }
 
     /// Runs every job on `threads` threads (this one included) and calls `consume` with each
-    /// job and its result in job order. When `consume` throws, no job starts any more, the
+    /// job and its result in job order. The result is the only copy, `consume`'s to change
+    /// (to move out of it what it keeps). When `consume` throws, no job starts any more, the
     /// running ones finish, and the error is rethrown.
-    func run<E: Error>(threads: Int, consume: (Job, Result) throws(E) -> Void) throws(E) {
+    func run<E: Error>(threads: Int, consume: (Job, inout Result) throws(E) -> Void) throws(E) {
         let workers = max(threads - 1, 0)
         runningWorkers = workers
         for _ in 0..<workers {
             DispatchQueue.global().async { self.work() }
         }
         defer { finish() }
-        while let (j, r) = takeOrRun() {
-            try consume(j, r)
+        while case (let j, var r)? = takeOrRun() {
+            try consume(j, &r)
         }
     }
 
@@ -128,17 +129,28 @@ final class OrderedJobs<Job, Result>: @unchecked Sendable {
                 pthread_mutex_unlock(mutex)
                 return nil
             }
-            switch step() {
-            case .run(let k, let j):
-                pthread_mutex_unlock(mutex)
-                runOne(k, j)
-            case .plan:
-                pthread_mutex_unlock(mutex)
-                planOne()
-            case .wait, .stop:
-                pthread_cond_wait(condition, mutex)
-            }
+            // Nothing for this thread to do while its next result is not ready: wait.
+            if !workOnce() { pthread_cond_wait(condition, mutex) }
         }
+    }
+
+    /// Takes one step of a free thread's work (called and returning with the mutex held):
+    /// runs or plans a job, or waits for a change.
+    /// - Returns: `false` when there is no work left to do (``Step/stop``).
+    private func workOnce() -> Bool {
+        switch step() {
+        case .run(let k, let j):
+            pthread_mutex_unlock(mutex)
+            runOne(k, j)
+        case .plan:
+            pthread_mutex_unlock(mutex)
+            planOne()
+        case .wait:
+            pthread_cond_wait(condition, mutex)
+        case .stop:
+            return false
+        }
+        return true
     }
 
     /// Drops the jobs handed over, now and then (called with the mutex held).
@@ -152,20 +164,7 @@ final class OrderedJobs<Job, Result>: @unchecked Sendable {
 
     private func work() {
         pthread_mutex_lock(mutex)
-        loop: while true {
-            switch step() {
-            case .run(let k, let j):
-                pthread_mutex_unlock(mutex)
-                runOne(k, j)
-            case .plan:
-                pthread_mutex_unlock(mutex)
-                planOne()
-            case .wait:
-                pthread_cond_wait(condition, mutex)
-            case .stop:
-                break loop
-            }
-        }
+        while workOnce() {}
         runningWorkers -= 1
         pthread_cond_broadcast(condition)
         pthread_mutex_unlock(mutex)

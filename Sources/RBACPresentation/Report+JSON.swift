@@ -35,32 +35,12 @@ extension Finding {
 extension Report {
 
     /// The report as JSON (schema `rbacgraph.report/v1`, documented in docs/findings.md).
-    public func json() -> JSONValue {
-        let findingsJSON = findings.map(\.json)
-        let principalsJSON: [JSONValue] = principals.map { pr in
-            var p: [(String, JSONValue)] = [("name", .string(pr.name))]
-            if let w = pr.worst { p.append(("worst", .string(w.description))) }
-            p.append(("findings", .number(Double(pr.findingCount))))
-            p.append(("permissions", .array(pr.permissions.map { l in
-                .object([
-                    ("scope", .string(l.scope)), (l.isNonResourceURL ? "nonResourceURL" : "resource", .string(l.resource)),
-                    ("verbs", .array(l.verbs.map { .string($0) })), ("resourceNames", .array(l.resourceNames.map { .string($0) })),
-                ])
-            })))
-            p.append(("grants", .array(pr.grants.map { .object([("binding", .string($0.binding)), ("role", .string($0.role))]) })))
-            if let u = pr.usage {
-                p.append(("usage", .object([
-                    ("observed", .array(u.observed.map { .object([("request", .string($0.request.description)), ("count", .number(Double($0.count)))]) })),
-                    ("unusedRules", .array(u.unusedRules.map { $0.rule.json })),
-                    ("notAllowedNow", .array(u.notAllowedNow.map { .string($0.description) })),
-                    ("minimalPolicy", .object([
-                        ("verified", .bool(u.suggestion.verified)), ("yaml", .string(u.suggestion.yaml)),
-                        ("notHeldToday", .array(u.suggestion.notHeldToday.map { .string($0.description) })),
-                    ])),
-                ])))
-            }
-            return .object(p)
-        }
+    public func json() -> JSONValue { .object(jsonMembers.map { ($0, $1.value) }) }
+
+    /// The members of ``json()``, the findings and the principals built one at a time as they
+    /// are written (``JSONValue/writePretty(members:chunk:to:)``): neither the JSON of a large
+    /// report nor what all its principals hold is ever held whole.
+    public var jsonMembers: [(String, JSONValue.Member)] {
         let inputJSON: JSONValue = input.map { i in
             var fields: [(String, JSONValue)] = [
                 ("files", .array(i.files.map { .string($0) })), ("objects", .number(Double(i.objects))),
@@ -78,25 +58,52 @@ extension Report {
             }
             return .object(fields)
         } ?? .object([("summary", .string(inputSummary))])
-        var head: [(String, JSONValue)] = [
-            ("schema", .string("rbacgraph.report/v1")), ("input", inputJSON),
-            ("summary", .object(summary.map { ($0.0.description, .number(Double($0.1))) })),
+        var members: [(String, JSONValue.Member)] = [
+            ("schema", .value(.string("rbacgraph.report/v1"))), ("input", .value(inputJSON)),
+            ("summary", .value(.object(summary.map { ($0.0.description, .number(Double($0.1))) }))),
         ]
-        if !notChecked.isEmpty { head.append(("notChecked", Self.notCheckedJSON(notChecked))) }
-        return .object(head + [
-            ("findings", .array(findingsJSON)),
-            ("ignored", .number(Double(ignored.count))),
-            ("builtinPolicy", builtinPolicy.map { .string($0) } ?? .null),
-            ("builtIn", .array(builtIn.map(\.json))),
-            ("builtInPrincipals", .array(builtInPrincipals.map { .string($0) })),
-            ("principals", .array(principalsJSON)),
-            ("rules", .array(rules.map { r in
+        if !notChecked.isEmpty { members.append(("notChecked", .value(Self.notCheckedJSON(notChecked)))) }
+        let findings = self.findings, principals = self.principals
+        return members + [
+            ("findings", .elements(count: findings.count) { findings[$0].json }),
+            ("ignored", .value(.number(Double(ignored.count)))),
+            ("builtinPolicy", .value(builtinPolicy.map { .string($0) } ?? .null)),
+            ("builtIn", .value(.array(builtIn.map(\.json)))),
+            ("builtInPrincipals", .value(.array(builtInPrincipals.map { .string($0) }))),
+            ("principals", .elements(count: principals.count) { Self.json(principals[$0]) }),
+            ("rules", .value(.array(rules.map { r in
                 .object([
                     ("id", .string(r.id)), ("severity", .string(r.severity.description)), ("category", .string(r.category.rawValue)),
                     ("title", .string(r.title)),
                 ])
-            })),
-        ])
+            }))),
+        ]
+    }
+
+    /// One principal: `name`, `worst`, `findings` (a count), `permissions`, `grants`, `usage`.
+    static func json(_ pr: Principal) -> JSONValue {
+        var p: [(String, JSONValue)] = [("name", .string(pr.name))]
+        if let w = pr.worst { p.append(("worst", .string(w.description))) }
+        p.append(("findings", .number(Double(pr.findingCount))))
+        p.append(("permissions", .array(pr.permissions.map { l in
+            .object([
+                ("scope", .string(l.scope)), (l.isNonResourceURL ? "nonResourceURL" : "resource", .string(l.resource)),
+                ("verbs", .array(l.verbs.map { .string($0) })), ("resourceNames", .array(l.resourceNames.map { .string($0) })),
+            ])
+        })))
+        p.append(("grants", .array(pr.grants.map { .object([("binding", .string($0.binding)), ("role", .string($0.role))]) })))
+        if let u = pr.usage {
+            p.append(("usage", .object([
+                ("observed", .array(u.observed.map { .object([("request", .string($0.request.description)), ("count", .number(Double($0.count)))]) })),
+                ("unusedRules", .array(u.unusedRules.map { $0.rule.json })),
+                ("notAllowedNow", .array(u.notAllowedNow.map { .string($0.description) })),
+                ("minimalPolicy", .object([
+                    ("verified", .bool(u.suggestion.verified)), ("yaml", .string(u.suggestion.yaml)),
+                    ("notHeldToday", .array(u.suggestion.notHeldToday.map { .string($0.description) })),
+                ])),
+            ])))
+        }
+        return .object(p)
     }
 
     /// `[{"rules": [IDS], "reason": "…"}]`.

@@ -9,6 +9,22 @@ struct ExactStringTests {
     static let nfc = "caf\u{E9}"  // é as one scalar
     static let nfd = "cafe\u{301}"  // e + combining acute
 
+    @Test(
+        "byte order is Go's order of strings, not Swift's",
+        arguments: [
+            ("a", "b", true), ("b", "a", false), ("a", "a", false), ("", "a", true), ("a", "", false), ("", "", false),
+            ("a.yaml", "a/x.yaml", true),  // '.' (0x2E) before '/' (0x2F)
+            ("a/x.yaml", "a.yaml", false),
+            ("Z", "a", true),  // bytes, not case
+            (ExactStringTests.nfd, ExactStringTests.nfc, true),  // "e" (0x65) before "é" (0xC3 0xA9); Swift calls them equal
+            (ExactStringTests.nfc, ExactStringTests.nfd, false),
+            ("abc", "abcd", true), ("abcd", "abc", false),
+        ])
+    func byteOrder(a: String, b: String, precedes: Bool) {
+        #expect(a.precedesExactly(b) == precedes)
+        #expect(a.precedesExactly(b) == a.utf8.lexicographicallyPrecedes(b.utf8))
+    }
+
     @Test("a user name in another Unicode normalization is another user")
     func userNames() {
         #expect(!Subject.user(Self.nfc).applies(to: Identity(name: Self.nfd), bindingNamespace: ""))

@@ -333,6 +333,27 @@ struct ParallelLoadTests {
         Self.expectSame(one, two, "batches of \(partBytes) bytes")
     }
 
+    @Test("a folder of small files read whole, broken and binary ones among them", arguments: [1 << 16, 1 << 10, 64])
+    func brokenFilesReadWhole(_ partBytes: Int) throws {
+        // Files of at most twice the part size are read whole on two threads (their errors,
+        // the resynchronisation after them and the binary test then work on the bytes in
+        // memory); larger ones are streamed. The three sizes mix both.
+        try withTemporaryDirectory { dir in
+            for (i, c) in Self.streams.enumerated() {
+                try write(c.1, to: dir.appendingPathComponent(String(format: "%02d.yaml", i)))
+            }
+            var binary: [UInt8] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]
+            for i in 0..<5 { binary += Array("\n---\n\(i): [\u{1}\n".utf8) }
+            try Data(binary).write(to: dir.appendingPathComponent("50-logo.yaml"))
+            try write("", to: dir.appendingPathComponent("51-empty.yaml"))
+            let (one, two) = try Self.both([dir.path], partBytes: partBytes)
+            #expect(one.statistics.files == Self.streams.count + 2)
+            #expect(one.diagnostics.contains { $0.message.contains("binary file") })
+            #expect(one.hasErrors)
+            Self.expectSame(one, two, "a folder of small files, parts of \(partBytes) bytes")
+        }
+    }
+
     @Test("streams where a cut could change the meaning, and broken ones", arguments: streams)
     func stream(_ c: (name: String, text: String)) throws {
         try withTemporaryDirectory { dir in

@@ -119,7 +119,8 @@ public struct Report: Sendable {
     /// Findings that rest only on unmodified objects of the API server's built-in policy
     /// (every cluster has them): listed apart, never counted by `--fail-on`.
     public var builtIn: [Finding]
-    public var principals: [Principal]
+    /// What each principal holds, built one principal at a time as it is read.
+    public var principals: Principals
     /// Principals that hold permissions only through built-in bindings of built-in roles
     /// (`system:kube-scheduler`, the controllers' service accounts…): named apart.
     public var builtInPrincipals: [String]
@@ -159,12 +160,12 @@ public struct Report: Sendable {
         self.builtinPolicy = builtinPolicy
         let usages = events.isEmpty ? [] : LeastPrivilege(graph: graph, events: events).usages
         let everyone = Self.principals(graph: graph, findings: findings, usages: usages, namespace: namespace)
-            .filter { p in subject.map { $0.matches(p.name) } ?? true }
-        let onlyBuiltIn = { (p: Principal) in
-            p.usage == nil && !p.grants.isEmpty && p.findingCount == 0 && p.grantHandles.allSatisfy { graph.bindings[$0.binding].origin.isBuiltIn }
+        let onlyBuiltIn = { (p: Principals.Entry) in
+            p.usage == nil && !p.grantHandles.isEmpty && p.findingCount == 0 && p.grantHandles.allSatisfy { graph.bindings[$0.binding].origin.isBuiltIn }
         }
-        self.principals = everyone.filter { !onlyBuiltIn($0) }
-        self.builtInPrincipals = everyone.filter(onlyBuiltIn).map(\.name).sorted()
+        let matching = everyone.entries.filter { p in subject.map { $0.matches(p.name) } ?? true }
+        self.principals = Principals(graph: graph, entries: matching.filter { !onlyBuiltIn($0) })
+        self.builtInPrincipals = matching.filter(onlyBuiltIn).map(\.name).sorted()
     }
 
     /// The rules of `rules` that read Vault when the input holds no Vault roles or policies
@@ -199,65 +200,6 @@ public struct Report: Sendable {
         // Distinct byte for byte: two spellings of one name are two identities, two entries.
         let keys = (findings + ignored).map(\.baselineKey).exactlyDistinctSorted()
         return (header.map { "# " + $0 } + keys).joined(separator: "\n") + "\n"
-    }
-
-    /// Every principal named by a binding, plus those seen in audit logs.
-    public static func principals(graph: AccessGraph, findings: [Finding], usages: [LeastPrivilege.Usage], namespace: String?) -> [Principal] {
-        var order: [(name: String, identity: Identity)] = []
-        var seen = Set<String>()
-        for b in graph.bindings {
-            for s in b.subjects {
-                // The identity as the API server sees it: its groups' grants are its own.
-                guard let node = s.effective(bindingNamespace: b.namespace ?? "").flatMap(PathNode.init(subject:)),
-                    let identity = node.identity
-                else { continue }
-                let name = node.description
-                if let ns = namespace, !(name.hasPrefix("sa:\(ns)/") || b.namespace == ns) { continue }
-                if seen.insert(name).inserted { order.append((name, identity)) }
-            }
-        }
-        let usageByName = Dictionary(usages.map { ($0.principal, $0) }, uniquingKeysWith: { a, _ in a })
-        for u in usages where seen.insert(u.principal).inserted {
-            order.append((u.principal, u.identity))
-        }
-        var out: [Principal] = []
-        for (name, identity) in order {
-            var permissions: [PermissionLine] = []
-            var grants: [(String, String)] = []
-            var handles: [BindingAndRole] = []
-            // Its rules by where they hold: the ClusterRoleBindings' cluster-wide, then each
-            // namespace's RoleBindings'.
-            var scopes: [(scope: Scope, rules: [RuleGrant])] = []
-            graph.visitRules(for: identity, .everywhere) { visit in
-                guard case .rule(let rg) = visit else { return true }
-                let scope = graph.bindings[rg.grant.binding].scope
-                if scopes.last?.scope != scope { scopes.append((scope, [])) }
-                scopes[scopes.count - 1].rules.append(rg)
-                return true
-            }
-            for (scope, rules) in scopes {
-                for rg in rules {
-                    let h = BindingAndRole(binding: rg.grant.binding, role: rg.grant.role)
-                    if !handles.contains(h) {
-                        handles.append(h)
-                        grants.append((graph.bindings[h.binding].displayName, graph.roles[h.role].displayName))
-                    }
-                }
-                permissions += CompactPermission.compact(rules).map {
-                    PermissionLine(
-                        scope: scope.description, resource: $0.resource, verbs: $0.verbs, resourceNames: $0.resourceNames,
-                        isNonResourceURL: $0.isNonResourceURL)
-                }
-            }
-            let mine = findings.filter { $0.principal == name }
-            out.append(Principal(
-                name: name, permissions: permissions, grants: grants, grantHandles: handles,
-                worst: mine.map(\.severity).max(), findingCount: mine.count, usage: usageByName[name]))
-        }
-        return out.sorted { a, b in
-            let sa = a.worst?.rawValue ?? -1, sb = b.worst?.rawValue ?? -1
-            return sa != sb ? sa > sb : a.name < b.name
-        }
     }
 }
 

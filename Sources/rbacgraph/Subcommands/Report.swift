@@ -156,16 +156,20 @@ extension RBACGraphCommand {
                     Terminal.writeStderr("wrote \(report.findings.count + report.ignored.count) accepted finding(s) to \(path)\n")
                 }
             }
-            if !input.quiet {
+            // Only audit logs give principals a usage: without them, no principal is built here.
+            if !input.quiet && !events.isEmpty {
                 for p in report.principals {
                     guard let s = p.usage?.suggestion, !s.notHeldToday.isEmpty else { continue }
                     Terminal.warn(s.widening(of: p.name) + ": " + s.notHeldToday.map(\.description).joined(separator: "; "))
                 }
+            }
+            if !input.quiet {
                 for line in report.unmatchedBaseline { Terminal.warn("baseline \(ignore ?? ""): \"\(line)\" matches no finding") }
             }
             switch format {
-            // JSON is written as it is serialized: the text of a large report is never held whole.
-            case .json: try OutputFile.writeJSON(report.json(), to: outputFile)
+            // JSON is written as it is serialized, one finding and one principal at a time: neither
+            // the text of a large report nor what all its principals hold is ever held whole.
+            case .json: try OutputFile.writeJSON(members: report.jsonMembers, to: outputFile)
             case .sarif:
                 try OutputFile.writeJSON(
                     report.sarif(version: RBACGraphCommand.configuration.version, baseURI: IO.currentDirectory() + "/"), to: outputFile)
