@@ -18,6 +18,11 @@ public enum FileSystem {
         return (st.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
     }
 
+    /// `open(path, O_RDONLY)`: a descriptor, or -1 with `errno` set.
+    static func openForReading(_ path: String) -> Int32 {
+        open(path, O_RDONLY)
+    }
+
     static func size(of path: String) -> Int {
         var st = stat()
         guard stat(path, &st) == 0 else { return 0 }
@@ -26,8 +31,11 @@ public enum FileSystem {
 
     /// What a walk of a folder found.
     struct Walk {
-        /// Regular files with a wanted extension, sorted by path.
-        var files: [String] = []
+        /// Regular files with a wanted extension and their sizes (as the walk found them),
+        /// sorted by path.
+        var found: [(path: String, size: Int)] = []
+        /// The paths of ``found``.
+        var files: [String] { found.map(\.path) }
         /// Folders reached again: `path` is the same folder as `target`, read already (an
         /// ancestor of `path` for a symlink loop, whose walk is not followed any further).
         var revisits: [(path: String, target: String, loop: Bool)] = []
@@ -46,7 +54,7 @@ public enum FileSystem {
         var st = stat()
         if stat(root, &st) == 0 { seen[FileID(st)] = (root, true) }
         visit(root, extensions: extensions.map { "." + $0.lowercased() }, excluded: excluded, seen: &seen, into: &walk)
-        walk.files.sort { $0.precedesExactly($1) }
+        walk.found.sort { $0.path.precedesExactly($1.path) }
         walk.revisits.sort { $0.path.precedesExactly($1.path) }
         return walk
     }
@@ -90,7 +98,7 @@ public enum FileSystem {
                 continue
             }
             if isFile {
-                out.files.append(path)
+                out.found.append((path, Int(st.st_size)))
                 continue
             }
             let id = FileID(st)
@@ -111,24 +119,45 @@ public enum FileSystem {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 8192)
+        return looksBinary(fd: fd)
+    }
+
+    /// ``looksBinary(path:)`` on an open file, read from its start with `pread`: the file
+    /// offset does not move, so the caller reads the file from its start next. Nil when it
+    /// cannot be read that way (a pipe: its bytes are left for the caller).
+    static func looksBinary(fd: Int32) -> Bool? {
+        let size = 8192
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
         var count = 0
-        while count < buffer.count {
-            let n = buffer[count...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        while count < size {
+            let n = pread(fd, buffer.baseAddress! + count, size - count, off_t(count))
             if n < 0 && errno == EINTR { continue }
+            if n < 0 && count == 0 { return nil }
             if n <= 0 { break }
             count += n
         }
-        return looksBinary(buffer[0..<count])
+        return looksBinary(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
     }
 
     /// See ``looksBinary(path:)``: the same test on bytes in memory.
     static func looksBinary(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let head = bytes.prefix(8192)
-        let b = Array(head.prefix(4))
-        if b.count >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff)) { return false }
-        if b.count >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0xfe && b[3] == 0xff { return false }
-        return head.contains { c in c < 0x20 && c != 0x09 && c != 0x0a && c != 0x0d && c != 0x1b }
+        bytes.withUnsafeBytes { looksBinary($0) }
+    }
+
+    /// The test of ``looksBinary(path:)`` on the first 8 KiB of `bytes`.
+    static func looksBinary(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = min(bytes.count, 8192)
+        guard n > 0, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        if n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)) { return false }
+        if n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xfe && p[3] == 0xff { return false }
+        var i = 0
+        while i < n {
+            let c = p[i]
+            if c < 0x20 && c != 0x09 && c != 0x0a && c != 0x0d && c != 0x1b { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Everything readable from a file descriptor (standard input).
@@ -180,7 +209,8 @@ public enum FileSystem {
         defer { close(fd) }
         var st = stat()
         // Files the kernel makes up (`/proc`) have size 0; pipes and devices none: read to the end.
-        let size = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
+        let regular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        let size = regular ? Int(st.st_size) : 0
         guard size <= limit else { return nil }
         var atEnd = false
         var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
@@ -196,7 +226,9 @@ public enum FileSystem {
             }
         }
         if !atEnd { bytes += readAll(fd: fd) }  // it grew since, or its size said nothing
-        guard bytes.count <= limit else { return nil }
+        // A pipe can be read only once: its bytes are returned whatever their number (nil
+        // would leave the caller nothing to read).
+        guard bytes.count <= limit || !regular else { return nil }
         return bytes
     }
 

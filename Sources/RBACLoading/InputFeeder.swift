@@ -50,6 +50,48 @@ final class InputFeeder {
         return InputFeeder(source: .file(f), maxEventBytes: maxEventBytes, limit: limit)
     }
 
+    /// A whole file opened for its parse, after the binary test (``FileSystem/looksBinary(fd:)``)
+    /// on the same descriptor: one open a file, not one for the test and one for the parse
+    /// (a folder of thousands of small files), and the bytes of a pipe (`-f <(…)`) are all
+    /// parsed instead of the test's 8 KiB being read away first.
+    enum FileStart {
+        /// It looks binary: not to be parsed.
+        case binary
+        /// Ready to parse from its start; `take(at:)` hands it over once.
+        case ready(InputFeeder)
+        /// Not opened (or handed over already): `open(path:offset:…)` it, which reports why.
+        case none
+
+        init(path: String, maxEventBytes: Int) {
+            let fd = FileSystem.openForReading(path)
+            guard fd >= 0 else {
+                self = .none
+                return
+            }
+            if FileSystem.looksBinary(fd: fd) == true {
+                close(fd)
+                self = .binary
+                return
+            }
+            guard let f = fdopen(fd, "rb") else {
+                close(fd)
+                self = .none
+                return
+            }
+            self = .ready(InputFeeder(source: .file(f), maxEventBytes: maxEventBytes))
+        }
+
+        /// The feeder for a parse from `offset`: the one opened already for offset 0 (once),
+        /// else a new one.
+        mutating func take(path: String, offset: Int, maxEventBytes: Int) -> InputFeeder? {
+            if offset == 0, case .ready(let feeder) = self {
+                self = .none
+                return feeder
+            }
+            return InputFeeder.open(path: path, offset: offset, maxEventBytes: maxEventBytes)
+        }
+    }
+
     func read(into buffer: UnsafeMutablePointer<UInt8>, size wanted: Int) -> Int? {
         if bytesFed - bytesAtEventStart > maxEventBytes {
             tokenTooLarge = true

@@ -9,7 +9,9 @@ import Glibc
 /// part of an input parsed on another thread gives exactly what parsing it in line would.
 enum ParsedItem {
     case diagnostic(LoadDiagnostic)
-    case object(ObjectDraft)
+    /// An object, prepared (``ManifestLoader/Session/prepare(_:defaultKind:options:)``) as soon
+    /// as its draft was complete: the draft is dropped there, not kept until its turn.
+    case object(PreparedObject)
     /// A document started.
     case document
     /// A document that is no Kubernetes object was skipped.
@@ -32,13 +34,17 @@ struct InputParseEnd {
 struct InputParser {
     var name: String
     var options: ManifestLoader.Options
+    /// The kind of objects that name none (``ManifestLoader/Session/defaultKind``).
+    var defaultKind: String? = nil
+    /// The buffers of the reader (reused from input to input by a caller that parses many).
+    var buffers: ReaderBuffers? = nil
 
     /// - Parameters:
     ///   - start: the offset to start at; `open` and `lines` take offsets in the same terms.
     ///   - lineBase: the 0-based line at `start`.
     func parse(
         start: Int = 0, lineBase startLine: Int = 0, open: (Int) -> InputFeeder?, lines: (Int) -> LineScanner?,
-        emit: (ParsedItem) throws(LoadError) -> Void
+        emit: (consuming ParsedItem) throws(LoadError) -> Void
     ) throws(LoadError) -> InputParseEnd {
         var offset = start
         var lineBase = startLine
@@ -51,7 +57,7 @@ struct InputParser {
                 return InputParseEnd(fedTotal: fedTotal, fatalErrors: fatalErrors + 1)
             }
             let reader = YAMLEventReader(
-                feeder: feeder, maxDepth: options.maxDepth, maxAliasEvents: options.maxAliasEvents)
+                feeder: feeder, maxDepth: options.maxDepth, maxAliasEvents: options.maxAliasEvents, buffers: buffers)
             let decoder = ManifestDecoder(reader: reader, file: name, lineBase: lineBase)
             let failure = try parseStream(decoder, offset: offset, emit: emit)
             fedTotal = offset + feeder.bytesFed
@@ -80,10 +86,12 @@ struct InputParser {
 
     /// Decodes documents until the end of the stream or a fatal error, which it returns.
     private func parseStream(
-        _ decoder: ManifestDecoder, offset: Int, emit: (ParsedItem) throws(LoadError) -> Void
+        _ decoder: ManifestDecoder, offset: Int, emit: (consuming ParsedItem) throws(LoadError) -> Void
     ) throws(LoadError) -> YAMLStreamError? {
         let reader = decoder.reader
-        var pending: [ObjectDraft] = []
+        // A List's items, prepared as each is complete (a draft is large; what it becomes is
+        // not), added once the document ends: field errors come first, as in any document.
+        var pending: [PreparedObject] = []
         var inDocument = false
         // Issues up to here belong to complete objects; those after it, to a document a
         // fatal error cut short, whose error explains them.
@@ -92,7 +100,7 @@ struct InputParser {
         func advance() throws(ParseStop) {
             do throws(YAMLStreamError) { try reader.advance() } catch { throw .stream(error) }
         }
-        func put(_ item: ParsedItem) throws(ParseStop) {
+        func put(_ item: consuming ParsedItem) throws(ParseStop) {
             do throws(LoadError) { try emit(item) } catch { throw .load(error) }
         }
         func flush() throws(ParseStop) {
@@ -117,7 +125,7 @@ struct InputParser {
                     let draft: ObjectDraft?
                     do throws(YAMLStreamError) {
                         draft = try decoder.decodeObject(topLevel: true) { item in
-                            pending.append(item)
+                            pending.append(prepare(item))
                             issuesKept = decoder.issues.count
                         }
                     } catch { throw .stream(error) }
@@ -138,15 +146,17 @@ struct InputParser {
                     if let draft {
                         if let c = draft.listContinue, !c.isEmpty { try put(.listContinue(c)) }
                         if pending.isEmpty && !Self.isList(draft.kind) {
-                            try put(.object(draft))
+                            try put(.object(prepare(draft)))
                         } else if let k = draft.kind, !Self.isList(k) {
                             try put(.diagnostic(LoadDiagnostic(
                                 severity: .warning, location: draft.location, message: "\(k) has items: loading them as a List too")))
-                            try put(.object(draft))
+                            try put(.object(prepare(draft)))
                         }
                     }
-                    for item in pending { try put(.object(item)) }
-                    pending = []
+                    // Each item moved out in turn: none is copied, each is freed once added
+                    // (reversed in place through the buffer: swaps that move, not copy).
+                    pending.withUnsafeMutableBufferPointer { $0.reverse() }
+                    while let item = pending.popLast() { try put(.object(consume item)) }
                     // Now at the document end.
                     inDocument = false
                     try flush()
@@ -164,7 +174,8 @@ struct InputParser {
                     if decoder.issues.count > issuesKept { decoder.issues.removeLast(decoder.issues.count - issuesKept) }
                     try flushIssues(decoder, emit)
                     if decoder.topLevelKind == nil || Self.isList(decoder.topLevelKind) {
-                        for item in pending { try emit(.object(item)) }
+                        pending.withUnsafeMutableBufferPointer { $0.reverse() }
+                        while let item = pending.popLast() { try emit(.object(consume item)) }
                     }
                 }
                 try flushIssues(decoder, emit)
@@ -180,12 +191,17 @@ struct InputParser {
             && !(d.apiVersion ?? "").contains(".k8s.io/")
     }
 
+    /// The object a draft describes, checked and built (the draft is not kept).
+    private func prepare(_ draft: ObjectDraft) -> PreparedObject {
+        ManifestLoader.Session.prepare(draft, defaultKind: defaultKind, options: options)
+    }
+
     static func isList(_ kind: String?) -> Bool {
         guard let kind else { return false }
         return kind.hasSuffix("List")
     }
 
-    private func flushIssues(_ decoder: ManifestDecoder, _ emit: (ParsedItem) throws(LoadError) -> Void) throws(LoadError) {
+    private func flushIssues(_ decoder: ManifestDecoder, _ emit: (consuming ParsedItem) throws(LoadError) -> Void) throws(LoadError) {
         decoder.reportDuplicateKeys()
         let issues = decoder.issues
         decoder.issues = []

@@ -22,6 +22,15 @@ extension ManifestDecoder {
         }
         let errorsBefore = errorCount
         var d = ObjectDraft(location: loc)
+        try decodeFields(of: &d, topLevel: topLevel, item: item)
+        reportDuplicateKeys()
+        if errorCount != errorsBefore { d.invalid = true }
+        return d
+    }
+
+    /// The fields of an object, into `d` (an `inout` rather than a local the closures below
+    /// capture: the draft is returned without a copy).
+    private func decodeFields(of d: inout ObjectDraft, topLevel: Bool, item: (ObjectDraft) -> Void) throws(YAMLStreamError) {
         var skipRest = false
         try readFields("object") { (key) throws(YAMLStreamError) in
             if skipRest {
@@ -81,9 +90,6 @@ extension ManifestDecoder {
                 try reader.skipNode()
             }
         }
-        reportDuplicateKeys()
-        if errorCount != errorsBefore { d.invalid = true }
-        return d
     }
 
     func decodeMetadata(_ d: inout ObjectDraft) throws(YAMLStreamError) {

@@ -37,28 +37,26 @@ struct PreparedObject {
 }
 
 extension ManifestLoader.Session {
-    /// Validates a draft and adds the object it describes.
-    mutating func add(object d: ObjectDraft) throws(LoadError) {
-        try commit(Self.prepare(d, defaultKind: defaultKind, options: options))
-    }
-
     /// Adds a prepared object: its diagnostics, its refusal, then the object itself (after
     /// the check for a replaced definition), and counts its kind.
-    mutating func commit(_ p: PreparedObject) throws(LoadError) {
+    ///
+    /// Takes the object over: what it holds moves into the cluster without a copy (each copy
+    /// of a Role or binding retains and releases every string and array it holds).
+    mutating func commit(_ p: consuming PreparedObject) throws(LoadError) {
         for d in p.diagnostics { try add(d) }
         if let r = p.refusal { refusals.append(r) }
         guard let kind = p.countedKind else { return }
-        guard let addition = p.addition else {
+        guard let addition = p.addition.take() else {
             statistics.skippedKinds[kind, default: 0] += 1
             return
         }
-        switch addition {
+        switch consume addition {
         case .role(let role, let key):
-            try noteReplacement(key, kind: kind, namespace: role.namespace, name: role.name, at: role.source, in: \.roles, by: role)
-            cluster.roles.append(role)
+            try noteReplacement(consume key, kind: kind, namespace: role.namespace, name: role.name, at: role.source, in: \.roles, by: role)
+            cluster.roles.append(consume role)
         case .binding(let binding, let key):
-            try noteReplacement(key, kind: kind, namespace: binding.namespace, name: binding.name, at: binding.source, in: \.bindings, by: binding)
-            cluster.bindings.append(binding)
+            try noteReplacement(consume key, kind: kind, namespace: binding.namespace, name: binding.name, at: binding.source, in: \.bindings, by: binding)
+            cluster.bindings.append(consume binding)
         case .serviceAccount(let a): cluster.serviceAccounts.append(a)
         case .namespace(let n): cluster.namespaces.append(n)
         case .secret(let s): cluster.secrets.append(s)
@@ -144,13 +142,16 @@ extension ManifestLoader.Session {
         switch kind {
         case "Role", "ClusterRole":
             var rules: [PolicyRule] = []
-            for r in d.rules ?? [] {
-                if r.resourcesWereMappings {
-                    p.report(.error, r.location, "rules[].resources[] must be strings")
-                    p.report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
-                    return p
+            if let drafts = d.rules {
+                rules.reserveCapacity(drafts.count)
+                for i in drafts.indices {  // by index: a rule's draft is not copied, only its rule
+                    if drafts[i].resourcesWereMappings {
+                        p.report(.error, drafts[i].location, "rules[].resources[] must be strings")
+                        p.report(.error, d.location, "\(what) not loaded: it has invalid fields (reported above)")
+                        return p
+                    }
+                    rules.append(drafts[i].rule)
                 }
-                rules.append(r.rule)
             }
             let role = Role(
                 kind: kind == "Role" ? .role : .clusterRole, name: name, namespace: ns, labels: d.labels,
@@ -309,6 +310,10 @@ struct DefinitionKey: Hashable {
     }
 
     func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    /// The stored hash (itself from a seeded `Hasher`), mixed with the table's seed: a
+    /// lookup, and every rehash as the table grows, costs no `Hasher` run of its own.
+    func _rawHashValue(seed: Int) -> Int { hash ^ seed }
 }
 
 /// An RBAC object the session loaded: a Role, ClusterRole or binding, with its source.
@@ -324,7 +329,7 @@ extension ManifestLoader.Session {
     /// that says something else (the later one wins, as with `kubectl apply`; the same
     /// object twice, say a base and a copy of it, is no news).
     mutating func noteReplacement<T: SourcedObject & Equatable>(
-        _ key: DefinitionKey, kind: String, namespace: String?, name: String, at location: SourceLocation?,
+        _ key: consuming DefinitionKey, kind: String, namespace: String?, name: String, at location: SourceLocation?,
         in list: KeyPath<Cluster, [T]>, by object: T
     ) throws(LoadError) {
         let index = cluster[keyPath: list].count

@@ -60,13 +60,12 @@ extension ManifestLoader.Session {
             return o
         }
 
-        /// Keeps what a parse emitted, its object prepared (``prepare(_:defaultKind:options:)``)
-        /// so that the thread that parsed it does that work. Jobs run only in loads of files,
-        /// whose objects have no default kind.
-        mutating func keep(_ item: ParsedItem, options: ManifestLoader.Options) {
-            switch item {
-            case .object(let draft):
-                objects.append(ManifestLoader.Session.prepare(draft, defaultKind: nil, options: options))
+        /// Keeps what a parse emitted (its objects come prepared by the thread that parsed
+        /// them). Jobs run only in loads of files, whose objects have no default kind.
+        mutating func keep(_ item: consuming ParsedItem, options: ManifestLoader.Options) {
+            switch consume item {
+            case .object(let object):
+                objects.append(consume object)
                 found.append(.object)
             case .diagnostic(let d): found.append(.diagnostic(d))
             case .document: found.append(.document)

@@ -114,7 +114,7 @@ public struct ManifestLoader: Sendable {
             case .directory:
                 let walk = FileSystem.walk(
                     path, extensions: Self.manifestExtensions, excluded: PathExclusion(options.exclude).excludes)
-                for file in walk.files { inputs.append((file, FileSystem.size(of: file))) }
+                inputs += walk.found
                 session.statistics.excludedFiles += walk.excluded
                 for r in walk.revisits {
                     if r.loop {
@@ -208,6 +208,8 @@ extension ManifestLoader {
         var defaultKind: String?
         /// RBAC objects by kind, namespace and name: their index in the cluster's list.
         var definitions: [DefinitionKey: Int] = [:]
+        /// The YAML reader's buffers, reused by every input this session parses in line.
+        let readerBuffers = ReaderBuffers()
 
         init(options: Options, progress: ProgressHandler?) {
             self.options = options
@@ -237,14 +239,15 @@ extension ManifestLoader {
         }
 
         mutating func load(file path: String) throws(LoadError) {
-            if FileSystem.looksBinary(path: path) == true {
+            let max = options.maxScalarBytes
+            var start = InputFeeder.FileStart(path: path, maxEventBytes: max)
+            if case .binary = start {
                 statistics.files += 1
                 try report(.error, SourceLocation(file: path), Self.binaryMessage)
                 return
             }
-            let max = options.maxScalarBytes
             try load(name: path) { offset in
-                InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
+                start.take(path: path, offset: offset, maxEventBytes: max)
             } lines: { offset in
                 LineScanner(path: path, offset: offset)
             }
@@ -273,7 +276,8 @@ extension ManifestLoader {
         ) throws(LoadError) {
             statistics.files += 1
             currentFile = name
-            let end = try InputParser(name: name, options: options).parse(open: open, lines: lines) {
+            let parser = InputParser(name: name, options: options, defaultKind: defaultKind, buffers: readerBuffers)
+            let end = try parser.parse(open: open, lines: lines) {
                 (item) throws(LoadError) in try apply(item)
             }
             statistics.bytes += max(end.fedTotal, 0)
@@ -281,10 +285,10 @@ extension ManifestLoader {
         }
 
         /// Applies one thing a parse found, in stream order.
-        mutating func apply(_ item: ParsedItem) throws(LoadError) {
-            switch item {
+        mutating func apply(_ item: consuming ParsedItem) throws(LoadError) {
+            switch consume item {
             case .diagnostic(let d): try add(d)
-            case .object(let draft): try add(object: draft)
+            case .object(let object): try commit(consume object)
             case .document: statistics.documents += 1
             case .skippedDocument: statistics.skippedDocuments += 1
             case .listContinue(let c): listContinue = c

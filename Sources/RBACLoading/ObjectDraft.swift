@@ -18,7 +18,14 @@ struct ObjectDraft {
     var aggregationRule: AggregationRule?
     var roleRef: (apiGroup: String?, kind: String?, name: String?)?
     var subjects: [Subject]?
-    var pod = PodDraft()
+    /// The pod-spec fields (a Pod's or a workload's), once a `spec` was read for them; nil
+    /// for every other object, so that the draft of a Role or a binding carries no pod
+    /// template to initialise, copy and destroy.
+    var podSpec: PodDraft?
+    var pod: PodDraft {
+        get { podSpec ?? PodDraft() }
+        set { podSpec = newValue }
+    }
     var type: String?
     var serviceAccountSecrets: [String] = []
     var automountServiceAccountToken: Bool?

@@ -37,6 +37,31 @@ struct YAMLStreamError: Error {
     var message: String { message(lineBase: 0) }
 }
 
+/// The memory a ``YAMLEventReader`` works in besides libyaml's: the duplicate-key tracker's
+/// buffers and the ``StringInterner``'s table (about 24 KB, more than many a small manifest).
+/// A load of many files reuses one instead of allocating and clearing them per file; the
+/// interner's strings then carry over from file to file (still compared byte for byte).
+final class ReaderBuffers {
+    let keys: UnsafeMutablePointer<DuplicateKeyTracker>
+    let interner: UnsafeMutablePointer<StringInterner>
+
+    init() {
+        keys = .allocate(capacity: 1)
+        keys.initialize(to: DuplicateKeyTracker())
+        interner = .allocate(capacity: 1)
+        interner.initialize(to: StringInterner())
+    }
+
+    deinit {
+        keys.pointee.deallocate()
+        keys.deinitialize(count: 1)
+        keys.deallocate()
+        interner.pointee.deallocate()
+        interner.deinitialize(count: 1)
+        interner.deallocate()
+    }
+}
+
 /// Pull-based access to libyaml's events, with alias replay and the safety bounds.
 ///
 /// The current event is inspected through ``kind``, ``line``, ``column`` and the scalar
@@ -108,21 +133,28 @@ final class YAMLEventReader {
     /// The anchor of the current scalar: recorded when the reader moves past the scalar,
     /// unless ``skipSensitiveNode()`` skipped it.
     private var pendingScalarAnchor: String?
+    /// The buffers below, owned for as long as this reader uses them.
+    private let buffers: ReaderBuffers
     /// Mapping keys of the document so far (through a pointer: no exclusivity check per event).
     private let keys: UnsafeMutablePointer<DuplicateKeyTracker>
     /// Scalars made into strings lately: a repeated one shares its storage.
     private let interner: UnsafeMutablePointer<StringInterner>
 
-    init(feeder: InputFeeder, maxDepth: Int, maxAliasEvents: Int) {
+    /// - Parameter buffers: the duplicate-key tracker and the string cache, reused from one
+    ///   reader to the next by a caller that parses many inputs one after the other (a
+    ///   folder of small files); `nil`: buffers of its own. One reader at a time uses them.
+    init(feeder: InputFeeder, maxDepth: Int, maxAliasEvents: Int, buffers: ReaderBuffers? = nil) {
         self.feeder = feeder
         self.maxDepth = maxDepth
         self.maxAliasEvents = maxAliasEvents
         parser = .allocate(capacity: 1)
         event = .allocate(capacity: 1)
-        keys = .allocate(capacity: 1)
-        keys.initialize(to: DuplicateKeyTracker())
-        interner = .allocate(capacity: 1)
-        interner.initialize(to: StringInterner())
+        let b = buffers ?? ReaderBuffers()
+        self.buffers = b
+        keys = b.keys
+        interner = b.interner
+        keys.pointee.reset()
+        _ = keys.pointee.takeDuplicates()
         yaml_parser_initialize(parser)
         yaml_parser_set_input(parser, inputFeederRead, Unmanaged.passUnretained(feeder).toOpaque())
     }
@@ -132,12 +164,6 @@ final class YAMLEventReader {
         yaml_parser_delete(parser)
         parser.deallocate()
         event.deallocate()
-        keys.pointee.deallocate()
-        keys.deinitialize(count: 1)
-        keys.deallocate()
-        interner.pointee.deallocate()
-        interner.deinitialize(count: 1)
-        interner.deallocate()
     }
 
     /// Whether a mapping key defined twice was found since the last ``takeDuplicateKeys()``.

@@ -29,40 +29,16 @@ import RBACLoading
         metadata: {name: eso-reader, namespace: prod}
         ---
         # alice may run pods in prod: she can become prod/web.
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata: {name: deployer, namespace: prod}
-        rules:
-        - apiGroups: [""]
-          resources: [pods]
-          verbs: [create]
+        \(ESOWorld.role("deployer", namespace: "prod", resources: ["pods"], verbs: ["create"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: deployer, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
-        subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("deployer", namespace: "prod", role: "deployer", roleKind: "Role", users: ["alice"]))
         ---
         # bob may create ExternalSecrets in prod and dev.
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: eso-author}
-        rules:
-        - apiGroups: [external-secrets.io]
-          resources: [externalsecrets]
-          verbs: [create]
+        \(ESOWorld.role("eso-author", group: "external-secrets.io", resources: ["externalsecrets"], verbs: ["create"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: eso-author, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: eso-author}
-        subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("eso-author", namespace: "prod", role: "eso-author", users: ["bob"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: eso-author, namespace: dev}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: eso-author}
-        subjects: [{kind: User, name: carol, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("eso-author", namespace: "dev", role: "eso-author", users: ["carol"]))
         ---
         apiVersion: external-secrets.io/v1
         kind: SecretStore
@@ -96,31 +72,11 @@ import RBACLoading
         # What an ExternalSecret reads reaches its author through the Secret the operator writes:
         # the authors below may get a Secret named scratch in any namespace, and an ExternalSecret
         # may name it as its target. ivy writes ExternalSecrets in prod but reads no Secret.
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: scratch-reader}
-        rules:
-        - apiGroups: [""]
-          resources: [secrets]
-          resourceNames: [scratch]
-          verbs: [get]
+        \(ESOWorld.role("scratch-reader", resources: ["secrets"], verbs: ["get"], names: ["scratch"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRoleBinding
-        metadata: {name: scratch-reader}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scratch-reader}
-        subjects:
-        - {kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}
-        - {kind: User, name: dave, apiGroup: rbac.authorization.k8s.io}
-        - {kind: User, name: erin, apiGroup: rbac.authorization.k8s.io}
-        - {kind: User, name: gus, apiGroup: rbac.authorization.k8s.io}
-        - {kind: ServiceAccount, name: ces-bot, namespace: prod}
+        \(ESOWorld.binding("scratch-reader", role: "scratch-reader", users: ["bob", "dave", "erin", "gus"], serviceAccounts: ["prod/ces-bot"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: ivy, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: eso-author}
-        subjects: [{kind: User, name: ivy, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("ivy", namespace: "prod", role: "eso-author", users: ["ivy"]))
         """
 
     static let vault: [String: String] = [
@@ -139,16 +95,8 @@ import RBACLoading
     ]
 
     static func world() throws -> EscalationGraph {
-        var cluster = try ManifestLoader().load(yaml: manifests, name: "world.yaml").cluster
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-world-\(UUID().uuidString)")
-        for (path, text) in vault {
-            let url = dir.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        let loaded = try VaultLoader().load(folders: [dir.path])
-        #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
-        cluster.external.vault = loaded.inventory
+        var cluster = try ESOWorld.cluster(manifests)
+        cluster.external.vault = try ESOWorld.vault(vault)
         return EscalationGraph(AccessGraph(cluster))
     }
 
@@ -203,7 +151,7 @@ import RBACLoading
     }
 
     @Test func externalSecretPathsAreListed() throws {
-        var cluster = try ManifestLoader().load(yaml: Self.manifests + """
+        var cluster = try ESOWorld.cluster(Self.manifests + """
 
             ---
             apiVersion: external-secrets.io/v1
@@ -212,7 +160,7 @@ import RBACLoading
             spec:
               secretStoreRef: {name: vault-backend}
               data: [{secretKey: password, remoteRef: {key: prod/db, property: password}}]
-            """, name: "w.yaml").cluster
+            """, name: "w.yaml")
         cluster.external.vault = VaultInventory()
         let paths = EscalationGraph(AccessGraph(cluster)).externalSecretPaths()
         #expect(paths.map(\.target) == ["vault:secret/data/prod/db"])

@@ -7,6 +7,10 @@ import RBACCore
 import RBACLoading
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite("Loader: folders people point it at")
 struct InputFolderTests {
     static let role = """
@@ -99,6 +103,35 @@ struct InputFolderTests {
             let result = try loadPaths([dir.path])
             #expect(result.errors == ["\(file.path): error: binary file, not YAML or JSON text: skipped"])
             #expect(result.roleNames == ["Role/dev/reader"])
+        }
+    }
+
+    @Test(
+        "a named pipe (`-f <(kubectl …)`) is read whole: the binary test reads none of it away",
+        arguments: [(1, 1 << 20), (2, 1 << 20), (2, 4096)])
+    func namedPipe(threads: Int, partBytes: Int) throws {
+        try withTemporaryDirectory { dir in
+            let pipe = dir.appendingPathComponent("roles.yaml").path
+            try #require(mkfifo(pipe, 0o600) == 0)
+            // More than the 8 KiB the binary test looks at, less than a pipe's buffer.
+            let text = (0..<80).map { "---\n" + Self.role.replacingOccurrences(of: "name: reader", with: "name: reader-\($0)") }.joined()
+            #expect(text.utf8.count > 8192 && text.utf8.count < 65536)
+            let writer = Thread {
+                guard let h = FileHandle(forWritingAtPath: pipe) else { return }
+                h.write(Data(text.utf8))
+                try? h.close()
+            }
+            writer.start()
+            let other = dir.appendingPathComponent("other.yaml")
+            try write(Self.role, to: other)
+            var options = ManifestLoader.Options()
+            options.parallelism = threads  // two inputs on two threads: the parallel load
+            options.parallelPartBytes = partBytes  // 4096: the pipe is larger than a small file
+            let result = try ManifestLoader(options: options).load(paths: [pipe, other.path])
+            #expect(result.errors == [])
+            #expect(result.roleNames.count == 81)
+            #expect(result.roleNames.first == "Role/dev/reader-0")
+            #expect(result.roleNames.last == "Role/dev/reader")
         }
     }
 

@@ -16,67 +16,24 @@ import RBACLoading
         metadata: {name: dev, labels: {env: dev}}
         ---
         # bob creates ExternalSecrets in prod.
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata: {name: es-author, namespace: prod}
-        rules:
-        - apiGroups: [external-secrets.io]
-          resources: [externalsecrets]
-          verbs: [create]
+        \(ESOWorld.role("es-author", namespace: "prod", group: "external-secrets.io", resources: ["externalsecrets"], verbs: ["create"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: es-author, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: es-author}
-        subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("es-author", namespace: "prod", role: "es-author", roleKind: "Role", users: ["bob"]))
         ---
         # bob may also get a Secret named scratch in prod: an ExternalSecret he writes may name it
         # as its target, so what the store reads reaches him.
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata: {name: scratch-reader, namespace: prod}
-        rules:
-        - apiGroups: [""]
-          resources: [secrets]
-          resourceNames: [scratch]
-          verbs: [get]
+        \(ESOWorld.role("scratch-reader", namespace: "prod", resources: ["secrets"], verbs: ["get"], names: ["scratch"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: scratch-reader, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: scratch-reader}
-        subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("scratch-reader", namespace: "prod", role: "scratch-reader", roleKind: "Role", users: ["bob"]))
         ---
         # carl reads the Secret holding the Vault token; dora only another Secret.
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata: {name: token-reader, namespace: prod}
-        rules:
-        - apiGroups: [""]
-          resources: [secrets]
-          resourceNames: [vault-token]
-          verbs: [get]
+        \(ESOWorld.role("token-reader", namespace: "prod", resources: ["secrets"], verbs: ["get"], names: ["vault-token"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: token-reader, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: token-reader}
-        subjects: [{kind: User, name: carl, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("token-reader", namespace: "prod", role: "token-reader", roleKind: "Role", users: ["carl"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata: {name: other-reader, namespace: prod}
-        rules:
-        - apiGroups: [""]
-          resources: [secrets]
-          resourceNames: [db-credentials]
-          verbs: [get]
+        \(ESOWorld.role("other-reader", namespace: "prod", resources: ["secrets"], verbs: ["get"], names: ["db-credentials"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: other-reader, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: other-reader}
-        subjects: [{kind: User, name: dora, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("other-reader", namespace: "prod", role: "other-reader", roleKind: "Role", users: ["dora"]))
         ---
         # The Vault provider page's token authentication.
         apiVersion: external-secrets.io/v1
@@ -227,17 +184,9 @@ import RBACLoading
                 secretPath: other/data/csi/db
         ---
         # pat creates pods in prod: a pod may mount the class.
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata: {name: pod-creator, namespace: prod}
-        rules:
-        - {apiGroups: [""], resources: [pods], verbs: [create]}
+        \(ESOWorld.role("pod-creator", namespace: "prod", resources: ["pods"], verbs: ["create"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: pod-creator, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-creator}
-        subjects: [{kind: User, name: pat, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("pod-creator", namespace: "prod", role: "pod-creator", roleKind: "Role", users: ["pat"]))
         """
 
     /// Each login the input does not follow is said unknown, with why, naming the store, and
@@ -250,8 +199,7 @@ import RBACLoading
         ("vault-no-auth", "its Vault provider names no auth method"),
     ])
     func unfollowedLoginsAreUnknownNotDropped(store: String, why: String) throws {
-        let cluster = try ManifestLoader().load(yaml: Self.world + Self.unfollowed, name: "stores.yaml").cluster
-        let esc = PathFinder(AccessGraph(cluster)).graph(including: [.user("bob"), .user("pat")])
+        let esc = try ESOWorld.paths(Self.world + Self.unfollowed, name: "stores.yaml", from: [.user("bob"), .user("pat")])
         let s = try #require(esc.access.external.stores.first { $0.name == store })
         #expect(esc.unknownReach(of: s, from: "prod")?.contains(why) == true, "\(String(describing: esc.unknownReach(of: s, from: "prod")))")
         let readers = esc.vaultReaders(of: "other/data/x", capability: .read)
@@ -268,8 +216,7 @@ import RBACLoading
     /// A SecretProviderClass whose role the folder lacks: whoever may create pods where it is
     /// mounts it, reach unknown.
     @Test func aClassWhoseRoleIsNotInTheFolderIsMountedWithUnknownReach() throws {
-        let cluster = try ManifestLoader().load(yaml: Self.world + Self.unfollowed, name: "stores.yaml").cluster
-        let esc = PathFinder(AccessGraph(cluster)).graph(including: [.user("pat")])
+        let esc = try ESOWorld.paths(Self.world + Self.unfollowed, name: "stores.yaml", from: [.user("pat")])
         let target = try #require(VaultTarget.parse("vault:other/data/csi/db"))
         let p = try #require(esc.vaultPaths(from: .user("pat"), to: target).first)
         #expect(p.external.map(\.kind) == [.csiMount])
@@ -277,11 +224,7 @@ import RBACLoading
         #expect(esc.vaultReaders(of: "other/data/csi/db", capability: .read).contains { $0.identity == .user("pat") && $0.certainty == .unknown })
     }
 
-    static func graph() throws -> EscalationGraph {
-        let r = try ManifestLoader().load(yaml: world, name: "stores.yaml")
-        #expect(!r.hasErrors, "\(r.diagnostics)")
-        return EscalationGraph(AccessGraph(r.cluster))
-    }
+    static func graph() throws -> EscalationGraph { EscalationGraph(AccessGraph(try ESOWorld.cluster(world, name: "stores.yaml"))) }
 
     @Test(arguments: [
         ("vault-token", "a static Vault token (Secret prod/vault-token)"),
@@ -334,7 +277,7 @@ import RBACLoading
     /// `paths --to vault:` follows such a store too, its last step conditional (not shown):
     /// a path that may exist, not a silent "no path".
     @Test func pathsThroughATokenStoreEndUnknown() throws {
-        let esc = PathFinder(AccessGraph(try ManifestLoader().load(yaml: Self.world, name: "stores.yaml").cluster)).graph(including: [.user("bob")])
+        let esc = try ESOWorld.paths(Self.world, name: "stores.yaml", from: [.user("bob")])
         let p = try #require(esc.vaultPaths(from: .user("bob"), to: VaultTarget.parse("vault:secret/data/prod/db")!).first)
         #expect(p.external.map(\.kind) == [.externalSecretWrite, .storeLogin])
         #expect(p.external.last?.condition?.observed == nil)

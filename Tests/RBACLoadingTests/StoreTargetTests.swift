@@ -146,95 +146,35 @@ import RBACLoading
         ---
         # bob: ExternalSecrets in prod. carol: in dev (no store serves it). dana: in team-a.
         # erin: PushSecrets in prod. frank: reads Secrets of platform (the AWS keys).
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: es-author}
-        rules:
-        - apiGroups: [external-secrets.io]
-          resources: [externalsecrets]
-          verbs: [create]
+        \(ESOWorld.role("es-author", group: "external-secrets.io", resources: ["externalsecrets"], verbs: ["create"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: push-author}
-        rules:
-        - apiGroups: [external-secrets.io]
-          resources: [pushsecrets]
-          verbs: [create]
+        \(ESOWorld.role("push-author", group: "external-secrets.io", resources: ["pushsecrets"], verbs: ["create"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: secret-reader}
-        rules:
-        - apiGroups: [""]
-          resources: [secrets]
-          verbs: [get, list]
+        \(ESOWorld.role("secret-reader", resources: ["secrets"], verbs: ["get", "list"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: bob, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: es-author}
-        subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("bob", namespace: "prod", role: "es-author", users: ["bob"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: carol, namespace: dev}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: es-author}
-        subjects: [{kind: User, name: carol, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("carol", namespace: "dev", role: "es-author", users: ["carol"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: dana, namespace: team-a}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: es-author}
-        subjects: [{kind: User, name: dana, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("dana", namespace: "team-a", role: "es-author", users: ["dana"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: erin, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: push-author}
-        subjects: [{kind: User, name: erin, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("erin", namespace: "prod", role: "push-author", users: ["erin"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: frank, namespace: platform}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
-        subjects: [{kind: User, name: frank, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("frank", namespace: "platform", role: "secret-reader", users: ["frank"]))
         ---
         # What an ExternalSecret reads reaches its author through the Secret the operator writes:
         # bob, carol and dana may get a Secret named scratch (an ExternalSecret may name it as its
         # target). gina writes ExternalSecrets in prod but reads no Secret: a near miss.
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: scratch-reader}
-        rules:
-        - apiGroups: [""]
-          resources: [secrets]
-          resourceNames: [scratch]
-          verbs: [get]
+        \(ESOWorld.role("scratch-reader", resources: ["secrets"], verbs: ["get"], names: ["scratch"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRoleBinding
-        metadata: {name: scratch-reader}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scratch-reader}
-        subjects:
-        - {kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}
-        - {kind: User, name: carol, apiGroup: rbac.authorization.k8s.io}
-        - {kind: User, name: dana, apiGroup: rbac.authorization.k8s.io}
+        \(ESOWorld.binding("scratch-reader", role: "scratch-reader", users: ["bob", "carol", "dana"]))
         ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: gina, namespace: prod}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: es-author}
-        subjects: [{kind: User, name: gina, apiGroup: rbac.authorization.k8s.io}]
+        \(ESOWorld.binding("gina", namespace: "prod", role: "es-author", users: ["gina"]))
         """
 
     static let people: [PathNode] = ["alice", "bob", "carol", "dana", "erin", "frank", "gina"].map { .user($0) }
 
-    static func world() throws -> EscalationGraph {
-        let loaded = try ManifestLoader().load(yaml: manifests, name: "world.yaml")
-        #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
-        return PathFinder(AccessGraph(loaded.cluster)).graph(including: people)
-    }
+    static func world() throws -> EscalationGraph { try ESOWorld.paths(manifests, from: people) }
 
     static func store(_ text: String, in esc: EscalationGraph) throws -> SecretStore {
         let target = try #require(StoreTarget.parse(text))
@@ -319,23 +259,13 @@ import RBACLoading
             - {apiGroups: [external-secrets.io], resources: [externalsecrets], verbs: [create]}
             - \(rule)
             ---
-            apiVersion: rbac.authorization.k8s.io/v1
-            kind: RoleBinding
-            metadata: {name: xena, namespace: prod}
-            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: xena}
-            subjects: [{kind: User, name: xena, apiGroup: rbac.authorization.k8s.io}]
+            \(ESOWorld.binding("xena", namespace: "prod", role: "xena", roleKind: "Role", users: ["xena"]))
             ---
             # In dev she may get every Secret: no store serves dev.
-            apiVersion: rbac.authorization.k8s.io/v1
-            kind: RoleBinding
-            metadata: {name: xena, namespace: dev}
-            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
-            subjects: [{kind: User, name: xena, apiGroup: rbac.authorization.k8s.io}]
+            \(ESOWorld.binding("xena", namespace: "dev", role: "secret-reader", users: ["xena"]))
             """
-        let loaded = try ManifestLoader().load(yaml: Self.manifests + extra, name: "world.yaml")
-        #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
         let xena = PathNode.user("xena")
-        let esc = PathFinder(AccessGraph(loaded.cluster)).graph(including: [xena])
+        let esc = try ESOWorld.paths(Self.manifests + extra, from: [xena])
         let store = try Self.store("store:prod/vault-backend", in: esc)
         let path = esc.storePaths(from: xena, to: store, use: .read).first
         #expect((path != nil) == (how != nil), "\(rule)")

@@ -147,6 +147,18 @@ extension EscalationGraph {
         return routes
     }
 
+    /// The requests that make the operator act with a store in `ns`: create or update an
+    /// ExternalSecret and create a ClusterExternalSecret (`reads`), or create or update a
+    /// PushSecret.
+    static func storeWrites(in ns: String, reads: Bool) -> [Request] {
+        func r(_ verb: String, _ resource: String, _ ns: String = "") -> Request {
+            .resource(ResourceRequest(verb: verb, apiGroup: "external-secrets.io", resource: resource, namespace: ns))
+        }
+        return reads
+            ? [r("create", "externalsecrets", ns), r("update", "externalsecrets", ns), r("create", "clusterexternalsecrets")]
+            : [r("create", "pushsecrets", ns), r("update", "pushsecrets", ns)]
+    }
+
     /// How the node reaching an ExternalSecret route may read the Secret the operator writes
     /// in `namespace`, as the API server would allow it: the author names that Secret
     /// (`spec.target.name`; `creationPolicy: Merge` writes into one that exists, `Owner`
@@ -455,16 +467,24 @@ extension EscalationGraph {
     /// The cheapest path from `start` to each of ``externalEnds()`` it reaches (at most
     /// `maxSteps` Kubernetes steps), in that order: what `paths --from ID` without `--to`
     /// lists beyond the cluster.
+    ///
+    /// What does not depend on the end is computed once (``BeyondContext``): which Kubernetes
+    /// targets the start reaches, the cheapest path to each, the service accounts' logins;
+    /// a route to a target the start does not reach is not built.
     public func pathsBeyond(from start: PathNode, maxSteps: Int = 8) -> [(end: ExternalEnd, path: VaultPath)] {
-        externalEnds().compactMap { end in
+        let context = BeyondContext(self, start: start, maxSteps: maxSteps)
+        func cheapest(_ routes: [VaultRoute]) -> VaultPath? {
+            externalPaths(from: start, routes: routes, maxSteps: maxSteps, all: false, limit: 1, context: context).first
+        }
+        return externalEnds().compactMap { end in
             if let v = end.vault {
-                guard var p = vaultPaths(from: start, to: v, maxSteps: maxSteps).first else { return nil }
+                guard var p = cheapest(vaultRoutes(to: v, context: context)) else { return nil }
                 p.end = end.target
                 return (end, p)
             }
-            if let s = end.store, let p = storePaths(from: start, to: s, maxSteps: maxSteps).first { return (end, p) }
-            if let t = end.storeTarget, let p = storePaths(from: start, to: t, maxSteps: maxSteps).first { return (end, p) }
-            if let o = end.object, let p = providerObjectPaths(from: start, to: o, maxSteps: maxSteps).first { return (end, p) }
+            if let s = end.store, let p = cheapest(storeRoutes(to: s, use: .use)) { return (end, p) }
+            if let t = end.storeTarget, let p = cheapest(storeRoutes(named: t, use: .use)) { return (end, p) }
+            if let o = end.object, let p = cheapest(providerObjectRoutes(to: o)) { return (end, p) }
             return nil
         }
     }

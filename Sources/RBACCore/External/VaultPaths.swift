@@ -198,6 +198,60 @@ public struct VaultPath: Sendable {
     var conditions: [PathCondition] { kubernetes.steps.compactMap(\.condition) + external.compactMap(\.condition) }
 }
 
+/// What `paths --from ID` without `--to` computes once for all the ends it tries
+/// (``EscalationGraph/pathsBeyond(from:maxSteps:)``): which Kubernetes targets the start reaches
+/// at all (one search), the cheapest path to each target asked (one search per target, not per
+/// route and end), each service account's Vault logins, and the Vault paths the input names.
+/// Routes whose Kubernetes target the start does not reach are not built: they could give no
+/// path, so the answer is the same.
+final class BeyondContext {
+    let graph: EscalationGraph
+    let start: PathNode
+    let maxSteps: Int
+    /// The nodes the start reaches within `maxSteps` steps.
+    private let reached: [NodeID]
+    private var relevance: [PathTarget: Bool] = [:]
+    private var found: [PathTarget: [PrivilegePath]] = [:]
+    private var logins: [ServiceAccountName: [VaultLogin]] = [:]
+    /// The Vault paths the input names (for pattern targets' witnesses).
+    lazy var named: [String] = graph.externalSecretPaths().map(\.target).filter { $0.hasPrefix("vault:") }.map { String($0.dropFirst(6)) }
+
+    init(_ graph: EscalationGraph, start: PathNode, maxSteps: Int) {
+        self.graph = graph
+        self.start = start
+        self.maxSteps = maxSteps
+        if let s = graph.index(of: start) {
+            let search = graph.layered(from: [s.index], maxSteps: maxSteps, forward: true) { _, _ in true }
+            reached = search.cost.indices.filter { search.cost[$0] != Int.max }.map { NodeID($0) }
+        } else {
+            reached = []
+        }
+    }
+
+    /// Whether the start reaches a node that satisfies `target` (within `maxSteps`).
+    func reaches(_ target: PathTarget) -> Bool {
+        if let r = relevance[target] { return r }
+        let r = reached.contains { graph.satisfies($0, target) }
+        relevance[target] = r
+        return r
+    }
+
+    /// ``EscalationGraph/paths(from:to:maxSteps:all:limit:)`` from the start, the cheapest, once per target.
+    func paths(to target: PathTarget) -> [PrivilegePath] {
+        if let p = found[target] { return p }
+        let p = reaches(target) ? graph.paths(from: start, to: target, maxSteps: maxSteps) : []
+        found[target] = p
+        return p
+    }
+
+    func logins(for sa: ServiceAccountName) -> [VaultLogin] {
+        if let l = logins[sa] { return l }
+        let l = graph.access.external.vault.logins(for: sa, namespaceLabels: graph.namespaceLabels(sa.namespace))
+        logins[sa] = l
+        return l
+    }
+}
+
 /// A way to a Vault target that does not depend on where one starts: what Kubernetes must
 /// give (a service account, or permissions), and the external steps after it.
 struct VaultRoute {
@@ -258,14 +312,21 @@ extension EscalationGraph {
     /// Every route to `target`: service accounts logging in themselves, stores read for by an
     /// ExternalSecret (created, updated, or made by a ClusterExternalSecret), SecretStores one
     /// may create, and SecretProviderClasses a pod may mount.
-    func vaultRoutes(to target: VaultTarget) -> [VaultRoute] {
+    /// - Parameter context: for `paths --from` without `--to`, routes only to what the start
+    ///   reaches (``BeyondContext``).
+    func vaultRoutes(to target: VaultTarget, context: BeyondContext? = nil) -> [VaultRoute] {
         let ext = access.external
         var routes: [VaultRoute] = []
         let cap = target.capability
-        let named = target.isPattern ? externalSecretPaths().map(\.target).filter { $0.hasPrefix("vault:") }.map { String($0.dropFirst(6)) } : []
+        let named = !target.isPattern ? [] : context?.named
+            ?? externalSecretPaths().map(\.target).filter { $0.hasPrefix("vault:") }.map { String($0.dropFirst(6)) }
+        func relevant(_ t: PathTarget) -> Bool { context?.reaches(t) ?? true }
+        func logins(_ sa: ServiceAccountName) -> [VaultLogin] {
+            context?.logins(for: sa) ?? ext.vault.logins(for: sa, namespaceLabels: namespaceLabels(sa.namespace))
+        }
         // 1. A service account logs in itself (with its token: by any step that becomes it).
-        for sa in vaultCandidates() {
-            for login in ext.vault.logins(for: sa, namespaceLabels: namespaceLabels(sa.namespace)) {
+        for sa in vaultCandidates() where relevant(.identity(.serviceAccount(namespace: sa.namespace, name: sa.name))) {
+            for login in logins(sa) {
                 guard let r = login.reach(target, named: named) else { continue }
                 let loginStep = ExternalStep(
                     kind: .vaultLogin, to: "Vault \(login.role.path) as \(sa.notation)",
@@ -288,6 +349,7 @@ extension EscalationGraph {
                 if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }
                 for ns in namespaces {
                     guard store.serves(namespace: ns, labels: namespaceLabels(ns)) != .no else { continue }
+                    if let context, !Self.storeWrites(in: ns, reads: reads).contains(where: { context.reaches(.permission($0)) }) { continue }
                     let storeName = Self.storeTitle(store)
                     // The store's login and the policy step after it; for a store whose reach the
                     // input does not tell (a static token, AppRole…), one step of unknown reach.
@@ -339,8 +401,9 @@ extension EscalationGraph {
         if reads {
             // 3. A SecretStore of one's own in a namespace: any service account of it, any role.
             let eso = !ext.stores.isEmpty || !ext.externalSecrets.isEmpty
-            for sa in vaultCandidates() {
-                for login in ext.vault.logins(for: sa, namespaceLabels: namespaceLabels(sa.namespace)) {
+            for sa in vaultCandidates()
+            where relevant(.permission(.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: sa.namespace)))) {
+                for login in logins(sa) {
                     guard let r = login.reach(target, named: named) else { continue }
                     let ns = sa.namespace
                     let step = ExternalStep(
@@ -362,7 +425,8 @@ extension EscalationGraph {
         }
         // 4. A pod mounting a SecretProviderClass of its namespace gets the objects it names.
         if reads {
-            for spc in ext.providerClasses where spc.provider == "vault" {
+            for spc in ext.providerClasses
+            where spc.provider == "vault" && relevant(.permission(.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: spc.namespace)))) {
                 let objects = spc.objects.filter { target.matches($0) }
                 if objects.isEmpty { continue }
                 let mount = spc.vaultAuthMount ?? "kubernetes"
@@ -419,14 +483,15 @@ extension EscalationGraph {
     /// steps; the cheapest (fewest conditions the input does not show, then fewest steps), or
     /// with `all` each route with every simple Kubernetes part (up to `maxSteps` steps), best
     /// first, at most `limit` in all.
-    func externalPaths(from start: PathNode, routes: [VaultRoute], maxSteps: Int, all: Bool, limit: Int) -> [VaultPath] {
+    func externalPaths(from start: PathNode, routes: [VaultRoute], maxSteps: Int, all: Bool, limit: Int, context: BeyondContext? = nil) -> [VaultPath] {
         guard let startID = index(of: start) else { return [] }
         var found: [(order: Int, path: VaultPath)] = []
         var seen = Set<String>()
         for route in routes {
             let key = "\(route.target)|\(route.external.map { "\($0.kind.rawValue)>\($0.to)" }.joined(separator: "|"))"
             guard seen.insert(key).inserted else { continue }
-            for var p in paths(from: start, to: route.target, maxSteps: maxSteps, all: all, limit: limit) {
+            let kubernetes = context.map { $0.paths(to: route.target) } ?? paths(from: start, to: route.target, maxSteps: maxSteps, all: all, limit: limit)
+            for var p in kubernetes {
                 if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
                 var external = route.external
                 if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self) { continue }
