@@ -27,7 +27,7 @@ struct SnapshotCommand: ParsableCommand {
     var outputFile: String?
 
     func run() throws {
-        let loaded = try input.load()
+        let loaded = try input.load(keepingCluster: true)
         let list = Snapshot.list(loaded.result.cluster)
         var text: String
         switch output {
