@@ -23,14 +23,16 @@ extension ManifestLoader.Session {
 
     /// One thing a job found, in stream order, kept until its turn: small, unlike a
     /// ``ParsedItem`` (which holds a whole draft), so that thousands of them are cheap to keep
-    /// and to grow an array of.
+    /// and to grow an array of. The rare cases with a large payload are boxed (`indirect`):
+    /// a record then takes 16 bytes, not the 64 a diagnostic needs, for the three or so of every
+    /// document (its start, its object, the progress after it).
     enum Found {
         /// The next of ``JobResult/objects``.
         case object
-        case diagnostic(LoadDiagnostic)
+        indirect case diagnostic(LoadDiagnostic)
         case document
         case skippedDocument
-        case listContinue(String)
+        indirect case listContinue(String)
         case progress(Int)
     }
 
