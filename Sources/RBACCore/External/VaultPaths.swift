@@ -244,6 +244,16 @@ final class BeyondContext {
         return p
     }
 
+    private var served: [SecretStore: [String]] = [:]
+
+    /// The namespaces of the input a store serves (or may serve), once per store.
+    func namespaces(servedBy store: SecretStore) -> [String] {
+        if let n = served[store] { return n }
+        let n = graph.knownNamespaces().filter { store.serves(namespace: $0, labels: graph.namespaceLabels($0)) != .no }
+        served[store] = n
+        return n
+    }
+
     func logins(for sa: ServiceAccountName) -> [VaultLogin] {
         if let l = logins[sa] { return l }
         let l = graph.access.external.vault.logins(for: sa, namespaceLabels: graph.namespaceLabels(sa.namespace))
@@ -347,7 +357,7 @@ extension EscalationGraph {
             for store in ext.stores where store.provider == "vault" {
                 // A store reads and writes under its own mount only.
                 if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }
-                for ns in namespaces {
+                for ns in context?.namespaces(servedBy: store) ?? namespaces {
                     guard store.serves(namespace: ns, labels: namespaceLabels(ns)) != .no else { continue }
                     if let context, !Self.storeWrites(in: ns, reads: reads).contains(where: { context.reaches(.permission($0)) }) { continue }
                     let storeName = Self.storeTitle(store)
