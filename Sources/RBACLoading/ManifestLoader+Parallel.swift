@@ -246,8 +246,10 @@ extension ManifestLoader.Session {
         case .file(let path):
             (r.end, r.binary) = parse(file: path, options: options, into: &r)
         case .files(let paths):
+            // One reader's buffers for the whole batch (one thread parses it, file after file).
+            let buffers = ReaderBuffers()
             for path in paths {
-                let (end, binary) = parse(file: path, options: options, into: &r)
+                let (end, binary) = parse(file: path, options: options, buffers: buffers, into: &r)
                 r.fileEnds.append((r.found.count, end, binary))
             }
         case .listEnd(let path, let split):
@@ -271,7 +273,9 @@ extension ManifestLoader.Session {
 
     /// Parses a whole file, adding what it finds to `r`.
     /// - Returns: how the parse ended, and whether the file is binary (then it is not parsed).
-    private static func parse(file path: String, options: ManifestLoader.Options, into r: inout JobResult) -> (end: InputParseEnd, binary: Bool) {
+    private static func parse(
+        file path: String, options: ManifestLoader.Options, buffers: ReaderBuffers? = nil, into r: inout JobResult
+    ) -> (end: InputParseEnd, binary: Bool) {
         let max = options.maxScalarBytes
         let none = InputParseEnd(fedTotal: 0, fatalErrors: 0)
         // A file small enough to be one job is read whole: one read, no buffered stream and
@@ -280,7 +284,7 @@ extension ManifestLoader.Session {
         // parse below.
         if let bytes = FileSystem.readFile(path, atMost: 2 * options.parallelPartBytes) {
             if FileSystem.looksBinary(bytes[...]) { return (none, true) }
-            let end = collect(path, options: options, into: &r) { offset in
+            let end = collect(path, options: options, buffers: buffers, into: &r) { offset in
                 InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max)
             } lines: { offset in
                 LineScanner(bytes: bytes, offset: offset)
@@ -288,7 +292,7 @@ extension ManifestLoader.Session {
             return (end, false)
         }
         if FileSystem.looksBinary(path: path) == true { return (none, true) }
-        let end = collect(path, options: options, into: &r) { offset in
+        let end = collect(path, options: options, buffers: buffers, into: &r) { offset in
             InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
         } lines: { offset in
             LineScanner(path: path, offset: offset)
@@ -298,11 +302,12 @@ extension ManifestLoader.Session {
 
     /// Parses `path` from `start` on, adding what the parse finds to `r`.
     private static func collect(
-        _ path: String, start: Int = 0, lineBase: Int = 0, options: ManifestLoader.Options, into r: inout JobResult,
+        _ path: String, start: Int = 0, lineBase: Int = 0, options: ManifestLoader.Options, buffers: ReaderBuffers? = nil,
+        into r: inout JobResult,
         open: (Int) -> InputFeeder?, lines: (Int) -> LineScanner?
     ) -> InputParseEnd {
         do {
-            return try InputParser(name: path, options: options).parse(start: start, lineBase: lineBase, open: open, lines: lines) { item in
+            return try InputParser(name: path, options: options, buffers: buffers).parse(start: start, lineBase: lineBase, open: open, lines: lines) { item in
                 r.keep(item, options: options)
             }
         } catch {
