@@ -8,19 +8,6 @@ extension Report {
     /// - Parameter graphic: inline SVG for a finding (the access graph of its path or grant),
     ///   or nil; called for high and critical findings.
     public func html(graphic: ((Finding) -> String?)? = nil) -> String {
-        func esc(_ s: String) -> String {
-            var out = ""
-            for c in s {
-                switch c {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                default: out.append(c)
-                }
-            }
-            return out
-        }
         var h = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>rbacgraph report</title>
@@ -41,36 +28,36 @@ extension Report {
             .evidence{color:#57606a;font-size:13px;margin:4px 0 0 0;padding-left:18px}.graphic{overflow:auto;margin-top:8px}.graphic svg{max-width:100%;height:auto}
             pre{background:#24292f;color:#f6f8fa;padding:10px;border-radius:6px;overflow:auto}
             </style></head><body>
-            <header><h1>rbacgraph report</h1><p>\(esc(inputSummary))</p></header><main>
+            <header><h1>rbacgraph report</h1><p>\(TextEscaping.html(inputSummary))</p></header><main>
             <div class="cards">
             """
         for (s, n) in summary { h += "<div class=\"card \(s)\"><b>\(n)</b>\(s)</div>" }
         h += "</div>\n"
         if !ignored.isEmpty { h += "<p>\(ignored.count) finding(s) left out by the baseline.</p>\n" }
-        h += "<p>Built-in policy: \(esc(builtinPolicy ?? "none (the input alone)"))</p>\n"
+        h += "<p>Built-in policy: \(TextEscaping.html(builtinPolicy ?? "none (the input alone)"))</p>\n"
         for n in notChecked {
-            h += "<p class=\"notchecked\">Not checked: \(esc(n.ruleIDs.joined(separator: ", "))) — \(esc(n.reason))</p>\n"
+            h += "<p class=\"notchecked\">Not checked: \(TextEscaping.html(n.ruleIDs.joined(separator: ", "))) — \(TextEscaping.html(n.reason))</p>\n"
         }
         if !builtIn.isEmpty {
             h += "<details><summary>\(builtIn.count) finding(s) rest only on the API server's built-in policy (every cluster has it; not counted by --fail-on)</summary><ul class=\"evidence\">"
-            h += builtIn.map { "<li>\($0.severity) <code>\(esc($0.ruleID))</code> \(esc($0.message))</li>" }.joined() + "</ul></details>\n"
+            h += builtIn.map { "<li>\($0.severity) <code>\(TextEscaping.html($0.ruleID))</code> \(TextEscaping.html($0.message))</li>" }.joined() + "</ul></details>\n"
         }
         h += "<h2>Findings</h2>\n"
         if findings.isEmpty { h += "<p>No findings.</p>\n" }
         for f in findings {
-            h += "<details\(f.severity >= .high ? " open" : "")><summary><span class=\"sev \(f.severity)\">\(f.severity)</span> <code>\(esc(f.ruleID))</code> \(esc(f.message))</summary>\n"
-            h += "<div>Object: <code>\(esc(f.object.description))</code>"
-            if let s = f.object.source { h += " at <code>\(esc(s.description))</code>" }
+            h += "<details\(f.severity >= .high ? " open" : "")><summary><span class=\"sev \(f.severity)\">\(f.severity)</span> <code>\(TextEscaping.html(f.ruleID))</code> \(TextEscaping.html(f.message))</summary>\n"
+            h += "<div>Object: <code>\(TextEscaping.html(f.object.description))</code>"
+            if let s = f.object.source { h += " at <code>\(TextEscaping.html(s.description))</code>" }
             h += "</div>\n"
             if !f.evidence.isEmpty {
-                h += "<ul class=\"evidence\">" + f.evidence.prefix(10).map { "<li>\(esc($0))</li>" }.joined() + "</ul>\n"
+                h += "<ul class=\"evidence\">" + f.evidence.prefix(10).map { "<li>\(TextEscaping.html($0))</li>" }.joined() + "</ul>\n"
             }
             if f.severity >= .high, let svg = graphic?(f) { h += "<div class=\"graphic\">\(svg)</div>\n" }
             h += "</details>\n"
         }
         h += "<h2>Principals</h2>\n"
         for p in principals {
-            h += "<details><summary>\(esc(p.name))"
+            h += "<details><summary>\(TextEscaping.html(p.name))"
             if let w = p.worst { h += " <span class=\"sev \(w)\">\(w)</span> \(p.findingCount) finding(s)" }
             h += "</summary>\n"
             if p.permissions.isEmpty {
@@ -78,16 +65,16 @@ extension Report {
             } else {
                 h += "<table><tr><th>scope</th><th>resource</th><th>verbs</th><th>names</th></tr>"
                 for l in p.permissions {
-                    h += "<tr><td>\(esc(l.scope))</td><td><code>\(esc(l.resource))</code></td><td>\(esc(l.verbs.joined(separator: " ")))</td><td>\(esc(l.resourceNames.joined(separator: " ")))</td></tr>"
+                    h += "<tr><td>\(TextEscaping.html(l.scope))</td><td><code>\(TextEscaping.html(l.resource))</code></td><td>\(TextEscaping.html(l.verbs.joined(separator: " ")))</td><td>\(TextEscaping.html(l.resourceNames.joined(separator: " ")))</td></tr>"
                 }
-                h += "</table><p>Through: " + p.grants.map { "<code>\(esc($0.binding))</code> → <code>\(esc($0.role))</code>" }.joined(separator: "; ") + "</p>"
+                h += "</table><p>Through: " + p.grants.map { "<code>\(TextEscaping.html($0.binding))</code> → <code>\(TextEscaping.html($0.role))</code>" }.joined(separator: "; ") + "</p>"
             }
             if let u = p.usage {
                 h += "<p><b>Audit log:</b> \(u.observed.count) distinct request(s); \(u.unusedRules.count) held rule(s) never used.</p>"
-                h += "<p>Minimal policy (\(u.suggestion.verified ? "verified" : "not verified")):</p><pre>\(esc(u.suggestion.yaml))</pre>"
+                h += "<p>Minimal policy (\(u.suggestion.verified ? "verified" : "not verified")):</p><pre>\(TextEscaping.html(u.suggestion.yaml))</pre>"
                 if !u.suggestion.notHeldToday.isEmpty {
-                    h += "<p class=\"warning\"><b>Warning:</b> \(esc(u.suggestion.widening(of: p.name))):</p><ul>"
-                    for r in u.suggestion.notHeldToday { h += "<li><code>\(esc(r.description))</code></li>" }
+                    h += "<p class=\"warning\"><b>Warning:</b> \(TextEscaping.html(u.suggestion.widening(of: p.name))):</p><ul>"
+                    for r in u.suggestion.notHeldToday { h += "<li><code>\(TextEscaping.html(r.description))</code></li>" }
                     h += "</ul>"
                 }
             }
@@ -95,7 +82,7 @@ extension Report {
         }
         h += "<h2>Rules</h2>\n<table><tr><th>id</th><th>severity</th><th>category</th><th>title</th></tr>"
         for r in rules {
-            h += "<tr><td><code>\(esc(r.id))</code></td><td><span class=\"sev \(r.severity)\">\(r.severity)</span></td><td>\(esc(r.category.rawValue))</td><td>\(esc(r.title))</td></tr>"
+            h += "<tr><td><code>\(TextEscaping.html(r.id))</code></td><td><span class=\"sev \(r.severity)\">\(r.severity)</span></td><td>\(TextEscaping.html(r.category.rawValue))</td><td>\(TextEscaping.html(r.title))</td></tr>"
         }
         h += "</table>\n</main></body></html>\n"
         return h

@@ -11,7 +11,7 @@ extension Report {
         if !inputSummary.isEmpty { md += inputSummary + "\n\n" }
         md += "Built-in policy: \(builtinPolicy ?? "none (the input alone)")\n\n"
         for n in notChecked {
-            md += "Not checked: " + n.ruleIDs.map { "`\($0)`" }.joined(separator: ", ") + " — \(Self.escapeMarkdown(n.reason))\n\n"
+            md += "Not checked: " + n.ruleIDs.map { "`\($0)`" }.joined(separator: ", ") + " — \(TextEscaping.markdown(n.reason))\n\n"
         }
         md += "| severity | findings |\n|---|---:|\n"
         for (s, n) in summary { md += "| \(s) | \(n) |\n" }
@@ -24,17 +24,17 @@ extension Report {
             let heading = s.description.prefix(1).uppercased() + s.description.dropFirst()
             md += "\n### \(heading) (\(group.count))\n\n"
             for f in group {
-                md += "- **\(f.ruleID)** — \(Self.escapeMarkdown(f.message))"
+                md += "- **\(f.ruleID)** — \(TextEscaping.markdown(f.message))"
                 let loc = Self.location(f.object)
                 md += loc.isEmpty ? "  \n  `\(f.object)`\n" : "  \n  `\(f.object)` at `\(loc)`\n"
-                for e in f.evidence.prefix(8) { md += "  - \(Self.escapeMarkdown(e))\n" }
+                for e in f.evidence.prefix(8) { md += "  - \(TextEscaping.markdown(e))\n" }
             }
         }
         if !builtIn.isEmpty {
             md += "\n## Built-in policy findings (\(builtIn.count))\n\n"
             md += "These rest only on the API server's built-in policy, which every cluster has: true, but not news, and not counted by `--fail-on`.\n\n"
             for f in builtIn {
-                md += "- \(f.severity) **\(f.ruleID)** — \(Self.escapeMarkdown(f.message))  \n  `\(f.object)`\n"
+                md += "- \(f.severity) **\(f.ruleID)** — \(TextEscaping.markdown(f.message))  \n  `\(f.object)`\n"
             }
         }
         md += "\n## Principals\n"
@@ -42,7 +42,7 @@ extension Report {
             md += "\nPermissions only from the built-in policy (not detailed): " + builtInPrincipals.map { "`\($0)`" }.joined(separator: ", ") + "\n"
         }
         for p in principals {
-            md += "\n### \(Self.escapeMarkdown(p.name))"
+            md += "\n### \(TextEscaping.markdown(p.name))"
             if let w = p.worst { md += " — worst finding: \(w) (\(p.findingCount))" }
             md += "\n\n"
             if p.permissions.isEmpty {
@@ -50,7 +50,7 @@ extension Report {
             } else {
                 md += "| scope | resource | verbs | names |\n|---|---|---|---|\n"
                 for l in p.permissions {
-                    md += "| \(l.scope) | \(Self.escapeMarkdown(l.resource)) | \(l.verbs.joined(separator: " ")) | \(l.resourceNames.joined(separator: " ")) |\n"
+                    md += "| \(l.scope) | \(TextEscaping.markdown(l.resource)) | \(l.verbs.joined(separator: " ")) | \(l.resourceNames.joined(separator: " ")) |\n"
                 }
                 md += "\nThrough: " + p.grants.map { "\($0.binding) → \($0.role)" }.joined(separator: "; ") + "\n"
             }
@@ -71,14 +71,5 @@ extension Report {
         md += "\n## Rules\n\n| id | severity | category | title |\n|---|---|---|---|\n"
         for r in rules { md += "| \(r.id) | \(r.severity) | \(r.category.rawValue) | \(r.title) |\n" }
         return md
-    }
-
-    static func escapeMarkdown(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            if "|*_`<>[]\\".contains(c) { out.append("\\") }
-            out.append(c == "\n" ? " " : c)
-        }
-        return out
     }
 }
