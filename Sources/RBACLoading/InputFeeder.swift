@@ -57,6 +57,9 @@ final class InputFeeder {
     enum FileStart {
         /// It looks binary: not to be parsed.
         case binary
+        /// Not a regular file (a named pipe): its bytes, read once, whole, so that the parse
+        /// can resume after a syntax error as in any file.
+        case contents([UInt8])
         /// Ready to parse from its start; `take(at:)` hands it over once.
         case ready(InputFeeder)
         /// Not opened (or handed over already): `open(path:offset:…)` it, which reports why.
@@ -66,6 +69,12 @@ final class InputFeeder {
             let fd = FileSystem.openForReading(path)
             guard fd >= 0 else {
                 self = .none
+                return
+            }
+            var st = stat()
+            if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+                self = .contents(FileSystem.readAll(fd: fd))
+                close(fd)
                 return
             }
             if FileSystem.looksBinary(fd: fd) == true {

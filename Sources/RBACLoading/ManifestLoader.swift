@@ -241,10 +241,16 @@ extension ManifestLoader {
         mutating func load(file path: String) throws(LoadError) {
             let max = options.maxScalarBytes
             var start = InputFeeder.FileStart(path: path, maxEventBytes: max)
-            if case .binary = start {
+            switch start {
+            case .binary:
                 statistics.files += 1
                 try report(.error, SourceLocation(file: path), Self.binaryMessage)
                 return
+            case .contents(let bytes):
+                try load(memory: bytes, name: path)
+                return
+            case .ready, .none:
+                break
             }
             try load(name: path) { offset in
                 start.take(path: path, offset: offset, maxEventBytes: max)

@@ -135,6 +135,30 @@ struct InputFolderTests {
         }
     }
 
+    @Test("a named pipe with a syntax error: the error is located and the documents after it load", arguments: [1, 2])
+    func namedPipeSyntaxError(threads: Int) throws {
+        try withTemporaryDirectory { dir in
+            let pipe = dir.appendingPathComponent("roles.yaml").path
+            try #require(mkfifo(pipe, 0o600) == 0)
+            let writerRole = Self.role.replacingOccurrences(of: "name: reader", with: "name: writer")
+            let text = Self.role + "---\nbad: [x\n---\n" + writerRole
+            let writer = Thread {
+                guard let h = FileHandle(forWritingAtPath: pipe) else { return }
+                h.write(Data(text.utf8))
+                try? h.close()
+            }
+            writer.start()
+            let other = dir.appendingPathComponent("other.yaml")
+            try write(Self.role.replacingOccurrences(of: "name: reader", with: "name: other"), to: other)
+            var options = ManifestLoader.Options()
+            options.parallelism = threads
+            let result = try ManifestLoader(options: options).load(paths: [pipe, other.path])
+            #expect(result.errors.count == 1)
+            #expect(result.errors.first?.hasPrefix("\(pipe):10:1: error:") == true)
+            #expect(result.roleNames == ["Role/dev/reader", "Role/dev/writer", "Role/dev/other"])
+        }
+    }
+
     @Test("a UTF-16 file with a byte-order mark is text, not binary")
     func utf16() throws {
         try withTemporaryDirectory { dir in
