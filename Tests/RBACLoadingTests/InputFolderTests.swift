@@ -106,22 +106,27 @@ struct InputFolderTests {
         }
     }
 
+    /// Makes a named pipe at `path` that a thread writes `text` into once it is opened for
+    /// reading (as a shell's `<(…)` does), then closes.
+    static func namedPipe(_ path: String, writing text: String) throws -> String {
+        try #require(mkfifo(path, 0o600) == 0)
+        Thread {
+            guard let h = FileHandle(forWritingAtPath: path) else { return }
+            h.write(Data(text.utf8))
+            try? h.close()
+        }.start()
+        return path
+    }
+
     @Test(
         "a named pipe (`-f <(kubectl …)`) is read whole: the binary test reads none of it away",
         arguments: [(1, 1 << 20), (2, 1 << 20), (2, 4096)])
     func namedPipe(threads: Int, partBytes: Int) throws {
         try withTemporaryDirectory { dir in
-            let pipe = dir.appendingPathComponent("roles.yaml").path
-            try #require(mkfifo(pipe, 0o600) == 0)
             // More than the 8 KiB the binary test looks at, less than a pipe's buffer.
             let text = (0..<80).map { "---\n" + Self.role.replacingOccurrences(of: "name: reader", with: "name: reader-\($0)") }.joined()
             #expect(text.utf8.count > 8192 && text.utf8.count < 65536)
-            let writer = Thread {
-                guard let h = FileHandle(forWritingAtPath: pipe) else { return }
-                h.write(Data(text.utf8))
-                try? h.close()
-            }
-            writer.start()
+            let pipe = try Self.namedPipe(dir.appendingPathComponent("roles.yaml").path, writing: text)
             let other = dir.appendingPathComponent("other.yaml")
             try write(Self.role, to: other)
             var options = ManifestLoader.Options()
@@ -138,16 +143,9 @@ struct InputFolderTests {
     @Test("a named pipe with a syntax error: the error is located and the documents after it load", arguments: [1, 2])
     func namedPipeSyntaxError(threads: Int) throws {
         try withTemporaryDirectory { dir in
-            let pipe = dir.appendingPathComponent("roles.yaml").path
-            try #require(mkfifo(pipe, 0o600) == 0)
             let writerRole = Self.role.replacingOccurrences(of: "name: reader", with: "name: writer")
             let text = Self.role + "---\nbad: [x\n---\n" + writerRole
-            let writer = Thread {
-                guard let h = FileHandle(forWritingAtPath: pipe) else { return }
-                h.write(Data(text.utf8))
-                try? h.close()
-            }
-            writer.start()
+            let pipe = try Self.namedPipe(dir.appendingPathComponent("roles.yaml").path, writing: text)
             let other = dir.appendingPathComponent("other.yaml")
             try write(Self.role.replacingOccurrences(of: "name: reader", with: "name: other"), to: other)
             var options = ManifestLoader.Options()
