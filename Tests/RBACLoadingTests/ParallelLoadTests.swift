@@ -388,6 +388,12 @@ struct ParallelLoadTests {
             + ["- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: [x], namespace: ns}\n"]),
     ]
 
+    /// The error a strict load of `path` stops at, `nil` when it loads.
+    static func strictError(_ path: String, _ options: ManifestLoader.Options) -> String? {
+        do { _ = try ManifestLoader(options: options).load(paths: [path]) } catch { return "\(error)" }
+        return nil
+    }
+
     @Test("strict mode stops at the same first error in a List on two threads", arguments: strictLists)
     func strictList(_ text: String) throws {
         try withTemporaryDirectory { dir in
@@ -396,13 +402,11 @@ struct ParallelLoadTests {
             var options = ManifestLoader.Options()
             options.strict = true
             options.parallelism = 1
-            var one: String? = nil
-            do { _ = try ManifestLoader(options: options).load(paths: [file.path]) } catch { one = "\(error)" }
+            let one = Self.strictError(file.path, options)
             options.parallelism = 2
             for partBytes in [1, 200] {
                 options.parallelPartBytes = partBytes
-                var two: String? = nil
-                do { _ = try ManifestLoader(options: options).load(paths: [file.path]) } catch { two = "\(error)" }
+                let two = Self.strictError(file.path, options)
                 #expect(one != nil)
                 #expect(one == two, "parts of \(partBytes) bytes")
             }
@@ -417,12 +421,10 @@ struct ParallelLoadTests {
             var options = ManifestLoader.Options()
             options.strict = true
             options.parallelism = 1
-            var one: String? = nil
-            do { _ = try ManifestLoader(options: options).load(paths: [file.path]) } catch { one = "\(error)" }
+            let one = Self.strictError(file.path, options)
             options.parallelism = 2
             options.parallelPartBytes = 16
-            var two: String? = nil
-            do { _ = try ManifestLoader(options: options).load(paths: [file.path]) } catch { two = "\(error)" }
+            let two = Self.strictError(file.path, options)
             #expect(one != nil)
             #expect(one == two)
         }
