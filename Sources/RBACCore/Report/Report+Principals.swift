@@ -52,6 +52,13 @@ extension Report {
         for u in usages where seen.insert(u.principal).inserted {
             order.append((u.principal, u.identity))
         }
+        // Each principal's worst finding and count, in one pass over the findings.
+        var tally: [String: (worst: Severity, count: Int)] = [:]
+        for f in findings {
+            guard let p = f.principal else { continue }
+            let t = tally[p]
+            tally[p] = (max(t?.worst ?? f.severity, f.severity), (t?.count ?? 0) + 1)
+        }
         var out: [Principals.Entry] = []
         for (name, identity) in order {
             var handles: [BindingAndRole] = []
@@ -61,9 +68,9 @@ extension Report {
                     if !handles.contains(h) { handles.append(h) }
                 }
             }
-            let mine = findings.filter { $0.principal == name }
+            let mine = tally[name]
             out.append(Principals.Entry(
-                name: name, identity: identity, grantHandles: handles, worst: mine.map(\.severity).max(), findingCount: mine.count,
+                name: name, identity: identity, grantHandles: handles, worst: mine?.worst, findingCount: mine?.count ?? 0,
                 usage: usageByName[name]))
         }
         let sorted = out.sorted { a, b in
