@@ -133,6 +133,11 @@ extension RBACGraphCommand {
             if case .secret(let ns, let name?) = target, let secret = graph.materializedSecret(namespace: ns, name: name) {
                 return try runMaterialized(start: start, target: target, secret: secret, loaded: loaded)
             }
+            // An object of another kind an ExternalSecret writes (`target.manifest`): its get,
+            // and every other way to its data.
+            if case .permission(.resource(let r)) = target, let object = graph.materialized(getting: r), object.manifest != nil {
+                return try runMaterialized(start: start, target: target, secret: object, loaded: loaded)
+            }
             let answer = PathFinder(graph).answer(PathQuery(from: start, to: target, maxSteps: maxSteps, all: all))
             let esc = answer.graph, found = answer.paths
             // Without --to: beyond cluster-admin, every Vault path and store the input names.

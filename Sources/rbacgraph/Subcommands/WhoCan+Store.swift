@@ -100,19 +100,23 @@ extension PathPrinter {
 }
 
 extension RBACGraphCommand.WhoCan {
-    /// The Secret an ExternalSecret writes that `get` of one Secret by name asks about, if any.
+    /// The Secret an ExternalSecret writes that `get` of one Secret by name asks about, or the
+    /// object of another kind it writes (`spec.target.manifest`) that a `get` by name asks
+    /// about, if any.
     static func materialized(_ req: Request, in graph: AccessGraph) -> MaterializedSecret? {
-        guard case .resource(let r) = req, r.verb == "get", r.apiGroup.isEmpty, r.resource == "secrets", r.subresource.isEmpty,
-            !r.name.isEmpty
-        else { return nil }
-        return graph.materializedSecret(namespace: r.namespace, name: r.name)
+        guard case .resource(let r) = req else { return nil }
+        return graph.materialized(getting: r)
     }
 
-    /// Under the table: what writes the Secret, and who gets its data through its stores.
+    /// Under the table: what writes the Secret (or object), and who gets its data through its
+    /// stores (for an object other than a Secret, also by listing or watching it, or a pod
+    /// mounting it).
     func printThroughStores(_ m: MaterializedSecret, esc: EscalationGraph) {
         let readers = esc.materializedReaders(of: m, effective: effective, maxSteps: maxSteps)
-        print("\nSecret \(m.namespace)/\(m.name): \(m.description)\(m.inInput ? "" : " (not in the input)").")
-        print("Identities that get its data through the stores that fill it\(effective ? ", directly or by a privilege path" : ""):")
+        print("\n\(m.title): \(m.description)\(m.inInput ? "" : " (not in the input)").")
+        if let note = m.conditionNote { print("It holds the values only on conditions the input does not show: \(note).") }
+        let otherwise = m.manifest.map { $0.podMountable ? "by listing or watching \($0.typedResource), by a pod mounting it, or " : "by listing or watching \($0.typedResource), or " } ?? ""
+        print("Identities that get its data \(otherwise)through the stores that fill it\(effective ? ", directly or by a privilege path" : ""):")
         let printer = PathPrinter(esc)
         var table = Table(["IDENTITY", "STEPS", "CERTAINTY", "HOW"])
         for r in readers { table.add([printer.name(r.kubernetes.start), String(r.stepCount), r.certaintyLabel, printer.externalChain(r)]) }
@@ -124,6 +128,7 @@ extension RBACGraphCommand.WhoCan {
     static func throughStoresJSON(_ m: MaterializedSecret, esc: EscalationGraph, effective: Bool, maxSteps: Int) -> [(String, JSONValue)] {
         [
             ("materializedBy", .string(m.description)), ("inInput", .bool(m.inInput)),
+        ] + (m.conditionNote.map { [("condition", JSONValue.string($0))] } ?? []) + [
             ("throughStores", .array(esc.materializedReaders(of: m, effective: effective, maxSteps: maxSteps).map { esc.readerJSON($0) })),
         ]
     }
