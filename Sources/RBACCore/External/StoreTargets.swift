@@ -180,9 +180,9 @@ public struct MaterializedSecret: Hashable, Sendable, CustomStringConvertible {
     /// hold has its resource guessed. `nil` for a Secret.
     public var conditionNote: String? {
         guard let m = manifest else { return nil }
-        var parts = ["the operator runs with --unsafe-allow-generic-targets (without it, it writes no such object)"]
+        var parts = ["the operator runs with --unsafe-allow-generic-targets, without which it writes no such object"]
         if m.resource.guessed {
-            parts.append("its resource is \(m.typedResource), guessed from the kind (the input holds no CustomResourceDefinition of \(m.kind); if its plural differs, RBAC on that one decides who reads it)")
+            parts.append("its resource is \(m.typedResource), guessed from the kind: the input holds no CustomResourceDefinition of \(m.kind), and if its plural differs, RBAC on that one decides who reads it")
         }
         if externalSecret.creationPolicy == .merge { parts.append("with creationPolicy Merge it is written only if it exists") }
         return parts.joined(separator: "; ")

@@ -252,7 +252,7 @@ extension RBACGraphCommand.Secrets {
         for (k, m) in objects.enumerated() {
             if k > 0 || !first { print() }
             var title = printer.paint(m.title, "1") + " (not a Secret: \(m.description), with what its stores read"
-            if let note = m.conditionNote { title += "; only if \(note)" }
+            if let note = m.conditionNote { title += "; on conditions the input does not show: \(note)" }
             print(title + ")")
             let (direct, paths) = writtenObjectReaders(m, esc: esc)
             var table = Table(["READER", "STEPS", "CERTAINTY", "GRANT OR PATH"])

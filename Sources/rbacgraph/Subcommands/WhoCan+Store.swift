@@ -111,8 +111,10 @@ extension RBACGraphCommand.WhoCan {
     /// Under the table: what writes the Secret (or object), and who gets its data through its
     /// stores (for an object other than a Secret, also by listing or watching it, or a pod
     /// mounting it).
-    func printThroughStores(_ m: MaterializedSecret, esc: EscalationGraph) {
-        let readers = esc.materializedReaders(of: m, effective: effective, maxSteps: maxSteps)
+    /// - Parameter listed: the identities the table above lists already, left out for an
+    ///   object other than a Secret (whose list and watch routes would repeat them).
+    func printThroughStores(_ m: MaterializedSecret, esc: EscalationGraph, listed: Set<PathNode> = []) {
+        let readers = Self.readers(m, esc: esc, effective: effective, maxSteps: maxSteps, listed: listed)
         print("\n\(m.title): \(m.description)\(m.inInput ? "" : " (not in the input)").")
         if let note = m.conditionNote { print("It holds the values only on conditions the input does not show: \(note).") }
         let otherwise = m.manifest.map { $0.podMountable ? "by listing or watching \($0.typedResource), by a pod mounting it, or " : "by listing or watching \($0.typedResource), or " } ?? ""
@@ -124,12 +126,20 @@ extension RBACGraphCommand.WhoCan {
         if readers.isEmpty { print("(none)") }
     }
 
+    /// Who gets the data of what an ExternalSecret writes otherwise than the table above:
+    /// through its stores, and for an object other than a Secret by listing, watching or
+    /// mounting it — those the table lists left out.
+    static func readers(_ m: MaterializedSecret, esc: EscalationGraph, effective: Bool, maxSteps: Int, listed: Set<PathNode>) -> [VaultPath] {
+        let all = esc.materializedReaders(of: m, effective: effective, maxSteps: maxSteps)
+        return m.manifest == nil ? all : all.filter { !listed.contains(esc.nodes[$0.kubernetes.start]) }
+    }
+
     /// The same in JSON: `materializedBy`, `inInput`, `throughStores`.
-    static func throughStoresJSON(_ m: MaterializedSecret, esc: EscalationGraph, effective: Bool, maxSteps: Int) -> [(String, JSONValue)] {
+    static func throughStoresJSON(_ m: MaterializedSecret, esc: EscalationGraph, effective: Bool, maxSteps: Int, listed: Set<PathNode> = []) -> [(String, JSONValue)] {
         [
             ("materializedBy", .string(m.description)), ("inInput", .bool(m.inInput)),
         ] + (m.conditionNote.map { [("condition", JSONValue.string($0))] } ?? []) + [
-            ("throughStores", .array(esc.materializedReaders(of: m, effective: effective, maxSteps: maxSteps).map { esc.readerJSON($0) })),
+            ("throughStores", .array(readers(m, esc: esc, effective: effective, maxSteps: maxSteps, listed: listed).map { esc.readerJSON($0) })),
         ]
     }
 }
