@@ -80,7 +80,8 @@ public struct QueryEvaluator: Sendable {
             case .missingVerb: return "missing verb"
             case .missingField(let op, let field): return "\(op) needs \(field)"
             case .missingPathStart: return "paths needs from: user:NAME, group:NAME or sa:NS/NAME"
-            case .unreadableTarget(let text): return "cannot read the target \"\(text)\""
+            case .unreadableTarget(let text):
+                return "cannot read the target \"\(text)\": a target is \(PathTarget.syntax), vault:MOUNT/PATH, store:NS/NAME, store:*/NAME, clusterstore:NAME or PROVIDER:OBJECT (an object of a SecretProviderClass of the input)"
             case .malformedServiceAccount: return "serviceAccount must be NAMESPACE/NAME"
             case .roleNotFound(let kind, let name): return "\(kind.lowercased()) \"\(name)\" not found"
             case .noObjectDecoder(let op): return "\(op) is not available: no object decoder"
@@ -151,7 +152,7 @@ public struct QueryEvaluator: Sendable {
             guard let role else { throw .roleNotFound(kind: kind, name: name) }
             return [("rules", .array(role.rules.map(\.json)))]
         case "paths":
-            guard let fromText = q["from"]?.stringValue, let from = PathNode.identity(parsing: fromText) else {
+            guard let fromText = q["from"]?.stringValue, let from = PathTarget.start(parsing: fromText) else {
                 throw .missingPathStart
             }
             let toText = q["to"]?.stringValue ?? "cluster-admin"
