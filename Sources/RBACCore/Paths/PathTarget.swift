@@ -20,6 +20,11 @@ public enum PathTarget: Hashable, Sendable, CustomStringConvertible {
     /// Every notation ``parse(_:)`` reads, for messages.
     public static let syntax = "cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], or a node of a printed path: sa:NS/* (any service account of NS), run-pods:NS, running-pods:NS, workloads:KIND:NS, namespace-admin:NS, nodes, holder:ClusterRole/NAME@SCOPE, holder:Role/NS/NAME@SCOPE (NS * for every namespace; SCOPE a namespace, * or cluster)"
 
+    /// Every target `paths --to` and the eval op `paths` take, those beyond the cluster too
+    /// (``VaultTarget``, ``StoreTarget``, ``ProviderObjectTarget``), for messages.
+    public static let everySyntax = syntax
+        + ", vault:MOUNT/PATH, store:NS/NAME, store:*/NAME, clusterstore:NAME or PROVIDER:OBJECT (an object of a SecretProviderClass of the input)"
+
     /// Parses `cluster-admin`, `secret:NS/NAME`, `secret:NS/*`, `sa:NS/NAME`, `user:NAME`,
     /// `group:NAME` or `can:VERB:RESOURCE[:NS[:NAME]]` (RESOURCE as kubectl names a type, or
     /// `RESOURCE/SUBRESOURCE` as a rule writes it — the name has a field of its own — or a

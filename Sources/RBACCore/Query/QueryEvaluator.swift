@@ -81,7 +81,7 @@ public struct QueryEvaluator: Sendable {
             case .missingField(let op, let field): return "\(op) needs \(field)"
             case .missingPathStart: return "paths needs from: user:NAME, group:NAME or sa:NS/NAME"
             case .unreadableTarget(let text):
-                return "cannot read the target \"\(text)\": a target is \(PathTarget.syntax), vault:MOUNT/PATH, store:NS/NAME, store:*/NAME, clusterstore:NAME or PROVIDER:OBJECT (an object of a SecretProviderClass of the input)"
+                return "cannot read the target \"\(text)\": a target is \(PathTarget.everySyntax)"
             case .malformedServiceAccount: return "serviceAccount must be NAMESPACE/NAME"
             case .roleNotFound(let kind, let name): return "\(kind.lowercased()) \"\(name)\" not found"
             case .noObjectDecoder(let op): return "\(op) is not available: no object decoder"

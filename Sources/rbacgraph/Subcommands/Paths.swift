@@ -111,7 +111,7 @@ extension RBACGraphCommand {
 
         /// The error for a `--to` that names no target.
         static func unreadableTarget(_ to: String) -> String {
-            "--to takes \(PathTarget.syntax), vault:MOUNT/PATH, store:NS/NAME, store:*/NAME, clusterstore:NAME or PROVIDER:OBJECT (an object of a SecretProviderClass of the input), not \"\(to)\"."
+            "--to takes \(PathTarget.everySyntax), not \"\(to)\"."
         }
 
         /// The Vault target of `--to vault:…`.
