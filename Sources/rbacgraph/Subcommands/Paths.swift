@@ -130,6 +130,7 @@ extension RBACGraphCommand {
                 // validate() let through only PROVIDER:OBJECT.
                 return try runProviderObject(start: start, target: ProviderObjectTarget.parse(to)!, loaded: loaded)
             }
+            InputWarnings.target(target, in: graph, quiet: input.quiet)
             // A Secret an ExternalSecret writes: its readers in Kubernetes, and through its stores.
             if case .secret(let ns, let name?) = target, let secret = graph.materializedSecret(namespace: ns, name: name) {
                 return try runMaterialized(start: start, target: target, secret: secret, loaded: loaded)
