@@ -159,17 +159,18 @@ func dumpPath(_ o: Options, _ sizeMB: Int) -> String { "\(o.data)/dump-\(sizeMB)
 
 // MARK: - Generate mode
 
-// `rbacgraph-bench prescan-check PATH...`: each file or folder loads the same with and without
+// `rbacgraph-bench prescan-check [--scan-only] PATH...`: each file or folder loads the same with and without
 // the pre-scan (ManifestLoader.prescanDifference), on one thread and on two; prints the share of
 // bytes the scan replaced and its speed. Exit status 1 on any difference.
 if CommandLine.arguments.count >= 3 && CommandLine.arguments[1] == "prescan-check" {
     var differences = 0
-    for path in CommandLine.arguments.dropFirst(2) {
+    let scanOnly = CommandLine.arguments.contains("--scan-only")
+    for path in CommandLine.arguments.dropFirst(2) where path != "--scan-only" {
         var one = ManifestLoader.Options()
         one.parallelism = 1
         var two = ManifestLoader.Options()
         two.parallelism = 2
-        for (label, o) in [("one thread", one), ("two threads", two)] {
+        for (label, o) in [("one thread", one), ("two threads", two)] where !scanOnly {
             if let d = ManifestLoader.prescanDifference(paths: [path], options: o) {
                 print("\(path) (\(label)): DIFFERENT: \(d)")
                 differences += 1
