@@ -114,7 +114,7 @@ public struct PodTemplate: Hashable, Sendable {
     public var hostPathVolumes: Bool
     /// The ConfigMaps its containers take through `env` (`configMapKeyRef`) and `envFrom`
     /// (`configMapRef`), with the container (for the ConfigMaps ExternalSecrets write,
-    /// `target.manifest`). Not kept by live snapshots.
+    /// `target.manifest`).
     public var configMapEnvReferences: [SecretReference] = []
     /// The SecretProviderClasses of its `secrets-store.csi.k8s.io` volumes.
     public var secretProviderClasses: [String] = []
