@@ -299,9 +299,9 @@ extension EscalationGraph {
     /// For a route that reads through an ExternalSecret (``VaultRoute/readsIn``): whether the
     /// node reaching it may read the Secret the operator writes (``secretRead(by:in:)``), said
     /// as evidence of the step that writes it; `true` for any other route.
-    static func readsWhatIsWritten(_ route: VaultRoute, by n: NodeID, into external: inout [ExternalStep], in esc: EscalationGraph) -> Bool {
+    static func readsWhatIsWritten(_ route: VaultRoute, by n: NodeID, into external: inout [ExternalStep], in esc: EscalationGraph, context: BeyondContext? = nil) -> Bool {
         guard let ns = route.readsIn else { return true }
-        guard let how = esc.secretRead(by: n, in: ns) else { return false }
+        guard let how = context?.secretRead(by: n, in: ns) ?? esc.secretRead(by: n, in: ns) else { return false }
         if let k = external.firstIndex(where: { $0.kind == .externalSecretWrite || $0.kind == .secretStoreWrite }) {
             external[k].evidence.append("the author may read the Secret the operator writes, and so what it reads: \(how)")
         }
@@ -472,7 +472,13 @@ extension EscalationGraph {
     /// targets the start reaches, the cheapest path to each, the service accounts' logins;
     /// a route to a target the start does not reach is not built.
     public func pathsBeyond(from start: PathNode, maxSteps: Int = 8) -> [(end: ExternalEnd, path: VaultPath)] {
-        let context = BeyondContext(self, start: start, maxSteps: maxSteps)
+        pathsBeyond(with: BeyondContext(self, start: start, maxSteps: maxSteps))
+    }
+
+    /// ``pathsBeyond(from:maxSteps:)`` from the context's start, its work counted in the context.
+    func pathsBeyond(with context: BeyondContext) -> [(end: ExternalEnd, path: VaultPath)] {
+        guard let start = context.start else { return [] }
+        let maxSteps = context.maxSteps
         func cheapest(_ routes: [VaultRoute]) -> VaultPath? {
             externalPaths(from: start, routes: routes, maxSteps: maxSteps, all: false, limit: 1, context: context).first
         }
@@ -482,7 +488,7 @@ extension EscalationGraph {
                 p.end = end.target
                 return (end, p)
             }
-            if let s = end.store, let p = cheapest(storeRoutes(to: s, use: .use)) { return (end, p) }
+            if let s = end.store, let p = cheapest(storeRoutes(to: s, use: .use, from: context.namespaces(servedBy: s))) { return (end, p) }
             if let t = end.storeTarget, let p = cheapest(storeRoutes(named: t, use: .use)) { return (end, p) }
             if let o = end.object, let p = cheapest(providerObjectRoutes(to: o)) { return (end, p) }
             return nil
