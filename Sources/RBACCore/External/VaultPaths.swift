@@ -105,15 +105,6 @@ extension VaultLogin {
         return out
     }
 
-    /// Whether ``reach(_:named:)`` may find anything for a target whose paths all begin with
-    /// `prefix`: `false` only when none of ``reachablePrefixes`` is compatible with it (the
-    /// login's ACL, templates and shipped `default` decide no path of the target: each
-    /// would be `no`), so a walk of the target's paths can be skipped.
-    static func mayReach(prefixes: [[UInt8]]?, under prefix: [UInt8]) -> Bool {
-        guard let prefixes else { return true }
-        return prefixes.contains { $0.starts(with: prefix) || prefix.starts(with: $0) }
-    }
-
     /// The login's answer for a target: for a pattern, the first path under it the login may
     /// use (else one it might), `nil` when it may use none — decided on the pattern itself,
     /// every path of it standing for the others its ACL decides alike.
@@ -328,12 +319,23 @@ final class BeyondContext {
         return p
     }
 
+    /// The labels of each Namespace object of the input, by name (the last of a name, as
+    /// ``EscalationGraph/namespaceLabels(_:)`` reads them).
+    private lazy var labels: [ExactKey: [String: String]] = {
+        var out: [ExactKey: [String: String]] = [:]
+        for n in graph.access.namespaces { out[ExactKey(n.name)] = n.labels }
+        return out
+    }()
+
+    /// ``EscalationGraph/namespaceLabels(_:)``, without a search of the Namespaces.
+    func namespaceLabels(_ ns: String) -> [String: String]? { labels[ExactKey(ns)] }
+
     private var served: [SecretStore: [String]] = [:]
 
     /// The namespaces of the input a store serves (or may serve), once per store.
     func namespaces(servedBy store: SecretStore) -> [String] {
         if let n = served[store] { return n }
-        let n = knownNamespaces.filter { store.serves(namespace: $0, labels: graph.namespaceLabels($0)) != .no }
+        let n = knownNamespaces.filter { store.serves(namespace: $0, labels: namespaceLabels($0)) != .no }
         served[store] = n
         return n
     }
@@ -348,36 +350,107 @@ final class BeyondContext {
 
     private var loginIDs: [LoginKey: Int] = [:]
     private(set) var logins: [VaultLogin] = []
-    /// Each login's ``VaultLogin/reachablePrefixes``.
-    private var prefixes: [[[UInt8]]?] = []
 
     /// The number of `login`, the same for the same service account, role and admission.
     private func id(of login: VaultLogin) -> Int {
         let key = LoginKey(serviceAccount: login.serviceAccount, role: login.role.path, admitted: login.admitted)
         if let id = loginIDs[key] { return id }
         logins.append(login)
-        prefixes.append(login.reachablePrefixes)
         loginIDs[key] = logins.count - 1
         return logins.count - 1
     }
 
-    /// Each service account worth asking Vault about (``EscalationGraph/vaultCandidates()``)
-    /// whose token the start reaches, with its logins.
-    private(set) lazy var selfLogins: [(serviceAccount: ServiceAccountName, logins: [Int])] = candidates.compactMap { sa in
-        reaches(.identity(.serviceAccount(namespace: sa.namespace, name: sa.name))) ? (sa, loginsOf(sa)) : nil
+    /// The logins by the literal prefixes of what they may be allowed
+    /// (``VaultLogin/reachablePrefixes``): those of any path apart, the others by prefix and
+    /// in the order of their prefixes, so that the logins that may decide some path of a
+    /// target are found without asking each.
+    private struct PrefixIndex {
+        var indexed = 0
+        var anyPath: [Int] = []
+        var byPrefix: [[UInt8]: [Int]] = [:]
+        var sorted: [(prefix: [UInt8], login: Int)] = []
+
+        mutating func add(_ logins: ArraySlice<VaultLogin>, from first: Int) {
+            for (k, login) in zip(first..., logins) {
+                guard let prefixes = login.reachablePrefixes else {
+                    anyPath.append(k)
+                    continue
+                }
+                for p in Set(prefixes) {
+                    byPrefix[p, default: []].append(k)
+                    sorted.append((p, k))
+                }
+            }
+            sorted.sort { $0.prefix.lexicographicallyPrecedes($1.prefix) }
+            indexed = first + logins.count
+        }
+
+        /// The logins one of whose prefixes is a prefix of `t`, or begins with `t`: those
+        /// that may decide a path beginning with `t` (two literal prefixes neither of which
+        /// begins the other share no path).
+        func logins(sharing t: [UInt8]) -> Set<Int> {
+            var out = Set(anyPath)
+            for j in 0...t.count { if let ids = byPrefix[Array(t[..<j])] { out.formUnion(ids) } }
+            var lo = 0, hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sorted[mid].prefix.lexicographicallyPrecedes(t) { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < sorted.count, sorted[lo].prefix.starts(with: t) {
+                out.insert(sorted[lo].login)
+                lo += 1
+            }
+            return out
+        }
     }
 
+    private var index = PrefixIndex()
+
+    /// Service accounts and their logins, in order, with the positions of each login's.
+    struct ServiceAccountLogins {
+        var entries: [(serviceAccount: ServiceAccountName, login: Int)] = []
+        var byLogin: [Int: [Int]] = [:]
+
+        init(_ accounts: [(ServiceAccountName, [Int])]) {
+            for (sa, ids) in accounts {
+                for id in ids {
+                    byLogin[id, default: []].append(entries.count)
+                    entries.append((sa, id))
+                }
+            }
+        }
+
+        /// The entries whose login is one of `logins`, in order.
+        func entries(of logins: Set<Int>) -> [(serviceAccount: ServiceAccountName, login: Int)] {
+            logins.flatMap { byLogin[$0] ?? [] }.sorted().map { entries[$0] }
+        }
+    }
+
+    /// Each service account worth asking Vault about (``EscalationGraph/vaultCandidates()``)
+    /// whose token the start reaches, with its logins.
+    private(set) lazy var selfLogins = ServiceAccountLogins(candidates.compactMap { sa in
+        reaches(.identity(.serviceAccount(namespace: sa.namespace, name: sa.name))) ? (sa, loginsOf(sa)) : nil
+    })
+
     /// Each service account whose namespace the start may create a SecretStore in, with its logins.
-    private(set) lazy var storeWriteLogins: [(serviceAccount: ServiceAccountName, logins: [Int])] = candidates.compactMap { sa in
+    private(set) lazy var storeWriteLogins = ServiceAccountLogins(candidates.compactMap { sa in
         let create = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: sa.namespace))
         return reaches(.permission(create)) ? (sa, loginsOf(sa)) : nil
+    })
+
+    /// Numbers every login a route may take (of service accounts, of stores), so that
+    /// ``deciders(of:)`` knows them all.
+    func numberLogins(reads: Bool) {
+        _ = selfLogins
+        _ = storeWriteLogins
+        _ = storeUses(reads: reads)
     }
 
     private var saLogins: [ServiceAccountName: [Int]] = [:]
 
     private func loginsOf(_ sa: ServiceAccountName) -> [Int] {
         if let l = saLogins[sa] { return l }
-        let l = graph.access.external.vault.logins(for: sa, namespaceLabels: graph.namespaceLabels(sa.namespace)).map(id(of:))
+        let l = graph.access.external.vault.logins(for: sa, namespaceLabels: namespaceLabels(sa.namespace)).map(id(of:))
         counts.logins += l.count
         saLogins[sa] = l
         return l
@@ -395,6 +468,19 @@ final class BeyondContext {
     }
 
     private var storeUses: [Bool: [StoreUse]] = [:]
+    /// For each use (`reads` or not): the positions in ``storeUses(reads:)`` of each login's
+    /// uses, and of the uses whose login the input does not follow.
+    private var usesByLogin: [Bool: (byLogin: [Int: [Int]], unfollowed: [Int])] = [:]
+
+    /// The positions in ``storeUses(reads:)`` of the uses whose login may decide some path of
+    /// `target` (``deciders(of:)``) or is not followed, in order.
+    func storeUses(reads: Bool, for target: VaultTarget) -> [Int] {
+        _ = storeUses(reads: reads)
+        guard let by = usesByLogin[reads] else { return [] }
+        var out = by.unfollowed
+        for id in deciders(of: target) { out += by.byLogin[id] ?? [] }
+        return out.sorted()
+    }
 
     /// Every ``StoreUse`` of the input's Vault stores, in the order of the stores and then of
     /// the namespaces: ExternalSecrets (`reads`) or PushSecrets. Once per run.
@@ -417,6 +503,12 @@ final class BeyondContext {
             }
         }
         storeUses[reads] = out
+        var byLogin: [Int: [Int]] = [:]
+        var unfollowed: [Int] = []
+        for (k, use) in out.enumerated() {
+            if let id = use.login { byLogin[id, default: []].append(k) } else { unfollowed.append(k) }
+        }
+        usesByLogin[reads] = (byLogin, unfollowed)
         return out
     }
 
@@ -424,22 +516,83 @@ final class BeyondContext {
 
     private var answersTarget: VaultTarget?
     private var answers: [Int: (path: String, access: VaultAccess, verdict: VaultMatch)?] = [:]
+    /// The logins that may decide some path of `answersTarget`, as of `decidersIndexed` logins.
+    private var deciders: Set<Int> = []
+    private var decidersIndexed = 0
 
     /// ``VaultLogin/reach(_:named:)`` of login `id`, walked once per login and target, and not
-    /// at all for a login whose policy paths share no prefix with the target.
+    /// at all for a login whose policy paths share no prefix with the target (it would find
+    /// nothing: every path of the target is decided `no`).
     func reach(_ id: Int, _ target: VaultTarget, named: [String]) -> (path: String, access: VaultAccess, verdict: VaultMatch)? {
         if answersTarget != target {
             answersTarget = target
             answers = [:]
+            decidersIndexed = -1
         }
         if let r = answers[id] { return r }
         var r: (path: String, access: VaultAccess, verdict: VaultMatch)? = nil
-        if VaultLogin.mayReach(prefixes: prefixes[id], under: target.literalPrefix) {
+        if deciders(of: target).contains(id) {
             counts.reachWalks += 1
             r = logins[id].reach(target, named: named)
         }
         answers[id] = .some(r)
         return r
+    }
+
+    /// The Vault SecretProviderClasses in whose namespace the start may create pods, and the
+    /// positions of those naming each object (by the object's bytes, leading `/` left out).
+    private lazy var csi: (classes: [SecretProviderClass], byObject: [String: [Int]], sorted: [(object: [UInt8], spc: Int)]) = {
+        var classes: [SecretProviderClass] = []
+        var byObject: [String: [Int]] = [:]
+        var sorted: [(object: [UInt8], spc: Int)] = []
+        for spc in graph.access.external.providerClasses
+        where spc.provider == "vault" && reaches(.permission(.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: spc.namespace)))) {
+            for o in spc.objects {
+                byObject[o, default: []].append(classes.count)
+                sorted.append((Array(o.utf8.drop { $0 == UInt8(ascii: "/") }), classes.count))
+            }
+            classes.append(spc)
+        }
+        sorted.sort { $0.object.lexicographicallyPrecedes($1.object) }
+        return (classes, byObject, sorted)
+    }()
+
+    /// The Vault SecretProviderClasses a pod the start may create can mount that name an
+    /// object `target` may match, in the input's order: for a path, those naming it; for a
+    /// pattern, those naming an object that begins with its literal prefix.
+    func providerClasses(naming target: VaultTarget) -> [SecretProviderClass] {
+        var found = Set<Int>()
+        if target.isPattern {
+            let t = target.literalPrefix
+            var lo = 0, hi = csi.sorted.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if csi.sorted[mid].object.lexicographicallyPrecedes(t) { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < csi.sorted.count, csi.sorted[lo].object.starts(with: t) {
+                found.insert(csi.sorted[lo].spc)
+                lo += 1
+            }
+        } else {
+            found.formUnion(csi.byObject[target.pattern] ?? [])
+        }
+        return found.sorted().map { csi.classes[$0] }
+    }
+
+    /// The logins numbered so far that may decide some path of `target`: one of their
+    /// ``VaultLogin/reachablePrefixes`` begins the target's literal prefix or begins with it.
+    func deciders(of target: VaultTarget) -> Set<Int> {
+        if answersTarget != target {
+            answersTarget = target
+            answers = [:]
+            decidersIndexed = -1
+        }
+        if index.indexed < logins.count { index.add(logins[index.indexed...], from: index.indexed) }
+        if decidersIndexed != index.indexed {
+            deciders = index.logins(sharing: target.literalPrefix)
+            decidersIndexed = index.indexed
+        }
+        return deciders
     }
 
     private struct ReadKey: Hashable {
@@ -527,28 +680,37 @@ extension EscalationGraph {
         let ext = access.external
         var routes: [VaultRoute] = []
         let cap = target.capability
-        let named = target.isPattern ? context.named : []
-        // 1. A service account logs in itself (with its token: by any step that becomes it).
-        for (sa, logins) in context.selfLogins {
-            for id in logins {
-                guard let r = context.reach(id, target, named: named) else { continue }
-                let login = context.logins[id]
-                let loginStep = ExternalStep(
-                    kind: .vaultLogin, to: "Vault \(login.role.path) as \(sa.notation)",
-                    why: "\(sa.notation) logs in with its token; the role binds it", evidence: [roleEvidence(login.role)],
-                    condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(sa.namespace)", observed: nil))
-                routes.append(VaultRoute(
-                    target: .identity(.serviceAccount(namespace: sa.namespace, name: sa.name)), external: [loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)],
-                    vaultPath: r.path, access: r.access, reader: .login(r.access)))
-            }
+        // The Vault paths the input names under a pattern target, tried first as its witnesses.
+        let named: [String]
+        if target.isPattern {
+            let prefix = target.literalPrefix, matches = target.matcher()
+            named = context.named.filter { $0.utf8.drop { $0 == UInt8(ascii: "/") }.starts(with: prefix) && matches($0) }
+        } else {
+            named = []
         }
         let reads = cap.isSubset(of: [.read, .list])
         let pushes = cap.isSubset(of: [.create, .update, .patch])
+        context.numberLogins(reads: reads)
+        let deciders = context.deciders(of: target)
+        // 1. A service account logs in itself (with its token: by any step that becomes it).
+        for (sa, id) in context.selfLogins.entries(of: deciders) {
+            guard let r = context.reach(id, target, named: named) else { continue }
+            let login = context.logins[id]
+            let loginStep = ExternalStep(
+                kind: .vaultLogin, to: "Vault \(login.role.path) as \(sa.notation)",
+                why: "\(sa.notation) logs in with its token; the role binds it", evidence: [roleEvidence(login.role)],
+                condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(sa.namespace)", observed: nil))
+            routes.append(VaultRoute(
+                target: .identity(.serviceAccount(namespace: sa.namespace, name: sa.name)), external: [loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)],
+                vaultPath: r.path, access: r.access, reader: .login(r.access)))
+        }
         // 2. Stores: an ExternalSecret in a namespace a store serves reads with its login, a
         // PushSecret writes with it: the store's own routes (storeRoutes), then its login and
         // the policy path that decides.
         if reads || pushes {
-            for use in context.storeUses(reads: reads) {
+            let uses = context.storeUses(reads: reads)
+            for k in context.storeUses(reads: reads, for: target) {
+                let use = uses[k]
                 let store = use.store, ns = use.namespace
                 // A store reads and writes under its own mount only.
                 if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }
@@ -603,33 +765,30 @@ extension EscalationGraph {
         if reads {
             // 3. A SecretStore of one's own in a namespace: any service account of it, any role.
             let eso = !ext.stores.isEmpty || !ext.externalSecrets.isEmpty
-            for (sa, logins) in context.storeWriteLogins {
-                for id in logins {
-                    guard let r = context.reach(id, target, named: named) else { continue }
-                    let login = context.logins[id]
-                    let ns = sa.namespace
-                    let step = ExternalStep(
-                        kind: .secretStoreWrite, to: "SecretStore in \(ns) as \(sa.notation)", namespace: ns,
-                        why: "create a SecretStore in \(ns) whose Vault auth names role \(login.role.name) and serviceAccountRef \(sa.name), and an ExternalSecret reading through it",
-                        condition: PathCondition("the External Secrets Operator runs and may request tokens of \(ns)'s service accounts", observed: eso ? true : nil))
-                    let loginStep = ExternalStep(
-                        kind: .storeLogin, to: "Vault \(login.role.path) as \(sa.notation)", why: "the store logs in with role \(login.role.name) as \(sa.notation)",
-                        evidence: [roleEvidence(login.role)],
-                        condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(ns)", observed: nil))
-                    let create = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: ns))
-                    let es = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
-                    let steps = [step, loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)]
-                    routes.append(VaultRoute(
-                        target: .permission(create), alsoNeeds: es, external: steps, vaultPath: r.path, access: r.access, reader: .steps(steps, access: r.access),
-                        readsIn: ns))
-                }
+            for (sa, id) in context.storeWriteLogins.entries(of: deciders) {
+                guard let r = context.reach(id, target, named: named) else { continue }
+                let login = context.logins[id]
+                let ns = sa.namespace
+                let step = ExternalStep(
+                    kind: .secretStoreWrite, to: "SecretStore in \(ns) as \(sa.notation)", namespace: ns,
+                    why: "create a SecretStore in \(ns) whose Vault auth names role \(login.role.name) and serviceAccountRef \(sa.name), and an ExternalSecret reading through it",
+                    condition: PathCondition("the External Secrets Operator runs and may request tokens of \(ns)'s service accounts", observed: eso ? true : nil))
+                let loginStep = ExternalStep(
+                    kind: .storeLogin, to: "Vault \(login.role.path) as \(sa.notation)", why: "the store logs in with role \(login.role.name) as \(sa.notation)",
+                    evidence: [roleEvidence(login.role)],
+                    condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(ns)", observed: nil))
+                let create = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: ns))
+                let es = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
+                let steps = [step, loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)]
+                routes.append(VaultRoute(
+                    target: .permission(create), alsoNeeds: es, external: steps, vaultPath: r.path, access: r.access, reader: .steps(steps, access: r.access),
+                    readsIn: ns))
             }
         }
         // 4. A pod mounting a SecretProviderClass of its namespace gets the objects it names.
         if reads {
             let matches = target.matcher()
-            for spc in ext.providerClasses
-            where spc.provider == "vault" && context.reaches(.permission(.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: spc.namespace)))) {
+            for spc in context.providerClasses(naming: target) {
                 let objects = spc.objects.filter(matches)
                 if objects.isEmpty { continue }
                 let mount = spc.vaultAuthMount ?? "kubernetes"
@@ -708,13 +867,8 @@ extension EscalationGraph {
                 found.append((found.count, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)))
             }
         }
-        found.sort { x, y in
-            let a = x.path, b = y.path
-            if a.cost != b.cost { return a.cost < b.cost }
-            if a.stepCount != b.stepCount { return a.stepCount < b.stepCount }
-            return x.order < y.order
-        }
-        return found.prefix(all ? limit : 1).map(\.path)
+        let ranked = found.map { (rank: [$0.path.cost, $0.path.stepCount, $0.order], path: $0.path) }
+        return ranked.sorted { $0.rank.lexicographicallyPrecedes($1.rank) }.prefix(all ? limit : 1).map(\.path)
     }
 }
 
