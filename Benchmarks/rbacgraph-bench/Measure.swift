@@ -78,9 +78,11 @@ struct LoaderPass {
 }
 
 /// `ManifestLoader().load(paths:)` on one file; the result is handed to `keep` (or dropped).
-func loaderPass(_ path: String, parallelism: Int? = nil, keep: ((ManifestLoader.Result) -> Void)? = nil) throws -> LoaderPass {
+/// `prescan: false` turns ``ManifestLoader/Options/prescan`` off (libyaml reads every byte).
+func loaderPass(_ path: String, parallelism: Int? = nil, prescan: Bool = true, keep: ((ManifestLoader.Result) -> Void)? = nil) throws -> LoaderPass {
     var options = ManifestLoader.Options()
     if let parallelism { options.parallelism = parallelism }
+    options.prescan = prescan
     let start = monotonicNanos()
     let result = try ManifestLoader(options: options).load(paths: [path])
     let elapsed = seconds(since: start)
@@ -210,4 +212,21 @@ func timeQueries(_ evaluator: QueryEvaluator, _ queries: [Query], op: String) ->
 /// Bytes of heap in use (glibc `mallinfo2`): the difference across a build is what it retains.
 func heapInUse() -> Int {
     Int(rbacgraph_bench_heap_in_use())
+}
+
+// MARK: - The pre-scan alone
+
+/// The pre-scan over `paths` without libyaml (``ManifestLoader/prescanReplacedBytes(_:)``):
+/// its time (files read into memory first, not counted), the bytes it read and replaced.
+func prescanPass(_ paths: [String]) throws -> (seconds: Double, bytes: Int, replaced: Int) {
+    var total = 0.0, bytes = 0, replaced = 0
+    for p in paths {
+        guard let data = FileManager.default.contents(atPath: p) else { throw BenchError("cannot read \(p)") }
+        let b = [UInt8](data)
+        let start = monotonicNanos()
+        replaced += ManifestLoader.prescanReplacedBytes(b)
+        total += seconds(since: start)
+        bytes += b.count
+    }
+    return (total, bytes, replaced)
 }

@@ -159,7 +159,37 @@ func dumpPath(_ o: Options, _ sizeMB: Int) -> String { "\(o.data)/dump-\(sizeMB)
 
 // MARK: - Generate mode
 
-// `rbacgraph-bench load PATH [--bare] [--threads N]`: one load, timed (for profilers:
+// `rbacgraph-bench prescan-check [--scan-only] PATH...`: each file or folder loads the same with and without
+// the pre-scan (ManifestLoader.prescanDifference), on one thread and on two; prints the share of
+// bytes the scan replaced and its speed. Exit status 1 on any difference.
+if CommandLine.arguments.count >= 3 && CommandLine.arguments[1] == "prescan-check" {
+    var differences = 0
+    let scanOnly = CommandLine.arguments.contains("--scan-only")
+    for path in CommandLine.arguments.dropFirst(2) where path != "--scan-only" {
+        var one = ManifestLoader.Options()
+        one.parallelism = 1
+        var two = ManifestLoader.Options()
+        two.parallelism = 2
+        for (label, o) in [("one thread", one), ("two threads", two)] where !scanOnly {
+            if let d = ManifestLoader.prescanDifference(paths: [path], options: o) {
+                print("\(path) (\(label)): DIFFERENT: \(d)")
+                differences += 1
+            } else {
+                print("\(path) (\(label)): the same")
+            }
+        }
+        let files = FileManager.default.fileExists(atPath: path + "/") ? RBACDense.files(under: path) : [path]
+        do {
+            let s = try prescanPass(files)
+            print("  pre-scan alone: \(s.bytes) bytes in \(fmt(s.seconds, 3)) s (\(fmt(Double(s.bytes) / Double(1 << 20) / s.seconds)) MB/s), replaced \(s.replaced) bytes (\(fmt(100 * Double(s.replaced) / Double(max(s.bytes, 1)), 1))%)")
+        } catch {
+            fail("\(error)")
+        }
+    }
+    exit(differences == 0 ? 0 : 1)
+}
+
+// `rbacgraph-bench load PATH [--bare] [--threads N] [--no-prescan]`: one load, timed (for profilers:
 // `valgrind --tool=callgrind` counts the same instructions on a busy machine).
 if CommandLine.arguments.count >= 3 && CommandLine.arguments[1] == "load" {
     let path = CommandLine.arguments[2]
@@ -170,7 +200,7 @@ if CommandLine.arguments.count >= 3 && CommandLine.arguments[1] == "load" {
             let b = try bareLibyamlPass(path)
             print("bare libyaml: \(b.events) events in \(fmt(b.seconds, 3)) s")
         } else {
-            let l = try loaderPass(path, parallelism: threads)
+            let l = try loaderPass(path, parallelism: threads, prescan: !rest.contains("--no-prescan"))
             print("loader (\(threads) thread(s)): \(l.statistics.loadedObjects) objects in \(fmt(l.seconds, 3)) s; errors: \(l.errors)")
         }
     } catch {

@@ -15,7 +15,9 @@ import Darwin
 /// Graphviz is not thread-safe: every call runs under one process-wide lock, with one
 /// `gvContext` created on first use and kept for the life of the process (freeing a context
 /// and creating another corrupts the pango plugin's font cache). Each render frees what it
-/// allocated, in Graphviz's order: render data, layout, graph.
+/// allocated, in Graphviz's order: render data, layout, graph. DOT is read with objects
+/// numbered in the order of the text (``GraphvizReading``), so a picture does not depend on
+/// what the process drew before.
 ///
 /// Graphviz 2.43's `dot` layout leaks the auxiliary edges it makes for clusters (about 300 KB
 /// per render of a 300-node view with namespace boxes; see `docs/rendering.md`): fine for a
@@ -99,7 +101,9 @@ final class GraphvizSession: @unchecked Sendable {
             }
             GraphvizMessages.clear()
             agreadline(1)
-            guard let graph = agmemread(dot) else {
+            // Objects numbered in the order of the text, not by the addresses of their names:
+            // else the clusters' order, and so the layout, depends on earlier renders.
+            guard let graph = GraphvizReading.read(dot) else {
                 throw .invalidDOT(GraphvizMessages.errorText(fallback: "no graph in the input"))
             }
             defer { agclose(graph) }

@@ -170,9 +170,22 @@ enum ExternalObjects {
     static func creationPolicy(_ v: JSONValue?, _ field: String) throws(Problem) -> ExternalSecret.CreationPolicy {
         guard let v, v != .null else { return .owner }
         guard let text = string(v), let policy = ExternalSecret.CreationPolicy(rawValue: text) else {
-            throw Problem(message: "\(field) must be one of Owner, Orphan, Merge, None")
+            throw Problem(message: "\(field) must be one of \(ExternalSecret.CreationPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return policy
+    }
+
+    /// `target.manifest`: the kind of object written instead of a Secret; both fields are
+    /// required (as the CRD and the operator's reconciler require them).
+    static func targetManifest(_ v: JSONValue?, _ field: String) throws(Problem) -> ExternalSecret.TargetManifest? {
+        guard let v, v != .null else { return nil }
+        guard case .object = v else { throw Problem(message: "\(field) must be a mapping with apiVersion and kind") }
+        guard let apiVersion = string(v["apiVersion"]) else { throw Problem(message: "\(field).apiVersion is required") }
+        guard let kind = string(v["kind"]) else { throw Problem(message: "\(field).kind is required") }
+        if apiVersion.split(separator: "/", omittingEmptySubsequences: false).count > 2 || apiVersion.hasPrefix("/") || apiVersion.hasSuffix("/") {
+            throw Problem(message: "\(field).apiVersion must be VERSION or GROUP/VERSION, not \(apiVersion)")
+        }
+        return ExternalSecret.TargetManifest(apiVersion: apiVersion, kind: kind)
     }
 
     static func externalSecret(kind: ExternalSecret.Kind, namespace: String?, name: String, spec: JSONValue, at loc: SourceLocation) throws(Problem) -> ExternalSecret {
@@ -182,11 +195,13 @@ enum ExternalObjects {
             try externalSecretSpec(spec, into: &es, field: "spec")
             es.secretName = string(spec["target"]?["name"]) ?? name
             es.creationPolicy = try creationPolicy(spec["target"]?["creationPolicy"], "spec.target.creationPolicy")
+            es.manifest = try targetManifest(spec["target"]?["manifest"], "spec.target.manifest")
         case .clusterExternalSecret:
             guard let inner = spec["externalSecretSpec"] else { throw Problem(message: "spec.externalSecretSpec is required") }
             try externalSecretSpec(inner, into: &es, field: "spec.externalSecretSpec")
             es.secretName = string(inner["target"]?["name"]) ?? string(spec["externalSecretName"]) ?? name
             es.creationPolicy = try creationPolicy(inner["target"]?["creationPolicy"], "spec.externalSecretSpec.target.creationPolicy")
+            es.manifest = try targetManifest(inner["target"]?["manifest"], "spec.externalSecretSpec.target.manifest")
             es.namespaces = try strings(spec["namespaces"], "spec.namespaces")
             if let one = spec["namespaceSelector"], one != .null { es.namespaceSelectors.append(try selector(one, "spec.namespaceSelector")) }
             if case .array(let sels)? = spec["namespaceSelectors"] {

@@ -263,7 +263,7 @@ extension ManifestLoader.Session {
         case .part(let path, let part, _, _):
             let max = options.maxScalarBytes
             r.end = collect(path, start: part.start, lineBase: part.line, options: options, into: &r) { offset in
-                InputFeeder.open(path: path, offset: offset, maxEventBytes: max, limit: part.end - offset)
+                InputFeeder.open(path: path, offset: offset, maxEventBytes: max, limit: part.end - offset, prescan: options.prescanFeeds)
             } lines: { offset in
                 LineScanner(path: path, offset: offset, end: part.end)
             }
@@ -285,7 +285,7 @@ extension ManifestLoader.Session {
         if let bytes = FileSystem.readFile(path, atMost: 2 * options.parallelPartBytes) {
             if FileSystem.looksBinary(bytes[...]) { return (none, true) }
             let end = collect(path, options: options, buffers: buffers, into: &r) { offset in
-                InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max)
+                InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max, prescan: options.prescanFeeds)
             } lines: { offset in
                 LineScanner(bytes: bytes, offset: offset)
             }
@@ -293,7 +293,7 @@ extension ManifestLoader.Session {
         }
         if FileSystem.looksBinary(path: path) == true { return (none, true) }
         let end = collect(path, options: options, buffers: buffers, into: &r) { offset in
-            InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
+            InputFeeder.open(path: path, offset: offset, maxEventBytes: max, prescan: options.prescanFeeds)
         } lines: { offset in
             LineScanner(path: path, offset: offset)
         }
@@ -353,8 +353,9 @@ extension ManifestLoader.Session {
     /// Parses a file from a part on in line, as one stream, and applies what it finds.
     private mutating func parseInLine(_ path: String, from part: DocumentSplit.Part) throws(LoadError) {
         let max = options.maxScalarBytes
+        let prescan = options.prescanFeeds
         let end = try InputParser(name: path, options: options).parse(start: part.start, lineBase: part.line) { offset in
-            InputFeeder.open(path: path, offset: offset, maxEventBytes: max)
+            InputFeeder.open(path: path, offset: offset, maxEventBytes: max, prescan: prescan)
         } lines: { offset in
             LineScanner(path: path, offset: offset)
         } emit: { (item) throws(LoadError) in
@@ -443,7 +444,7 @@ struct ListParser {
         else { return r }
         r.end.fedTotal = size
         bytes.append(contentsOf: tail)
-        let feeder = InputFeeder(source: .memory(bytes, position: 0), maxEventBytes: options.maxScalarBytes)
+        let feeder = InputFeeder(source: .memory(bytes, position: 0), maxEventBytes: options.maxScalarBytes, prescan: options.prescanFeeds)
         let reader = YAMLEventReader(feeder: feeder, maxDepth: options.maxDepth, maxAliasEvents: options.maxAliasEvents)
         let decoder = ManifestDecoder(reader: reader, file: path, lineBase: 0)
         do {
@@ -472,7 +473,8 @@ struct ListParser {
     func items(_ part: DocumentSplit.Part) -> JobResult {
         var r = JobResult()
         r.clean = false
-        guard let feeder = InputFeeder.open(path: path, offset: part.start, maxEventBytes: options.maxScalarBytes, limit: part.end - part.start)
+        guard let feeder = InputFeeder.open(
+            path: path, offset: part.start, maxEventBytes: options.maxScalarBytes, limit: part.end - part.start, prescan: options.prescanFeeds)
         else { return r }
         // Items sit two levels deep in the document (its mapping, the items sequence), one here.
         let reader = YAMLEventReader(feeder: feeder, maxDepth: options.maxDepth - 1, maxAliasEvents: options.maxAliasEvents)

@@ -45,8 +45,26 @@ public struct ManifestLoader: Sendable {
         /// start-up (``RBACCore/Cluster/mergeBuiltinPolicy(_:)``); `nil` (the default): the
         /// input alone. The CLI passes the newest shipped version unless `--no-builtin-policy`.
         public var builtinPolicy: BuiltinPolicySource? = nil
+        /// Let libyaml skip what the loader never reads in kubectl dumps: an object's
+        /// `metadata.managedFields` and its `kubectl.kubernetes.io/last-applied-configuration`
+        /// annotation reach libyaml as empty lines, where a byte scan is sure that this changes
+        /// nothing (``UnreadValueScan``). The result is the same either way, to the line and
+        /// column of every diagnostic; about half the bytes of a kubectl dump are in those
+        /// values. Default: on, unless the environment variable `RBACGRAPH_PRESCAN` is `0`.
+        public var prescan = ManifestLoader.defaultPrescan
 
         public init() {}
+
+        /// Whether the feeders of this load scan ahead (the scan also needs the limits to be
+        /// far from anything a replaced value could reach).
+        var prescanFeeds: Bool { prescan && maxScalarBytes >= 1 << 20 && maxDepth >= 64 }
+    }
+
+    /// The default of ``Options/prescan``.
+    public static var defaultPrescan: Bool {
+        guard let v = getenv("RBACGRAPH_PRESCAN") else { return true }
+        let s = String(cString: v)
+        return !(s == "0" || s == "off" || s == "false")
     }
 
     /// Progress of a long load: called now and then from the loading thread.
@@ -240,7 +258,8 @@ extension ManifestLoader {
 
         mutating func load(file path: String) throws(LoadError) {
             let max = options.maxScalarBytes
-            var start = InputFeeder.FileStart(path: path, maxEventBytes: max)
+            let prescan = options.prescanFeeds
+            var start = InputFeeder.FileStart(path: path, maxEventBytes: max, prescan: prescan)
             switch start {
             case .binary:
                 statistics.files += 1
@@ -253,7 +272,7 @@ extension ManifestLoader {
                 break
             }
             try load(name: path) { offset in
-                start.take(path: path, offset: offset, maxEventBytes: max)
+                start.take(path: path, offset: offset, maxEventBytes: max, prescan: prescan)
             } lines: { offset in
                 LineScanner(path: path, offset: offset)
             }
@@ -269,8 +288,9 @@ extension ManifestLoader {
                 return
             }
             let max = options.maxScalarBytes
+            let prescan = options.prescanFeeds
             try load(name: name) { offset in
-                InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max)
+                InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max, prescan: prescan)
             } lines: { offset in
                 LineScanner(bytes: bytes, offset: offset)
             }

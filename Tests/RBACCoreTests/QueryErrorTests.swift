@@ -14,7 +14,7 @@ struct QueryErrorTests {
         (#"{"id":1,"op":"role-rules"}"#, .missingField(op: "role-rules", field: "name"), "role-rules needs name"),
         (#"{"id":1,"op":"role-rules","name":"x"}"#, .roleNotFound(kind: "ClusterRole", name: "x"), #"clusterrole "x" not found"#),
         (#"{"id":1,"op":"paths","from":"alice"}"#, .missingPathStart, "paths needs from: user:NAME, group:NAME or sa:NS/NAME"),
-        (#"{"id":1,"op":"paths","from":"user:a","to":"nowhere:x"}"#, .unreadableTarget("nowhere:x"), #"cannot read the target "nowhere:x""#),
+        (#"{"id":1,"op":"paths","from":"user:a","to":"nowhere:x"}"#, .unreadableTarget("nowhere:x"), #"cannot read the target "nowhere:x": a target is "# + PathTarget.everySyntax),
         (#"{"id":1,"op":"authorize","verb":"get","serviceAccount":"api"}"#, .malformedServiceAccount, "serviceAccount must be NAMESPACE/NAME"),
         (#"{"id":1,"op":"create-role"}"#, .missingField(op: "create-role", field: "object"), "create-role needs object"),
         (#"{"id":1,"op":"create-role","object":{"kind":"Role"}}"#, .noObjectDecoder(op: "create-role"), "create-role is not available: no object decoder"),

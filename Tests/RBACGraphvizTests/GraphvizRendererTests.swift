@@ -98,6 +98,34 @@ struct GraphvizRendererTests {
         #expect(svg.titles.contains("n:&"))
     }
 
+    /// DOT text with `count` clusters of three nodes each, linked from one user.
+    static func clusters(_ count: Int) -> String {
+        var lines = [#"digraph "g" {"#]
+        for c in 0..<count {
+            lines.append(#"  subgraph "cluster_\#(c)" { label="ns-\#(c)"; "n\#(c)_0"; "n\#(c)_1"; "n\#(c)_2"; }"#)
+        }
+        for c in 0..<count {
+            lines.append(#"  "user" -> "n\#(c)_0"; "n\#(c)_0" -> "n\#(c)_1"; "n\#(c)_1" -> "n\#(c)_2";"#)
+        }
+        return (lines + ["}"]).joined(separator: "\n") + "\n"
+    }
+
+    /// cgraph's default numbering made a named object's ID the address of its name, and `dot`
+    /// visits clusters in ID order: after other renders in the process, the allocator handed
+    /// out reused memory and the same text came out with its boxes elsewhere, differently on
+    /// every run (the HTML report's pictures, 40 renders in one process).
+    @Test("Clusters keep the order of the text, and a picture is the same on every render")
+    func clusterOrder() throws {
+        let dot = Self.clusters(12)
+        let first = try GraphvizRenderer.render(dot: dot, format: .svg)
+        let clusters = try SVGContent(first).titles.filter { $0.hasPrefix("cluster_") }
+        #expect(clusters == (0..<12).map { "cluster_\($0)" })
+        for round in 0..<5 {
+            _ = try GraphvizRenderer.render(dot: Self.clusters(5 + 3 * round), format: .svg)
+            #expect(try GraphvizRenderer.render(dot: dot, format: .svg) == first, "render \(round + 2)")
+        }
+    }
+
     @Test("Many renders, from many tasks, share one context")
     func manyRenders() async throws {
         let reference = try GraphvizRenderer.render(dot: Self.small, format: .svg)

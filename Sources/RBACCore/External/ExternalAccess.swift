@@ -342,7 +342,11 @@ extension EscalationGraph {
         }
         let ext = access.external
         for es in ext.externalSecrets {
-            let where_ = es.namespace.map { "\($0)/\(es.name)" } ?? es.name
+            var where_ = es.namespace.map { "\($0)/\(es.name)" } ?? es.name
+            // An object other than a Secret it writes into: named, since its readers read the values.
+            if !es.writesSecret, let m = es.manifest, let target = es.secretName {
+                where_ += " (writes \(m) \(es.namespace.map { "\($0)/" } ?? "")\(target))"
+            }
             // A ClusterExternalSecret's ExternalSecrets live in the namespaces it selects.
             var homes = es.kind == .clusterExternalSecret ? clusterExternalSecretNamespaces(es) : [es.namespace ?? ""]
             if homes.isEmpty { homes = [""] }  // selects no namespace the input knows

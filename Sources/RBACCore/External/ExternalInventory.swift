@@ -226,6 +226,9 @@ public struct ExternalSecret: Hashable, Sendable {
     public var secretName: String?
     /// `spec.target.creationPolicy`: whether the operator creates the Secret.
     public var creationPolicy: CreationPolicy = .owner
+    /// `spec.target.manifest`: the kind of object the operator writes instead of a Secret
+    /// (a ConfigMap, a custom resource); `nil`: a Secret.
+    public var manifest: TargetManifest?
     /// ClusterExternalSecret: `namespaces`, `namespaceSelectors` (ORed).
     public var namespaces: [String]
     public var namespaceSelectors: [LabelSelector]
@@ -262,12 +265,65 @@ extension ExternalSecret {
         case merge = "Merge"
         /// The operator writes no Secret at all.
         case none = "None"
+        /// The operator creates the Secret when it does not exist, and writes its keys into
+        /// the one that exists otherwise (keeping its other keys).
+        case createOrMerge = "CreateOrMerge"
 
         /// Whether the operator creates the Secret when it does not exist.
-        public var creates: Bool { self == .owner || self == .orphan }
+        public var creates: Bool { self == .owner || self == .orphan || self == .createOrMerge }
         /// Whether the operator writes what the store reads into a Secret (new or existing).
         public var writes: Bool { self != .none }
     }
+}
+
+extension ExternalSecret {
+    /// `spec.target.manifest`: with it the operator (run with `--unsafe-allow-generic-targets`)
+    /// writes what the store reads into an object of that kind instead of a Secret — named
+    /// `spec.target.name` (by default the ExternalSecret's), in the ExternalSecret's namespace
+    /// (`pkg/controllers/externalsecret/externalsecret_controller_manifest.go`): a ConfigMap's
+    /// `data`, another kind's `spec.data` (or where its template puts it). Whoever may read
+    /// that object reads the values; readers of Secrets do not, through this ExternalSecret.
+    public struct TargetManifest: Hashable, Sendable, CustomStringConvertible {
+        /// `apiVersion`: `v1`, `argoproj.io/v1alpha1`.
+        public var apiVersion: String
+        /// `kind`: `ConfigMap`, `Application`.
+        public var kind: String
+
+        public init(apiVersion: String, kind: String) {
+            self.apiVersion = apiVersion
+            self.kind = kind
+        }
+
+        /// The API group: what `apiVersion` has before its `/` (none: the core group).
+        public var group: String {
+            guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+            return String(apiVersion[..<slash])
+        }
+
+        /// Whether the object is a Secret after all (`v1`, `Secret`).
+        public var isSecret: Bool { group.isEmpty && kind == "Secret" }
+
+        /// The resource RBAC names for the kind (``APIResource/resource(ofKind:group:in:)``),
+        /// and whether it is guessed (a kind the built-in table does not hold).
+        public var resource: (name: String, guessed: Bool) {
+            let r = APIResource.resource(ofKind: kind, group: group)
+            return (r.name, r.known == nil)
+        }
+
+        /// The resource as `kubectl` and `can:` targets take it: `configmaps`,
+        /// `applications.argoproj.io`.
+        public var typedResource: String { group.isEmpty ? resource.name : "\(resource.name).\(group)" }
+
+        /// Whether a mounted volume of a pod may hold the object (a ConfigMap).
+        public var podMountable: Bool { group.isEmpty && kind == "ConfigMap" }
+
+        /// `ConfigMap`, `Application (argoproj.io/v1alpha1)`.
+        public var description: String { group.isEmpty ? kind : "\(kind) (\(apiVersion))" }
+    }
+
+    /// Whether what it writes is a Kubernetes Secret (no `target.manifest`, or one of kind
+    /// Secret).
+    public var writesSecret: Bool { manifest?.isSecret ?? true }
 }
 
 /// A `SecretProviderClass` (secrets-store.csi.x-k8s.io): what a pod mounting a

@@ -221,8 +221,8 @@ extension EscalationGraph {
             let title = Self.storeTitle(store)
             let read = ExternalStep(
                 kind: .storeRead, to: secret.target, namespace: secret.namespace,
-                why: "\(title) reads \(keys), which the operator writes into Secret \(secret.namespace)/\(secret.name): whoever makes it read them gets that data",
-                evidence: ["Secret \(secret.namespace)/\(secret.name) \(secret.description)"])
+                why: "\(title) reads \(keys), which the operator writes into \(secret.title): whoever makes it read them gets that data",
+                evidence: ["\(secret.title) \(secret.description)"])
             for r in storeRoutes(to: store, use: .read, from: store.isReferent ? [secret.namespace] : nil) {
                 var r = r
                 r.external.append(read)
@@ -230,6 +230,34 @@ extension EscalationGraph {
                 r.end = secret.target
                 routes.append(r)
             }
+        }
+        return routes + writtenObjectReads(secret)
+    }
+
+    /// For an object other than a Secret an ExternalSecret writes (``MaterializedSecret/manifest``),
+    /// the Kubernetes reads of it the path engine does not know as steps (it knows Secrets
+    /// only): `list` and `watch` on its resource in its namespace and, for a ConfigMap,
+    /// creating a pod there, which may mount it. A `get` of it by name is the target itself
+    /// (`can:get:RESOURCE:NS:NAME`). Empty for a Secret.
+    func writtenObjectReads(_ object: MaterializedSecret) -> [VaultRoute] {
+        guard let m = object.manifest else { return [] }
+        var routes: [VaultRoute] = []
+        let ns = object.namespace
+        func route(_ request: ResourceRequest, _ why: String) {
+            let step = ExternalStep(
+                kind: .writtenRead, to: object.target, namespace: ns, why: why,
+                evidence: ["\(object.title) \(object.description)"])
+            routes.append(VaultRoute(
+                target: .permission(.resource(request)), external: [step], vaultPath: "", access: nil,
+                reader: .steps([step], access: nil), end: object.target, makes: nil, readsIn: nil))
+        }
+        for verb in ["list", "watch"] {
+            route(ResourceRequest(verb: verb, apiGroup: m.group, resource: m.resource.name, namespace: ns),
+                  "\(verb) \(m.typedResource) in \(ns) returns \(object.title), which holds what the operator writes into it")
+        }
+        if m.podMountable {
+            route(ResourceRequest(verb: "create", resource: "pods", namespace: ns),
+                  "a pod of \(ns) may mount \(object.title) (a configMap volume, or envFrom), which holds what the operator writes into it")
         }
         return routes
     }
@@ -301,10 +329,17 @@ extension EscalationGraph {
     /// as evidence of the step that writes it; `true` for any other route.
     static func readsWhatIsWritten(_ route: VaultRoute, by n: NodeID, into external: inout [ExternalStep], in esc: EscalationGraph, context: BeyondContext? = nil) -> Bool {
         guard let ns = route.readsIn else { return true }
-        guard let how = context?.secretRead(by: n, in: ns) ?? esc.secretRead(by: n, in: ns) else { return false }
-        if let k = external.firstIndex(where: { $0.kind == .externalSecretWrite || $0.kind == .secretStoreWrite }) {
-            external[k].evidence.append("the author may read the Secret the operator writes, and so what it reads: \(how)")
+        let k = external.firstIndex(where: { $0.kind == .externalSecretWrite || $0.kind == .secretStoreWrite })
+        guard let how = context?.secretRead(by: n, in: ns) ?? esc.secretRead(by: n, in: ns) else {
+            // No Secret: a ConfigMap target, where the operator allows one (GenericTargets.swift).
+            guard let generic = esc.genericTargetRead(by: n, in: ns) else { return false }
+            if let k {
+                external[k].evidence.append("the author may read a ConfigMap the operator writes instead (target.manifest), and so what it reads: \(generic.how)")
+                external[k].condition = both(external[k].condition, generic.condition)
+            }
+            return true
         }
+        if let k { external[k].evidence.append("the author may read the Secret the operator writes, and so what it reads: \(how)") }
         return true
     }
 

@@ -126,9 +126,14 @@ public enum StoreUse: String, Hashable, Sendable, CaseIterable, CustomStringConv
 
 /// A Kubernetes Secret an ExternalSecret (or the ExternalSecret a ClusterExternalSecret makes)
 /// writes: `spec.target.name`, by default the ExternalSecret's own name, in its namespace.
-/// With `creationPolicy` `Owner` (the default) or `Orphan` the operator creates it; with `Merge`
-/// it only writes into a Secret that exists (listed only when the input holds it); with `None`
-/// it writes none (never listed).
+/// With `creationPolicy` `Owner` (the default), `Orphan` or `CreateOrMerge` the operator
+/// creates it; with `Merge` it only writes into a Secret that exists (listed only when the
+/// input holds it); with `None` it writes none (never listed).
+///
+/// With `spec.target.manifest` (``ExternalSecret/TargetManifest``) the object written is of
+/// that kind instead — a ConfigMap, a custom resource — and is no Secret: ``manifest`` says
+/// which (``AccessGraph/materializedObjects()`` lists them). The input holds no such
+/// objects, so one written with `Merge` is listed too, on the condition that it exists.
 public struct MaterializedSecret: Hashable, Sendable, CustomStringConvertible {
     public var namespace: String
     public var name: String
@@ -146,8 +151,42 @@ public struct MaterializedSecret: Hashable, Sendable, CustomStringConvertible {
         return "\(verb) \(what)" + (es.source.map { " at \($0)" } ?? "")
     }
 
-    /// `secret:NS/NAME`.
-    public var target: String { "secret:\(namespace)/\(name)" }
+    /// The kind of object written when it is not a Secret (`spec.target.manifest`); `nil`
+    /// for a Secret.
+    public var manifest: ExternalSecret.TargetManifest? {
+        externalSecret.writesSecret ? nil : externalSecret.manifest
+    }
+
+    /// `Secret prod/db`, `ConfigMap prod/app-config`, `Application (argoproj.io/v1alpha1) prod/app`.
+    public var title: String { "\(manifest?.description ?? "Secret") \(namespace)/\(name)" }
+
+    /// What a path to its data ends at, as `--to` takes it: `secret:NS/NAME` for a Secret;
+    /// for another kind, the `get` of it (`can:get:configmaps:NS:NAME`,
+    /// `can:get:applications.argoproj.io:NS:NAME`), which `paths --to` answers with every way
+    /// to its data.
+    public var target: String {
+        guard let m = manifest else { return "secret:\(namespace)/\(name)" }
+        return "can:get:\(m.typedResource):\(namespace):\(name)"
+    }
+
+    /// The `get` of the object (for a Secret too).
+    public var getRequest: ResourceRequest {
+        guard let m = manifest else { return ResourceRequest(verb: "get", resource: "secrets", namespace: namespace, name: name) }
+        return ResourceRequest(verb: "get", apiGroup: m.group, resource: m.resource.name, namespace: namespace, name: name)
+    }
+
+    /// What holds only on a condition the input does not show, for an object that is no
+    /// Secret: the operator must allow such targets, and a kind the built-in table does not
+    /// hold has its resource guessed. `nil` for a Secret.
+    public var conditionNote: String? {
+        guard let m = manifest else { return nil }
+        var parts = ["the operator runs with --unsafe-allow-generic-targets, without which it writes no such object"]
+        if m.resource.guessed {
+            parts.append("its resource is \(m.typedResource), guessed from the kind: the input holds no CustomResourceDefinition of \(m.kind), and if its plural differs, RBAC on that one decides who reads it")
+        }
+        if externalSecret.creationPolicy == .merge { parts.append("with creationPolicy Merge it is written only if it exists") }
+        return parts.joined(separator: "; ")
+    }
 }
 
 extension ExternalSecret {
@@ -178,7 +217,7 @@ extension ExternalInventory {
     ) -> [MaterializedSecret] {
         var out: [MaterializedSecret] = []
         var seen = Set<AccessGraph.NamespacedName>()
-        for es in externalSecrets where es.kind != .pushSecret && es.creationPolicy.writes {
+        for es in externalSecrets where es.kind != .pushSecret && es.creationPolicy.writes && es.writesSecret {
             guard let name = es.secretName else { continue }
             for ns in es.homes(among: namespaces, labels: labels) {
                 let inInput = exists(ns, name)
@@ -191,20 +230,64 @@ extension ExternalInventory {
     }
 }
 
+extension ExternalInventory {
+    /// The objects other than Secrets the ExternalSecrets and ClusterExternalSecrets write
+    /// (`spec.target.manifest`), the first writer of each kind, namespace and name. The input
+    /// holds no such objects: `inInput` is `false`, and one written with `Merge` is listed
+    /// too (``MaterializedSecret/conditionNote``).
+    public func materializedObjects(namespaces: [String], labels: (String) -> [String: String]?) -> [MaterializedSecret] {
+        var out: [MaterializedSecret] = []
+        var seen = Set<[String]>()
+        for es in externalSecrets where es.kind != .pushSecret && es.creationPolicy.writes && !es.writesSecret {
+            guard let name = es.secretName, let m = es.manifest else { continue }
+            for ns in es.homes(among: namespaces, labels: labels) {
+                guard seen.insert([m.group, m.kind, ns, name]).inserted else { continue }
+                out.append(MaterializedSecret(namespace: ns, name: name, externalSecret: es, inInput: false))
+            }
+        }
+        return out
+    }
+}
+
 extension AccessGraph {
-    /// The Secrets the input's ExternalSecrets write (``ExternalInventory/materializedSecrets(namespaces:labels:exists:)``),
-    /// ClusterExternalSecrets' selectors tried on the namespaces the input names.
-    public func materializedSecrets() -> [MaterializedSecret] {
-        if external.externalSecrets.isEmpty { return [] }
+    /// The objects other than Secrets the input's ExternalSecrets write
+    /// (``ExternalInventory/materializedObjects(namespaces:labels:)``).
+    public func materializedObjects() -> [MaterializedSecret] {
+        if !external.externalSecrets.contains(where: { !$0.writesSecret }) { return [] }
+        return external.materializedObjects(namespaces: externalNamespaceNames(), labels: { ns in namespaces.last { $0.name.isExactly(ns) }?.labels })
+    }
+
+    /// What an ExternalSecret writes that `request` (a `get` by name) asks about, if any: a
+    /// Secret (``materializedSecret(namespace:name:)``), or an object of another kind
+    /// (`spec.target.manifest`).
+    public func materialized(getting request: ResourceRequest) -> MaterializedSecret? {
+        guard request.verb == "get", request.subresource.isEmpty, !request.name.isEmpty else { return nil }
+        if request.apiGroup.isEmpty, request.resource == "secrets" { return materializedSecret(namespace: request.namespace, name: request.name) }
+        return materializedObjects().first { m in
+            let r = m.getRequest
+            return r.apiGroup == request.apiGroup && r.resource == request.resource
+                && r.namespace.isExactly(request.namespace) && r.name.isExactly(request.name)
+        }
+    }
+
+    /// The namespaces a ClusterExternalSecret's selectors are tried on: those the input names.
+    func externalNamespaceNames() -> [String] {
         var names = Set(namespaces.map(\.name))
         for s in secrets { names.insert(s.namespace) }
         for w in workloads { names.insert(w.namespace) }
         for sa in serviceAccounts { names.insert(sa.namespace) }
         for e in external.externalSecrets { if let ns = e.namespace { names.insert(ns) } }
         for b in bindings { if let ns = b.namespace { names.insert(ns) } }
+        return names.sorted()
+    }
+
+    /// The Secrets the input's ExternalSecrets write (``ExternalInventory/materializedSecrets(namespaces:labels:exists:)``),
+    /// ClusterExternalSecrets' selectors tried on the namespaces the input names.
+    public func materializedSecrets() -> [MaterializedSecret] {
+        if external.externalSecrets.isEmpty { return [] }
         let existing = Set(secrets.map { NamespacedName(namespace: $0.namespace, name: $0.name) })
         return external.materializedSecrets(
-            namespaces: names.sorted(), labels: { ns in namespaces.last { $0.name.isExactly(ns) }?.labels },
+            namespaces: externalNamespaceNames(), labels: { ns in namespaces.last { $0.name.isExactly(ns) }?.labels },
             exists: { existing.contains(NamespacedName(namespace: $0, name: $1)) })
     }
 

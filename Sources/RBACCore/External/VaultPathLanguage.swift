@@ -117,39 +117,93 @@ struct VaultPathLanguage: Hashable {
         // The fresh byte first, then letters and digits: the paths found read as names.
         func rank(_ b: UInt8) -> Int { b == fresh ? 0 : (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) ? 1 : 2 }
         let alphabet = (literal.sorted() + [fresh]).sorted { (rank($0), $0) < (rank($1), $1) }
+        var automata = all.map { SubsetAutomaton($0, alphabet: alphabet) }
+        // A product state: the subset of each language, by number.
         struct State: Hashable {
-            var sets: [[Int]]
+            var sets: [Int32]
             /// With `list`: the sets before a trailing `/`.
-            var parent: [[Int]]?
+            var parent: [Int32]?
             /// In the first walk: whether the path ends in `/` (or is empty).
             var afterSlash = false
         }
         var emitted = Set<State>()
         var out: [String] = []
         for plain in [true, false] {
-            let start = State(sets: all.map(\.start), parent: nil, afterSlash: plain)
+            let start = State(sets: automata.indices.map { automata[$0].number(of: all[$0].start) }, parent: nil, afterSlash: plain)
             var seen: Set<State> = [start]
-            var queue: [(State, [UInt8])] = [(start, [])]
+            // The walk's states in order, each with the one it was reached from and the byte
+            // read: the path to a state is spelled by following them back.
+            var queue: [(state: State, from: Int, byte: UInt8)] = [(start, -1, 0)]
+            func path(to k: Int) -> String {
+                var bytes: [UInt8] = []
+                var i = k
+                while queue[i].from >= 0 {
+                    bytes.append(queue[i].byte)
+                    i = queue[i].from
+                }
+                return String(decoding: bytes.reversed(), as: UTF8.self)
+            }
             var head = 0
             while head < queue.count {
-                let (state, path) = queue[head]
+                let state = queue[head].state
+                let here = head
                 head += 1
                 var key = state
                 key.afterSlash = false
-                if target.accepts(state.sets[0]) && !state.afterSlash && emitted.insert(key).inserted {
-                    out.append(String(decoding: path, as: UTF8.self))
+                if automata[0].accepts(state.sets[0]) && !state.afterSlash && emitted.insert(key).inserted {
+                    out.append(path(to: here))
                 }
-                for b in alphabet {
+                for (letter, b) in alphabet.enumerated() {
                     if plain && state.afterSlash && b == slash { continue }
-                    let sets = zip(all, state.sets).map { $0.step($1, b) }
-                    if sets[0].isEmpty { continue }  // no longer in the target's paths
+                    let first = automata[0].step(state.sets[0], letter)
+                    if automata[0].isEmpty(first) { continue }  // no longer in the target's paths
+                    var sets = state.sets
+                    sets[0] = first
+                    for k in 1..<sets.count { sets[k] = automata[k].step(sets[k], letter) }
                     let next = State(sets: sets, parent: list && b == slash ? state.sets : nil, afterSlash: plain && b == slash)
                     guard seen.insert(next).inserted else { continue }
                     if seen.count > limit { return (out, false) }
-                    queue.append((next, path + [b]))
+                    queue.append((next, here, b))
                 }
             }
         }
         return (out, true)
     }
+}
+
+/// One language's automaton over sets of positions, built as a walk needs it: each set reached
+/// gets a number, and each (number, letter) its successor once — so a product walk steps by
+/// table lookups and compares states as numbers.
+private struct SubsetAutomaton {
+    let language: VaultPathLanguage
+    let alphabet: [UInt8]
+    private var numbers: [[Int]: Int32] = [:]
+    private var sets: [[Int]] = []
+    /// `successors[n * alphabet.count + letter]`: the successor's number, -1 while not built.
+    private var successors: [Int32] = []
+
+    init(_ language: VaultPathLanguage, alphabet: [UInt8]) {
+        self.language = language
+        self.alphabet = alphabet
+    }
+
+    mutating func number(of set: [Int]) -> Int32 {
+        if let n = numbers[set] { return n }
+        let n = Int32(sets.count)
+        numbers[set] = n
+        sets.append(set)
+        successors.append(contentsOf: repeatElement(-1, count: alphabet.count))
+        return n
+    }
+
+    mutating func step(_ n: Int32, _ letter: Int) -> Int32 {
+        let slot = Int(n) * alphabet.count + letter
+        if successors[slot] >= 0 { return successors[slot] }
+        let next = number(of: language.step(sets[Int(n)], alphabet[letter]))
+        successors[slot] = next
+        return next
+    }
+
+    func accepts(_ n: Int32) -> Bool { language.accepts(sets[Int(n)]) }
+    func isEmpty(_ n: Int32) -> Bool { sets[Int(n)].isEmpty }
 }

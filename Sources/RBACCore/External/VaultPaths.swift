@@ -158,6 +158,10 @@ public struct ExternalStep: Hashable, Sendable {
         /// A store reads the keys an ExternalSecret writes into a Kubernetes Secret: whoever
         /// makes it read gets that Secret's data.
         case storeRead = "store-read"
+        /// Reading in Kubernetes an object other than a Secret that an ExternalSecret writes
+        /// (`spec.target.manifest`): listing or watching its resource in its namespace, or
+        /// (a ConfigMap) creating a pod that mounts it.
+        case writtenRead = "written-read"
     }
 
     public var kind: Kind

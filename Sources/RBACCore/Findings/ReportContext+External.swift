@@ -151,7 +151,7 @@ extension ReportContext {
         var out: [ExternalSource] = []
         let labels = graph.namespaces.last { $0.name.isExactly(ns) }?.labels
         for es in ext.externalSecrets {
-            guard es.secretName?.isExactly(name) == true else { continue }
+            guard es.secretName?.isExactly(name) == true, es.writesSecret else { continue }
             var conditional = false
             switch es.kind {
             case .pushSecret: continue

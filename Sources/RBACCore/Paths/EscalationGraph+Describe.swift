@@ -23,6 +23,16 @@ extension EscalationGraph {
         }
     }
 
+    /// A node in the notation paths print and `--to` reads back (``PathTarget/parse(_:)``):
+    /// `sa:prod/api`, `run-pods:dev`, `secret:prod/*`, `holder:ClusterRole/view@dev` (a role by
+    /// its display name, not its index).
+    public func notation(_ i: NodeID) -> String {
+        switch nodes[i] {
+        case .holder(let r, let scope): return "holder:\(access.roles[r].displayName)@\(scope)"
+        default: return nodes[i].description
+        }
+    }
+
     /// The grants of a step, for people: `RoleBinding/prod/ci → Role/prod/deployer #0 (create deployments.apps)`.
     public func describe(_ e: StepEvidence) -> String {
         let role = access.roles[e.role].displayName

@@ -2,8 +2,8 @@ extension EscalationGraph {
     /// A path as JSON: the shape of `rbacgraph paths -o json` and of the eval op `paths`.
     public func json(_ path: PrivilegePath) -> JSONValue {
         var pairs: [(String, JSONValue)] = [
-            ("from", .string(nodes[path.start].description)),
-            ("to", .string(nodes[path.end].description)),
+            ("from", .string(notation(path.start))),
+            ("to", .string(notation(path.end))),
             ("certain", .bool(path.isCertain)),
         ]
         // Only from unmodified built-in objects (see isBuiltInOnly(_:)): true, but not news.
@@ -16,8 +16,8 @@ extension EscalationGraph {
     public func json(_ e: PathEdge) -> JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("kind", .string(e.kind.rawValue)),
-            ("from", .string(nodes[e.from].description)),
-            ("to", .string(nodes[e.to].description)),
+            ("from", .string(notation(e.from))),
+            ("to", .string(notation(e.to))),
             ("description", .string(describe(e.to))),
         ]
         if let ns = e.namespace { pairs.append(("namespace", .string(ns))) }

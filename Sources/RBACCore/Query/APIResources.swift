@@ -147,3 +147,21 @@ extension APIResource {
         return ResolvedResource(apiGroup: "", resource: String(base), subresource: sub, known: nil)
     }
 }
+
+extension APIResource {
+    /// The resource RBAC names for objects of `kind` in API group `group`: the built-in
+    /// table's entry whose singular is the kind in lower case (`ConfigMap` → `configmaps`);
+    /// for a kind it does not hold (a custom resource), the plural guessed as the API
+    /// machinery guesses it without discovery (`meta.UnsafeGuessKindToResource`): lower case,
+    /// `…s` → `…ses`, `…y` → `…ies`, `…endpoints` unchanged, else `+s` (`Application` →
+    /// `applications`). A guess may be wrong: a CustomResourceDefinition may name any plural.
+    /// - Returns: the resource, and the table's entry (`nil`: guessed).
+    public static func resource(ofKind kind: String, group: String, in table: [APIResource] = standard) -> (name: String, known: APIResource?) {
+        let singular = kind.lowercased()
+        if let r = table.first(where: { $0.group == group && $0.singular == singular }) { return (r.name, r) }
+        if singular.isEmpty || singular.hasSuffix("endpoints") { return (singular, nil) }
+        if singular.hasSuffix("s") { return (singular + "es", nil) }
+        if singular.hasSuffix("y") { return (String(singular.dropLast()) + "ies", nil) }
+        return (singular + "s", nil)
+    }
+}

@@ -80,7 +80,8 @@ public struct QueryEvaluator: Sendable {
             case .missingVerb: return "missing verb"
             case .missingField(let op, let field): return "\(op) needs \(field)"
             case .missingPathStart: return "paths needs from: user:NAME, group:NAME or sa:NS/NAME"
-            case .unreadableTarget(let text): return "cannot read the target \"\(text)\""
+            case .unreadableTarget(let text):
+                return "cannot read the target \"\(text)\": a target is \(PathTarget.everySyntax)"
             case .malformedServiceAccount: return "serviceAccount must be NAMESPACE/NAME"
             case .roleNotFound(let kind, let name): return "\(kind.lowercased()) \"\(name)\" not found"
             case .noObjectDecoder(let op): return "\(op) is not available: no object decoder"
@@ -124,13 +125,16 @@ public struct QueryEvaluator: Sendable {
             let request = try Self.request(q)
             let subjects = graph.subjects(allowedTo: request)
             var out: [(String, JSONValue)] = [("subjects", .array(subjects.map(subjectJSON)))]
-            // `get` of a Secret an ExternalSecret writes: also who gets its data through its stores.
-            if case .resource(let r) = request, r.verb == "get", r.apiGroup.isEmpty, r.resource == "secrets", r.subresource.isEmpty, !r.name.isEmpty,
-                let secret = graph.materializedSecret(namespace: r.namespace, name: r.name)
-            {
+            // `get` of a Secret (or object of another kind) an ExternalSecret writes: also who
+            // gets its data through its stores (and, for an object, by listing or mounting it).
+            if case .resource(let r) = request, let secret = graph.materialized(getting: r) {
                 let esc = paths.graph
                 out.append(("materializedBy", .string(secret.description)))
-                out.append(("throughStores", .array(esc.materializedReaders(of: secret, effective: false).map { esc.readerJSON($0) })))
+                if let condition = secret.conditionNote { out.append(("condition", .string(condition))) }
+                // For an object other than a Secret, its list and watch routes would repeat the subjects.
+                let listed = secret.manifest == nil ? [] : Set(subjects.compactMap { PathNode(subject: $0.subject) })
+                let readers = esc.materializedReaders(of: secret, effective: false).filter { !listed.contains(esc.nodes[$0.kubernetes.start]) }
+                out.append(("throughStores", .array(readers.map { esc.readerJSON($0) })))
             }
             return out
         case "rules":
@@ -151,7 +155,7 @@ public struct QueryEvaluator: Sendable {
             guard let role else { throw .roleNotFound(kind: kind, name: name) }
             return [("rules", .array(role.rules.map(\.json)))]
         case "paths":
-            guard let fromText = q["from"]?.stringValue, let from = PathNode.identity(parsing: fromText) else {
+            guard let fromText = q["from"]?.stringValue, let from = PathTarget.start(parsing: fromText) else {
                 throw .missingPathStart
             }
             let toText = q["to"]?.stringValue ?? "cluster-admin"
@@ -182,6 +186,12 @@ public struct QueryEvaluator: Sendable {
                 let esc = paths.graph(including: [from])
                 let found = esc.paths(from: from, to: target, writtenBy: secret, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
                 return [("paths", .array(found.map { esc.json($0) })), ("materializedBy", .string(secret.description))]
+            }
+            if case .permission(.resource(let r)) = target, let object = graph.materialized(getting: r), object.manifest != nil {
+                let esc = paths.graph(including: [from])
+                let found = esc.paths(from: from, to: target, writtenBy: object, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
+                return [("paths", .array(found.map { esc.json($0) })), ("materializedBy", .string(object.description))]
+                    + (object.conditionNote.map { [("condition", JSONValue.string($0))] } ?? [])
             }
             let answer = paths.answer(PathQuery(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true))
             return [("paths", answer.pathsJSON)]

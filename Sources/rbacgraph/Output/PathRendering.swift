@@ -16,12 +16,7 @@ struct PathPrinter {
     // MARK: Names
 
     /// A node, short: `sa:prod/api`, `run-pods:dev`, `secret:prod/*`, `holder:ClusterRole/view@dev`.
-    func name(_ i: NodeID) -> String {
-        switch esc.nodes[i] {
-        case .holder(let r, let scope): return "holder:\(esc.access.roles[r].displayName)@\(scope)"
-        default: return esc.nodes[i].description
-        }
-    }
+    func name(_ i: NodeID) -> String { esc.notation(i) }
 
     /// A node, for people: identities by name, others described (`run pods in dev`).
     func describe(_ i: NodeID) -> String {

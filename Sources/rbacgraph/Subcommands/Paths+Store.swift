@@ -51,10 +51,12 @@ extension RBACGraphCommand.Paths {
     func runMaterialized(start: PathNode, target: PathTarget, secret: MaterializedSecret, loaded: InputOptions.Loaded) throws {
         let esc = PathFinder(loaded.graph).graph(including: [start])
         let found = esc.paths(from: start, to: target, writtenBy: secret, maxSteps: maxSteps, all: all)
-        let note = "Secret \(secret.namespace)/\(secret.name): \(secret.description)\(secret.inInput ? "" : " (not in the input)")"
+        var note = "\(secret.title): \(secret.description)\(secret.inInput ? "" : " (not in the input)")"
+        if let condition = secret.conditionNote { note += "\nIt holds the values only on conditions the input does not show: \(condition)" }
         try printExternal(
             found, esc: esc, start: start, title: "\(target)", loaded: loaded,
-            extra: [("materializedBy", .string(secret.description)), ("inInput", .bool(secret.inInput))], note: note)
+            extra: [("materializedBy", .string(secret.description)), ("inInput", .bool(secret.inInput))]
+                + (secret.conditionNote.map { [("condition", JSONValue.string($0))] } ?? []), note: note)
     }
 
     /// Prints paths that may end beyond the API server: text, JSON or a picture, the exit

@@ -75,8 +75,9 @@ extension RBACGraphCommand {
 
 
         func validate() throws {
-            if PathNode.identity(parsing: from) == nil {
-                throw ValidationError("--from takes user:NAME, group:NAME or sa:NAMESPACE/NAME, not \"\(from)\".")
+            if PathTarget.start(parsing: from) == nil {
+                let node = PathTarget.parse(from).map { _ in " (\(from) is no identity: --to takes it)" } ?? ""
+                throw ValidationError("--from takes user:NAME, group:NAME or sa:NAMESPACE/NAME, not \"\(from)\"\(node).")
             }
             if to.hasPrefix("vault:") {
                 if vaultTarget == nil {
@@ -110,7 +111,7 @@ extension RBACGraphCommand {
 
         /// The error for a `--to` that names no target.
         static func unreadableTarget(_ to: String) -> String {
-            "--to takes cluster-admin, secret:NS/NAME, secret:NS/*, sa:NS/NAME, user:NAME, group:NAME, can:VERB:RESOURCE[:NS[:NAME]], vault:MOUNT/PATH, store:NS/NAME, store:*/NAME, clusterstore:NAME or PROVIDER:OBJECT (an object of a SecretProviderClass of the input), not \"\(to)\"."
+            "--to takes \(PathTarget.everySyntax), not \"\(to)\"."
         }
 
         /// The Vault target of `--to vault:…`.
@@ -119,7 +120,7 @@ extension RBACGraphCommand {
         }
 
         func run() throws {
-            let start = PathNode.identity(parsing: from)!
+            let start = PathTarget.start(parsing: from)!
             if let vault = vaultTarget { return try runVault(start: start, target: vault) }
             if let store = StoreTarget.parse(to) { return try runStore(start: start, target: store) }
             let loaded = try input.load()
@@ -129,9 +130,15 @@ extension RBACGraphCommand {
                 // validate() let through only PROVIDER:OBJECT.
                 return try runProviderObject(start: start, target: ProviderObjectTarget.parse(to)!, loaded: loaded)
             }
+            InputWarnings.target(target, in: graph, quiet: input.quiet)
             // A Secret an ExternalSecret writes: its readers in Kubernetes, and through its stores.
             if case .secret(let ns, let name?) = target, let secret = graph.materializedSecret(namespace: ns, name: name) {
                 return try runMaterialized(start: start, target: target, secret: secret, loaded: loaded)
+            }
+            // An object of another kind an ExternalSecret writes (`target.manifest`): its get,
+            // and every other way to its data.
+            if case .permission(.resource(let r)) = target, let object = graph.materialized(getting: r), object.manifest != nil {
+                return try runMaterialized(start: start, target: target, secret: object, loaded: loaded)
             }
             let answer = PathFinder(graph).answer(PathQuery(from: start, to: target, maxSteps: maxSteps, all: all))
             let esc = answer.graph, found = answer.paths
@@ -206,7 +213,8 @@ extension RBACGraphCommand {
                 print("The first steps \(start) has:")
                 var table = Table(["STEP", "SCOPE", "REACHES"])
                 for e in own.prefix(20) {
-                    table.add([e.kind.rawValue + (e.isCertain ? "" : "?"), e.namespace ?? "", printer.describe(e.to)])
+                    // What it reaches as --to reads it, so that each can be asked about.
+                    table.add([e.kind.rawValue + (e.isCertain ? "" : "?"), e.namespace ?? "", printer.name(e.to)])
                 }
                 print(table.render(color: printer.color).split(separator: "\n", omittingEmptySubsequences: false)
                     .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"), terminator: "")

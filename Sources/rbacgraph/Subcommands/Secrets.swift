@@ -83,11 +83,17 @@ extension RBACGraphCommand {
             try outputOptions.redirectText()
             // What writes a Secret an ExternalSecret has the operator create, said with it.
             let written = graph.materializedSecretLookup()
+            // Objects of other kinds ExternalSecrets write (`target.manifest`): their readers too.
+            let objects = graph.materializedObjects().filter { m in namespace.map { m.namespace.isExactly($0) } ?? true }
             switch output {
             case .table, .wide:
                 printTable(entries, printer: printer, written: written)
+                if !tableOptions.noHeaders { printWrittenObjects(objects, printer: printer, first: entries.isEmpty) }
                 if let footer = loaded.notReadFooter { print(footer) }
-            default: output.emit(.object([("secrets", .array(entries.map { json($0, esc: esc, written: written) }))] + loaded.notReadFields))
+            default:
+                var pairs: [(String, JSONValue)] = [("secrets", .array(entries.map { json($0, esc: esc, written: written) }))]
+                if !objects.isEmpty { pairs.append(("writtenObjects", .array(objects.map { writtenObjectJSON($0, esc: esc) }))) }
+                output.emit(.object(pairs + loaded.notReadFields))
             }
             // Readers missing from a partial read are possible: a list on a partial read exits 3.
             try loaded.exitIfIncomplete()
@@ -216,5 +222,84 @@ extension RBACGraphCommand {
                 print("`rbacgraph paths --from READER --to secret:NS/NAME` shows the grant and condition of every step.")
             }
         }
+    }
+}
+
+extension RBACGraphCommand.Secrets {
+    /// Who reads an object other than a Secret that an ExternalSecret writes: the subjects
+    /// allowed to `get` it, then each other identity once, by its cheapest way — a privilege
+    /// path to that `get`, or a route the path engine does not know as a step (listing or
+    /// watching its resource, a pod mounting a ConfigMap, a store that fills it).
+    func writtenObjectReaders(_ m: MaterializedSecret, esc: EscalationGraph) -> (direct: [AllowedSubject], paths: [AnyPrivilegePath]) {
+        let answer = esc.effectiveAccess(to: .resource(m.getRequest), maxSteps: maxSteps)
+        var best: [PathNode: AnyPrivilegePath] = [:]
+        let direct = Set(answer.subjects.compactMap { PathNode(subject: $0.subject) })
+        func offer(_ start: PathNode, _ p: AnyPrivilegePath) {
+            if direct.contains(start) { return }
+            if let old = best[start], (old.cost, old.stepCount) <= (p.cost, p.stepCount) { return }
+            best[start] = p
+        }
+        for p in answer.paths { offer(esc.nodes[p.start], .kubernetes(p)) }
+        for p in esc.materializedReaders(of: m, effective: true, maxSteps: maxSteps) { offer(esc.nodes[p.kubernetes.start], .external(p)) }
+        let paths = best.sorted { a, b in
+            (a.value.cost, a.value.stepCount, a.key.description) < (b.value.cost, b.value.stepCount, b.key.description)
+        }.map(\.value)
+        return (answer.subjects, paths)
+    }
+
+    func printWrittenObjects(_ objects: [MaterializedSecret], printer: PathPrinter, first: Bool) {
+        let esc = printer.esc
+        for (k, m) in objects.enumerated() {
+            if k > 0 || !first { print() }
+            var title = printer.paint(m.title, "1") + " (not a Secret: \(m.description), with what its stores read"
+            if let note = m.conditionNote { title += "; on conditions the input does not show: \(note)" }
+            print(title + ")")
+            let (direct, paths) = writtenObjectReaders(m, esc: esc)
+            var table = Table(["READER", "STEPS", "CERTAINTY", "GRANT OR PATH"])
+            for a in direct {
+                let via = a.grant.map { "\(esc.access.bindings[$0.binding].displayName) → \(esc.access.roles[$0.role].displayName): get" } ?? PathPrinter.apiServer
+                table.add([a.subject.notation, "0", "certain", via])
+            }
+            for p in paths {
+                switch p {
+                case .kubernetes(let path):
+                    table.add([printer.name(path.start), String(path.steps.count), path.certaintyLabel, printer.plainChain(path)])
+                case .external(let path):
+                    table.add([printer.name(path.kubernetes.start), String(path.stepCount), path.certaintyLabel, printer.externalChain(path)])
+                }
+            }
+            print(table.render(color: printer.color).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"), terminator: "")
+            if direct.isEmpty && paths.isEmpty { print("  (none)") }
+        }
+        if !objects.isEmpty {
+            print()
+            print("`rbacgraph paths --from READER --to \(objects[0].target)` shows how a reader gets the data of an object an ExternalSecret writes.")
+        }
+    }
+
+    func writtenObjectJSON(_ m: MaterializedSecret, esc: EscalationGraph) -> JSONValue {
+        let (direct, paths) = writtenObjectReaders(m, esc: esc)
+        var pairs: [(String, JSONValue)] = [
+            ("kind", .string(m.manifest?.kind ?? "Secret")), ("apiVersion", .string(m.manifest?.apiVersion ?? "v1")),
+            ("namespace", .string(m.namespace)), ("name", .string(m.name)), ("target", .string(m.target)),
+            ("materializedBy", .string(m.description)),
+        ]
+        if let note = m.conditionNote { pairs.append(("condition", .string(note))) }
+        pairs.append(("direct", .array(direct.map { a in
+            var item: [(String, JSONValue)] = [("subject", a.subject.json)]
+            if let g = a.grant { item.append(("grant", esc.access.json(g))) } else { item.append(("reason", .string("system:masters is allowed everything by the API server"))) }
+            return .object(item)
+        })))
+        pairs.append(("paths", .array(paths.map { p in
+            switch p {
+            case .kubernetes(let path):
+                return .object([
+                    ("identity", .string(esc.nodes[path.start].description)), ("certainty", .string(path.certainty.id)),
+                    ("length", .number(Double(path.steps.count))), ("path", esc.json(path)),
+                ])
+            case .external(let path): return esc.readerJSON(path)
+            }
+        })))
+        return .object(pairs)
     }
 }

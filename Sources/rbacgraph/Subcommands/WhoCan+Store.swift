@@ -100,19 +100,25 @@ extension PathPrinter {
 }
 
 extension RBACGraphCommand.WhoCan {
-    /// The Secret an ExternalSecret writes that `get` of one Secret by name asks about, if any.
+    /// The Secret an ExternalSecret writes that `get` of one Secret by name asks about, or the
+    /// object of another kind it writes (`spec.target.manifest`) that a `get` by name asks
+    /// about, if any.
     static func materialized(_ req: Request, in graph: AccessGraph) -> MaterializedSecret? {
-        guard case .resource(let r) = req, r.verb == "get", r.apiGroup.isEmpty, r.resource == "secrets", r.subresource.isEmpty,
-            !r.name.isEmpty
-        else { return nil }
-        return graph.materializedSecret(namespace: r.namespace, name: r.name)
+        guard case .resource(let r) = req else { return nil }
+        return graph.materialized(getting: r)
     }
 
-    /// Under the table: what writes the Secret, and who gets its data through its stores.
-    func printThroughStores(_ m: MaterializedSecret, esc: EscalationGraph) {
-        let readers = esc.materializedReaders(of: m, effective: effective, maxSteps: maxSteps)
-        print("\nSecret \(m.namespace)/\(m.name): \(m.description)\(m.inInput ? "" : " (not in the input)").")
-        print("Identities that get its data through the stores that fill it\(effective ? ", directly or by a privilege path" : ""):")
+    /// Under the table: what writes the Secret (or object), and who gets its data through its
+    /// stores (for an object other than a Secret, also by listing or watching it, or a pod
+    /// mounting it).
+    /// - Parameter listed: the identities the table above lists already, left out for an
+    ///   object other than a Secret (whose list and watch routes would repeat them).
+    func printThroughStores(_ m: MaterializedSecret, esc: EscalationGraph, listed: Set<PathNode> = []) {
+        let readers = Self.readers(m, esc: esc, effective: effective, maxSteps: maxSteps, listed: listed)
+        print("\n\(m.title): \(m.description)\(m.inInput ? "" : " (not in the input)").")
+        if let note = m.conditionNote { print("It holds the values only on conditions the input does not show: \(note).") }
+        let otherwise = m.manifest.map { $0.podMountable ? "by listing or watching \($0.typedResource), by a pod mounting it, or " : "by listing or watching \($0.typedResource), or " } ?? ""
+        print("Identities that get its data \(otherwise)through the stores that fill it\(effective ? ", directly or by a privilege path" : ""):")
         let printer = PathPrinter(esc)
         var table = Table(["IDENTITY", "STEPS", "CERTAINTY", "HOW"])
         for r in readers { table.add([printer.name(r.kubernetes.start), String(r.stepCount), r.certaintyLabel, printer.externalChain(r)]) }
@@ -120,11 +126,20 @@ extension RBACGraphCommand.WhoCan {
         if readers.isEmpty { print("(none)") }
     }
 
+    /// Who gets the data of what an ExternalSecret writes otherwise than the table above:
+    /// through its stores, and for an object other than a Secret by listing, watching or
+    /// mounting it — those the table lists left out.
+    static func readers(_ m: MaterializedSecret, esc: EscalationGraph, effective: Bool, maxSteps: Int, listed: Set<PathNode>) -> [VaultPath] {
+        let all = esc.materializedReaders(of: m, effective: effective, maxSteps: maxSteps)
+        return m.manifest == nil ? all : all.filter { !listed.contains(esc.nodes[$0.kubernetes.start]) }
+    }
+
     /// The same in JSON: `materializedBy`, `inInput`, `throughStores`.
-    static func throughStoresJSON(_ m: MaterializedSecret, esc: EscalationGraph, effective: Bool, maxSteps: Int) -> [(String, JSONValue)] {
+    static func throughStoresJSON(_ m: MaterializedSecret, esc: EscalationGraph, effective: Bool, maxSteps: Int, listed: Set<PathNode> = []) -> [(String, JSONValue)] {
         [
             ("materializedBy", .string(m.description)), ("inInput", .bool(m.inInput)),
-            ("throughStores", .array(esc.materializedReaders(of: m, effective: effective, maxSteps: maxSteps).map { esc.readerJSON($0) })),
+        ] + (m.conditionNote.map { [("condition", JSONValue.string($0))] } ?? []) + [
+            ("throughStores", .array(readers(m, esc: esc, effective: effective, maxSteps: maxSteps, listed: listed).map { esc.readerJSON($0) })),
         ]
     }
 }

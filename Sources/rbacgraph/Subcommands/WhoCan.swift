@@ -121,7 +121,9 @@ extension RBACGraphCommand {
             switch output {
             case .table, .wide:
                 printTable(rows, graph: graph, request: req)
-                if let m = materialized, !tableOptions.noHeaders { printThroughStores(m, esc: EscalationGraph(graph)) }
+                if let m = materialized, !tableOptions.noHeaders {
+                    printThroughStores(m, esc: EscalationGraph(graph), listed: Set(rows.compactMap { PathNode(subject: $0.subject.subject) }))
+                }
                 if let footer = loaded.notReadFooter { print(footer) }
             default:
                 let subjects: [JSONValue] = rows.map { row in
@@ -138,7 +140,9 @@ extension RBACGraphCommand {
                     return .object(pairs)
                 }
                 var answer: [(String, JSONValue)] = [("request", JSONForms.request(req)), ("subjects", .array(subjects))]
-                if let m = materialized { answer += Self.throughStoresJSON(m, esc: EscalationGraph(graph), effective: false, maxSteps: maxSteps) }
+                if let m = materialized {
+                    answer += Self.throughStoresJSON(m, esc: EscalationGraph(graph), effective: false, maxSteps: maxSteps, listed: Set(rows.compactMap { PathNode(subject: $0.subject.subject) }))
+                }
                 answer += loaded.notReadFields
                 output.emit(.object(answer))
             }
@@ -276,7 +280,7 @@ extension RBACGraphCommand.WhoCan {
                 }
             }, terminator: "")
             if tableOptions.noHeaders { return }
-            if let m = materialized { printThroughStores(m, esc: esc) }
+            if let m = materialized { printThroughStores(m, esc: esc, listed: Self.listed(answer, in: esc)) }
             if !order.isEmpty {
                 print("\nAlso, by being in these groups:")
                 for group in order {
@@ -319,8 +323,13 @@ extension RBACGraphCommand.WhoCan {
                 ("request", JSONForms.request(req)), ("effective", .bool(true)), ("maxSteps", .number(Double(maxSteps))),
                 ("identities", .array(items)),
             ]
-            if let m = materialized { pairs += Self.throughStoresJSON(m, esc: esc, effective: true, maxSteps: maxSteps) }
+            if let m = materialized { pairs += Self.throughStoresJSON(m, esc: esc, effective: true, maxSteps: maxSteps, listed: Self.listed(answer, in: esc)) }
             output.emit(.object(pairs))
         }
+    }
+
+    /// The identities an effective answer lists: those allowed as they are, and those with a path.
+    static func listed(_ answer: EffectiveAccess, in esc: EscalationGraph) -> Set<PathNode> {
+        Set(answer.subjects.compactMap { PathNode(subject: $0.subject) } + answer.members.map(\.node) + answer.paths.map { esc.nodes[$0.start] })
     }
 }
