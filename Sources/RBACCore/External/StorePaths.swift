@@ -299,16 +299,7 @@ extension EscalationGraph {
             let found = reaching[route.target] ?? rankedIdentities(reaching: route.target, maxSteps: effective ? maxSteps : 2)
             reaching[route.target] = found
             for p in found where p.certainty != .shownFalse && (effective || Self.holdsItself(p)) && !excluding.contains(nodes[p.start]) {
-                if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
-                var external = route.external
-                if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self) { continue }
-                if p.steps.isEmpty, case .permission(let request) = route.target, let id = nodes[p.start].identity, !external.isEmpty {
-                    let decision = access.authorize(id, request)
-                    external[0].grant = decision.grant
-                    external[0].viaMasters = decision.viaMasters
-                }
-                let path = VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)
-                guard path.certainty != .shownFalse else { continue }
+                guard let path = take(route, along: p), path.certainty != .shownFalse else { continue }
                 let who = nodes[p.start]
                 if let old = best[who], (old.path.cost, old.path.stepCount, old.order) <= (path.cost, path.stepCount, order) { continue }
                 best[who] = (order, path)
@@ -322,6 +313,24 @@ extension EscalationGraph {
             if a.stepCount != b.stepCount { return a.stepCount < b.stepCount }
             return nodes[a.kubernetes.start].description < nodes[b.kubernetes.start].description
         }.map { ($0.path, $0.order) }
+    }
+
+    /// The path that takes `route` after the Kubernetes path `p` to what it needs: `nil` when
+    /// the node `p` ends at lacks the route's other permission (``VaultRoute/alsoNeeds``) or
+    /// may not read what the operator writes (``readsWhatIsWritten(_:by:into:in:context:)``);
+    /// a write held directly names its grant. The one place a route is taken, by `paths`
+    /// (one start) and by `who-can` (every identity).
+    func take(_ route: VaultRoute, along p: PrivilegePath, context: BeyondContext? = nil) -> VaultPath? {
+        if let also = route.alsoNeeds, !node(p.end, allows: also) { return nil }
+        var external = route.external
+        if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self, context: context) { return nil }
+        // A write held directly: the grant behind it.
+        if p.steps.isEmpty, case .permission(let request) = route.target, let id = nodes[p.start].identity, !external.isEmpty {
+            let decision = access.authorize(id, request)
+            external[0].grant = decision.grant
+            external[0].viaMasters = decision.viaMasters
+        }
+        return VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)
     }
 
     /// For a route that reads through an ExternalSecret (``VaultRoute/readsIn``): whether the

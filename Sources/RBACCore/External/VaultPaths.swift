@@ -858,17 +858,8 @@ extension EscalationGraph {
             guard seen.insert(key).inserted else { continue }
             let kubernetes = context.map { $0.paths(to: route.target) } ?? paths(from: start, to: route.target, maxSteps: maxSteps, all: all, limit: limit)
             for var p in kubernetes {
-                if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
-                var external = route.external
-                if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self, context: context) { continue }
-                // A write held directly: the grant behind it.
-                if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
-                    let decision = access.authorize(id, request)
-                    external[0].grant = decision.grant
-                    external[0].viaMasters = decision.viaMasters
-                }
                 p.start = startID
-                found.append((found.count, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)))
+                if let path = take(route, along: p, context: context) { found.append((found.count, path)) }
             }
         }
         let ranked = found.map { (rank: [$0.path.cost, $0.path.stepCount, $0.order], path: $0.path) }
