@@ -329,10 +329,17 @@ extension EscalationGraph {
     /// as evidence of the step that writes it; `true` for any other route.
     static func readsWhatIsWritten(_ route: VaultRoute, by n: NodeID, into external: inout [ExternalStep], in esc: EscalationGraph) -> Bool {
         guard let ns = route.readsIn else { return true }
-        guard let how = esc.secretRead(by: n, in: ns) else { return false }
-        if let k = external.firstIndex(where: { $0.kind == .externalSecretWrite || $0.kind == .secretStoreWrite }) {
-            external[k].evidence.append("the author may read the Secret the operator writes, and so what it reads: \(how)")
+        let k = external.firstIndex(where: { $0.kind == .externalSecretWrite || $0.kind == .secretStoreWrite })
+        guard let how = esc.secretRead(by: n, in: ns) else {
+            // No Secret: a ConfigMap target, where the operator allows one (GenericTargets.swift).
+            guard let generic = esc.genericTargetRead(by: n, in: ns) else { return false }
+            if let k {
+                external[k].evidence.append("the author may read a ConfigMap the operator writes instead (target.manifest), and so what it reads: \(generic.how)")
+                external[k].condition = both(external[k].condition, generic.condition)
+            }
+            return true
         }
+        if let k { external[k].evidence.append("the author may read the Secret the operator writes, and so what it reads: \(how)") }
         return true
     }
 

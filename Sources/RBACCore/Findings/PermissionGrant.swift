@@ -21,17 +21,30 @@ extension ReportContext {
     /// - Parameters:
     ///   - requests: the requests, with their namespace left empty (the scope is the binding's).
     ///   - clusterScoped: whether the resources are cluster-scoped.
-    /// - Complexity: O(b · r · q) for b bindings of r rules and q requests.
+    /// - Complexity: O(R · q + b + g) for R rules of the roles bound, q requests, b bindings
+    ///   and g grants: each role's rules are matched once, however many bindings name it.
     public func grants(allowingAny requests: [ResourceRequest], clusterScoped: Bool = false) -> [PermissionGrant] {
         var out: [PermissionGrant] = []
-        for (id, b) in zip(graph.bindings.ids, graph.bindings) {
-            if clusterScoped && b.kind == .roleBinding { continue }
-            // A binding whose subjects match nobody grants nothing (another rule names it).
-            if principals(of: b).isEmpty { continue }
-            guard case .role(let r) = graph.resolutions[id] else { continue }
+        // Per role: its rules that allow one of the requests, with the first request allowed.
+        var matched: [RoleID: [(ruleIndex: Int, request: ResourceRequest)]] = [:]
+        func matches(_ r: RoleID) -> [(ruleIndex: Int, request: ResourceRequest)] {
+            if let known = matched[r] { return known }
+            var found: [(ruleIndex: Int, request: ResourceRequest)] = []
             for (j, rule) in graph.roles[r].rules.enumerated() {
                 if rule.verbs.containsExactly("*") && rule.resources.containsExactly("*") && rule.apiGroups.containsExactly("*") { continue }
                 guard let request = requests.first(where: { rule.allows($0) }) else { continue }
+                found.append((j, request))
+            }
+            matched[r] = found
+            return found
+        }
+        for (id, b) in zip(graph.bindings.ids, graph.bindings) {
+            if clusterScoped && b.kind == .roleBinding { continue }
+            guard case .role(let r) = graph.resolutions[id] else { continue }
+            let rules = matches(r)
+            // A binding whose subjects match nobody grants nothing (another rule names it).
+            if rules.isEmpty || principals(of: b).isEmpty { continue }
+            for (j, request) in rules {
                 out.append(PermissionGrant(
                     binding: id, role: r, ruleIndex: j, namespace: b.kind == .roleBinding ? b.namespace : nil, request: request))
             }

@@ -56,6 +56,8 @@ extension EscalationGraph {
         var groupEdgeKeys: [String: Set<TargetKey>] = [:]
         /// Holder nodes already evaluated.
         var evaluatedHolders = Set<Int>()
+        /// What each held role's rules answered, for its other scopes.
+        var heldRoleAnswers: [RoleID: RuleAnswers] = [:]
 
         struct TargetKey: Hashable {
             var to: Int
@@ -177,14 +179,26 @@ extension EscalationGraph {
         func holder(_ role: RoleID, in scope: Scope) -> Int? {
             let n = node(.holder(role: role, in: scope))
             if evaluatedHolders.insert(n).inserted {
-                let rules = g.roles[role].rules.enumerated().map { j, rule in
-                    SourcedRule(rule: rule, role: role, ruleIndex: j, binding: nil)
-                }
-                let view = scope == .cluster
-                    ? RuleView(clusterRules: rules, namespaceRules: [], scope: .cluster)
-                    : RuleView(clusterRules: [], namespaceRules: rules, scope: scope)
-                for s in derive(view) {
-                    edge(n, s.to, s.kind, namespace: s.namespace, evidence: s.evidence, condition: s.condition)
+                // A role is held in many scopes: its rules answer each question once, and rules
+                // that allowed no step in one scope allow none in a scope of the same kind.
+                let answers = heldRoleAnswers[role] ?? RuleAnswers()
+                heldRoleAnswers[role] = answers
+                let kind = RuleAnswers.ScopeKind(scope)
+                if !answers.noSteps.contains(kind) {
+                    let rules = g.roles[role].rules.enumerated().map { j, rule in
+                        SourcedRule(rule: rule, role: role, ruleIndex: j, binding: nil)
+                    }
+                    let view = scope == .cluster
+                        ? RuleView(clusterRules: rules, namespaceRules: [], scope: .cluster, clusterAnswers: answers)
+                        : RuleView(clusterRules: [], namespaceRules: rules, scope: scope, namespaceAnswers: answers)
+                    let steps = derive(view)
+                    for s in steps {
+                        edge(n, s.to, s.kind, namespace: s.namespace, evidence: s.evidence, condition: s.condition)
+                    }
+                    if !answers.anyAllowed {
+                        assert(steps.isEmpty, "a step without an answer")
+                        answers.noSteps.insert(kind)
+                    }
                 }
             }
             // Held even when it leads nowhere further: its own permissions are what `can:`

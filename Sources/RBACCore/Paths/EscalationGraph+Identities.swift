@@ -24,16 +24,20 @@ extension EscalationGraph.Builder {
             return (rules, direct + viaGroup)
         }
         let (clusterRules, clusterBound) = held(.request(namespace: ""))
+        // The same cluster rules in every view: each question asked of them once.
+        let clusterAnswers = RuleAnswers()
         var steps: [Step] = []
         if !clusterRules.isEmpty {
-            steps += derive(RuleView(clusterRules: clusterRules, namespaceRules: [], scope: .cluster, bound: clusterBound))
+            steps += derive(RuleView(clusterRules: clusterRules, namespaceRules: [], scope: .cluster, bound: clusterBound, clusterAnswers: clusterAnswers))
         }
         for ns in g.roleBindingNamespaces(for: identity) {
             let (nsRules, nsBound) = held(.roleBindings(namespace: ns))
             if nsRules.isEmpty && nsBound.isEmpty { continue }
             // Steps that the ClusterRoleBindings alone allow were found cluster-wide; the
             // roles bound here are this namespace's own.
-            steps += derive(RuleView(clusterRules: clusterRules, namespaceRules: nsRules, scope: .namespace(ns), bound: nsBound)).filter { step in
+            steps += derive(RuleView(
+                clusterRules: clusterRules, namespaceRules: nsRules, scope: .namespace(ns), bound: nsBound, clusterAnswers: clusterAnswers
+            )).filter { step in
                 step.ownRoleBinding || step.evidence.contains { $0.binding.map { g.bindings[$0].kind == .roleBinding } ?? true }
             }
         }

@@ -27,10 +27,59 @@ extension EscalationGraph.Builder {
         /// naming the identity itself come before those naming one of its groups.
         var bound: [(binding: BindingID, role: RoleID)] = []
 
+        /// What ``clusterRules`` answered already, when other views share them (the
+        /// namespaces of one identity); `nil`: not kept.
+        var clusterAnswers: RuleAnswers? = nil
+        /// What ``namespaceRules`` answered already (a held role, seen from many scopes).
+        var namespaceAnswers: RuleAnswers? = nil
+
         /// The scope of namespaced targets: every namespace, or one.
         var targetScope: Scope { scope == .cluster ? .everyNamespace : scope }
         /// The namespace of namespaced targets: `nil` for every namespace.
         var targetNamespace: String? { scope.namespaceName }
+    }
+
+    /// The answers of one list of rules, kept for the views that share it: an identity's
+    /// ClusterRoleBinding rules are the same in each namespace it is bound in, and a held
+    /// role's rules the same in each scope it is held in. Each answer depends on the rules
+    /// and the question only, so a view asks the rules once for each question instead of
+    /// once per namespace (scanning an identity's cluster rules again for each of its
+    /// namespaces grew with the product of the two).
+    final class RuleAnswers {
+        struct Question: Hashable {
+            var verb: ExactKey
+            var group: ExactKey
+            var resource: ExactKey
+            var sub: ExactKey
+            var name: ExactKey
+            init(_ verb: String, _ group: String, _ resource: String, _ sub: String, _ name: String) {
+                (self.verb, self.group, self.resource, self.sub, self.name) =
+                    (ExactKey(verb), ExactKey(group), ExactKey(resource), ExactKey(sub), ExactKey(name))
+            }
+        }
+        /// The first rule allowing a request.
+        var first: [Question: StepEvidence?] = [:]
+        /// The names one verb is allowed for (``Question/name`` empty).
+        var names: [Question: Names] = [:]
+        /// Whether any question had an answer: a rule allowing it, or a name.
+        var anyAllowed = false
+        /// Kinds of scope where these rules were seen to allow no step (a held role).
+        var noSteps = Set<ScopeKind>()
+
+        /// What decides the questions ``EscalationGraph/Builder/derive(_:)`` asks before a
+        /// first answer: whether the view is cluster-wide, and whether its namespace may hold
+        /// aws-auth. Every step needs an answer, so rules that answered nothing in a scope
+        /// allow no step in any scope of the same kind.
+        struct ScopeKind: Hashable {
+            var clusterView: Bool
+            var asksAWSAuth: Bool
+            /// The kind of a view of `scope` (``RuleView/scope``).
+            init(_ scope: Scope) {
+                clusterView = scope == .cluster
+                let namespace = clusterView ? nil : scope.namespaceName  // as RuleView.targetNamespace
+                asksAWSAuth = namespace.map { $0.isExactly(KubernetesConventions.controlPlaneNamespace) } ?? true
+            }
+        }
     }
 
     /// A step found for an identity, before it becomes an edge.
@@ -68,10 +117,21 @@ extension EscalationGraph.Builder {
     ) -> StepEvidence? {
         let r = ResourceRequest(verb: verb, apiGroup: group, resource: resource, subresource: sub, name: name)
         let purpose = "\(verb) \(sub.isEmpty ? resource : resource + "/" + sub)\(group.isEmpty ? "" : "." + group)\(name.isEmpty ? "" : " \(name)")"
-        for rg in scope.clusterRules where rg.rule.allows(r) { return evidence(rg, purpose) }
-        if !clusterScoped {
-            for rg in scope.namespaceRules where rg.rule.allows(r) { return evidence(rg, purpose) }
+        func first(_ rules: [SourcedRule], _ answers: RuleAnswers?) -> StepEvidence? {
+            guard let answers else { return firstAllowing(rules, r, purpose) }
+            let q = RuleAnswers.Question(verb, group, resource, sub, name)
+            if let known = answers.first[q] { return known }
+            let found = firstAllowing(rules, r, purpose)
+            answers.first[q] = .some(found)
+            if found != nil { answers.anyAllowed = true }
+            return found
         }
+        if let e = first(scope.clusterRules, scope.clusterAnswers) { return e }
+        return clusterScoped ? nil : first(scope.namespaceRules, scope.namespaceAnswers)
+    }
+
+    private func firstAllowing(_ rules: [SourcedRule], _ r: ResourceRequest, _ purpose: String) -> StepEvidence? {
+        for i in rules.indices where rules[i].rule.allows(r) { return evidence(rules[i], purpose) }
         return nil
     }
 
@@ -92,19 +152,45 @@ extension EscalationGraph.Builder {
     ) -> Names {
         var out = Names()
         let combined = sub.isEmpty ? resource : resource + "/" + sub
-        let rules = clusterScoped ? scope.clusterRules : scope.clusterRules + scope.namespaceRules
-        for verb in verbs {
-            let purpose = "\(verb) \(combined)\(group.isEmpty ? "" : "." + group)"
-            for rg in rules {
-                let rule = rg.rule
-                guard rule.matches(verb: verb), rule.matches(apiGroup: group),
-                    rule.matches(combinedResource: combined, subresource: sub)
-                else { continue }
-                if rule.resourceNames.isEmpty {
-                    if out.all == nil { out.all = evidence(rg, purpose) }
+        // Per verb, the cluster rules' names and then the namespace rules', in rule order.
+        func add(_ rules: [SourcedRule], _ answers: RuleAnswers?, _ verb: String) {
+            let part: Names
+            if let answers {
+                let q = RuleAnswers.Question(verb, group, resource, sub, "")
+                if let known = answers.names[q] {
+                    part = known
                 } else {
-                    for n in rule.resourceNames { out.named.append((n, evidence(rg, purpose + " \(n)"))) }
+                    part = allowedNames(rules, verb, group, combined, sub)
+                    answers.names[q] = part
+                    if !part.isEmpty { answers.anyAllowed = true }
                 }
+            } else {
+                part = allowedNames(rules, verb, group, combined, sub)
+            }
+            if out.all == nil { out.all = part.all }
+            out.named += part.named
+        }
+        for verb in verbs {
+            add(scope.clusterRules, scope.clusterAnswers, verb)
+            if !clusterScoped { add(scope.namespaceRules, scope.namespaceAnswers, verb) }
+        }
+        return out
+    }
+
+    /// The names of `rules` one verb is allowed for: every name (the first rule without
+    /// resourceNames), and the names of the rules with resourceNames, in rule order.
+    private func allowedNames(_ rules: [SourcedRule], _ verb: String, _ group: String, _ combined: String, _ sub: String) -> Names {
+        var out = Names()
+        let purpose = "\(verb) \(combined)\(group.isEmpty ? "" : "." + group)"
+        for i in rules.indices {
+            let rule = rules[i].rule
+            guard rule.matches(verb: verb), rule.matches(apiGroup: group),
+                rule.matches(combinedResource: combined, subresource: sub)
+            else { continue }
+            if rule.resourceNames.isEmpty {
+                if out.all == nil { out.all = evidence(rules[i], purpose) }
+            } else {
+                for n in rule.resourceNames { out.named.append((n, evidence(rules[i], purpose + " \(n)"))) }
             }
         }
         return out
@@ -308,7 +394,7 @@ extension EscalationGraph.Builder {
         }
 
         // aws-auth: map one's IAM identity to system:masters (EKS).
-        if ns.map({ $0.isExactly(KubernetesConventions.controlPlaneNamespace) }) ?? true,
+        if RuleAnswers.ScopeKind(scope.scope).asksAWSAuth,
             let e = findAny(scope, ["update", "patch"], "", "configmaps", name: "aws-auth")
         {
             add(.fullAuthority, .awsAuth, [e], PathCondition("the cluster is EKS (aws-auth maps IAM identities)", observed: nil))

@@ -59,17 +59,41 @@ extension FindingRule {
                 case .group: identity = Identity(name: "", groups: [subject.name])
                 case .serviceAccount, nil: identity = Identity(name: ServiceAccountName(namespace: subject.namespace, name: subject.name).userName)
                 }
-                for ns in [""] + g.roleBindingNamespaces(for: identity) {
-                    let grants = g.rules(for: identity, in: ns).rules
-                    // Owner rules by resource string (a covering rule must name the resource, `*`
-                    // or `*/sub`), and the URL rules apart.
+                // Owner rules by resource string (a covering rule must name the resource, `*`
+                // or `*/sub`), and the URL rules apart. The ClusterRoleBindings' rules come
+                // first in every scope: they are indexed once, not again for each namespace.
+                struct Owners {
                     var byResource: [String: [Int]] = [:]
                     var urlRules: [Int] = []
-                    for (m, o) in grants.enumerated() {
-                        for r in Set(o.rule.resources) { byResource[r, default: []].append(m) }
-                        if !o.rule.nonResourceURLs.isEmpty { urlRules.append(m) }
+                    init(_ grants: [RuleGrant], from offset: Int) {
+                        for (m, o) in grants.enumerated() {
+                            for r in Set(o.rule.resources) { byResource[r, default: []].append(offset + m) }
+                            if !o.rule.nonResourceURLs.isEmpty { urlRules.append(offset + m) }
+                        }
                     }
-                    for (k, rg) in grants.enumerated() where ns.isEmpty || g.bindings[rg.grant.binding].kind == .roleBinding {
+                }
+                let clusterGrants = g.rules(for: identity, in: "").rules
+                let clusterOwners = Owners(clusterGrants, from: 0)
+                for ns in [""] + g.roleBindingNamespaces(for: identity) {
+                    // The rules a request in `ns` meets: the cluster ones, then the namespace's
+                    // RoleBindings' (indices after the cluster ones), as rules(for:in:) lists them.
+                    var nsGrants: [RuleGrant] = []
+                    if !ns.isEmpty {
+                        g.visitRules(for: identity, .roleBindings(namespace: ns)) { visit in
+                            if case .rule(let rg) = visit { nsGrants.append(rg) }
+                            return true
+                        }
+                    }
+                    let nsOwners = Owners(nsGrants, from: clusterGrants.count)
+                    func grant(_ m: Int) -> RuleGrant { m < clusterGrants.count ? clusterGrants[m] : nsGrants[m - clusterGrants.count] }
+                    func owners(_ resource: some StringProtocol) -> [Int] {
+                        let r = String(resource)
+                        return (clusterOwners.byResource[r] ?? []) + (nsOwners.byResource[r] ?? [])
+                    }
+                    // In a namespace, only its RoleBindings' rules are new.
+                    let checked = ns.isEmpty ? 0..<clusterGrants.count : clusterGrants.count..<clusterGrants.count + nsGrants.count
+                    for k in checked {
+                        let rg = grant(k)
                         let key = RuleKey(role: rg.grant.role, rule: rg.grant.ruleIndex)
                         guard !reported.contains(key) else { continue }
                         let rule = rg.rule
@@ -78,23 +102,23 @@ extension FindingRule {
                         else { continue }
                         var candidates: [Int]
                         if let first = rule.resources.first {
-                            candidates = (byResource["*"] ?? []) + (byResource[first] ?? [])
-                            if let slash = first.firstIndex(of: "/") { candidates += byResource["*" + first[slash...]] ?? [] }
+                            candidates = owners("*") + owners(first)
+                            if let slash = first.firstIndex(of: "/") { candidates += owners("*" + first[slash...]) }
                         } else {
-                            candidates = urlRules
+                            candidates = clusterOwners.urlRules + nsOwners.urlRules
                         }
                         // One owner rule covers every atom of a rule exactly when it covers the rule
                         // field by field (the atoms are a cross product), unless the rule mixes
                         // resources and URLs, whose atoms are checked apart.
                         let mixed = !rule.resources.isEmpty && !rule.nonResourceURLs.isEmpty
                         let coveredBy = candidates.first { m in
-                            let other = grants[m]
+                            let other = grant(m)
                             return m != k && !(other.grant.role == rg.grant.role && other.grant.ruleIndex == rg.grant.ruleIndex)
                                 && !(other.rule == rule && m > k)  // of two equal rules, flag the later
                                 && (mixed ? covers([other.rule], [rule]).covered : other.rule.coversAtom(rule))
                         }
                         guard let m = coveredBy else { continue }
-                        let by = grants[m]
+                        let by = grant(m)
                         reported.insert(key)
                         let role = g.roles[rg.grant.role]
                         let byRole = g.roles[by.grant.role]
