@@ -21,7 +21,7 @@ set -u
 bin=$1
 seconds=$2
 shift 2
-targets=${*:-manifests json audit-log eval-query label-selector baseline kubeconfig vault go-regex external-target vault-target}
+targets=${*:-manifests json audit-log eval-query label-selector baseline kubeconfig vault go-regex external-target vault-target prescan}
 runs=${FUZZ_RUNS:--1}
 max_len=${FUZZ_MAX_LEN:-65536}
 timeout=${FUZZ_TIMEOUT:-1}
@@ -48,7 +48,7 @@ for t in $targets; do
     mkdir -p "$corpus" "$seeds"
     seed "$seeds" Fuzz/corpus/"$t"/*
     case $t in
-    manifests)
+    manifests | prescan)
         seed "$seeds" $(find samples Tests -name '*.yaml' -o -name '*.yml' -o -name '*.json' 2>/dev/null | grep -v '/golden/')
         [ -d "$shared/corpus" ] && seed "$seeds" $(find "$shared/corpus" -name '*.yaml' -o -name '*.yml' -o -name '*.json' | sort | head -3000)
         ;;

@@ -41,6 +41,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// the first line the target, the second a capability, then a policy in HCL up to a line
     /// `==`, then concrete Vault paths.
     case vaultTarget = "vault-target"
+    /// The pre-scan (`ManifestLoader.Options.prescan`): loading with it and without it gives
+    /// the same objects, diagnostics, statistics and strict error
+    /// (`ManifestLoader.prescanDifference`), lenient and `--strict`.
+    case prescan
 
     /// Runs one input.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -56,6 +60,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .goRegex: Self.goRegex(Array(bytes))
         case .externalTarget: Self.externalTarget(String(decoding: bytes, as: UTF8.self))
         case .vaultTarget: Self.vaultTarget(Array(bytes))
+        case .prescan: Self.prescan(Array(bytes))
         }
     }
 
@@ -64,6 +69,13 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     // MARK: Targets
+
+    static func prescan(_ bytes: [UInt8]) {
+        if let d = ManifestLoader.prescanDifference(bytes, name: "fuzz.yaml") { fatalError("the pre-scan changes the load: \(d)") }
+        var strict = ManifestLoader.Options()
+        strict.strict = true
+        if let d = ManifestLoader.prescanDifference(bytes, options: strict, name: "fuzz.yaml") { fatalError("the pre-scan changes the strict load: \(d)") }
+    }
 
     static func manifests(_ bytes: [UInt8]) {
         let lenient = try! ManifestLoader().load(bytes: bytes, name: "fuzz.yaml")

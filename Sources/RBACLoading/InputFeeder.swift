@@ -337,13 +337,19 @@ extension InputFeeder {
                 }
                 guard p < to, r < removals.count else { break }
                 let end = min(removals[r].end, to)
-                var q = p
-                while q < end {
-                    if buffer[q - origin] == 0x0A {
-                        out[n] = 0x0A
-                        n += 1
+                if p == removals[r].start && end == removals[r].end {
+                    // The whole value (as always in practice: values lie inside a span).
+                    (out + n).initialize(repeating: 0x0A, count: removals[r].lines)
+                    n += removals[r].lines
+                } else {
+                    var q = p
+                    while q < end {
+                        if buffer[q - origin] == 0x0A {
+                            out[n] = 0x0A
+                            n += 1
+                        }
+                        q += 1
                     }
-                    q += 1
                 }
                 p = end
                 if end == removals[r].end { r += 1 }

@@ -43,10 +43,11 @@ struct UnreadValueScan {
     /// Bytes kept untouched at each end of a span.
     static let margin = 64
 
-    /// A value to replace: the bytes `start..<end` (whole lines) become their line feeds.
+    /// A value to replace: the bytes `start..<end` (whole lines) become their `lines` line feeds.
     struct Removal: Equatable {
         var start: Int
         var end: Int
+        var lines: Int
     }
 
     /// The input the scan reads: bytes `base[0..<count]` are the feeder's bytes from offset `origin`.
@@ -329,6 +330,7 @@ struct UnreadValueScan {
         let b = w.base
         region.reset()
         var p = from
+        var lines = 0
         var rootIndentless = false
         var first = true
         while true {
@@ -339,6 +341,7 @@ struct UnreadValueScan {
             case .blank, .comment:
                 guard Self.charactersAccepted(b, p, e, tabs: false) else { return nil }
                 p = e + 1
+                lines += 1
                 continue
             case .content: break
             }
@@ -349,7 +352,7 @@ struct UnreadValueScan {
                 // An entry at the key's column would be managedFields' value once it is gone.
                 if shape.entry && i == m { return nil }
                 guard !shape.firstIsTab, Self.inOneSpan(w, keyLine, Self.resumeEnd(b, shape, p, e)) else { return nil }
-                return replace(w, from: from, to: p)
+                return replace(w, from: from, to: p, lines: lines)
             }
             guard Self.charactersAccepted(b, p, e, tabs: false) else { return nil }
             if first {
@@ -360,6 +363,7 @@ struct UnreadValueScan {
             // Far beyond a span: it cannot be replaced.
             if e - keyLine > Self.chunkBytes { return nil }
             p = e + 1
+            lines += 1
         }
     }
 
@@ -369,6 +373,7 @@ struct UnreadValueScan {
         let b = w.base
         var p = from
         var indent = 0
+        var lines = 0
         while true {
             guard p < w.count, let e = Self.lineEnd(w, p) else { return nil }
             var i = p
@@ -384,16 +389,17 @@ struct UnreadValueScan {
                 guard i - p <= a, b[i] != 0x09, b[i] != 0x23, b[i] != 0x0D else { return nil }
                 let shape = LineShape(b, p, e)
                 guard Self.inOneSpan(w, keyLine, Self.resumeEnd(b, shape, p, e)) else { return nil }
-                return replace(w, from: from, to: p)
+                return replace(w, from: from, to: p, lines: lines)
             }
             guard Self.charactersAccepted(b, p, e, tabs: true) else { return nil }
             if e - keyLine > Self.chunkBytes { return nil }
             p = e + 1
+            lines += 1
         }
     }
 
-    private mutating func replace(_ w: Window, from: Int, to: Int) -> Int {
-        removals.append(Removal(start: w.origin + from, end: w.origin + to))
+    private mutating func replace(_ w: Window, from: Int, to: Int, lines: Int) -> Int {
+        removals.append(Removal(start: w.origin + from, end: w.origin + to, lines: lines))
         removedBytes += to - from
         return to
     }

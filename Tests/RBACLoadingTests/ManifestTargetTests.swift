@@ -84,11 +84,19 @@ import RBACLoading
         ---
         \(ESOWorld.binding("paul", namespace: "prod", role: "pod-create", users: ["paul"]))
         ---
+        # ava writes ExternalSecrets in prod and reads its ConfigMaps, no Secret; ben writes them
+        # and reads nothing there.
+        \(ESOWorld.role("es-author", group: "external-secrets.io", resources: ["externalsecrets"], verbs: ["create"]))
+        ---
+        \(ESOWorld.binding("ava-es", namespace: "prod", role: "es-author", users: ["ava", "ben"]))
+        ---
+        \(ESOWorld.binding("ava-cm", namespace: "prod", role: "cm-get", users: ["ava"]))
+        ---
         # dev: cora may get ConfigMaps there too, where no ExternalSecret writes one.
         \(ESOWorld.binding("cora", namespace: "dev", role: "cm-get", users: ["cora"]))
         """
 
-    static let people: [PathNode] = ["cora", "lena", "sam", "paul"].map { .user($0) }
+    static let people: [PathNode] = ["cora", "lena", "sam", "paul", "ava", "ben"].map { .user($0) }
 
     static func world() throws -> EscalationGraph { try ESOWorld.paths(manifests, from: people) }
 
@@ -254,6 +262,23 @@ import RBACLoading
             }
         }
         #expect(open.isEmpty, "\(open)")
+    }
+
+    /// Where the input shows generic targets in use, an author who may read the namespace's
+    /// ConfigMaps but no Secret names a ConfigMap as the target: a reader on that condition.
+    /// (Without such a sign the route is not claimed: ``StoreTargetTests``' configmaps near miss.)
+    @Test func anAuthorReadingConfigMapsReadsThroughAGenericTargetOnACondition() throws {
+        let esc = try Self.world()
+        let target = try #require(StoreTarget.parse("clusterstore:vault-backend"))
+        let store = try #require(esc.stores(named: target).first)
+        let readers = esc.storeReaders(of: store, use: .read, effective: false)
+        let ava = try #require(readers.first { esc.nodes[$0.kubernetes.start] == .user("ava") })
+        #expect(ava.certainty == .notShown)
+        #expect(ava.external.first?.condition?.text.contains("--unsafe-allow-generic-targets") == true, "\(ava.external)")
+        #expect(ava.external.first?.evidence.contains { $0.contains("a ConfigMap the operator writes instead") && $0.contains("get configmaps in prod") } == true,
+                "\(ava.external.first?.evidence ?? [])")
+        // ben reads neither Secrets nor ConfigMaps of prod.
+        #expect(!readers.contains { esc.nodes[$0.kubernetes.start] == .user("ben") })
     }
 
     /// `secrets --external` says where the values land.

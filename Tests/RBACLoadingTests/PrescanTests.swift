@@ -249,6 +249,42 @@ private func indentItem(_ text: String, by prefix: String = "") -> String {
         }
     }
 
+    /// Small edits of a kubectl List (one byte replaced by a character that matters to YAML,
+    /// inserted or deleted, at every position in turn): whatever the edit breaks or changes,
+    /// the load with the scan equals the load without.
+    @Test func editsOfAKubectlList() {
+        let list = "apiVersion: v1\nitems:\n" + indentItem(Y.role(Y.lastApplied + Y.managedFields, name: "a"))
+            + indentItem(Y.role(Y.managedFields, name: "b")) + "kind: List\nmetadata:\n  resourceVersion: \"\"\n"
+        let original = Array(list.utf8)
+        #expect(ManifestLoader.prescanReplacedBytes(original) > 0)
+        let characters: [UInt8] = Array(" \t\n\r-:#'\"|>&*!{}[],?%\\".utf8) + [0x00, 0xC2, 0xE2, 0xFF]
+        var edits = 0
+        var stillReplaced = 0
+        for position in original.indices {
+            let c = characters[position % characters.count]
+            var variants: [[UInt8]] = []
+            var replaced = original
+            replaced[position] = c
+            variants.append(replaced)
+            if position % 3 == 0 {
+                var inserted = original
+                inserted.insert(c, at: position)
+                variants.append(inserted)
+                var deleted = original
+                deleted.remove(at: position)
+                variants.append(deleted)
+            }
+            for v in variants {
+                edits += 1
+                if ManifestLoader.prescanReplacedBytes(v) > 0 { stillReplaced += 1 }
+                let d = ManifestLoader.prescanDifference(v)
+                #expect(d == nil, "edit at \(position) (\(c)): \(d ?? "")")
+            }
+        }
+        #expect(edits > 1000)
+        #expect(stillReplaced > edits / 2)
+    }
+
     /// Every manifest of the test fixtures, samples/ and examples/, and of ../shared/corpus
     /// when present: each file loads the same with and without the scan.
     @Test func everyFixtureAndCorpusFile() throws {

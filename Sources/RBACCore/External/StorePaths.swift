@@ -299,16 +299,7 @@ extension EscalationGraph {
             let found = reaching[route.target] ?? rankedIdentities(reaching: route.target, maxSteps: effective ? maxSteps : 2)
             reaching[route.target] = found
             for p in found where p.certainty != .shownFalse && (effective || Self.holdsItself(p)) && !excluding.contains(nodes[p.start]) {
-                if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
-                var external = route.external
-                if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self) { continue }
-                if p.steps.isEmpty, case .permission(let request) = route.target, let id = nodes[p.start].identity, !external.isEmpty {
-                    let decision = access.authorize(id, request)
-                    external[0].grant = decision.grant
-                    external[0].viaMasters = decision.viaMasters
-                }
-                let path = VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)
-                guard path.certainty != .shownFalse else { continue }
+                guard let path = take(route, along: p), path.certainty != .shownFalse else { continue }
                 let who = nodes[p.start]
                 if let old = best[who], (old.path.cost, old.path.stepCount, old.order) <= (path.cost, path.stepCount, order) { continue }
                 best[who] = (order, path)
@@ -324,15 +315,40 @@ extension EscalationGraph {
         }.map { ($0.path, $0.order) }
     }
 
+    /// The path that takes `route` after the Kubernetes path `p` to what it needs: `nil` when
+    /// the node `p` ends at lacks the route's other permission (``VaultRoute/alsoNeeds``) or
+    /// may not read what the operator writes (``readsWhatIsWritten(_:by:into:in:context:)``);
+    /// a write held directly names its grant. The one place a route is taken, by `paths`
+    /// (one start) and by `who-can` (every identity).
+    func take(_ route: VaultRoute, along p: PrivilegePath, context: BeyondContext? = nil) -> VaultPath? {
+        if let also = route.alsoNeeds, !node(p.end, allows: also) { return nil }
+        var external = route.external
+        if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self, context: context) { return nil }
+        // A write held directly: the grant behind it.
+        if p.steps.isEmpty, case .permission(let request) = route.target, let id = nodes[p.start].identity, !external.isEmpty {
+            let decision = access.authorize(id, request)
+            external[0].grant = decision.grant
+            external[0].viaMasters = decision.viaMasters
+        }
+        return VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)
+    }
+
     /// For a route that reads through an ExternalSecret (``VaultRoute/readsIn``): whether the
     /// node reaching it may read the Secret the operator writes (``secretRead(by:in:)``), said
     /// as evidence of the step that writes it; `true` for any other route.
-    static func readsWhatIsWritten(_ route: VaultRoute, by n: NodeID, into external: inout [ExternalStep], in esc: EscalationGraph) -> Bool {
+    static func readsWhatIsWritten(_ route: VaultRoute, by n: NodeID, into external: inout [ExternalStep], in esc: EscalationGraph, context: BeyondContext? = nil) -> Bool {
         guard let ns = route.readsIn else { return true }
-        guard let how = esc.secretRead(by: n, in: ns) else { return false }
-        if let k = external.firstIndex(where: { $0.kind == .externalSecretWrite || $0.kind == .secretStoreWrite }) {
-            external[k].evidence.append("the author may read the Secret the operator writes, and so what it reads: \(how)")
+        let k = external.firstIndex(where: { $0.kind == .externalSecretWrite || $0.kind == .secretStoreWrite })
+        guard let how = context?.secretRead(by: n, in: ns) ?? esc.secretRead(by: n, in: ns) else {
+            // No Secret: a ConfigMap target, where the operator allows one (GenericTargets.swift).
+            guard let generic = esc.genericTargetRead(by: n, in: ns) else { return false }
+            if let k {
+                external[k].evidence.append("the author may read a ConfigMap the operator writes instead (target.manifest), and so what it reads: \(generic.how)")
+                external[k].condition = both(external[k].condition, generic.condition)
+            }
+            return true
         }
+        if let k { external[k].evidence.append("the author may read the Secret the operator writes, and so what it reads: \(how)") }
         return true
     }
 
@@ -500,7 +516,13 @@ extension EscalationGraph {
     /// targets the start reaches, the cheapest path to each, the service accounts' logins;
     /// a route to a target the start does not reach is not built.
     public func pathsBeyond(from start: PathNode, maxSteps: Int = 8) -> [(end: ExternalEnd, path: VaultPath)] {
-        let context = BeyondContext(self, start: start, maxSteps: maxSteps)
+        pathsBeyond(with: BeyondContext(self, start: start, maxSteps: maxSteps))
+    }
+
+    /// ``pathsBeyond(from:maxSteps:)`` from the context's start, its work counted in the context.
+    func pathsBeyond(with context: BeyondContext) -> [(end: ExternalEnd, path: VaultPath)] {
+        guard let start = context.start else { return [] }
+        let maxSteps = context.maxSteps
         func cheapest(_ routes: [VaultRoute]) -> VaultPath? {
             externalPaths(from: start, routes: routes, maxSteps: maxSteps, all: false, limit: 1, context: context).first
         }
@@ -510,7 +532,7 @@ extension EscalationGraph {
                 p.end = end.target
                 return (end, p)
             }
-            if let s = end.store, let p = cheapest(storeRoutes(to: s, use: .use)) { return (end, p) }
+            if let s = end.store, let p = cheapest(storeRoutes(to: s, use: .use, from: context.namespaces(servedBy: s))) { return (end, p) }
             if let t = end.storeTarget, let p = cheapest(storeRoutes(named: t, use: .use)) { return (end, p) }
             if let o = end.object, let p = cheapest(providerObjectRoutes(to: o)) { return (end, p) }
             return nil

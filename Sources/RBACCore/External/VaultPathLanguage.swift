@@ -49,6 +49,16 @@ struct VaultPathLanguage: Hashable {
         Set(tokens.compactMap { if case .byte(let b) = $0 { b } else { nil } })
     }
 
+    /// The bytes every path it matches begins with: its tokens up to the first run.
+    var literalPrefix: [UInt8] {
+        var out: [UInt8] = []
+        for t in tokens {
+            guard case .byte(let b) = t else { break }
+            out.append(b)
+        }
+        return out
+    }
+
     /// The positions reachable from `states` without reading a byte (past empty runs).
     func closure(_ states: [Int]) -> [Int] {
         var out = Set<Int>()
@@ -89,9 +99,17 @@ struct VaultPathLanguage: Hashable {
     static func representatives(of target: VaultPathLanguage, against languages: [VaultPathLanguage], list: Bool, limit: Int = 20_000)
         -> (paths: [String], complete: Bool)
     {
-        let all = [target] + languages
         var literal = Set<UInt8>()
-        for l in all { literal.formUnion(l.literalBytes) }
+        for l in [target] + languages { literal.formUnion(l.literalBytes) }
+        // A language whose literal prefix parts from the target's matches none of its paths:
+        // on the target's paths it is left after its first bytes, which every path of the
+        // target shares, so walking without it reaches the same states, told apart the same
+        // way (its alphabet stays in the alphabet: the paths found are the same).
+        let t = target.literalPrefix
+        let all = [target] + languages.filter { l in
+            let p = l.literalPrefix
+            return p.starts(with: t) || t.starts(with: p)
+        }
         let slash = UInt8(ascii: "/")
         literal.insert(slash)
         let fresh = Array("xyzqjkw0123456789abcdefghilmnoprstuv_-.".utf8).first { !literal.contains($0) }

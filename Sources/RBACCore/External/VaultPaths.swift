@@ -31,9 +31,24 @@ public struct VaultTarget: Hashable, Sendable, CustomStringConvertible {
     public var isPattern: Bool { pattern.hasSuffix("*") || VaultACL.hasSegmentWildcards(pattern) }
 
     /// Whether a concrete Vault path is one the target names (as a policy path would match it).
-    public func matches(_ path: String) -> Bool {
-        if !isPattern { return pattern == path }
-        return VaultACL([("target", [VaultPathRule(path: pattern, capabilities: .read)])]).decide(path).entry != nil
+    public func matches(_ path: String) -> Bool { matcher()(path) }
+
+    /// ``matches(_:)`` for many paths: the target's pattern made into an ACL once.
+    func matcher() -> (String) -> Bool {
+        guard isPattern else { return { [pattern] in $0 == pattern } }
+        let acl = VaultACL([("target", [VaultPathRule(path: pattern, capabilities: .read)])])
+        return { acl.decide($0).entry != nil }
+    }
+
+    /// The bytes every path of the target begins with: the pattern up to its first `*` or
+    /// `+` (the whole path for an exact one).
+    var literalPrefix: [UInt8] { Self.literalPrefix(of: pattern) }
+
+    /// The bytes every path a policy path, template glob or target matches begins with: up to
+    /// the first `*` or `+`, leading `/` left out. Two patterns whose literal prefixes are not
+    /// one a prefix of the other share no path.
+    static func literalPrefix(of pattern: String) -> [UInt8] {
+        Array(pattern.utf8.drop { $0 == UInt8(ascii: "/") }.prefix { $0 != UInt8(ascii: "*") && $0 != UInt8(ascii: "+") })
     }
 
     /// `vault:secret/data/prod/*`, with the capability when it is not `read`.
@@ -66,11 +81,30 @@ public struct VaultTarget: Hashable, Sendable, CustomStringConvertible {
         let every = VaultPathLanguage.representatives(of: VaultPathLanguage(policyPath: pattern), against: languages, list: list)
         out += every.paths
         var seen = Set<String>()
+        let matches = matcher()
         return (out.filter { matches($0) && seen.insert($0).inserted }, every.complete)
     }
 }
 
 extension VaultLogin {
+    /// What every path this login may be allowed anything on begins with (``VaultTarget/literalPrefix(of:)``):
+    /// the literal prefixes of its ACL's patterns, of its unresolved templated rules and, when
+    /// the folder lacks the `default` policy, of Vault's shipped one; `nil` when any path may
+    /// be (a root token, a policy of unknown content other than `default`).
+    var reachablePrefixes: [[UInt8]]? {
+        if acl.isRoot || missingPolicies.contains(where: { !$0.isExactly("default") }) { return nil }
+        var out = acl.patterns.map { VaultTarget.literalPrefix(of: $0) }
+        for u in unresolved {
+            let glob = VaultTemplate.glob(rulePath: u.rule.path)
+            if glob.hasPrefix("/") { return nil }  // matched against the path as written: no prefix to trust
+            out.append(Array(glob.utf8.prefix { $0 != UInt8(ascii: "*") }))
+        }
+        if missingPolicies.contains(where: { $0.isExactly("default") }) {
+            out += VaultInventory.shippedDefaultPaths.map { VaultTarget.literalPrefix(of: $0) }
+        }
+        return out
+    }
+
     /// The login's answer for a target: for a pattern, the first path under it the login may
     /// use (else one it might), `nil` when it may use none — decided on the pattern itself,
     /// every path of it standing for the others its ACL decides alike.
@@ -202,24 +236,51 @@ public struct VaultPath: Sendable {
     var conditions: [PathCondition] { kubernetes.steps.compactMap(\.condition) + external.compactMap(\.condition) }
 }
 
-/// What `paths --from ID` without `--to` computes once for all the ends it tries
-/// (``EscalationGraph/pathsBeyond(from:maxSteps:)``): which Kubernetes targets the start reaches
-/// at all (one search), the cheapest path to each target asked (one search per target, not per
-/// route and end), each service account's Vault logins, and the Vault paths the input names.
-/// Routes whose Kubernetes target the start does not reach are not built: they could give no
-/// path, so the answer is the same.
+/// What the routes to Vault targets share, computed once for all the targets asked: each
+/// service account's Vault logins, each store's login and routes in each namespace it serves,
+/// the Secrets each node may read, the Vault paths the input names. What is left per target
+/// is what depends on it: which logins reach it, a login none of whose policy paths shares a
+/// prefix with the target not being asked (it reaches none of its paths).
+///
+/// For `paths --from ID` without `--to` (``EscalationGraph/pathsBeyond(from:maxSteps:)``) it
+/// has a start: which Kubernetes targets the start reaches at all (one search) and the
+/// cheapest path to each target asked (one search per target, not per route and end). Routes
+/// whose Kubernetes target the start does not reach are not built: they could give no path,
+/// so the answer is the same. Without a start (one target asked, by `paths --to` or
+/// `who-can`), every route is built.
 final class BeyondContext {
     let graph: EscalationGraph
-    let start: PathNode
+    let start: PathNode?
     let maxSteps: Int
-    /// The nodes the start reaches within `maxSteps` steps.
-    private let reached: [NodeID]
+    /// The nodes the start reaches within `maxSteps` steps; `nil` without a start.
+    private let reached: [NodeID]?
     private var relevance: [PathTarget: Bool] = [:]
     private var found: [PathTarget: [PrivilegePath]] = [:]
-    private var logins: [ServiceAccountName: [VaultLogin]] = [:]
     /// The Vault paths the input names (for pattern targets' witnesses).
     lazy var named: [String] = graph.externalSecretPaths().map(\.target).filter { $0.hasPrefix("vault:") }.map { String($0.dropFirst(6)) }
+    /// ``EscalationGraph/vaultCandidates()``, once.
+    lazy var candidates: [ServiceAccountName] = graph.vaultCandidates()
+    /// ``EscalationGraph/knownNamespaces()``, once.
+    lazy var knownNamespaces: [String] = graph.knownNamespaces()
 
+    /// How often each piece of work was done: what a test counts, so that the work per
+    /// target stays what depends on the target.
+    struct Counts: Sendable {
+        /// Kubernetes path searches (one per distinct target a route needs).
+        var kubernetesSearches = 0
+        /// Vault logins made for service accounts and stores (once per service account, and
+        /// per store and namespace it serves).
+        var logins = 0
+        /// Route lists of a store in a namespace built (once per store, namespace and use).
+        var storeRouteLists = 0
+        /// Walks of a Vault target's paths against a login's ACL (``VaultLogin/reach(_:named:)``).
+        var reachWalks = 0
+        /// Which Secrets of a namespace a node may read, asked of the authorizer.
+        var secretReads = 0
+    }
+    private(set) var counts = Counts()
+
+    /// For `paths --from start`: routes only to what the start reaches.
     init(_ graph: EscalationGraph, start: PathNode, maxSteps: Int) {
         self.graph = graph
         self.start = start
@@ -232,8 +293,18 @@ final class BeyondContext {
         }
     }
 
-    /// Whether the start reaches a node that satisfies `target` (within `maxSteps`).
+    /// Without a start: every route.
+    init(_ graph: EscalationGraph) {
+        self.graph = graph
+        self.start = nil
+        self.maxSteps = 0
+        self.reached = nil
+    }
+
+    /// Whether the start reaches a node that satisfies `target` (within `maxSteps`); `true`
+    /// without a start.
     func reaches(_ target: PathTarget) -> Bool {
+        guard let reached else { return true }
         if let r = relevance[target] { return r }
         let r = reached.contains { graph.satisfies($0, target) }
         relevance[target] = r
@@ -243,26 +314,306 @@ final class BeyondContext {
     /// ``EscalationGraph/paths(from:to:maxSteps:all:limit:)`` from the start, the cheapest, once per target.
     func paths(to target: PathTarget) -> [PrivilegePath] {
         if let p = found[target] { return p }
-        let p = reaches(target) ? graph.paths(from: start, to: target, maxSteps: maxSteps) : []
+        var p: [PrivilegePath] = []
+        if let start, reaches(target) {
+            counts.kubernetesSearches += 1
+            p = graph.paths(from: start, to: target, maxSteps: maxSteps)
+        }
         found[target] = p
         return p
     }
+
+    /// The labels of each Namespace object of the input, by name (the last of a name, as
+    /// ``EscalationGraph/namespaceLabels(_:)`` reads them).
+    private lazy var labels: [ExactKey: [String: String]] = {
+        var out: [ExactKey: [String: String]] = [:]
+        for n in graph.access.namespaces { out[ExactKey(n.name)] = n.labels }
+        return out
+    }()
+
+    /// ``EscalationGraph/namespaceLabels(_:)``, without a search of the Namespaces.
+    func namespaceLabels(_ ns: String) -> [String: String]? { labels[ExactKey(ns)] }
 
     private var served: [SecretStore: [String]] = [:]
 
     /// The namespaces of the input a store serves (or may serve), once per store.
     func namespaces(servedBy store: SecretStore) -> [String] {
         if let n = served[store] { return n }
-        let n = graph.knownNamespaces().filter { store.serves(namespace: $0, labels: graph.namespaceLabels($0)) != .no }
+        let n = knownNamespaces.filter { store.serves(namespace: $0, labels: namespaceLabels($0)) != .no }
         served[store] = n
         return n
     }
 
-    func logins(for sa: ServiceAccountName) -> [VaultLogin] {
-        if let l = logins[sa] { return l }
-        let l = graph.access.external.vault.logins(for: sa, namespaceLabels: graph.namespaceLabels(sa.namespace))
-        logins[sa] = l
+    // MARK: Logins, numbered
+
+    private struct LoginKey: Hashable {
+        var serviceAccount: ServiceAccountName
+        var role: String
+        var admitted: VaultMatch
+    }
+
+    private var loginIDs: [LoginKey: Int] = [:]
+    private(set) var logins: [VaultLogin] = []
+
+    /// The number of `login`, the same for the same service account, role and admission.
+    private func id(of login: VaultLogin) -> Int {
+        let key = LoginKey(serviceAccount: login.serviceAccount, role: login.role.path, admitted: login.admitted)
+        if let id = loginIDs[key] { return id }
+        logins.append(login)
+        loginIDs[key] = logins.count - 1
+        return logins.count - 1
+    }
+
+    /// The logins by the literal prefixes of what they may be allowed
+    /// (``VaultLogin/reachablePrefixes``): those of any path apart, the others by prefix and
+    /// in the order of their prefixes, so that the logins that may decide some path of a
+    /// target are found without asking each.
+    private struct PrefixIndex {
+        var indexed = 0
+        var anyPath: [Int] = []
+        var byPrefix: [[UInt8]: [Int]] = [:]
+        var sorted: [(prefix: [UInt8], login: Int)] = []
+
+        mutating func add(_ logins: ArraySlice<VaultLogin>, from first: Int) {
+            for (k, login) in zip(first..., logins) {
+                guard let prefixes = login.reachablePrefixes else {
+                    anyPath.append(k)
+                    continue
+                }
+                for p in Set(prefixes) {
+                    byPrefix[p, default: []].append(k)
+                    sorted.append((p, k))
+                }
+            }
+            sorted.sort { $0.prefix.lexicographicallyPrecedes($1.prefix) }
+            indexed = first + logins.count
+        }
+
+        /// The logins one of whose prefixes is a prefix of `t`, or begins with `t`: those
+        /// that may decide a path beginning with `t` (two literal prefixes neither of which
+        /// begins the other share no path).
+        func logins(sharing t: [UInt8]) -> Set<Int> {
+            var out = Set(anyPath)
+            for j in 0...t.count { if let ids = byPrefix[Array(t[..<j])] { out.formUnion(ids) } }
+            var lo = 0, hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sorted[mid].prefix.lexicographicallyPrecedes(t) { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < sorted.count, sorted[lo].prefix.starts(with: t) {
+                out.insert(sorted[lo].login)
+                lo += 1
+            }
+            return out
+        }
+    }
+
+    private var index = PrefixIndex()
+
+    /// Service accounts and their logins, in order, with the positions of each login's.
+    struct ServiceAccountLogins {
+        var entries: [(serviceAccount: ServiceAccountName, login: Int)] = []
+        var byLogin: [Int: [Int]] = [:]
+
+        init(_ accounts: [(ServiceAccountName, [Int])]) {
+            for (sa, ids) in accounts {
+                for id in ids {
+                    byLogin[id, default: []].append(entries.count)
+                    entries.append((sa, id))
+                }
+            }
+        }
+
+        /// The entries whose login is one of `logins`, in order.
+        func entries(of logins: Set<Int>) -> [(serviceAccount: ServiceAccountName, login: Int)] {
+            logins.flatMap { byLogin[$0] ?? [] }.sorted().map { entries[$0] }
+        }
+    }
+
+    /// Each service account worth asking Vault about (``EscalationGraph/vaultCandidates()``)
+    /// whose token the start reaches, with its logins.
+    private(set) lazy var selfLogins = ServiceAccountLogins(candidates.compactMap { sa in
+        reaches(.identity(.serviceAccount(namespace: sa.namespace, name: sa.name))) ? (sa, loginsOf(sa)) : nil
+    })
+
+    /// Each service account whose namespace the start may create a SecretStore in, with its logins.
+    private(set) lazy var storeWriteLogins = ServiceAccountLogins(candidates.compactMap { sa in
+        let create = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: sa.namespace))
+        return reaches(.permission(create)) ? (sa, loginsOf(sa)) : nil
+    })
+
+    /// Numbers every login a route may take (of service accounts, of stores), so that
+    /// ``deciders(of:)`` knows them all.
+    func numberLogins(reads: Bool) {
+        _ = selfLogins
+        _ = storeWriteLogins
+        _ = storeUses(reads: reads)
+    }
+
+    private var saLogins: [ServiceAccountName: [Int]] = [:]
+
+    private func loginsOf(_ sa: ServiceAccountName) -> [Int] {
+        if let l = saLogins[sa] { return l }
+        let l = graph.access.external.vault.logins(for: sa, namespaceLabels: namespaceLabels(sa.namespace)).map(id(of:))
+        counts.logins += l.count
+        saLogins[sa] = l
         return l
+    }
+
+    /// A Vault store in a namespace it serves, where the start may make it act: its login
+    /// (``EscalationGraph/storeLogin(_:from:)``) or why its reach is unknown, and the routes
+    /// that make it act there (``EscalationGraph/storeRoutes(to:use:from:inInput:authenticates:)``).
+    struct StoreUse {
+        var store: SecretStore
+        var namespace: String
+        var login: Int?
+        var unknownReach: String?
+        var routes: [VaultRoute]
+    }
+
+    private var storeUses: [Bool: [StoreUse]] = [:]
+    /// For each use (`reads` or not): the positions in ``storeUses(reads:)`` of each login's
+    /// uses, and of the uses whose login the input does not follow.
+    private var usesByLogin: [Bool: (byLogin: [Int: [Int]], unfollowed: [Int])] = [:]
+
+    /// The positions in ``storeUses(reads:)`` of the uses whose login may decide some path of
+    /// `target` (``deciders(of:)``) or is not followed, in order.
+    func storeUses(reads: Bool, for target: VaultTarget) -> [Int] {
+        _ = storeUses(reads: reads)
+        guard let by = usesByLogin[reads] else { return [] }
+        var out = by.unfollowed
+        for id in deciders(of: target) { out += by.byLogin[id] ?? [] }
+        return out.sorted()
+    }
+
+    /// Every ``StoreUse`` of the input's Vault stores, in the order of the stores and then of
+    /// the namespaces: ExternalSecrets (`reads`) or PushSecrets. Once per run.
+    func storeUses(reads: Bool) -> [StoreUse] {
+        if let u = storeUses[reads] { return u }
+        var out: [StoreUse] = []
+        var writes: [String: Bool] = [:]
+        for store in graph.access.external.stores where store.provider == "vault" {
+            for ns in namespaces(servedBy: store) {
+                let may = writes[ns] ?? EscalationGraph.storeWrites(in: ns, reads: reads).contains { reaches(.permission($0)) }
+                writes[ns] = may
+                guard may else { continue }
+                let login = graph.storeLogin(store, from: ns)
+                counts.logins += 1
+                counts.storeRouteLists += 1
+                out.append(StoreUse(
+                    store: store, namespace: ns, login: login.map(id(of:)),
+                    unknownReach: login == nil ? graph.unknownReach(of: store, from: ns) : nil,
+                    routes: graph.storeRoutes(to: store, use: reads ? .read : .write, from: [ns], authenticates: "login")))
+            }
+        }
+        storeUses[reads] = out
+        var byLogin: [Int: [Int]] = [:]
+        var unfollowed: [Int] = []
+        for (k, use) in out.enumerated() {
+            if let id = use.login { byLogin[id, default: []].append(k) } else { unfollowed.append(k) }
+        }
+        usesByLogin[reads] = (byLogin, unfollowed)
+        return out
+    }
+
+    // MARK: Per target
+
+    private var answersTarget: VaultTarget?
+    private var answers: [Int: (path: String, access: VaultAccess, verdict: VaultMatch)?] = [:]
+    /// The logins that may decide some path of `answersTarget`, as of `decidersIndexed` logins.
+    private var deciders: Set<Int> = []
+    private var decidersIndexed = 0
+
+    /// ``VaultLogin/reach(_:named:)`` of login `id`, walked once per login and target, and not
+    /// at all for a login whose policy paths share no prefix with the target (it would find
+    /// nothing: every path of the target is decided `no`).
+    func reach(_ id: Int, _ target: VaultTarget, named: [String]) -> (path: String, access: VaultAccess, verdict: VaultMatch)? {
+        if answersTarget != target {
+            answersTarget = target
+            answers = [:]
+            decidersIndexed = -1
+        }
+        if let r = answers[id] { return r }
+        var r: (path: String, access: VaultAccess, verdict: VaultMatch)? = nil
+        if deciders(of: target).contains(id) {
+            counts.reachWalks += 1
+            r = logins[id].reach(target, named: named)
+        }
+        answers[id] = .some(r)
+        return r
+    }
+
+    /// The Vault SecretProviderClasses in whose namespace the start may create pods, and the
+    /// positions of those naming each object (by the object's bytes, leading `/` left out).
+    private lazy var csi: (classes: [SecretProviderClass], byObject: [String: [Int]], sorted: [(object: [UInt8], spc: Int)]) = {
+        var classes: [SecretProviderClass] = []
+        var byObject: [String: [Int]] = [:]
+        var sorted: [(object: [UInt8], spc: Int)] = []
+        for spc in graph.access.external.providerClasses
+        where spc.provider == "vault" && reaches(.permission(.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: spc.namespace)))) {
+            for o in spc.objects {
+                byObject[o, default: []].append(classes.count)
+                sorted.append((Array(o.utf8.drop { $0 == UInt8(ascii: "/") }), classes.count))
+            }
+            classes.append(spc)
+        }
+        sorted.sort { $0.object.lexicographicallyPrecedes($1.object) }
+        return (classes, byObject, sorted)
+    }()
+
+    /// The Vault SecretProviderClasses a pod the start may create can mount that name an
+    /// object `target` may match, in the input's order: for a path, those naming it; for a
+    /// pattern, those naming an object that begins with its literal prefix.
+    func providerClasses(naming target: VaultTarget) -> [SecretProviderClass] {
+        var found = Set<Int>()
+        if target.isPattern {
+            let t = target.literalPrefix
+            var lo = 0, hi = csi.sorted.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if csi.sorted[mid].object.lexicographicallyPrecedes(t) { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < csi.sorted.count, csi.sorted[lo].object.starts(with: t) {
+                found.insert(csi.sorted[lo].spc)
+                lo += 1
+            }
+        } else {
+            found.formUnion(csi.byObject[target.pattern] ?? [])
+        }
+        return found.sorted().map { csi.classes[$0] }
+    }
+
+    /// The logins numbered so far that may decide some path of `target`: one of their
+    /// ``VaultLogin/reachablePrefixes`` begins the target's literal prefix or begins with it.
+    func deciders(of target: VaultTarget) -> Set<Int> {
+        if answersTarget != target {
+            answersTarget = target
+            answers = [:]
+            decidersIndexed = -1
+        }
+        if index.indexed < logins.count { index.add(logins[index.indexed...], from: index.indexed) }
+        if decidersIndexed != index.indexed {
+            deciders = index.logins(sharing: target.literalPrefix)
+            decidersIndexed = index.indexed
+        }
+        return deciders
+    }
+
+    private struct ReadKey: Hashable {
+        var node: NodeID
+        var namespace: String
+    }
+
+    private var secretReads: [ReadKey: String?] = [:]
+
+    /// ``EscalationGraph/secretRead(by:in:)``, once per node and namespace.
+    func secretRead(by n: NodeID, in ns: String) -> String? {
+        let key = ReadKey(node: n, namespace: ns)
+        if let r = secretReads[key] { return r }
+        counts.secretReads += 1
+        let r = graph.secretRead(by: n, in: ns)
+        secretReads[key] = .some(r)
+        return r
     }
 }
 
@@ -326,122 +677,123 @@ extension EscalationGraph {
     /// Every route to `target`: service accounts logging in themselves, stores read for by an
     /// ExternalSecret (created, updated, or made by a ClusterExternalSecret), SecretStores one
     /// may create, and SecretProviderClasses a pod may mount.
-    /// - Parameter context: for `paths --from` without `--to`, routes only to what the start
-    ///   reaches (``BeyondContext``).
+    /// - Parameter context: what routes to several targets share (``BeyondContext``); for
+    ///   `paths --from` without `--to`, routes only to what the start reaches.
     func vaultRoutes(to target: VaultTarget, context: BeyondContext? = nil) -> [VaultRoute] {
+        let context = context ?? BeyondContext(self)
         let ext = access.external
         var routes: [VaultRoute] = []
         let cap = target.capability
-        let named = !target.isPattern ? [] : context?.named
-            ?? externalSecretPaths().map(\.target).filter { $0.hasPrefix("vault:") }.map { String($0.dropFirst(6)) }
-        func relevant(_ t: PathTarget) -> Bool { context?.reaches(t) ?? true }
-        func logins(_ sa: ServiceAccountName) -> [VaultLogin] {
-            context?.logins(for: sa) ?? ext.vault.logins(for: sa, namespaceLabels: namespaceLabels(sa.namespace))
-        }
-        // 1. A service account logs in itself (with its token: by any step that becomes it).
-        for sa in vaultCandidates() where relevant(.identity(.serviceAccount(namespace: sa.namespace, name: sa.name))) {
-            for login in logins(sa) {
-                guard let r = login.reach(target, named: named) else { continue }
-                let loginStep = ExternalStep(
-                    kind: .vaultLogin, to: "Vault \(login.role.path) as \(sa.notation)",
-                    why: "\(sa.notation) logs in with its token; the role binds it", evidence: [roleEvidence(login.role)],
-                    condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(sa.namespace)", observed: nil))
-                routes.append(VaultRoute(
-                    target: .identity(.serviceAccount(namespace: sa.namespace, name: sa.name)), external: [loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)],
-                    vaultPath: r.path, access: r.access, reader: .login(r.access)))
-            }
+        // The Vault paths the input names under a pattern target, tried first as its witnesses.
+        let named: [String]
+        if target.isPattern {
+            let prefix = target.literalPrefix, matches = target.matcher()
+            named = context.named.filter { $0.utf8.drop { $0 == UInt8(ascii: "/") }.starts(with: prefix) && matches($0) }
+        } else {
+            named = []
         }
         let reads = cap.isSubset(of: [.read, .list])
         let pushes = cap.isSubset(of: [.create, .update, .patch])
-        let namespaces = knownNamespaces()
+        context.numberLogins(reads: reads)
+        let deciders = context.deciders(of: target)
+        // 1. A service account logs in itself (with its token: by any step that becomes it).
+        for (sa, id) in context.selfLogins.entries(of: deciders) {
+            guard let r = context.reach(id, target, named: named) else { continue }
+            let login = context.logins[id]
+            let loginStep = ExternalStep(
+                kind: .vaultLogin, to: "Vault \(login.role.path) as \(sa.notation)",
+                why: "\(sa.notation) logs in with its token; the role binds it", evidence: [roleEvidence(login.role)],
+                condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(sa.namespace)", observed: nil))
+            routes.append(VaultRoute(
+                target: .identity(.serviceAccount(namespace: sa.namespace, name: sa.name)), external: [loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)],
+                vaultPath: r.path, access: r.access, reader: .login(r.access)))
+        }
         // 2. Stores: an ExternalSecret in a namespace a store serves reads with its login, a
         // PushSecret writes with it: the store's own routes (storeRoutes), then its login and
         // the policy path that decides.
         if reads || pushes {
-            for store in ext.stores where store.provider == "vault" {
+            let uses = context.storeUses(reads: reads)
+            for k in context.storeUses(reads: reads, for: target) {
+                let use = uses[k]
+                let store = use.store, ns = use.namespace
                 // A store reads and writes under its own mount only.
                 if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }
-                for ns in context?.namespaces(servedBy: store) ?? namespaces {
-                    guard store.serves(namespace: ns, labels: namespaceLabels(ns)) != .no else { continue }
-                    if let context, !Self.storeWrites(in: ns, reads: reads).contains(where: { context.reaches(.permission($0)) }) { continue }
-                    let storeName = Self.storeTitle(store)
-                    // The store's login and the policy step after it; for a store whose reach the
-                    // input does not tell (a static token, AppRole…), one step of unknown reach.
-                    let tail: [ExternalStep]
-                    let vaultPath: String
-                    let vaultAccess: VaultAccess?
-                    let unknownReason: String?
-                    if let login = storeLogin(store, from: ns) {
-                        guard let r = login.reach(target, named: named) else { continue }
-                        tail = [
-                            ExternalStep(
-                                kind: .storeLogin, to: "Vault \(login.role.path) as \(login.serviceAccount.notation)",
-                                why: "\(storeName) logs in with role \(login.role.name) as \(login.serviceAccount.notation)"
-                                    + (store.isReferent ? " (a reference without a namespace: the ExternalSecret's own)" : ""),
-                                evidence: ["\(storeName)\(Self.location(store.source))", roleEvidence(login.role)],
-                                condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(login.serviceAccount.namespace)", observed: nil)),
-                            policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict),
-                        ]
-                        vaultPath = r.path
-                        vaultAccess = r.access
-                        unknownReason = nil
+                let storeName = Self.storeTitle(store)
+                // The store's login and the policy step after it; for a store whose reach the
+                // input does not tell (a static token, AppRole…), one step of unknown reach.
+                let tail: [ExternalStep]
+                let vaultPath: String
+                let vaultAccess: VaultAccess?
+                let unknownReason: String?
+                if let id = use.login {
+                    guard let r = context.reach(id, target, named: named) else { continue }
+                    let login = context.logins[id]
+                    tail = [
+                        ExternalStep(
+                            kind: .storeLogin, to: "Vault \(login.role.path) as \(login.serviceAccount.notation)",
+                            why: "\(storeName) logs in with role \(login.role.name) as \(login.serviceAccount.notation)"
+                                + (store.isReferent ? " (a reference without a namespace: the ExternalSecret's own)" : ""),
+                            evidence: ["\(storeName)\(Self.location(store.source))", roleEvidence(login.role)],
+                            condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(login.serviceAccount.namespace)", observed: nil)),
+                        policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict),
+                    ]
+                    vaultPath = r.path
+                    vaultAccess = r.access
+                    unknownReason = nil
+                } else {
+                    guard let reason = use.unknownReach else { continue }
+                    tail = [ExternalStep(
+                        kind: .storeLogin, to: "vault:\(target.pattern)", why: "\(storeName) reads with a login the input does not follow",
+                        evidence: ["\(storeName)\(Self.location(store.source))"],
+                        condition: PathCondition("its login may \(cap) \(target.pattern): \(reason)", observed: nil))]
+                    vaultPath = target.pattern
+                    vaultAccess = nil
+                    unknownReason = reason
+                }
+                for var route in use.routes {
+                    guard let made = route.makes else { continue }  // its credentials: the login routes above
+                    route.external += tail
+                    route.vaultPath = vaultPath
+                    route.access = vaultAccess
+                    route.end = nil
+                    if made.verb == "create" {
+                        route.reader = vaultAccess.map { .store(store, namespace: ns, kind: made.kind, access: $0) }
+                            ?? .storeOfUnknownReach(store, namespace: ns, kind: made.kind, reason: unknownReason ?? "")
                     } else {
-                        guard let reason = unknownReach(of: store, from: ns) else { continue }
-                        tail = [ExternalStep(
-                            kind: .storeLogin, to: "vault:\(target.pattern)", why: "\(storeName) reads with a login the input does not follow",
-                            evidence: ["\(storeName)\(Self.location(store.source))"],
-                            condition: PathCondition("its login may \(cap) \(target.pattern): \(reason)", observed: nil))]
-                        vaultPath = target.pattern
-                        vaultAccess = nil
-                        unknownReason = reason
+                        route.reader = .steps(route.external, access: vaultAccess)
                     }
-                    for var route in storeRoutes(to: store, use: reads ? .read : .write, from: [ns], authenticates: "login") {
-                        guard let made = route.makes else { continue }  // its credentials: the login routes above
-                        route.external += tail
-                        route.vaultPath = vaultPath
-                        route.access = vaultAccess
-                        route.end = nil
-                        if made.verb == "create" {
-                            route.reader = vaultAccess.map { .store(store, namespace: ns, kind: made.kind, access: $0) }
-                                ?? .storeOfUnknownReach(store, namespace: ns, kind: made.kind, reason: unknownReason ?? "")
-                        } else {
-                            route.reader = .steps(route.external, access: vaultAccess)
-                        }
-                        routes.append(route)
-                    }
+                    routes.append(route)
                 }
             }
         }
         if reads {
             // 3. A SecretStore of one's own in a namespace: any service account of it, any role.
             let eso = !ext.stores.isEmpty || !ext.externalSecrets.isEmpty
-            for sa in vaultCandidates()
-            where relevant(.permission(.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: sa.namespace)))) {
-                for login in logins(sa) {
-                    guard let r = login.reach(target, named: named) else { continue }
-                    let ns = sa.namespace
-                    let step = ExternalStep(
-                        kind: .secretStoreWrite, to: "SecretStore in \(ns) as \(sa.notation)", namespace: ns,
-                        why: "create a SecretStore in \(ns) whose Vault auth names role \(login.role.name) and serviceAccountRef \(sa.name), and an ExternalSecret reading through it",
-                        condition: PathCondition("the External Secrets Operator runs and may request tokens of \(ns)'s service accounts", observed: eso ? true : nil))
-                    let loginStep = ExternalStep(
-                        kind: .storeLogin, to: "Vault \(login.role.path) as \(sa.notation)", why: "the store logs in with role \(login.role.name) as \(sa.notation)",
-                        evidence: [roleEvidence(login.role)],
-                        condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(ns)", observed: nil))
-                    let create = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: ns))
-                    let es = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
-                    let steps = [step, loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)]
-                    routes.append(VaultRoute(
-                        target: .permission(create), alsoNeeds: es, external: steps, vaultPath: r.path, access: r.access, reader: .steps(steps, access: r.access),
-                        readsIn: ns))
-                }
+            for (sa, id) in context.storeWriteLogins.entries(of: deciders) {
+                guard let r = context.reach(id, target, named: named) else { continue }
+                let login = context.logins[id]
+                let ns = sa.namespace
+                let step = ExternalStep(
+                    kind: .secretStoreWrite, to: "SecretStore in \(ns) as \(sa.notation)", namespace: ns,
+                    why: "create a SecretStore in \(ns) whose Vault auth names role \(login.role.name) and serviceAccountRef \(sa.name), and an ExternalSecret reading through it",
+                    condition: PathCondition("the External Secrets Operator runs and may request tokens of \(ns)'s service accounts", observed: eso ? true : nil))
+                let loginStep = ExternalStep(
+                    kind: .storeLogin, to: "Vault \(login.role.path) as \(sa.notation)", why: "the store logs in with role \(login.role.name) as \(sa.notation)",
+                    evidence: [roleEvidence(login.role)],
+                    condition: login.admitted == .yes ? nil : PathCondition("the role's namespace selector admits \(ns)", observed: nil))
+                let create = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "secretstores", namespace: ns))
+                let es = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "externalsecrets", namespace: ns))
+                let steps = [step, loginStep, policyStep(r.access, path: r.path, capability: cap, verdict: r.verdict)]
+                routes.append(VaultRoute(
+                    target: .permission(create), alsoNeeds: es, external: steps, vaultPath: r.path, access: r.access, reader: .steps(steps, access: r.access),
+                    readsIn: ns))
             }
         }
         // 4. A pod mounting a SecretProviderClass of its namespace gets the objects it names.
         if reads {
-            for spc in ext.providerClasses
-            where spc.provider == "vault" && relevant(.permission(.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: spc.namespace)))) {
-                let objects = spc.objects.filter { target.matches($0) }
+            let matches = target.matcher()
+            for spc in context.providerClasses(naming: target) {
+                let objects = spc.objects.filter(matches)
                 if objects.isEmpty { continue }
                 let mount = spc.vaultAuthMount ?? "kubernetes"
                 guard let roleName = spc.vaultRole, let role = ext.vault.role(mount: mount, name: roleName) else {
@@ -459,7 +811,7 @@ extension EscalationGraph {
                     }
                     continue
                 }
-                for sa in vaultCandidates() where sa.namespace.isExactly(spc.namespace) {
+                for sa in context.candidates where sa.namespace.isExactly(spc.namespace) {
                     let admitted = role.admits(sa, namespaceLabels: namespaceLabels(sa.namespace))
                     guard admitted != .no else { continue }
                     let login = ext.vault.login(sa, with: role, admitted: admitted)
@@ -506,26 +858,12 @@ extension EscalationGraph {
             guard seen.insert(key).inserted else { continue }
             let kubernetes = context.map { $0.paths(to: route.target) } ?? paths(from: start, to: route.target, maxSteps: maxSteps, all: all, limit: limit)
             for var p in kubernetes {
-                if let also = route.alsoNeeds, !node(p.end, allows: also) { continue }
-                var external = route.external
-                if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self) { continue }
-                // A write held directly: the grant behind it.
-                if p.steps.isEmpty, case .permission(let request) = route.target, let id = start.identity, !external.isEmpty {
-                    let decision = access.authorize(id, request)
-                    external[0].grant = decision.grant
-                    external[0].viaMasters = decision.viaMasters
-                }
                 p.start = startID
-                found.append((found.count, VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)))
+                if let path = take(route, along: p, context: context) { found.append((found.count, path)) }
             }
         }
-        found.sort { x, y in
-            let a = x.path, b = y.path
-            if a.cost != b.cost { return a.cost < b.cost }
-            if a.stepCount != b.stepCount { return a.stepCount < b.stepCount }
-            return x.order < y.order
-        }
-        return found.prefix(all ? limit : 1).map(\.path)
+        let ranked = found.map { (rank: [$0.path.cost, $0.path.stepCount, $0.order], path: $0.path) }
+        return ranked.sorted { $0.rank.lexicographicallyPrecedes($1.rank) }.prefix(all ? limit : 1).map(\.path)
     }
 }
 

@@ -131,7 +131,10 @@ public struct QueryEvaluator: Sendable {
                 let esc = paths.graph
                 out.append(("materializedBy", .string(secret.description)))
                 if let condition = secret.conditionNote { out.append(("condition", .string(condition))) }
-                out.append(("throughStores", .array(esc.materializedReaders(of: secret, effective: false).map { esc.readerJSON($0) })))
+                // For an object other than a Secret, its list and watch routes would repeat the subjects.
+                let listed = secret.manifest == nil ? [] : Set(subjects.compactMap { PathNode(subject: $0.subject) })
+                let readers = esc.materializedReaders(of: secret, effective: false).filter { !listed.contains(esc.nodes[$0.kubernetes.start]) }
+                out.append(("throughStores", .array(readers.map { esc.readerJSON($0) })))
             }
             return out
         case "rules":

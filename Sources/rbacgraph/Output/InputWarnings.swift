@@ -19,4 +19,25 @@ enum InputWarnings {
     static func identity(_ node: PathNode, in graph: AccessGraph, quiet: Bool) {
         if let id = node.identity { serviceAccount(of: id, in: graph, quiet: quiet) }
     }
+
+    /// A node target (`run-pods:NS`, `holder:ROLE@SCOPE`, …) naming a namespace or a role the
+    /// input does not hold: no path reaches it, for a reason a typo would give.
+    static func target(_ target: PathTarget, in graph: AccessGraph, quiet: Bool) {
+        guard !quiet else { return }
+        switch target {
+        case .node(let n):
+            switch n {
+            case .runPods(let s), .anyServiceAccount(let s), .runningPods(let s), .workloads(_, let s), .secrets(let s):
+                namespace(s.namespaceName, in: graph, quiet: quiet)
+            case .namespaceAuthority(let ns): namespace(ns, in: graph, quiet: quiet)
+            default: break
+            }
+        case .holder(let role, let scope):
+            namespace(scope.namespaceName, in: graph, quiet: quiet)
+            if !graph.roles.contains(where: { $0.displayName.isExactly(role) }) {
+                Terminal.warn("\(role) is not in the input: no path holds it")
+            }
+        default: break
+        }
+    }
 }

@@ -29,12 +29,19 @@ extension RBACGraphCommand {
                 --capability use (default), read or write), or PROVIDER:OBJECT (an object a \
                 SecretProviderClass of another provider than Vault names, as secrets --external \
                 prints it: aws:NAME). For a Secret an ExternalSecret writes, secret:NS/NAME also \
-                follows the stores that fill it.
+                follows the stores that fill it; for an object of another kind it writes \
+                (target.manifest: a ConfigMap, a custom resource), its get \
+                (can:get:configmaps:NS:NAME) follows every way to its data. Every node a path \
+                prints is a target too: sa:NS/* (any service account of NS), run-pods:NS, \
+                running-pods:NS, workloads:KIND:NS, namespace-admin:NS (NS * for every \
+                namespace), nodes, holder:ClusterRole/NAME@SCOPE, holder:Role/NS/NAME@SCOPE \
+                (SCOPE a namespace, * or cluster).
 
                 Examples:
                   rbacgraph paths --from sa:ci/runner -f cluster.yaml
                   rbacgraph paths --from user:frank --to secret:prod/db-password -f manifests/
                   rbacgraph paths --from group:devs --to can:create:pods/exec:prod --all -f cluster.yaml
+                  rbacgraph paths --from group:devs --to run-pods:dev -f cluster.yaml
                   rbacgraph paths --from user:alice --to 'vault:secret/data/prod/*' -f cluster.yaml --vault vault/
 
                 The text output lists each path step by step, not a table: there is no -o wide \
@@ -130,6 +137,7 @@ extension RBACGraphCommand {
                 // validate() let through only PROVIDER:OBJECT.
                 return try runProviderObject(start: start, target: ProviderObjectTarget.parse(to)!, loaded: loaded)
             }
+            InputWarnings.target(target, in: graph, quiet: input.quiet)
             // A Secret an ExternalSecret writes: its readers in Kubernetes, and through its stores.
             if case .secret(let ns, let name?) = target, let secret = graph.materializedSecret(namespace: ns, name: name) {
                 return try runMaterialized(start: start, target: target, secret: secret, loaded: loaded)

@@ -14,7 +14,9 @@ extension RBACGraphCommand {
                 watch on it, then every other identity with a path to its data — creating a pod or \
                 a workload that mounts it, impersonating a reader, requesting a token, binding a \
                 role, … — with its shortest path, most dangerous first. A namespace of which the \
-                input holds no Secret gets one entry, for any secret created there.
+                input holds no Secret gets one entry, for any secret created there. Objects of \
+                other kinds that ExternalSecrets write (target.manifest: a ConfigMap, a custom \
+                resource) follow the Secrets, with their readers (JSON: writtenObjects).
 
                 -n NS: the secrets of that namespace; -A (the default): of every namespace.
 

@@ -43,7 +43,9 @@ extension RBACGraphCommand {
                 namespace it serves) or write (a PushSecret there); holding its credentials \
                 (its service account, the Secret of its static keys) is both. For `get` of a \
                 Secret an ExternalSecret writes, the answer adds what writes it and who gets its \
-                data through its stores.
+                data through its stores; likewise for `get` of an object of another kind it \
+                writes (target.manifest: a ConfigMap, a custom resource), with who lists, \
+                watches or (a ConfigMap) mounts it.
                 """)
 
         @OptionGroup var input: InputOptions

@@ -394,7 +394,7 @@ extension FindingRule {
     public static let externalSecretInEnv = FindingRule(
         id: "external-secret-in-env", category: .externalSecrets, severity: .medium,
         title: "External secret passed through environment variables",
-        rationale: "An ExternalSecret (or a ClusterExternalSecret, or a SecretProviderClass's `secretObjects`) copies a credential from an external manager into a Kubernetes Secret; a pod taking that Secret through `env` or `envFrom` holds it in its environment: it leaks into crash dumps, child processes and logs, and never sees the rotation the external manager and the operator's refresh exist for, until the pod restarts. `secret-in-env` reports the same pods as hygiene; this rule names the external source. A ClusterExternalSecret whose selectors would need a Namespace's labels the input does not hold makes it low, as a possibility.",
+        rationale: "An ExternalSecret (or a ClusterExternalSecret, or a SecretProviderClass's `secretObjects`) copies a credential from an external manager into a Kubernetes Secret; a pod taking that Secret through `env` or `envFrom` holds it in its environment: it leaks into crash dumps, child processes and logs, and never sees the rotation the external manager and the operator's refresh exist for, until the pod restarts. `secret-in-env` reports the same pods as hygiene; this rule names the external source. A ClusterExternalSecret whose selectors would need a Namespace's labels the input does not hold makes it low, as a possibility. An ExternalSecret writing another kind (`target.manifest`: a ConfigMap, a custom resource) writes no Secret: a pod taking the Secret of that name is not reported, and a ConfigMap it writes taken through `env` is not checked yet.",
         remediation: "Mount the Secret as a volume and read the file (it follows the refresh), or mount the external secret directly with the Secrets Store CSI driver or the Vault Agent injector.",
         triggeringExamples: [
             """
@@ -458,6 +458,25 @@ extension FindingRule {
             spec:
               containers: [{name: api, image: api, volumeMounts: [{name: db, mountPath: /etc/db}]}]
               volumes: [{name: db, secret: {secretName: db-credentials}}]
+            """,
+            // The ExternalSecret writes a ConfigMap (target.manifest), not the Secret of that name.
+            """
+            apiVersion: external-secrets.io/v1
+            kind: ExternalSecret
+            metadata: {name: db, namespace: prod}
+            spec:
+              secretStoreRef: {name: vault, kind: SecretStore}
+              target: {name: db-credentials, manifest: {apiVersion: v1, kind: ConfigMap}}
+              data: [{secretKey: password, remoteRef: {key: prod/db, property: password}}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: api, namespace: prod}
+            spec:
+              containers:
+              - name: api
+                image: api
+                env: [{name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db-credentials, key: password}}}]
             """,
             // A Secret of the same name in another namespace.
             """
