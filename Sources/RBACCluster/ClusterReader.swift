@@ -64,6 +64,9 @@ public struct ReadProgress: Sendable {
 ///
 /// - The four RBAC kinds, ServiceAccounts, Namespaces, Pods and the workload kinds, each as a
 ///   list paged by `limit` and `continue` (a `410 Gone` on an expired token restarts that list).
+/// - The External Secrets Operator's kinds and the Secrets Store CSI Driver's
+///   SecretProviderClass (``externalTargets``), the same way, when discovery says the cluster
+///   serves them (not installed is normal, not a gap; served but refused is a gap).
 /// - Secrets **without values**: per namespace, the `Table` form with `includeObject=None`
 ///   (names, types and key counts); for `kubernetes.io/service-account-token` secrets only, a
 ///   metadata list (`PartialObjectMetadataList` with `fieldSelector=type=…`) for the
@@ -96,6 +99,11 @@ public struct ClusterReader: Sendable {
         public var resource: String
         public var kind: String
         public var namespaced: Bool
+        /// A custom resource (the External Secrets Operator's, the Secrets Store CSI Driver's):
+        /// served only where it is installed, so a cluster not serving it is normal, not a gap.
+        /// Listed once per version it may be served at; the read takes the one the group
+        /// prefers, or the first listed the cluster serves.
+        public var custom = false
 
         var groupVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
         var basePath: String { group.isEmpty ? "/api/\(version)" : "/apis/\(group)/\(version)" }
@@ -117,7 +125,26 @@ public struct ClusterReader: Sendable {
         Target(group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true),
         Target(group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true),
         Target(group: "batch", version: "v1", resource: "cronjobs", kind: "CronJob", namespaced: true),
+    ] + externalTargets
+
+    /// The External Secrets Operator's kinds (`v1`, and `v1beta1` for releases before 0.17;
+    /// PushSecret `v1alpha1` before it reached `v1`) and
+    /// the Secrets Store CSI Driver's SecretProviderClass, read when the cluster serves them.
+    static let externalTargets: [Target] = ["v1", "v1beta1"].flatMap { v in
+        [
+            Target(group: "external-secrets.io", version: v, resource: "secretstores", kind: "SecretStore", namespaced: true, custom: true),
+            Target(group: "external-secrets.io", version: v, resource: "clustersecretstores", kind: "ClusterSecretStore", namespaced: false, custom: true),
+            Target(group: "external-secrets.io", version: v, resource: "externalsecrets", kind: "ExternalSecret", namespaced: true, custom: true),
+            Target(group: "external-secrets.io", version: v, resource: "clusterexternalsecrets", kind: "ClusterExternalSecret", namespaced: false, custom: true),
+        ]
+    } + [
+        Target(group: "external-secrets.io", version: "v1", resource: "pushsecrets", kind: "PushSecret", namespaced: true, custom: true),
+        Target(group: "external-secrets.io", version: "v1alpha1", resource: "pushsecrets", kind: "PushSecret", namespaced: true, custom: true),
+        Target(group: "secrets-store.csi.x-k8s.io", version: "v1", resource: "secretproviderclasses", kind: "SecretProviderClass", namespaced: true, custom: true),
     ]
+
+    /// The resources of ``externalTargets``.
+    static let externalResources: Set<String> = Set(externalTargets.map(\.resource))
 
     static let rbacResources: Set<String> = ["clusterroles", "clusterrolebindings", "roles", "rolebindings"]
 
@@ -155,6 +182,22 @@ public struct ClusterReader: Sendable {
         // Lists, bounded.
         var targets: [Target] = []
         for t in Self.targets {
+            if t.custom {
+                // One version of each custom resource: the group's preferred one when served,
+                // else the first listed served; not served at all is normal (not installed).
+                // Without discovery, the first listed is tried.
+                guard !targets.contains(where: { $0.group == t.group && $0.resource == t.resource }) else { continue }
+                let versions = Self.targets.filter { $0.custom && $0.group == t.group && $0.resource == t.resource }
+                guard let served = discovery.served else {
+                    targets.append(t)
+                    continue
+                }
+                let candidates = versions.filter { served.contains(Discovery.Served(groupVersion: $0.groupVersion, resource: $0.resource)) }
+                if let chosen = candidates.first(where: { discovery.preferred[$0.group] == $0.groupVersion }) ?? candidates.first {
+                    targets.append(chosen)
+                }
+                continue
+            }
             if let served = discovery.served, !served.contains(Discovery.Served(groupVersion: t.groupVersion, resource: t.resource)) {
                 await state.gap(ReadGap(resource: t.resource, reason: "not served by this cluster (\(t.groupVersion))"))
                 continue

@@ -12,6 +12,8 @@ struct Discovery {
 
     /// What the cluster serves, or `nil` when discovery failed and every kind is tried.
     var served: Set<Served>?
+    /// Each group's preferred group-version (`external-secrets.io` → `external-secrets.io/v1`).
+    var preferred: [String: String] = [:]
     /// Discovered resources first, then the built-in table's entries the cluster did not list
     /// (the virtual resources RBAC names: `users`, `groups`, `signers`, …).
     var resources: [APIResource]
@@ -20,6 +22,7 @@ struct Discovery {
         var served = Set<Served>()
         var found: [APIResource] = []
         var failed: [String] = []
+        var preferredVersions: [String: String] = [:]
 
         func resources(_ groupVersion: String, group: String, path: String) async {
             switch await reader.getJSON(path, state: state) {
@@ -60,6 +63,7 @@ struct Discovery {
             for g in v["groups"]?.arrayValue ?? [] {
                 guard let name = g["name"]?.stringValue else { continue }
                 let preferred = g["preferredVersion"]?["groupVersion"]?.stringValue
+                if let preferred { preferredVersions[name] = preferred }
                 for gv in (g["versions"]?.arrayValue ?? []).compactMap({ $0["groupVersion"]?.stringValue })
                 where gv == preferred || wanted.contains(gv) {
                     await resources(gv, group: name, path: "/apis/\(gv)")
@@ -79,6 +83,6 @@ struct Discovery {
         for r in APIResource.standard where !all.contains(where: { $0.group == r.group && $0.name == r.name }) {
             all.append(r)
         }
-        return Discovery(served: failed.isEmpty ? served : nil, resources: all)
+        return Discovery(served: failed.isEmpty ? served : nil, preferred: preferredVersions, resources: all)
     }
 }

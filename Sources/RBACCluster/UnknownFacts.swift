@@ -16,6 +16,9 @@ public enum UnknownFact: String, Sendable, Hashable, CaseIterable, Comparable {
     case pods
     /// Secret names and types (never values).
     case secrets
+    /// External Secrets Operator objects (stores, ExternalSecrets, PushSecrets) and Secrets
+    /// Store CSI SecretProviderClasses.
+    case externalSecrets
     /// API discovery: custom resources and short names.
     case discovery
 
@@ -27,6 +30,7 @@ public enum UnknownFact: String, Sendable, Hashable, CaseIterable, Comparable {
         case "serviceaccounts": self = .serviceAccounts
         case "secrets": self = .secrets
         case "discovery": self = .discovery
+        case _ where ClusterReader.externalResources.contains(resource): self = .externalSecrets
         default: self = .pods  // pods, replicationcontrollers and the workload kinds
         }
     }
@@ -44,6 +48,8 @@ public enum UnknownFact: String, Sendable, Hashable, CaseIterable, Comparable {
             return "pod facts unknown, not false: which pods run, their service accounts, tokens, host access and images are not known; paths through running pods and findings on workloads may be missing"
         case .secrets:
             return "secret names and types unknown, not absent: token-secret steps, secret lists and their readers may be missing"
+        case .externalSecrets:
+            return "external secret objects unknown, not absent (SecretStores, ExternalSecrets, PushSecrets, SecretProviderClasses): readers of vault: and store: targets, external secret paths and the Secrets they write may be missing"
         case .discovery:
             return "custom resources unknown: names resolve by rbacgraph's built-in table of Kubernetes resources"
         }
@@ -57,7 +63,8 @@ public enum UnknownFact: String, Sendable, Hashable, CaseIterable, Comparable {
         case .serviceAccounts: 2
         case .pods: 3
         case .secrets: 4
-        case .discovery: 5
+        case .externalSecrets: 5
+        case .discovery: 6
         }
     }
 

@@ -59,6 +59,7 @@ struct InputParser {
             let reader = YAMLEventReader(
                 feeder: feeder, maxDepth: options.maxDepth, maxAliasEvents: options.maxAliasEvents, buffers: buffers)
             let decoder = ManifestDecoder(reader: reader, file: name, lineBase: lineBase)
+            decoder.itemKind = defaultKind
             let failure = try parseStream(decoder, offset: offset, emit: emit)
             fedTotal = offset + feeder.bytesFed
             guard let failure else { break }

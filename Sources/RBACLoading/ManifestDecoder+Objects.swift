@@ -53,7 +53,7 @@ extension ManifestDecoder {
                     if let draft = try decodeObject(topLevel: false, item: item) { item(draft) }
                 }
             case .spec:
-                if let kind = d.kind, Self.externalKinds[kind] != nil {
+                if let kind = d.kind ?? (topLevel ? nil : itemKind), Self.externalKinds[kind] != nil {
                     d.externalSpec = try readTree("spec")
                 } else if d.kind.map(Workload.kinds.contains) ?? true {
                     if d.kind == nil { d.specBeforeKind = true }

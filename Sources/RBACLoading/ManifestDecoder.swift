@@ -12,6 +12,9 @@ final class ManifestDecoder {
     var issues: [LoadDiagnostic] = []
     /// The `kind` of the current top-level object, once read (a List's items may come first).
     var topLevelKind: String?
+    /// The kind of a List's items that name none (an API server's list of a custom resource,
+    /// ``ManifestLoader/Session/defaultKind``): decides how their `spec` is read.
+    var itemKind: String?
     /// Errors since the current object started (a nonzero difference rejects it).
     private(set) var errorCount = 0
     /// Strings of the lists being read, innermost last (see ``readStringList(_:)``).

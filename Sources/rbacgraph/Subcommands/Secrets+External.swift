@@ -55,6 +55,7 @@ extension RBACGraphCommand.Secrets {
                 print(table.render(color: printer.color).split(separator: "\n", omittingEmptySubsequences: false)
                     .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"), terminator: "")
             }
+            if let footer = loaded.notReadFooter { print(footer) }
         default:
             output.emit(.object([("external", .array(entries.enumerated().map { k, e in
                 .object([
@@ -62,7 +63,7 @@ extension RBACGraphCommand.Secrets {
                 ] + (e.unknownReach.map { [("reach", JSONValue.string("unknown")), ("reason", .string($0))] } ?? []) + [
                     ("readers", .array(readers[k].map { RBACGraphCommand.WhoCan.json($0, esc: esc) })),
                 ])
-            }))]))
+            }))] + loaded.notReadFields))
         }
         try loaded.exitIfIncomplete()
     }

@@ -66,11 +66,12 @@ extension RBACGraphCommand.WhoCan {
             }
             print(table.render(color: printer.color, headers: !tableOptions.noHeaders), terminator: "")
             if readers.isEmpty && !tableOptions.noHeaders { print("(none)") }
+            if let footer = loaded.notReadFooter { print(footer) }
         default:
             var pairs: [(String, JSONValue)] = [("target", .string(target)), ("verb", .string(verb)), ("effective", .bool(effective))]
             if let note = note ?? jsonNote { pairs.append(("note", .string(note))) }
             pairs.append(("identities", .array(readers.map { esc.readerJSON($0) })))
-            output.emit(.object(pairs))
+            output.emit(.object(pairs + loaded.notReadFields))
         }
         try loaded.exitIfIncomplete()
     }

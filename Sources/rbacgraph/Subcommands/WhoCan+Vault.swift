@@ -44,11 +44,12 @@ extension RBACGraphCommand.WhoCan {
             }
             print(table.render(color: printer.color, headers: !tableOptions.noHeaders), terminator: "")
             if readers.isEmpty && !tableOptions.noHeaders { print("(none)") }
+            if let footer = loaded.notReadFooter { print(footer) }
         default:
             output.emit(.object([
                 ("target", .string("vault:\(path)")), ("capability", .string(request.verb)), ("effective", .bool(effective)),
                 ("identities", .array(readers.map { Self.json($0, esc: esc) })),
-            ]))
+            ] + loaded.notReadFields))
         }
         try loaded.exitIfIncomplete()
     }
