@@ -11,7 +11,11 @@ public import RBACCore
 /// of each Pod or workload the pod-spec facts (service account, token mount, node, host
 /// namespaces, privileged containers, hostPath volumes, every secret reference and the ConfigMaps
 /// taken through the environment, in the
-/// order they were found). Fields the loader never keeps are not in the snapshot.
+/// order they were found; the Secrets Store CSI volumes' SecretProviderClasses and the Vault Agent
+/// injector's annotations). Fields the loader never keeps are not in the snapshot.
+///
+/// Not written (yet): the External Secrets Operator's objects and SecretProviderClasses
+/// (``Cluster/external``); ``omitted(_:)`` names them, and `rbacgraph snapshot` says so.
 public enum Snapshot {
     /// The `kind: List`, objects in the order of the cluster's arrays.
     public static func list(_ cluster: Cluster) -> JSONValue {
@@ -34,6 +38,21 @@ public enum Snapshot {
         }
         for w in cluster.workloads { items.append(workload(w)) }
         return .object([("apiVersion", .string("v1")), ("kind", .string("List")), ("items", .array(items))])
+    }
+
+    /// What ``list(_:)`` leaves out of `cluster`, one `COUNT KIND` entry each (empty when
+    /// nothing is left out): answers through these objects differ when the snapshot is loaded.
+    public static func omitted(_ cluster: Cluster) -> [String] {
+        let e = cluster.external
+        let counts: [(String, Int)] = [
+            ("SecretStore", e.stores.filter { $0.kind == .secretStore }.count),
+            ("ClusterSecretStore", e.stores.filter { $0.kind == .clusterSecretStore }.count),
+            ("ExternalSecret", e.externalSecrets.filter { $0.kind == .externalSecret }.count),
+            ("ClusterExternalSecret", e.externalSecrets.filter { $0.kind == .clusterExternalSecret }.count),
+            ("PushSecret", e.externalSecrets.filter { $0.kind == .pushSecret }.count),
+            ("SecretProviderClass", e.providerClasses.count),
+        ]
+        return counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
     }
 
     private static func fields(_ v: JSONValue) -> [(String, JSONValue)] {
@@ -191,6 +210,12 @@ public enum Snapshot {
                     ]))]))
                 }
                 if t.hostPathVolumes { list.append(.object([("name", .string("host")), ("hostPath", .object([("path", .string("/"))]))])) }
+                for (i, c) in t.secretProviderClasses.enumerated() {
+                    list.append(.object([("name", .string("csi-\(i)")), ("csi", .object([
+                        ("driver", .string("secrets-store.csi.k8s.io")),
+                        ("volumeAttributes", .object([("secretProviderClass", .string(c))])),
+                    ]))]))
+                }
                 if !list.isEmpty { spec.append(("volumes", .array(list))) }
             case .pullSecrets:
                 let pulls = t.secretReferences.filter { $0.usage == .imagePullSecret }
@@ -207,13 +232,18 @@ public enum Snapshot {
         case "Job", "CronJob": apiVersion = "batch/v1"
         default: apiVersion = "apps/v1"
         }
-        var o = fields(object(apiVersion, w.kind, name: w.name, namespace: w.namespace))
+        // The Vault Agent injector's annotations: on a Pod's metadata, else its template's.
+        let vault = w.template.vaultAnnotations
+        var o = fields(object(apiVersion, w.kind, name: w.name, namespace: w.namespace, annotations: w.kind == "Pod" ? vault : [:]))
         let spec = podSpec(w.template)
+        var template: [(String, JSONValue)] = []
+        if !vault.isEmpty { template.append(("metadata", .object([("annotations", sortedMap(vault))]))) }
+        template.append(("spec", spec))
         switch w.kind {
         case "Pod": o.append(("spec", spec))
         case "CronJob":
-            o.append(("spec", .object([("jobTemplate", .object([("spec", .object([("template", .object([("spec", spec)]))]))]))])))
-        default: o.append(("spec", .object([("template", .object([("spec", spec)]))])))
+            o.append(("spec", .object([("jobTemplate", .object([("spec", .object([("template", .object(template))]))]))])))
+        default: o.append(("spec", .object([("template", .object(template))])))
         }
         return .object(o)
     }

@@ -104,6 +104,18 @@ struct LiveExternalTests {
         #expect(!live.stdout.isEmpty)
     }
 
+    @Test("snapshot says on stderr and in its top comment which external objects it leaves out")
+    func snapshotNamesWhatItLeavesOut() throws {
+        let fx = try LiveFixture(world: try Self.servingWorld())
+        let out = try Binary.run(["snapshot", "--kubeconfig", try fx.tokenKubeconfig()])
+        #expect(out.status == 0, "\(out.stderr)")
+        let notice = "not written to the snapshot: 1 SecretStore, 2 ClusterSecretStore, 1 ExternalSecret, 1 SecretProviderClass"
+        #expect(out.stderr.contains("warning: " + notice), "\(out.stderr)")
+        #expect(out.stdout.contains("# " + notice))
+        // What it writes holds the pod side: Vault Agent annotations and CSI volumes.
+        #expect(out.stdout.contains("vault.hashicorp.com/agent-inject") && out.stdout.contains("secretProviderClass:"))
+    }
+
     @Test("a cluster not serving them: nothing asked for, no gap, nothing on stderr")
     func notServed() async throws {
         let fx = try LiveFixture(world: try LiveFixture.world(smallWorld))

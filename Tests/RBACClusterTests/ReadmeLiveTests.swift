@@ -46,9 +46,9 @@ struct ReadmeLiveTests {
 /// `deploy/reader-clusterrole.yaml` allows every request a read makes, and no more verbs.
 @Suite("deploy/reader-clusterrole.yaml", .enabled(if: Certs.available, "openssl is not installed (make deps)"))
 struct ReaderRoleTests {
-    @Test("bound to a user, it allows every request a full read makes")
-    func sufficient() async throws {
-        let fx = try LiveFixture(world: try LiveFixture.world(smallWorld))
+    @Test("bound to a user, it allows every request a full read makes (with and without the external secret kinds served)", arguments: [false, true])
+    func sufficient(external: Bool) async throws {
+        let fx = try LiveFixture(world: external ? try LiveExternalTests.servingWorld() : try LiveFixture.world(smallWorld))
         _ = try await fx.read(kubeconfig: try fx.tokenKubeconfig())
         let role = Where.packageRoot.appendingPathComponent("deploy/reader-clusterrole.yaml").path
         let binding = """
@@ -84,5 +84,6 @@ struct ReaderRoleTests {
             checked += 1
         }
         #expect(checked > 20)
+        if external { #expect(fx.server.received.contains { $0.path.hasPrefix("/apis/secrets-store.csi.x-k8s.io/v1/secretproviderclasses?") }) }
     }
 }

@@ -11,7 +11,9 @@ struct SnapshotCommand: ParsableCommand {
             For audits, offline work, diffs and bug reports: `rbacgraph snapshot --output-file cluster.yaml` \
             then `rbacgraph who-can get secrets -n prod -f cluster.yaml`. Only what rbacgraph uses is \
             written (no secret values: none were read). Exits 3 when something could not be read; \
-            the YAML form lists it in a comment at the top.
+            the YAML form lists it in a comment at the top. External Secrets Operator objects and \
+            SecretProviderClasses are not written yet: stderr (and the YAML's top comment) names how \
+            many of each were left out, since answers through them differ on the snapshot.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -29,6 +31,14 @@ struct SnapshotCommand: ParsableCommand {
     func run() throws {
         let loaded = try input.load(keepingCluster: true)
         let list = Snapshot.list(loaded.result.cluster)
+        // Never a silent loss: what the List does not hold changes answers through it.
+        let omitted = Snapshot.omitted(loaded.result.cluster)
+        let vault = loaded.result.cluster.external.vault
+        var notWritten = omitted.isEmpty ? "" : "not written to the snapshot: \(omitted.joined(separator: ", ")); "
+            + "-f on the snapshot answers without them (readers of vault:, store: and provider targets, external secret paths and findings will differ)"
+        if !vault.isEmpty {
+            notWritten += (notWritten.isEmpty ? "" : "\n") + "Vault roles and policies (--vault) are not in the snapshot: give --vault DIR again with -f"
+        }
         var text: String
         switch output {
         case .json:
@@ -40,9 +50,11 @@ struct SnapshotCommand: ParsableCommand {
                 if live.secretsSkipped { text += "# secrets were not read (--no-secrets)\n" }
                 for g in live.gaps { text += "# could not read \(g)\n" }
             }
+            for line in notWritten.split(separator: "\n") { text += "# \(line)\n" }
             text += list.yamlSerialized()
         }
         try OutputFile.write(Array(text.utf8), to: outputFile)
+        for line in notWritten.split(separator: "\n") { Terminal.warn(String(line)) }
         if loaded.incomplete() { throw ExitCode(ExitCodes.loadErrors) }
     }
 }
