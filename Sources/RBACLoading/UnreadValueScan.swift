@@ -272,7 +272,7 @@ struct UnreadValueScan {
                 }
             case .annotations:
                 if case .block(let digit) = shape.value, !digit, !shape.hasComment,
-                    Self.equals(k, ManifestDecoder.lastAppliedAnnotation)
+                    Self.equals(k, Self.lastApplied)
                 {
                     if let resume = blockScalar(w, keyLine: s, keyColumn: map.column, from: next) { return resume }
                 }
@@ -461,10 +461,8 @@ struct UnreadValueScan {
         k.count == s.utf8CodeUnitCount && memcmp(k.baseAddress!, s.utf8Start, k.count) == 0
     }
 
-    static func equals(_ k: UnsafeBufferPointer<UInt8>, _ s: String) -> Bool {
-        var s = s
-        return s.withUTF8 { u in k.count == u.count && memcmp(k.baseAddress!, u.baseAddress!, k.count) == 0 }
-    }
+    /// The annotation `kubectl apply` writes (``ManifestDecoder/lastAppliedAnnotation`` is this one).
+    static let lastApplied: StaticString = "kubectl.kubernetes.io/last-applied-configuration"
 
     /// The index just past the closing quote of a quoted scalar whose text starts at `s`, or
     /// nil when it does not close before `e`.
