@@ -9,7 +9,8 @@ public import RBACCore
 /// loader does not keep), service accounts' token settings,
 /// secrets' names, types and kept annotations (never values: there are none to write), and
 /// of each Pod or workload the pod-spec facts (service account, token mount, node, host
-/// namespaces, privileged containers, hostPath volumes, and every secret reference, in the
+/// namespaces, privileged containers, hostPath volumes, every secret reference and the ConfigMaps
+/// taken through the environment, in the
 /// order they were found). Fields the loader never keeps are not in the snapshot.
 public enum Snapshot {
     /// The `kind: List`, objects in the order of the cluster's arrays.
@@ -141,20 +142,31 @@ public enum Snapshot {
                         containers.append((r.container, [r]))
                     }
                 }
+                // The ConfigMaps taken through the environment: containers of their own after
+                // those, which keeps each list's order (a container's name may repeat).
+                let secretContainers = containers.count
+                for r in t.configMapEnvReferences {
+                    if containers.count > secretContainers, let last = containers.last, last.name == r.container {
+                        containers[containers.count - 1].refs.append(r)
+                    } else {
+                        containers.append((r.container, [r]))
+                    }
+                }
                 if containers.isEmpty && t.privileged { containers.append(("main", [])) }
                 if containers.isEmpty { continue }
                 var list: [JSONValue] = []
                 for (i, c) in containers.enumerated() {
                     var o: [(String, JSONValue)] = []
                     if let n = c.name { o.append(("name", .string(n))) }
+                    let configMap = i >= secretContainers
                     // env and envFrom, each run in order (a container's env refs come from one key).
                     var keys: [(String, [JSONValue])] = []
                     for r in c.refs {
                         let key = r.usage == .env ? "env" : "envFrom"
                         let entry: JSONValue = r.usage == .env
-                            ? .object([("name", .string("SECRET_\(keys.reduce(0) { $0 + $1.1.count })")),
-                                       ("valueFrom", .object([("secretKeyRef", .object([("name", .string(r.name)), ("key", .string("value"))]))]))])
-                            : .object([("secretRef", .object([("name", .string(r.name))]))])
+                            ? .object([("name", .string("\(configMap ? "CONFIG" : "SECRET")_\(keys.reduce(0) { $0 + $1.1.count })")),
+                                       ("valueFrom", .object([(configMap ? "configMapKeyRef" : "secretKeyRef", .object([("name", .string(r.name)), ("key", .string("value"))]))]))])
+                            : .object([(configMap ? "configMapRef" : "secretRef", .object([("name", .string(r.name))]))])
                         if let k = keys.firstIndex(where: { $0.0 == key }) { keys[k].1.append(entry) } else { keys.append((key, [entry])) }
                     }
                     for (k, v) in keys { o.append((k, .array(v))) }

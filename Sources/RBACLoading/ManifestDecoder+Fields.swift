@@ -30,7 +30,7 @@ enum Field: String, CaseIterable {
     // Pod specs.
     case serviceAccountName, serviceAccount, nodeName, hostPID, hostNetwork, hostIPC
     case containers, initContainers, ephemeralContainers, volumes, imagePullSecrets, template, jobTemplate
-    case env, envFrom, valueFrom, secretKeyRef, secretRef, securityContext, privileged
+    case env, envFrom, valueFrom, secretKeyRef, secretRef, configMapKeyRef, configMapRef, securityContext, privileged
     case secret, secretName, hostPath, csi, projected, sources, serviceAccountToken
     case driver, volumeAttributes, secretProviderClass
 

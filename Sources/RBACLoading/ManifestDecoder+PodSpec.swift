@@ -51,6 +51,7 @@ extension ManifestDecoder {
     func decodeContainer(_ pod: inout PodDraft) throws(YAMLStreamError) {
         var name: String? = nil
         var refs: [SecretReference] = []
+        var configMaps: [SecretReference] = []
         try readFields("containers[]") { (key) throws(YAMLStreamError) in
             switch key {
             case .name: name = try readString("containers[].name")
@@ -59,9 +60,16 @@ extension ManifestDecoder {
                     try readFields("env[]") { (k) throws(YAMLStreamError) in
                         guard k == .valueFrom else { return try reader.skipNode() }
                         try readFields("env[].valueFrom") { (k2) throws(YAMLStreamError) in
-                            guard k2 == .secretKeyRef else { return try reader.skipNode() }
-                            if let n = try readNameField("env[].valueFrom.secretKeyRef", key: .name) {
-                                refs.append(SecretReference(name: n, usage: .env))
+                            switch k2 {
+                            case .secretKeyRef:
+                                if let n = try readNameField("env[].valueFrom.secretKeyRef", key: .name) {
+                                    refs.append(SecretReference(name: n, usage: .env))
+                                }
+                            case .configMapKeyRef:
+                                if let n = try readNameField("env[].valueFrom.configMapKeyRef", key: .name) {
+                                    configMaps.append(SecretReference(name: n, usage: .env))
+                                }
+                            default: try reader.skipNode()
                             }
                         }
                     }
@@ -69,9 +77,16 @@ extension ManifestDecoder {
             case .envFrom:
                 try readSequence("envFrom") { () throws(YAMLStreamError) in
                     try readFields("envFrom[]") { (k) throws(YAMLStreamError) in
-                        guard k == .secretRef else { return try reader.skipNode() }
-                        if let n = try readNameField("envFrom[].secretRef", key: .name) {
-                            refs.append(SecretReference(name: n, usage: .envFrom))
+                        switch k {
+                        case .secretRef:
+                            if let n = try readNameField("envFrom[].secretRef", key: .name) {
+                                refs.append(SecretReference(name: n, usage: .envFrom))
+                            }
+                        case .configMapRef:
+                            if let n = try readNameField("envFrom[].configMapRef", key: .name) {
+                                configMaps.append(SecretReference(name: n, usage: .envFrom))
+                            }
+                        default: try reader.skipNode()
                         }
                     }
                 }
@@ -89,6 +104,10 @@ extension ManifestDecoder {
         for var r in refs {
             r.container = name
             pod.template.secretReferences.append(r)
+        }
+        for var r in configMaps {
+            r.container = name
+            pod.template.configMapEnvReferences.append(r)
         }
     }
 

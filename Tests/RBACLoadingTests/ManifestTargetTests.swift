@@ -281,6 +281,31 @@ import RBACLoading
         #expect(!readers.contains { esc.nodes[$0.kubernetes.start] == .user("ben") })
     }
 
+    /// The ConfigMaps containers take through the environment, read for `external-secret-in-env`.
+    @Test func theConfigMapsOfTheEnvironmentAreLoaded() throws {
+        let yaml = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: api, namespace: prod}
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: api
+                    image: api
+                    env:
+                    - {name: A, valueFrom: {configMapKeyRef: {name: app-config, key: a}}}
+                    - {name: B, valueFrom: {secretKeyRef: {name: creds, key: b}}}
+                    envFrom: [{configMapRef: {name: more-config}}, {secretRef: {name: env-secret}}]
+                  volumes: [{name: c, configMap: {name: mounted}}]
+            """
+        let w = try #require(try ESOWorld.cluster(yaml).workloads.first)
+        #expect(w.template.configMapEnvReferences == [
+            SecretReference(name: "app-config", usage: .env, container: "api"), SecretReference(name: "more-config", usage: .envFrom, container: "api"),
+        ])
+        #expect(w.template.secretReferences.map(\.name) == ["creds", "env-secret"])
+    }
+
     /// `secrets --external` says where the values land.
     @Test func theKeysNameTheObjectTheyAreWrittenInto() throws {
         let esc = try Self.world()

@@ -112,6 +112,10 @@ public struct PodTemplate: Hashable, Sendable {
     public var privileged: Bool
     /// Whether any volume is a `hostPath`.
     public var hostPathVolumes: Bool
+    /// The ConfigMaps its containers take through `env` (`configMapKeyRef`) and `envFrom`
+    /// (`configMapRef`), with the container (for the ConfigMaps ExternalSecrets write,
+    /// `target.manifest`).
+    public var configMapEnvReferences: [SecretReference] = []
     /// The SecretProviderClasses of its `secrets-store.csi.k8s.io` volumes.
     public var secretProviderClasses: [String] = []
     /// Its `vault.hashicorp.com/…` annotations (the Vault Agent injector's).

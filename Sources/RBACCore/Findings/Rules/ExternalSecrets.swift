@@ -394,7 +394,7 @@ extension FindingRule {
     public static let externalSecretInEnv = FindingRule(
         id: "external-secret-in-env", category: .externalSecrets, severity: .medium,
         title: "External secret passed through environment variables",
-        rationale: "An ExternalSecret (or a ClusterExternalSecret, or a SecretProviderClass's `secretObjects`) copies a credential from an external manager into a Kubernetes Secret; a pod taking that Secret through `env` or `envFrom` holds it in its environment: it leaks into crash dumps, child processes and logs, and never sees the rotation the external manager and the operator's refresh exist for, until the pod restarts. `secret-in-env` reports the same pods as hygiene; this rule names the external source. A ClusterExternalSecret whose selectors would need a Namespace's labels the input does not hold makes it low, as a possibility. An ExternalSecret writing another kind (`target.manifest`: a ConfigMap, a custom resource) writes no Secret: a pod taking the Secret of that name is not reported, and a ConfigMap it writes taken through `env` is not checked yet.",
+        rationale: "An ExternalSecret (or a ClusterExternalSecret, or a SecretProviderClass's `secretObjects`) copies a credential from an external manager into a Kubernetes Secret; a pod taking that Secret through `env` or `envFrom` holds it in its environment: it leaks into crash dumps, child processes and logs, and never sees the rotation the external manager and the operator's refresh exist for, until the pod restarts. `secret-in-env` reports the same pods as hygiene; this rule names the external source. A ClusterExternalSecret whose selectors would need a Namespace's labels the input does not hold makes it low, as a possibility. An ExternalSecret writing a ConfigMap instead (`target.manifest`) is reported for the pods taking that ConfigMap through `env` or `envFrom`, not for those taking the Secret of the same name, which it does not write.",
         remediation: "Mount the Secret as a volume and read the file (it follows the refresh), or mount the external secret directly with the Secrets Store CSI driver or the Vault Agent injector.",
         triggeringExamples: [
             """
@@ -418,6 +418,22 @@ extension FindingRule {
                     env:
                     - name: DB_PASSWORD
                       valueFrom: {secretKeyRef: {name: db-credentials, key: password}}
+            """,
+            // The operator writes a ConfigMap (target.manifest) that the pod reads with envFrom.
+            """
+            apiVersion: external-secrets.io/v1
+            kind: ExternalSecret
+            metadata: {name: application-config, namespace: prod}
+            spec:
+              secretStoreRef: {name: vault, kind: SecretStore}
+              target: {name: app-config, manifest: {apiVersion: v1, kind: ConfigMap}}
+              data: [{secretKey: database-password, remoteRef: {key: prod/db, property: password}}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: api, namespace: prod}
+            spec:
+              containers: [{name: api, image: api, envFrom: [{configMapRef: {name: app-config}}]}]
             """,
             // The CSI driver syncs its objects into a Secret that the pod reads with envFrom.
             """
@@ -501,6 +517,11 @@ extension FindingRule {
         check: { thisRule, ctx in
             let g = ctx.graph
             var out: [Finding] = []
+            // ConfigMaps ExternalSecrets write (target.manifest), by namespace and name.
+            var configMaps: [AccessGraph.NamespacedName: MaterializedSecret] = [:]
+            for m in g.materializedObjects() where m.manifest?.podMountable == true {
+                configMaps[AccessGraph.NamespacedName(namespace: m.namespace, name: m.name)] = configMaps[AccessGraph.NamespacedName(namespace: m.namespace, name: m.name)] ?? m
+            }
             for w in g.workloads {
                 let refs = w.template.secretReferences.filter { $0.usage == .env || $0.usage == .envFrom }
                 var evidence: [String] = []
@@ -517,6 +538,16 @@ extension FindingRule {
                         evidence.append("Secret \(w.namespace)/\(ref.name) (\(usage)) is written by \(s.description)")
                         if !related.contains(s.object) { related.append(s.object) }
                     }
+                }
+                for ref in w.template.configMapEnvReferences {
+                    guard let m = configMaps[AccessGraph.NamespacedName(namespace: w.namespace, name: ref.name)] else { continue }
+                    certain = true
+                    let usage = "\(ref.usage == .env ? "env" : "envFrom")\(ref.container.map { " in \($0)" } ?? "")"
+                    if !names.contains(ref.name) { names.append(ref.name) }
+                    evidence.append("ConfigMap \(w.namespace)/\(ref.name) (\(usage)) is \(m.description) (target.manifest; if the operator runs with --unsafe-allow-generic-targets)")
+                    let es = m.externalSecret
+                    let object = ObjectRef(kind: es.kind.rawValue, namespace: es.namespace, name: es.name, source: es.source)
+                    if !related.contains(object) { related.append(object) }
                 }
                 guard !names.isEmpty else { continue }
                 // Resting only on labels the input lacks: reported, lower, as a possibility.
