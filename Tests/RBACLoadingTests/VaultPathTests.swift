@@ -118,6 +118,35 @@ import RBACLoading
         subjects: [{kind: User, name: hank, apiGroup: rbac.authorization.k8s.io}]
         """
 
+    /// kim and lou may create ExternalSecrets in prod and read no Secret themselves; kim may
+    /// impersonate sa:prod/secret-reader, which may get the Secret `scratch` of prod, and lou
+    /// sa:dev/dev-reader, which may get it in dev only.
+    static let secondReader = """
+
+        ---
+        \(ESOWorld.binding("kim-lou", namespace: "prod", role: "eso-author", users: ["kim", "lou"]))
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: secret-reader, namespace: prod}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: dev-reader, namespace: dev}
+        ---
+        \(ESOWorld.binding("secret-reader", namespace: "prod", role: "scratch-reader", users: [], serviceAccounts: ["prod/secret-reader"]))
+        ---
+        \(ESOWorld.binding("dev-reader", namespace: "dev", role: "scratch-reader", users: [], serviceAccounts: ["dev/dev-reader"]))
+        ---
+        \(ESOWorld.role("impersonate-secret-reader", namespace: "prod", resources: ["serviceaccounts"], verbs: ["impersonate"], names: ["secret-reader"]))
+        ---
+        \(ESOWorld.binding("kim", namespace: "prod", role: "impersonate-secret-reader", roleKind: "Role", users: ["kim"]))
+        ---
+        \(ESOWorld.role("impersonate-dev-reader", namespace: "dev", resources: ["serviceaccounts"], verbs: ["impersonate"], names: ["dev-reader"]))
+        ---
+        \(ESOWorld.binding("lou", namespace: "dev", role: "impersonate-dev-reader", roleKind: "Role", users: ["lou"]))
+        """
+
     static func world(extra: String = "", vault: [String: String] = [:]) throws -> EscalationGraph {
         var cluster = try ManifestLoader().load(yaml: ExternalWorldTests.manifests + more + extra, name: "world.yaml").cluster
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-vault-paths-\(UUID().uuidString)")
@@ -298,14 +327,15 @@ import RBACLoading
     /// `who-can --effective` lists exactly the identities `paths` finds a path for, on every
     /// route: hank, who becomes a service account that may create ClusterExternalSecrets; gus,
     /// who may update an ExternalSecret; alice, by her certain pod as sa:prod/eso-reader
-    /// (listed certain, not by a conditional route); and without `--effective`, the
+    /// (listed certain, not by a conditional route); kim, who reads the Secret her
+    /// ExternalSecret writes as another identity; and without `--effective`, the
     /// identities whose path has no Kubernetes step.
     @Test(arguments: [
         ("secret/data/shared/db", VaultCapabilities.read), ("secret/data/prod/db", .read), ("secret/data/prod/db-pass", .read),
         ("secret/data/team-a/ci", .read), ("secret/data/shared/db", .update), ("secret/data/prod/admin/root", .read),
     ])
     func whoCanEffectiveIsWhoHasAPath(path: String, capability: VaultCapabilities) throws {
-        let esc = try Self.world(extra: Self.impersonator)
+        let esc = try Self.world(extra: Self.impersonator + Self.secondReader)
         let target = VaultTarget(pattern: path, capability: capability)
         let effective = esc.vaultReaders(of: path, capability: capability, effective: true)
         let direct = esc.vaultReaders(of: path, capability: capability, effective: false)
@@ -314,7 +344,8 @@ import RBACLoading
             let paths = esc.vaultPaths(from: node, to: target, all: false).filter { $0.certainty != .shownFalse }
             guard let best = paths.first else { continue }
             withPath.insert(node)
-            if best.kubernetes.steps.isEmpty { withoutSteps.insert(node) }
+            // No Kubernetes step, and no other identity's to read what the operator writes.
+            if best.kubernetes.steps.isEmpty && !best.external.contains(where: { $0.kind == .writtenSecretRead }) { withoutSteps.insert(node) }
             if best.certainty <= .shownTrue { certain.insert(node) }
         }
         // Credentials readers are no route of the paths engine (their reach is unknown).
@@ -329,7 +360,46 @@ import RBACLoading
             #expect(withPath.isSuperset(of: [.user("hank"), .user("gus"), .user("alice"), .user("dave")]))
             #expect(effective.first { $0.identity == .user("alice") }?.certainty == .yes)
             #expect(!withPath.contains(.user("frank")) && !withPath.contains(.user("carol")))
+            // kim reads the Secret her ExternalSecret writes as another identity; lou cannot.
+            #expect(withPath.contains(.user("kim")) && !withPath.contains(.user("lou")))
         }
+    }
+
+    /// The API server decides "create the ExternalSecret" and "read the Secret it writes" apart:
+    /// kim creates the ExternalSecret herself and reads its Secret as sa:prod/secret-reader,
+    /// whom she may impersonate — the read is its own step, with its own evidence and path.
+    /// Near misses: lou's reader reads Secrets of dev only, ivy reads none at all.
+    @Test func theWrittenSecretMayBeReadAsAnotherIdentity() throws {
+        let esc = try Self.world(extra: Self.secondReader)
+        let target = VaultTarget.parse("vault:secret/data/shared/db")!
+        let kim = try #require(esc.vaultPaths(from: .user("kim"), to: target).first)
+        #expect(Self.kinds(kim, in: esc) == ["externalsecret-write", "written-secret-read", "store-login", "vault-policy"])
+        let read = kim.external[1]
+        #expect(read.namespace == "prod")
+        #expect(read.evidence == [
+            "sa:prod/secret-reader may get Secret prod/scratch (RoleBinding/prod/secret-reader → ClusterRole/scratch-reader)",
+            "by user:kim ⇒ impersonate → sa:prod/secret-reader",
+        ])
+        // The write is kim's own: its grant, and no read said on it.
+        #expect(kim.external[0].grant != nil)
+        #expect(!kim.external[0].evidence.contains { $0.contains("may read") })
+        #expect(kim.certainty == .certain)
+        for near in ["lou", "ivy"] {
+            #expect(esc.vaultPaths(from: .user(near), to: target).isEmpty, "\(near)")
+        }
+        // A store target, and paths --from without --to, say the same.
+        let store = try #require(StoreTarget.parse("store:prod/vault-backend"))
+        #expect(esc.storePaths(from: .user("kim"), to: store, use: .read).first?.external.map(\.kind) == [.externalSecretWrite, .writtenSecretRead])
+        #expect(esc.storePaths(from: .user("lou"), to: store, use: .read).isEmpty)
+        #expect(esc.pathsBeyond(from: .user("kim")).contains { $0.end.target == "vault:secret/data/shared/*" })
+        #expect(!esc.pathsBeyond(from: .user("lou")).contains { $0.end.target == "vault:secret/data/shared/*" })
+        // who-can: kim by a privilege path (--effective), not as a direct holder.
+        let effective = esc.vaultReaders(of: "secret/data/shared/db", capability: .read, effective: true).map(\.identity)
+        #expect(effective.contains(.user("kim")))
+        #expect(!effective.contains(.user("lou")) && !effective.contains(.user("ivy")))
+        #expect(!esc.vaultReaders(of: "secret/data/shared/db", capability: .read).map(\.identity).contains(.user("kim")))
+        let storeReaders = esc.storeReaders(of: store, use: .read, effective: true).map { esc.nodes[$0.kubernetes.start] }
+        #expect(storeReaders.contains(.user("kim")) && !storeReaders.contains(.user("lou")))
     }
 
     /// `--all` means what it means for a Kubernetes target: every simple Kubernetes path, for

@@ -178,22 +178,58 @@ extension EscalationGraph {
     }
 
     private func secretRead(in namespace: String, identity: Identity?, allows: (Request) -> Bool) -> String? {
-        func secrets(_ verb: String, _ name: String = "") -> Request {
-            .resource(ResourceRequest(verb: verb, apiGroup: "", resource: "secrets", namespace: namespace, name: name))
-        }
         func said(_ request: Request, _ what: String) -> String {
             guard let identity else { return what }
             let d = access.authorize(identity, request)
             let by = d.grant.map { " (\(access.bindings[$0.binding].displayName) → \(access.roles[$0.role].displayName))" } ?? (d.viaMasters ? " (API server)" : "")
             return what + by
         }
-        for verb in ["get", "list", "watch"] where allows(secrets(verb)) { return said(secrets(verb), "\(verb) secrets in \(namespace)") }
-        for name in secretNamesGranted(in: namespace) where allows(secrets("get", name)) {
-            return said(secrets("get", name), "get Secret \(namespace)/\(name)")
-        }
-        let pods = Request.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: namespace))
-        if allows(pods) { return said(pods, "create pods in \(namespace), which may mount it") }
+        for r in secretReads(in: namespace) where allows(r.request) { return said(r.request, r.what) }
         return nil
+    }
+
+    /// Each request that lets its holder read the Secret the operator writes in `namespace`,
+    /// in the order they are tried, with its words: `get`, `list`, `watch` on its Secrets, `get`
+    /// on a Secret by name (``secretNamesGranted(in:)``), creating a pod (which may mount it).
+    func secretReads(in namespace: String) -> [(request: Request, what: String)] {
+        func secrets(_ verb: String, _ name: String = "") -> Request {
+            .resource(ResourceRequest(verb: verb, apiGroup: "", resource: "secrets", namespace: namespace, name: name))
+        }
+        return ["get", "list", "watch"].map { (secrets($0), "\($0) secrets in \(namespace)") }
+            + secretNamesGranted(in: namespace).map { (secrets("get", $0), "get Secret \(namespace)/\($0)") }
+            + [(.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: namespace)), "create pods in \(namespace), which may mount it")]
+    }
+
+    /// The Secret the operator writes read by another node than the one that makes it write:
+    /// the start of the path has both powers, and the API server decides each request apart.
+    /// `path` is the start's Kubernetes path to a node that may read a Secret of the namespace
+    /// (``secretReads(in:)``), `how` what that node may do.
+    struct WrittenSecretRead {
+        var path: PrivilegePath
+        var how: String
+    }
+
+    /// The cheapest of `candidates` (fewest conditions the input does not show, then steps;
+    /// the first of equals).
+    static func cheapest(_ candidates: [PrivilegePath]) -> PrivilegePath? {
+        candidates.enumerated().min { a, b in
+            (a.element.cost, a.element.steps.count, a.offset) < (b.element.cost, b.element.steps.count, b.offset)
+        }?.element
+    }
+
+    /// The step that reads the Secret the operator writes in `ns` through `read`.
+    func writtenSecretReadStep(_ read: WrittenSecretRead, in ns: String) -> ExternalStep {
+        let reader = nodes[read.path.end]
+        let chain = ([nodes[read.path.start].description] + read.path.steps.map { "\($0.kind.rawValue) → \(nodes[$0.to])" }).joined(separator: " ⇒ ")
+        let conditions = read.path.steps.compactMap(\.condition)
+        let condition: PathCondition? = conditions.isEmpty ? nil : PathCondition(
+            conditions.map(\.text).joined(separator: "; "),
+            observed: conditions.contains { $0.observed == false } ? false : conditions.contains { $0.observed == nil } ? nil : true)
+        return ExternalStep(
+            kind: .writtenSecretRead, to: "the Secret written in \(ns)", namespace: ns,
+            why: "the Secret the operator writes in \(ns) is read as \(reader), another identity than the author's: the API server decides the two requests apart",
+            evidence: ["\(reader) may \(read.how)", "by \(chain)"],
+            condition: condition)
     }
 
     /// The Secret names of `namespace` a `get` may be granted for one by one: those of the
@@ -295,11 +331,29 @@ extension EscalationGraph {
     func bestRoutes(along routes: [VaultRoute], effective: Bool, maxSteps: Int, excluding: Set<PathNode> = []) -> [(path: VaultPath, route: Int)] {
         var best: [PathNode: (order: Int, path: VaultPath)] = [:]
         var reaching: [PathTarget: [PrivilegePath]] = [:]
+        // With `effective`, each identity's cheapest path to a node that may read a Secret of a
+        // namespace: the Secret the operator writes, read as another identity than the author.
+        var readers: [String: [NodeID: PrivilegePath]] = [:]
+        func readPaths(in ns: String) -> [NodeID: PrivilegePath] {
+            if let r = readers[ns] { return r }
+            var byStart: [NodeID: [PrivilegePath]] = [:]
+            for r in secretReads(in: ns) {
+                for p in rankedIdentities(reaching: .permission(r.request), maxSteps: maxSteps) where p.certainty != .shownFalse {
+                    byStart[p.start, default: []].append(p)
+                }
+            }
+            let r = byStart.compactMapValues(Self.cheapest)
+            readers[ns] = r
+            return r
+        }
         for (order, route) in routes.enumerated() {
             let found = reaching[route.target] ?? rankedIdentities(reaching: route.target, maxSteps: effective ? maxSteps : 2)
             reaching[route.target] = found
             for p in found where p.certainty != .shownFalse && (effective || Self.holdsItself(p)) && !excluding.contains(nodes[p.start]) {
-                guard let path = take(route, along: p), path.certainty != .shownFalse else { continue }
+                let elsewhere: ((String) -> WrittenSecretRead?)? = !effective ? nil : { ns in
+                    readPaths(in: ns)[p.start].map { WrittenSecretRead(path: $0, how: self.secretRead(by: $0.end, in: ns) ?? "read a Secret of \(ns)") }
+                }
+                guard let path = take(route, along: p, elsewhere: elsewhere), path.certainty != .shownFalse else { continue }
                 let who = nodes[p.start]
                 if let old = best[who], (old.path.cost, old.path.stepCount, old.order) <= (path.cost, path.stepCount, order) { continue }
                 best[who] = (order, path)
@@ -320,10 +374,10 @@ extension EscalationGraph {
     /// may not read what the operator writes (``readsWhatIsWritten(_:by:into:in:context:)``);
     /// a write held directly names its grant. The one place a route is taken, by `paths`
     /// (one start) and by `who-can` (every identity).
-    func take(_ route: VaultRoute, along p: PrivilegePath, context: BeyondContext? = nil) -> VaultPath? {
+    func take(_ route: VaultRoute, along p: PrivilegePath, context: BeyondContext? = nil, elsewhere: ((String) -> WrittenSecretRead?)? = nil) -> VaultPath? {
         if let also = route.alsoNeeds, !node(p.end, allows: also) { return nil }
         var external = route.external
-        if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self, context: context) { return nil }
+        if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self, context: context, elsewhere: elsewhere) { return nil }
         // A write held directly: the grant behind it.
         if p.steps.isEmpty, case .permission(let request) = route.target, let id = nodes[p.start].identity, !external.isEmpty {
             let decision = access.authorize(id, request)
@@ -336,12 +390,20 @@ extension EscalationGraph {
     /// For a route that reads through an ExternalSecret (``VaultRoute/readsIn``): whether the
     /// node reaching it may read the Secret the operator writes (``secretRead(by:in:)``), said
     /// as evidence of the step that writes it; `true` for any other route.
-    static func readsWhatIsWritten(_ route: VaultRoute, by n: NodeID, into external: inout [ExternalStep], in esc: EscalationGraph, context: BeyondContext? = nil) -> Bool {
+    static func readsWhatIsWritten(
+        _ route: VaultRoute, by n: NodeID, into external: inout [ExternalStep], in esc: EscalationGraph, context: BeyondContext? = nil,
+        elsewhere: ((String) -> WrittenSecretRead?)? = nil
+    ) -> Bool {
         guard let ns = route.readsIn else { return true }
         let k = external.firstIndex(where: { $0.kind == .externalSecretWrite || $0.kind == .secretStoreWrite })
         guard let how = context?.secretRead(by: n, in: ns) ?? esc.secretRead(by: n, in: ns) else {
             // No Secret: a ConfigMap target, where the operator allows one (GenericTargets.swift).
-            guard let generic = esc.genericTargetRead(by: n, in: ns) else { return false }
+            guard let generic = esc.genericTargetRead(by: n, in: ns) else {
+                // The Secret read by another identity the path's start becomes: its own step.
+                guard let k, let read = elsewhere?(ns), read.path.end != n else { return false }
+                external.insert(esc.writtenSecretReadStep(read, in: ns), at: k + 1)
+                return true
+            }
             if let k {
                 external[k].evidence.append("the author may read a ConfigMap the operator writes instead (target.manifest), and so what it reads: \(generic.how)")
                 external[k].condition = both(external[k].condition, generic.condition)

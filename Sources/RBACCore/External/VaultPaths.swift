@@ -158,6 +158,9 @@ public struct ExternalStep: Hashable, Sendable {
         /// A store reads the keys an ExternalSecret writes into a Kubernetes Secret: whoever
         /// makes it read gets that Secret's data.
         case storeRead = "store-read"
+        /// Reading the Secret the operator writes as another identity than the one that made
+        /// it write (the path's start becomes both): the API server decides each request apart.
+        case writtenSecretRead = "written-secret-read"
         /// Reading in Kubernetes an object other than a Secret that an ExternalSecret writes
         /// (`spec.target.manifest`): listing or watching its resource in its namespace, or
         /// (a ConfigMap) creating a pod that mounts it.
@@ -853,13 +856,29 @@ extension EscalationGraph {
         guard let startID = index(of: start) else { return [] }
         var found: [(order: Int, path: VaultPath)] = []
         var seen = Set<String>()
+        // The start's cheapest path to a node that may read a Secret of a namespace (for the
+        // Secret the operator writes, read as another identity than the author).
+        var reads: [String: EscalationGraph.WrittenSecretRead?] = [:]
+        func elsewhere(_ ns: String) -> WrittenSecretRead? {
+            if let r = reads[ns] { return r }
+            let candidates = secretReads(in: ns).flatMap { r in
+                context.map { $0.paths(to: .permission(r.request)) } ?? paths(from: start, to: .permission(r.request), maxSteps: maxSteps)
+            }
+            let r = Self.cheapest(candidates.filter { $0.certainty != .shownFalse }).map { p -> WrittenSecretRead in
+                var p = p
+                p.start = startID
+                return WrittenSecretRead(path: p, how: secretRead(by: p.end, in: ns) ?? "read a Secret of \(ns)")
+            }
+            reads[ns] = .some(r)
+            return r
+        }
         for route in routes {
             let key = "\(route.target)|\(route.external.map { "\($0.kind.rawValue)>\($0.to)" }.joined(separator: "|"))"
             guard seen.insert(key).inserted else { continue }
             let kubernetes = context.map { $0.paths(to: route.target) } ?? paths(from: start, to: route.target, maxSteps: maxSteps, all: all, limit: limit)
             for var p in kubernetes {
                 p.start = startID
-                if let path = take(route, along: p, context: context) { found.append((found.count, path)) }
+                if let path = take(route, along: p, context: context, elsewhere: elsewhere) { found.append((found.count, path)) }
             }
         }
         let ranked = found.map { (rank: [$0.path.cost, $0.path.stepCount, $0.order], path: $0.path) }
