@@ -42,7 +42,7 @@ struct ExternalTargetRoundTripTests {
     static func verb(_ target: String) -> String {
         if target.hasPrefix("vault:") { return "read" }
         if StoreTarget.parse(target) != nil { return "use" }
-        if target.hasPrefix("secret:") { return "get" }
+        if target.hasPrefix("secret:") || target.hasPrefix("can:get:") { return "get" }
         return "read"  // PROVIDER:OBJECT
     }
 
@@ -54,6 +54,13 @@ struct ExternalTargetRoundTripTests {
         if let t = StoreTarget.parse(target) {
             guard let e = StoreTarget.parse(end), e.kind == t.kind, e.name == t.name, e.key == nil else { return false }
             return t.anyNamespace || e.namespace == t.namespace
+        }
+        // The get of an object other than a Secret an ExternalSecret writes: a path through what
+        // writes or lists it ends at the target; a Kubernetes path to the get at a node allowed
+        // it (an identity itself, a held role, namespace-admin, cluster-admin).
+        if target.hasPrefix("can:get:") {
+            return end == target || end == "cluster-admin" || PathNode.identity(parsing: end) != nil
+                || end.hasPrefix("holder:") || end.hasPrefix("namespace-admin:")
         }
         // A Kubernetes path to a Secret ends at a node that reads it: the Secret, every Secret of
         // its namespace, or cluster-admin.
@@ -83,9 +90,12 @@ struct ExternalTargetRoundTripTests {
             let answer = try json(["who-can", verb(target), target, "--effective", "-o", "json"])
             found.formUnion(ends(of: (answer["identities"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? [String: Any] }))
         }
-        // The Secret an ExternalSecret writes, as who-can get secret prints its readers' ends.
-        let written = try json(["who-can", "get", "secret", "db-credentials", "-n", "prod", "-o", "json"])
-        found.formUnion(ends(of: (written["throughStores"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? [String: Any] }))
+        // The Secret an ExternalSecret writes, as who-can get secret prints its readers' ends;
+        // the objects of other kinds ExternalSecrets write (target.manifest), likewise.
+        for get in [["secret", "db-credentials", "-n", "prod"], ["configmap", "api-config", "-n", "ops"], ["applications.argoproj.io", "app", "-n", "ops"]] {
+            let written = try json(["who-can", "get"] + get + ["-o", "json"])
+            found.formUnion(ends(of: (written["throughStores"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? [String: Any] }))
+        }
         return found.sorted()
     }
 
@@ -97,6 +107,7 @@ struct ExternalTargetRoundTripTests {
             "store:ops/aws (keys found by pattern)", "aws:arn:aws:secretsmanager:us-east-1:111122223333:secret:MySecret",
             "gcp:projects/my-project/secrets/testsecret/versions/latest", "vault:secret/data/shared/db", "vault:secret/*",
             "store:prod/vault-backend", "clusterstore:teams", "secret:prod/db-credentials",
+            "can:get:configmaps:ops:api-config", "can:get:applications.argoproj.io:ops:app",
         ] {
             #expect(targets.contains(expected), "\(expected) not printed: \(targets)")
         }

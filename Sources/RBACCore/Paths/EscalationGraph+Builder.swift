@@ -56,8 +56,10 @@ extension EscalationGraph {
         var groupEdgeKeys: [String: Set<TargetKey>] = [:]
         /// Holder nodes already evaluated.
         var evaluatedHolders = Set<Int>()
-        /// What each held role's rules answered, for its other scopes.
-        var heldRoleAnswers: [RoleID: RuleAnswers] = [:]
+        /// The questions asked of rules, numbered (``number(_:)``).
+        var questionNumbers: [Question: Int] = [:]
+        /// What each role's rules answered (``answers(_:)``).
+        var roleAnswers: [RoleID: RoleAnswers] = [:]
 
         struct TargetKey: Hashable {
             var to: Int
@@ -181,16 +183,13 @@ extension EscalationGraph {
             if evaluatedHolders.insert(n).inserted {
                 // A role is held in many scopes: its rules answer each question once, and rules
                 // that allowed no step in one scope allow none in a scope of the same kind.
-                let answers = heldRoleAnswers[role] ?? RuleAnswers()
-                heldRoleAnswers[role] = answers
-                let kind = RuleAnswers.ScopeKind(scope)
+                let answers = answers(role)
+                let kind = ScopeKind(scope)
                 if !answers.noSteps.contains(kind) {
-                    let rules = g.roles[role].rules.enumerated().map { j, rule in
-                        SourcedRule(rule: rule, role: role, ruleIndex: j, binding: nil)
-                    }
+                    let held = [HeldRole(role: role, binding: nil)]
                     let view = scope == .cluster
-                        ? RuleView(clusterRules: rules, namespaceRules: [], scope: .cluster, clusterAnswers: answers)
-                        : RuleView(clusterRules: [], namespaceRules: rules, scope: scope, namespaceAnswers: answers)
+                        ? RuleView(clusterRoles: held, namespaceRoles: [], scope: .cluster)
+                        : RuleView(clusterRoles: [], namespaceRoles: held, scope: scope)
                     let steps = derive(view)
                     for s in steps {
                         edge(n, s.to, s.kind, namespace: s.namespace, evidence: s.evidence, condition: s.condition)

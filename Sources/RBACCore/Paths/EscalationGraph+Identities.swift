@@ -7,36 +7,36 @@ extension EscalationGraph.Builder {
     func principal(_ p: PathNode) {
         guard let identity = p.identity else { return }
         let from = node(p)
-        // The rules of the bindings a walk visits, and the roles bound (through a group
-        // after the others).
-        func held(_ selection: BindingSelection) -> (rules: [SourcedRule], bound: [(binding: BindingID, role: RoleID)]) {
-            var rules: [SourcedRule] = []
+        // The roles of the bindings a walk visits (their rules, in order, are the rules the
+        // identity holds), and the roles bound (through a group after the others).
+        func held(_ selection: BindingSelection) -> (roles: [HeldRole], hasRules: Bool, bound: [(binding: BindingID, role: RoleID)]) {
+            var roles: [HeldRole] = []
+            var hasRules = false
             var direct: [(binding: BindingID, role: RoleID)] = []
             var viaGroup: [(binding: BindingID, role: RoleID)] = []
             g.visitBindings(for: identity, selection) { visit in
                 guard case .bound(let b, let r, let subject) = visit else { return true }
                 if subject.isKind(.group) { viaGroup.append((b, r)) } else { direct.append((b, r)) }
-                for (j, rule) in g.roles[r].rules.enumerated() {
-                    rules.append(SourcedRule(rule: rule, role: r, ruleIndex: j, binding: (b, subject)))
-                }
+                roles.append(HeldRole(role: r, binding: (b, subject)))
+                if !g.roles[r].rules.isEmpty { hasRules = true }
                 return true
             }
-            return (rules, direct + viaGroup)
+            return (roles, hasRules, direct + viaGroup)
         }
-        let (clusterRules, clusterBound) = held(.request(namespace: ""))
+        let (clusterRoles, clusterHasRules, clusterBound) = held(.request(namespace: ""))
         // The same cluster rules in every view: each question asked of them once.
-        let clusterAnswers = RuleAnswers()
+        let clusterAnswers = ViewAnswers()
         var steps: [Step] = []
-        if !clusterRules.isEmpty {
-            steps += derive(RuleView(clusterRules: clusterRules, namespaceRules: [], scope: .cluster, bound: clusterBound, clusterAnswers: clusterAnswers))
+        if clusterHasRules {
+            steps += derive(RuleView(clusterRoles: clusterRoles, namespaceRoles: [], scope: .cluster, bound: clusterBound, clusterAnswers: clusterAnswers))
         }
         for ns in g.roleBindingNamespaces(for: identity) {
-            let (nsRules, nsBound) = held(.roleBindings(namespace: ns))
-            if nsRules.isEmpty && nsBound.isEmpty { continue }
+            let (nsRoles, nsHasRules, nsBound) = held(.roleBindings(namespace: ns))
+            if !nsHasRules && nsBound.isEmpty { continue }
             // Steps that the ClusterRoleBindings alone allow were found cluster-wide; the
             // roles bound here are this namespace's own.
             steps += derive(RuleView(
-                clusterRules: clusterRules, namespaceRules: nsRules, scope: .namespace(ns), bound: nsBound, clusterAnswers: clusterAnswers
+                clusterRoles: clusterRoles, namespaceRoles: nsRoles, scope: .namespace(ns), bound: nsBound, clusterAnswers: clusterAnswers
             )).filter { step in
                 step.ownRoleBinding || step.evidence.contains { $0.binding.map { g.bindings[$0].kind == .roleBinding } ?? true }
             }

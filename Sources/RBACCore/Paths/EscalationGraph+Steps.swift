@@ -1,11 +1,10 @@
 // The permission patterns of docs/paths.md ("Permission steps"), each turned into steps.
 
 extension EscalationGraph.Builder {
-    /// A rule an identity holds through a binding, or a held role has (no binding yet).
-    struct SourcedRule {
-        var rule: PolicyRule
+    /// A role an identity holds through a binding, or a held role (no binding yet): its rules,
+    /// in order, are what the identity holds from it.
+    struct HeldRole {
         var role: RoleID
-        var ruleIndex: Int
         /// The binding that grants it, and the subject of the binding that matched; `nil` for
         /// a role one would bind oneself.
         var binding: (id: BindingID, subject: Subject)?
@@ -13,11 +12,11 @@ extension EscalationGraph.Builder {
 
     /// The rules an identity (or a held role) has, seen from one scope.
     struct RuleView {
-        /// Rules that apply everywhere (ClusterRoleBindings): to cluster-scoped requests and
-        /// to namespaced requests in any namespace.
-        var clusterRules: [SourcedRule]
-        /// Rules that apply to namespaced requests in `namespace` only (RoleBindings).
-        var namespaceRules: [SourcedRule]
+        /// Roles whose rules apply everywhere (ClusterRoleBindings): to cluster-scoped requests
+        /// and to namespaced requests in any namespace.
+        var clusterRoles: [HeldRole]
+        /// Roles whose rules apply to namespaced requests in `namespace` only (RoleBindings).
+        var namespaceRoles: [HeldRole]
         /// ``Scope/cluster``: the cluster-wide view (namespaced requests mean every namespace);
         /// ``Scope/everyNamespace``: the namespace rules hold in every namespace; otherwise one
         /// namespace.
@@ -26,12 +25,9 @@ extension EscalationGraph.Builder {
         /// each resolves to: roles without rules included, as `escalate` can fill them. Those
         /// naming the identity itself come before those naming one of its groups.
         var bound: [(binding: BindingID, role: RoleID)] = []
-
-        /// What ``clusterRules`` answered already, when other views share them (the
+        /// What ``clusterRoles`` answered already, when other views share them (the
         /// namespaces of one identity); `nil`: not kept.
-        var clusterAnswers: RuleAnswers? = nil
-        /// What ``namespaceRules`` answered already (a held role, seen from many scopes).
-        var namespaceAnswers: RuleAnswers? = nil
+        var clusterAnswers: ViewAnswers? = nil
 
         /// The scope of namespaced targets: every namespace, or one.
         var targetScope: Scope { scope == .cluster ? .everyNamespace : scope }
@@ -39,47 +35,70 @@ extension EscalationGraph.Builder {
         var targetNamespace: String? { scope.namespaceName }
     }
 
-    /// The answers of one list of rules, kept for the views that share it: an identity's
-    /// ClusterRoleBinding rules are the same in each namespace it is bound in, and a held
-    /// role's rules the same in each scope it is held in. Each answer depends on the rules
-    /// and the question only, so a view asks the rules once for each question instead of
-    /// once per namespace (scanning an identity's cluster rules again for each of its
-    /// namespaces grew with the product of the two).
-    final class RuleAnswers {
-        struct Question: Hashable {
-            var verb: ExactKey
-            var group: ExactKey
-            var resource: ExactKey
-            var sub: ExactKey
-            var name: ExactKey
-            init(_ verb: String, _ group: String, _ resource: String, _ sub: String, _ name: String) {
-                (self.verb, self.group, self.resource, self.sub, self.name) =
-                    (ExactKey(verb), ExactKey(group), ExactKey(resource), ExactKey(sub), ExactKey(name))
-            }
+    /// A question asked of rules: does one allow this request (or, for names, this verb, and
+    /// for which names)?
+    struct Question: Hashable {
+        var verb: ExactKey
+        var group: ExactKey
+        var resource: ExactKey
+        var sub: ExactKey
+        var name: ExactKey
+        init(_ verb: String, _ group: String, _ resource: String, _ sub: String, _ name: String) {
+            (self.verb, self.group, self.resource, self.sub, self.name) =
+                (ExactKey(verb), ExactKey(group), ExactKey(resource), ExactKey(sub), ExactKey(name))
         }
-        /// The first rule allowing a request.
-        var first: [Question: StepEvidence?] = [:]
-        /// The names one verb is allowed for (``Question/name`` empty).
-        var names: [Question: Names] = [:]
+    }
+
+    /// A question's number (``questionNumbers``), asked once per call, whatever the roles.
+    func number(_ q: Question) -> Int {
+        if let n = questionNumbers[q] { return n }
+        let n = questionNumbers.count
+        questionNumbers[q] = n
+        return n
+    }
+
+    /// What one role's rules answered. An answer depends on the rules and the question only,
+    /// so each role answers each question once, however many bindings, identities,
+    /// namespaces and scopes hold it (scanning each binding's rules for each of its holders'
+    /// scopes grew with the product of bindings and role sizes).
+    final class RoleAnswers {
+        /// The first rule (its index) allowing a request; -1: none.
+        var first: [Int: Int] = [:]
+        /// The rules one verb is allowed by (a names question): the first without
+        /// resourceNames, and the names of those with resourceNames, in rule order.
+        var names: [Int: (all: Int?, named: [(name: String, ruleIndex: Int)])] = [:]
         /// Whether any question had an answer: a rule allowing it, or a name.
         var anyAllowed = false
-        /// Kinds of scope where these rules were seen to allow no step (a held role).
+        /// Kinds of scope where the role, held, was seen to allow no step.
         var noSteps = Set<ScopeKind>()
+    }
 
-        /// What decides the questions ``EscalationGraph/Builder/derive(_:)`` asks before a
-        /// first answer: whether the view is cluster-wide, and whether its namespace may hold
-        /// aws-auth. Every step needs an answer, so rules that answered nothing in a scope
-        /// allow no step in any scope of the same kind.
-        struct ScopeKind: Hashable {
-            var clusterView: Bool
-            var asksAWSAuth: Bool
-            /// The kind of a view of `scope` (``RuleView/scope``).
-            init(_ scope: Scope) {
-                clusterView = scope == .cluster
-                let namespace = clusterView ? nil : scope.namespaceName  // as RuleView.targetNamespace
-                asksAWSAuth = namespace.map { $0.isExactly(KubernetesConventions.controlPlaneNamespace) } ?? true
-            }
+    /// What the rules of a view answered (its evidence), kept for views that share them.
+    final class ViewAnswers {
+        var first: [Int: StepEvidence?] = [:]
+        var names: [Int: Names] = [:]
+    }
+
+    /// What decides the questions ``derive(_:)`` asks before a first answer: whether the view
+    /// is cluster-wide, and whether its namespace may hold aws-auth. Every step needs an
+    /// answer, so rules that answered nothing in a scope allow no step in any scope of the
+    /// same kind.
+    struct ScopeKind: Hashable {
+        var clusterView: Bool
+        var asksAWSAuth: Bool
+        /// The kind of a view of `scope` (``RuleView/scope``).
+        init(_ scope: Scope) {
+            clusterView = scope == .cluster
+            let namespace = clusterView ? nil : scope.namespaceName  // as RuleView.targetNamespace
+            asksAWSAuth = namespace.map { $0.isExactly(KubernetesConventions.controlPlaneNamespace) } ?? true
         }
+    }
+
+    func answers(_ role: RoleID) -> RoleAnswers {
+        if let a = roleAnswers[role] { return a }
+        let a = RoleAnswers()
+        roleAnswers[role] = a
+        return a
     }
 
     /// A step found for an identity, before it becomes an edge.
@@ -106,8 +125,8 @@ extension EscalationGraph.Builder {
         }
     }
 
-    func evidence(_ rg: SourcedRule, _ purpose: String) -> StepEvidence {
-        StepEvidence(role: rg.role, ruleIndex: rg.ruleIndex, binding: rg.binding?.id, subject: rg.binding?.subject, purpose: purpose)
+    func evidence(_ held: HeldRole, _ ruleIndex: Int, _ purpose: String) -> StepEvidence {
+        StepEvidence(role: held.role, ruleIndex: ruleIndex, binding: held.binding?.id, subject: held.binding?.subject, purpose: purpose)
     }
 
     /// The first rule allowing a request (namespaced, or cluster-scoped), as evidence.
@@ -117,22 +136,36 @@ extension EscalationGraph.Builder {
     ) -> StepEvidence? {
         let r = ResourceRequest(verb: verb, apiGroup: group, resource: resource, subresource: sub, name: name)
         let purpose = "\(verb) \(sub.isEmpty ? resource : resource + "/" + sub)\(group.isEmpty ? "" : "." + group)\(name.isEmpty ? "" : " \(name)")"
-        func first(_ rules: [SourcedRule], _ answers: RuleAnswers?) -> StepEvidence? {
-            guard let answers else { return firstAllowing(rules, r, purpose) }
-            let q = RuleAnswers.Question(verb, group, resource, sub, name)
-            if let known = answers.first[q] { return known }
-            let found = firstAllowing(rules, r, purpose)
-            answers.first[q] = .some(found)
-            if found != nil { answers.anyAllowed = true }
-            return found
+        let q = number(Question(verb, group, resource, sub, name))
+        // The first role (in visit order) with a rule allowing it, and its first such rule.
+        func first(_ roles: [HeldRole]) -> StepEvidence? {
+            for held in roles {
+                let a = answers(held.role)
+                let j: Int
+                if let known = a.first[q] {
+                    j = known
+                } else {
+                    j = g.roles[held.role].rules.firstIndex { $0.allows(r) } ?? -1
+                    a.first[q] = j
+                    if j >= 0 { a.anyAllowed = true }
+                }
+                if j >= 0 { return evidence(held, j, purpose) }
+            }
+            return nil
         }
-        if let e = first(scope.clusterRules, scope.clusterAnswers) { return e }
-        return clusterScoped ? nil : first(scope.namespaceRules, scope.namespaceAnswers)
-    }
-
-    private func firstAllowing(_ rules: [SourcedRule], _ r: ResourceRequest, _ purpose: String) -> StepEvidence? {
-        for i in rules.indices where rules[i].rule.allows(r) { return evidence(rules[i], purpose) }
-        return nil
+        let cluster: StepEvidence?
+        if let kept = scope.clusterAnswers {
+            if let known = kept.first[q] {
+                cluster = known
+            } else {
+                cluster = first(scope.clusterRoles)
+                kept.first[q] = .some(cluster)
+            }
+        } else {
+            cluster = first(scope.clusterRoles)
+        }
+        if let cluster { return cluster }
+        return clusterScoped ? nil : first(scope.namespaceRoles)
     }
 
     /// The first of several verbs allowed.
@@ -153,47 +186,62 @@ extension EscalationGraph.Builder {
         var out = Names()
         let combined = sub.isEmpty ? resource : resource + "/" + sub
         // Per verb, the cluster rules' names and then the namespace rules', in rule order.
-        func add(_ rules: [SourcedRule], _ answers: RuleAnswers?, _ verb: String) {
-            let part: Names
-            if let answers {
-                let q = RuleAnswers.Question(verb, group, resource, sub, "")
-                if let known = answers.names[q] {
+        for verb in verbs {
+            let purpose = "\(verb) \(combined)\(group.isEmpty ? "" : "." + group)"
+            let q = number(Question(verb, group, resource, sub, ""))
+            func add(_ roles: [HeldRole], to out: inout Names) {
+                for held in roles {
+                    let a = answers(held.role)
+                    let part: (all: Int?, named: [(name: String, ruleIndex: Int)])
+                    if let known = a.names[q] {
+                        part = known
+                    } else {
+                        part = allowedNames(g.roles[held.role].rules, verb, group, combined, sub)
+                        a.names[q] = part
+                        if part.all != nil || !part.named.isEmpty { a.anyAllowed = true }
+                    }
+                    if out.all == nil, let j = part.all { out.all = evidence(held, j, purpose) }
+                    for (n, j) in part.named { out.named.append((n, evidence(held, j, purpose + " \(n)"))) }
+                }
+            }
+            if let kept = scope.clusterAnswers {
+                let part: Names
+                if let known = kept.names[q] {
                     part = known
                 } else {
-                    part = allowedNames(rules, verb, group, combined, sub)
-                    answers.names[q] = part
-                    if !part.isEmpty { answers.anyAllowed = true }
+                    var fresh = Names()
+                    add(scope.clusterRoles, to: &fresh)
+                    kept.names[q] = fresh
+                    part = fresh
                 }
+                if out.all == nil { out.all = part.all }
+                out.named += part.named
             } else {
-                part = allowedNames(rules, verb, group, combined, sub)
+                add(scope.clusterRoles, to: &out)
             }
-            if out.all == nil { out.all = part.all }
-            out.named += part.named
-        }
-        for verb in verbs {
-            add(scope.clusterRules, scope.clusterAnswers, verb)
-            if !clusterScoped { add(scope.namespaceRules, scope.namespaceAnswers, verb) }
+            if !clusterScoped { add(scope.namespaceRoles, to: &out) }
         }
         return out
     }
 
-    /// The names of `rules` one verb is allowed for: every name (the first rule without
-    /// resourceNames), and the names of the rules with resourceNames, in rule order.
-    private func allowedNames(_ rules: [SourcedRule], _ verb: String, _ group: String, _ combined: String, _ sub: String) -> Names {
-        var out = Names()
-        let purpose = "\(verb) \(combined)\(group.isEmpty ? "" : "." + group)"
-        for i in rules.indices {
-            let rule = rules[i].rule
+    /// The rules (indices) of `rules` allowing one verb: the first without resourceNames, and
+    /// the names of those with resourceNames, in rule order.
+    private func allowedNames(
+        _ rules: [PolicyRule], _ verb: String, _ group: String, _ combined: String, _ sub: String
+    ) -> (all: Int?, named: [(name: String, ruleIndex: Int)]) {
+        var all: Int?
+        var named: [(name: String, ruleIndex: Int)] = []
+        for (j, rule) in rules.enumerated() {
             guard rule.matches(verb: verb), rule.matches(apiGroup: group),
                 rule.matches(combinedResource: combined, subresource: sub)
             else { continue }
             if rule.resourceNames.isEmpty {
-                if out.all == nil { out.all = evidence(rules[i], purpose) }
+                if all == nil { all = j }
             } else {
-                for n in rule.resourceNames { out.named.append((n, evidence(rules[i], purpose + " \(n)"))) }
+                for n in rule.resourceNames { named.append((n, j)) }
             }
         }
-        return out
+        return (all, named)
     }
 
     /// Every step the rules of `scope` allow.
@@ -210,7 +258,7 @@ extension EscalationGraph.Builder {
 
         // rbac-wildcard: `*` on `*` in `*`: everything in the scope.
         if let e = find(scope, "*", "*", "*") {
-            if clusterView, scope.clusterRules.contains(where: { $0.rule.allows(ResourceRequest(verb: "*", apiGroup: "*", resource: "*")) }) {
+            if clusterView, find(RuleView(clusterRoles: scope.clusterRoles, namespaceRoles: [], scope: scope.scope), "*", "*", "*", clusterScoped: true) != nil {
                 add(.fullAuthority, .rbacWildcard, [e])
                 return steps  // full authority covers every other step
             }
@@ -394,7 +442,7 @@ extension EscalationGraph.Builder {
         }
 
         // aws-auth: map one's IAM identity to system:masters (EKS).
-        if RuleAnswers.ScopeKind(scope.scope).asksAWSAuth,
+        if ScopeKind(scope.scope).asksAWSAuth,
             let e = findAny(scope, ["update", "patch"], "", "configmaps", name: "aws-auth")
         {
             add(.fullAuthority, .awsAuth, [e], PathCondition("the cluster is EKS (aws-auth maps IAM identities)", observed: nil))
