@@ -30,7 +30,7 @@ final class ManifestDecoder {
     static let rbacKinds: Set<String> = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]
 
     /// The annotation `kubectl apply` writes: for a Secret it holds the values in plain text.
-    static let lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
+    static let lastAppliedAnnotation = UnreadValueScan.lastApplied.description
 
     init(reader: YAMLEventReader, file: String, lineBase: Int) {
         self.reader = reader

@@ -116,8 +116,7 @@ struct UnreadValueScan {
     // MARK: Lines
 
     /// Reads the line at `s` (an index into `w`) whose line feed is at `e` (or the input ends
-    /// there); `chunk` is the span that holds the line's start. Returns where the next line
-    /// to read starts (past a value it replaced).
+    /// there). Returns where the next line to read starts: past a value it replaced.
     mutating func line(_ w: Window, _ s: Int, _ e: Int) -> Int {
         let b = w.base
         let next = e + 1
@@ -164,9 +163,9 @@ struct UnreadValueScan {
             }
             inside = .nothing  // the scalar ends before this line
         case .quoted(let single):
-            guard let close = quoteEnd(b, s, end, single: single) else { return next }
+            guard let close = Self.quoteEnd(b, s, end, single: single) else { return next }
             inside = .nothing
-            if !restIsEmpty(b, close, end) { return unsure(next) }
+            if !Self.restIsEmpty(b, close, end) { return unsure(next) }
             return next
         default:
             break
@@ -184,10 +183,7 @@ struct UnreadValueScan {
             break
         }
         if case .plain(let column) = inside {
-            if shape.indent > column {
-                if shape.firstIsTab { return unsure(next) }
-                return next  // the scalar goes on
-            }
+            if shape.indent > column { return next }  // the scalar goes on
             inside = .nothing
         }
         return content(w, shape, s, e, next)
@@ -276,7 +272,7 @@ struct UnreadValueScan {
                 }
             case .annotations:
                 if case .block(let digit) = shape.value, !digit, !shape.hasComment,
-                    Self.equals(k, ManifestDecoder.lastAppliedAnnotation)
+                    Self.equals(k, Self.lastApplied)
                 {
                     if let resume = blockScalar(w, keyLine: s, keyColumn: map.column, from: next) { return resume }
                 }
@@ -465,10 +461,8 @@ struct UnreadValueScan {
         k.count == s.utf8CodeUnitCount && memcmp(k.baseAddress!, s.utf8Start, k.count) == 0
     }
 
-    static func equals(_ k: UnsafeBufferPointer<UInt8>, _ s: String) -> Bool {
-        var s = s
-        return s.withUTF8 { u in k.count == u.count && memcmp(k.baseAddress!, u.baseAddress!, k.count) == 0 }
-    }
+    /// The annotation `kubectl apply` writes (``ManifestDecoder/lastAppliedAnnotation`` is this one).
+    static let lastApplied: StaticString = "kubectl.kubernetes.io/last-applied-configuration"
 
     /// The index just past the closing quote of a quoted scalar whose text starts at `s`, or
     /// nil when it does not close before `e`.
@@ -496,19 +490,12 @@ struct UnreadValueScan {
         return nil
     }
 
-    private func quoteEnd(_ b: UnsafePointer<UInt8>, _ s: Int, _ e: Int, single: Bool) -> Int? {
-        guard let q = Self.quoteEnd(b, s, e, single: single), q <= e else { return nil }
-        return q
-    }
-
     /// Whether `s..<e` holds only spaces, or spaces then a comment.
     fileprivate static func restIsEmpty(_ b: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
         var i = s
         while i < e, b[i] == 0x20 { i += 1 }
         return i == e || (b[i] == 0x23 && i > s)
     }
-
-    private func restIsEmpty(_ b: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool { Self.restIsEmpty(b, s, e) }
 }
 
 // MARK: - One line
