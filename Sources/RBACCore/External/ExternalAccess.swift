@@ -234,22 +234,16 @@ extension EscalationGraph {
     /// reads it), each identity once by its best route of `paths --to vault:PATTERN`.
     public func vaultReaders(of path: String, capability: VaultCapabilities, effective: Bool = false, maxSteps: Int = 8) -> [VaultReader] {
         let target = VaultTarget(pattern: path, capability: capability)
-        if target.isPattern { return routedReaders(of: target, effective: effective, maxSteps: maxSteps) }
+        let routes = vaultRoutes(to: target)
+        if target.isPattern { return routedReaders(along: routes, effective: effective, maxSteps: maxSteps) }
         var out: [VaultReader] = []
         /// Rows by a privilege path that the routes below do not cover (credentials, PushSecrets).
         var byPath: [VaultReader] = []
         let list = capability == .list
-        var holders: [(sa: ServiceAccountName, access: VaultAccess, certainty: VaultMatch)] = []
-        for sa in vaultCandidates() {
-            for login in access.external.vault.logins(for: sa, namespaceLabels: namespaceLabels(sa.namespace)) {
-                let a = login.access(path, list: list)
-                let verdict = a.allows(capability)
-                if verdict != .no { holders.append((sa, a, verdict)) }
-            }
-        }
-        for h in holders {
-            let node = PathNode.serviceAccount(namespace: h.sa.namespace, name: h.sa.name)
-            out.append(VaultReader(identity: node, route: .login(h.access), grant: nil, path: nil, certainty: h.certainty))
+        // The service accounts that log in themselves: the login routes, each held by its own.
+        for route in routes {
+            guard case .login(let a) = route.reader, case .identity(let node) = route.target else { continue }
+            out.append(VaultReader(identity: node, route: .login(a), grant: nil, path: nil, certainty: a.allows(capability)))
         }
         // Stores: an ExternalSecret reads, a PushSecret writes.
         let kind: ExternalSecret.Kind? = capability.isSubset(of: [.read, .list]) ? .externalSecret
@@ -295,19 +289,18 @@ extension EscalationGraph {
         }
         // Every route of the paths engine, for whoever reaches it: its direct holders not
         // listed above, and with `effective` whoever has a privilege path to it.
-        out += routedReaders(of: VaultTarget(pattern: path, capability: capability), effective: effective, maxSteps: maxSteps, excluding: Set(out.map(\.identity)))
+        out += routedReaders(along: routes, effective: effective, maxSteps: maxSteps, excluding: Set(out.map(\.identity)))
         var seen = Set(out.map(\.identity))
         for r in byPath where seen.insert(r.identity).inserted { out.append(r) }
         return out
     }
 
-    /// Whoever takes a route of ``vaultRoutes(to:)`` (holding what it needs; with `effective`,
+    /// Whoever takes one of `routes` (of ``vaultRoutes(to:context:)``; holding what it needs; with `effective`,
     /// by a privilege path too), each identity once by its best route
     /// (``bestRoutes(along:effective:maxSteps:excluding:)``): held directly first, then the
     /// cheapest.
-    func routedReaders(of target: VaultTarget, effective: Bool, maxSteps: Int, excluding: Set<PathNode> = []) -> [VaultReader] {
-        let routes = vaultRoutes(to: target)
-        return bestRoutes(along: routes, effective: effective, maxSteps: maxSteps, excluding: excluding).map { p, k in
+    func routedReaders(along routes: [VaultRoute], effective: Bool, maxSteps: Int, excluding: Set<PathNode> = []) -> [VaultReader] {
+        bestRoutes(along: routes, effective: effective, maxSteps: maxSteps, excluding: excluding).map { p, k in
             (rank: [p.cost, p.stepCount, k], reader: VaultReader(routes[k], taken: p, in: self))
         }.sorted { a, b in
             let x = a.reader.path == nil, y = b.reader.path == nil
