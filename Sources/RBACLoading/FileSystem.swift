@@ -210,7 +210,15 @@ public enum FileSystem {
         var st = stat()
         // Files the kernel makes up (`/proc`) have size 0; pipes and devices none: read to the end.
         let regular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-        let size = regular ? Int(st.st_size) : 0
+        return readWhole(fd: fd, size: regular ? Int(st.st_size) : nil, atMost: limit)
+    }
+
+    /// The rest of an open file, read straight into an array of its size (`size`, from its
+    /// `fstat`; nil for a pipe or device, read to its end), or nil when it is a regular file
+    /// larger than `limit`.
+    static func readWhole(fd: Int32, size regularSize: Int?, atMost limit: Int = .max) -> [UInt8]? {
+        let regular = regularSize != nil
+        let size = regularSize ?? 0
         guard size <= limit else { return nil }
         var atEnd = false
         var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in

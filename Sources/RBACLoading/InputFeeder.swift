@@ -69,15 +69,18 @@ final class InputFeeder {
     enum FileStart {
         /// It looks binary: not to be parsed.
         case binary
-        /// Not a regular file (a named pipe): its bytes, read once, whole, so that the parse
-        /// can resume after a syntax error as in any file.
+        /// Its bytes, read once, whole: a file of at most `wholeUpTo` bytes (one `read` into an
+        /// array of its size, where a `FILE` would `fstat` and `fcntl` again and read 4 KiB at a
+        /// time — a folder of thousands of small files spends much of its time there), or
+        /// what is not a regular file (a named pipe), so that the parse can resume after a
+        /// syntax error as in any file.
         case contents([UInt8])
         /// Ready to parse from its start; `take(at:)` hands it over once.
         case ready(InputFeeder)
         /// Not opened (or handed over already): `open(path:offset:…)` it, which reports why.
         case none
 
-        init(path: String, maxEventBytes: Int, prescan: Bool = false) {
+        init(path: String, maxEventBytes: Int, prescan: Bool = false, wholeUpTo: Int = 0) {
             let fd = FileSystem.openForReading(path)
             guard fd >= 0 else {
                 self = .none
@@ -87,6 +90,12 @@ final class InputFeeder {
             if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
                 self = .contents(FileSystem.readAll(fd: fd))
                 close(fd)
+                return
+            }
+            // (Size 0 may be a file the kernel makes up: read as before.)
+            if st.st_size > 0, Int(st.st_size) <= wholeUpTo, let bytes = FileSystem.readWhole(fd: fd, size: Int(st.st_size)) {
+                close(fd)
+                self = .contents(bytes)
                 return
             }
             if FileSystem.looksBinary(fd: fd) == true {

@@ -259,7 +259,8 @@ extension ManifestLoader {
         mutating func load(file path: String) throws(LoadError) {
             let max = options.maxScalarBytes
             let prescan = options.prescanFeeds
-            var start = InputFeeder.FileStart(path: path, maxEventBytes: max, prescan: prescan)
+            // A file small enough to be one part of a parallel load is read whole, as there.
+            var start = InputFeeder.FileStart(path: path, maxEventBytes: max, prescan: prescan, wholeUpTo: 2 * options.parallelPartBytes)
             switch start {
             case .binary:
                 statistics.files += 1
