@@ -136,7 +136,7 @@ extension ManifestLoader.Session {
     /// Loads the inputs in order, on ``ManifestLoader/Options/parallelism`` threads.
     mutating func load(inputs: [(path: String, size: Int)]) throws(LoadError) {
         let threads = options.parallelism
-        if threads <= 1 || inputs.count == 0 || (inputs.count == 1 && inputs[0].size < 2 * options.parallelPartBytes) {
+        if threads <= 1 || inputs.count == 0 || (inputs.count == 1 && inputs[0].size < options.wholeFileBytes) {
             for input in inputs { try applyInLine(input.path == "-" ? .standardInput : .file(input.path)) }
             return
         }
@@ -282,7 +282,7 @@ extension ManifestLoader.Session {
         // no second open for the binary test (a folder of small files spends much of its
         // time opening and reading them). One that cannot be opened is reported by the
         // parse below.
-        if let bytes = FileSystem.readFile(path, atMost: 2 * options.parallelPartBytes) {
+        if let bytes = FileSystem.readFile(path, atMost: options.wholeFileBytes) {
             if FileSystem.looksBinary(bytes[...]) { return (none, true) }
             let end = collect(path, options: options, buffers: buffers, into: &r) { offset in
                 InputFeeder(source: .memory(bytes, position: offset), maxEventBytes: max, prescan: options.prescanFeeds)

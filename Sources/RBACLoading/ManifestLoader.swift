@@ -41,6 +41,10 @@ public struct ManifestLoader: Sendable {
         /// bytes is cut at document starts into parts of about this size, parsed on their own
         /// (``parallelism``); the result is the same as parsing it in line.
         public var parallelPartBytes = 1 << 20
+        /// A file of at most this many bytes (twice ``parallelPartBytes``) is one part of a
+        /// parallel load, and is read whole into memory and parsed from there, on one thread
+        /// or several: one `read`, no buffered stream, no second read for the binary test.
+        var wholeFileBytes: Int { 2 * parallelPartBytes }
         /// The API server's built-in policy to merge into the input as the API server does at
         /// start-up (``RBACCore/Cluster/mergeBuiltinPolicy(_:)``); `nil` (the default): the
         /// input alone. The CLI passes the newest shipped version unless `--no-builtin-policy`.
@@ -259,8 +263,7 @@ extension ManifestLoader {
         mutating func load(file path: String) throws(LoadError) {
             let max = options.maxScalarBytes
             let prescan = options.prescanFeeds
-            // A file small enough to be one part of a parallel load is read whole, as there.
-            var start = InputFeeder.FileStart(path: path, maxEventBytes: max, prescan: prescan, wholeUpTo: 2 * options.parallelPartBytes)
+            var start = InputFeeder.FileStart(path: path, maxEventBytes: max, prescan: prescan, wholeUpTo: options.wholeFileBytes)
             switch start {
             case .binary:
                 statistics.files += 1
