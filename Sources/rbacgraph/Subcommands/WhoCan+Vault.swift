@@ -103,9 +103,7 @@ extension RBACGraphCommand.WhoCan {
             }
             parts.append(s + ": reach unknown: " + reason)
         case .steps(let steps, let a):
-            var s = steps.filter { $0.kind != .vaultPolicy && $0.kind != .storeLogin }
-                .map { "\($0.kind.rawValue)\($0.condition == nil ? "" : "?")\($0.namespace.map { " in \($0)" } ?? "") → \($0.to)" }
-                .joined(separator: " → ")
+            var s = steps.filter { $0.kind != .vaultPolicy && $0.kind != .storeLogin }.map(printer.stepText).joined(separator: " → ")
             if let g = r.grant {
                 let graph = printer.esc.access
                 s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
