@@ -349,6 +349,8 @@ struct SnapshotExternalTests {
         let fx = try LiveFixture(world: try LiveFixture.world(LiveExternalTests.crds(esoVersion: "v1") + Self.world))
         let live = try Binary.run(["snapshot", "--kubeconfig", try fx.tokenKubeconfig()])
         #expect(live.status == 0, "\(live.stderr)")
+        // PushSecret is listed at v1alpha1, the only version it has.
+        #expect(fx.server.received.contains { $0.path.hasPrefix("/apis/external-secrets.io/v1alpha1/pushsecrets?") })
         for out in [file, live] {
             #expect(!out.stdout.contains(Self.planted) && !out.stderr.contains(Self.planted))
             #expect(out.stdout.contains("kind: ClusterExternalSecret") && out.stdout.contains("kind: PushSecret"))
