@@ -9,11 +9,23 @@ extension EscalationGraph {
 
     /// How node `n` may read a ConfigMap of `namespace` it would name as an ExternalSecret's
     /// target — `get`, `list` or `watch` on its ConfigMaps, or `get` of one by name — with the
-    /// condition that the operator allows such targets. `nil` when it may read none, or when
-    /// the input shows no ExternalSecret writing anything but a Secret (the flag is off by
+    /// condition that the operator allows such targets: shown true when its Deployment runs
+    /// with `--unsafe-allow-generic-targets`. `nil` when it may read none, when the operator's
+    /// Deployments run without the flag, or, with no such Deployment in the input, when the
+    /// input shows no ExternalSecret writing anything but a Secret (the flag is off by
     /// default: without a sign of it, no such route is claimed).
     func genericTargetRead(by n: NodeID, in namespace: String) -> (how: String, condition: PathCondition)? {
-        guard let writer = genericTargetWriter else { return nil }
+        let condition: PathCondition
+        switch access.genericTargets {
+        case .refused: return nil
+        case .allowed(let why):
+            condition = PathCondition("the operator runs with --unsafe-allow-generic-targets (\(why)), so the author may name a ConfigMap as the target", observed: true)
+        case .unknown:
+            guard let writer = genericTargetWriter else { return nil }
+            let sign = "\(writer.kind.rawValue) \(writer.namespace.map { "\($0)/" } ?? "")\(writer.name)\(Self.location(writer.source)) writes a \(writer.manifest?.kind ?? "")"
+            condition = PathCondition(
+                "the operator runs with --unsafe-allow-generic-targets and may write ConfigMaps (\(sign)), so the author may name a ConfigMap as the target", observed: nil)
+        }
         func configMaps(_ verb: String, _ name: String = "") -> Request {
             .resource(ResourceRequest(verb: verb, resource: "configmaps", namespace: namespace, name: name))
         }
@@ -41,9 +53,7 @@ extension EscalationGraph {
             }
         }
         guard let how else { return nil }
-        let sign = "\(writer.kind.rawValue) \(writer.namespace.map { "\($0)/" } ?? "")\(writer.name)\(Self.location(writer.source)) writes a \(writer.manifest?.kind ?? "")"
-        return (how, PathCondition(
-            "the operator runs with --unsafe-allow-generic-targets and may write ConfigMaps (\(sign)), so the author may name a ConfigMap as the target", observed: nil))
+        return (how, condition)
     }
 
     /// Both conditions: the texts joined; shown false if either is, shown true if both are.
