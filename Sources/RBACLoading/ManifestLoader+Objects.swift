@@ -21,6 +21,7 @@ struct PreparedObject {
         case secretStore(SecretStore)
         case providerClass(SecretProviderClass)
         case externalSecret(ExternalSecret)
+        case customResourceDefinition(CustomResourceDefinition)
     }
 
     /// Reported in this order, before the object is added.
@@ -66,6 +67,7 @@ extension ManifestLoader.Session {
         case .secretStore(let s): cluster.external.stores.append(s)
         case .providerClass(let c): cluster.external.providerClasses.append(c)
         case .externalSecret(let e): cluster.external.externalSecrets.append(e)
+        case .customResourceDefinition(let c): cluster.external.customResourceDefinitions.append(c)
         }
         statistics.loadedKinds[kind, default: 0] += 1
     }
@@ -129,6 +131,27 @@ extension ManifestLoader.Session {
         }
         if let group = ManifestDecoder.externalKinds[kind] {
             prepareExternal(d, kind: kind, group: group, name: name, options: options, into: &p)
+            return p
+        }
+        if kind == "CustomResourceDefinition" {
+            p.countedKind = kind
+            guard d.apiVersion?.hasPrefix("apiextensions.k8s.io/") ?? true else { return p }
+            guard let crd = d.crd else {
+                if d.specBeforeKind { p.report(.warning, d.location, "\(what): its spec comes before its kind, which rbacgraph needs first: not used") }
+                return p
+            }
+            guard let group = crd.group, !group.isEmpty, let plural = crd.plural, !plural.isEmpty, let crdKind = crd.kind, !crdKind.isEmpty else {
+                p.report(.error, d.location, "\(what) not loaded: spec.group, spec.names.plural and spec.names.kind are required")
+                p.countedKind = nil
+                return p
+            }
+            guard crd.scope == "Namespaced" || crd.scope == "Cluster" else {
+                p.report(.error, d.location, "\(what) not loaded: spec.scope must be Namespaced or Cluster")
+                p.countedKind = nil
+                return p
+            }
+            p.addition = .customResourceDefinition(CustomResourceDefinition(
+                group: group, kind: crdKind, plural: plural, namespaced: crd.scope == "Namespaced", source: d.location))
             return p
         }
         if ManifestDecoder.rbacKinds.contains(kind) {
