@@ -87,6 +87,10 @@ extension ManifestLoader.Session {
             p.countedKind = kind
             return p
         }
+        if kind == "CustomResourceDefinition" {
+            prepareDefinition(d, into: &p)
+            return p
+        }
         // For messages only: built when one is reported.
         var what: String { d.name.map { "\(kind) \"\($0)\"" } ?? kind }
         if d.invalid {
@@ -131,27 +135,6 @@ extension ManifestLoader.Session {
         }
         if let group = ManifestDecoder.externalKinds[kind] {
             prepareExternal(d, kind: kind, group: group, name: name, options: options, into: &p)
-            return p
-        }
-        if kind == "CustomResourceDefinition" {
-            p.countedKind = kind
-            guard d.apiVersion?.hasPrefix("apiextensions.k8s.io/") ?? true else { return p }
-            guard let crd = d.crd else {
-                if d.specBeforeKind { p.report(.warning, d.location, "\(what): its spec comes before its kind, which rbacgraph needs first: not used") }
-                return p
-            }
-            guard let group = crd.group, !group.isEmpty, let plural = crd.plural, !plural.isEmpty, let crdKind = crd.kind, !crdKind.isEmpty else {
-                p.report(.error, d.location, "\(what) not loaded: spec.group, spec.names.plural and spec.names.kind are required")
-                p.countedKind = nil
-                return p
-            }
-            guard crd.scope == "Namespaced" || crd.scope == "Cluster" else {
-                p.report(.error, d.location, "\(what) not loaded: spec.scope must be Namespaced or Cluster")
-                p.countedKind = nil
-                return p
-            }
-            p.addition = .customResourceDefinition(CustomResourceDefinition(
-                group: group, kind: crdKind, plural: plural, namespaced: crd.scope == "Namespaced", source: d.location))
             return p
         }
         if ManifestDecoder.rbacKinds.contains(kind) {
@@ -228,6 +211,33 @@ extension ManifestLoader.Session {
         }
         p.countedKind = kind
         return p
+    }
+}
+
+// MARK: - CustomResourceDefinitions
+
+extension ManifestLoader.Session {
+    /// A CustomResourceDefinition (`apiextensions.k8s.io`) with its group, plural, kind and
+    /// scope; one lacking any of them (a kustomize patch of a CRD, say) is skipped like any
+    /// kind rbacgraph does not use, and counted so.
+    static func prepareDefinition(_ d: ObjectDraft, into p: inout PreparedObject) {
+        let kind = "CustomResourceDefinition"
+        p.countedKind = kind
+        guard d.apiVersion?.hasPrefix("apiextensions.k8s.io/") ?? true else { return }
+        let what = d.name.map { "\(kind) \"\($0)\"" } ?? kind
+        guard let crd = d.crd else {
+            if d.specBeforeKind { p.report(.warning, d.location, "\(what): its spec comes before its kind, which rbacgraph needs first: not used") }
+            return
+        }
+        guard let group = crd.group, !group.isEmpty, let plural = crd.plural, !plural.isEmpty, let crdKind = crd.kind, !crdKind.isEmpty,
+            let scope = crd.scope
+        else { return }
+        guard scope == "Namespaced" || scope == "Cluster" else {
+            p.report(.warning, d.location, "\(what): spec.scope must be Namespaced or Cluster, not \(scope): not used")
+            return
+        }
+        p.addition = .customResourceDefinition(CustomResourceDefinition(
+            group: group, kind: crdKind, plural: plural, namespaced: scope == "Namespaced", source: d.location))
     }
 }
 

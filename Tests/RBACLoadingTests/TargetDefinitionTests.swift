@@ -69,9 +69,8 @@ import RBACLoading
         #expect(m.resource.name == "applications" && m.resource.guessed)
     }
 
-    @Test("bad CRDs: located errors, the rest still loads; a spec before its kind is said", arguments: [
-        ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\nspec: {group: g, names: {kind: K}, scope: Namespaced}\n", "error: CustomResourceDefinition \"x\" not loaded: spec.group, spec.names.plural and spec.names.kind are required"),
-        ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\nspec: {group: g, names: {kind: K, plural: ks}, scope: Global}\n", "error: CustomResourceDefinition \"x\" not loaded: spec.scope must be Namespaced or Cluster"),
+    @Test("bad CRDs: a bad scope or a spec before its kind is warned about, located; the rest still loads", arguments: [
+        ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\nspec: {group: g, names: {kind: K, plural: ks}, scope: Global}\n", "warning: CustomResourceDefinition \"x\": spec.scope must be Namespaced or Cluster, not Global: not used"),
         ("apiVersion: apiextensions.k8s.io/v1\nspec: {group: g, names: {kind: K, plural: ks}, scope: Namespaced}\nkind: CustomResourceDefinition\nmetadata: {name: x}\n", "warning: CustomResourceDefinition \"x\": its spec comes before its kind, which rbacgraph needs first: not used"),
     ])
     func badDefinitions(yaml: String, message: String) throws {
@@ -79,5 +78,18 @@ import RBACLoading
         #expect(r.diagnostics.map { "\($0)" }.contains { $0.hasPrefix("crd.yaml:1:1: ") && $0.hasSuffix(message) }, "\(r.diagnostics)")
         #expect(r.cluster.external.customResourceDefinitions.isEmpty)
         #expect(r.cluster.serviceAccounts.count == 1)
+    }
+
+    @Test("a partial CRD (a kustomize patch: no plural, no scope, no name) is skipped quietly and counted as skipped")
+    func partialDefinition() throws {
+        let r = try ManifestLoader().load(yaml: """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            spec:
+              versions: [{name: v1, served: false}]
+            """, name: "crd.yaml")
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics)")
+        #expect(r.cluster.external.customResourceDefinitions.isEmpty)
+        #expect(r.statistics.skippedKinds == ["CustomResourceDefinition": 1])
     }
 }
