@@ -7,9 +7,7 @@ extension RBACGraphCommand.Paths {
     func runVault(start: PathNode, target: VaultTarget) throws {
         let loaded = try input.load()
         let graph = loaded.graph
-        if graph.external.vault.isEmpty && !input.quiet {
-            Terminal.warn("no Vault roles or policies in the input: give --vault DIR (docs/external-secrets.md)")
-        }
+        InputWarnings.vault(target.pattern, capability: target.capability, in: graph, quiet: input.quiet)
         InputWarnings.identity(start, in: graph, quiet: input.quiet)
         let esc = PathFinder(graph).graph(including: [start])
         let found = esc.vaultPaths(from: start, to: target, maxSteps: maxSteps, all: all)

@@ -21,9 +21,7 @@ extension RBACGraphCommand.WhoCan {
         if output == .wide { throw ValidationError("vault: targets have no wide table: give -o table, json, yaml, dot, svg, png or pdf.") }
         let loaded = try input.load()
         let graph = loaded.graph
-        if graph.external.vault.isEmpty && !input.quiet {
-            Terminal.warn("no Vault roles or policies in the input: give --vault DIR (docs/external-secrets.md)")
-        }
+        InputWarnings.vault(path, capability: capability, in: graph, quiet: input.quiet)
         let esc = EscalationGraph(graph)
         let readers = esc.vaultReaders(of: path, capability: capability, effective: effective, maxSteps: maxSteps)
         if output.isPicture {
