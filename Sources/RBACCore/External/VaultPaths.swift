@@ -35,7 +35,7 @@ public struct VaultTarget: Hashable, Sendable, CustomStringConvertible {
 
     /// ``matches(_:)`` for many paths: the target's pattern made into an ACL once.
     func matcher() -> (String) -> Bool {
-        guard isPattern else { return { [pattern] in $0 == pattern } }
+        guard isPattern else { return { [pattern] in $0.isExactly(pattern) } }
         let acl = VaultACL([("target", [VaultPathRule(path: pattern, capabilities: .read)])])
         return { acl.decide($0).entry != nil }
     }
@@ -739,7 +739,7 @@ extension EscalationGraph {
                 let use = uses[k]
                 let store = use.store, ns = use.namespace
                 // A store reads and writes under its own mount only.
-                if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }
+                if let mount = store.vault?.mount, !target.pattern.hasExactPrefix(mount + "/") { continue }
                 let storeName = Self.storeTitle(store)
                 // The store's login and the policy step after it; for a store whose reach the
                 // input does not tell (a static token, AppRole…), one step of unknown reach.
