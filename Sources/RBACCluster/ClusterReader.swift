@@ -179,39 +179,47 @@ public struct ClusterReader: Sendable {
         let discovery = await Discovery.read(using: self, state: state)
         if let fatal = await state.fatal { throw fatal }
 
-        // Lists, bounded.
-        var targets: [Target] = []
+        // Lists, bounded. Each entry: the versions of one kind to try in turn (one for a
+        // built-in kind; for a custom resource whose version discovery could not tell, each
+        // version it may be served at, until one is).
+        var targets: [(versions: [Target], tried: Bool)] = []
         for t in Self.targets {
             if t.custom {
                 // One version of each custom resource: the group's preferred one when served,
                 // else the first listed served; not served at all is normal (not installed).
-                // Without discovery, the first listed is tried.
-                guard !targets.contains(where: { $0.group == t.group && $0.resource == t.resource }) else { continue }
+                // Where discovery failed, each version it may be served at, in turn.
+                guard !targets.contains(where: { $0.versions[0].group == t.group && $0.versions[0].resource == t.resource }) else { continue }
                 let versions = Self.targets.filter { $0.custom && $0.group == t.group && $0.resource == t.resource }
-                guard let served = discovery.served else {
-                    targets.append(t)
-                    continue
-                }
-                let candidates = versions.filter { served.contains(Discovery.Served(groupVersion: $0.groupVersion, resource: $0.resource)) }
-                if let chosen = candidates.first(where: { discovery.preferred[$0.group] == $0.groupVersion }) ?? candidates.first {
-                    targets.append(chosen)
-                }
+                let tries = discovery.versionsToTry(versions.map { ($0.group, $0.groupVersion, $0.resource) })
+                let chosen = tries.versions.compactMap { gv in versions.first { $0.groupVersion == gv } }
+                if !chosen.isEmpty { targets.append((chosen, !tries.served)) }
                 continue
             }
-            if let served = discovery.served, !served.contains(Discovery.Served(groupVersion: t.groupVersion, resource: t.resource)) {
+            if discovery.serves(t.groupVersion, resource: t.resource, group: t.group) == false {
                 await state.gap(ReadGap(resource: t.resource, reason: "not served by this cluster (\(t.groupVersion))"))
                 continue
             }
-            targets.append(t)
+            targets.append(([t], false))
         }
         await state.setTotal(targets.count)
         var lists: [Target: ManifestLoader.Result] = [:]
         await withTaskGroup(of: (Target, ManifestLoader.Result?).self) { group in
             var next = 0
             func add() {
-                let t = targets[next]
+                let (versions, tried) = targets[next]
                 next += 1
-                group.addTask { (t, await self.list(t, state: state)) }
+                group.addTask {
+                    // Where discovery could not tell, a 404 is "not served at this version":
+                    // the next is tried, and none served is not installed (no gap).
+                    for t in versions {
+                        switch await self.list(t, state: state, notFoundIsAbsent: tried) {
+                        case .read(let r): return (t, r)
+                        case .notServed: continue
+                        case .failed: return (t, nil)
+                        }
+                    }
+                    return (versions[0], nil)
+                }
             }
             while next < min(options.concurrency, targets.count) { add() }
             for await (t, r) in group {
@@ -224,7 +232,7 @@ public struct ClusterReader: Sendable {
 
         var cluster = Cluster()
         var diagnostics: [LoadDiagnostic] = []
-        for t in targets {
+        for t in targets.flatMap(\.versions) {
             guard let r = lists[t] else { continue }
             cluster.append(contentsOf: r.cluster)
             diagnostics += r.diagnostics
@@ -261,8 +269,24 @@ public struct ClusterReader: Sendable {
 
     // MARK: One list
 
+    /// What listing one kind gave.
+    enum ListOutcome {
+        case read(ManifestLoader.Result)
+        /// `404` on its first page, with `notFoundIsAbsent`: not served at that version.
+        case notServed
+        /// It could not be read: the gap is recorded.
+        case failed
+    }
+
     /// Reads every page of one kind; `nil` when it could not be read (the gap is recorded).
     func list(_ t: Target, state: ReadState) async -> ManifestLoader.Result? {
+        if case .read(let r) = await list(t, state: state, notFoundIsAbsent: false) { return r }
+        return nil
+    }
+
+    /// Reads every page of one kind. With `notFoundIsAbsent`, a `404` on the first page is no
+    /// gap: the kind is not served at that version (``ListOutcome/notServed``).
+    func list(_ t: Target, state: ReadState, notFoundIsAbsent: Bool) async -> ListOutcome {
         var restarts = 0
         restart: while true {
             var combined: ManifestLoader.Result? = nil
@@ -289,7 +313,7 @@ public struct ClusterReader: Sendable {
                         combined?.cluster.append(contentsOf: r.cluster)
                         combined?.diagnostics += r.diagnostics
                     }
-                    guard let next = r.listContinue, !next.isEmpty else { return combined }
+                    guard let next = r.listContinue, !next.isEmpty else { return .read(combined ?? r) }
                     token = next
                     page += 1
                 case .failure(let status, let reason):
@@ -297,8 +321,9 @@ public struct ClusterReader: Sendable {
                         restarts += 1
                         continue restart  // the continue token expired: list again from the start
                     }
+                    if status == 404, notFoundIsAbsent, page == 0 { return .notServed }
                     await state.gap(ReadGap(resource: t.resource, status: status, reason: reason))
-                    return nil
+                    return .failed
                 }
             }
         }

@@ -12,10 +12,10 @@ public import RBACCore
 /// namespaces, privileged containers, hostPath volumes, every secret reference and the ConfigMaps
 /// taken through the environment, in the
 /// order they were found; the Secrets Store CSI volumes' SecretProviderClasses and the Vault Agent
-/// injector's annotations). Fields the loader never keeps are not in the snapshot.
-///
-/// Not written (yet): the External Secrets Operator's objects and SecretProviderClasses
-/// (``Cluster/external``); ``omitted(_:)`` names them, and `rbacgraph snapshot` says so.
+/// injector's annotations), and the External Secrets Operator's objects and SecretProviderClasses
+/// (``Cluster/external``, see ``externalObjects(_:)`` for which of their fields). Fields the
+/// loader never keeps are not in the snapshot. Vault roles and policies (`--vault DIR`) are
+/// not objects of the cluster and are not written.
 public enum Snapshot {
     /// The `kind: List`, objects in the order of the cluster's arrays.
     public static func list(_ cluster: Cluster) -> JSONValue {
@@ -37,36 +37,22 @@ public enum Snapshot {
             items.append(.object(o))
         }
         for w in cluster.workloads { items.append(workload(w)) }
+        items += externalObjects(cluster.external)
         return .object([("apiVersion", .string("v1")), ("kind", .string("List")), ("items", .array(items))])
     }
 
-    /// What ``list(_:)`` leaves out of `cluster`, one `COUNT KIND` entry each (empty when
-    /// nothing is left out): answers through these objects differ when the snapshot is loaded.
-    public static func omitted(_ cluster: Cluster) -> [String] {
-        let e = cluster.external
-        let counts: [(String, Int)] = [
-            ("SecretStore", e.stores.filter { $0.kind == .secretStore }.count),
-            ("ClusterSecretStore", e.stores.filter { $0.kind == .clusterSecretStore }.count),
-            ("ExternalSecret", e.externalSecrets.filter { $0.kind == .externalSecret }.count),
-            ("ClusterExternalSecret", e.externalSecrets.filter { $0.kind == .clusterExternalSecret }.count),
-            ("PushSecret", e.externalSecrets.filter { $0.kind == .pushSecret }.count),
-            ("SecretProviderClass", e.providerClasses.count),
-        ]
-        return counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
-    }
-
-    private static func fields(_ v: JSONValue) -> [(String, JSONValue)] {
+    static func fields(_ v: JSONValue) -> [(String, JSONValue)] {
         if case .object(let f) = v { return f }
         return []
     }
 
-    private static func strings(_ a: [String]) -> JSONValue { .array(a.map { .string($0) }) }
+    static func strings(_ a: [String]) -> JSONValue { .array(a.map { .string($0) }) }
 
     private static func sortedMap(_ m: [String: String]) -> JSONValue {
         .object(m.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
     }
 
-    private static func object(
+    static func object(
         _ apiVersion: String, _ kind: String, name: String, namespace: String?, labels: [String: String] = [:],
         annotations: [String: String] = [:]
     ) -> JSONValue {
@@ -92,19 +78,7 @@ public enum Snapshot {
             "rbac.authorization.k8s.io/v1", r.kind.rawValue, name: r.name, namespace: r.namespace, labels: r.labels,
             annotations: r.annotations))
         if let agg = r.aggregationRule {
-            let selectors: [JSONValue] = agg.clusterRoleSelectors.map { s in
-                var sel: [(String, JSONValue)] = []
-                if !s.matchLabels.isEmpty { sel.append(("matchLabels", .object(s.matchLabels.map { ($0.key, .string($0.value)) }))) }
-                if !s.matchExpressions.isEmpty {
-                    sel.append(("matchExpressions", .array(s.matchExpressions.map { e in
-                        var x: [(String, JSONValue)] = [("key", .string(e.key)), ("operator", .string(e.operator))]
-                        if !e.values.isEmpty { x.append(("values", strings(e.values))) }
-                        return .object(x)
-                    })))
-                }
-                return .object(sel)
-            }
-            o.append(("aggregationRule", .object([("clusterRoleSelectors", .array(selectors))])))
+            o.append(("aggregationRule", .object([("clusterRoleSelectors", .array(agg.clusterRoleSelectors.map(selector)))])))
         }
         o.append(("rules", .array(r.rules.map(rule))))
         return .object(o)

@@ -145,6 +145,8 @@ struct PathsView {
                 } else if last, step.to.hasPrefix("secret:") {
                     kindText = "Secret (written by an ExternalSecret)"
                     name = String(step.to.dropFirst("secret:".count))
+                } else if last, step.to.hasPrefix("can:get:") {
+                    kindText = "get (an object an ExternalSecret writes)"
                 }
                 // `Vault ROLE as SA`: the role is the name, the service account in the kind line.
                 if !last, name.hasPrefix("Vault "), let r = name.firstRange(of: " as ") {

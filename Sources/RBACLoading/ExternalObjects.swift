@@ -102,7 +102,7 @@ enum ExternalObjects {
                     return
                 }
                 if let name, string(v["key"]) != nil || key.lowercased().hasSuffix("secretref") {
-                    out.append(StoreCredential(kind: .secret, name: name, namespace: string(v["namespace"]), field: path))
+                    out.append(StoreCredential(kind: .secret, name: name, namespace: string(v["namespace"]), field: path, key: string(v["key"])))
                     return
                 }
                 for (k, child) in pairs { walk(child, "\(path).\(k)", key: k) }

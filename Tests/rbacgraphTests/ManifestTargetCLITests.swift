@@ -40,6 +40,51 @@ struct ManifestTargetCLITests {
         #expect((configMap["condition"] as? String)?.contains("--unsafe-allow-generic-targets") == true)
     }
 
+    /// Every output format of `secrets` lists the same readers of each object an ExternalSecret
+    /// writes: JSON's `writtenObjects`, the table, `--no-headers` (one row each, the object's
+    /// target first) and the picture (each reader drawn, and the object the paths end at).
+    @Test func everyFormatListsTheWrittenObjectsReaders() throws {
+        let json = try Self.json(["secrets", "-n", "prod"])
+        var readers: [String: Set<String>] = [:]
+        for o in json["writtenObjects"] as? [[String: Any]] ?? [] {
+            let target = try #require(o["target"] as? String)
+            let direct = (o["direct"] as? [[String: Any]] ?? []).compactMap { d -> String? in
+                guard let s = d["subject"] as? [String: Any], let kind = s["kind"] as? String, let name = s["name"] as? String else { return nil }
+                return "\(kind.lowercased()):\(name)"
+            }
+            readers[target] = Set(direct + (o["paths"] as? [[String: Any]] ?? []).compactMap { $0["identity"] as? String })
+        }
+        #expect(readers["can:get:configmaps:prod:app-config"]?.isSuperset(of: ["user:dora", "user:alice", "user:bob"]) == true, "\(readers)")
+        #expect(readers.count == 2)
+
+        // --no-headers: one row per object and reader, the object first.
+        let bare = try CLI.run(["secrets", "-n", "prod", "--no-headers"] + Self.world)
+        #expect(bare.status == 0, "\(bare.stderr)")
+        var rows: [String: Set<String>] = [:]
+        for line in bare.stdout.split(separator: "\n") {
+            let cells = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard cells.count > 2, cells[0].hasPrefix("can:get:") else { continue }
+            rows[String(cells[0]), default: []].insert(String(cells[1]))
+        }
+        #expect(rows == readers, "\(bare.stdout)")
+        // The table (and -o wide) lists them too, with the Secrets' columns.
+        for format in ["table", "wide"] {
+            let table = try CLI.run(["secrets", "-n", "prod", "-o", format] + Self.world)
+            let section = table.stdout.components(separatedBy: "ConfigMap prod/app-config (not a Secret").last ?? ""
+            #expect(section.contains("READER") && section.contains("HOW") && (format == "table" || section.contains("SOURCE")), "\(table.stdout)")
+            for r in readers["can:get:configmaps:prod:app-config"] ?? [] { #expect(section.contains(r), "\(format): \(r)") }
+        }
+
+        // The picture: every reader, and the objects the paths through the stores end at.
+        let dot = try CLI.run(["secrets", "-n", "prod", "-o", "dot"] + Self.world)
+        #expect(dot.status == 0, "\(dot.stderr)")
+        for r in readers.values.reduce(Set(), { $0.union($1) }) {
+            #expect(dot.stdout.contains("\"\(r)\""), "\(r) is not drawn")
+        }
+        #expect(dot.stdout.contains("can:get:configmaps:prod:app-config"), "\(dot.stdout)")
+        #expect(dot.stdout.contains("can:get:applications.argoproj.io:prod:my-application"))
+    }
+
     @Test func secretsExternalNamesTheObjectTheKeysAreWrittenInto() throws {
         let json = try Self.json(["secrets", "--external"])
         let entries = json["external"] as? [[String: Any]] ?? []

@@ -48,12 +48,16 @@ public struct StoreCredential: Hashable, Sendable {
     public var namespace: String?
     /// Where in the store it is written: `spec.provider.vault.auth.kubernetes.serviceAccountRef`.
     public var field: String
+    /// A Secret's `key`: which of its keys holds the credential (the key's name, never its
+    /// value); `nil` for a service account or when not written.
+    public var key: String?
 
-    public init(kind: Kind, name: String, namespace: String? = nil, field: String) {
+    public init(kind: Kind, name: String, namespace: String? = nil, field: String, key: String? = nil) {
         self.kind = kind
         self.name = name
         self.namespace = namespace
         self.field = field
+        self.key = key
     }
 }
 

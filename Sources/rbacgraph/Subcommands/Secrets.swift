@@ -16,14 +16,16 @@ extension RBACGraphCommand {
                 role, … — with its shortest path, most dangerous first. A namespace of which the \
                 input holds no Secret gets one entry, for any secret created there. Objects of \
                 other kinds that ExternalSecrets write (target.manifest: a ConfigMap, a custom \
-                resource) follow the Secrets, with their readers (JSON: writtenObjects).
+                resource) follow the Secrets, with their readers, in every format (JSON: \
+                writtenObjects; pictures draw them too).
 
                 -n NS: the secrets of that namespace; -A (the default): of every namespace.
 
                 -o wide adds SOURCE: where the grant (or the first grant of the path) is \
                 written. --no-headers prints the rows only, each with the SECRET it is about \
                 first (NS/NAME, or NS/* for any secret of a namespace whose secrets the input \
-                does not hold).
+                does not hold; an object an ExternalSecret writes by its target, \
+                can:get:RESOURCE:NS:NAME).
 
                 Examples:
                   rbacgraph secrets -f cluster.yaml
@@ -73,28 +75,32 @@ extension RBACGraphCommand {
             InputWarnings.namespace(namespace, in: graph, quiet: input.quiet)
             let printer = PathPrinter(esc)
             let entries = esc.secretReaders(namespace: namespace, maxSteps: maxSteps)
+            // Objects of other kinds ExternalSecrets write (`target.manifest`): their readers too.
+            let objects = graph.materializedObjects().filter { m in namespace.map { m.namespace.isExactly($0) } ?? true }
+                .map { (object: $0, readers: esc.writtenObjectReaders($0, maxSteps: maxSteps)) }
             if output.isPicture {
-                // Every reader's best path to the secrets asked about, direct readers included.
+                // Every reader's best path to the secrets asked about, direct readers included;
+                // then those of the objects ExternalSecrets write.
                 var seen = Set<PrivilegePath>()
-                let paths = entries.flatMap(\.all).filter { seen.insert($0).inserted }
+                var paths = entries.flatMap(\.all).filter { seen.insert($0).inserted }.map { AnyPrivilegePath.kubernetes($0).external(end: "") }
+                for (m, r) in objects {
+                    paths += r.directPaths.map { AnyPrivilegePath.kubernetes($0).external(end: m.target) } + r.paths.map { $0.external(end: m.target) }
+                }
                 let scope = namespace.map { " of \($0)" } ?? ""
-                try output.write(GraphView.paths(paths, in: esc, title: "Who can read the secrets\(scope)", maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
+                try output.write(GraphView.vaultPaths(paths, in: esc, title: "Who can read the secrets\(scope)", maxNodes: maxNodes), to: outputFile, quiet: input.quiet)
                 try loaded.exitIfIncomplete()
                 return
             }
             try outputOptions.redirectText()
             // What writes a Secret an ExternalSecret has the operator create, said with it.
             let written = graph.materializedSecretLookup()
-            // Objects of other kinds ExternalSecrets write (`target.manifest`): their readers too.
-            let objects = graph.materializedObjects().filter { m in namespace.map { m.namespace.isExactly($0) } ?? true }
             switch output {
             case .table, .wide:
-                printTable(entries, printer: printer, written: written)
-                if !tableOptions.noHeaders { printWrittenObjects(objects, printer: printer, first: entries.isEmpty) }
+                printTable(entries, objects: objects, printer: printer, written: written)
                 if let footer = loaded.notReadFooter { print(footer) }
             default:
                 var pairs: [(String, JSONValue)] = [("secrets", .array(entries.map { json($0, esc: esc, written: written) }))]
-                if !objects.isEmpty { pairs.append(("writtenObjects", .array(objects.map { writtenObjectJSON($0, esc: esc) }))) }
+                if !objects.isEmpty { pairs.append(("writtenObjects", .array(objects.map { writtenObjectJSON($0.object, $0.readers, esc: esc) }))) }
                 output.emit(.object(pairs + loaded.notReadFields))
             }
             // Readers missing from a partial read are possible: a list on a partial read exits 3.
@@ -138,7 +144,10 @@ extension RBACGraphCommand {
             return .object(pairs)
         }
 
-        private func printTable(_ entries: [Entry], printer: PathPrinter, written: (String, String) -> MaterializedSecret?) {
+        private func printTable(
+            _ entries: [Entry], objects: [(object: MaterializedSecret, readers: WrittenObjectReaders)], printer: PathPrinter,
+            written: (String, String) -> MaterializedSecret?
+        ) {
             let esc = printer.esc
             let wide = output == .wide
             let headers = !tableOptions.noHeaders
@@ -215,6 +224,8 @@ extension RBACGraphCommand {
                 }
             }
             if !headers {
+                // The objects ExternalSecrets write, by their target (`can:get:RESOURCE:NS:NAME`).
+                for (m, r) in objects { writtenObjectRows(r, printer: printer).forEach { bare.add([m.target] + $0) } }
                 print(bare.render(color: printer.color, headers: false) { _, c, text in c == 1 ? printer.paint(text, "1") : text }, terminator: "")
                 return
             }
@@ -223,64 +234,62 @@ extension RBACGraphCommand {
                 print("─kind→ a step; ─kind?→ a step that needs a condition; ⊃ one of the set before it.")
                 print("`rbacgraph paths --from READER --to secret:NS/NAME` shows the grant and condition of every step.")
             }
+            printWrittenObjects(objects, printer: printer, first: entries.isEmpty)
         }
     }
 }
 
 extension RBACGraphCommand.Secrets {
-    /// Who reads an object other than a Secret that an ExternalSecret writes: the subjects
-    /// allowed to `get` it, then each other identity once, by its cheapest way — a privilege
-    /// path to that `get`, or a route the path engine does not know as a step (listing or
-    /// watching its resource, a pod mounting a ConfigMap, a store that fills it).
-    func writtenObjectReaders(_ m: MaterializedSecret, esc: EscalationGraph) -> (direct: [AllowedSubject], paths: [AnyPrivilegePath]) {
-        let answer = esc.effectiveAccess(to: .resource(m.getRequest), maxSteps: maxSteps)
-        var best: [PathNode: AnyPrivilegePath] = [:]
-        let direct = Set(answer.subjects.compactMap { PathNode(subject: $0.subject) })
-        func offer(_ start: PathNode, _ p: AnyPrivilegePath) {
-            if direct.contains(start) { return }
-            if let old = best[start], (old.cost, old.stepCount) <= (p.cost, p.stepCount) { return }
-            best[start] = p
+    /// The rows of an object an ExternalSecret writes, in the columns of the Secrets' tables:
+    /// READER, HOW, STEPS, CERTAINTY, GRANT OR PATH (and with `-o wide`, SOURCE).
+    func writtenObjectRows(_ readers: WrittenObjectReaders, printer: PathPrinter) -> [[String]] {
+        let esc = printer.esc
+        let wide = output == .wide
+        var rows: [[String]] = []
+        for a in readers.direct {
+            let via = a.grant.map { "\(esc.access.bindings[$0.binding].displayName) → \(esc.access.roles[$0.role].displayName)" } ?? PathPrinter.apiServer
+            let source = a.grant.map { PathPrinter.location(esc.access.bindings[$0.binding].source) ?? "-" } ?? "-"
+            rows.append([a.subject.notation, "direct: get", "0", "certain", via] + (wide ? [source] : []))
         }
-        for p in answer.paths { offer(esc.nodes[p.start], .kubernetes(p)) }
-        for p in esc.materializedReaders(of: m, effective: true, maxSteps: maxSteps) { offer(esc.nodes[p.kubernetes.start], .external(p)) }
-        let paths = best.sorted { a, b in
-            (a.value.cost, a.value.stepCount, a.key.description) < (b.value.cost, b.value.stepCount, b.key.description)
-        }.map(\.value)
-        return (answer.subjects, paths)
+        for p in readers.paths {
+            switch p {
+            case .kubernetes(let path):
+                rows.append([printer.name(path.start), PathPrinter.how(path), String(path.steps.count), path.certaintyLabel, printer.plainChain(path)]
+                    + (wide ? [printer.firstGrant(path).source] : []))
+            case .external(let path):
+                // What one does first: the first granted Kubernetes step, else the first step beyond.
+                let how = path.kubernetes.steps.isEmpty ? (path.external.first?.kind.rawValue ?? "direct") : PathPrinter.how(path.kubernetes)
+                var source = printer.firstGrant(path.kubernetes).source
+                if path.kubernetes.steps.isEmpty, let g = path.external.first?.grant {
+                    source = PathPrinter.location(esc.access.bindings[g.binding].source) ?? "-"
+                }
+                rows.append([printer.name(path.kubernetes.start), how, String(path.stepCount), path.certaintyLabel, printer.externalChain(path)]
+                    + (wide ? [source] : []))
+            }
+        }
+        return rows
     }
 
-    func printWrittenObjects(_ objects: [MaterializedSecret], printer: PathPrinter, first: Bool) {
-        let esc = printer.esc
-        for (k, m) in objects.enumerated() {
+    func printWrittenObjects(_ objects: [(object: MaterializedSecret, readers: WrittenObjectReaders)], printer: PathPrinter, first: Bool) {
+        let wide = output == .wide
+        for (k, (m, readers)) in objects.enumerated() {
             if k > 0 || !first { print() }
             var title = printer.paint(m.title, "1") + " (not a Secret: \(m.description), with what its stores read"
             if let note = m.conditionNote { title += "; on conditions the input does not show: \(note)" }
             print(title + ")")
-            let (direct, paths) = writtenObjectReaders(m, esc: esc)
-            var table = Table(["READER", "STEPS", "CERTAINTY", "GRANT OR PATH"])
-            for a in direct {
-                let via = a.grant.map { "\(esc.access.bindings[$0.binding].displayName) → \(esc.access.roles[$0.role].displayName): get" } ?? PathPrinter.apiServer
-                table.add([a.subject.notation, "0", "certain", via])
-            }
-            for p in paths {
-                switch p {
-                case .kubernetes(let path):
-                    table.add([printer.name(path.start), String(path.steps.count), path.certaintyLabel, printer.plainChain(path)])
-                case .external(let path):
-                    table.add([printer.name(path.kubernetes.start), String(path.stepCount), path.certaintyLabel, printer.externalChain(path)])
-                }
-            }
+            var table = Table(["READER", "HOW", "STEPS", "CERTAINTY", "GRANT OR PATH"] + (wide ? ["SOURCE"] : []))
+            writtenObjectRows(readers, printer: printer).forEach { table.add($0) }
             print(table.render(color: printer.color).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"), terminator: "")
-            if direct.isEmpty && paths.isEmpty { print("  (none)") }
+            if readers.direct.isEmpty && readers.paths.isEmpty { print("  (none)") }
         }
         if !objects.isEmpty {
             print()
-            print("`rbacgraph paths --from READER --to \(objects[0].target)` shows how a reader gets the data of an object an ExternalSecret writes.")
+            print("`rbacgraph paths --from READER --to \(objects[0].object.target)` shows how a reader gets the data of an object an ExternalSecret writes.")
         }
     }
 
-    func writtenObjectJSON(_ m: MaterializedSecret, esc: EscalationGraph) -> JSONValue {
-        let (direct, paths) = writtenObjectReaders(m, esc: esc)
+    func writtenObjectJSON(_ m: MaterializedSecret, _ readers: WrittenObjectReaders, esc: EscalationGraph) -> JSONValue {
+        let (direct, paths) = (readers.direct, readers.paths)
         var pairs: [(String, JSONValue)] = [
             ("kind", .string(m.manifest?.kind ?? "Secret")), ("apiVersion", .string(m.manifest?.apiVersion ?? "v1")),
             ("namespace", .string(m.namespace)), ("name", .string(m.name)), ("target", .string(m.target)),

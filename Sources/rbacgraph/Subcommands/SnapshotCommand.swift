@@ -12,8 +12,9 @@ struct SnapshotCommand: ParsableCommand {
             then `rbacgraph who-can get secrets -n prod -f cluster.yaml`. Only what rbacgraph uses is \
             written (no secret values: none were read). Exits 3 when something could not be read; \
             the YAML form lists it in a comment at the top. External Secrets Operator objects and \
-            SecretProviderClasses are not written yet: stderr (and the YAML's top comment) names how \
-            many of each were left out, since answers through them differ on the snapshot.
+            SecretProviderClasses are written with the fields rbacgraph reads (store references, \
+            credential references, remote keys, targets; never templates or inline auth fields). \
+            Vault roles and policies (--vault DIR) are not cluster objects: give --vault again with -f.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -31,14 +32,10 @@ struct SnapshotCommand: ParsableCommand {
     func run() throws {
         let loaded = try input.load(keepingCluster: true)
         let list = Snapshot.list(loaded.result.cluster)
-        // Never a silent loss: what the List does not hold changes answers through it.
-        let omitted = Snapshot.omitted(loaded.result.cluster)
-        let vault = loaded.result.cluster.external.vault
-        var notWritten = omitted.isEmpty ? "" : "not written to the snapshot: \(omitted.joined(separator: ", ")); "
-            + "-f on the snapshot answers without them (readers of vault:, store: and provider targets, external secret paths and findings will differ)"
-        if !vault.isEmpty {
-            notWritten += (notWritten.isEmpty ? "" : "\n") + "Vault roles and policies (--vault) are not in the snapshot: give --vault DIR again with -f"
-        }
+        // Never a silent loss: the Vault folder is not part of the List.
+        let notWritten = loaded.result.cluster.external.vault.isEmpty
+            ? "" : "Vault roles and policies (--vault) are not in the snapshot: give --vault DIR again with -f"
+
         var text: String
         switch output {
         case .json:

@@ -28,6 +28,9 @@ public final class FakeAPIServer: @unchecked Sendable {
         public var truncate: [String: Int] = [:]
         /// Wait this long before every chunk of a response of the resource.
         public var slowChunks: [String: TimeAmount] = [:]
+        /// Discovery documents to answer 503 (an aggregated API that is down): `api`, `apis`,
+        /// or a group-version (`v1`, `external-secrets.io/v1beta1`).
+        public var failingDiscovery: Set<String> = []
 
         public init() {}
     }
@@ -198,6 +201,10 @@ public final class FakeAPIServer: @unchecked Sendable {
         let world = self.world
 
         // Discovery.
+        let discoveryDocument = parts == ["api"] || parts == ["apis"] || (parts.count == 2 && parts[0] == "api") || (parts.count == 3 && parts[0] == "apis")
+        if discoveryDocument, faults.failingDiscovery.contains(parts.count == 1 ? parts[0] : parts.dropFirst().joined(separator: "/")) {
+            return Answer(status: .serviceUnavailable, body: Self.status(503, "ServiceUnavailable", "the server is currently unable to handle the request"))
+        }
         if parts == ["api"] {
             return json(.object([("kind", .string("APIVersions")), ("versions", .array([.string("v1")]))]))
         }
