@@ -10,7 +10,9 @@
 # FUZZ_RUNS=N (environment) stops each target after N executions instead of after SECONDS (the
 # time limit still applies as a ceiling); FUZZ_MAX_LEN caps the size of generated inputs
 # (65536 by default); FUZZ_TIMEOUT=S raises the 1 s limit a single input may take, for runs
-# on a loaded machine (the report then names the slowest input, to be rerun alone).
+# on a loaded machine: every input that sets a new record above 1 s is then kept as
+# Fuzz/crashes/TARGET-slow-unit-*, to be rerun alone (`perf stat -e task-clock BINARY TARGET
+# FILE` tells a slow input from a stall of the machine).
 #
 # Each target's line reports its executions, its speed and its memory: the resident size once
 # the seeds have run, and the peak. Then the target's whole working corpus (up to 3,000 inputs)
@@ -63,7 +65,7 @@ for t in $targets; do
         ;;
     esac
     log=$work/$t.log
-    "$bin" "$t" -max_total_time="$seconds" -runs="$runs" -timeout="$timeout" -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
+    "$bin" "$t" -max_total_time="$seconds" -runs="$runs" -timeout="$timeout" -report_slow_units=1 -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
         -artifact_prefix=Fuzz/crashes/"$t"- "$corpus" "$seeds" > "$log" 2>&1
     status=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -92,24 +92,11 @@ struct PathsView {
         for (index, path) in paths.enumerated() {
             let ids = [path.start] + path.steps.map(\.to)
             let tail = index < tails.count ? tails[index] : []
-            let new = Set((ids.map(nodeID) + tail.map { "ext:" + $0.to }).filter { !view.isDrawn($0) })
+            let branchIDs = tail.compactMap(\.branch).flatMap { [$0.start] + $0.steps.map(\.to) }
+            let new = Set((ids.map(nodeID) + branchIDs.map(nodeID) + tail.map { "ext:" + $0.to }).filter { !view.isDrawn($0) })
             if view.nodeCount + new.count > maxNodes - 1 { break }  // one node left for the note
             shown += 1
-            for i in ids where !view.isDrawn(nodeID(i)) {
-                let k = kind(i)
-                var a = GraphStyle.attributes(k.kind, dangerous: k.dangerous)
-                a["label"] = k.kind == .fullAuthority
-                    ? .html(.bold(.text(Label.short(name(i)))) + .lineBreak + .font(size: 8, .text("full authority")))
-                    : GraphStyle.label(kind: k.kindText, name: name(i))
-                a["tooltip"] = Label.tooltip(esc.describe(i))
-                view.place(DOTNode(nodeID(i), a), namespace: nil)
-                view.legend.kinds.insert(k.kind)
-            }
-            for step in path.steps {
-                view.connect(nodeID(step.from), nodeID(step.to), attributes(step), variant: step.kind.rawValue)
-                if step.condition != nil { view.legend.lines.insert(.conditional) }
-                view.legend.lines.insert(isRed(step) ? .dangerous : .step)
-            }
+            draw(path, into: &view)
             drawTail(tail, after: nodeID(path.end), into: &view)
         }
         if Self.drawsTopToBottom(paths.prefix(shown)) { view.doc.attributes["rankdir"] = "TB" }
@@ -123,6 +110,25 @@ struct PathsView {
             view.warn(message)
         }
         return view.finish(title: title ?? defaultTitle())
+    }
+
+    /// A Kubernetes path: its nodes (those not drawn yet) and its steps.
+    func draw(_ path: PrivilegePath, into view: inout ViewBuilder) {
+        for i in [path.start] + path.steps.map(\.to) where !view.isDrawn(nodeID(i)) {
+            let k = kind(i)
+            var a = GraphStyle.attributes(k.kind, dangerous: k.dangerous)
+            a["label"] = k.kind == .fullAuthority
+                ? .html(.bold(.text(Label.short(name(i)))) + .lineBreak + .font(size: 8, .text("full authority")))
+                : GraphStyle.label(kind: k.kindText, name: name(i))
+            a["tooltip"] = Label.tooltip(esc.describe(i))
+            view.place(DOTNode(nodeID(i), a), namespace: nil)
+            view.legend.kinds.insert(k.kind)
+        }
+        for step in path.steps {
+            view.connect(nodeID(step.from), nodeID(step.to), attributes(step), variant: step.kind.rawValue)
+            if step.condition != nil { view.legend.lines.insert(.conditional) }
+            view.legend.lines.insert(isRed(step) ? .dangerous : .step)
+        }
     }
 
     /// The external steps of a path beyond the API server: a node for what each reaches (the
@@ -172,7 +178,20 @@ struct PathsView {
             view.legend.lines.insert(.dangerous)
             a["tooltip"] = Label.tooltip(([step.kind.rawValue + ": " + step.why] + step.evidence + [Self.certainty(step.condition)]).joined(separator: "\n"))
             a["labeltooltip"] = a["tooltip"]
-            view.connect(previous, id, a, variant: step.kind.rawValue)
+            if let b = step.branch {
+                // Taken as another identity: the start's path to it, the step from there, and
+                // the chain so far joined to what the step reaches by a gray edge (no step).
+                draw(b, into: &view)
+                view.connect(nodeID(b.end), id, a, variant: step.kind.rawValue)
+                var join: DOTAttributes = [
+                    "label": .html(.font(color: GraphStyle.gray, size: 8, .text("then"))), "color": .text(GraphStyle.lightGray), "style": "dotted",
+                ]
+                join["tooltip"] = Label.tooltip("the path goes on from here after \(step.kind.rawValue), taken as \(esc.nodes[b.end])")
+                view.connect(previous, id, join, variant: "then")
+                view.legend.lines.insert(.step)
+            } else {
+                view.connect(previous, id, a, variant: step.kind.rawValue)
+            }
             previous = id
         }
     }

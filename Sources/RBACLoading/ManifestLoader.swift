@@ -134,9 +134,13 @@ public struct ManifestLoader: Sendable {
             case .missing:
                 try session.report(.error, SourceLocation(file: path), "no such file or directory")
             case .directory:
+                // Sizes plan the jobs of a load on several threads and give progress its
+                // total; a load on one thread without progress reads none of them (the walk
+                // then does without a `stat` per file, and a size reads as 0).
                 let walk = FileSystem.walk(
-                    path, extensions: Self.manifestExtensions, excluded: PathExclusion(options.exclude).excludes)
-                inputs += walk.found
+                    path, extensions: Self.manifestExtensions, sizes: options.parallelism > 1 || progress != nil,
+                    excluded: PathExclusion(options.exclude).excludes)
+                inputs += walk.found.map { ($0.path, $0.size ?? 0) }
                 session.statistics.excludedFiles += walk.excluded
                 for r in walk.revisits {
                     if r.loop {

@@ -34,7 +34,7 @@ public struct VaultLoader: Sendable {
                 continue
             }
             let root = dir.hasSuffix("/") && dir.count > 1 ? String(dir.dropLast()) : dir
-            let walk = FileSystem.walk(root, extensions: ["json", "hcl"])
+            let walk = FileSystem.walk(root, extensions: ["json", "hcl"], sizes: false)
             for file in walk.files {
                 let relative = String(file.dropFirst(root.count + 1))
                 let bytes = FileSystem.readFile(file)

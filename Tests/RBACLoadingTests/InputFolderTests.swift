@@ -4,7 +4,7 @@
 
 import Foundation
 import RBACCore
-import RBACLoading
+@testable import RBACLoading
 import Testing
 
 #if canImport(Glibc)
@@ -103,6 +103,76 @@ struct InputFolderTests {
             let result = try loadPaths([dir.path])
             #expect(result.errors == ["\(file.path): error: binary file, not YAML or JSON text: skipped"])
             #expect(result.roleNames == ["Role/dev/reader"])
+        }
+    }
+
+    /// Whether `bytes` are binary by the rule itself, one byte at a time: a byte below 0x20
+    /// other than tab, line feed, carriage return and escape in the first 8 KiB.
+    static func binaryByTheRule(_ bytes: [UInt8]) -> Bool {
+        bytes.prefix(8192).contains { $0 < 0x20 && ![0x09, 0x0a, 0x0d, 0x1b].contains($0) }
+    }
+
+    @Test(
+        "the binary test decides every byte value as the rule does, wherever it sits (it tests 16 bytes at a time)",
+        arguments: Array(UInt8(0)...0x20) + [0x7f, 0x80, 0xfe, 0xff])
+    func binaryTestByteByByte(byte: UInt8) {
+        for length in [1, 15, 16, 17, 37, 8190, 8192, 9000] {
+            for position in [0, 1, 14, 15, 16, 17, 31, 32, 36, 8175, 8176, 8189, 8191, 8192, 8999] where position < length {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                bytes[position] = byte
+                #expect(
+                    FileSystem.looksBinary(bytes[...]) == Self.binaryByTheRule(bytes),
+                    "byte \(byte) at \(position) of \(length)")
+            }
+        }
+    }
+
+    @Test("a folder walk without sizes finds the files a walk with sizes finds (symbolic links, other extensions, a pipe)")
+    func walkWithoutSizes() throws {
+        try withTemporaryDirectory { dir in
+            try write(Self.role, to: dir.appendingPathComponent("a/role.yaml"))
+            try write(Self.role, to: dir.appendingPathComponent("a/b/role.YML"))
+            try write("x", to: dir.appendingPathComponent("a/notes.txt"))
+            try write(Self.role, to: dir.appendingPathComponent("a/.hidden.yaml"))
+            try FileManager.default.createSymbolicLink(
+                atPath: dir.appendingPathComponent("link.yaml").path, withDestinationPath: "a/role.yaml")
+            try FileManager.default.createSymbolicLink(
+                atPath: dir.appendingPathComponent("linked").path, withDestinationPath: "a/b")
+            try FileManager.default.createSymbolicLink(
+                atPath: dir.appendingPathComponent("dangling.yaml").path, withDestinationPath: "missing.yaml")
+            #expect(mkfifo(dir.appendingPathComponent("pipe.yaml").path, 0o600) == 0)
+            let withSizes = FileSystem.walk(dir.path, extensions: ["yaml", "yml", "json"])
+            let without = FileSystem.walk(dir.path, extensions: ["yaml", "yml", "json"], sizes: false)
+            #expect(withSizes.files == ["\(dir.path)/a/b/role.YML", "\(dir.path)/a/role.yaml", "\(dir.path)/link.yaml"])
+            #expect(without.files == withSizes.files)
+            #expect(withSizes.found.map(\.size) == Array(repeating: Self.role.utf8.count, count: 3))
+            // Regular files the folder's entry names as such have no size; the symbolic link was looked at.
+            #expect(without.found.map(\.size) == [nil, nil, Self.role.utf8.count])
+            // `linked` leads to a/b, read already.
+            #expect(withSizes.revisits.map(\.path) == ["\(dir.path)/linked"])
+            #expect(without.revisits.map(\.path) == withSizes.revisits.map(\.path))
+            for threads in [1, 2] {
+                var options = ManifestLoader.Options()
+                options.parallelism = threads
+                let result = try ManifestLoader(options: options).load(paths: [dir.path])
+                #expect(result.statistics.files == 3)
+                #expect(result.errors == [])
+                #expect(result.roleNames == ["Role/dev/reader", "Role/dev/reader", "Role/dev/reader"])
+            }
+        }
+    }
+
+    @Test("a file is read whole: its bytes, none of an empty one, and all of one the kernel makes up (size 0)")
+    func readWhole() throws {
+        try withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("role.yaml"), empty = dir.appendingPathComponent("empty.yaml")
+            try write(Self.role, to: file)
+            try write("", to: empty)
+            #expect(FileSystem.readFile(file.path) == Array(Self.role.utf8))
+            #expect(FileSystem.readFile(empty.path) == [])
+            #expect(FileSystem.readFile(file.path, atMost: 10) == nil)
+            let status = try #require(FileSystem.readFile("/proc/self/status"))
+            #expect(String(decoding: status, as: UTF8.self).contains("VmHWM:"))
         }
     }
 

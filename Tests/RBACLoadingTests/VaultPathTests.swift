@@ -376,10 +376,16 @@ import RBACLoading
         #expect(Self.kinds(kim, in: esc) == ["externalsecret-write", "written-secret-read", "store-login", "vault-policy"])
         let read = kim.external[1]
         #expect(read.namespace == "prod")
-        #expect(read.evidence == [
-            "sa:prod/secret-reader may get Secret prod/scratch (RoleBinding/prod/secret-reader → ClusterRole/scratch-reader)",
-            "by user:kim ⇒ impersonate → sa:prod/secret-reader",
-        ])
+        #expect(read.evidence == ["sa:prod/secret-reader may get Secret prod/scratch (RoleBinding/prod/secret-reader → ClusterRole/scratch-reader)"])
+        // The reader's Kubernetes steps are the path's own: counted, and in the JSON's steps.
+        #expect(read.branch.map { $0.steps.map(\.kind.rawValue) } == ["impersonate"])
+        #expect(read.branch.map { esc.nodes[$0.start] } == .user("kim"))
+        #expect(kim.stepCount == 5)
+        let json = esc.json(kim)
+        #expect(json["steps"]?.arrayValue?.compactMap { $0["kind"]?.stringValue }
+            == ["externalsecret-write", "impersonate", "written-secret-read", "store-login", "vault-policy"])
+        #expect(json["steps"]?.arrayValue?[2]["from"]?.stringValue == "sa:prod/secret-reader")
+        #expect(esc.readerJSON(kim)["length"] == .number(5) && esc.readerJSON(kim)["direct"]?.boolValue == false)
         // The write is kim's own: its grant, and no read said on it.
         #expect(kim.external[0].grant != nil)
         #expect(!kim.external[0].evidence.contains { $0.contains("may read") })
@@ -401,6 +407,181 @@ import RBACLoading
         let storeReaders = esc.storeReaders(of: store, use: .read, effective: true).map { esc.nodes[$0.kubernetes.start] }
         #expect(storeReaders.contains(.user("kim")) && !storeReaders.contains(.user("lou")))
     }
+
+    /// The reader's steps decide the path's certainty and rank: kim's reader is certain (5
+    /// steps); rita reaches sa:prod/secret-reader only by exec into a pod of its Deployment,
+    /// which the input shows but not its pods — a condition shown true, so her path is
+    /// conditional too, and the read step itself has no condition of its own. A shorter
+    /// certain route wins over a longer one: kim's own Secret read, once granted, makes her
+    /// path 3 steps with no branch.
+    @Test func theReadersStepsDecideCertaintyAndRank() throws {
+        let esc = try Self.world(extra: Self.secondReader + Self.conditionalReader)
+        let target = VaultTarget.parse("vault:secret/data/shared/db")!
+        let rita = try #require(esc.vaultPaths(from: .user("rita"), to: target).first)
+        #expect(Self.kinds(rita, in: esc) == ["externalsecret-write", "written-secret-read", "store-login", "vault-policy"])
+        let branch = try #require(rita.external[1].branch)
+        #expect(branch.steps.contains { $0.condition?.observed == true }, "\(branch.steps)")
+        #expect(rita.external[1].condition == nil)
+        #expect(rita.certainty == .shownTrue && rita.stepCount == 4 + branch.steps.count)
+        // who-can --effective ranks it as paths does: after kim's certain one.
+        let readers = esc.vaultReaders(of: "secret/data/shared/db", capability: .read, effective: true).map(\.identity)
+        let (k, r) = (readers.firstIndex(of: .user("kim")), readers.firstIndex(of: .user("rita")))
+        #expect(k != nil && r != nil && k! < r!, "\(readers)")
+        // kim, granted a Secret read of her own: no branch, the shorter path.
+        let own = try Self.world(extra: Self.secondReader + "\n---\n" + ESOWorld.binding("kim-reads", role: "scratch-reader", users: ["kim"]))
+        let kim = try #require(own.vaultPaths(from: .user("kim"), to: target).first)
+        #expect(kim.stepCount == 3 && !kim.branches)
+    }
+
+    /// rita may create ExternalSecrets in prod and exec into its pods; a Deployment of prod runs
+    /// as sa:prod/secret-reader (its pods are not in the input).
+    static let conditionalReader = """
+
+        ---
+        \(ESOWorld.binding("rita", namespace: "prod", role: "eso-author", users: ["rita"]))
+        ---
+        \(ESOWorld.role("pod-exec", namespace: "prod", resources: ["pods/exec"], verbs: ["create"]))
+        ---
+        \(ESOWorld.binding("rita-exec", namespace: "prod", role: "pod-exec", roleKind: "Role", users: ["rita"]))
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: reader, namespace: prod}
+        spec:
+          selector: {matchLabels: {app: reader}}
+          template:
+            metadata: {labels: {app: reader}}
+            spec:
+              serviceAccountName: secret-reader
+              containers: [{name: c, image: busybox}]
+        """
+
+    /// `secretstore-write` needs two requests, a SecretStore and an ExternalSecret reading
+    /// through it, which the API server decides apart: sam may create only the SecretStore and
+    /// becomes sa:prod/es-writer, which may create the ExternalSecret (and read a Secret of
+    /// prod). The ExternalSecret is its own step, with sam's path to that identity. Near
+    /// misses: sid's other identity writes ExternalSecrets in dev only; frank becomes no one.
+    @Test func theSecretStoreAndItsExternalSecretMayBeWrittenAsTwoIdentities() throws {
+        let esc = try Self.world(extra: Self.splitStoreAuthor)
+        let target = VaultTarget.parse("vault:secret/data/prod/db")!
+        let sam = try #require(esc.vaultPaths(from: .user("sam"), to: target).first)
+        #expect(Self.kinds(sam, in: esc) == ["secretstore-write", "externalsecret-write", "store-login", "vault-policy"])
+        let es = sam.external[1]
+        #expect(es.branch.map { $0.steps.map(\.kind.rawValue) } == ["impersonate"])
+        #expect(es.evidence.first == "sa:prod/es-writer may create externalsecrets in prod (RoleBinding/prod/es-writer → ClusterRole/eso-author)")
+        #expect(es.evidence.contains { $0.hasPrefix("the author may read the Secret the operator writes") })
+        #expect(sam.stepCount == 5)
+        #expect(sam.external[0].grant != nil)
+        for near in ["sid", "frank"] {
+            #expect(esc.vaultPaths(from: .user(near), to: target).isEmpty, "\(near)")
+        }
+        // who-can --effective lists sam, with the same path; without --effective, not.
+        let effective = esc.vaultReaders(of: "secret/data/prod/db", capability: .read, effective: true).map(\.identity)
+        #expect(effective.contains(.user("sam")) && !effective.contains(.user("sid")))
+        #expect(!esc.vaultReaders(of: "secret/data/prod/db", capability: .read).map(\.identity).contains(.user("sam")))
+    }
+
+    /// sam creates SecretStores in prod and may impersonate sa:prod/es-writer, which creates
+    /// ExternalSecrets in prod and reads its Secret `scratch`; sid creates SecretStores in prod
+    /// and may impersonate sa:dev/es-writer, which creates ExternalSecrets in dev only.
+    static let splitStoreAuthor = """
+
+        ---
+        \(ESOWorld.binding("sam-sid", namespace: "prod", role: "store-only", roleKind: "Role", users: ["sam", "sid"]))
+        ---
+        \(ESOWorld.binding("es-writer", namespace: "prod", role: "eso-author", users: [], serviceAccounts: ["prod/es-writer"]))
+        ---
+        \(ESOWorld.binding("es-writer-reads", namespace: "prod", role: "scratch-reader", users: [], serviceAccounts: ["prod/es-writer"]))
+        ---
+        \(ESOWorld.binding("es-writer", namespace: "dev", role: "eso-author", users: [], serviceAccounts: ["dev/es-writer"]))
+        ---
+        \(ESOWorld.role("impersonate-es-writer", namespace: "prod", resources: ["serviceaccounts"], verbs: ["impersonate"], names: ["es-writer"]))
+        ---
+        \(ESOWorld.binding("sam", namespace: "prod", role: "impersonate-es-writer", roleKind: "Role", users: ["sam"]))
+        ---
+        \(ESOWorld.role("impersonate-es-writer", namespace: "dev", resources: ["serviceaccounts"], verbs: ["impersonate"], names: ["es-writer"]))
+        ---
+        \(ESOWorld.binding("sid", namespace: "dev", role: "impersonate-es-writer", roleKind: "Role", users: ["sid"]))
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: es-writer, namespace: prod}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: es-writer, namespace: dev}
+        """
+
+    /// Where the input shows generic targets in use, an author who reads no Secret may name a
+    /// ConfigMap as the target and read it — as another identity too: cora becomes
+    /// sa:prod/cm-reader, which may get prod's ConfigMaps. The read is its own step
+    /// (`written-read`) with her path to that identity, on the condition of the operator's flag.
+    /// Near misses: without an ExternalSecret writing anything but a Secret, no such route; cole's
+    /// reader reads ConfigMaps of dev only.
+    @Test func theConfigMapTargetMayBeReadAsAnotherIdentity() throws {
+        let target = VaultTarget.parse("vault:secret/data/shared/db")!
+        let esc = try Self.world(extra: Self.configMapReaders + Self.genericWriter)
+        let cora = try #require(esc.vaultPaths(from: .user("cora"), to: target).first)
+        #expect(Self.kinds(cora, in: esc) == ["externalsecret-write", "written-read", "store-login", "vault-policy"])
+        let read = cora.external[1]
+        #expect(read.to == "the ConfigMap written in prod")
+        #expect(read.branch.map { $0.steps.map(\.kind.rawValue) } == ["impersonate"])
+        #expect(read.evidence == ["sa:prod/cm-reader may get configmaps in prod (RoleBinding/prod/cm-reader → ClusterRole/cm-reader)"])
+        #expect(read.condition?.text.contains("--unsafe-allow-generic-targets") == true)
+        #expect(cora.certainty == .notShown && cora.stepCount == 5)
+        #expect(esc.vaultPaths(from: .user("cole"), to: target).isEmpty)
+        // No sign of generic targets: no such route.
+        let plain = try Self.world(extra: Self.configMapReaders)
+        #expect(plain.vaultPaths(from: .user("cora"), to: target).isEmpty)
+    }
+
+    /// cora and cole create ExternalSecrets in prod and read neither Secrets nor ConfigMaps;
+    /// cora may impersonate sa:prod/cm-reader (get ConfigMaps of prod), cole sa:dev/cm-reader
+    /// (of dev).
+    static let configMapReaders = """
+
+        ---
+        \(ESOWorld.binding("cora-cole", namespace: "prod", role: "eso-author", users: ["cora", "cole"]))
+        ---
+        \(ESOWorld.role("cm-reader", resources: ["configmaps"], verbs: ["get"]))
+        ---
+        \(ESOWorld.binding("cm-reader", namespace: "prod", role: "cm-reader", users: [], serviceAccounts: ["prod/cm-reader"]))
+        ---
+        \(ESOWorld.binding("cm-reader", namespace: "dev", role: "cm-reader", users: [], serviceAccounts: ["dev/cm-reader"]))
+        ---
+        \(ESOWorld.role("impersonate-cm-reader", namespace: "prod", resources: ["serviceaccounts"], verbs: ["impersonate"], names: ["cm-reader"]))
+        ---
+        \(ESOWorld.binding("cora", namespace: "prod", role: "impersonate-cm-reader", roleKind: "Role", users: ["cora"]))
+        ---
+        \(ESOWorld.role("impersonate-cm-reader", namespace: "dev", resources: ["serviceaccounts"], verbs: ["impersonate"], names: ["cm-reader"]))
+        ---
+        \(ESOWorld.binding("cole", namespace: "dev", role: "impersonate-cm-reader", roleKind: "Role", users: ["cole"]))
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: cm-reader, namespace: prod}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: cm-reader, namespace: dev}
+        """
+
+    /// An ExternalSecret writing a ConfigMap: the sign that the operator allows generic targets.
+    static let genericWriter = """
+
+        ---
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata: {name: app-config, namespace: prod}
+        spec:
+          secretStoreRef: {name: vault-backend, kind: SecretStore}
+          target:
+            name: app-config
+            manifest: {apiVersion: v1, kind: ConfigMap}
+          data:
+          - secretKey: password
+            remoteRef: {key: shared/db, property: password}
+        """
 
     /// `--all` means what it means for a Kubernetes target: every simple Kubernetes path, for
     /// every route, best first; not one Kubernetes part per route. alice becomes

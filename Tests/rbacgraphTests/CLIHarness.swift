@@ -62,14 +62,15 @@ enum CLI {
         var status: Int32
     }
 
-    /// Runs `rbacgraph args…` in the package root with `NO_COLOR` set.
-    static func run(_ args: [String], stdin: String? = nil) throws -> Output {
+    /// Runs `rbacgraph args…` in the package root with `NO_COLOR` set and `environment` added.
+    static func run(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Output {
         let p = Process()
         p.executableURL = try binary.get()
         p.arguments = args
         p.currentDirectoryURL = packageRoot
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        env.merge(environment) { _, new in new }
         p.environment = env
         // stdout and stderr go to temporary files: no pipe can fill up and block the child.
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-cli-\(UUID().uuidString)")

@@ -118,6 +118,24 @@ struct ExternalCLITests {
         #expect(!(try CLI.run(["who-can", "read", "vault:secret/data/prod/admin/+"] + Self.world)).stdout.contains("sa:prod/web"))
     }
 
+    /// `vault kv get secret/prod/db` reads `secret/data/prod/db`: the `vault kv` spelling of a
+    /// KV version 2 secret is answered (nobody), with the API path to ask for instead, in
+    /// who-can, paths and eval; the API path itself gets no such warning.
+    @Test func aKVVersion2SecretWrittenAsVaultKVSpellsItIsNamedByItsAPIPath() throws {
+        let hint = "vault:secret/prod/db names no KV version 2 secret: secret/ is KV version 2"
+        let whoCan = try CLI.run(["who-can", "read", "vault:secret/prod/db"] + Self.world)
+        #expect(whoCan.status == 0 && whoCan.stdout.contains("(none)"), "\(whoCan.stdout)")
+        #expect(whoCan.stderr.contains(hint) && whoCan.stderr.contains("`vault kv get secret/prod/db` uses vault:secret/data/prod/db"), "\(whoCan.stderr)")
+        let paths = try CLI.run(["paths", "--from", "user:alice", "--to", "vault:secret/prod/db"] + Self.world)
+        #expect(paths.stderr.contains(hint), "\(paths.stderr)")
+        let list = try CLI.run(["who-can", "list", "vault:secret/prod"] + Self.world)
+        #expect(list.stderr.contains("`vault kv list secret/prod` uses vault:secret/metadata/prod"), "\(list.stderr)")
+        let eval = try CLI.run(["eval", "--queries", "-"] + Self.world, stdin: #"{"op":"who-can","verb":"read","resource":"vault:secret/prod/db"}"# + "\n")
+        #expect(eval.stdout.contains("\"note\":\"\(hint)"), "\(eval.stdout)")
+        let api = try CLI.run(["who-can", "read", "vault:secret/data/prod/db"] + Self.world)
+        #expect(api.stdout.contains("sa:prod/web ") && !api.stderr.contains("KV version 2"), "\(api.stderr)")
+    }
+
     /// `system:masters` holds every write by the API server itself, not by a binding: each
     /// who-can table says so as the Kubernetes ones do, and a path's step names it as its grant.
     @Test("system:masters is allowed by the API server in every who-can table", arguments: [

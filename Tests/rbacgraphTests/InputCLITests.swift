@@ -77,6 +77,73 @@ extension InputCLITests {
 }
 
 extension InputCLITests {
+    /// A kubectl dump: managedFields and the last-applied annotation on every object (what the
+    /// pre-scan hands libyaml as empty lines), a rule with a misspelt key after them, and a
+    /// document that never closes its brackets.
+    static let dump = """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: rbac.authorization.k8s.io/v1
+          kind: ClusterRole
+          metadata:
+            annotations:
+              kubectl.kubernetes.io/last-applied-configuration: |
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"secret-reader"}}
+            managedFields:
+            - apiVersion: rbac.authorization.k8s.io/v1
+              fieldsType: FieldsV1
+              fieldsV1: {"f:rules": {}}
+              manager: kubectl-client-side-apply
+              operation: Update
+            name: secret-reader
+          rules:
+          - {apiGroups: [""], resources: [secrets], verbs: [get, list]}
+        - apiVersion: rbac.authorization.k8s.io/v1
+          kind: ClusterRoleBinding
+          metadata:
+            managedFields:
+            - {manager: kubectl, operation: Update, fieldsV1: {"f:subjects": {}}}
+            name: readers
+          roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+          subjects:
+          - {kind: User, name: alice}
+        - apiVersion: rbac.authorization.k8s.io/v1
+          kind: Role
+          metadata:
+            managedFields:
+            - {manager: kubectl, operation: Update}
+            name: broken
+            namespace: dev
+          rules:
+          - {apiGroups: [""], resourcez: [pods], verbs: [get]}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: unclosed, namespace: dev}
+        rules: [{apiGroups: [""], resources: [pods]
+
+        """
+
+    @Test("with RBACGRAPH_PRESCAN=0 (the pre-scan off): the same answers, statistics and located errors")
+    func prescanOff() throws {
+        let scratch = try Scratch()
+        let file = try scratch.write("dump.yaml", Self.dump)
+        for args in [["stats", "-o", "json", "-f", file], ["who-can", "list", "secrets", "-A", "-f", file]] {
+            let on = try CLI.run(args)
+            let off = try CLI.run(args, environment: ["RBACGRAPH_PRESCAN": "0"])
+            #expect(on.status == 3, "\(args): \(on.stderr)")
+            #expect(on.stderr.contains("dump.yaml:36:5: warning: Role \"dev/broken\""), "\(args): \(on.stderr)")
+            #expect(on.stderr.contains("dump.yaml:42:1: error:"), "\(args): \(on.stderr)")
+            #expect((measured(off.stdout), off.stderr, off.status) == (measured(on.stdout), on.stderr, on.status), "\(args)")
+        }
+        /// The output without the run's time and memory, which differ from run to run.
+        func measured(_ stdout: String) -> [Substring] {
+            stdout.split(separator: "\n").filter { !$0.contains("\"seconds\"") && !$0.contains("\"peakResidentBytes\"") }
+        }
+        #expect(try CLI.run(["who-can", "list", "secrets", "-A", "-f", file]).stdout.contains("alice"))
+    }
+
     /// A binding the API server would refuse (a subject of an unknown kind) still grants alice
     /// as written: the answer says it rests on it; --strict leaves it out.
     static let refused = """

@@ -7,43 +7,40 @@ extension EscalationGraph {
     /// the operator is run to allow generic targets (its flag is not in the input).
     var genericTargetWriter: ExternalSecret? { access.external.externalSecrets.first { !$0.writesSecret } }
 
-    /// How node `n` may read a ConfigMap of `namespace` it would name as an ExternalSecret's
-    /// target — `get`, `list` or `watch` on its ConfigMaps, or `get` of one by name — with the
-    /// condition that the operator allows such targets. `nil` when it may read none, or when
-    /// the input shows no ExternalSecret writing anything but a Secret (the flag is off by
-    /// default: without a sign of it, no such route is claimed).
-    func genericTargetRead(by n: NodeID, in namespace: String) -> (how: String, condition: PathCondition)? {
+    /// The condition on which an author may name a ConfigMap as an ExternalSecret's target:
+    /// that the operator allows such targets; `nil` when the input shows no ExternalSecret
+    /// writing anything but a Secret (the flag is off by default: without a sign of it, no
+    /// such route is claimed).
+    func genericTargetCondition() -> PathCondition? {
         guard let writer = genericTargetWriter else { return nil }
+        let sign = "\(writer.kind.rawValue) \(writer.namespace.map { "\($0)/" } ?? "")\(writer.name)\(Self.location(writer.source)) writes a \(writer.manifest?.kind ?? "")"
+        return PathCondition(
+            "the operator runs with --unsafe-allow-generic-targets and may write ConfigMaps (\(sign)), so the author may name a ConfigMap as the target", observed: nil)
+    }
+
+    /// Each request that lets its holder read a ConfigMap of `namespace` it would name as an
+    /// ExternalSecret's target, in the order tried: `get`, `list`, `watch` on its ConfigMaps,
+    /// `get` of one by name (every name a rule on ConfigMaps lists in `resourceNames`).
+    func genericTargetReads(in namespace: String) -> [(request: Request, what: String)] {
         func configMaps(_ verb: String, _ name: String = "") -> Request {
             .resource(ResourceRequest(verb: verb, resource: "configmaps", namespace: namespace, name: name))
         }
-        func said(_ request: Request, _ what: String) -> String {
-            guard let identity = nodes[n].identity else { return what }
-            let d = access.authorize(identity, request)
-            let by = d.grant.map { " (\(access.bindings[$0.binding].displayName) → \(access.roles[$0.role].displayName))" } ?? (d.viaMasters ? " (API server)" : "")
-            return what + by
-        }
-        var how: String? = nil
-        for verb in ["get", "list", "watch"] where node(n, allows: configMaps(verb)) {
-            how = said(configMaps(verb), "\(verb) configmaps in \(namespace)")
-            break
-        }
-        if how == nil {
-            var names = Set<String>()
-            for role in access.roles {
-                for rule in role.rules where !rule.resourceNames.isEmpty && rule.resources.contains(where: { $0 == "configmaps" || $0 == "*" }) {
-                    names.formUnion(rule.resourceNames)
-                }
-            }
-            for name in names.sorted() where node(n, allows: configMaps("get", name)) {
-                how = said(configMaps("get", name), "get ConfigMap \(namespace)/\(name)")
-                break
+        var names = Set<String>()
+        for role in access.roles {
+            for rule in role.rules where !rule.resourceNames.isEmpty && rule.resources.contains(where: { $0 == "configmaps" || $0 == "*" }) {
+                names.formUnion(rule.resourceNames)
             }
         }
-        guard let how else { return nil }
-        let sign = "\(writer.kind.rawValue) \(writer.namespace.map { "\($0)/" } ?? "")\(writer.name)\(Self.location(writer.source)) writes a \(writer.manifest?.kind ?? "")"
-        return (how, PathCondition(
-            "the operator runs with --unsafe-allow-generic-targets and may write ConfigMaps (\(sign)), so the author may name a ConfigMap as the target", observed: nil))
+        return ["get", "list", "watch"].map { (configMaps($0), "\($0) configmaps in \(namespace)") }
+            + names.sorted().map { (configMaps("get", $0), "get ConfigMap \(namespace)/\($0)") }
+    }
+
+    /// How node `n` may read a ConfigMap of `namespace` it would name as an ExternalSecret's
+    /// target (``genericTargetReads(in:)``), with the grant; `nil` when it may read none, or
+    /// when the input shows no generic target in use (``genericTargetCondition()``).
+    func genericTargetRead(by n: NodeID, in namespace: String) -> String? {
+        guard genericTargetWriter != nil else { return nil }
+        return allowed(by: n, genericTargetReads(in: namespace))
     }
 
     /// Both conditions: the texts joined; shown false if either is, shown true if both are.

@@ -766,7 +766,16 @@ extension GoRegex {
         /// Whether the pattern matches somewhere in `subject` (Go's `MatchString`), in time
         /// O(characters × instructions).
         public func matches(_ subject: String) -> Bool {
+            run(subject).matched
+        }
+
+        /// Matches as ``matches(_:)`` does and counts the steps taken: every instruction taken
+        /// off the work stack. Each instruction is followed at most once per position and
+        /// pushes at most two others, so the count stays within
+        /// `(3 × instructions + 1) × (characters + 1)`: the linear time the tests check.
+        func run(_ subject: String) -> (matched: Bool, steps: Int) {
             let s = Array(subject.unicodeScalars)
+            var steps = 0
             var current: [Int] = []
             var next: [Int] = []
             // The position (plus one) at which an instruction was last added to a list.
@@ -779,6 +788,7 @@ extension GoRegex {
                 let after = position < s.count ? s[position] : nil
                 stack.append(pc)
                 while let p = stack.popLast() {
+                    steps += 1
                     if mark[p] == position + 1 { continue }
                     mark[p] = position + 1
                     switch instructions[p] {
@@ -797,17 +807,17 @@ extension GoRegex {
             }
             for position in 0...s.count {
                 // Unanchored: a thread starts at every position.
-                if add(0, at: position, to: &current) { return true }
+                if add(0, at: position, to: &current) { return (true, steps) }
                 if position == s.count { break }
                 let ch = s[position]
                 next.removeAll(keepingCapacity: true)
                 for pc in current {
                     guard case .char(let k) = instructions[pc], sets[k].contains(ch) else { continue }
-                    if add(pc + 1, at: position + 1, to: &next) { return true }
+                    if add(pc + 1, at: position + 1, to: &next) { return (true, steps) }
                 }
                 swap(&current, &next)
             }
-            return false
+            return (false, steps)
         }
     }
 }

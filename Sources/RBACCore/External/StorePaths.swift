@@ -200,38 +200,6 @@ extension EscalationGraph {
             + [(.resource(ResourceRequest(verb: "create", apiGroup: "", resource: "pods", namespace: namespace)), "create pods in \(namespace), which may mount it")]
     }
 
-    /// The Secret the operator writes read by another node than the one that makes it write:
-    /// the start of the path has both powers, and the API server decides each request apart.
-    /// `path` is the start's Kubernetes path to a node that may read a Secret of the namespace
-    /// (``secretReads(in:)``), `how` what that node may do.
-    struct WrittenSecretRead {
-        var path: PrivilegePath
-        var how: String
-    }
-
-    /// The cheapest of `candidates` (fewest conditions the input does not show, then steps;
-    /// the first of equals).
-    static func cheapest(_ candidates: [PrivilegePath]) -> PrivilegePath? {
-        candidates.enumerated().min { a, b in
-            (a.element.cost, a.element.steps.count, a.offset) < (b.element.cost, b.element.steps.count, b.offset)
-        }?.element
-    }
-
-    /// The step that reads the Secret the operator writes in `ns` through `read`.
-    func writtenSecretReadStep(_ read: WrittenSecretRead, in ns: String) -> ExternalStep {
-        let reader = nodes[read.path.end]
-        let chain = ([nodes[read.path.start].description] + read.path.steps.map { "\($0.kind.rawValue) → \(nodes[$0.to])" }).joined(separator: " ⇒ ")
-        let conditions = read.path.steps.compactMap(\.condition)
-        let condition: PathCondition? = conditions.isEmpty ? nil : PathCondition(
-            conditions.map(\.text).joined(separator: "; "),
-            observed: conditions.contains { $0.observed == false } ? false : conditions.contains { $0.observed == nil } ? nil : true)
-        return ExternalStep(
-            kind: .writtenSecretRead, to: "the Secret written in \(ns)", namespace: ns,
-            why: "the Secret the operator writes in \(ns) is read as \(reader), another identity than the author's: the API server decides the two requests apart",
-            evidence: ["\(reader) may \(read.how)", "by \(chain)"],
-            condition: condition)
-    }
-
     /// The Secret names of `namespace` a `get` may be granted for one by one: those of the
     /// input, and every name a rule on Secrets lists in `resourceNames`.
     func secretNamesGranted(in namespace: String) -> [String] {
@@ -346,11 +314,11 @@ extension EscalationGraph {
             for p in found where !left[p.start.index] && p.certainty != .shownFalse && (effective || Self.holdsItself(p)) {
                 let k = slot[p.start.index]
                 if k >= 0, (best[k].cost, best[k].steps, best[k].order) <= (p.cost + routeCost, p.steps.count + route.external.count, order) { continue }
-                // With `effective`, the start's cheapest path to a node that may read a Secret of
-                // a namespace: the Secret the operator writes, read as another identity than the author.
-                let elsewhere: ((String) -> WrittenSecretRead?)? = !effective ? nil : { ns in
-                    context.readPaths(in: ns, maxSteps: maxSteps)[p.start].map {
-                        WrittenSecretRead(path: $0, how: context.secretRead(by: $0.end, in: ns) ?? "read a Secret of \(ns)")
+                // With `effective`, the start's cheapest path to a node that may make one of some
+                // requests: a step taken as another identity than the one the route needs (Elsewhere).
+                let elsewhere: FindElsewhere? = !effective ? nil : { key, requests in
+                    context.otherPaths(key, requests, maxSteps: maxSteps)[p.start].map {
+                        Elsewhere(path: $0, how: self.allowed(by: $0.end, requests) ?? requests[0].what)
                     }
                 }
                 guard let path = take(route, along: p, context: context, elsewhere: elsewhere), path.certainty != .shownFalse else { continue }
@@ -376,13 +344,20 @@ extension EscalationGraph {
     }
 
     /// The path that takes `route` after the Kubernetes path `p` to what it needs: `nil` when
-    /// the node `p` ends at lacks the route's other permission (``VaultRoute/alsoNeeds``) or
-    /// may not read what the operator writes (``readsWhatIsWritten(_:by:into:in:context:)``);
-    /// a write held directly names its grant. The one place a route is taken, by `paths`
-    /// (one start) and by `who-can` (every identity).
-    func take(_ route: VaultRoute, along p: PrivilegePath, context: BeyondContext? = nil, elsewhere: ((String) -> WrittenSecretRead?)? = nil) -> VaultPath? {
-        if let also = route.alsoNeeds, !node(p.end, allows: also) { return nil }
+    /// neither the node `p` ends at nor another identity the start becomes (`elsewhere`) may
+    /// make the route's other request (``VaultRoute/alsoNeeds``), or none may read what the
+    /// operator writes (``readsWhatIsWritten(_:by:into:in:context:elsewhere:)``); a write held
+    /// directly names its grant. The one place a route is taken, by `paths` (one start) and by
+    /// `who-can` (every identity).
+    func take(_ route: VaultRoute, along p: PrivilegePath, context: BeyondContext? = nil, elsewhere: FindElsewhere? = nil) -> VaultPath? {
         var external = route.external
+        if let also = route.alsoNeeds, !node(p.end, allows: also) {
+            // The ExternalSecret that reads through a SecretStore, created as another identity.
+            guard let ns = route.readsIn, let k = external.firstIndex(where: { $0.kind == .secretStoreWrite }),
+                let other = elsewhere?("create-externalsecret:\(ns)", [(also, "create externalsecrets in \(ns)")]), other.path.end != p.end
+            else { return nil }
+            external.insert(externalSecretWriteStep(other, in: ns), at: k + 1)
+        }
         if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self, context: context, elsewhere: elsewhere) { return nil }
         // A write held directly: the grant behind it.
         if p.steps.isEmpty, case .permission(let request) = route.target, let id = nodes[p.start].identity, !external.isEmpty {
@@ -391,33 +366,6 @@ extension EscalationGraph {
             external[0].viaMasters = decision.viaMasters
         }
         return VaultPath(kubernetes: p, external: external, vaultPath: route.vaultPath, access: route.access, end: route.end)
-    }
-
-    /// For a route that reads through an ExternalSecret (``VaultRoute/readsIn``): whether the
-    /// node reaching it may read the Secret the operator writes (``secretRead(by:in:)``), said
-    /// as evidence of the step that writes it; `true` for any other route.
-    static func readsWhatIsWritten(
-        _ route: VaultRoute, by n: NodeID, into external: inout [ExternalStep], in esc: EscalationGraph, context: BeyondContext? = nil,
-        elsewhere: ((String) -> WrittenSecretRead?)? = nil
-    ) -> Bool {
-        guard let ns = route.readsIn else { return true }
-        let k = external.firstIndex(where: { $0.kind == .externalSecretWrite || $0.kind == .secretStoreWrite })
-        guard let how = context?.secretRead(by: n, in: ns) ?? esc.secretRead(by: n, in: ns) else {
-            // No Secret: a ConfigMap target, where the operator allows one (GenericTargets.swift).
-            guard let generic = esc.genericTargetRead(by: n, in: ns) else {
-                // The Secret read by another identity the path's start becomes: its own step.
-                guard let k, let read = elsewhere?(ns), read.path.end != n else { return false }
-                external.insert(esc.writtenSecretReadStep(read, in: ns), at: k + 1)
-                return true
-            }
-            if let k {
-                external[k].evidence.append("the author may read a ConfigMap the operator writes instead (target.manifest), and so what it reads: \(generic.how)")
-                external[k].condition = both(external[k].condition, generic.condition)
-            }
-            return true
-        }
-        if let k { external[k].evidence.append("the author may read the Secret the operator writes, and so what it reads: \(how)") }
-        return true
     }
 
     /// Whether a path needs no power beyond the identity's own grants: no step, or only
@@ -457,7 +405,7 @@ extension EscalationGraph {
     public func readerJSON(_ p: VaultPath) -> JSONValue {
         .object([
             ("identity", .string(nodes[p.kubernetes.start].description)),
-            ("direct", .bool(Self.holdsItself(p.kubernetes))),
+            ("direct", .bool(Self.holdsItself(p.kubernetes) && !p.branches)),
             ("certainty", .string(p.certainty.id)),
             ("length", .number(Double(p.stepCount))),
             ("path", json(p)),

@@ -186,8 +186,17 @@ public struct ExternalStep: Hashable, Sendable {
     /// `nil` when the step follows from the input; otherwise what must hold (observed `nil`:
     /// the input does not tell).
     public var condition: PathCondition?
+    /// For a step taken as another identity than the one the path has reached — one the
+    /// path's start becomes too, since the API server decides each request apart (reading the
+    /// Secret the operator writes, creating the ExternalSecret for a SecretStore another
+    /// identity created): the Kubernetes path from the start to that identity, taken before
+    /// this step. Its steps are the path's own: counted in its length, cost and certainty.
+    public var branch: PrivilegePath?
 
-    public init(kind: Kind, to: String, namespace: String? = nil, why: String, evidence: [String] = [], grant: Grant? = nil, condition: PathCondition? = nil) {
+    public init(
+        kind: Kind, to: String, namespace: String? = nil, why: String, evidence: [String] = [], grant: Grant? = nil, condition: PathCondition? = nil,
+        branch: PrivilegePath? = nil
+    ) {
         self.kind = kind
         self.to = to
         self.namespace = namespace
@@ -195,6 +204,7 @@ public struct ExternalStep: Hashable, Sendable {
         self.evidence = evidence
         self.grant = grant
         self.condition = condition
+        self.branch = branch
     }
 }
 
@@ -223,11 +233,17 @@ public struct VaultPath: Sendable {
         self.end = end ?? "vault:\(vaultPath)"
     }
 
-    /// Every step counted.
-    public var stepCount: Int { kubernetes.steps.count + external.count }
+    /// Every step counted: the Kubernetes part's, the external steps and their branches'
+    /// (``ExternalStep/branch``).
+    public var stepCount: Int { kubernetes.steps.count + external.reduce(0) { $0 + 1 + ($1.branch?.steps.count ?? 0) } }
 
     /// Ranking, as for Kubernetes paths: conditions the input does not show true, then steps.
-    public var cost: Int { kubernetes.cost + external.reduce(0) { $0 + EscalationGraph.cost(condition: $1.condition) } }
+    public var cost: Int {
+        kubernetes.cost + external.reduce(0) { $0 + EscalationGraph.cost(condition: $1.condition) + ($1.branch?.cost ?? 0) }
+    }
+
+    /// Whether a step is taken as another identity than the one the Kubernetes part reaches.
+    public var branches: Bool { external.contains { $0.branch != nil } }
 
     /// The least certain of the Kubernetes part and the external steps.
     public var certainty: PathCertainty { PathCertainty(conditions: conditions) }
@@ -235,8 +251,11 @@ public struct VaultPath: Sendable {
     /// `certain`, or `conditional: N not shown, M shown true`.
     public var certaintyLabel: String { PathCertainty.label(conditions: conditions) }
 
-    /// The conditions of every step, the Kubernetes part's first.
-    var conditions: [PathCondition] { kubernetes.steps.compactMap(\.condition) + external.compactMap(\.condition) }
+    /// The conditions of every step, in the order taken: the Kubernetes part's, then each
+    /// external step's branch and the step.
+    var conditions: [PathCondition] {
+        kubernetes.steps.compactMap(\.condition) + external.flatMap { ($0.branch?.steps.compactMap(\.condition) ?? []) + [$0.condition].compactMap { $0 } }
+    }
 }
 
 /// What the routes to Vault targets share, computed once for all the targets asked: each
@@ -703,27 +722,27 @@ final class BeyondContext {
         return r
     }
 
-    private struct ReadPathsKey: Hashable {
-        var namespace: String
+    private struct OtherPathsKey: Hashable {
+        var key: String
         var maxSteps: Int
     }
 
-    private var readPathsByNamespace: [ReadPathsKey: [NodeID: PrivilegePath]] = [:]
+    private var otherPathsByKey: [OtherPathsKey: [NodeID: PrivilegePath]] = [:]
 
-    /// Each identity's cheapest path (at most `maxSteps` steps) to a node that may read a
-    /// Secret of `ns` (``EscalationGraph/secretReads(in:)``), by its start: the Secret the
-    /// operator writes, read as another identity than the author. Once per namespace.
-    func readPaths(in ns: String, maxSteps: Int) -> [NodeID: PrivilegePath] {
-        let key = ReadPathsKey(namespace: ns, maxSteps: maxSteps)
-        if let r = readPathsByNamespace[key] { return r }
+    /// Each identity's cheapest path (at most `maxSteps` steps) to a node that may make one of
+    /// `requests`, by its start, once per `key` (which names the requests): a step taken as
+    /// another identity than the one the route needs (``EscalationGraph/Elsewhere``).
+    func otherPaths(_ key: String, _ requests: [(request: Request, what: String)], maxSteps: Int) -> [NodeID: PrivilegePath] {
+        let k = OtherPathsKey(key: key, maxSteps: maxSteps)
+        if let r = otherPathsByKey[k] { return r }
         var byStart: [NodeID: [PrivilegePath]] = [:]
-        for r in graph.secretReads(in: ns) {
+        for r in requests {
             for p in identities(reaching: .permission(r.request), maxSteps: maxSteps) where p.certainty != .shownFalse {
                 byStart[p.start, default: []].append(p)
             }
         }
         let r = byStart.compactMapValues(EscalationGraph.cheapest)
-        readPathsByNamespace[key] = r
+        otherPathsByKey[k] = r
         return r
     }
 
@@ -1009,20 +1028,20 @@ extension EscalationGraph {
         guard let startID = index(of: start) else { return [] }
         var found: [(order: Int, path: VaultPath)] = []
         var seen = Set<String>()
-        // The start's cheapest path to a node that may read a Secret of a namespace (for the
-        // Secret the operator writes, read as another identity than the author).
-        var reads: [String: EscalationGraph.WrittenSecretRead?] = [:]
-        func elsewhere(_ ns: String) -> WrittenSecretRead? {
-            if let r = reads[ns] { return r }
-            let candidates = secretReads(in: ns).flatMap { r in
+        // The start's cheapest path to a node that may make one of some requests: a step
+        // taken as another identity than the one a route needs (OtherIdentitySteps.swift).
+        var others: [String: Elsewhere?] = [:]
+        func elsewhere(_ key: String, _ requests: [(request: Request, what: String)]) -> Elsewhere? {
+            if let r = others[key] { return r }
+            let candidates = requests.flatMap { r in
                 context.map { $0.paths(to: .permission(r.request)) } ?? paths(from: start, to: .permission(r.request), maxSteps: maxSteps)
             }
-            let r = Self.cheapest(candidates.filter { $0.certainty != .shownFalse }).map { p -> WrittenSecretRead in
+            let r = Self.cheapest(candidates.filter { $0.certainty != .shownFalse }).map { p -> Elsewhere in
                 var p = p
                 p.start = startID
-                return WrittenSecretRead(path: p, how: secretRead(by: p.end, in: ns) ?? "read a Secret of \(ns)")
+                return Elsewhere(path: p, how: allowed(by: p.end, requests) ?? requests[0].what)
             }
-            reads[ns] = .some(r)
+            others[key] = .some(r)
             return r
         }
         for route in routes {
@@ -1052,6 +1071,11 @@ extension EscalationGraph {
         var steps: [JSONValue] = path.kubernetes.steps.map(json)
         var previous = nodes[path.kubernetes.end].description
         for s in path.external {
+            // A step taken as another identity: the start's path to it first, its steps the path's own.
+            if let b = s.branch {
+                steps += b.steps.map(json)
+                previous = nodes[b.end].description
+            }
             var pairs: [(String, JSONValue)] = [
                 ("kind", .string(s.kind.rawValue)), ("from", .string(previous)), ("to", .string(s.to)), ("description", .string(s.why)),
             ]

@@ -50,6 +50,8 @@ extension EscalationGraph {
             pairs.append(("steps", .array(steps.map { s in
                 var step: [(String, JSONValue)] = [("kind", .string(s.kind.rawValue)), ("to", .string(s.to)), ("description", .string(s.why))]
                 if let ns = s.namespace { step.append(("namespace", .string(ns))) }
+                // Taken as another identity: the start's path to it, as `paths -o json` gives one.
+                if let b = s.branch { step.append(("branch", json(b))) }
                 if let c = s.condition {
                     step.append(("condition", .object([("text", .string(c.text)), ("observed", c.observed.map { .bool($0) } ?? .null)])))
                 }

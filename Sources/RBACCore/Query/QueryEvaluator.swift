@@ -166,7 +166,7 @@ public struct QueryEvaluator: Sendable {
                 guard let target = VaultTarget.parse(toText, capability: capability) else { throw .unreadableTarget(toText) }
                 let esc = paths.graph(including: [from])
                 let found = esc.vaultPaths(from: from, to: target, maxSteps: maxSteps, all: q["all"]?.boolValue == true)
-                return [("paths", .array(found.map { esc.json($0) }))]
+                return [("paths", .array(found.map { esc.json($0) }))] + kvVersion2Note(target.pattern, capability: capability)
             }
             if StoreTarget.isStoreTarget(toText) {
                 guard let target = StoreTarget.parse(toText) else { throw .unreadableTarget(toText) }
@@ -220,7 +220,14 @@ public struct QueryEvaluator: Sendable {
         if case .number(let n)? = q["maxSteps"] { maxSteps = Int(n) }
         let esc = paths.graph
         let readers = esc.vaultReaders(of: target.pattern, capability: capability, effective: q["effective"]?.boolValue == true, maxSteps: maxSteps)
-        return [("identities", .array(readers.map { esc.json($0) }))]
+        return [("identities", .array(readers.map { esc.json($0) }))] + kvVersion2Note(target.pattern, capability: capability)
+    }
+
+    /// A `note` when the Vault path is a KV version 2 secret written as `vault kv` spells it
+    /// (``ExternalInventory/kvVersion2Hint(for:capability:)``): the CLI warns on stderr.
+    private func kvVersion2Note(_ path: String, capability: VaultCapabilities) -> [(String, JSONValue)] {
+        guard let hint = graph.external.kvVersion2Hint(for: path, capability: capability) else { return [] }
+        return [("note", .string(hint.message))]
     }
 
     /// A store's use of a query (`verb` of who-can, `capability` of paths).

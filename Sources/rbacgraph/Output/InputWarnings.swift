@@ -16,6 +16,19 @@ enum InputWarnings {
         }
     }
 
+    /// A `vault:` target asked of an input without Vault roles or policies, or written as
+    /// `vault kv` commands spell a KV version 2 secret (`vault:secret/prod/db`, which no
+    /// policy of such a mount grants: the API path is `secret/data/prod/db`).
+    static func vault(_ path: String, capability: VaultCapabilities, in graph: AccessGraph, quiet: Bool) {
+        guard !quiet else { return }
+        if graph.external.vault.isEmpty {
+            Terminal.warn("no Vault roles or policies in the input: give --vault DIR (docs/external-secrets.md)")
+        }
+        if let hint = graph.external.kvVersion2Hint(for: path, capability: capability) {
+            Terminal.warn(hint.message)
+        }
+    }
+
     static func identity(_ node: PathNode, in graph: AccessGraph, quiet: Bool) {
         if let id = node.identity { serviceAccount(of: id, in: graph, quiet: quiet) }
     }

@@ -191,13 +191,18 @@ struct PathPrinter {
             out += "   no step needed\n"
             return out
         }
-        let numberWidth = String(p.steps.count).count
+        return out + stepLines(p, first: 1, numberWidth: String(p.steps.count).count)
+    }
+
+    /// The numbered lines of a path's steps, numbered from `first`, each with its details.
+    func stepLines(_ p: PrivilegePath, first: Int, numberWidth: Int) -> String {
+        var out = ""
         let kindWidth = p.steps.map { $0.kind.rawValue.count + ($0.isCertain ? 0 : 1) }.max() ?? 0
         let scopes = p.steps.map { $0.namespace.map { "in \($0)" } ?? "" }
         let scopeWidth = scopes.map(\.count).max() ?? 0
         let labelWidth = 5
         for (k, s) in p.steps.enumerated() {
-            let n = String(k + 1)
+            let n = String(first + k)
             let kind = s.kind.rawValue + (s.isCertain ? "" : "?")
             let kindText = paint(kind, s.isCertain ? (s.kind.isGranted ? "1;36" : "36") : "1;33")
             var line = "   " + String(repeating: " ", count: numberWidth - n.count) + paint(n, "2") + "  "

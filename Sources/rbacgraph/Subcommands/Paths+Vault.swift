@@ -7,9 +7,7 @@ extension RBACGraphCommand.Paths {
     func runVault(start: PathNode, target: VaultTarget) throws {
         let loaded = try input.load()
         let graph = loaded.graph
-        if graph.external.vault.isEmpty && !input.quiet {
-            Terminal.warn("no Vault roles or policies in the input: give --vault DIR (docs/external-secrets.md)")
-        }
+        InputWarnings.vault(target.pattern, capability: target.capability, in: graph, quiet: input.quiet)
         InputWarnings.identity(start, in: graph, quiet: input.quiet)
         let esc = PathFinder(graph).graph(including: [start])
         let found = esc.vaultPaths(from: start, to: target, maxSteps: maxSteps, all: all)
@@ -37,8 +35,16 @@ extension PathPrinter {
         let numberWidth = String(p.stepCount).count
         let kindWidth = p.external.map { $0.kind.rawValue.count + ($0.condition == nil ? 0 : 1) }.max() ?? 0
         let indent = String(repeating: " ", count: 3 + numberWidth + 2 + 2)
-        for (k, s) in p.external.enumerated() {
-            let n = String(p.kubernetes.steps.count + k + 1)
+        var number = p.kubernetes.steps.count
+        for s in p.external {
+            // A step taken as another identity: the start's steps to it first, numbered on.
+            if let b = s.branch {
+                out += "   " + paint(name(b.start), "1") + ", as another identity:\n"
+                out += stepLines(b, first: number + 1, numberWidth: numberWidth)
+                number += b.steps.count
+            }
+            number += 1
+            let n = String(number)
             let kind = s.kind.rawValue + (s.condition == nil ? "" : "?")
             var line = "   " + String(repeating: " ", count: numberWidth - n.count) + paint(n, "2") + "  "
             line += paint(kind, s.condition == nil ? "1;35" : "1;33") + String(repeating: " ", count: kindWidth - kind.count)

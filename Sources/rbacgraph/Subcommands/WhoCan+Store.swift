@@ -88,7 +88,7 @@ extension PathPrinter {
         var parts: [String] = []
         if !p.kubernetes.steps.isEmpty { parts.append(PathPrinter(esc, color: false).chain(p.kubernetes)) }
         for (k, s) in p.external.enumerated() {
-            var text = "\(s.kind.rawValue)\(s.condition == nil ? "" : "?")\(s.namespace.map { " in \($0)" } ?? "") → \(s.to)"
+            var text = stepText(s)
             if k == 0, let g = s.grant {
                 text = "\(esc.access.bindings[g.binding].displayName) → \(esc.access.roles[g.role].displayName): " + text
             } else if k == 0, s.viaMasters {
@@ -97,6 +97,15 @@ extension PathPrinter {
             parts.append(text)
         }
         return parts.joined(separator: " ⇒ ")
+    }
+
+    /// One external step on one line (`externalsecret-write in prod → store:prod/vault-backend`);
+    /// a step taken as another identity after the start's chain to it
+    /// (`(user:kim ─impersonate→ sa:prod/reader) written-secret-read in prod → …`).
+    func stepText(_ s: ExternalStep) -> String {
+        let text = "\(s.kind.rawValue)\(s.condition == nil ? "" : "?")\(s.namespace.map { " in \($0)" } ?? "") → \(s.to)"
+        guard let b = s.branch else { return text }
+        return "(\(name(b.start)) \(PathPrinter(esc, color: false).chain(b))) " + text
     }
 }
 

@@ -21,9 +21,7 @@ extension RBACGraphCommand.WhoCan {
         if output == .wide { throw ValidationError("vault: targets have no wide table: give -o table, json, yaml, dot, svg, png or pdf.") }
         let loaded = try input.load()
         let graph = loaded.graph
-        if graph.external.vault.isEmpty && !input.quiet {
-            Terminal.warn("no Vault roles or policies in the input: give --vault DIR (docs/external-secrets.md)")
-        }
+        InputWarnings.vault(path, capability: capability, in: graph, quiet: input.quiet)
         let esc = EscalationGraph(graph)
         let readers = esc.vaultReaders(of: path, capability: capability, effective: effective, maxSteps: maxSteps)
         if output.isPicture {
@@ -105,9 +103,7 @@ extension RBACGraphCommand.WhoCan {
             }
             parts.append(s + ": reach unknown: " + reason)
         case .steps(let steps, let a):
-            var s = steps.filter { $0.kind != .vaultPolicy && $0.kind != .storeLogin }
-                .map { "\($0.kind.rawValue)\($0.condition == nil ? "" : "?")\($0.namespace.map { " in \($0)" } ?? "") → \($0.to)" }
-                .joined(separator: " → ")
+            var s = steps.filter { $0.kind != .vaultPolicy && $0.kind != .storeLogin }.map(printer.stepText).joined(separator: " → ")
             if let g = r.grant {
                 let graph = printer.esc.access
                 s = "\(graph.bindings[g.binding].displayName) → \(graph.roles[g.role].displayName): " + s
