@@ -127,18 +127,22 @@ public struct ClusterReader: Sendable {
         Target(group: "batch", version: "v1", resource: "cronjobs", kind: "CronJob", namespaced: true),
     ] + externalTargets
 
-    /// The External Secrets Operator's kinds (`v1`, and `v1beta1` for releases before 0.17;
-    /// PushSecret `v1alpha1` before it reached `v1`) and
-    /// the Secrets Store CSI Driver's SecretProviderClass, read when the cluster serves them.
-    static let externalTargets: [Target] = ["v1", "v1beta1"].flatMap { v in
+    /// The External Secrets Operator's kinds at every version a release served
+    /// (`config/crds/bases` of external-secrets/external-secrets): SecretStore,
+    /// ClusterSecretStore and ExternalSecret at `v1` (0.16 on), `v1beta1` (0.5 to 0.16; no longer served from 0.17) and
+    /// `v1alpha1` (until 0.15); ClusterExternalSecret at `v1` and `v1beta1`; PushSecret at
+    /// `v1alpha1`, the only version it has ever had (there is no PushSecret `v1beta1` or `v1`).
+    /// And the Secrets Store CSI Driver's SecretProviderClass. Read when the cluster serves them,
+    /// each kind once: at the group's preferred version, else the first served in this order.
+    static let externalTargets: [Target] = ["v1", "v1beta1", "v1alpha1"].flatMap { v in
         [
             Target(group: "external-secrets.io", version: v, resource: "secretstores", kind: "SecretStore", namespaced: true, custom: true),
             Target(group: "external-secrets.io", version: v, resource: "clustersecretstores", kind: "ClusterSecretStore", namespaced: false, custom: true),
             Target(group: "external-secrets.io", version: v, resource: "externalsecrets", kind: "ExternalSecret", namespaced: true, custom: true),
+        ] + (v == "v1alpha1" ? [] : [
             Target(group: "external-secrets.io", version: v, resource: "clusterexternalsecrets", kind: "ClusterExternalSecret", namespaced: false, custom: true),
-        ]
+        ])
     } + [
-        Target(group: "external-secrets.io", version: "v1", resource: "pushsecrets", kind: "PushSecret", namespaced: true, custom: true),
         Target(group: "external-secrets.io", version: "v1alpha1", resource: "pushsecrets", kind: "PushSecret", namespaced: true, custom: true),
         Target(group: "secrets-store.csi.x-k8s.io", version: "v1", resource: "secretproviderclasses", kind: "SecretProviderClass", namespaced: true, custom: true),
     ]

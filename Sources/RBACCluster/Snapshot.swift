@@ -11,8 +11,9 @@ public import RBACCore
 /// of each Pod or workload the pod-spec facts (service account, token mount, node, host
 /// namespaces, privileged containers, hostPath volumes, every secret reference and the ConfigMaps
 /// taken through the environment, in the
-/// order they were found; the Secrets Store CSI volumes' SecretProviderClasses and the Vault Agent
-/// injector's annotations), and the External Secrets Operator's objects and SecretProviderClasses
+/// order they were found; the Secrets Store CSI volumes' SecretProviderClasses, the Vault Agent
+/// injector's annotations, and a container running the External Secrets Operator's controller
+/// with its image and `--unsafe-allow-generic-targets` argument), and the External Secrets Operator's objects and SecretProviderClasses
 /// (``Cluster/external``, see ``externalObjects(_:)`` for which of their fields). Fields the
 /// loader never keeps are not in the snapshot. Vault roles and policies (`--vault DIR`) are
 /// not objects of the cluster and are not written.
@@ -146,7 +147,8 @@ public enum Snapshot {
                     }
                 }
                 if containers.isEmpty && t.privileged { containers.append(("main", [])) }
-                if containers.isEmpty { continue }
+                let controller = t.externalSecretsController.map(Self.controllerContainer)
+                if containers.isEmpty && controller == nil { continue }
                 var list: [JSONValue] = []
                 for (i, c) in containers.enumerated() {
                     var o: [(String, JSONValue)] = []
@@ -166,6 +168,7 @@ public enum Snapshot {
                     if i == 0 && t.privileged { o.append(("securityContext", .object([("privileged", .bool(true))]))) }
                     list.append(.object(o))
                 }
+                if let controller { list.append(controller) }
                 spec.append(("containers", .array(list)))
             case .volumes:
                 var list: [JSONValue] = []
@@ -197,6 +200,16 @@ public enum Snapshot {
             }
         }
         return .object(spec)
+    }
+
+    /// The container running the External Secrets Operator's controller: its name, image and
+    /// `--unsafe-allow-generic-targets` argument (no other argument).
+    static func controllerContainer(_ c: ExternalSecretsController) -> JSONValue {
+        var o: [(String, JSONValue)] = []
+        if let n = c.container { o.append(("name", .string(n))) }
+        if let i = c.image { o.append(("image", .string(i))) }
+        if let a = c.genericTargetsArgument { o.append(("args", .array([.string(a)]))) }
+        return .object(o)
     }
 
     static func workload(_ w: Workload) -> JSONValue {

@@ -146,17 +146,23 @@ enum ExternalObjects {
         return StoreReference(kind: k, name: name)
     }
 
+    /// Whether an `apiVersion` is `external-secrets.io/v1alpha1`: an ExternalSecret of that
+    /// version (served until the operator's 0.15) names a `dataFrom` entry's key directly
+    /// (`dataFrom[].key`), where `v1beta1` and `v1` write `dataFrom[].extract.key`.
+    static func isV1alpha1(_ apiVersion: String?) -> Bool { apiVersion == "external-secrets.io/v1alpha1" }
+
     /// The stores and keys of an ExternalSecret spec (also a ClusterExternalSecret's template).
-    static func externalSecretSpec(_ spec: JSONValue, into es: inout ExternalSecret, field: String) throws(Problem) {
+    static func externalSecretSpec(_ spec: JSONValue, into es: inout ExternalSecret, field: String, v1alpha1: Bool = false) throws(Problem) {
         if let ref = try storeRef(spec["secretStoreRef"], "\(field).secretStoreRef") { es.stores.append(ref) }
-        for (list, keyPath) in [("data", ["remoteRef", "key"]), ("dataFrom", ["extract", "key"])] {
+        for (list, keyPath) in [("data", ["remoteRef", "key"]), ("dataFrom", v1alpha1 ? ["key"] : ["extract", "key"])] {
             guard let items = spec[list] else { continue }
             guard case .array(let entries) = items else {
                 if items == .null { continue }
                 throw Problem(message: "\(field).\(list) must be a list")
             }
             for e in entries {
-                if let k = string(e[keyPath[0]]?[keyPath[1]]) { es.remoteKeys.append(k) }
+                let key = keyPath.count == 1 ? e[keyPath[0]] : e[keyPath[0]]?[keyPath[1]]
+                if let k = string(key) { es.remoteKeys.append(k) }
                 if list == "dataFrom", e["find"] != nil { es.findsKeys = true }
                 if let ref = try storeRef(e["sourceRef"]?["storeRef"], "\(field).\(list)[].sourceRef.storeRef"), !es.stores.contains(ref) {
                     es.stores.append(ref)
@@ -188,11 +194,13 @@ enum ExternalObjects {
         return ExternalSecret.TargetManifest(apiVersion: apiVersion, kind: kind)
     }
 
-    static func externalSecret(kind: ExternalSecret.Kind, namespace: String?, name: String, spec: JSONValue, at loc: SourceLocation) throws(Problem) -> ExternalSecret {
+    static func externalSecret(
+        kind: ExternalSecret.Kind, apiVersion: String? = nil, namespace: String?, name: String, spec: JSONValue, at loc: SourceLocation
+    ) throws(Problem) -> ExternalSecret {
         var es = ExternalSecret(kind: kind, namespace: namespace, name: name, stores: [], source: loc)
         switch kind {
         case .externalSecret:
-            try externalSecretSpec(spec, into: &es, field: "spec")
+            try externalSecretSpec(spec, into: &es, field: "spec", v1alpha1: isV1alpha1(apiVersion))
             es.secretName = string(spec["target"]?["name"]) ?? name
             es.creationPolicy = try creationPolicy(spec["target"]?["creationPolicy"], "spec.target.creationPolicy")
             es.manifest = try targetManifest(spec["target"]?["manifest"], "spec.target.manifest")

@@ -31,6 +31,7 @@ enum Field: String, CaseIterable {
     case serviceAccountName, serviceAccount, nodeName, hostPID, hostNetwork, hostIPC
     case containers, initContainers, ephemeralContainers, volumes, imagePullSecrets, template, jobTemplate
     case env, envFrom, valueFrom, secretKeyRef, secretRef, configMapKeyRef, configMapRef, securityContext, privileged
+    case image, command, args
     case secret, secretName, hostPath, csi, projected, sources, serviceAccountToken
     case driver, volumeAttributes, secretProviderClass
 

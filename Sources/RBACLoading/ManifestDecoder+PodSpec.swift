@@ -52,9 +52,16 @@ extension ManifestDecoder {
         var name: String? = nil
         var refs: [SecretReference] = []
         var configMaps: [SecretReference] = []
+        // For the External Secrets Operator's controller (ExternalSecretsController).
+        var image: String? = nil
+        var command: [String] = []
+        var args: [String] = []
         try readFields("containers[]") { (key) throws(YAMLStreamError) in
             switch key {
             case .name: name = try readString("containers[].name")
+            case .image: image = try readString("containers[].image")
+            case .command: command = try readStringList("containers[].command")
+            case .args: args = try readStringList("containers[].args")
             case .env:
                 try readSequence("env") { () throws(YAMLStreamError) in
                     try readFields("env[]") { (k) throws(YAMLStreamError) in
@@ -108,6 +115,11 @@ extension ManifestDecoder {
         for var r in configMaps {
             r.container = name
             pod.template.configMapEnvReferences.append(r)
+        }
+        if pod.template.externalSecretsController == nil, image != nil || !args.isEmpty || !command.isEmpty {
+            // The kubelet runs `command` (else the image's entrypoint) with `args`.
+            pod.template.externalSecretsController = ExternalSecretsController.running(
+                container: name, image: image, arguments: Array(command.dropFirst()) + args)
         }
     }
 

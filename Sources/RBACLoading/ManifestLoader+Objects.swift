@@ -239,7 +239,7 @@ extension ManifestLoader.Session {
             default:
                 let k = ExternalSecret.Kind(rawValue: kind) ?? .externalSecret
                 p.addition = .externalSecret(try ExternalObjects.externalSecret(
-                    kind: k, namespace: k == .clusterExternalSecret ? nil : ns, name: name, spec: spec, at: d.location))
+                    kind: k, apiVersion: d.apiVersion, namespace: k == .clusterExternalSecret ? nil : ns, name: name, spec: spec, at: d.location))
             }
         } catch {
             p.report(.error, d.location, "\(kind) \"\(name)\" not loaded: \(error.message)")

@@ -37,13 +37,14 @@ struct LiveDiscoveryTests {
         #expect(read.gaps.map(\.resource) == ["discovery"], "\(read.gaps)")
     }
 
-    /// `/apis` itself is down: each version rbacgraph reads is tried in turn, v1 then v1beta1.
-    @Test("the group list down: each version is tried until one answers", arguments: ["v1", "v1beta1"])
+    /// `/apis` itself is down: each version rbacgraph reads is tried in turn, v1, v1beta1, v1alpha1.
+    @Test("the group list down: each version is tried until one answers", arguments: ["v1", "v1beta1", "v1alpha1"])
     func groupListDown(esoVersion: String) async throws {
         let fx = try Self.fixture(esoVersion: esoVersion, failing: ["apis"])
         let read = try await fx.read(kubeconfig: try fx.tokenKubeconfig(), options: LiveFixture.quickOptions)
         #expect(!read.cluster.external.externalSecrets.isEmpty)
-        #expect(Self.listed("externalsecrets", in: fx) == (esoVersion == "v1" ? ["v1"] : ["v1", "v1beta1"]))
+        let order = ["v1", "v1beta1", "v1alpha1"]
+        #expect(Self.listed("externalsecrets", in: fx) == Array(order[...order.firstIndex(of: esoVersion)!]))
         #expect(read.gaps.map(\.resource) == ["discovery"], "\(read.gaps)")
         // The built-in kinds are read too.
         #expect(!read.cluster.roles.isEmpty && !read.cluster.bindings.isEmpty)
@@ -58,7 +59,7 @@ struct LiveDiscoveryTests {
         bare.server.faults.failingDiscovery = ["apis"]
         let none = try await bare.read(kubeconfig: try bare.tokenKubeconfig(), options: LiveFixture.quickOptions)
         #expect(none.cluster.external.isEmpty)
-        #expect(Self.listed("externalsecrets", in: bare) == ["v1", "v1beta1"])
+        #expect(Self.listed("externalsecrets", in: bare) == ["v1", "v1beta1", "v1alpha1"])
         #expect(none.gaps.map(\.resource) == ["discovery"], "\(none.gaps)")
 
         let refused = try Self.fixture(esoVersion: "v1", failing: ["apis"])

@@ -59,7 +59,7 @@ struct LiveExternalTests {
         return try LiveFixture.world(crds(esoVersion: esoVersion) + objects)
     }
 
-    @Test("served kinds are read as -f loads the same objects, at the version discovery offers", arguments: ["v1", "v1beta1"])
+    @Test("served kinds are read as -f loads the same objects, at the version discovery offers", arguments: ["v1", "v1beta1", "v1alpha1"])
     func sameAsFiles(esoVersion: String) async throws {
         let fx = try LiveFixture(world: try Self.servingWorld(esoVersion: esoVersion))
         let read = try await fx.read(kubeconfig: try fx.tokenKubeconfig())

@@ -279,6 +279,22 @@ struct SnapshotExternalTests {
                   objectName: db-password
                   objectType: secret
         ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: external-secrets, namespace: external-secrets}
+        spec:
+          template:
+            spec:
+              serviceAccountName: external-secrets
+              containers:
+              - name: external-secrets
+                image: ghcr.io/external-secrets/external-secrets:v0.20.4
+                command: [/bin/external-secrets, "--vault-token=\(planted)-operator-command"]
+                args: ["--unsafe-allow-generic-targets=true", "--extra=\(planted)-operator-arg"]
+              - name: webhook
+                image: ghcr.io/external-secrets/external-secrets:v0.20.4
+                args: [webhook]
+        ---
         apiVersion: secrets-store.csi.x-k8s.io/v1
         kind: SecretProviderClass
         metadata: {name: gcp-objects, namespace: prod}
@@ -318,7 +334,15 @@ struct SnapshotExternalTests {
             #expect(a.stores == b.stores)
             #expect(a.externalSecrets == b.externalSecrets)
             #expect(a.providerClasses == b.providerClasses)
+            // The operator's controller and its flag.
+            #expect(again.cluster.workloads.map(\.template) == loaded.cluster.workloads.map(\.template))
+            guard case .allowed(let why) = again.cluster.genericTargets else {
+                Issue.record("\(again.cluster.genericTargets)")
+                continue
+            }
+            #expect(why.hasSuffix("runs the operator with --unsafe-allow-generic-targets=true (container external-secrets)"))
         }
+        #expect(loaded.cluster.workloads.first?.template.externalSecretsController?.allowsGenericTargets == true)
     }
 
     @Test("no planted value reaches the snapshot, from a file or a live cluster")
@@ -326,7 +350,7 @@ struct SnapshotExternalTests {
         // Each planted value is in the input, in the place named.
         let places = [
             "last-applied", "managed", "ca-bundle", "role-id", "fake-value", "fake-map", "header", "body", "template-data",
-            "template-literal", "cluster-template", "push-template", "push-metadata", "csi-parameter",
+            "template-literal", "cluster-template", "push-template", "push-metadata", "csi-parameter", "operator-command", "operator-arg",
         ]
         for p in places { #expect(Self.world.contains("\(Self.planted)-\(p)"), "\(p)") }
         let loaded = try ManifestLoader().load(yaml: Self.world)
@@ -349,6 +373,8 @@ struct SnapshotExternalTests {
         let fx = try LiveFixture(world: try LiveFixture.world(LiveExternalTests.crds(esoVersion: "v1") + Self.world))
         let live = try Binary.run(["snapshot", "--kubeconfig", try fx.tokenKubeconfig()])
         #expect(live.status == 0, "\(live.stderr)")
+        // PushSecret is listed at v1alpha1, the only version it has.
+        #expect(fx.server.received.contains { $0.path.hasPrefix("/apis/external-secrets.io/v1alpha1/pushsecrets?") })
         for out in [file, live] {
             #expect(!out.stdout.contains(Self.planted) && !out.stderr.contains(Self.planted))
             #expect(out.stdout.contains("kind: ClusterExternalSecret") && out.stdout.contains("kind: PushSecret"))

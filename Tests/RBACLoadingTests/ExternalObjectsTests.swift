@@ -184,6 +184,82 @@ import RBACLoading
         #expect(ces[1].secretName == "pokedex-credentials" && ces[1].remoteKeys == ["my-first-parameter"])
     }
 
+    /// Each kind at every version the operator has served it (SecretStore, ClusterSecretStore,
+    /// ExternalSecret: v1, v1beta1, v1alpha1; ClusterExternalSecret: v1, v1beta1; PushSecret:
+    /// v1alpha1 only), written as that version writes it.
+    static let versionedObjects: [(kind: String, versions: [String], body: String)] = [
+        ("SecretStore", ["v1", "v1beta1", "v1alpha1"], """
+            metadata: {name: vault, namespace: prod}
+            spec:
+              provider:
+                vault:
+                  server: "http://vault:8200"
+                  path: secret
+                  auth: {kubernetes: {role: eso, serviceAccountRef: {name: eso}}}
+            """),
+        ("ClusterSecretStore", ["v1", "v1beta1", "v1alpha1"], """
+            metadata: {name: aws}
+            spec:
+              provider:
+                aws:
+                  service: SecretsManager
+                  auth: {secretRef: {accessKeyIDSecretRef: {name: aws, key: id, namespace: ops}}}
+            """),
+        ("ExternalSecret", ["v1", "v1beta1"], """
+            metadata: {name: db, namespace: prod}
+            spec:
+              secretStoreRef: {name: vault, kind: SecretStore}
+              target: {name: db}
+              data: [{secretKey: password, remoteRef: {key: prod/db}}]
+              dataFrom: [{extract: {key: prod/all}}]
+            """),
+        ("ClusterExternalSecret", ["v1", "v1beta1"], """
+            metadata: {name: shared}
+            spec:
+              namespaceSelectors: [{matchLabels: {team: web}}]
+              externalSecretSpec:
+                secretStoreRef: {name: aws, kind: ClusterSecretStore}
+                data: [{secretKey: token, remoteRef: {key: shared/token}}]
+            """),
+        ("PushSecret", ["v1alpha1"], """
+            metadata: {name: push, namespace: prod}
+            spec:
+              secretStoreRefs: [{name: vault, kind: SecretStore}]
+              selector: {secret: {name: db}}
+              data: [{match: {secretKey: password, remoteRef: {remoteKey: pushed/db}}}]
+            """),
+    ]
+
+    static func external(_ kind: String, _ version: String, _ body: String) throws -> ExternalInventory {
+        let r = try load("apiVersion: external-secrets.io/\(version)\nkind: \(kind)\n" + body)
+        #expect(!r.hasErrors, "\(r.diagnostics)")
+        var e = r.cluster.external
+        for i in e.stores.indices { e.stores[i].source = nil }
+        for i in e.externalSecrets.indices { e.externalSecrets[i].source = nil }
+        return e
+    }
+
+    @Test("every served version of each kind reads to the same object", arguments: versionedObjects.map(\.kind))
+    func everyServedVersion(kind: String) throws {
+        let entry = try #require(Self.versionedObjects.first { $0.kind == kind })
+        let first = try Self.external(kind, entry.versions[0], entry.body)
+        #expect(first.stores.count + first.externalSecrets.count == 1)
+        for v in entry.versions.dropFirst() {
+            #expect(try Self.external(kind, v, entry.body) == first, "\(kind) \(v)")
+        }
+    }
+
+    @Test("an ExternalSecret v1alpha1 names a dataFrom key directly; each version's other shape reads no key, as the API server prunes it")
+    func externalSecretV1alpha1DataFrom() throws {
+        let v1 = try Self.external("ExternalSecret", "v1", Self.versionedObjects[2].body)
+        #expect(v1.externalSecrets.first?.remoteKeys == ["prod/db", "prod/all"])
+        let alphaBody = Self.versionedObjects[2].body.replacingOccurrences(of: "[{extract: {key: prod/all}}]", with: "[{key: prod/all, property: password}]")
+        #expect(try Self.external("ExternalSecret", "v1alpha1", alphaBody) == v1)
+        // Near misses: the v1alpha1 shape under v1, the v1 shape under v1alpha1.
+        #expect(try Self.external("ExternalSecret", "v1", alphaBody).externalSecrets.first?.remoteKeys == ["prod/db"])
+        #expect(try Self.external("ExternalSecret", "v1alpha1", Self.versionedObjects[2].body).externalSecrets.first?.remoteKeys == ["prod/db"])
+    }
+
     @Test func secretProviderClassAndPods() throws {
         let r = try Self.load("""
             apiVersion: secrets-store.csi.x-k8s.io/v1

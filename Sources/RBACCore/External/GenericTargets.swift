@@ -4,18 +4,26 @@
 
 extension EscalationGraph {
     /// An ExternalSecret of the input that writes an object other than a Secret: the sign that
-    /// the operator is run to allow generic targets (its flag is not in the input).
+    /// the operator is run to allow generic targets, when its Deployment is not in the input.
     var genericTargetWriter: ExternalSecret? { access.external.externalSecrets.first { !$0.writesSecret } }
 
     /// The condition on which an author may name a ConfigMap as an ExternalSecret's target:
-    /// that the operator allows such targets; `nil` when the input shows no ExternalSecret
-    /// writing anything but a Secret (the flag is off by default: without a sign of it, no
-    /// such route is claimed).
+    /// that the operator allows such targets — shown true when its Deployment runs with
+    /// `--unsafe-allow-generic-targets` (``AccessGraph/genericTargets``). `nil` when the
+    /// operator's Deployments run without the flag, or, with no such Deployment in the input,
+    /// when the input shows no ExternalSecret writing anything but a Secret (the flag is off by
+    /// default: without a sign of it, no such route is claimed).
     func genericTargetCondition() -> PathCondition? {
-        guard let writer = genericTargetWriter else { return nil }
-        let sign = "\(writer.kind.rawValue) \(writer.namespace.map { "\($0)/" } ?? "")\(writer.name)\(Self.location(writer.source)) writes a \(writer.manifest?.kind ?? "")"
-        return PathCondition(
-            "the operator runs with --unsafe-allow-generic-targets and may write ConfigMaps (\(sign)), so the author may name a ConfigMap as the target", observed: nil)
+        switch access.genericTargets {
+        case .refused: return nil
+        case .allowed(let why):
+            return PathCondition("the operator runs with --unsafe-allow-generic-targets (\(why)), so the author may name a ConfigMap as the target", observed: true)
+        case .unknown:
+            guard let writer = genericTargetWriter else { return nil }
+            let sign = "\(writer.kind.rawValue) \(writer.namespace.map { "\($0)/" } ?? "")\(writer.name)\(Self.location(writer.source)) writes a \(writer.manifest?.kind ?? "")"
+            return PathCondition(
+                "the operator runs with --unsafe-allow-generic-targets and may write ConfigMaps (\(sign)), so the author may name a ConfigMap as the target", observed: nil)
+        }
     }
 
     /// Each request that lets its holder read a ConfigMap of `namespace` it would name as an
@@ -37,9 +45,9 @@ extension EscalationGraph {
 
     /// How node `n` may read a ConfigMap of `namespace` it would name as an ExternalSecret's
     /// target (``genericTargetReads(in:)``), with the grant; `nil` when it may read none, or
-    /// when the input shows no generic target in use (``genericTargetCondition()``).
+    /// when generic targets are not in use (``genericTargetCondition()``).
     func genericTargetRead(by n: NodeID, in namespace: String) -> String? {
-        guard genericTargetWriter != nil else { return nil }
+        guard genericTargetCondition() != nil else { return nil }
         return allowed(by: n, genericTargetReads(in: namespace))
     }
 

@@ -141,6 +141,9 @@ public struct MaterializedSecret: Hashable, Sendable, CustomStringConvertible {
     public var externalSecret: ExternalSecret
     /// Whether the input holds the Secret itself.
     public var inInput: Bool
+    /// For an object other than a Secret: what the operator's Deployments say of generic
+    /// targets (``AccessGraph/materializedObjects()`` sets it).
+    public var genericTargets: GenericTargetsSetting = .unknown
 
     /// `materialized by ExternalSecret prod/db at cluster.yaml:96` (`written into by …` for a
     /// `Merge` into a Secret of the input).
@@ -180,12 +183,15 @@ public struct MaterializedSecret: Hashable, Sendable, CustomStringConvertible {
     /// hold has its resource guessed. `nil` for a Secret.
     public var conditionNote: String? {
         guard let m = manifest else { return nil }
-        var parts = ["the operator runs with --unsafe-allow-generic-targets, without which it writes no such object"]
+        var parts: [String] = []
+        if genericTargets == .unknown {
+            parts.append("the operator runs with --unsafe-allow-generic-targets, without which it writes no such object")
+        }
         if m.resource.guessed {
             parts.append("its resource is \(m.typedResource), guessed from the kind: the input holds no CustomResourceDefinition of \(m.kind), and if its plural differs, RBAC on that one decides who reads it")
         }
         if externalSecret.creationPolicy == .merge { parts.append("with creationPolicy Merge it is written only if it exists") }
-        return parts.joined(separator: "; ")
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }
 
@@ -251,10 +257,13 @@ extension ExternalInventory {
 
 extension AccessGraph {
     /// The objects other than Secrets the input's ExternalSecrets write
-    /// (``ExternalInventory/materializedObjects(namespaces:labels:)``).
+    /// (``ExternalInventory/materializedObjects(namespaces:labels:)``); none when the
+    /// operator's Deployments refuse generic targets (``genericTargets``).
     public func materializedObjects() -> [MaterializedSecret] {
         if !external.externalSecrets.contains(where: { !$0.writesSecret }) { return [] }
+        if case .refused = genericTargets { return [] }
         return external.materializedObjects(namespaces: externalNamespaceNames(), labels: { ns in namespaces.last { $0.name.isExactly(ns) }?.labels })
+            .map { var m = $0; m.genericTargets = genericTargets; return m }
     }
 
     /// What an ExternalSecret writes that `request` (a `get` by name) asks about, if any: a

@@ -29,6 +29,9 @@ public struct AccessGraph: Sendable {
     public let auditPolicies: [AuditPolicy]
     /// Secrets outside Kubernetes (Vault, External Secrets Operator, Secrets Store CSI).
     public let external: ExternalInventory
+    /// Whether the External Secrets Operator writes objects other than Secrets, as its
+    /// Deployments in the input say (``GenericTargetsSetting``).
+    public let genericTargets: GenericTargetsSetting
     /// Aggregated ClusterRoles the controller could not sync (invalid selectors).
     public let aggregationFailures: [Aggregation.Failure]
     /// What each aggregated ClusterRole's selectors select (indices into ``roles``).
@@ -180,6 +183,7 @@ public struct AccessGraph: Sendable {
         self.encryptionConfigurations = cluster.encryptionConfigurations
         self.auditPolicies = cluster.auditPolicies
         self.external = cluster.external
+        self.genericTargets = cluster.genericTargets
         self.duplicates = duplicates
         self.resolutions = resolutions
         self.clusterRoleByName = clusterRoleByName

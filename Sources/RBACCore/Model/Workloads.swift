@@ -120,6 +120,9 @@ public struct PodTemplate: Hashable, Sendable {
     public var secretProviderClasses: [String] = []
     /// Its `vault.hashicorp.com/…` annotations (the Vault Agent injector's).
     public var vaultAnnotations: [String: String] = [:]
+    /// The External Secrets Operator's controller when a container runs it, with what its
+    /// arguments say of `--unsafe-allow-generic-targets`.
+    public var externalSecretsController: ExternalSecretsController?
 
     /// Whether the Vault Agent injector serves its pods (`vault.hashicorp.com/agent-inject:
     /// "true"`): its sidecar logs in to Vault with the pod's service account token.

@@ -199,6 +199,7 @@ struct InputOptions: ParsableArguments {
             for f in graph.aggregationFailures {
                 Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
             }
+            graph.refusedGenericTargetNotes().forEach(Terminal.warn)
         }
         return Loaded(graph: graph, result: result, cluster: live)
     }
@@ -284,6 +285,7 @@ struct InputOptions: ParsableArguments {
             for f in graph.aggregationFailures {
                 Terminal.warn("ClusterRole \"\(f.clusterRole)\" not aggregated: \(f.message)")
             }
+            graph.refusedGenericTargetNotes().forEach(Terminal.warn)
             // What the API server's start-up reconciliation changes in the input, said aloud.
             if let merge = result.builtinPolicy {
                 for name in merge.replaced {

@@ -544,7 +544,9 @@ extension FindingRule {
                     certain = true
                     let usage = "\(ref.usage == .env ? "env" : "envFrom")\(ref.container.map { " in \($0)" } ?? "")"
                     if !names.contains(ref.name) { names.append(ref.name) }
-                    evidence.append("ConfigMap \(w.namespace)/\(ref.name) (\(usage)) is \(m.description) (target.manifest; if the operator runs with --unsafe-allow-generic-targets)")
+                    let flag: String
+                    if case .allowed(let why) = m.genericTargets { flag = "the operator runs with --unsafe-allow-generic-targets: \(why)" } else { flag = "if the operator runs with --unsafe-allow-generic-targets" }
+                    evidence.append("ConfigMap \(w.namespace)/\(ref.name) (\(usage)) is \(m.description) (target.manifest; \(flag))")
                     let es = m.externalSecret
                     let object = ObjectRef(kind: es.kind.rawValue, namespace: es.namespace, name: es.name, source: es.source)
                     if !related.contains(object) { related.append(object) }
