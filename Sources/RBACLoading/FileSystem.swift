@@ -160,22 +160,39 @@ public enum FileSystem {
         if n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)) { return false }
         if n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xfe && p[3] == 0xff { return false }
         var i = 0
-        // Sixteen bytes at a time (the same test as the loop below, byte for byte): every file
-        // of a folder is tested, and a byte loop over its first 8 KiB cost about 3% of the
-        // instructions of loading a folder of 8,000 small files.
+        // Eight bytes at a time, in one 64-bit word: every file of a folder is tested, and a
+        // byte loop over its first 8 KiB cost about 3% of the instructions of loading a
+        // folder of 8,000 small files. A word holding a control byte other than a line feed
+        // is looked at byte by byte, as the tail is: so the answer is the byte rule's.
         let raw = UnsafeRawPointer(p)
-        while i + 16 <= n {
-            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            let allowed = (v .== 0x09) .| (v .== 0x0a) .| (v .== 0x0d) .| (v .== 0x1b)
-            if any((v .< 0x20) .& .!allowed) { return true }
-            i += 16
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            // The high bit of each byte below 0x20 (byte by byte: with every high bit set
+            // first, no subtraction borrows from the next byte).
+            let below = ~((w | high) &- 0x20 &* ones) & ~w & high
+            if below != 0 {
+                // The high bit of each line feed (a byte of `x` is zero exactly there).
+                let x = w ^ (0x0a &* ones)
+                let lineFeed = ~(((x & ~high) &+ ~high) | x) & high
+                if below & ~lineFeed != 0 {
+                    for k in i..<(i + 8) where isForbidden(p[k]) { return true }
+                }
+            }
+            i += 8
         }
         while i < n {
-            let c = p[i]
-            if c < 0x20 && c != 0x09 && c != 0x0a && c != 0x0d && c != 0x1b { return true }
+            if isForbidden(p[i]) { return true }
             i += 1
         }
         return false
+    }
+
+    /// A control byte YAML text never holds: below 0x20, and not tab, line feed, carriage
+    /// return or escape.
+    @inline(__always)
+    private static func isForbidden(_ c: UInt8) -> Bool {
+        c < 0x20 && c != 0x09 && c != 0x0a && c != 0x0d && c != 0x1b
     }
 
     /// Everything readable from a file descriptor (standard input).

@@ -113,16 +113,20 @@ struct InputFolderTests {
     }
 
     @Test(
-        "the binary test decides every byte value as the rule does, wherever it sits (it tests 16 bytes at a time)",
+        "the binary test decides every byte value as the rule does, wherever it sits (it tests 8 bytes at a time)",
         arguments: Array(UInt8(0)...0x20) + [0x7f, 0x80, 0xfe, 0xff])
     func binaryTestByteByByte(byte: UInt8) {
-        for length in [1, 15, 16, 17, 37, 8190, 8192, 9000] {
-            for position in [0, 1, 14, 15, 16, 17, 31, 32, 36, 8175, 8176, 8189, 8191, 8192, 8999] where position < length {
-                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
-                bytes[position] = byte
-                #expect(
-                    FileSystem.looksBinary(bytes[...]) == Self.binaryByTheRule(bytes),
-                    "byte \(byte) at \(position) of \(length)")
+        // Letters alone, and text with the control bytes text may hold in every word.
+        let fillers = [Array("a".utf8), Array("ab\ncd\r\n\tx\u{1b}[0m\n".utf8)]
+        for filler in fillers {
+            for length in [1, 7, 8, 9, 15, 16, 17, 37, 8190, 8192, 9000] {
+                for position in [0, 1, 6, 7, 8, 9, 14, 15, 16, 17, 31, 32, 36, 8175, 8176, 8183, 8184, 8189, 8191, 8192, 8999] where position < length {
+                    var bytes = (0..<length).map { filler[$0 % filler.count] }
+                    bytes[position] = byte
+                    #expect(
+                        FileSystem.looksBinary(bytes[...]) == Self.binaryByTheRule(bytes),
+                        "byte \(byte) at \(position) of \(length)")
+                }
             }
         }
     }

@@ -136,6 +136,39 @@ struct ExternalCLITests {
         #expect(api.stdout.contains("sa:prod/web ") && !api.stderr.contains("KV version 2"), "\(api.stderr)")
     }
 
+    /// Deployment prod/web's Vault Agent logs in with role `web` and reads
+    /// `secret/data/prod/db` (its annotations). A folder without that role cannot say what the
+    /// login reaches: the service account, and whoever runs pods as it, are readers of
+    /// unknown certainty — before, the answer was a quiet "nobody".
+    @Test func aVaultAgentRoleTheFolderLacksLeavesItsPathsUnknownNotUnread() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rbacgraph-vault-agent-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sys/policy"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("auth/kubernetes/role"), withIntermediateDirectories: true)
+        for f in ["sys/policy/eso.hcl", "auth/kubernetes/role/eso.json"] {
+            try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("examples/external/vault/\(f)"), to: dir.appendingPathComponent(f))
+        }
+        let world = ["-f", "examples/external/cluster.yaml", "--vault", dir.path, "--no-builtin-policy"]
+        let unknown = "its role auth/kubernetes/role/web is not in --vault"
+        let direct = try CLI.run(["who-can", "read", "vault:secret/data/prod/db"] + world)
+        let row = direct.stdout.split(separator: "\n").first { $0.hasPrefix("sa:prod/web ") }
+        #expect(row?.contains("unknown    vault-login? in prod → vault:secret/data/prod/db") == true, "\(direct.stdout)")
+        let json = try CLI.run(["who-can", "read", "vault:secret/data/prod/db", "-o", "json"] + world).stdout
+        #expect(json.contains("Deployment prod/web's Vault Agent logs in as sa:prod/web with role web") && json.contains(unknown), "\(json)")
+        let effective = try CLI.run(["who-can", "read", "vault:secret/data/prod/db", "--effective"] + world)
+        let alice = effective.stdout.split(separator: "\n").first { $0.hasPrefix("user:alice ") }
+        #expect(alice?.contains("unknown") == true && alice?.contains("run-as") == true, "\(effective.stdout)")
+        let paths = try CLI.run(["paths", "--from", "user:alice", "--to", "vault:secret/data/prod/db"] + world)
+        #expect(paths.status == 0 && paths.stdout.contains(unknown), "\(paths.stdout)")
+        let secrets = try CLI.run(["secrets", "--external"] + world)
+        let block = secrets.stdout.components(separatedBy: "\n\n").first { $0.hasPrefix("vault:secret/data/prod/db ") } ?? ""
+        #expect(block.contains("sa:prod/web ") && !block.contains("no reader known"), "\(secrets.stdout)")
+        // Near misses: a path the annotations do not name, and the folder that holds the role.
+        #expect(!(try CLI.run(["who-can", "read", "vault:secret/data/prod/other"] + world)).stdout.contains("sa:prod/web"))
+        let full = try CLI.run(["who-can", "read", "vault:secret/data/prod/db"] + Self.world)
+        #expect(full.stdout.contains("sa:prod/web           certain") && !full.stdout.contains("not in --vault"), "\(full.stdout)")
+    }
+
     /// `system:masters` holds every write by the API server itself, not by a binding: each
     /// who-can table says so as the Kubernetes ones do, and a path's step names it as its grant.
     @Test("system:masters is allowed by the API server in every who-can table", arguments: [

@@ -35,7 +35,7 @@ public struct VaultTarget: Hashable, Sendable, CustomStringConvertible {
 
     /// ``matches(_:)`` for many paths: the target's pattern made into an ACL once.
     func matcher() -> (String) -> Bool {
-        guard isPattern else { return { [pattern] in $0 == pattern } }
+        guard isPattern else { return { [pattern] in $0.isExactly(pattern) } }
         let acl = VaultACL([("target", [VaultPathRule(path: pattern, capabilities: .read)])])
         return { acl.decide($0).entry != nil }
     }
@@ -892,7 +892,7 @@ extension EscalationGraph {
                 let use = uses[k]
                 let store = use.store, ns = use.namespace
                 // A store reads and writes under its own mount only.
-                if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }
+                if let mount = store.vault?.mount, !target.pattern.hasExactPrefix(mount + "/") { continue }
                 let storeName = Self.storeTitle(store)
                 // The store's login and the policy step after it; for a store whose reach the
                 // input does not tell (a static token, AppRole…), one step of unknown reach.
@@ -1006,7 +1006,43 @@ extension EscalationGraph {
                 }
             }
         }
+        // 5. A pod the Vault Agent injector serves logs in as its service account with the role
+        // its annotation names and reads the paths its `agent-inject-secret-*` annotations
+        // name. A role the folder holds is route 1's (the service account logs in itself);
+        // a role the folder lacks leaves the reach of those paths unknown, never a quiet no.
+        if reads {
+            let matches = target.matcher()
+            var seen = Set<String>()
+            for w in access.workloads where w.template.isVaultAgentInjected {
+                let annotations = w.template.vaultAnnotations
+                guard let roleName = annotations["vault.hashicorp.com/role"], !roleName.isEmpty else { continue }
+                let mount = Self.agentAuthMount(annotations["vault.hashicorp.com/auth-path"])
+                if ext.vault.role(mount: mount, name: roleName) != nil { continue }
+                let sa = ServiceAccountName(namespace: w.namespace, name: w.template.serviceAccountName)
+                let paths = annotations.filter { $0.key.hasExactPrefix("vault.hashicorp.com/agent-inject-secret-") }.map(\.value).sorted().filter(matches)
+                for o in paths where seen.insert("\(sa.notation) \(mount) \(roleName) \(o)").inserted {
+                    let step = ExternalStep(
+                        kind: .vaultLogin, to: "vault:\(o)", namespace: w.namespace,
+                        why: "\(w.kind) \(w.namespace)/\(w.name)'s Vault Agent logs in as \(sa.notation) with role \(roleName) and reads \(o)",
+                        evidence: ["\(w.kind) \(w.namespace)/\(w.name)\(Self.location(w.source)) (vault.hashicorp.com/role: \(roleName))"],
+                        condition: PathCondition("its login may \(cap) \(o): its role auth/\(mount)/role/\(roleName) is not in --vault", observed: nil))
+                    routes.append(VaultRoute(
+                        target: .identity(.serviceAccount(namespace: sa.namespace, name: sa.name)), external: [step], vaultPath: o, access: nil,
+                        reader: .steps([step], access: nil)))
+                }
+            }
+        }
         return routes
+    }
+
+    /// The auth mount a Vault Agent logs in at: `vault.hashicorp.com/auth-path` less `auth/`
+    /// and slashes (`auth/kubernetes` by default: `kubernetes`).
+    static func agentAuthMount(_ annotation: String?) -> String {
+        var path = Substring(annotation ?? "auth/kubernetes")
+        while path.hasExactPrefix("/") { path = path.dropFirst() }
+        if path.hasExactPrefix("auth/") { path = path.dropFirst(5) }
+        while path.hasExactSuffix("/") { path = path.dropLast() }
+        return path.isEmpty ? "kubernetes" : String(path)
     }
 
     /// Privilege paths from `start` to a Vault target: the cheapest (fewest conditions the
