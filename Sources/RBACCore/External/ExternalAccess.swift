@@ -58,8 +58,9 @@ extension VaultReader {
     /// `who-can` names it, the grant of a write held directly, the Kubernetes part when it has
     /// steps; certain when every condition is shown true.
     init(_ route: VaultRoute, taken p: VaultPath, in esc: EscalationGraph) {
-        // The Secret the operator writes read as another identity: the steps say so.
-        let readElsewhere = p.external.contains { $0.kind == .writtenSecretRead }
+        // A step taken as another identity (the Secret the operator writes read by it, the
+        // ExternalSecret of a SecretStore created by it): the steps say so.
+        let readElsewhere = p.branches
         self.init(
             identity: esc.nodes[p.kubernetes.start], route: readElsewhere ? .steps(p.external, access: p.access) : route.reader, grant: p.external.first?.grant,
             path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown,

@@ -356,6 +356,7 @@ extension EscalationGraph {
             guard let ns = route.readsIn, let k = external.firstIndex(where: { $0.kind == .secretStoreWrite }),
                 let other = elsewhere?("create-externalsecret:\(ns)", [(also, "create externalsecrets in \(ns)")]), other.path.end != p.end
             else { return nil }
+            if external[k].why.hasSuffix(Self.andItsExternalSecret) { external[k].why.removeLast(Self.andItsExternalSecret.count) }
             external.insert(externalSecretWriteStep(other, in: ns), at: k + 1)
         }
         if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self, context: context, elsewhere: elsewhere) { return nil }

@@ -950,7 +950,7 @@ extension EscalationGraph {
                 let ns = sa.namespace
                 let step = ExternalStep(
                     kind: .secretStoreWrite, to: "SecretStore in \(ns) as \(sa.notation)", namespace: ns,
-                    why: "create a SecretStore in \(ns) whose Vault auth names role \(login.role.name) and serviceAccountRef \(sa.name), and an ExternalSecret reading through it",
+                    why: "create a SecretStore in \(ns) whose Vault auth names role \(login.role.name) and serviceAccountRef \(sa.name)" + Self.andItsExternalSecret,
                     condition: PathCondition("the External Secrets Operator runs and may request tokens of \(ns)'s service accounts", observed: eso ? true : nil))
                 let loginStep = ExternalStep(
                     kind: .storeLogin, to: "Vault \(login.role.path) as \(sa.notation)", why: "the store logs in with role \(login.role.name) as \(sa.notation)",
