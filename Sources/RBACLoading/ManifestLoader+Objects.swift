@@ -85,6 +85,10 @@ extension ManifestLoader.Session {
         }
         guard ManifestDecoder.keptKinds.contains(kind) else {
             p.countedKind = kind
+            // The operator's one kind not read: said, since it pushes Secrets to the stores.
+            if kind == "ClusterPushSecret", d.apiVersion?.hasPrefix("external-secrets.io/") == true {
+                p.report(.warning, d.location, "ClusterPushSecret not read: rbacgraph does not follow the Secrets it pushes from the namespaces it selects to its stores (PushSecrets are read)")
+            }
             return p
         }
         if kind == "CustomResourceDefinition" {
