@@ -96,7 +96,12 @@ extension GraphView {
                     continue
                 case .steps(let steps, let a):
                     let how = (r.path.map { p in p.steps.map { $0.kind.rawValue } } ?? [])
-                        + steps.filter { $0.kind != .vaultPolicy && $0.kind != .storeLogin }.map { $0.kind.rawValue + ($0.condition == nil ? "" : "?") }
+                        + steps.filter { $0.kind != .vaultPolicy && $0.kind != .storeLogin }.map { s in
+                            // A step taken as another identity: the start's steps to it first.
+                            let kind = s.kind.rawValue + (s.condition == nil ? "" : "?")
+                            guard let b = s.branch else { return kind }
+                            return "(" + b.steps.map { $0.kind.rawValue + ($0.condition == nil ? "" : "?") }.joined(separator: " → ") + ") " + kind
+                        }
                     guard let a else {
                         edge(who, targetID, how.joined(separator: " → ") + ": reach unknown", dashed: true)
                         continue

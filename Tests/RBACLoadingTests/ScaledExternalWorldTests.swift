@@ -199,3 +199,71 @@ enum ScaledExternalWorld {
         #expect(counts.reachWalks <= 3 * vaultEnds, "\(counts)")
     }
 }
+
+/// `secrets --external` on the scaled world: every external secret path's readers, found with
+/// one context for all of them. Counted, not timed: each path asked on its own made each
+/// store's login in each namespace it serves, searched backwards from each Kubernetes target a
+/// route needs and listed each unknown store's readers again, so the work grew with the
+/// number of paths times the world.
+@Suite struct ScaledExternalReadersTests {
+    static func counts(_ n: Int) throws -> (paths: Int, counts: BeyondContext.Counts) {
+        let esc = try ScaledExternalWorld.graph(n, from: [])
+        let context = BeyondContext(esc)
+        let listed = esc.externalSecretReaders(namedIn: nil, effective: true, maxSteps: 8, context: context)
+        return (listed.count, context.counts)
+    }
+
+    @Test func theWorkGrowsWithTheWorldNotItsSquare() throws {
+        let small = try Self.counts(6)
+        let large = try Self.counts(12)
+        #expect(large.paths == 2 * small.paths)
+        let s = small.counts, l = large.counts
+        // Every piece is done in the one context (none of it apart, per path).
+        #expect(s.logins > 0 && s.storeRouteLists > 0 && s.reachWalks > 0 && s.identitySearches > 0 && s.subjectLookups > 0, "\(s)")
+        // (At N = 6: 38 searches, 25 logins, 42 walks; asked per path, 308 searches.)
+        // Once per service account, store and namespace: not once per path.
+        #expect(l.logins <= 2 * s.logins + 6, "\(s) → \(l)")
+        #expect(l.storeRouteLists <= 2 * s.storeRouteLists + 6, "\(s) → \(l)")
+        // A login's policies are walked for the paths it may decide, not for every path.
+        #expect(l.reachWalks <= 2 * s.reachWalks + 6, "\(s) → \(l)")
+        // One search backwards per Kubernetes target, one lookup per permission.
+        #expect(l.identitySearches <= 2 * s.identitySearches + 6, "\(s) → \(l)")
+        #expect(l.subjectLookups <= 2 * s.subjectLookups + 6, "\(s) → \(l)")
+        #expect(l.secretReads <= 2 * s.secretReads + 6, "\(s) → \(l)")
+        // The token store of every tenth namespace (team-0, team-10) is listed once, not per path.
+        #expect(s.unknownStoreReaderLists == 1 && l.unknownStoreReaderLists == 2, "\(s) → \(l)")
+    }
+
+    /// What one context finds is what each path asked on its own finds (the public functions,
+    /// each with a context of its own), reader for reader, in order.
+    @Test func oneContextAnswersAsEachPathAlone() throws {
+        let esc = try ScaledExternalWorld.graph(6, from: [])
+        func row(_ r: VaultReader) -> String {
+            let route: String
+            switch r.route {
+            case .login(let a): route = "login \(a.login.role.path) \(a.login.serviceAccount.notation)"
+            case .store(let s, let ns, let kind, _): route = "store \(StoreTarget(s)) \(ns) \(kind.rawValue)"
+            case .storeOfUnknownReach(let s, let ns, let kind, let why): route = "unknown \(StoreTarget(s)) \(ns) \(kind.rawValue) \(why)"
+            case .credentialSecret(let s, let ns, let name, _): route = "credentials \(StoreTarget(s)) \(ns)/\(name)"
+            case .steps(let steps, _): route = steps.map { "\($0.kind.rawValue)>\($0.to)" }.joined(separator: " ")
+            }
+            let path = r.path.map { p in p.steps.map { "\($0.kind.rawValue)>\(esc.nodes[$0.to])" }.joined(separator: " ") } ?? "direct"
+            return "\(r.identity) \(r.certainty) \(route) | \(path) | \(r.grant.map { "\($0)" } ?? "-") \(r.viaMasters)"
+        }
+        let shared = esc.externalSecretReaders()
+        #expect(shared.count > 20)
+        for (e, readers) in shared {
+            let alone: [VaultReader]
+            if let store = e.store {
+                alone = esc.storeReaders(store, effective: true)
+            } else if e.target.hasExactPrefix("vault:") {
+                alone = esc.vaultReaders(of: String(e.target.dropFirst(6)), capability: .read, effective: true)
+            } else {
+                Issue.record("no Vault path nor store key: \(e.target)")
+                continue
+            }
+            #expect(!readers.isEmpty, "\(e.target)")
+            #expect(readers.map(row) == alone.map(row), "\(e.target)")
+        }
+    }
+}

@@ -58,8 +58,9 @@ extension VaultReader {
     /// `who-can` names it, the grant of a write held directly, the Kubernetes part when it has
     /// steps; certain when every condition is shown true.
     init(_ route: VaultRoute, taken p: VaultPath, in esc: EscalationGraph) {
-        // The Secret the operator writes read as another identity: the steps say so.
-        let readElsewhere = p.external.contains { $0.kind == .writtenSecretRead }
+        // A step taken as another identity (the Secret the operator writes read by it, the
+        // ExternalSecret of a SecretStore created by it): the steps say so.
+        let readElsewhere = p.branches
         self.init(
             identity: esc.nodes[p.kubernetes.start], route: readElsewhere ? .steps(p.external, access: p.access) : route.reader, grant: p.external.first?.grant,
             path: p.kubernetes.steps.isEmpty ? nil : p.kubernetes, certainty: p.certainty <= .shownTrue ? .yes : .unknown,
@@ -174,44 +175,50 @@ extension EscalationGraph {
     /// privilege path to that permission), each of certainty unknown.
     /// - Parameter namespaces: the namespaces to ask about (default: every namespace known).
     public func storeReaders(_ store: SecretStore, kind: ExternalSecret.Kind = .externalSecret, in namespaces: [String]? = nil, effective: Bool, maxSteps: Int = 8) -> [VaultReader] {
+        storeReaders(store, kind: kind, in: namespaces, effective: effective, maxSteps: maxSteps, context: BeyondContext(self))
+    }
+
+    /// ``storeReaders(_:kind:in:effective:maxSteps:)`` sharing `context` with other targets.
+    func storeReaders(_ store: SecretStore, kind: ExternalSecret.Kind, in namespaces: [String]?, effective: Bool, maxSteps: Int, context: BeyondContext) -> [VaultReader] {
         var out: [VaultReader] = []
         let resource = kind == .externalSecret ? "externalsecrets" : "pushsecrets"
-        for ns in namespaces ?? knownNamespaces() {
-            guard store.serves(namespace: ns, labels: namespaceLabels(ns)) != .no, let reason = unknownReach(of: store, from: ns) else { continue }
+        let served = (namespaces ?? context.knownNamespaces).filter { context.serves(store, $0) != .no }
+        for ns in served {
+            guard let reason = unknownReach(of: store, from: ns) else { continue }
             let route = VaultReader.Route.storeOfUnknownReach(store, namespace: ns, kind: kind, reason: reason)
             let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
-            let direct = access.subjects(allowedTo: request)
+            let direct = context.subjects(allowedTo: request)
             // What an ExternalSecret reads reaches its author through the Secret it writes only.
             let reads = kind != .pushSecret
             for s in direct {
-                guard let node = PathNode(subject: s.subject), !reads || secretRead(by: node, in: ns) != nil else { continue }
+                guard let node = PathNode(subject: s.subject), !reads || context.secretRead(by: node, in: ns) != nil else { continue }
                 out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown, viaMasters: s.grants.isEmpty))
             }
             if effective {
                 let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
-                for p in rankedIdentities(reaching: .permission(request), maxSteps: maxSteps) where !seen.contains(nodes[p.start]) && p.certainty != .shownFalse {
-                    guard !reads || secretRead(by: p.end, in: ns) != nil else { continue }
+                for p in context.identities(reaching: .permission(request), maxSteps: maxSteps) where !seen.contains(nodes[p.start]) && p.certainty != .shownFalse {
+                    guard !reads || context.secretRead(by: p.end, in: ns) != nil else { continue }
                     out.append(VaultReader(identity: nodes[p.start], route: route, grant: nil, path: p, certainty: .unknown))
                 }
             }
         }
         // Whoever reads the Secret holding its static credentials holds them.
         var secrets = Set<String>()
-        for ns in namespaces ?? knownNamespaces() where store.serves(namespace: ns, labels: namespaceLabels(ns)) != .no {
+        for ns in served {
             guard let reason = unknownReach(of: store, from: ns) else { continue }
             for c in store.credentials where c.kind == .secret {
                 let sns = store.credentialNamespace(c, usedFrom: ns)
                 guard secrets.insert("\(sns)/\(c.name)").inserted else { continue }
                 let route = VaultReader.Route.credentialSecret(store, namespace: sns, name: c.name, reason: reason)
                 let get = Request.resource(ResourceRequest(verb: "get", apiGroup: "", resource: "secrets", namespace: sns, name: c.name))
-                let direct = access.subjects(allowedTo: get)
+                let direct = context.subjects(allowedTo: get)
                 for s in direct {
                     guard let node = PathNode(subject: s.subject) else { continue }
                     out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown, viaMasters: s.grants.isEmpty))
                 }
                 if effective {
                     let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
-                    for p in rankedIdentities(reaching: .secret(namespace: sns, name: c.name), maxSteps: maxSteps)
+                    for p in context.identities(reaching: .secret(namespace: sns, name: c.name), maxSteps: maxSteps)
                     where !seen.contains(nodes[p.start]) && p.certainty != .shownFalse && p.steps.count > 0 {
                         out.append(VaultReader(identity: nodes[p.start], route: route, grant: nil, path: p, certainty: .unknown))
                     }
@@ -233,12 +240,22 @@ extension EscalationGraph {
     /// For a pattern (`secret/data/prod/*`, `secret/+/db`: some path under it, as `paths --to`
     /// reads it), each identity once by its best route of `paths --to vault:PATTERN`.
     public func vaultReaders(of path: String, capability: VaultCapabilities, effective: Bool = false, maxSteps: Int = 8) -> [VaultReader] {
+        vaultReaders(of: path, capability: capability, effective: effective, maxSteps: maxSteps, context: BeyondContext(self))
+    }
+
+    /// ``vaultReaders(of:capability:effective:maxSteps:)`` sharing `context` with other
+    /// targets: the stores' logins and uses, the identities reaching each Kubernetes target,
+    /// the readers of a store whose reach is unknown are found once for all of them.
+    func vaultReaders(of path: String, capability: VaultCapabilities, effective: Bool, maxSteps: Int, context: BeyondContext) -> [VaultReader] {
         let target = VaultTarget(pattern: path, capability: capability)
-        let routes = vaultRoutes(to: target)
-        if target.isPattern { return routedReaders(along: routes, effective: effective, maxSteps: maxSteps) }
+        let routes = vaultRoutes(to: target, context: context)
+        if target.isPattern { return routedReaders(along: routes, effective: effective, maxSteps: maxSteps, context: context) }
         var out: [VaultReader] = []
         /// Rows by a privilege path that the routes below do not cover (credentials, PushSecrets).
-        var byPath: [VaultReader] = []
+        /// (The lists they are in, shared with other targets, and the positions of their store
+        /// uses: each identity's first such row is found once for the same uses.)
+        var byPath: [[VaultReader]] = []
+        var unknownUses: [Int] = []
         let list = capability == .list
         // The service accounts that log in themselves: the login routes, each held by its own.
         for route in routes {
@@ -250,48 +267,56 @@ extension EscalationGraph {
             : capability.isSubset(of: [.create, .update, .patch]) ? .pushSecret : nil
         if let kind {
             let resource = kind == .externalSecret ? "externalsecrets" : "pushsecrets"
-            for store in access.external.stores where store.provider == "vault" {
+            // Each Vault store in each namespace it serves (in the order of the stores, then of
+            // the namespaces) whose login may decide some path of the target, or is not followed:
+            // a login none of whose policy paths shares a prefix with the target allows nothing on it.
+            let uses = context.storeUses(reads: kind == .externalSecret)
+            for k in context.storeUses(reads: kind == .externalSecret, for: target) {
+                let use = uses[k]
+                let store = use.store, ns = use.namespace, serves = use.serves
                 // A store reads under its own mount only.
                 if let mount = store.vault?.mount, !path.hasPrefix(mount + "/") { continue }
-                for ns in knownNamespaces() {
-                    let serves = store.serves(namespace: ns, labels: namespaceLabels(ns))
-                    guard serves != .no else { continue }
-                    guard let login = storeLogin(store, from: ns) else {
-                        // A login the input does not show (a static token, AppRole…): its readers, unknown.
-                        for r in storeReaders(store, kind: kind, in: [ns], effective: effective, maxSteps: maxSteps) {
-                            if r.path == nil { out.append(r) } else { byPath.append(r) }
-                        }
-                        continue
+                guard let id = use.login else {
+                    // A login the input does not show (a static token, AppRole…): its readers, unknown.
+                    let key = BeyondContext.UnknownStoreKey(store: store, namespace: ns, kind: kind, effective: effective, maxSteps: maxSteps)
+                    let readers = context.unknownStoreReaders(key) {
+                        storeReaders(store, kind: kind, in: [ns], effective: effective, maxSteps: maxSteps, context: context)
                     }
-                    let a = login.access(path, list: list)
-                    let verdict = a.allows(capability)
-                    guard verdict != .no else { continue }
-                    let certainty: VaultMatch = (verdict == .yes && serves == .yes) ? .yes : .unknown
-                    let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
-                    // What an ExternalSecret reads reaches its author through the Secret it writes only.
-                    func readsIt(_ node: PathNode) -> Bool { kind == .pushSecret || secretRead(by: node, in: ns) != nil }
-                    for s in access.subjects(allowedTo: request) {
-                        guard let node = PathNode(subject: s.subject), readsIt(node) else { continue }
-                        out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: kind, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
-                    }
-                    // A ClusterExternalSecret makes an ExternalSecret in the namespaces its creator
-                    // selects (not repeated for whoever may create the ExternalSecret itself).
-                    if kind == .externalSecret {
-                        let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
-                        let writers = Set(access.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
-                        for s in access.subjects(allowedTo: ces) {
-                            guard let node = PathNode(subject: s.subject), !writers.contains(node), readsIt(node) else { continue }
-                            out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
-                        }
+                    for r in readers where r.path == nil { out.append(r) }
+                    byPath.append(readers)
+                    unknownUses.append(k)
+                    continue
+                }
+                let a = context.logins[id].access(path, list: list)
+                let verdict = a.allows(capability)
+                guard verdict != .no else { continue }
+                let certainty: VaultMatch = (verdict == .yes && serves == .yes) ? .yes : .unknown
+                let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
+                // What an ExternalSecret reads reaches its author through the Secret it writes only.
+                func readsIt(_ node: PathNode) -> Bool { kind == .pushSecret || context.secretRead(by: node, in: ns) != nil }
+                for s in context.subjects(allowedTo: request) {
+                    guard let node = PathNode(subject: s.subject), readsIt(node) else { continue }
+                    out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: kind, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
+                }
+                // A ClusterExternalSecret makes an ExternalSecret in the namespaces its creator
+                // selects (not repeated for whoever may create the ExternalSecret itself).
+                if kind == .externalSecret {
+                    let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
+                    let writers = Set(context.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
+                    for s in context.subjects(allowedTo: ces) {
+                        guard let node = PathNode(subject: s.subject), !writers.contains(node), readsIt(node) else { continue }
+                        out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
                     }
                 }
             }
         }
         // Every route of the paths engine, for whoever reaches it: its direct holders not
         // listed above, and with `effective` whoever has a privilege path to it.
-        out += routedReaders(along: routes, effective: effective, maxSteps: maxSteps, excluding: Set(out.map(\.identity)))
-        var seen = Set(out.map(\.identity))
-        for r in byPath where seen.insert(r.identity).inserted { out.append(r) }
+        out += routedReaders(along: routes, effective: effective, maxSteps: maxSteps, excluding: Set(out.map(\.identity)), context: context)
+        // Each identity's first row by a path among them, if it has none above.
+        let key = BeyondContext.FirstRowsKey(uses: unknownUses, kind: kind, effective: effective, maxSteps: maxSteps)
+        let listed = Set(out.map(\.identity))
+        for r in context.firstRowsByPath(key, of: byPath) where !listed.contains(r.identity) { out.append(r) }
         return out
     }
 
@@ -299,8 +324,8 @@ extension EscalationGraph {
     /// by a privilege path too), each identity once by its best route
     /// (``bestRoutes(along:effective:maxSteps:excluding:)``): held directly first, then the
     /// cheapest.
-    func routedReaders(along routes: [VaultRoute], effective: Bool, maxSteps: Int, excluding: Set<PathNode> = []) -> [VaultReader] {
-        bestRoutes(along: routes, effective: effective, maxSteps: maxSteps, excluding: excluding).map { p, k in
+    func routedReaders(along routes: [VaultRoute], effective: Bool, maxSteps: Int, excluding: Set<PathNode> = [], context: BeyondContext? = nil) -> [VaultReader] {
+        bestRoutes(along: routes, effective: effective, maxSteps: maxSteps, excluding: excluding, context: context).map { p, k in
             (rank: [p.cost, p.stepCount, k], reader: VaultReader(routes[k], taken: p, in: self))
         }.sorted { a, b in
             let x = a.reader.path == nil, y = b.reader.path == nil
@@ -321,6 +346,44 @@ extension EscalationGraph {
             if es.namespaceSelectors.contains(where: { (try? $0.matches(labels)) == true }) { out.append(ns) }
         }
         return out
+    }
+
+    /// Every external secret path the input names (``externalSecretPaths()``) with who reads
+    /// it and how: `secrets --external`. A Vault path's readers are
+    /// ``vaultReaders(of:capability:effective:maxSteps:)``'s for `read`; a key of a store whose
+    /// reach is unknown, whoever may make the store read (``storeReaders(_:kind:in:effective:maxSteps:)``);
+    /// a store the input does not hold, ``storeReaders(of:use:effective:maxSteps:)-(StoreTarget,_,_,_)``;
+    /// a CSI object of another provider, ``providerObjectReaders(of:effective:maxSteps:)``.
+    ///
+    /// What does not depend on the path is found once for all of them (``BeyondContext``):
+    /// the service accounts' and stores' Vault logins, the namespaces each store serves, the
+    /// identities reaching each Kubernetes target, who holds each permission, which Secrets a
+    /// node may read, the readers of each store whose reach is unknown.
+    /// - Parameter namespace: only the paths something in this namespace names.
+    public func externalSecretReaders(namedIn namespace: String? = nil, effective: Bool = true, maxSteps: Int = 8) -> [(path: ExternalSecretPath, readers: [VaultReader])] {
+        externalSecretReaders(namedIn: namespace, effective: effective, maxSteps: maxSteps, context: BeyondContext(self))
+    }
+
+    /// ``externalSecretReaders(namedIn:effective:maxSteps:)`` with the context it shares, its work counted there.
+    func externalSecretReaders(namedIn namespace: String?, effective: Bool, maxSteps: Int, context: BeyondContext) -> [(path: ExternalSecretPath, readers: [VaultReader])] {
+        var entries = externalSecretPaths()
+        if let namespace { entries = entries.filter { e in e.namedBy.contains { $0.contains(" \(namespace)/") } } }
+        return entries.map { e in
+            if let store = e.store {
+                return (e, storeReaders(store, kind: .externalSecret, in: nil, effective: effective, maxSteps: maxSteps, context: context))
+            }
+            if e.target.hasExactPrefix("vault:") {
+                return (e, vaultReaders(of: String(e.target.dropFirst(6)), capability: .read, effective: effective, maxSteps: maxSteps, context: context))
+            }
+            // A store the input does not hold (or `store:*/NAME`), an object of a CSI class.
+            if let t = StoreTarget.parse(e.target) {
+                return (e, storeReaders(of: t, use: .read, effective: effective, maxSteps: maxSteps, context: context).map(reader))
+            }
+            if let t = ProviderObjectTarget.parse(e.target) {
+                return (e, providerObjectReaders(of: t, effective: effective, maxSteps: maxSteps, context: context).map(reader))
+            }
+            return (e, [])
+        }
     }
 
     /// Every external secret path the input names, with what names it.

@@ -29,6 +29,10 @@ extension EscalationGraph {
         return r.what + by
     }
 
+    /// The end of a `secretstore-write` step's words when its author creates the ExternalSecret
+    /// too (dropped when another identity does: ``externalSecretWriteStep(_:in:)``).
+    static let andItsExternalSecret = ", and an ExternalSecret reading through it"
+
     /// The ExternalSecret that reads through a SecretStore another identity created, created as
     /// `other` (`externalsecret-write`, after `secretstore-write`).
     func externalSecretWriteStep(_ other: Elsewhere, in ns: String) -> ExternalStep {

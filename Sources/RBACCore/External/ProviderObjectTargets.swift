@@ -75,6 +75,11 @@ extension EscalationGraph {
     /// `effective`, also by a privilege path), each once with its cheapest route; every
     /// answer is conditional on the provider identity's permissions, which the input lacks.
     public func providerObjectReaders(of target: ProviderObjectTarget, effective: Bool, maxSteps: Int = 8) -> [VaultPath] {
-        readers(along: providerObjectRoutes(to: target), effective: effective, maxSteps: maxSteps)
+        providerObjectReaders(of: target, effective: effective, maxSteps: maxSteps, context: nil)
+    }
+
+    /// ``providerObjectReaders(of:effective:maxSteps:)`` sharing `context` with other targets.
+    func providerObjectReaders(of target: ProviderObjectTarget, effective: Bool, maxSteps: Int, context: BeyondContext?) -> [VaultPath] {
+        readers(along: providerObjectRoutes(to: target), effective: effective, maxSteps: maxSteps, context: context)
     }
 }

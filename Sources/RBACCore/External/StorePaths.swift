@@ -289,52 +289,58 @@ extension EscalationGraph {
     /// Kubernetes path to it (none when it holds what the route needs itself), most dangerous
     /// first; without `effective`, only identities that hold it themselves. Paths the input
     /// shows closed are left out.
-    func readers(along routes: [VaultRoute], effective: Bool, maxSteps: Int) -> [VaultPath] {
-        bestRoutes(along: routes, effective: effective, maxSteps: maxSteps).map(\.path)
+    func readers(along routes: [VaultRoute], effective: Bool, maxSteps: Int, context: BeyondContext? = nil) -> [VaultPath] {
+        bestRoutes(along: routes, effective: effective, maxSteps: maxSteps, context: context).map(\.path)
     }
 
     /// ``readers(along:effective:maxSteps:)`` with the route each path takes (its index in
     /// `routes`): the one place where each identity's best route is picked. Identities in
     /// `excluding` are left out.
-    func bestRoutes(along routes: [VaultRoute], effective: Bool, maxSteps: Int, excluding: Set<PathNode> = []) -> [(path: VaultPath, route: Int)] {
-        var best: [PathNode: (order: Int, path: VaultPath)] = [:]
-        var reaching: [PathTarget: [PrivilegePath]] = [:]
-        // With `effective`, each identity's cheapest path to a node that may make one of some
-        // requests: a step taken as another identity than the one the route needs (Elsewhere).
-        var others: [String: [NodeID: PrivilegePath]] = [:]
-        func otherPaths(_ key: String, _ requests: [(request: Request, what: String)]) -> [NodeID: PrivilegePath] {
-            if let r = others[key] { return r }
-            var byStart: [NodeID: [PrivilegePath]] = [:]
-            for r in requests {
-                for p in rankedIdentities(reaching: .permission(r.request), maxSteps: maxSteps) where p.certainty != .shownFalse {
-                    byStart[p.start, default: []].append(p)
-                }
-            }
-            let r = byStart.compactMapValues(Self.cheapest)
-            others[key] = r
-            return r
-        }
+    /// - Parameter context: what the readers of several targets share (the identities
+    ///   reaching each Kubernetes target, the Secrets each node may read); one of its own
+    ///   when `nil`.
+    func bestRoutes(along routes: [VaultRoute], effective: Bool, maxSteps: Int, excluding: Set<PathNode> = [], context: BeyondContext? = nil) -> [(path: VaultPath, route: Int)] {
+        let context = context ?? BeyondContext(self)
+        // Each identity's best so far, by its node: the route's position, the path, its rank.
+        var slot = [Int](repeating: -1, count: nodes.count)
+        var best: [(order: Int, path: VaultPath, cost: Int, steps: Int)] = []
+        var left = [Bool](repeating: false, count: nodes.count)
+        for n in excluding { if let k = index(of: n) { left[k.index] = true } }
         for (order, route) in routes.enumerated() {
-            let found = reaching[route.target] ?? rankedIdentities(reaching: route.target, maxSteps: effective ? maxSteps : 2)
-            reaching[route.target] = found
-            for p in found where p.certainty != .shownFalse && (effective || Self.holdsItself(p)) && !excluding.contains(nodes[p.start]) {
+            let found = context.identities(reaching: route.target, maxSteps: effective ? maxSteps : 2)
+            // What the route's own steps cost: taking it only adds steps and conditions
+            // (``take(_:along:context:elsewhere:)``), so a path along it costs at least this more.
+            let routeCost = route.external.reduce(0) { $0 + Self.cost(condition: $1.condition) }
+            for p in found where !left[p.start.index] && p.certainty != .shownFalse && (effective || Self.holdsItself(p)) {
+                let k = slot[p.start.index]
+                if k >= 0, (best[k].cost, best[k].steps, best[k].order) <= (p.cost + routeCost, p.steps.count + route.external.count, order) { continue }
+                // With `effective`, the start's cheapest path to a node that may make one of some
+                // requests: a step taken as another identity than the one the route needs (Elsewhere).
                 let elsewhere: FindElsewhere? = !effective ? nil : { key, requests in
-                    otherPaths(key, requests)[p.start].map { Elsewhere(path: $0, how: self.allowed(by: $0.end, requests) ?? requests[0].what) }
+                    context.otherPaths(key, requests, maxSteps: maxSteps)[p.start].map {
+                        Elsewhere(path: $0, how: self.allowed(by: $0.end, requests) ?? requests[0].what)
+                    }
                 }
-                guard let path = take(route, along: p, elsewhere: elsewhere), path.certainty != .shownFalse else { continue }
-                let who = nodes[p.start]
-                if let old = best[who], (old.path.cost, old.path.stepCount, old.order) <= (path.cost, path.stepCount, order) { continue }
-                best[who] = (order, path)
+                guard let path = take(route, along: p, context: context, elsewhere: elsewhere), path.certainty != .shownFalse else { continue }
+                let cost = path.cost, steps = path.stepCount
+                if k >= 0 {
+                    if (best[k].cost, best[k].steps, best[k].order) <= (cost, steps, order) { continue }
+                    best[k] = (order, path, cost, steps)
+                } else {
+                    slot[p.start.index] = best.count
+                    best.append((order, path, cost, steps))
+                }
             }
         }
-        return best.values.sorted { x, y in
-            let a = x.path, b = y.path
-            let pa = nodes[a.kubernetes.start].isPublic ? 0 : 1, pb = nodes[b.kubernetes.start].isPublic ? 0 : 1
-            if pa != pb { return pa < pb }
-            if a.cost != b.cost { return a.cost < b.cost }
-            if a.stepCount != b.stepCount { return a.stepCount < b.stepCount }
-            return nodes[a.kubernetes.start].description < nodes[b.kubernetes.start].description
-        }.map { ($0.path, $0.order) }
+        let keyed = best.map { b in
+            (public: nodes[b.path.kubernetes.start].isPublic ? 0 : 1, name: nodes[b.path.kubernetes.start].description, best: b)
+        }
+        return keyed.sorted { x, y in
+            if x.public != y.public { return x.public < y.public }
+            if x.best.cost != y.best.cost { return x.best.cost < y.best.cost }
+            if x.best.steps != y.best.steps { return x.best.steps < y.best.steps }
+            return x.name < y.name
+        }.map { ($0.best.path, $0.best.order) }
     }
 
     /// The path that takes `route` after the Kubernetes path `p` to what it needs: `nil` when
@@ -350,6 +356,7 @@ extension EscalationGraph {
             guard let ns = route.readsIn, let k = external.firstIndex(where: { $0.kind == .secretStoreWrite }),
                 let other = elsewhere?("create-externalsecret:\(ns)", [(also, "create externalsecrets in \(ns)")]), other.path.end != p.end
             else { return nil }
+            if external[k].why.hasSuffix(Self.andItsExternalSecret) { external[k].why.removeLast(Self.andItsExternalSecret.count) }
             external.insert(externalSecretWriteStep(other, in: ns), at: k + 1)
         }
         if !Self.readsWhatIsWritten(route, by: p.end, into: &external, in: self, context: context, elsewhere: elsewhere) { return nil }
@@ -377,7 +384,12 @@ extension EscalationGraph {
     /// Who may `use` what a store target names (``storeRoutes(named:use:)``: a store of the
     /// input or not, `store:*/NAME`), each identity once with its cheapest route.
     public func storeReaders(of target: StoreTarget, use: StoreUse, effective: Bool, maxSteps: Int = 8) -> [VaultPath] {
-        readers(along: storeRoutes(named: target, use: use), effective: effective, maxSteps: maxSteps)
+        storeReaders(of: target, use: use, effective: effective, maxSteps: maxSteps, context: BeyondContext(self))
+    }
+
+    /// ``storeReaders(of:use:effective:maxSteps:)-(StoreTarget,_,_,_)`` sharing `context` with other targets.
+    func storeReaders(of target: StoreTarget, use: StoreUse, effective: Bool, maxSteps: Int, context: BeyondContext) -> [VaultPath] {
+        readers(along: storeRoutes(named: target, use: use), effective: effective, maxSteps: maxSteps, context: context)
     }
 
     /// Who gets the data of a Secret an ExternalSecret writes through its stores (not by

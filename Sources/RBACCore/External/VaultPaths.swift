@@ -35,7 +35,7 @@ public struct VaultTarget: Hashable, Sendable, CustomStringConvertible {
 
     /// ``matches(_:)`` for many paths: the target's pattern made into an ACL once.
     func matcher() -> (String) -> Bool {
-        guard isPattern else { return { [pattern] in $0 == pattern } }
+        guard isPattern else { return { [pattern] in $0.isExactly(pattern) } }
         let acl = VaultACL([("target", [VaultPathRule(path: pattern, capabilities: .read)])])
         return { acl.decide($0).entry != nil }
     }
@@ -284,6 +284,7 @@ final class BeyondContext {
     lazy var candidates: [ServiceAccountName] = graph.vaultCandidates()
     /// ``EscalationGraph/knownNamespaces()``, once.
     lazy var knownNamespaces: [String] = graph.knownNamespaces()
+    private lazy var knownNamespaceSet = Set(knownNamespaces)
 
     /// How often each piece of work was done: what a test counts, so that the work per
     /// target stays what depends on the target.
@@ -299,6 +300,14 @@ final class BeyondContext {
         var reachWalks = 0
         /// Which Secrets of a namespace a node may read, asked of the authorizer.
         var secretReads = 0
+        /// Searches backwards for every identity reaching a Kubernetes target (who-can,
+        /// `secrets --external`: once per target and step limit, however many ends need it).
+        var identitySearches = 0
+        /// Who holds a permission, asked of the RBAC index (once per request).
+        var subjectLookups = 0
+        /// Reader lists of a store in a namespace whose reach is unknown (once per store,
+        /// namespace and kind).
+        var unknownStoreReaderLists = 0
     }
     private(set) var counts = Counts()
 
@@ -358,12 +367,35 @@ final class BeyondContext {
 
     private var served: [SecretStore: [String]] = [:]
 
+    private var serving: [SecretStore: [String: VaultMatch]] = [:]
+
     /// The namespaces of the input a store serves (or may serve), once per store.
     func namespaces(servedBy store: SecretStore) -> [String] {
         if let n = served[store] { return n }
-        let n = knownNamespaces.filter { store.serves(namespace: $0, labels: namespaceLabels($0)) != .no }
+        let serves = servedAnswers(store)
+        let n = knownNamespaces.filter { serves[$0] != nil }
         served[store] = n
         return n
+    }
+
+    /// Whether `store` serves namespace `ns` (``SecretStore/serves(namespace:labels:)``),
+    /// asked once per store and namespace of the input.
+    func serves(_ store: SecretStore, _ ns: String) -> VaultMatch {
+        if let m = servedAnswers(store)[ns] { return m }
+        // Served answers hold the namespaces of the input; another one is asked as it comes.
+        return knownNamespaceSet.contains(ns) ? .no : store.serves(namespace: ns, labels: namespaceLabels(ns))
+    }
+
+    /// The namespaces of the input `store` serves or may serve, with the answer.
+    private func servedAnswers(_ store: SecretStore) -> [String: VaultMatch] {
+        if let a = serving[store] { return a }
+        var a: [String: VaultMatch] = [:]
+        for ns in knownNamespaces {
+            let m = store.serves(namespace: ns, labels: namespaceLabels(ns))
+            if m != .no { a[ns] = m }
+        }
+        serving[store] = a
+        return a
     }
 
     // MARK: Logins, numbered
@@ -488,6 +520,9 @@ final class BeyondContext {
     struct StoreUse {
         var store: SecretStore
         var namespace: String
+        /// Whether the store serves the namespace (`.unknown`: its conditions ask for labels
+        /// the input does not hold).
+        var serves: VaultMatch
         var login: Int?
         var unknownReach: String?
         var routes: [VaultRoute]
@@ -523,7 +558,7 @@ final class BeyondContext {
                 counts.logins += 1
                 counts.storeRouteLists += 1
                 out.append(StoreUse(
-                    store: store, namespace: ns, login: login.map(id(of:)),
+                    store: store, namespace: ns, serves: serves(store, ns), login: login.map(id(of:)),
                     unknownReach: login == nil ? graph.unknownReach(of: store, from: ns) : nil,
                     routes: graph.storeRoutes(to: store, use: reads ? .read : .write, from: [ns], authenticates: "login")))
             }
@@ -637,6 +672,124 @@ final class BeyondContext {
         secretReads[key] = .some(r)
         return r
     }
+
+    // MARK: Readers: every identity, shared across targets
+
+    private struct IdentityReadKey: Hashable {
+        var identity: PathNode
+        var namespace: String
+    }
+
+    private var identityReads: [IdentityReadKey: String?] = [:]
+
+    /// ``EscalationGraph/secretRead(by:in:)`` for an identity, in the graph or not, once per
+    /// identity and namespace.
+    func secretRead(by identity: PathNode, in ns: String) -> String? {
+        if let n = graph.index(of: identity) { return secretRead(by: n, in: ns) }
+        let key = IdentityReadKey(identity: identity, namespace: ns)
+        if let r = identityReads[key] { return r }
+        counts.secretReads += 1
+        let r = graph.secretRead(by: identity, in: ns)
+        identityReads[key] = .some(r)
+        return r
+    }
+
+    private struct SearchKey: Hashable {
+        var target: PathTarget
+        var maxSteps: Int
+    }
+
+    private var reaching: [SearchKey: [PrivilegePath]] = [:]
+
+    /// ``EscalationGraph/rankedIdentities(reaching:maxSteps:)``, once per target and step limit.
+    func identities(reaching target: PathTarget, maxSteps: Int) -> [PrivilegePath] {
+        let key = SearchKey(target: target, maxSteps: maxSteps)
+        if let r = reaching[key] { return r }
+        counts.identitySearches += 1
+        let r = graph.rankedIdentities(reaching: target, maxSteps: maxSteps)
+        reaching[key] = r
+        return r
+    }
+
+    private var holders: [Request: [AllowedSubject]] = [:]
+
+    /// ``AccessGraph/subjects(allowedTo:)``, once per request.
+    func subjects(allowedTo request: Request) -> [AllowedSubject] {
+        if let r = holders[request] { return r }
+        counts.subjectLookups += 1
+        let r = graph.access.subjects(allowedTo: request)
+        holders[request] = r
+        return r
+    }
+
+    private struct OtherPathsKey: Hashable {
+        var key: String
+        var maxSteps: Int
+    }
+
+    private var otherPathsByKey: [OtherPathsKey: [NodeID: PrivilegePath]] = [:]
+
+    /// Each identity's cheapest path (at most `maxSteps` steps) to a node that may make one of
+    /// `requests`, by its start, once per `key` (which names the requests): a step taken as
+    /// another identity than the one the route needs (``EscalationGraph/Elsewhere``).
+    func otherPaths(_ key: String, _ requests: [(request: Request, what: String)], maxSteps: Int) -> [NodeID: PrivilegePath] {
+        let k = OtherPathsKey(key: key, maxSteps: maxSteps)
+        if let r = otherPathsByKey[k] { return r }
+        var byStart: [NodeID: [PrivilegePath]] = [:]
+        for r in requests {
+            for p in identities(reaching: .permission(r.request), maxSteps: maxSteps) where p.certainty != .shownFalse {
+                byStart[p.start, default: []].append(p)
+            }
+        }
+        let r = byStart.compactMapValues(EscalationGraph.cheapest)
+        otherPathsByKey[k] = r
+        return r
+    }
+
+    struct UnknownStoreKey: Hashable {
+        var store: SecretStore
+        var namespace: String
+        var kind: ExternalSecret.Kind
+        var effective: Bool
+        var maxSteps: Int
+    }
+
+    struct FirstRowsKey: Hashable {
+        /// Positions in ``storeUses(reads:)``.
+        var uses: [Int]
+        var kind: ExternalSecret.Kind?
+        var effective: Bool
+        var maxSteps: Int
+    }
+
+    private var firstRows: [FirstRowsKey: [VaultReader]] = [:]
+
+    /// Each identity's first row by a privilege path in `lists` (the readers of the store uses
+    /// `key` names, in order), once for the same uses: a Vault path's readers through stores
+    /// whose reach is unknown are the same for every path under their mounts.
+    func firstRowsByPath(_ key: FirstRowsKey, of lists: [[VaultReader]]) -> [VaultReader] {
+        if let r = firstRows[key] { return r }
+        var seen = Set<PathNode>()
+        var out: [VaultReader] = []
+        for list in lists {
+            for r in list where r.path != nil && seen.insert(r.identity).inserted { out.append(r) }
+        }
+        firstRows[key] = out
+        return out
+    }
+
+    private var unknownStoreLists: [UnknownStoreKey: [VaultReader]] = [:]
+
+    /// The readers of a store in a namespace whose reach the input does not tell, made by
+    /// `make` (``EscalationGraph/storeReaders(_:kind:in:effective:maxSteps:context:)``) once per
+    /// store, namespace, kind and search: the same for every Vault path under its mount.
+    func unknownStoreReaders(_ key: UnknownStoreKey, _ make: () -> [VaultReader]) -> [VaultReader] {
+        if let r = unknownStoreLists[key] { return r }
+        counts.unknownStoreReaderLists += 1
+        let r = make()
+        unknownStoreLists[key] = r
+        return r
+    }
 }
 
 /// A way to a Vault target that does not depend on where one starts: what Kubernetes must
@@ -739,7 +892,7 @@ extension EscalationGraph {
                 let use = uses[k]
                 let store = use.store, ns = use.namespace
                 // A store reads and writes under its own mount only.
-                if let mount = store.vault?.mount, !target.pattern.hasPrefix(mount + "/") { continue }
+                if let mount = store.vault?.mount, !target.pattern.hasExactPrefix(mount + "/") { continue }
                 let storeName = Self.storeTitle(store)
                 // The store's login and the policy step after it; for a store whose reach the
                 // input does not tell (a static token, AppRole…), one step of unknown reach.
@@ -797,7 +950,7 @@ extension EscalationGraph {
                 let ns = sa.namespace
                 let step = ExternalStep(
                     kind: .secretStoreWrite, to: "SecretStore in \(ns) as \(sa.notation)", namespace: ns,
-                    why: "create a SecretStore in \(ns) whose Vault auth names role \(login.role.name) and serviceAccountRef \(sa.name), and an ExternalSecret reading through it",
+                    why: "create a SecretStore in \(ns) whose Vault auth names role \(login.role.name) and serviceAccountRef \(sa.name)" + Self.andItsExternalSecret,
                     condition: PathCondition("the External Secrets Operator runs and may request tokens of \(ns)'s service accounts", observed: eso ? true : nil))
                 let loginStep = ExternalStep(
                     kind: .storeLogin, to: "Vault \(login.role.path) as \(sa.notation)", why: "the store logs in with role \(login.role.name) as \(sa.notation)",

@@ -194,10 +194,11 @@ struct PathPrinter {
         return out + stepLines(p, first: 1, numberWidth: String(p.steps.count).count)
     }
 
-    /// The numbered lines of a path's steps, numbered from `first`, each with its details.
-    func stepLines(_ p: PrivilegePath, first: Int, numberWidth: Int) -> String {
+    /// The numbered lines of a path's steps, numbered from `first`, each with its details;
+    /// kinds padded to at least `kindWidth` (to line up with steps printed around them).
+    func stepLines(_ p: PrivilegePath, first: Int, numberWidth: Int, kindWidth: Int = 0) -> String {
         var out = ""
-        let kindWidth = p.steps.map { $0.kind.rawValue.count + ($0.isCertain ? 0 : 1) }.max() ?? 0
+        let kindWidth = max(kindWidth, p.steps.map { $0.kind.rawValue.count + ($0.isCertain ? 0 : 1) }.max() ?? 0)
         let scopes = p.steps.map { $0.namespace.map { "in \($0)" } ?? "" }
         let scopeWidth = scopes.map(\.count).max() ?? 0
         let labelWidth = 5

@@ -30,4 +30,26 @@ struct Table {
         for (r, row) in rows.enumerated() { out += line(row, row: r) + "\n" }
         return out
     }
+
+    /// `text` with `prefix` before each of its lines that is not empty: the lines of
+    /// `text.split(separator: "\n", omittingEmptySubsequences: false)` (a CR LF is one
+    /// character there, so no line end), joined again with `\n`. Byte by byte: a table of
+    /// many rows is indented in time linear in its bytes.
+    static func indent(_ text: String, _ prefix: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
+        var atStart = true
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if b == UInt8(ascii: "\n") && previous != UInt8(ascii: "\r") {
+                atStart = true
+            } else if atStart {
+                out += prefix.utf8
+                atStart = false
+            }
+            out.append(b)
+            previous = b
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

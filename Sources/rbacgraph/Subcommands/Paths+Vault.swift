@@ -33,14 +33,15 @@ extension PathPrinter {
             out += block(p.kubernetes, title: "").split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).joined(separator: "\n")
         }
         let numberWidth = String(p.stepCount).count
-        let kindWidth = p.external.map { $0.kind.rawValue.count + ($0.condition == nil ? 0 : 1) }.max() ?? 0
+        let kindWidth = (p.external.map { $0.kind.rawValue.count + ($0.condition == nil ? 0 : 1) }
+            + p.external.compactMap(\.branch).flatMap { $0.steps.map { $0.kind.rawValue.count + ($0.isCertain ? 0 : 1) } }).max() ?? 0
         let indent = String(repeating: " ", count: 3 + numberWidth + 2 + 2)
         var number = p.kubernetes.steps.count
         for s in p.external {
             // A step taken as another identity: the start's steps to it first, numbered on.
             if let b = s.branch {
                 out += "   " + paint(name(b.start), "1") + ", as another identity:\n"
-                out += stepLines(b, first: number + 1, numberWidth: numberWidth)
+                out += stepLines(b, first: number + 1, numberWidth: numberWidth, kindWidth: kindWidth)
                 number += b.steps.count
             }
             number += 1

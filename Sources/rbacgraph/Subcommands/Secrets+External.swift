@@ -9,24 +9,8 @@ extension RBACGraphCommand.Secrets {
         let graph = loaded.graph
         let esc = EscalationGraph(graph)
         let printer = PathPrinter(esc)
-        var entries = esc.externalSecretPaths()
-        if let namespace {
-            entries = entries.filter { e in e.namedBy.contains { $0.contains(" \(namespace)/") } }
-        }
-        let readers: [[VaultReader]] = entries.map { e in
-            if let store = e.store { return esc.storeReaders(store, effective: true, maxSteps: maxSteps) }
-            if e.target.hasPrefix("vault:") {
-                return esc.vaultReaders(of: String(e.target.dropFirst(6)), capability: .read, effective: true, maxSteps: maxSteps)
-            }
-            // A store the input does not hold (or `store:*/NAME`), an object of a CSI class.
-            if let t = StoreTarget.parse(e.target) {
-                return esc.storeReaders(of: t, use: .read, effective: true, maxSteps: maxSteps).map { esc.reader($0) }
-            }
-            if let t = ProviderObjectTarget.parse(e.target) {
-                return esc.providerObjectReaders(of: t, effective: true, maxSteps: maxSteps).map { esc.reader($0) }
-            }
-            return []
-        }
+        let listed = esc.externalSecretReaders(namedIn: namespace, effective: true, maxSteps: maxSteps)
+        let entries = listed.map(\.path), readers = listed.map(\.readers)
         if output.isPicture {
             let targets = entries.enumerated().map { k, e in
                 GraphView.ExternalTarget(target: e.target, namedBy: e.namedBy, readers: readers[k], unknownReach: e.unknownReach)
@@ -52,8 +36,7 @@ extension RBACGraphCommand.Secrets {
                 for r in readers[k] {
                     table.add([r.identity.description, r.certainty == .yes ? "certain" : "unknown", RBACGraphCommand.WhoCan.how(r, printer: printer)])
                 }
-                print(table.render(color: printer.color).split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"), terminator: "")
+                print(Table.indent(table.render(color: printer.color), "  "), terminator: "")
             }
             if let footer = loaded.notReadFooter { print(footer) }
         default:
