@@ -201,13 +201,8 @@ extension EscalationGraph {
     /// cheapest.
     func routedReaders(along routes: [VaultRoute], effective: Bool, maxSteps: Int, excluding: Set<PathNode> = [], context: BeyondContext? = nil) -> [VaultReader] {
         bestRoutes(along: routes, effective: effective, maxSteps: maxSteps, excluding: excluding, context: context).map { p, k in
-            (rank: [p.cost, p.stepCount, k], reader: VaultReader(routes[k], taken: p, in: self))
-        }.sorted { a, b in
-            let x = a.reader.path == nil, y = b.reader.path == nil
-            if x != y { return x }  // held directly first
-            if a.rank != b.rank { return a.rank.lexicographicallyPrecedes(b.rank) }
-            return a.reader.identity.description < b.reader.identity.description
-        }.map(\.reader)
+            VaultReader(routes[k], taken: p, in: self)
+        }
     }
 
     /// The namespaces a ClusterExternalSecret makes its ExternalSecret in: those it lists, and

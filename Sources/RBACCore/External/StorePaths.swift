@@ -316,7 +316,9 @@ extension EscalationGraph {
     }
 
     /// ``readers(along:effective:maxSteps:)`` with the route each path takes (its index in
-    /// `routes`): the one place where each identity's best route is picked. Identities in
+    /// `routes`): the one place where each identity's best route is picked (fewest conditions
+    /// the input does not show, then fewest steps, then the first route), and the one order of
+    /// readers (held directly first, then by that rank, then by name). Identities in
     /// `excluding` are left out.
     /// - Parameter context: what the readers of several targets share (the identities
     ///   reaching each Kubernetes target, the Secrets each node may read); one of its own
@@ -354,13 +356,16 @@ extension EscalationGraph {
                 }
             }
         }
+        // One order for every listing of readers: held directly (no Kubernetes step) first,
+        // then by cost, steps and the route's position, then by name.
         let keyed = best.map { b in
-            (public: nodes[b.path.kubernetes.start].isPublic ? 0 : 1, name: nodes[b.path.kubernetes.start].description, best: b)
+            (direct: b.path.kubernetes.steps.isEmpty, name: nodes[b.path.kubernetes.start].description, best: b)
         }
         return keyed.sorted { x, y in
-            if x.public != y.public { return x.public < y.public }
-            if x.best.cost != y.best.cost { return x.best.cost < y.best.cost }
-            if x.best.steps != y.best.steps { return x.best.steps < y.best.steps }
+            if x.direct != y.direct { return x.direct }
+            if (x.best.cost, x.best.steps, x.best.order) != (y.best.cost, y.best.steps, y.best.order) {
+                return (x.best.cost, x.best.steps, x.best.order) < (y.best.cost, y.best.steps, y.best.order)
+            }
             return x.name < y.name
         }.map { ($0.best.path, $0.best.order) }
     }
