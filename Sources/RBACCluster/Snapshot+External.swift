@@ -19,14 +19,27 @@ import RBACCore
 ///   its `template` or `data[].metadata`.
 /// - a SecretProviderClass: `provider`, the Vault `roleName` and `vaultKubernetesMountPath`,
 ///   the names of the objects it mounts and the Secrets it syncs them into.
+/// - a CustomResourceDefinition: `group`, `names.plural`, `names.kind`, `scope`.
 ///
 /// Like every object of a snapshot, no `last-applied-configuration` annotation and no
 /// `managedFields` (metadata is name and namespace only).
 extension Snapshot {
     /// The external objects of `inventory`, in the order stores, ExternalSecrets (with
-    /// ClusterExternalSecrets and PushSecrets), SecretProviderClasses.
+    /// ClusterExternalSecrets and PushSecrets), SecretProviderClasses, CustomResourceDefinitions.
     static func externalObjects(_ inventory: ExternalInventory) -> [JSONValue] {
         inventory.stores.map(store) + inventory.externalSecrets.map(externalSecret) + inventory.providerClasses.map(providerClass)
+            + inventory.customResourceDefinitions.map(customResourceDefinition)
+    }
+
+    /// A CustomResourceDefinition: its group, plural, kind and scope (no versions, no schema).
+    static func customResourceDefinition(_ d: CustomResourceDefinition) -> JSONValue {
+        var o = fields(object("apiextensions.k8s.io/v1", "CustomResourceDefinition", name: "\(d.plural).\(d.group)", namespace: nil))
+        o.append(("spec", .object([
+            ("group", .string(d.group)),
+            ("names", .object([("plural", .string(d.plural)), ("kind", .string(d.kind))])),
+            ("scope", .string(d.namespaced ? "Namespaced" : "Cluster")),
+        ])))
+        return .object(o)
     }
 
     static let esoVersion = "external-secrets.io/v1"

@@ -45,6 +45,30 @@ extension ManifestDecoder {
     }
 }
 
+extension ManifestDecoder {
+    /// A CustomResourceDefinition's `spec`: its group, plural, kind and scope (its versions and
+    /// schemas are skipped unread).
+    func decodeCRDSpec() throws(YAMLStreamError) -> (group: String?, plural: String?, kind: String?, scope: String?) {
+        var out: (group: String?, plural: String?, kind: String?, scope: String?) = (nil, nil, nil, nil)
+        try readFields("spec") { (k) throws(YAMLStreamError) in
+            switch k {
+            case .group: out.group = try readString("spec.group")
+            case .scope: out.scope = try readString("spec.scope")
+            case .names:
+                try readFields("spec.names") { (n) throws(YAMLStreamError) in
+                    switch n {
+                    case .plural: out.plural = try readString("spec.names.plural")
+                    case .kind: out.kind = try readString("spec.names.kind")
+                    default: try reader.skipNode()
+                    }
+                }
+            default: try reader.skipNode()
+            }
+        }
+        return out
+    }
+}
+
 /// What pods say about secrets outside Kubernetes: Secrets Store CSI volumes and the Vault
 /// Agent injector's annotations.
 extension ManifestDecoder {

@@ -32,6 +32,7 @@ enum Field: String, CaseIterable {
     case containers, initContainers, ephemeralContainers, volumes, imagePullSecrets, template, jobTemplate
     case env, envFrom, valueFrom, secretKeyRef, secretRef, configMapKeyRef, configMapRef, securityContext, privileged
     case image, command, args
+    case names, plural, scope
     case secret, secretName, hostPath, csi, projected, sources, serviceAccountToken
     case driver, volumeAttributes, secretProviderClass
 

@@ -55,6 +55,8 @@ extension ManifestDecoder {
             case .spec:
                 if let kind = d.kind ?? (topLevel ? nil : itemKind), Self.externalKinds[kind] != nil {
                     d.externalSpec = try readTree("spec")
+                } else if (d.kind ?? (topLevel ? nil : itemKind)) == "CustomResourceDefinition" {
+                    d.crd = try decodeCRDSpec()
                 } else if d.kind.map(Workload.kinds.contains) ?? true {
                     if d.kind == nil { d.specBeforeKind = true }
                     try decodeSpec(&d.pod)

@@ -60,8 +60,8 @@ extension ManifestDecoder {
             switch key {
             case .name: name = try readString("containers[].name")
             case .image: image = try readString("containers[].image")
-            case .command: command = try readStringList("containers[].command")
-            case .args: args = try readStringList("containers[].args")
+            case .command: command = try readArguments()
+            case .args: args = try readArguments()
             case .env:
                 try readSequence("env") { () throws(YAMLStreamError) in
                     try readFields("env[]") { (k) throws(YAMLStreamError) in
@@ -121,6 +121,28 @@ extension ManifestDecoder {
             pod.template.externalSecretsController = ExternalSecretsController.running(
                 container: name, image: image, arguments: Array(command.dropFirst()) + args)
         }
+    }
+
+    /// A container's `command` or `args`, read only for the External Secrets Operator's flag:
+    /// the strings of a sequence; any other shape (which the API server refuses, but which
+    /// decides nothing rbacgraph answers) is skipped without a word, as before it was read.
+    func readArguments() throws(YAMLStreamError) -> [String] {
+        guard let k = try node() else { return [] }  // an alias already reported and skipped
+        guard k == .sequence else {
+            try reader.skipNode()
+            return []
+        }
+        var out: [String] = []
+        try readSequence("args") { () throws(YAMLStreamError) in
+            guard let item = try node() else { return }
+            if item == .scalar {
+                out.append(reader.scalarString())
+                try reader.advance()
+            } else {
+                try reader.skipNode()
+            }
+        }
+        return out
     }
 
     func decodeVolume(_ pod: inout PodDraft) throws(YAMLStreamError) {

@@ -23,7 +23,7 @@ final class ManifestDecoder {
     /// Kinds whose fields are decoded; every other kind is skipped once `kind:` is seen.
     static let keptKinds: Set<String> = Set([
         "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "Namespace",
-        "Secret", "EncryptionConfiguration", "EncryptionConfig", "Policy",
+        "Secret", "EncryptionConfiguration", "EncryptionConfig", "Policy", "CustomResourceDefinition",
     ]).union(Workload.kinds).union(externalKinds.keys)
 
     /// The RBAC kinds (`rbac.authorization.k8s.io`).

@@ -21,6 +21,7 @@ struct PreparedObject {
         case secretStore(SecretStore)
         case providerClass(SecretProviderClass)
         case externalSecret(ExternalSecret)
+        case customResourceDefinition(CustomResourceDefinition)
     }
 
     /// Reported in this order, before the object is added.
@@ -66,6 +67,7 @@ extension ManifestLoader.Session {
         case .secretStore(let s): cluster.external.stores.append(s)
         case .providerClass(let c): cluster.external.providerClasses.append(c)
         case .externalSecret(let e): cluster.external.externalSecrets.append(e)
+        case .customResourceDefinition(let c): cluster.external.customResourceDefinitions.append(c)
         }
         statistics.loadedKinds[kind, default: 0] += 1
     }
@@ -83,6 +85,14 @@ extension ManifestLoader.Session {
         }
         guard ManifestDecoder.keptKinds.contains(kind) else {
             p.countedKind = kind
+            // The operator's one kind not read: said, since it pushes Secrets to the stores.
+            if kind == "ClusterPushSecret", d.apiVersion?.hasPrefix("external-secrets.io/") == true {
+                p.report(.warning, d.location, "ClusterPushSecret not read: rbacgraph does not follow the Secrets it pushes from the namespaces it selects to its stores (PushSecrets are read)")
+            }
+            return p
+        }
+        if kind == "CustomResourceDefinition" {
+            prepareDefinition(d, into: &p)
             return p
         }
         // For messages only: built when one is reported.
@@ -205,6 +215,33 @@ extension ManifestLoader.Session {
         }
         p.countedKind = kind
         return p
+    }
+}
+
+// MARK: - CustomResourceDefinitions
+
+extension ManifestLoader.Session {
+    /// A CustomResourceDefinition (`apiextensions.k8s.io`) with its group, plural, kind and
+    /// scope; one lacking any of them (a kustomize patch of a CRD, say) is skipped like any
+    /// kind rbacgraph does not use, and counted so.
+    static func prepareDefinition(_ d: ObjectDraft, into p: inout PreparedObject) {
+        let kind = "CustomResourceDefinition"
+        p.countedKind = kind
+        guard d.apiVersion?.hasPrefix("apiextensions.k8s.io/") ?? true else { return }
+        let what = d.name.map { "\(kind) \"\($0)\"" } ?? kind
+        guard let crd = d.crd else {
+            if d.specBeforeKind { p.report(.warning, d.location, "\(what): its spec comes before its kind, which rbacgraph needs first: not used") }
+            return
+        }
+        guard let group = crd.group, !group.isEmpty, let plural = crd.plural, !plural.isEmpty, let crdKind = crd.kind, !crdKind.isEmpty,
+            let scope = crd.scope
+        else { return }
+        guard scope == "Namespaced" || scope == "Cluster" else {
+            p.report(.warning, d.location, "\(what): spec.scope must be Namespaced or Cluster, not \(scope): not used")
+            return
+        }
+        p.addition = .customResourceDefinition(CustomResourceDefinition(
+            group: group, kind: crdKind, plural: plural, namespaced: scope == "Namespaced", source: d.location))
     }
 }
 

@@ -35,6 +35,8 @@ struct ObjectDraft {
     var externalSpec: JSONValue?
     /// Whether `spec` came before `kind` (then an external object's spec was not read).
     var specBeforeKind = false
+    /// A CustomResourceDefinition's `spec.group`, `spec.names.plural`, `spec.names.kind`, `spec.scope`.
+    var crd: (group: String?, plural: String?, kind: String?, scope: String?)?
     /// Set when a field had the wrong shape: the object is rejected.
     var invalid = false
 }

@@ -295,6 +295,19 @@ struct SnapshotExternalTests {
                 image: ghcr.io/external-secrets/external-secrets:v0.20.4
                 args: [webhook]
         ---
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: argoapps.argoproj.io}
+        spec:
+          group: argoproj.io
+          names: {kind: Application, plural: argoapps, singular: application}
+          scope: Cluster
+          versions:
+          - name: v1alpha1
+            served: true
+            storage: true
+            schema: {openAPIV3Schema: {type: object, description: "\(planted)-crd-schema"}}
+        ---
         apiVersion: secrets-store.csi.x-k8s.io/v1
         kind: SecretProviderClass
         metadata: {name: gcp-objects, namespace: prod}
@@ -311,6 +324,7 @@ struct SnapshotExternalTests {
         for i in e.stores.indices { e.stores[i].source = nil }
         for i in e.externalSecrets.indices { e.externalSecrets[i].source = nil }
         for i in e.providerClasses.indices { e.providerClasses[i].source = nil }
+        for i in e.customResourceDefinitions.indices { e.customResourceDefinitions[i].source = nil }
         return e
     }
 
@@ -334,6 +348,7 @@ struct SnapshotExternalTests {
             #expect(a.stores == b.stores)
             #expect(a.externalSecrets == b.externalSecrets)
             #expect(a.providerClasses == b.providerClasses)
+            #expect(a.customResourceDefinitions == b.customResourceDefinitions && a.customResourceDefinitions.count == 1)
             // The operator's controller and its flag.
             #expect(again.cluster.workloads.map(\.template) == loaded.cluster.workloads.map(\.template))
             guard case .allowed(let why) = again.cluster.genericTargets else {
@@ -350,7 +365,7 @@ struct SnapshotExternalTests {
         // Each planted value is in the input, in the place named.
         let places = [
             "last-applied", "managed", "ca-bundle", "role-id", "fake-value", "fake-map", "header", "body", "template-data",
-            "template-literal", "cluster-template", "push-template", "push-metadata", "csi-parameter", "operator-command", "operator-arg",
+            "template-literal", "cluster-template", "push-template", "push-metadata", "csi-parameter", "operator-command", "operator-arg", "crd-schema",
         ]
         for p in places { #expect(Self.world.contains("\(Self.planted)-\(p)"), "\(p)") }
         let loaded = try ManifestLoader().load(yaml: Self.world)

@@ -21,7 +21,8 @@ struct SnapshotTests {
             #expect(a.secrets == b.secrets, sourceLocation: sourceLocation)
             #expect(a.workloads == b.workloads, sourceLocation: sourceLocation)
             let ea = SnapshotExternalTests.withoutSources(again.cluster.external), eb = SnapshotExternalTests.withoutSources(cluster.external)
-            #expect(ea.stores == eb.stores && ea.externalSecrets == eb.externalSecrets && ea.providerClasses == eb.providerClasses, sourceLocation: sourceLocation)
+            #expect(ea.stores == eb.stores && ea.externalSecrets == eb.externalSecrets && ea.providerClasses == eb.providerClasses
+                && ea.customResourceDefinitions == eb.customResourceDefinitions, sourceLocation: sourceLocation)
         }
     }
 

@@ -260,6 +260,17 @@ import RBACLoading
         #expect(try Self.external("ExternalSecret", "v1alpha1", Self.versionedObjects[2].body).externalSecrets.first?.remoteKeys == ["prod/db"])
     }
 
+    @Test("a ClusterPushSecret (v1alpha1) is not read, and said so; another group's kind of that name is skipped quietly")
+    func clusterPushSecretIsSaid() throws {
+        let body = "kind: ClusterPushSecret\nmetadata: {name: push-all}\nspec: {pushSecretSpec: {secretStoreRefs: [{name: s, kind: ClusterSecretStore}]}}\n"
+        let r = try Self.load("apiVersion: external-secrets.io/v1alpha1\n" + body)
+        #expect(r.diagnostics.map { "\($0)" } == [
+            "eso.yaml:1:1: warning: ClusterPushSecret not read: rbacgraph does not follow the Secrets it pushes from the namespaces it selects to its stores (PushSecrets are read)",
+        ])
+        #expect(r.cluster.external.externalSecrets.isEmpty)
+        #expect(try Self.load("apiVersion: example.com/v1\n" + body).diagnostics.isEmpty)
+    }
+
     @Test func secretProviderClassAndPods() throws {
         let r = try Self.load("""
             apiVersion: secrets-store.csi.x-k8s.io/v1

@@ -96,6 +96,29 @@ import TestSupport
         #expect(try Self.setting("apiVersion: v1\nkind: Namespace\nmetadata: {name: prod}\n").0 == .unknown)
     }
 
+    @Test("command and args of another shape decide nothing and reject nothing (as before they were read)", arguments: [
+        "args: {a: b}", "args: --unsafe-allow-generic-targets", "args: [{a: b}, --unsafe-allow-generic-targets]", "command: 3\n        args: [~]",
+    ])
+    func otherShapes(fields: String) throws {
+        let yaml = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: eso, namespace: x}
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: c
+                    image: \(Self.image)
+                    \(fields)
+            """
+        let r = try ManifestLoader().load(yaml: yaml, name: "operator.yaml")
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics)")
+        #expect(r.cluster.workloads.count == 1)
+        let allows = fields.hasPrefix("args: [{a: b}")
+        #expect(r.cluster.workloads.first?.template.externalSecretsController?.allowsGenericTargets == allows)
+    }
+
     @Test(
         "the operator's rendered Helm chart (../shared/corpus): the controller without the flag; webhook and cert controller are not it",
         .enabled(if: Repository.isDirectory(Repository.corpus.appendingPathComponent("external-secrets")), "../shared/corpus is absent"))

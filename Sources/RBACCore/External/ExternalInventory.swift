@@ -6,6 +6,9 @@ public struct ExternalInventory: Sendable, Hashable {
     public var stores: [SecretStore] = []
     public var externalSecrets: [ExternalSecret] = []
     public var providerClasses: [SecretProviderClass] = []
+    /// The CustomResourceDefinitions of the input: the resources of the custom kinds
+    /// ExternalSecrets write (``ExternalSecret/TargetManifest``). Not counted as objects.
+    public var customResourceDefinitions: [CustomResourceDefinition] = []
 
     public init() {}
 
@@ -21,6 +24,20 @@ public struct ExternalInventory: Sendable, Hashable {
         stores += other.stores
         externalSecrets += other.externalSecrets
         providerClasses += other.providerClasses
+        customResourceDefinitions += other.customResourceDefinitions
+    }
+
+    /// The inventory with each ExternalSecret's `target.manifest` of a custom kind resolved by
+    /// the input's CustomResourceDefinition of its group and kind (the last one wins):
+    /// ``ExternalSecret/TargetManifest/definition``.
+    public func resolvingTargetManifests() -> ExternalInventory {
+        guard !customResourceDefinitions.isEmpty else { return self }
+        var out = self
+        for i in out.externalSecrets.indices {
+            guard let m = out.externalSecrets[i].manifest, !m.group.isEmpty else { continue }
+            out.externalSecrets[i].manifest?.definition = customResourceDefinitions.last { $0.group == m.group && $0.kind == m.kind }
+        }
+        return out
     }
 
     /// The store an ExternalSecret in `namespace` means by `ref` (a SecretStore of its own
@@ -292,6 +309,9 @@ extension ExternalSecret {
         public var apiVersion: String
         /// `kind`: `ConfigMap`, `Application`.
         public var kind: String
+        /// The input's CustomResourceDefinition of the kind, when it holds one
+        /// (``ExternalInventory/resolvingTargetManifests()``): its plural is the resource.
+        public var definition: CustomResourceDefinition?
 
         public init(apiVersion: String, kind: String) {
             self.apiVersion = apiVersion
@@ -307,9 +327,11 @@ extension ExternalSecret {
         /// Whether the object is a Secret after all (`v1`, `Secret`).
         public var isSecret: Bool { group.isEmpty && kind == "Secret" }
 
-        /// The resource RBAC names for the kind (``APIResource/resource(ofKind:group:in:)``),
-        /// and whether it is guessed (a kind the built-in table does not hold).
+        /// The resource RBAC names for the kind: its CustomResourceDefinition's plural, else
+        /// the built-in table's (``APIResource/resource(ofKind:group:in:)``), and whether it is
+        /// guessed (neither holds the kind).
         public var resource: (name: String, guessed: Bool) {
+            if let d = definition { return (d.plural, false) }
             let r = APIResource.resource(ofKind: kind, group: group)
             return (r.name, r.known == nil)
         }

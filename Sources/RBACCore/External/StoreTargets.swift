@@ -190,6 +190,9 @@ public struct MaterializedSecret: Hashable, Sendable, CustomStringConvertible {
         if m.resource.guessed {
             parts.append("its resource is \(m.typedResource), guessed from the kind: the input holds no CustomResourceDefinition of \(m.kind), and if its plural differs, RBAC on that one decides who reads it")
         }
+        if let d = m.definition, !d.namespaced {
+            parts.append("its CustomResourceDefinition\(d.source.map { " at \($0)" } ?? "") makes \(m.kind) cluster-scoped: the API server drops the namespace the operator writes it with, so RBAC on \(m.typedResource) cluster-wide decides who reads it, where these answers ask in \(namespace)")
+        }
         if externalSecret.creationPolicy == .merge { parts.append("with creationPolicy Merge it is written only if it exists") }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }

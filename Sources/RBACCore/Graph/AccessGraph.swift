@@ -182,7 +182,7 @@ public struct AccessGraph: Sendable {
         self.kubernetesVersion = cluster.kubernetesVersion
         self.encryptionConfigurations = cluster.encryptionConfigurations
         self.auditPolicies = cluster.auditPolicies
-        self.external = cluster.external
+        self.external = cluster.external.resolvingTargetManifests()
         self.genericTargets = cluster.genericTargets
         self.duplicates = duplicates
         self.resolutions = resolutions
