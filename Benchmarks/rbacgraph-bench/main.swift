@@ -201,8 +201,17 @@ if CommandLine.arguments.count >= 3 && CommandLine.arguments[1] == "load" {
     let threads = rest.firstIndex(of: "--threads").flatMap { i in i + 1 < rest.count ? Int(rest[i + 1]) : nil } ?? 1
     do {
         if rest.contains("--bare") {
-            let b = try bareLibyamlPass(path)
-            print("bare libyaml: \(b.events) events in \(fmt(b.seconds, 3)) s")
+            // A folder file by file, as the RBAC-dense section measures the repository shape.
+            var isFolder: ObjCBool = false
+            let paths = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+                ? RBACDense.files(under: path) : [path]
+            var events = 0, seconds = 0.0
+            for p in paths {
+                let b = try bareLibyamlPass(p)
+                events += b.events
+                seconds += b.seconds
+            }
+            print("bare libyaml: \(events) events in \(paths.count) file(s) in \(fmt(seconds, 3)) s")
         } else {
             let l = try loaderPass(path, parallelism: threads, prescan: !rest.contains("--no-prescan"))
             print("loader (\(threads) thread(s)): \(l.statistics.loadedObjects) objects in \(fmt(l.seconds, 3)) s; errors: \(l.errors)")
