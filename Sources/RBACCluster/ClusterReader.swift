@@ -259,6 +259,21 @@ public struct ClusterReader: Sendable {
             if let fatal = await state.fatal { throw fatal }
         }
 
+        // The resource of each custom kind an ExternalSecret writes (target.manifest), as
+        // discovery names it: kept as its CustomResourceDefinition would be, so answers (and a
+        // snapshot) use the cluster's plural, not a guess.
+        if discovery.served != nil {
+            for es in cluster.external.externalSecrets {
+                guard let m = es.manifest, !m.group.isEmpty,
+                    !cluster.external.customResourceDefinitions.contains(where: { $0.group == m.group && $0.kind == m.kind }),
+                    let r = discovery.resources.first(where: { $0.group == m.group && $0.kind == m.kind })
+                else { continue }
+                cluster.external.customResourceDefinitions.append(CustomResourceDefinition(
+                    group: r.group, kind: m.kind, plural: r.name, namespaced: r.namespaced,
+                    source: SourceLocation(file: "\(server)/apis/\(m.group) (discovery)")))
+            }
+        }
+
         let elapsed = ContinuousClock.now - start
         var out = ClusterRead(
             cluster: cluster, gaps: await state.gaps, resources: discovery.resources, diagnostics: diagnostics,

@@ -74,7 +74,9 @@ struct Discovery {
                     let short = (r["shortNames"]?.arrayValue ?? []).compactMap(\.stringValue)
                     let namespaced = r["namespaced"]?.boolValue ?? true
                     if !found.contains(where: { $0.group == group && $0.name == name }) {
-                        found.append(APIResource(group, name, singular, short, namespaced: namespaced))
+                        var resource = APIResource(group, name, singular, short, namespaced: namespaced)
+                        resource.kind = kind.isEmpty ? nil : kind
+                        found.append(resource)
                     }
                 }
             case .failure(_, let reason):

@@ -194,8 +194,10 @@ enum ExternalObjects {
         return ExternalSecret.TargetManifest(apiVersion: apiVersion, kind: kind)
     }
 
+    /// - Parameter notes: what of the object is not followed, for warnings.
     static func externalSecret(
-        kind: ExternalSecret.Kind, apiVersion: String? = nil, namespace: String?, name: String, spec: JSONValue, at loc: SourceLocation
+        kind: ExternalSecret.Kind, apiVersion: String? = nil, namespace: String?, name: String, spec: JSONValue, at loc: SourceLocation,
+        notes: inout [String]
     ) throws(Problem) -> ExternalSecret {
         var es = ExternalSecret(kind: kind, namespace: namespace, name: name, stores: [], source: loc)
         switch kind {
@@ -216,11 +218,25 @@ enum ExternalObjects {
                 for s in sels { es.namespaceSelectors.append(try selector(s, "spec.namespaceSelectors[]")) }
             }
         case .pushSecret:
+            var byLabels = 0
             if case .array(let refs)? = spec["secretStoreRefs"] {
-                for r in refs { if let ref = try storeRef(r, "spec.secretStoreRefs[]") { es.stores.append(ref) } }
+                for r in refs {
+                    // A store reference may select stores by their labels instead of a name.
+                    if string(r["name"]) == nil, let sel = r["labelSelector"], sel != .null {
+                        byLabels += 1
+                        continue
+                    }
+                    if let ref = try storeRef(r, "spec.secretStoreRefs[]") { es.stores.append(ref) }
+                }
             }
-            if es.stores.isEmpty { throw Problem(message: "spec.secretStoreRefs must name a store") }
+            if byLabels > 0 {
+                notes.append("spec.secretStoreRefs: \(byLabels) reference\(byLabels == 1 ? "" : "s") select\(byLabels == 1 ? "s" : "") stores by labels, which rbacgraph does not follow (store labels are not read)")
+            }
+            if es.stores.isEmpty, byLabels == 0 { throw Problem(message: "spec.secretStoreRefs must name a store") }
             es.secretName = string(spec["selector"]?["secret"]?["name"])
+            if es.secretName == nil, let sel = spec["selector"]?["secret"]?["selector"], sel != .null {
+                notes.append("spec.selector.secret.selector pushes the Secrets its labels select, which rbacgraph does not follow (only a named Secret is)")
+            }
             if case .array(let data)? = spec["data"] {
                 for d in data { if let k = string(d["match"]?["remoteRef"]?["remoteKey"]) { es.remoteKeys.append(k) } }
             }

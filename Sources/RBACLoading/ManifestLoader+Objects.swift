@@ -264,6 +264,7 @@ extension ManifestLoader.Session {
         }
         let ns = d.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? options.defaultNamespace
         var loadedStore: SecretStore? = nil
+        var notes: [String] = []
         do {
             switch kind {
             case "SecretStore", "ClusterSecretStore":
@@ -276,12 +277,13 @@ extension ManifestLoader.Session {
             default:
                 let k = ExternalSecret.Kind(rawValue: kind) ?? .externalSecret
                 p.addition = .externalSecret(try ExternalObjects.externalSecret(
-                    kind: k, apiVersion: d.apiVersion, namespace: k == .clusterExternalSecret ? nil : ns, name: name, spec: spec, at: d.location))
+                    kind: k, apiVersion: d.apiVersion, namespace: k == .clusterExternalSecret ? nil : ns, name: name, spec: spec, at: d.location, notes: &notes))
             }
         } catch {
             p.report(.error, d.location, "\(kind) \"\(name)\" not loaded: \(error.message)")
             return
         }
+        for note in notes { p.report(.warning, d.location, "\(kind) \"\(name)\": \(note)") }
         // Conditions are Go regular expressions: one Go rejects, or that cannot be read as Go
         // reads it, leaves the namespaces it might admit unknown.
         for (ci, c) in (loadedStore?.conditions ?? []).enumerated() {

@@ -154,6 +154,39 @@ struct LiveExternalTests {
         #expect(withVault.stderr.contains("warning: " + note) && withVault.stdout.contains("# " + note), "\(withVault.stderr)")
     }
 
+    @Test("a custom kind an ExternalSecret writes takes its plural from discovery live, and the snapshot keeps it as a CRD")
+    func targetPluralFromDiscovery() throws {
+        let targets = try String(contentsOf: Where.packageRoot.appendingPathComponent("examples/external-targets/cluster.yaml"), encoding: .utf8)
+        let application = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: argoapps.argoproj.io}
+            spec:
+              group: argoproj.io
+              scope: Namespaced
+              names: {plural: argoapps, singular: argoapp, kind: Application}
+              versions: [{name: v1alpha1, served: true, storage: true}]
+            ---
+
+            """
+        let fx = try LiveFixture(world: try LiveFixture.world(Self.crds(esoVersion: "v1") + application + Self.exampleYAML + "\n---\n" + targets))
+        let dir = try Where.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let snapshot = try Binary.run(["snapshot", "--output-file", dir + "/snapshot.yaml", "--kubeconfig", try fx.tokenKubeconfig()])
+        #expect(snapshot.status == 0, "\(snapshot.stderr)")
+        let written = try String(contentsOfFile: dir + "/snapshot.yaml", encoding: .utf8)
+        #expect(written.contains("kind: CustomResourceDefinition") && written.contains("plural: argoapps"))
+        let query = ["secrets", "-n", "prod", "--vault", Self.vaultDir, "-q"]
+        let live = try Binary.run(query + ["--kubeconfig", try fx.tokenKubeconfig()])
+        let file = try Binary.run(query + ["-f", dir + "/snapshot.yaml", "--no-builtin-policy"])
+        #expect(live.status == 0 && file.status == 0, "\(live.stderr)\(file.stderr)")
+        #expect(live.stdout.contains("can:get:argoapps.argoproj.io:prod:my-application") && !live.stdout.contains("guessed"), "\(live.stdout)")
+        func located(_ text: String, at origin: String) -> String {
+            text.replacingOccurrences(of: #"\#(origin)[^\s":,]*(:\d+)+"#, with: "LOCATION", options: .regularExpression)
+        }
+        #expect(located(live.stdout, at: fx.server.url) == located(file.stdout, at: dir + "/snapshot.yaml"))
+    }
+
     @Test("a cluster not serving them: nothing asked for, no gap, nothing on stderr")
     func notServed() async throws {
         let fx = try LiveFixture(world: try LiveFixture.world(smallWorld))

@@ -271,6 +271,39 @@ import RBACLoading
         #expect(try Self.load("apiVersion: example.com/v1\n" + body).diagnostics.isEmpty)
     }
 
+    @Test("a PushSecret selecting stores or Secrets by labels loads what it names and says what it does not follow")
+    func pushSecretLabelSelectors() throws {
+        let r = try Self.load("""
+            apiVersion: external-secrets.io/v1alpha1
+            kind: PushSecret
+            metadata: {name: by-labels, namespace: prod}
+            spec:
+              secretStoreRefs:
+              - {name: aws, kind: SecretStore}
+              - labelSelector: {matchLabels: {push: "true"}}
+                kind: ClusterSecretStore
+              selector:
+                secret:
+                  selector: {matchLabels: {pushed: "true"}}
+            ---
+            apiVersion: external-secrets.io/v1alpha1
+            kind: PushSecret
+            metadata: {name: only-labels, namespace: prod}
+            spec:
+              secretStoreRefs: [{labelSelector: {matchLabels: {push: "true"}}}]
+              selector: {secret: {name: db}}
+            """)
+        #expect(!r.hasErrors, "\(r.diagnostics)")
+        #expect(r.diagnostics.map { "\($0)" } == [
+            "eso.yaml:1:1: warning: PushSecret \"by-labels\": spec.secretStoreRefs: 1 reference selects stores by labels, which rbacgraph does not follow (store labels are not read)",
+            "eso.yaml:1:1: warning: PushSecret \"by-labels\": spec.selector.secret.selector pushes the Secrets its labels select, which rbacgraph does not follow (only a named Secret is)",
+            "eso.yaml:13:1: warning: PushSecret \"only-labels\": spec.secretStoreRefs: 1 reference selects stores by labels, which rbacgraph does not follow (store labels are not read)",
+        ])
+        let pushes = r.cluster.external.externalSecrets
+        #expect(pushes.map(\.stores) == [[StoreReference(kind: .secretStore, name: "aws")], []])
+        #expect(pushes.map(\.secretName) == [nil, "db"])
+    }
+
     @Test func secretProviderClassAndPods() throws {
         let r = try Self.load("""
             apiVersion: secrets-store.csi.x-k8s.io/v1

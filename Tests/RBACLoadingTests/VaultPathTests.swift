@@ -312,8 +312,9 @@ import RBACLoading
         #expect(VaultTarget(pattern: pattern).matches(path) == matches)
     }
 
-    /// who-can names the ClusterExternalSecret author too: for each namespace a store serves,
-    /// the ExternalSecret it would make there.
+    /// who-can names the ClusterExternalSecret author too, once, by the first of its routes:
+    /// for each namespace a store serves, the ExternalSecret it would make there (`paths --all`
+    /// has each).
     @Test func whoCanNamesClusterExternalSecretAuthors() throws {
         let esc = try Self.world()
         let dave = esc.vaultReaders(of: "secret/data/shared/db", capability: .read).filter { $0.identity == .user("dave") }
@@ -321,8 +322,12 @@ import RBACLoading
             guard case .store(let store, let ns, let kind, _) = r.route, kind == .clusterExternalSecret else { return nil }
             return "\(store.targetName) in \(ns)"
         }
-        #expect(routes.sorted() == ["clusterstore:teams in team-a", "store:prod/vault-backend in prod"], "\(routes)")
-        #expect(dave.allSatisfy { $0.grant != nil && $0.certainty == .yes })
+        #expect(routes == ["store:prod/vault-backend in prod"], "\(routes)")
+        #expect(dave.count == 1 && dave.allSatisfy { $0.grant != nil && $0.certainty == .yes })
+        let target = try #require(VaultTarget.parse("vault:secret/data/shared/db"))
+        let stores = esc.vaultPaths(from: .user("dave"), to: target, all: true).filter { $0.external.first?.kind == .clusterExternalSecretWrite }
+            .map { $0.external[1].to }
+        #expect(Set(stores) == ["store:prod/vault-backend", "clusterstore:teams"], "\(stores)")
         // Writes are PushSecrets' business, not ClusterExternalSecrets'.
         #expect(!esc.vaultReaders(of: "secret/data/shared/db", capability: .update).contains { $0.identity == .user("dave") })
     }

@@ -170,75 +170,19 @@ extension EscalationGraph {
         }
     }
 
-    /// Who may make `store` read for them, when what it reaches is unknown: whoever may create
-    /// an ExternalSecret in a namespace it serves (and, with `effective`, every identity with a
-    /// privilege path to that permission), each of certainty unknown.
-    /// - Parameter namespaces: the namespaces to ask about (default: every namespace known).
-    public func storeReaders(_ store: SecretStore, kind: ExternalSecret.Kind = .externalSecret, in namespaces: [String]? = nil, effective: Bool, maxSteps: Int = 8) -> [VaultReader] {
-        storeReaders(store, kind: kind, in: namespaces, effective: effective, maxSteps: maxSteps, context: BeyondContext(self))
-    }
-
-    /// ``storeReaders(_:kind:in:effective:maxSteps:)`` sharing `context` with other targets.
-    func storeReaders(_ store: SecretStore, kind: ExternalSecret.Kind, in namespaces: [String]?, effective: Bool, maxSteps: Int, context: BeyondContext) -> [VaultReader] {
-        var out: [VaultReader] = []
-        let resource = kind == .externalSecret ? "externalsecrets" : "pushsecrets"
-        let served = (namespaces ?? context.knownNamespaces).filter { context.serves(store, $0) != .no }
-        for ns in served {
-            guard let reason = unknownReach(of: store, from: ns) else { continue }
-            let route = VaultReader.Route.storeOfUnknownReach(store, namespace: ns, kind: kind, reason: reason)
-            let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
-            let direct = context.subjects(allowedTo: request)
-            // What an ExternalSecret reads reaches its author through the Secret it writes only.
-            let reads = kind != .pushSecret
-            for s in direct {
-                guard let node = PathNode(subject: s.subject), !reads || context.secretRead(by: node, in: ns) != nil else { continue }
-                out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown, viaMasters: s.grants.isEmpty))
-            }
-            if effective {
-                let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
-                for p in context.identities(reaching: .permission(request), maxSteps: maxSteps) where !seen.contains(nodes[p.start]) && p.certainty != .shownFalse {
-                    guard !reads || context.secretRead(by: p.end, in: ns) != nil else { continue }
-                    out.append(VaultReader(identity: nodes[p.start], route: route, grant: nil, path: p, certainty: .unknown))
-                }
-            }
-        }
-        // Whoever reads the Secret holding its static credentials holds them.
-        var secrets = Set<String>()
-        for ns in served {
-            guard let reason = unknownReach(of: store, from: ns) else { continue }
-            for c in store.credentials where c.kind == .secret {
-                let sns = store.credentialNamespace(c, usedFrom: ns)
-                guard secrets.insert("\(sns)/\(c.name)").inserted else { continue }
-                let route = VaultReader.Route.credentialSecret(store, namespace: sns, name: c.name, reason: reason)
-                let get = Request.resource(ResourceRequest(verb: "get", apiGroup: "", resource: "secrets", namespace: sns, name: c.name))
-                let direct = context.subjects(allowedTo: get)
-                for s in direct {
-                    guard let node = PathNode(subject: s.subject) else { continue }
-                    out.append(VaultReader(identity: node, route: route, grant: s.grant, path: nil, certainty: .unknown, viaMasters: s.grants.isEmpty))
-                }
-                if effective {
-                    let seen = Set(direct.compactMap { PathNode(subject: $0.subject) })
-                    for p in context.identities(reaching: .secret(namespace: sns, name: c.name), maxSteps: maxSteps)
-                    where !seen.contains(nodes[p.start]) && p.certainty != .shownFalse && p.steps.count > 0 {
-                        out.append(VaultReader(identity: nodes[p.start], route: route, grant: nil, path: p, certainty: .unknown))
-                    }
-                }
-            }
-        }
-        return out
-    }
-
-    /// Who may use `capability` on Vault `path`: service accounts logging in themselves, and
-    /// whoever may create an ExternalSecret (read) or PushSecret (create, update, patch) in a
-    /// namespace a Vault store serves, or a ClusterExternalSecret, or holds every permission of
-    /// another route of ``vaultPaths(from:to:maxSteps:all:limit:)`` (a SecretStore of one's
-    /// own, a pod mounting a SecretProviderClass, an ExternalSecret to update). With
-    /// `effective`, also every identity with a privilege path of at most `maxSteps` steps to
-    /// one of them, once, by its best route: exactly the identities `paths --to vault:PATH`
-    /// finds a path for (less those whose every path is shown false).
+    /// Who may use `capability` on Vault `path` (a path, or a pattern as a policy writes it:
+    /// `secret/data/prod/*`, `secret/+/db`, some path under it), and by which route: every
+    /// route of `paths --to vault:PATH` (``vaultRoutes(to:context:)``) — a service account
+    /// logging in itself; an ExternalSecret (read) or PushSecret (create, update, patch) in a
+    /// namespace a Vault store serves, or a ClusterExternalSecret; holding the credentials of a
+    /// store whose login the input does not follow; a SecretStore of one's own; a pod mounting
+    /// a SecretProviderClass — taken by whoever holds what it needs (with `effective`, also by
+    /// a privilege path of at most `maxSteps` steps). Each identity once, by its best route
+    /// (``routedReaders(along:effective:maxSteps:excluding:context:)``): exactly the identities
+    /// `paths --to vault:PATH` finds a path for (less those whose every path is shown false).
     ///
-    /// For a pattern (`secret/data/prod/*`, `secret/+/db`: some path under it, as `paths --to`
-    /// reads it), each identity once by its best route of `paths --to vault:PATTERN`.
+    /// The one listing of Vault readers: `who-can`, `secrets --external`, `eval` and the
+    /// pictures all print it.
     public func vaultReaders(of path: String, capability: VaultCapabilities, effective: Bool = false, maxSteps: Int = 8) -> [VaultReader] {
         vaultReaders(of: path, capability: capability, effective: effective, maxSteps: maxSteps, context: BeyondContext(self))
     }
@@ -248,76 +192,7 @@ extension EscalationGraph {
     /// the readers of a store whose reach is unknown are found once for all of them.
     func vaultReaders(of path: String, capability: VaultCapabilities, effective: Bool, maxSteps: Int, context: BeyondContext) -> [VaultReader] {
         let target = VaultTarget(pattern: path, capability: capability)
-        let routes = vaultRoutes(to: target, context: context)
-        if target.isPattern { return routedReaders(along: routes, effective: effective, maxSteps: maxSteps, context: context) }
-        var out: [VaultReader] = []
-        /// Rows by a privilege path that the routes below do not cover (credentials, PushSecrets).
-        /// (The lists they are in, shared with other targets, and the positions of their store
-        /// uses: each identity's first such row is found once for the same uses.)
-        var byPath: [[VaultReader]] = []
-        var unknownUses: [Int] = []
-        let list = capability == .list
-        // The service accounts that log in themselves: the login routes, each held by its own.
-        for route in routes {
-            guard case .login(let a) = route.reader, case .identity(let node) = route.target else { continue }
-            out.append(VaultReader(identity: node, route: .login(a), grant: nil, path: nil, certainty: a.allows(capability)))
-        }
-        // Stores: an ExternalSecret reads, a PushSecret writes.
-        let kind: ExternalSecret.Kind? = capability.isSubset(of: [.read, .list]) ? .externalSecret
-            : capability.isSubset(of: [.create, .update, .patch]) ? .pushSecret : nil
-        if let kind {
-            let resource = kind == .externalSecret ? "externalsecrets" : "pushsecrets"
-            // Each Vault store in each namespace it serves (in the order of the stores, then of
-            // the namespaces) whose login may decide some path of the target, or is not followed:
-            // a login none of whose policy paths shares a prefix with the target allows nothing on it.
-            let uses = context.storeUses(reads: kind == .externalSecret)
-            for k in context.storeUses(reads: kind == .externalSecret, for: target) {
-                let use = uses[k]
-                let store = use.store, ns = use.namespace, serves = use.serves
-                // A store reads under its own mount only.
-                if let mount = store.vault?.mount, !path.hasPrefix(mount + "/") { continue }
-                guard let id = use.login else {
-                    // A login the input does not show (a static token, AppRole…): its readers, unknown.
-                    let key = BeyondContext.UnknownStoreKey(store: store, namespace: ns, kind: kind, effective: effective, maxSteps: maxSteps)
-                    let readers = context.unknownStoreReaders(key) {
-                        storeReaders(store, kind: kind, in: [ns], effective: effective, maxSteps: maxSteps, context: context)
-                    }
-                    for r in readers where r.path == nil { out.append(r) }
-                    byPath.append(readers)
-                    unknownUses.append(k)
-                    continue
-                }
-                let a = context.logins[id].access(path, list: list)
-                let verdict = a.allows(capability)
-                guard verdict != .no else { continue }
-                let certainty: VaultMatch = (verdict == .yes && serves == .yes) ? .yes : .unknown
-                let request = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: resource, namespace: ns))
-                // What an ExternalSecret reads reaches its author through the Secret it writes only.
-                func readsIt(_ node: PathNode) -> Bool { kind == .pushSecret || context.secretRead(by: node, in: ns) != nil }
-                for s in context.subjects(allowedTo: request) {
-                    guard let node = PathNode(subject: s.subject), readsIt(node) else { continue }
-                    out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: kind, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
-                }
-                // A ClusterExternalSecret makes an ExternalSecret in the namespaces its creator
-                // selects (not repeated for whoever may create the ExternalSecret itself).
-                if kind == .externalSecret {
-                    let ces = Request.resource(ResourceRequest(verb: "create", apiGroup: "external-secrets.io", resource: "clusterexternalsecrets"))
-                    let writers = Set(context.subjects(allowedTo: request).compactMap { PathNode(subject: $0.subject) })
-                    for s in context.subjects(allowedTo: ces) {
-                        guard let node = PathNode(subject: s.subject), !writers.contains(node), readsIt(node) else { continue }
-                        out.append(VaultReader(identity: node, route: .store(store, namespace: ns, kind: .clusterExternalSecret, access: a), grant: s.grant, path: nil, certainty: certainty, viaMasters: s.grants.isEmpty))
-                    }
-                }
-            }
-        }
-        // Every route of the paths engine, for whoever reaches it: its direct holders not
-        // listed above, and with `effective` whoever has a privilege path to it.
-        out += routedReaders(along: routes, effective: effective, maxSteps: maxSteps, excluding: Set(out.map(\.identity)), context: context)
-        // Each identity's first row by a path among them, if it has none above.
-        let key = BeyondContext.FirstRowsKey(uses: unknownUses, kind: kind, effective: effective, maxSteps: maxSteps)
-        let listed = Set(out.map(\.identity))
-        for r in context.firstRowsByPath(key, of: byPath) where !listed.contains(r.identity) { out.append(r) }
-        return out
+        return routedReaders(along: vaultRoutes(to: target, context: context), effective: effective, maxSteps: maxSteps, context: context)
     }
 
     /// Whoever takes one of `routes` (of ``vaultRoutes(to:context:)``; holding what it needs; with `effective`,
@@ -326,13 +201,8 @@ extension EscalationGraph {
     /// cheapest.
     func routedReaders(along routes: [VaultRoute], effective: Bool, maxSteps: Int, excluding: Set<PathNode> = [], context: BeyondContext? = nil) -> [VaultReader] {
         bestRoutes(along: routes, effective: effective, maxSteps: maxSteps, excluding: excluding, context: context).map { p, k in
-            (rank: [p.cost, p.stepCount, k], reader: VaultReader(routes[k], taken: p, in: self))
-        }.sorted { a, b in
-            let x = a.reader.path == nil, y = b.reader.path == nil
-            if x != y { return x }  // held directly first
-            if a.rank != b.rank { return a.rank.lexicographicallyPrecedes(b.rank) }
-            return a.reader.identity.description < b.reader.identity.description
-        }.map(\.reader)
+            VaultReader(routes[k], taken: p, in: self)
+        }
     }
 
     /// The namespaces a ClusterExternalSecret makes its ExternalSecret in: those it lists, and
@@ -351,14 +221,14 @@ extension EscalationGraph {
     /// Every external secret path the input names (``externalSecretPaths()``) with who reads
     /// it and how: `secrets --external`. A Vault path's readers are
     /// ``vaultReaders(of:capability:effective:maxSteps:)``'s for `read`; a key of a store whose
-    /// reach is unknown, whoever may make the store read (``storeReaders(_:kind:in:effective:maxSteps:)``);
-    /// a store the input does not hold, ``storeReaders(of:use:effective:maxSteps:)-(StoreTarget,_,_,_)``;
-    /// a CSI object of another provider, ``providerObjectReaders(of:effective:maxSteps:)``.
+    /// reach is unknown, or a store the input does not hold, those of its store target
+    /// (``storeReaders(of:use:effective:maxSteps:)-(StoreTarget,_,_,_)`` for `read`); a CSI object
+    /// of another provider, ``providerObjectReaders(of:effective:maxSteps:)``: the rows
+    /// `who-can read TARGET` prints for the same target.
     ///
     /// What does not depend on the path is found once for all of them (``BeyondContext``):
     /// the service accounts' and stores' Vault logins, the namespaces each store serves, the
-    /// identities reaching each Kubernetes target, who holds each permission, which Secrets a
-    /// node may read, the readers of each store whose reach is unknown.
+    /// identities reaching each Kubernetes target, which Secrets a node may read.
     /// - Parameter namespace: only the paths something in this namespace names.
     public func externalSecretReaders(namedIn namespace: String? = nil, effective: Bool = true, maxSteps: Int = 8) -> [(path: ExternalSecretPath, readers: [VaultReader])] {
         externalSecretReaders(namedIn: namespace, effective: effective, maxSteps: maxSteps, context: BeyondContext(self))
@@ -369,13 +239,11 @@ extension EscalationGraph {
         var entries = externalSecretPaths()
         if let namespace { entries = entries.filter { e in e.namedBy.contains { $0.contains(" \(namespace)/") } } }
         return entries.map { e in
-            if let store = e.store {
-                return (e, storeReaders(store, kind: .externalSecret, in: nil, effective: effective, maxSteps: maxSteps, context: context))
-            }
             if e.target.hasExactPrefix("vault:") {
                 return (e, vaultReaders(of: String(e.target.dropFirst(6)), capability: .read, effective: effective, maxSteps: maxSteps, context: context))
             }
-            // A store the input does not hold (or `store:*/NAME`), an object of a CSI class.
+            // A key of a store whose reach is unknown (who reaches the store reaches it), a
+            // store the input does not hold (or `store:*/NAME`), an object of a CSI class.
             if let t = StoreTarget.parse(e.target) {
                 return (e, storeReaders(of: t, use: .read, effective: effective, maxSteps: maxSteps, context: context).map(reader))
             }

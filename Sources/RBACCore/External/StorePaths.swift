@@ -31,14 +31,36 @@ extension EscalationGraph {
             SecretStore(kind: target.kind, namespace: namespace, name: target.name, provider: "")
         }
         guard target.anyNamespace else {
-            if let store = held.first { return storeRoutes(to: store, use: use) }
+            if let store = held.first { return keyRead(target, by: store, storeRoutes(to: store, use: use)) }
             return storeRoutes(to: absent(target.namespace), use: use, inInput: false)
         }
-        var routes = held.flatMap { storeRoutes(to: $0, use: use) }
+        var routes = held.flatMap { keyRead(target, by: $0, storeRoutes(to: $0, use: use)) }
         for ns in knownNamespaces() where !held.contains(where: { ($0.namespace ?? "").isExactly(ns) }) {
             routes += storeRoutes(to: absent(ns), use: use, inInput: false)
         }
         return routes
+    }
+
+    /// For a key of a store (`store:prod/aws key prod/api-key`) or the keys a pattern finds,
+    /// `routes` (to using `store`) each with a last step that reads it, on the condition, not
+    /// shown, that the store's credentials reach it (``unknownReach(of:from:)``: the input does
+    /// not hold a cloud provider's permissions); `routes` as they are for the store itself.
+    func keyRead(_ target: StoreTarget, by store: SecretStore, _ routes: [VaultRoute]) -> [VaultRoute] {
+        guard target.key != nil || target.keysFoundByPattern else { return routes }
+        let title = Self.storeTitle(store)
+        let what = target.key.map { "key \($0)" } ?? "the keys its pattern finds"
+        return routes.map { r in
+            var r = r
+            let ns = r.external.last?.namespace ?? store.namespace ?? ""
+            let reason = unknownReach(of: store, from: ns) ?? "rbacgraph answers what a Vault store's login reaches for vault: targets, not for a store's keys"
+            r.external.append(ExternalStep(
+                kind: .storeRead, to: target.description, namespace: r.external.last?.namespace,
+                why: "\(title) reads \(what) with its credentials",
+                condition: PathCondition("its credentials may read \(what): \(reason)", observed: nil)))
+            r.reader = .steps(r.external, access: nil)
+            r.end = target.description
+            return r
+        }
     }
 
     /// `SecretStore prod/vault-backend`, `ClusterSecretStore teams`.
@@ -294,7 +316,9 @@ extension EscalationGraph {
     }
 
     /// ``readers(along:effective:maxSteps:)`` with the route each path takes (its index in
-    /// `routes`): the one place where each identity's best route is picked. Identities in
+    /// `routes`): the one place where each identity's best route is picked (fewest conditions
+    /// the input does not show, then fewest steps, then the first route), and the one order of
+    /// readers (held directly first, then by that rank, then by name). Identities in
     /// `excluding` are left out.
     /// - Parameter context: what the readers of several targets share (the identities
     ///   reaching each Kubernetes target, the Secrets each node may read); one of its own
@@ -332,13 +356,16 @@ extension EscalationGraph {
                 }
             }
         }
+        // One order for every listing of readers: held directly (no Kubernetes step) first,
+        // then by cost, steps and the route's position, then by name.
         let keyed = best.map { b in
-            (public: nodes[b.path.kubernetes.start].isPublic ? 0 : 1, name: nodes[b.path.kubernetes.start].description, best: b)
+            (direct: b.path.kubernetes.steps.isEmpty, name: nodes[b.path.kubernetes.start].description, best: b)
         }
         return keyed.sorted { x, y in
-            if x.public != y.public { return x.public < y.public }
-            if x.best.cost != y.best.cost { return x.best.cost < y.best.cost }
-            if x.best.steps != y.best.steps { return x.best.steps < y.best.steps }
+            if x.direct != y.direct { return x.direct }
+            if (x.best.cost, x.best.steps, x.best.order) != (y.best.cost, y.best.steps, y.best.order) {
+                return (x.best.cost, x.best.steps, x.best.order) < (y.best.cost, y.best.steps, y.best.order)
+            }
             return x.name < y.name
         }.map { ($0.best.path, $0.best.order) }
     }

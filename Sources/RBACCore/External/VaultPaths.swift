@@ -284,7 +284,6 @@ final class BeyondContext {
     lazy var candidates: [ServiceAccountName] = graph.vaultCandidates()
     /// ``EscalationGraph/knownNamespaces()``, once.
     lazy var knownNamespaces: [String] = graph.knownNamespaces()
-    private lazy var knownNamespaceSet = Set(knownNamespaces)
 
     /// How often each piece of work was done: what a test counts, so that the work per
     /// target stays what depends on the target.
@@ -303,11 +302,6 @@ final class BeyondContext {
         /// Searches backwards for every identity reaching a Kubernetes target (who-can,
         /// `secrets --external`: once per target and step limit, however many ends need it).
         var identitySearches = 0
-        /// Who holds a permission, asked of the RBAC index (once per request).
-        var subjectLookups = 0
-        /// Reader lists of a store in a namespace whose reach is unknown (once per store,
-        /// namespace and kind).
-        var unknownStoreReaderLists = 0
     }
     private(set) var counts = Counts()
 
@@ -376,14 +370,6 @@ final class BeyondContext {
         let n = knownNamespaces.filter { serves[$0] != nil }
         served[store] = n
         return n
-    }
-
-    /// Whether `store` serves namespace `ns` (``SecretStore/serves(namespace:labels:)``),
-    /// asked once per store and namespace of the input.
-    func serves(_ store: SecretStore, _ ns: String) -> VaultMatch {
-        if let m = servedAnswers(store)[ns] { return m }
-        // Served answers hold the namespaces of the input; another one is asked as it comes.
-        return knownNamespaceSet.contains(ns) ? .no : store.serves(namespace: ns, labels: namespaceLabels(ns))
     }
 
     /// The namespaces of the input `store` serves or may serve, with the answer.
@@ -520,9 +506,6 @@ final class BeyondContext {
     struct StoreUse {
         var store: SecretStore
         var namespace: String
-        /// Whether the store serves the namespace (`.unknown`: its conditions ask for labels
-        /// the input does not hold).
-        var serves: VaultMatch
         var login: Int?
         var unknownReach: String?
         var routes: [VaultRoute]
@@ -558,7 +541,7 @@ final class BeyondContext {
                 counts.logins += 1
                 counts.storeRouteLists += 1
                 out.append(StoreUse(
-                    store: store, namespace: ns, serves: serves(store, ns), login: login.map(id(of:)),
+                    store: store, namespace: ns, login: login.map(id(of:)),
                     unknownReach: login == nil ? graph.unknownReach(of: store, from: ns) : nil,
                     routes: graph.storeRoutes(to: store, use: reads ? .read : .write, from: [ns], authenticates: "login")))
             }
@@ -675,25 +658,6 @@ final class BeyondContext {
 
     // MARK: Readers: every identity, shared across targets
 
-    private struct IdentityReadKey: Hashable {
-        var identity: PathNode
-        var namespace: String
-    }
-
-    private var identityReads: [IdentityReadKey: String?] = [:]
-
-    /// ``EscalationGraph/secretRead(by:in:)`` for an identity, in the graph or not, once per
-    /// identity and namespace.
-    func secretRead(by identity: PathNode, in ns: String) -> String? {
-        if let n = graph.index(of: identity) { return secretRead(by: n, in: ns) }
-        let key = IdentityReadKey(identity: identity, namespace: ns)
-        if let r = identityReads[key] { return r }
-        counts.secretReads += 1
-        let r = graph.secretRead(by: identity, in: ns)
-        identityReads[key] = .some(r)
-        return r
-    }
-
     private struct SearchKey: Hashable {
         var target: PathTarget
         var maxSteps: Int
@@ -708,17 +672,6 @@ final class BeyondContext {
         counts.identitySearches += 1
         let r = graph.rankedIdentities(reaching: target, maxSteps: maxSteps)
         reaching[key] = r
-        return r
-    }
-
-    private var holders: [Request: [AllowedSubject]] = [:]
-
-    /// ``AccessGraph/subjects(allowedTo:)``, once per request.
-    func subjects(allowedTo request: Request) -> [AllowedSubject] {
-        if let r = holders[request] { return r }
-        counts.subjectLookups += 1
-        let r = graph.access.subjects(allowedTo: request)
-        holders[request] = r
         return r
     }
 
@@ -746,50 +699,6 @@ final class BeyondContext {
         return r
     }
 
-    struct UnknownStoreKey: Hashable {
-        var store: SecretStore
-        var namespace: String
-        var kind: ExternalSecret.Kind
-        var effective: Bool
-        var maxSteps: Int
-    }
-
-    struct FirstRowsKey: Hashable {
-        /// Positions in ``storeUses(reads:)``.
-        var uses: [Int]
-        var kind: ExternalSecret.Kind?
-        var effective: Bool
-        var maxSteps: Int
-    }
-
-    private var firstRows: [FirstRowsKey: [VaultReader]] = [:]
-
-    /// Each identity's first row by a privilege path in `lists` (the readers of the store uses
-    /// `key` names, in order), once for the same uses: a Vault path's readers through stores
-    /// whose reach is unknown are the same for every path under their mounts.
-    func firstRowsByPath(_ key: FirstRowsKey, of lists: [[VaultReader]]) -> [VaultReader] {
-        if let r = firstRows[key] { return r }
-        var seen = Set<PathNode>()
-        var out: [VaultReader] = []
-        for list in lists {
-            for r in list where r.path != nil && seen.insert(r.identity).inserted { out.append(r) }
-        }
-        firstRows[key] = out
-        return out
-    }
-
-    private var unknownStoreLists: [UnknownStoreKey: [VaultReader]] = [:]
-
-    /// The readers of a store in a namespace whose reach the input does not tell, made by
-    /// `make` (``EscalationGraph/storeReaders(_:kind:in:effective:maxSteps:context:)``) once per
-    /// store, namespace, kind and search: the same for every Vault path under its mount.
-    func unknownStoreReaders(_ key: UnknownStoreKey, _ make: () -> [VaultReader]) -> [VaultReader] {
-        if let r = unknownStoreLists[key] { return r }
-        counts.unknownStoreReaderLists += 1
-        let r = make()
-        unknownStoreLists[key] = r
-        return r
-    }
 }
 
 /// A way to a Vault target that does not depend on where one starts: what Kubernetes must
@@ -926,14 +835,18 @@ extension EscalationGraph {
                     unknownReason = reason
                 }
                 for var route in use.routes {
-                    guard let made = route.makes else { continue }  // its credentials: the login routes above
+                    // Its credentials: for a login that is followed, the login routes above; for
+                    // one that is not, whoever holds them authenticates as the store does.
+                    guard route.makes != nil || vaultAccess == nil else { continue }
                     route.external += tail
                     route.vaultPath = vaultPath
                     route.access = vaultAccess
                     route.end = nil
-                    if made.verb == "create" {
+                    if let made = route.makes, made.verb == "create" {
                         route.reader = vaultAccess.map { .store(store, namespace: ns, kind: made.kind, access: $0) }
                             ?? .storeOfUnknownReach(store, namespace: ns, kind: made.kind, reason: unknownReason ?? "")
+                    } else if route.makes == nil, case .secret(let sns, let name?) = route.target {
+                        route.reader = .credentialSecret(store, namespace: sns, name: name, reason: unknownReason ?? "")
                     } else {
                         route.reader = .steps(route.external, access: vaultAccess)
                     }

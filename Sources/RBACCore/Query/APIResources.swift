@@ -8,6 +8,8 @@ public struct APIResource: Hashable, Sendable {
     public var shortNames: [String]
     /// Whether objects live in namespaces; requests for cluster-scoped resources never carry one.
     public var namespaced: Bool
+    /// The kind of its objects, when discovery said it (`nil` in the built-in table).
+    public var kind: String?
 
     public init(_ group: String, _ name: String, _ singular: String, _ shortNames: [String] = [], namespaced: Bool = true) {
         self.group = group
