@@ -284,6 +284,17 @@ final class BeyondContext {
     lazy var candidates: [ServiceAccountName] = graph.vaultCandidates()
     /// ``EscalationGraph/knownNamespaces()``, once.
     lazy var knownNamespaces: [String] = graph.knownNamespaces()
+    /// The workloads the Vault Agent injector serves whose role (`vault.hashicorp.com/role`)
+    /// the folder lacks, with the role and the auth mount, in the input's order: the same
+    /// for every target, found once per run.
+    lazy var agentWorkloadsWithoutRole: [(workload: Workload, role: String, mount: String)] = graph.access.workloads.compactMap { w in
+        guard w.template.isVaultAgentInjected else { return nil }
+        let annotations = w.template.vaultAnnotations
+        guard let roleName = annotations["vault.hashicorp.com/role"], !roleName.isEmpty else { return nil }
+        let mount = EscalationGraph.agentAuthMount(annotations["vault.hashicorp.com/auth-path"])
+        if graph.access.external.vault.role(mount: mount, name: roleName) != nil { return nil }
+        return (w, roleName, mount)
+    }
 
     /// How often each piece of work was done: what a test counts, so that the work per
     /// target stays what depends on the target.
@@ -926,11 +937,8 @@ extension EscalationGraph {
         if reads {
             let matches = target.matcher()
             var seen = Set<String>()
-            for w in access.workloads where w.template.isVaultAgentInjected {
+            for (w, roleName, mount) in context.agentWorkloadsWithoutRole {
                 let annotations = w.template.vaultAnnotations
-                guard let roleName = annotations["vault.hashicorp.com/role"], !roleName.isEmpty else { continue }
-                let mount = Self.agentAuthMount(annotations["vault.hashicorp.com/auth-path"])
-                if ext.vault.role(mount: mount, name: roleName) != nil { continue }
                 let sa = ServiceAccountName(namespace: w.namespace, name: w.template.serviceAccountName)
                 let paths = annotations.filter { $0.key.hasExactPrefix("vault.hashicorp.com/agent-inject-secret-") }.map(\.value).sorted().filter(matches)
                 for o in paths where seen.insert("\(sa.notation) \(mount) \(roleName) \(o)").inserted {
